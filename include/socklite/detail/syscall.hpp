@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_DETAIL_SYSCALL_HPP
+#define SOCKLITE_DETAIL_SYSCALL_HPP
+
+// Private: the system calls that Socket and Listener make, behind one table of function
+// pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
+// seam); nothing else should touch it. Also the deadline arithmetic shared by blocking calls.
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace socklite {
+namespace detail {
+
+/** The system calls behind Socket and Listener (private; a test seam). */
+struct Syscalls {
+    int (*socket)(int, int, int);
+    int (*connect)(int, const sockaddr*, socklen_t);
+    int (*accept4)(int, sockaddr*, socklen_t*, int);
+    ssize_t (*send)(int, const void*, size_t, int);
+    ssize_t (*recv)(int, void*, size_t, int);
+    int (*poll)(pollfd*, nfds_t, int);
+    int (*close)(int);
+};
+
+/** The table in use; constant-initialised with the real calls. */
+inline Syscalls sys = {::socket, ::connect, ::accept4, ::send, ::recv, ::poll, ::close};
+
+/** A point in time after which a blocking call gives up; `none()` never expires. */
+class Deadline {
+public:
+    using clock = std::chrono::steady_clock;
+
+    /** A deadline that never expires. */
+    static Deadline none() noexcept { return Deadline(); }
+
+    /** A deadline @p timeout from now; a zero or negative timeout means none. */
+    static Deadline after(std::chrono::milliseconds timeout) noexcept {
+        Deadline d;
+        if (timeout.count() > 0) {
+            d.set_ = true;
+            d.at_ = clock::now() + timeout;
+        }
+        return d;
+    }
+
+    /** Whether this deadline can expire. */
+    bool is_set() const noexcept { return set_; }
+
+    /** Whether this deadline has passed. */
+    bool expired() const noexcept { return set_ && clock::now() >= at_; }
+
+    /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
+     *  wait never ends just before the deadline and spins). */
+    int poll_ms() const noexcept {
+        if (!set_) return -1;
+        auto left = at_ - clock::now();
+        if (left <= clock::duration::zero()) return 0;
+        auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+    }
+
+    /** The earlier of this deadline and @p other. */
+    Deadline min(const Deadline& other) const noexcept {
+        if (!set_) return other;
+        if (!other.set_) return *this;
+        return at_ <= other.at_ ? *this : other;
+    }
+
+private:
+    bool set_ = false;
+    clock::time_point at_{};
+};
+
+/** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
+ *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
+ *  ETIMEDOUT when the deadline passed, or another errno value. */
+inline int wait_fd(int fd, short events, const Deadline& deadline) noexcept {
+    for (;;) {
+        pollfd p{fd, events, 0};
+        int n = sys.poll(&p, 1, deadline.poll_ms());
+        if (n > 0) return 0;
+        if (n == 0) {
+            // poll rounds to whole milliseconds; only give up once the deadline really passed.
+            if (deadline.is_set() && deadline.expired()) return ETIMEDOUT;
+            continue;
+        }
+        if (errno != EINTR) return errno;
+    }
+}
+
+/** close(2) that keeps errno intact (used on error paths). */
+inline void close_quietly(int fd) noexcept {
+    int saved = errno;
+    sys.close(fd);
+    errno = saved;
+}
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_SYSCALL_HPP

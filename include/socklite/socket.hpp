@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_SOCKET_HPP
+#define SOCKLITE_SOCKET_HPP
+
+/** @file
+ *  socklite::Socket: a connected stream socket (TCP or Unix-domain) that owns its descriptor. */
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "address.hpp"
+#include "detail/syscall.hpp"
+#include "error.hpp"
+
+namespace socklite {
+
+/** The timeout value that means "wait as long as it takes" (any zero or negative duration). */
+inline constexpr std::chrono::milliseconds no_timeout{0};
+
+/** Which direction(s) Socket::shutdown() closes. */
+enum class Shutdown {
+    read = SHUT_RD,   ///< no more receiving
+    write = SHUT_WR,  ///< no more sending: the peer reads end-of-stream after the queued bytes
+    both = SHUT_RDWR  ///< both directions
+};
+
+/** A connected stream socket: the move-only owner of one descriptor, closed on destruction.
+ *
+ *  Every operation that can fail has a throwing overload (socklite::Error, whose what() names
+ *  the operation and the peer) and a `noexcept` overload taking `std::error_code&`.
+ *  No call raises SIGPIPE, every call retries on EINTR, and descriptors are opened `CLOEXEC`.
+ *
+ *  **Timeouts.** read_timeout() and write_timeout() bound each blocking call as a whole: recv(),
+ *  recv_exact(), send() and send_all() either finish or fail with `std::errc::timed_out` within
+ *  the timeout, however many system calls they make. In non-blocking mode (non_blocking(true))
+ *  calls never wait and report `std::errc::operation_would_block` instead.
+ *
+ *  A Socket may be used by two threads at once when one only sends and the other only receives;
+ *  changing options or closing while another thread uses the socket is not supported.
+ *
+ *  @par Example
+ *  @code
+ *  auto sock = socklite::Socket::connect("127.0.0.1", 8000, std::chrono::seconds(5));
+ *  sock.send_all("allen");
+ *  std::string reply = sock.recv(1024);  // "" means the peer closed
+ *  @endcode */
+class Socket {
+public:
+    /** A socket that owns nothing (is_open() is false). */
+    Socket() noexcept = default;
+    /** Adopts @p fd, a connected stream socket; the Socket closes it. */
+    explicit Socket(int fd) noexcept : fd_(fd) {}
+    /** Adopts @p fd and remembers @p peer for error messages (as Listener::accept() does). */
+    Socket(int fd, const Address& peer) noexcept : fd_(fd), peer_(peer) {}
+    /** Takes over @p other's descriptor and settings; @p other is left empty. */
+    Socket(Socket&& other) noexcept { take(other); }
+    /** Closes the current descriptor, then takes over @p other's. */
+    Socket& operator=(Socket&& other) noexcept {
+        if (this != &other) {
+            close();
+            take(other);
+        }
+        return *this;
+    }
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    /** Closes the descriptor, if any. */
+    ~Socket() { close(); }
+
+    /** Connects to @p host (a name or numeric address) and @p port.
+     *
+     *  Every address that resolve() returns is tried in order until one accepts. @p timeout is one
+     *  deadline for the whole call, resolution included: when it passes the call fails with
+     *  `std::errc::timed_out`, however many addresses remain. The error reported otherwise is the
+     *  last address's.
+     *  @throws Error, e.g. `connect localhost:8000: Connection refused`. */
+    static Socket connect(std::string_view host, std::uint16_t port,
+                          std::chrono::milliseconds timeout = no_timeout);
+    /** As connect(std::string_view, std::uint16_t, std::chrono::milliseconds), reporting through
+     *  @p ec; the returned Socket is empty on failure. */
+    static Socket connect(std::string_view host, std::uint16_t port,
+                          std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+    /** Connects to one address (IPv4, IPv6 or Unix-domain) within @p timeout.
+     *  @throws Error, e.g. `connect 127.0.0.1:8000: Connection refused`. */
+    static Socket connect(const Address& address, std::chrono::milliseconds timeout = no_timeout);
+    /** As connect(const Address&, std::chrono::milliseconds), reporting through @p ec. */
+    static Socket connect(const Address& address, std::chrono::milliseconds timeout,
+                          std::error_code& ec) noexcept;
+
+    /** Sends what one system call accepts of @p data (possibly less than @p len).
+     *  @return the number of bytes sent. @throws Error (`EPIPE` once the peer is gone). */
+    std::size_t send(const void* data, std::size_t len);
+    /** As send(const void*, std::size_t), reporting through @p ec (0 bytes on error). */
+    std::size_t send(const void* data, std::size_t len, std::error_code& ec) noexcept;
+    /** Sends what one system call accepts of @p data. @throws Error. */
+    std::size_t send(std::string_view data) { return send(data.data(), data.size()); }
+    /** As send(std::string_view), reporting through @p ec. */
+    std::size_t send(std::string_view data, std::error_code& ec) noexcept {
+        return send(data.data(), data.size(), ec);
+    }
+
+    /** Sends all @p len bytes, looping over partial writes. @throws Error. */
+    void send_all(const void* data, std::size_t len);
+    /** As send_all(const void*, std::size_t), reporting through @p ec.
+     *  @return the bytes sent before any error (all of them on success). */
+    std::size_t send_all(const void* data, std::size_t len, std::error_code& ec) noexcept;
+    /** Sends all of @p data. @throws Error. */
+    void send_all(std::string_view data) { send_all(data.data(), data.size()); }
+    /** As send_all(std::string_view), reporting through @p ec. @return the bytes sent. */
+    std::size_t send_all(std::string_view data, std::error_code& ec) noexcept {
+        return send_all(data.data(), data.size(), ec);
+    }
+
+    /** Receives what is available, up to @p len bytes, waiting for at least one.
+     *  @return the bytes received; 0 means the peer closed its side (end of stream).
+     *  @throws Error. */
+    std::size_t recv(void* buffer, std::size_t len);
+    /** As recv(void*, std::size_t), reporting through @p ec (0 bytes on error, so check @p ec
+     *  before taking 0 as end of stream). */
+    std::size_t recv(void* buffer, std::size_t len, std::error_code& ec) noexcept;
+    /** Receives up to @p max bytes as a string, like Python's `sock.recv(1024)`; an empty
+     *  string means the peer closed. @throws Error. */
+    std::string recv(std::size_t max);
+    /** As recv(std::size_t), reporting through @p ec. */
+    std::string recv(std::size_t max, std::error_code& ec);
+
+    /** Receives exactly @p len bytes.
+     *  @throws Error with errc::unexpected_eof when the peer closes first. */
+    void recv_exact(void* buffer, std::size_t len);
+    /** As recv_exact(void*, std::size_t), reporting through @p ec.
+     *  @return the bytes received before any error (all @p len on success). */
+    std::size_t recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept;
+
+    /** Shuts down one or both directions; shutdown(Shutdown::write) sends end-of-stream while
+     *  still receiving. @throws Error. */
+    void shutdown(Shutdown how = Shutdown::both);
+    /** As shutdown(Shutdown), reporting through @p ec. */
+    void shutdown(Shutdown how, std::error_code& ec) noexcept;
+
+    /** Closes the descriptor now (idempotent). The kernel releases the descriptor even when
+     *  close(2) reports an error, so there is nothing to report. */
+    void close() noexcept {
+        if (fd_ >= 0) detail::sys.close(fd_);
+        fd_ = -1;
+    }
+
+    /** Disables (true) or enables Nagle's algorithm (`TCP_NODELAY`). @throws Error. */
+    void nodelay(bool on) { set_flag(IPPROTO_TCP, TCP_NODELAY, on, "set TCP_NODELAY"); }
+    /** As nodelay(bool), reporting through @p ec. */
+    void nodelay(bool on, std::error_code& ec) noexcept { set_option(IPPROTO_TCP, TCP_NODELAY, on, ec); }
+    /** Whether `TCP_NODELAY` is set. @throws Error. */
+    bool nodelay() const { return get_option(IPPROTO_TCP, TCP_NODELAY, "get TCP_NODELAY") != 0; }
+
+    /** Enables TCP keep-alive probes (`SO_KEEPALIVE`). @throws Error. */
+    void keepalive(bool on) { set_flag(SOL_SOCKET, SO_KEEPALIVE, on, "set SO_KEEPALIVE"); }
+    /** As keepalive(bool), reporting through @p ec. */
+    void keepalive(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_KEEPALIVE, on, ec); }
+    /** Whether `SO_KEEPALIVE` is set. @throws Error. */
+    bool keepalive() const { return get_option(SOL_SOCKET, SO_KEEPALIVE, "get SO_KEEPALIVE") != 0; }
+
+    /** Sets `SO_REUSEADDR`. @throws Error. */
+    void reuse_address(bool on) { set_flag(SOL_SOCKET, SO_REUSEADDR, on, "set SO_REUSEADDR"); }
+    /** As reuse_address(bool), reporting through @p ec. */
+    void reuse_address(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_REUSEADDR, on, ec); }
+    /** Whether `SO_REUSEADDR` is set. @throws Error. */
+    bool reuse_address() const { return get_option(SOL_SOCKET, SO_REUSEADDR, "get SO_REUSEADDR") != 0; }
+
+    /** Requests a kernel send buffer of @p bytes (`SO_SNDBUF`; Linux doubles it). @throws Error. */
+    void send_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_SNDBUF, bytes, "set SO_SNDBUF"); }
+    /** As send_buffer_size(int), reporting through @p ec. */
+    void send_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_SNDBUF, bytes, ec); }
+    /** The kernel send buffer size in bytes. @throws Error. */
+    int send_buffer_size() const { return get_option(SOL_SOCKET, SO_SNDBUF, "get SO_SNDBUF"); }
+
+    /** Requests a kernel receive buffer of @p bytes (`SO_RCVBUF`; Linux doubles it). @throws Error. */
+    void recv_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_RCVBUF, bytes, "set SO_RCVBUF"); }
+    /** As recv_buffer_size(int), reporting through @p ec. */
+    void recv_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_RCVBUF, bytes, ec); }
+    /** The kernel receive buffer size in bytes. @throws Error. */
+    int recv_buffer_size() const { return get_option(SOL_SOCKET, SO_RCVBUF, "get SO_RCVBUF"); }
+
+    /** Switches non-blocking mode: calls then report `std::errc::operation_would_block` instead
+     *  of waiting (use this with an event loop). @throws Error. */
+    void non_blocking(bool on);
+    /** As non_blocking(bool), reporting through @p ec. */
+    void non_blocking(bool on, std::error_code& ec) noexcept;
+    /** Whether the socket is in non-blocking mode (as set through this object). */
+    bool non_blocking() const noexcept { return non_blocking_; }
+
+    /** Bounds each receiving call (recv(), recv_exact()) by @p timeout; no_timeout (the default)
+     *  waits forever. @throws Error. */
+    void read_timeout(std::chrono::milliseconds timeout);
+    /** As read_timeout(std::chrono::milliseconds), reporting through @p ec. */
+    void read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+    /** The current read timeout (no_timeout when unset). */
+    std::chrono::milliseconds read_timeout() const noexcept { return read_timeout_; }
+
+    /** Bounds each sending call (send(), send_all()) by @p timeout. @throws Error. */
+    void write_timeout(std::chrono::milliseconds timeout);
+    /** As write_timeout(std::chrono::milliseconds), reporting through @p ec. */
+    void write_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+    /** The current write timeout (no_timeout when unset). */
+    std::chrono::milliseconds write_timeout() const noexcept { return write_timeout_; }
+
+    /** The local end's address (`getsockname`). @throws Error. */
+    Address local_address() const;
+    /** As local_address(), reporting through @p ec. */
+    Address local_address(std::error_code& ec) const noexcept;
+    /** The peer's address (`getpeername`). @throws Error (`ENOTCONN` once reset). */
+    Address peer_address() const;
+    /** As peer_address(), reporting through @p ec. */
+    Address peer_address(std::error_code& ec) const noexcept;
+
+    /** The descriptor, still owned by this Socket (-1 when empty). */
+    int native_handle() const noexcept { return fd_; }
+    /** Gives up ownership: returns the descriptor, which the caller must close; the Socket is
+     *  left empty. */
+    int release() noexcept {
+        int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+    /** Whether this Socket owns a descriptor. */
+    bool is_open() const noexcept { return fd_ >= 0; }
+    /** Same as is_open(). */
+    explicit operator bool() const noexcept { return is_open(); }
+
+private:
+    friend class Listener;  // marks sockets accepted with SOCK_NONBLOCK without a system call
+
+    void take(Socket& other) noexcept {
+        fd_ = other.release();
+        non_blocking_ = other.non_blocking_;
+        read_timeout_ = other.read_timeout_;
+        write_timeout_ = other.write_timeout_;
+        peer_ = other.peer_;
+    }
+    // One receive or send step; `first` says whether the kernel timer (SO_RCVTIMEO/SO_SNDTIMEO,
+    // equal to the timeout) still matches the call's deadline, so a blocking call may be used.
+    std::size_t io(bool sending, void* buf, std::size_t len, int extra_flags,
+                   const detail::Deadline& deadline, bool first, std::error_code& ec) noexcept;
+    void set_option(int level, int name, int value, std::error_code& ec) noexcept;
+    void set_flag(int level, int name, int value, const char* op);
+    int get_option(int level, int name, const char* op) const;
+    void set_kernel_timeout(int name, std::chrono::milliseconds t, std::error_code& ec) noexcept;
+    std::string peer_text() const;
+    static Socket connect_one(const Address& address, const detail::Deadline& deadline,
+                              std::error_code& ec) noexcept;
+
+    int fd_ = -1;
+    bool non_blocking_ = false;
+    std::chrono::milliseconds read_timeout_ = no_timeout;
+    std::chrono::milliseconds write_timeout_ = no_timeout;
+    Address peer_;  // remembered for error messages: getpeername fails once a peer resets
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline std::string Socket::peer_text() const {
+    if (!peer_.empty()) return peer_.to_string();
+    std::error_code ec;
+    Address a = peer_address(ec);
+    if (!ec && !a.empty()) return a.to_string();
+    return "fd " + std::to_string(fd_);
+}
+
+inline Socket Socket::connect_one(const Address& address, const detail::Deadline& deadline,
+                                  std::error_code& ec) noexcept {
+    int type = SOCK_STREAM | SOCK_CLOEXEC | (deadline.is_set() ? SOCK_NONBLOCK : 0);
+    int fd = detail::sys.socket(address.data()->sa_family, type, 0);
+    if (fd < 0) {
+        ec = detail::last_error();
+        return {};
+    }
+    Socket s(fd, address);
+    int rc;
+    do {
+        rc = detail::sys.connect(fd, address.data(), address.size());
+    } while (rc != 0 && errno == EINTR && deadline.is_set());
+    if (rc != 0) {
+        int e = errno;
+        // EINTR on a blocking connect: the handshake goes on in the background; wait for it.
+        if (e != EINPROGRESS && e != EINTR) {
+            ec = {e, std::system_category()};
+            return {};
+        }
+        int w = detail::wait_fd(fd, POLLOUT, deadline);
+        if (w != 0) {
+            ec = w == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
+                                : std::error_code(w, std::system_category());
+            return {};
+        }
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+        if (err != 0) {
+            ec = {err, std::system_category()};
+            return {};
+        }
+    }
+    if (deadline.is_set()) {
+        int off = 0;
+        if (::ioctl(fd, FIONBIO, &off) != 0) {
+            ec = detail::last_error();
+            return {};
+        }
+    }
+    ec.clear();
+    return s;
+}
+
+inline Socket Socket::connect(const Address& address, std::chrono::milliseconds timeout,
+                              std::error_code& ec) noexcept {
+    if (address.empty()) {
+        ec = errc::bad_address;
+        return {};
+    }
+    return connect_one(address, detail::Deadline::after(timeout), ec);
+}
+
+inline Socket Socket::connect(const Address& address, std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    Socket s = connect(address, timeout, ec);
+    if (ec) detail::throw_error(ec, "connect", address.to_string());
+    return s;
+}
+
+inline Socket Socket::connect(std::string_view host, std::uint16_t port,
+                              std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+    auto deadline = detail::Deadline::after(timeout);
+    auto addresses = detail::resolve_stream(host, port, false, ec);
+    if (ec) return {};
+    if (deadline.expired()) {
+        ec = std::make_error_code(std::errc::timed_out);
+        return {};
+    }
+    for (const Address& a : addresses) {
+        Socket s = connect_one(a, deadline, ec);
+        if (!ec) return s;
+        if (ec == std::errc::timed_out) break;
+    }
+    return {};
+}
+
+inline Socket Socket::connect(std::string_view host, std::uint16_t port,
+                              std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    Socket s = connect(host, port, timeout, ec);
+    if (ec) detail::throw_error(ec, "connect", detail::join_host_port(host, port));
+    return s;
+}
+
+inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extra_flags,
+                              const detail::Deadline& deadline, bool first,
+                              std::error_code& ec) noexcept {
+    // Blocking sockets block in the kernel while the kernel timer still equals the deadline;
+    // later steps of a multi-call operation poll for the time that is left instead.
+    bool dontwait = non_blocking_ || (deadline.is_set() && !first);
+    for (;;) {
+        int flags = extra_flags | (dontwait ? MSG_DONTWAIT : 0);
+        if (dontwait) flags &= ~MSG_WAITALL;
+        ssize_t n = sending ? detail::sys.send(fd_, buf, len, flags | MSG_NOSIGNAL)
+                            : detail::sys.recv(fd_, buf, len, flags);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        int e = errno;
+        if (e == EINTR) {
+            dontwait = dontwait || deadline.is_set();
+            continue;
+        }
+        if ((e == EAGAIN || e == EWOULDBLOCK) && !non_blocking_ && deadline.is_set()) {
+            int w = detail::wait_fd(fd_, sending ? POLLOUT : POLLIN, deadline);
+            if (w == 0) {
+                dontwait = true;
+                continue;
+            }
+            e = w;
+        }
+        ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
+                            : std::error_code(e, std::system_category());
+        return 0;
+    }
+}
+
+inline std::size_t Socket::send(const void* data, std::size_t len, std::error_code& ec) noexcept {
+    return io(true, const_cast<void*>(data), len, 0, detail::Deadline::after(write_timeout_), true, ec);
+}
+
+inline std::size_t Socket::send(const void* data, std::size_t len) {
+    std::error_code ec;
+    std::size_t n = send(data, len, ec);
+    if (ec) detail::throw_error(ec, "send", peer_text());
+    return n;
+}
+
+inline std::size_t Socket::send_all(const void* data, std::size_t len, std::error_code& ec) noexcept {
+    auto deadline = detail::Deadline::after(write_timeout_);
+    auto* p = static_cast<char*>(const_cast<void*>(data));
+    std::size_t done = 0;
+    ec.clear();
+    while (done < len) {
+        done += io(true, p + done, len - done, 0, deadline, done == 0, ec);
+        if (ec) break;
+    }
+    return done;
+}
+
+inline void Socket::send_all(const void* data, std::size_t len) {
+    std::error_code ec;
+    send_all(data, len, ec);
+    if (ec) detail::throw_error(ec, "send", peer_text());
+}
+
+inline std::size_t Socket::recv(void* buffer, std::size_t len, std::error_code& ec) noexcept {
+    return io(false, buffer, len, 0, detail::Deadline::after(read_timeout_), true, ec);
+}
+
+inline std::size_t Socket::recv(void* buffer, std::size_t len) {
+    std::error_code ec;
+    std::size_t n = recv(buffer, len, ec);
+    if (ec) detail::throw_error(ec, "recv", peer_text());
+    return n;
+}
+
+inline std::string Socket::recv(std::size_t max, std::error_code& ec) {
+    std::string out(max, '\0');
+    out.resize(recv(out.data(), max, ec));
+    return out;
+}
+
+inline std::string Socket::recv(std::size_t max) {
+    std::string out(max, '\0');
+    out.resize(recv(out.data(), max));
+    return out;
+}
+
+inline std::size_t Socket::recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept {
+    auto deadline = detail::Deadline::after(read_timeout_);
+    auto* p = static_cast<char*>(buffer);
+    std::size_t done = 0;
+    ec.clear();
+    while (done < len) {
+        std::size_t n = io(false, p + done, len - done, MSG_WAITALL, deadline, done == 0, ec);
+        if (ec) break;
+        if (n == 0) {
+            ec = errc::unexpected_eof;
+            break;
+        }
+        done += n;
+    }
+    return done;
+}
+
+inline void Socket::recv_exact(void* buffer, std::size_t len) {
+    std::error_code ec;
+    recv_exact(buffer, len, ec);
+    if (ec) detail::throw_error(ec, "recv", peer_text());
+}
+
+inline void Socket::shutdown(Shutdown how, std::error_code& ec) noexcept {
+    if (::shutdown(fd_, static_cast<int>(how)) != 0) {
+        ec = detail::last_error();
+    } else {
+        ec.clear();
+    }
+}
+
+inline void Socket::shutdown(Shutdown how) {
+    std::error_code ec;
+    shutdown(how, ec);
+    if (ec) detail::throw_error(ec, "shutdown", peer_text());
+}
+
+inline void Socket::non_blocking(bool on, std::error_code& ec) noexcept {
+    int value = on ? 1 : 0;
+    if (::ioctl(fd_, FIONBIO, &value) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    non_blocking_ = on;
+    ec.clear();
+}
+
+inline void Socket::non_blocking(bool on) {
+    std::error_code ec;
+    non_blocking(on, ec);
+    if (ec) detail::throw_error(ec, "set non-blocking", peer_text());
+}
+
+inline void Socket::set_kernel_timeout(int name, std::chrono::milliseconds t,
+                                       std::error_code& ec) noexcept {
+    timeval tv{};
+    if (t.count() > 0) {
+        tv.tv_sec = static_cast<time_t>(t.count() / 1000);
+        tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
+    }
+    if (::setsockopt(fd_, SOL_SOCKET, name, &tv, sizeof tv) != 0) {
+        ec = detail::last_error();
+    } else {
+        ec.clear();
+    }
+}
+
+inline void Socket::read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+    if (timeout.count() < 0) timeout = no_timeout;
+    set_kernel_timeout(SO_RCVTIMEO, timeout, ec);
+    if (!ec) read_timeout_ = timeout;
+}
+
+inline void Socket::read_timeout(std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    read_timeout(timeout, ec);
+    if (ec) detail::throw_error(ec, "set read timeout", peer_text());
+}
+
+inline void Socket::write_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+    if (timeout.count() < 0) timeout = no_timeout;
+    set_kernel_timeout(SO_SNDTIMEO, timeout, ec);
+    if (!ec) write_timeout_ = timeout;
+}
+
+inline void Socket::write_timeout(std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    write_timeout(timeout, ec);
+    if (ec) detail::throw_error(ec, "set write timeout", peer_text());
+}
+
+inline void Socket::set_option(int level, int name, int value, std::error_code& ec) noexcept {
+    if (::setsockopt(fd_, level, name, &value, sizeof value) != 0) {
+        ec = detail::last_error();
+    } else {
+        ec.clear();
+    }
+}
+
+inline void Socket::set_flag(int level, int name, int value, const char* op) {
+    std::error_code ec;
+    set_option(level, name, value, ec);
+    if (ec) detail::throw_error(ec, op, peer_text());
+}
+
+inline int Socket::get_option(int level, int name, const char* op) const {
+    int value = 0;
+    socklen_t len = sizeof value;
+    if (::getsockopt(fd_, level, name, &value, &len) != 0)
+        detail::throw_error(detail::last_error(), op, peer_text());
+    return value;
+}
+
+inline Address Socket::local_address(std::error_code& ec) const noexcept {
+    Address a;
+    socklen_t len = Address::capacity();
+    if (::getsockname(fd_, a.data(), &len) != 0) {
+        ec = detail::last_error();
+        return {};
+    }
+    a.resize(len);
+    ec.clear();
+    return a;
+}
+
+inline Address Socket::local_address() const {
+    std::error_code ec;
+    Address a = local_address(ec);
+    if (ec) detail::throw_error(ec, "getsockname", "");
+    return a;
+}
+
+inline Address Socket::peer_address(std::error_code& ec) const noexcept {
+    Address a;
+    socklen_t len = Address::capacity();
+    if (::getpeername(fd_, a.data(), &len) != 0) {
+        ec = detail::last_error();
+        return {};
+    }
+    a.resize(len);
+    ec.clear();
+    return a;
+}
+
+inline Address Socket::peer_address() const {
+    std::error_code ec;
+    Address a = peer_address(ec);
+    if (ec) detail::throw_error(ec, "getpeername", peer_.to_string());
+    return a;
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_SOCKET_HPP
