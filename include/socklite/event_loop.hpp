@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_EVENT_LOOP_HPP
+#define SOCKLITE_EVENT_LOOP_HPP
+
+/** @file
+ *  socklite::EventLoop: an epoll readiness loop with descriptor callbacks, timers and a
+ *  thread-safe post(). */
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "detail/syscall.hpp"
+#include "error.hpp"
+
+namespace socklite {
+
+/** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
+ *  becomes readable or writable, when a timer expires, or when another thread post()s work.
+ *
+ *  **Threads.** An EventLoop belongs to the thread that calls run() or run_once(). Every member
+ *  function except post() must be called from that thread (usually from inside a callback, or
+ *  before the loop starts). post() is the one thread-safe call: to stop a loop from another
+ *  thread, `loop.post([&loop] { loop.stop(); })`.
+ *
+ *  **Level-triggered.** Descriptors are watched level-triggered (unless you add `edge_triggered`
+ *  to the mask): while a socket still has unread bytes, or still has room to write with
+ *  `writable` interest, the callback is called again on every iteration. A callback may therefore
+ *  read a bounded amount and return (fairness between connections), and nothing is lost if it
+ *  does not drain the socket. Watch `writable` only while you have bytes to send, or the loop
+ *  wakes up all the time.
+ *
+ *  **Exceptions.** A callback that throws is not caught: the exception propagates out of run()
+ *  or run_once() and the loop stays usable. Events of that iteration that were not yet
+ *  dispatched are reported again by the next iteration (level-triggered), a one-shot timer that
+ *  threw is gone, a repeating one stays scheduled, and posted functions not yet run still run
+ *  on the next iteration. Call run() again to go on.
+ *
+ *  **Changes from callbacks.** A callback may add, modify or remove any descriptor (its own
+ *  included), create or cancel timers and post work. A descriptor removed during an iteration
+ *  gets no further events from that iteration, even if a new one with the same number is added.
+ *
+ *  Memory: one `std::function` and a few integers per watched descriptor (a vector indexed by
+ *  descriptor number), one heap entry plus one hash-map node per pending timer.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::EventLoop loop;
+ *  loop.add(fd, socklite::EventLoop::readable, [&](std::uint32_t events) { ... });
+ *  auto id = loop.call_after(std::chrono::seconds(5), [&] { loop.stop(); });
+ *  loop.run();  // returns after stop()
+ *  @endcode */
+class EventLoop {
+public:
+    /** The readiness mask passed to add() and modify() and received by callbacks. */
+    using Events = std::uint32_t;
+    /** A descriptor callback: receives the events that are ready (a mask of the constants below). */
+    using FdCallback = std::function<void(Events events)>;
+    /** A timer or posted function. */
+    using Task = std::function<void()>;
+    /** Identifies a timer for cancel(); never 0, never reused by one loop. */
+    using TimerId = std::uint64_t;
+    /** The clock timers use. */
+    using Clock = std::chrono::steady_clock;
+
+    /** Interest and event: the descriptor can be read (or a listener can accept, or the peer closed). */
+    static constexpr Events readable = EPOLLIN;
+    /** Interest and event: the descriptor can be written. */
+    static constexpr Events writable = EPOLLOUT;
+    /** Event only (always reported): an error is pending on the descriptor (read `SO_ERROR`). */
+    static constexpr Events error = EPOLLERR;
+    /** Event only (always reported): hang-up, e.g. both directions of a socket are shut down. */
+    static constexpr Events hangup = EPOLLHUP;
+    /** Interest flag: watch edge-triggered (`EPOLLET`): the callback then must drain the
+     *  descriptor until it would block, or it is not called again. */
+    static constexpr Events edge_triggered = EPOLLET;
+
+    /** Creates the epoll instance and the wake-up eventfd. @throws Error (e.g. `EMFILE`). */
+    EventLoop();
+    /** As EventLoop(), reporting through @p ec; on failure the loop is unusable (valid() is false). */
+    explicit EventLoop(std::error_code& ec) noexcept;
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+    /** Closes the loop's own descriptors; watched descriptors are not closed (they are yours),
+     *  and pending timers and posted functions are destroyed without running. */
+    ~EventLoop();
+
+    /** Whether construction succeeded. */
+    bool valid() const noexcept { return epoll_fd_ >= 0 && wake_fd_ >= 0; }
+
+    /** Watches @p fd for @p events (readable, writable, optionally edge_triggered) and calls
+     *  @p callback with the ready mask; error and hangup are always reported.
+     *  @throws Error (`EEXIST` if already watched, `EPERM` for a regular file, ...). */
+    void add(int fd, Events events, FdCallback callback);
+    /** As add(int, Events, FdCallback), reporting through @p ec. */
+    void add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept;
+    /** Changes the interest of a watched descriptor (the callback stays). @throws Error
+     *  (`ENOENT` if not watched). */
+    void modify(int fd, Events events);
+    /** As modify(int, Events), reporting through @p ec. */
+    void modify(int fd, Events events, std::error_code& ec) noexcept;
+    /** Stops watching @p fd (call it before closing the descriptor). The callback is destroyed
+     *  after the current callback returns, so a callback may remove its own descriptor.
+     *  @throws Error (`ENOENT` if not watched). */
+    void remove(int fd);
+    /** As remove(int), reporting through @p ec. */
+    void remove(int fd, std::error_code& ec) noexcept;
+    /** Whether @p fd is watched. */
+    bool watching(int fd) const noexcept;
+    /** The interest mask of a watched descriptor (0 if not watched). */
+    Events interest(int fd) const noexcept;
+
+    /** Runs @p task once, @p delay from now (millisecond resolution, never early).
+     *  @return the id to cancel() it. @throws std::bad_alloc only. */
+    TimerId call_after(std::chrono::milliseconds delay, Task task);
+    /** Runs @p task every @p interval (the first time one interval from now) until cancelled.
+     *  An interval below 1 ms counts as 1 ms. Late iterations are not caught up in a burst.
+     *  @return the id to cancel() it. */
+    TimerId call_every(std::chrono::milliseconds interval, Task task);
+    /** Cancels a timer: its task will not run again and is destroyed now (a repeating timer may
+     *  cancel itself from its own task). @return false if @p id is not pending (already fired
+     *  or cancelled). No allocation; O(1). */
+    bool cancel(TimerId id) noexcept;
+    /** The number of timers pending. */
+    std::size_t timer_count() const noexcept { return timers_.size(); }
+
+    /** Queues @p task to run on the loop's thread soon, and wakes the loop. **Thread-safe**: the
+     *  only member function that may be called from any thread. Tasks run in the order posted.
+     *  @throws std::bad_alloc only. */
+    void post(Task task);
+
+    /** Runs iterations until stop() is called, then returns (the stop request is consumed, so
+     *  run() may be called again). If stop() was called before run(), run() returns at once. @throws Error if epoll fails, or whatever a callback throws. */
+    void run();
+    /** As run(), reporting loop failures through @p ec (callback exceptions still propagate). */
+    void run(std::error_code& ec);
+    /** Waits up to @p timeout for something to happen (0: do not wait; negative: no limit,
+     *  though a pending timer bounds the wait) and runs the ready callbacks, the expired timers
+     *  and the posted functions. @return the number of callbacks run. @throws Error. */
+    std::size_t run_once(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
+    /** As run_once(std::chrono::milliseconds), reporting through @p ec. */
+    std::size_t run_once(std::chrono::milliseconds timeout, std::error_code& ec);
+    /** Makes run() return after the current callback (loop thread only; see post()). */
+    void stop() noexcept { stop_ = true; }
+    /** Whether stop() was called and run() has not yet consumed the request. */
+    bool stopping() const noexcept { return stop_; }
+
+private:
+    struct Watch {
+        FdCallback callback;
+        Events events = 0;
+        std::uint32_t generation = 0;  // bumped on every add, so stale events are recognised
+        bool active = false;
+    };
+    struct Timer {
+        Task task;
+        Clock::duration interval{};  // zero: one-shot
+    };
+    struct HeapEntry {
+        Clock::time_point when;
+        TimerId id;
+        // std::push_heap makes a max-heap: "greater" puts the earliest (then the oldest id) on top.
+        bool operator<(const HeapEntry& o) const noexcept {
+            return when != o.when ? when > o.when : id > o.id;
+        }
+    };
+    // Resets dispatch state even when a callback throws.
+    struct DispatchGuard {
+        EventLoop& loop;
+        explicit DispatchGuard(EventLoop& l) : loop(l) { ++loop.dispatching_; }
+        ~DispatchGuard() {
+            if (--loop.dispatching_ == 0) loop.graveyard_.clear();
+        }
+    };
+
+    void init(std::error_code& ec) noexcept;
+    TimerId schedule(Clock::time_point when, Clock::duration interval, Task task);
+    int wait_ms(std::chrono::milliseconds timeout) const noexcept;
+    std::size_t run_timers();
+    std::size_t run_posted(bool woken);
+    void compact_heap();
+
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1;
+    bool stop_ = false;
+    int dispatching_ = 0;
+    std::deque<Watch> watches_;            // indexed by descriptor; a deque, so growing it never
+                                           // moves the callback that is running
+    std::vector<FdCallback> graveyard_;    // callbacks removed while dispatching
+    std::vector<epoll_event> ready_;
+    std::vector<HeapEntry> heap_;          // may hold cancelled ids (lazy cancellation)
+    std::unordered_map<TimerId, Timer> timers_;
+    TimerId next_timer_ = 1;
+    std::vector<Task> running_;            // posted tasks being run (loop thread)
+    std::size_t running_pos_ = 0;
+    std::mutex post_mutex_;
+    std::vector<Task> posted_;             // guarded by post_mutex_
+    bool wake_pending_ = false;            // guarded by post_mutex_
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void EventLoop::init(std::error_code& ec) noexcept {
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) {
+        ec = detail::last_error();
+        return;
+    }
+    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0) {
+        ec = detail::last_error();
+        return;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = UINT64_MAX;  // marks the wake-up descriptor
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    ec.clear();
+}
+
+inline EventLoop::EventLoop(std::error_code& ec) noexcept { init(ec); }
+
+inline EventLoop::EventLoop() {
+    std::error_code ec;
+    init(ec);
+    if (ec) {
+        if (wake_fd_ >= 0) ::close(wake_fd_);
+        if (epoll_fd_ >= 0) ::close(epoll_fd_);
+        detail::throw_error(ec, "create event loop", "");
+    }
+}
+
+inline EventLoop::~EventLoop() {
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
+
+inline void EventLoop::add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept {
+    if (fd < 0) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (watching(fd)) {
+        ec = std::make_error_code(std::errc::file_exists);
+        return;
+    }
+    try {
+        if (static_cast<std::size_t>(fd) >= watches_.size())
+            watches_.resize(std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    Watch& w = watches_[static_cast<std::size_t>(fd)];
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = (static_cast<std::uint64_t>(w.generation + 1) << 32) | static_cast<std::uint32_t>(fd);
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    ++w.generation;
+    w.callback = std::move(callback);
+    w.events = events;
+    w.active = true;
+    ec.clear();
+}
+
+inline void EventLoop::add(int fd, Events events, FdCallback callback) {
+    std::error_code ec;
+    add(fd, events, std::move(callback), ec);
+    if (ec) detail::throw_error(ec, "epoll add", "fd " + std::to_string(fd));
+}
+
+inline bool EventLoop::watching(int fd) const noexcept {
+    return fd >= 0 && static_cast<std::size_t>(fd) < watches_.size() &&
+           watches_[static_cast<std::size_t>(fd)].active;
+}
+
+inline EventLoop::Events EventLoop::interest(int fd) const noexcept {
+    return watching(fd) ? watches_[static_cast<std::size_t>(fd)].events : 0;
+}
+
+inline void EventLoop::modify(int fd, Events events, std::error_code& ec) noexcept {
+    if (!watching(fd)) {
+        ec = std::make_error_code(std::errc::no_such_file_or_directory);
+        return;
+    }
+    Watch& w = watches_[static_cast<std::size_t>(fd)];
+    if (w.events == events) {  // nothing to tell the kernel
+        ec.clear();
+        return;
+    }
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = (static_cast<std::uint64_t>(w.generation) << 32) | static_cast<std::uint32_t>(fd);
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    w.events = events;
+    ec.clear();
+}
+
+inline void EventLoop::modify(int fd, Events events) {
+    std::error_code ec;
+    modify(fd, events, ec);
+    if (ec) detail::throw_error(ec, "epoll modify", "fd " + std::to_string(fd));
+}
+
+inline void EventLoop::remove(int fd, std::error_code& ec) noexcept {
+    if (!watching(fd)) {
+        ec = std::make_error_code(std::errc::no_such_file_or_directory);
+        return;
+    }
+    Watch& w = watches_[static_cast<std::size_t>(fd)];
+    // Even if the kernel refuses (the descriptor was already closed, say), forget the watch.
+    int rc = ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    int e = errno;
+    w.active = false;
+    w.events = 0;
+    if (dispatching_ > 0) {
+        // The callback may be the one running right now: destroy it after it returns.
+        try {
+            graveyard_.push_back(std::move(w.callback));
+        } catch (...) {
+            // Out of memory: keeping the callback alive until the next add() is harmless.
+        }
+    } else {
+        w.callback = nullptr;
+    }
+    if (rc != 0 && e != EBADF && e != ENOENT) {
+        ec = {e, std::system_category()};
+        return;
+    }
+    ec.clear();
+}
+
+inline void EventLoop::remove(int fd) {
+    std::error_code ec;
+    remove(fd, ec);
+    if (ec) detail::throw_error(ec, "epoll remove", "fd " + std::to_string(fd));
+}
+
+inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
+                                              Task task) {
+    TimerId id = next_timer_++;
+    timers_.emplace(id, Timer{std::move(task), interval});
+    try {
+        heap_.push_back(HeapEntry{when, id});
+    } catch (...) {
+        timers_.erase(id);
+        throw;
+    }
+    std::push_heap(heap_.begin(), heap_.end());
+    return id;
+}
+
+inline EventLoop::TimerId EventLoop::call_after(std::chrono::milliseconds delay, Task task) {
+    if (delay.count() < 0) delay = std::chrono::milliseconds(0);
+    return schedule(Clock::now() + delay, Clock::duration::zero(), std::move(task));
+}
+
+inline EventLoop::TimerId EventLoop::call_every(std::chrono::milliseconds interval, Task task) {
+    if (interval.count() < 1) interval = std::chrono::milliseconds(1);
+    return schedule(Clock::now() + interval, interval, std::move(task));
+}
+
+inline bool EventLoop::cancel(TimerId id) noexcept {
+    // Lazy cancellation: the heap entry stays until it reaches the top (or a compaction).
+    return timers_.erase(id) > 0;
+}
+
+inline void EventLoop::compact_heap() {
+    heap_.erase(std::remove_if(heap_.begin(), heap_.end(),
+                               [this](const HeapEntry& e) { return timers_.count(e.id) == 0; }),
+                heap_.end());
+    std::make_heap(heap_.begin(), heap_.end());
+}
+
+inline void EventLoop::post(Task task) {
+    bool wake = false;
+    {
+        std::lock_guard<std::mutex> lock(post_mutex_);
+        posted_.push_back(std::move(task));
+        if (!wake_pending_) wake = wake_pending_ = true;
+    }
+    if (wake) {
+        std::uint64_t one = 1;
+        // Cannot fail short of a counter overflow; a pending wake-up is all that matters.
+        [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    }
+}
+
+inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept {
+    long long ms = timeout.count() < 0 ? -1 : timeout.count();
+    if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
+    if (!heap_.empty()) {
+        auto left = heap_.front().when - Clock::now();
+        // Round up, so a timer is never run early and the loop does not spin on 0 ms waits.
+        long long t = left <= Clock::duration::zero()
+                          ? 0
+                          : std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        if (ms < 0 || t < ms) ms = t;
+    }
+    return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+}
+
+inline std::size_t EventLoop::run_timers() {
+    std::size_t count = 0;
+    auto now = Clock::now();
+    // Timers added by these callbacks wait for the next iteration (now is fixed here), so a
+    // zero-delay timer that re-arms itself cannot starve the descriptors.
+    while (!heap_.empty() && heap_.front().when <= now) {
+        HeapEntry top = heap_.front();
+        std::pop_heap(heap_.begin(), heap_.end());
+        heap_.pop_back();
+        auto it = timers_.find(top.id);
+        if (it == timers_.end()) continue;  // cancelled
+        if (it->second.interval == Clock::duration::zero()) {
+            Task task = std::move(it->second.task);
+            timers_.erase(it);
+            ++count;
+            task();
+        } else {
+            auto next = top.when + it->second.interval;
+            if (next <= now) next = now + it->second.interval;  // late: skip, don't burst
+            heap_.push_back(HeapEntry{next, top.id});
+            std::push_heap(heap_.begin(), heap_.end());
+            // Run a moved-out copy, so the task may cancel its own timer safely.
+            Task task = std::move(it->second.task);
+            ++count;
+            struct Restore {
+                EventLoop& loop;
+                TimerId id;
+                Task& task;
+                ~Restore() {
+                    auto again = loop.timers_.find(id);
+                    if (again != loop.timers_.end() && !again->second.task)
+                        again->second.task = std::move(task);
+                }
+            } restore{*this, top.id, task};
+            task();
+        }
+    }
+    if (heap_.size() > 64 && heap_.size() > 2 * timers_.size()) compact_heap();
+    return count;
+}
+
+inline std::size_t EventLoop::run_posted(bool woken) {
+    std::size_t count = 0;
+    for (int batch = 0; batch < 2; ++batch) {
+        // First what an exception left over, then (if woken) the tasks posted since: the
+        // eventfd stays readable until the queue is taken, so nothing posted is ever stranded.
+        while (running_pos_ < running_.size()) {
+            Task task = std::move(running_[running_pos_++]);
+            ++count;
+            task();
+        }
+        running_.clear();
+        running_pos_ = 0;
+        if (batch == 1 || !woken) break;
+        std::uint64_t value;
+        [[maybe_unused]] ssize_t r = ::read(wake_fd_, &value, sizeof value);
+        // Tasks posted while this batch runs wait for the next iteration.
+        std::lock_guard<std::mutex> lock(post_mutex_);
+        running_.swap(posted_);
+        wake_pending_ = false;
+    }
+    return count;
+}
+
+inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::error_code& ec) {
+    ec.clear();
+    if (ready_.empty()) ready_.resize(256);
+    int n;
+    for (;;) {
+        n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), wait_ms(timeout));
+        if (n >= 0) break;
+        if (errno != EINTR) {
+            ec = detail::last_error();
+            return 0;
+        }
+        // A signal: return to the caller rather than wait the full timeout again.
+        n = 0;
+        break;
+    }
+    DispatchGuard guard(*this);
+    std::size_t count = 0;
+    bool woken = false;
+    for (int i = 0; i < n; ++i) {
+        const epoll_event ev = ready_[static_cast<std::size_t>(i)];
+        if (ev.data.u64 == UINT64_MAX) {
+            woken = true;  // read in run_posted(), just before it takes the queue
+            continue;
+        }
+        auto fd = static_cast<std::size_t>(ev.data.u64 & 0xffffffffu);
+        auto generation = static_cast<std::uint32_t>(ev.data.u64 >> 32);
+        if (fd >= watches_.size()) continue;
+        Watch& w = watches_[fd];
+        // Removed (or removed and re-added) by an earlier callback of this iteration: stale.
+        if (!w.active || w.generation != generation) continue;
+        ++count;
+        w.callback(ev.events);  // may add to watches_: do not use w afterwards
+    }
+    if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096) ready_.resize(ready_.size() * 2);
+    count += run_timers();
+    if (woken || running_pos_ < running_.size()) count += run_posted(woken);
+    return count;
+}
+
+inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    std::size_t count = run_once(timeout, ec);
+    if (ec) detail::throw_error(ec, "epoll_wait", "");
+    return count;
+}
+
+inline void EventLoop::run(std::error_code& ec) {
+    ec.clear();
+    struct Consume {
+        bool& stop;
+        ~Consume() { stop = false; }
+    } consume{stop_};
+    while (!stop_) {
+        run_once(std::chrono::milliseconds(-1), ec);
+        if (ec) return;
+    }
+}
+
+inline void EventLoop::run() {
+    std::error_code ec;
+    run(ec);
+    if (ec) detail::throw_error(ec, "epoll_wait", "");
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_EVENT_LOOP_HPP
