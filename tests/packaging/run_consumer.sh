@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the socklite authors
+# Builds and runs tests/packaging/consumer/main.cpp against socklite the way a user would get it.
+#   run_consumer.sh KIND SOCKLITE_SOURCE_DIR WORK_DIR
+# KIND: find_package | add_subdirectory | meson_subproject | pkg_config | single_header
+# Environment: CXX (compiler, default c++), SOCKLITE_CXX_STANDARD (default 17),
+# CMAKE_GENERATOR (default Ninja). WORK_DIR is wiped first; every step is bounded by `timeout`.
+set -euo pipefail
+kind=$1 src=$(cd "$2" && pwd) work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+cxx=${CXX:-c++}
+std=${SOCKLITE_CXX_STANDARD:-17}
+gen=${CMAKE_GENERATOR:-Ninja}
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+run() { echo "+ $*" >&2; timeout 240 "$@"; }
+# Only the consumer program's own compile flags matter here; sanitizer flags of the outer build are
+# not inherited (the environment is what ctest got, so drop what would leak in).
+unset CXXFLAGS CPPFLAGS LDFLAGS
+
+cmake_socklite_install() {  # PREFIX: configure socklite alone (no tests, examples) and install it
+  run cmake -S "$src" -B "$work/socklite-build" -G "$gen" -DCMAKE_CXX_COMPILER="$cxx" \
+    -DSOCKLITE_BUILD_TESTS=OFF -DSOCKLITE_BUILD_EXAMPLES=OFF -DSOCKLITE_INSTALL=ON \
+    -DCMAKE_INSTALL_PREFIX=/nonexistent-prefix >/dev/null
+  run cmake --install "$work/socklite-build" --prefix "$1" >/dev/null
+}
+
+cmake_consumer() {  # extra cmake args...: configure and build consumer_cmake
+  run cmake -S "$here/consumer_cmake" -B "$work/consumer-build" -G "$gen" \
+    -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" "$@" >/dev/null
+  run cmake --build "$work/consumer-build"
+  run "$work/consumer-build/consumer"
+}
+
+case $kind in
+  find_package)
+    cmake_socklite_install "$work/prefix"
+    cmake_consumer -DSOCKLITE_MODE=find_package -DCMAKE_PREFIX_PATH="$work/prefix"
+    # The installed package must be relocatable: move the prefix and find it again.
+    mv "$work/prefix" "$work/moved-prefix"
+    rm -rf "$work/consumer-build"
+    cmake_consumer -DSOCKLITE_MODE=find_package -DCMAKE_PREFIX_PATH="$work/moved-prefix"
+    ;;
+  add_subdirectory)
+    cmake_consumer -DSOCKLITE_MODE=add_subdirectory -DSOCKLITE_SOURCE_DIR="$src"
+    ;;
+  meson_subproject)
+    mkdir -p "$work/project/subprojects"
+    cp "$here/consumer_meson/meson.build" "$here/consumer/main.cpp" "$work/project/"
+    ln -s "$src" "$work/project/subprojects/socklite"
+    CXX="$cxx" run meson setup "$work/build" "$work/project" --wrap-mode=forcefallback \
+      -Dcpp_std="c++$std" >/dev/null
+    run meson compile -C "$work/build"
+    run "$work/build/consumer"
+    ;;
+  pkg_config)
+    # Both builds' installs: CMake's socklite.pc and Meson's must each give a working -I.
+    cmake_socklite_install "$work/cmake-prefix"
+    CXX="$cxx" run meson setup "$work/meson-build" "$src" --prefix "$work/meson-prefix" \
+      -Dtests=false -Dexamples=false >/dev/null
+    run meson install -C "$work/meson-build" >/dev/null
+    # The two builds must install the same headers.
+    run diff -r "$work/cmake-prefix/include" "$work/meson-prefix/include"
+    for prefix in "$work/cmake-prefix" "$work/meson-prefix"; do
+      pc_path=$prefix/share/pkgconfig
+      flags=$(PKG_CONFIG_PATH=$pc_path run pkg-config --cflags socklite)
+      version=$(PKG_CONFIG_PATH=$pc_path run pkg-config --modversion socklite)
+      echo "pkg-config in $prefix: version $version, cflags $flags"
+      # shellcheck disable=SC2086  # $flags is a list of words
+      run "$cxx" -std="c++$std" $flags "$here/consumer/main.cpp" -o "$work/consumer"
+      run "$work/consumer"
+    done
+    ;;
+  single_header)
+    run python3 "$src/scripts/amalgamate.py" --check
+    # Only single_include/ on the include path: the one file must be all it takes.
+    run "$cxx" -std="c++$std" -Wall -Wextra -Wpedantic -Wshadow -Werror -I"$src/single_include" \
+      "$here/consumer/main.cpp" -o "$work/consumer"
+    run "$work/consumer"
+    ;;
+  *)
+    echo "run_consumer.sh: unknown kind '$kind'" >&2
+    exit 2
+    ;;
+esac
+echo "packaging $kind: OK"
