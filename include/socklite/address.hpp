@@ -254,7 +254,8 @@ inline Address Address::parse(std::string_view text, std::error_code& ec) noexce
         }
     }
     char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
-    if (host.empty() || host.size() >= sizeof buf) {
+    // An embedded NUL would end the C string early: "1.2.3.4\0junk:80" is not 1.2.3.4:80.
+    if (host.empty() || host.size() >= sizeof buf || host.find('\0') != std::string_view::npos) {
         ec = errc::bad_address;
         return {};
     }
@@ -351,6 +352,11 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
             ec = std::error_code(rc, resolve_category());
             return out;
         }
+        // Freed on every path, including a std::bad_alloc from push_back below.
+        struct Free {
+            addrinfo* p;
+            ~Free() { ::freeaddrinfo(p); }
+        } free_res{res};
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
             if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
             Address a(ai->ai_addr, ai->ai_addrlen);
@@ -359,7 +365,6 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
             for (const Address& b : out) seen = seen || b == a;
             if (!seen) out.push_back(a);
         }
-        ::freeaddrinfo(res);
         if (out.empty()) ec = errc::no_address;
     } catch (...) {
         out.clear();

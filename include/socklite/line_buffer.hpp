@@ -37,8 +37,9 @@ public:
     /** A buffer that accepts lines of up to @p max_line bytes (excluding the terminator). */
     explicit LineBuffer(std::size_t max_line = 64 * 1024) : max_line_(max_line) {}
 
-    /** Appends received bytes. */
+    /** Appends received bytes (dropped while the buffer is in error, see next_line()). */
     void append(std::string_view bytes) {
+        if (too_long_) return;  // in error until clear(): keep memory bounded, drop the bytes
         if (start_ > 0 && start_ == buf_.size()) {  // everything consumed: reuse from the start
             buf_.clear();
             scan_ = start_ = 0;
@@ -63,7 +64,9 @@ public:
         std::size_t nl = buf_.find('\n', scan_);
         if (nl == std::string::npos) {
             scan_ = buf_.size();
-            if (buf_.size() - start_ > max_line_ + 1) {  // + 1: room for a '\r' before the '\n'
+            std::size_t tail = buf_.size() - start_;
+            // Room for a '\r' before the '\n' (written so that max_line_ = SIZE_MAX cannot wrap).
+            if (tail > max_line_ && tail - max_line_ > 1) {
                 too_long_ = true;
                 ec = errc::line_too_long;
             }
