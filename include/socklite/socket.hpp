@@ -162,6 +162,8 @@ public:
     void nodelay(bool on, std::error_code& ec) noexcept { set_option(IPPROTO_TCP, TCP_NODELAY, on, ec); }
     /** Whether `TCP_NODELAY` is set. @throws Error. */
     bool nodelay() const { return get_option(IPPROTO_TCP, TCP_NODELAY, "get TCP_NODELAY") != 0; }
+    /** As nodelay(), reporting through @p ec (false on error). */
+    bool nodelay(std::error_code& ec) const noexcept { return get_option(IPPROTO_TCP, TCP_NODELAY, ec) != 0; }
 
     /** Enables TCP keep-alive probes (`SO_KEEPALIVE`). @throws Error. */
     void keepalive(bool on) { set_flag(SOL_SOCKET, SO_KEEPALIVE, on, "set SO_KEEPALIVE"); }
@@ -169,6 +171,8 @@ public:
     void keepalive(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_KEEPALIVE, on, ec); }
     /** Whether `SO_KEEPALIVE` is set. @throws Error. */
     bool keepalive() const { return get_option(SOL_SOCKET, SO_KEEPALIVE, "get SO_KEEPALIVE") != 0; }
+    /** As keepalive(), reporting through @p ec (false on error). */
+    bool keepalive(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_KEEPALIVE, ec) != 0; }
 
     /** Sets `SO_REUSEADDR`. @throws Error. */
     void reuse_address(bool on) { set_flag(SOL_SOCKET, SO_REUSEADDR, on, "set SO_REUSEADDR"); }
@@ -176,6 +180,8 @@ public:
     void reuse_address(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_REUSEADDR, on, ec); }
     /** Whether `SO_REUSEADDR` is set. @throws Error. */
     bool reuse_address() const { return get_option(SOL_SOCKET, SO_REUSEADDR, "get SO_REUSEADDR") != 0; }
+    /** As reuse_address(), reporting through @p ec (false on error). */
+    bool reuse_address(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_REUSEADDR, ec) != 0; }
 
     /** Requests a kernel send buffer of @p bytes (`SO_SNDBUF`; Linux doubles it). @throws Error. */
     void send_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_SNDBUF, bytes, "set SO_SNDBUF"); }
@@ -183,6 +189,8 @@ public:
     void send_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_SNDBUF, bytes, ec); }
     /** The kernel send buffer size in bytes. @throws Error. */
     int send_buffer_size() const { return get_option(SOL_SOCKET, SO_SNDBUF, "get SO_SNDBUF"); }
+    /** As send_buffer_size(), reporting through @p ec (0 on error). */
+    int send_buffer_size(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_SNDBUF, ec); }
 
     /** Requests a kernel receive buffer of @p bytes (`SO_RCVBUF`; Linux doubles it). @throws Error. */
     void recv_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_RCVBUF, bytes, "set SO_RCVBUF"); }
@@ -190,6 +198,8 @@ public:
     void recv_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_RCVBUF, bytes, ec); }
     /** The kernel receive buffer size in bytes. @throws Error. */
     int recv_buffer_size() const { return get_option(SOL_SOCKET, SO_RCVBUF, "get SO_RCVBUF"); }
+    /** As recv_buffer_size(), reporting through @p ec (0 on error). */
+    int recv_buffer_size(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_RCVBUF, ec); }
 
     /** Switches non-blocking mode: calls then report `std::errc::operation_would_block` instead
      *  of waiting (use this with an event loop). @throws Error. */
@@ -254,6 +264,7 @@ private:
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
     void set_flag(int level, int name, int value, const char* op);
     int get_option(int level, int name, const char* op) const;
+    int get_option(int level, int name, std::error_code& ec) const noexcept;
     void set_kernel_timeout(int name, std::chrono::milliseconds t, std::error_code& ec) noexcept;
     std::string peer_text() const;
     static Socket connect_one(const Address& address, const detail::Deadline& deadline,
@@ -279,21 +290,52 @@ inline std::string Socket::peer_text() const {
 
 inline Socket Socket::connect_one(const Address& address, const detail::Deadline& deadline,
                                   std::error_code& ec) noexcept {
-    int type = SOCK_STREAM | SOCK_CLOEXEC | (deadline.is_set() ? SOCK_NONBLOCK : 0);
+    // A Unix-domain connect is never "in progress": with O_NONBLOCK a full backlog is an instant
+    // EAGAIN. So with a deadline a Unix socket connects blocking, its wait bounded by SO_SNDTIMEO
+    // (which Linux applies to it); a TCP socket connects non-blocking and polls.
+    bool is_unix = address.data()->sa_family == AF_UNIX;
+    bool poll_for_it = deadline.is_set() && !is_unix;
+    int type = SOCK_STREAM | SOCK_CLOEXEC | (poll_for_it ? SOCK_NONBLOCK : 0);
     int fd = detail::sys.socket(address.data()->sa_family, type, 0);
     if (fd < 0) {
         ec = detail::last_error();
         return {};
     }
     Socket s(fd, address);
+    if (is_unix && deadline.is_set()) {
+        for (;;) {
+            int left = deadline.poll_ms();
+            if (left == 0) {
+                ec = std::make_error_code(std::errc::timed_out);
+                return {};
+            }
+            s.set_kernel_timeout(SO_SNDTIMEO, std::chrono::milliseconds(left), ec);
+            if (ec) return {};
+            if (detail::sys.connect(fd, address.data(), address.size()) == 0) break;
+            int e = errno;
+            if (e == EISCONN) break;  // an interrupted attempt completed after all
+            if (e != EINTR && e != EAGAIN) {  // EAGAIN: the backlog stayed full for `left` ms
+                ec = {e, std::system_category()};
+                return {};
+            }
+        }
+        s.set_kernel_timeout(SO_SNDTIMEO, no_timeout, ec);
+        if (ec) return {};
+        return s;
+    }
     int rc;
     do {
         rc = detail::sys.connect(fd, address.data(), address.size());
-    } while (rc != 0 && errno == EINTR && deadline.is_set());
+    } while (rc != 0 && errno == EINTR && poll_for_it);
     if (rc != 0) {
         int e = errno;
+        if (e == EISCONN) {  // an interrupted attempt finished meanwhile
+            ec.clear();
+            return s;
+        }
         // EINTR on a blocking connect: the handshake goes on in the background; wait for it.
-        if (e != EINPROGRESS && e != EINTR) {
+        // EALREADY: an earlier, interrupted attempt is still in progress.
+        if (e != EINPROGRESS && e != EINTR && e != EALREADY) {
             ec = {e, std::system_category()};
             return {};
         }
@@ -311,7 +353,7 @@ inline Socket Socket::connect_one(const Address& address, const detail::Deadline
             return {};
         }
     }
-    if (deadline.is_set()) {
+    if (poll_for_it) {
         int off = 0;
         if (::ioctl(fd, FIONBIO, &off) != 0) {
             ec = detail::last_error();
@@ -554,11 +596,21 @@ inline void Socket::set_flag(int level, int name, int value, const char* op) {
     if (ec) detail::throw_error(ec, op, peer_text());
 }
 
-inline int Socket::get_option(int level, int name, const char* op) const {
+inline int Socket::get_option(int level, int name, std::error_code& ec) const noexcept {
     int value = 0;
     socklen_t len = sizeof value;
-    if (::getsockopt(fd_, level, name, &value, &len) != 0)
-        detail::throw_error(detail::last_error(), op, peer_text());
+    if (::getsockopt(fd_, level, name, &value, &len) != 0) {
+        ec = detail::last_error();
+        return 0;
+    }
+    ec.clear();
+    return value;
+}
+
+inline int Socket::get_option(int level, int name, const char* op) const {
+    std::error_code ec;
+    int value = get_option(level, name, ec);
+    if (ec) detail::throw_error(ec, op, peer_text());
     return value;
 }
 

@@ -45,8 +45,14 @@ public:
     static Deadline after(std::chrono::milliseconds timeout) noexcept {
         Deadline d;
         if (timeout.count() > 0) {
+            auto now = clock::now();
+            // A timeout beyond the clock's range (milliseconds::max() as "forever") would
+            // overflow now + timeout: treat it as no deadline.
+            if (timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(
+                               clock::time_point::max() - now))
+                return d;
             d.set_ = true;
-            d.at_ = clock::now() + timeout;
+            d.at_ = now + timeout;
         }
         return d;
     }

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_TESTS_SUPPORT_LOOPBACK_HPP
+#define SOCKLITE_TESTS_SUPPORT_LOOPBACK_HPP
+
+// Loopback fixtures: a connected pair, an address that refuses, one that never answers (a full
+// backlog), unique Unix-domain names, and a private temporary directory.
+
+#include <socklite/listener.hpp>
+#include <socklite/socket.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "peer.hpp"
+
+namespace socklite_test {
+
+/** A listener and both ends of one connection through it, with io_timeout on every call. */
+struct Connected {
+    socklite::Listener listener;
+    socklite::Socket client;
+    socklite::Socket server;
+    socklite::Address peer;  ///< the client's address as accept() reported it
+};
+
+/** Connects a client to a fresh listener on @p address (port 0 = ephemeral). */
+inline Connected connected_pair(const socklite::Address& address = socklite::Address::parse("127.0.0.1:0")) {
+    Connected c;
+    c.listener = socklite::Listener::bind(address);
+    c.client = socklite::Socket::connect(c.listener.local_address(), io_timeout);
+    auto accepted = c.listener.accept(io_timeout);
+    c.server = std::move(accepted.socket);
+    c.peer = accepted.peer;
+    for (socklite::Socket* s : {&c.client, &c.server}) {
+        s->read_timeout(io_timeout);
+        s->write_timeout(io_timeout);
+    }
+    return c;
+}
+
+/** An address on loopback where nothing listens (connect is refused): a port that was just
+ *  bound and released. */
+inline socklite::Address refusing_address() {
+    auto l = socklite::Listener::bind("127.0.0.1", 0);
+    return l.local_address();  // closed when l goes out of scope
+}
+
+/** A listener whose backlog is full and never accepted from, so a new client's SYN is dropped
+ *  and connect() can only time out. `ready` is false if the kernel kept accepting handshakes
+ *  (then the caller should skip). */
+struct BlackHole {
+    socklite::Listener listener;
+    std::vector<socklite::Socket> fillers;
+    socklite::Address address;
+    bool ready = false;
+
+    BlackHole() {
+        socklite::ListenOptions options;
+        options.backlog = 0;
+        listener = socklite::Listener::bind(socklite::Address::parse("127.0.0.1:0"), options);
+        address = listener.local_address();
+        // Linux queues backlog + 1 connections; one more attempt proves the queue is full.
+        for (int i = 0; i < 16 && !ready; ++i) {
+            std::error_code ec;
+            auto s = socklite::Socket::connect(address, std::chrono::milliseconds(200), ec);
+            if (ec == std::errc::timed_out) {
+                ready = !fillers.empty();  // a stall under load is not proof of a full queue
+            } else {
+                REQUIRE_MESSAGE(!ec, "filling the backlog: " << ec.message());
+                fillers.push_back(std::move(s));
+            }
+        }
+    }
+};
+
+/** A Unix abstract-namespace name unique to this process and call: `@socklite-test-PID-N`. */
+inline std::string unique_abstract_name() {
+    static std::atomic<int> counter{0};
+    return "@socklite-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+/** A private temporary directory, removed (with the files named through path()) on scope exit. */
+class TempDir {
+public:
+    TempDir() {
+        const char* base = std::getenv("TMPDIR");
+        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/socklite-test-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        dir_ = tmpl;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        for (const auto& f : files_) ::unlink(f.c_str());
+        ::rmdir(dir_.c_str());
+    }
+    /** A path inside the directory (deleted at the end if it exists). */
+    std::string path(const std::string& name) {
+        files_.push_back(dir_ + "/" + name);
+        return files_.back();
+    }
+
+private:
+    std::string dir_;
+    std::vector<std::string> files_;
+};
+
+/** Whether IPv6 loopback (::1) can be bound here. */
+inline bool ipv6_available() {
+    std::error_code ec;
+    auto l = socklite::Listener::bind(socklite::Address::parse("[::1]:0"), {}, ec);
+    return !ec;
+}
+
+}  // namespace socklite_test
+
+#endif  // SOCKLITE_TESTS_SUPPORT_LOOPBACK_HPP
