@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_MESSAGE_HPP
+#define SOCKLITE_HTTP_MESSAGE_HPP
+
+/** @file
+ *  HTTP message value types: http::Headers (ordered, case-insensitive, multi-valued),
+ *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace socklite {
+namespace http {
+
+/** Compares two strings ASCII-case-insensitively (header names, tokens). No allocation. */
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        unsigned char x = static_cast<unsigned char>(a[i]);
+        unsigned char y = static_cast<unsigned char>(b[i]);
+        if (static_cast<unsigned>(x - 'A') < 26u) x = static_cast<unsigned char>(x + 32);
+        if (static_cast<unsigned>(y - 'A') < 26u) y = static_cast<unsigned char>(y + 32);
+        if (x != y) return false;
+    }
+    return true;
+}
+
+/** One header field as the parsers report it: views into the caller's buffer.
+ *
+ *  The value has its leading and trailing whitespace removed. The views stay valid as long as
+ *  the buffer they were parsed from is neither changed nor freed. */
+struct FieldView {
+    std::string_view name;   ///< the field name as received (case kept)
+    std::string_view value;  ///< the field value without surrounding whitespace
+};
+
+/** An ordered list of header fields with case-insensitive lookup by name.
+ *
+ *  Order and repetition are kept as received or added (`Set-Cookie` may appear many times).
+ *  Names are compared ASCII-case-insensitively; the case given is kept for output. The class
+ *  does not validate names or values: the serializer does that before anything is sent.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Headers h;
+ *  h.add("Accept", "text/html");
+ *  h.add("accept", "text/plain");
+ *  h.get("ACCEPT");      // "text/html" (the first)
+ *  h.values("Accept");   // {"text/html", "text/plain"}
+ *  h.joined("Accept");   // "text/html, text/plain"
+ *  @endcode */
+class Headers {
+public:
+    /** One stored field: name and value, owned. */
+    struct Field {
+        std::string name;   ///< the field name, case as given
+        std::string value;  ///< the field value
+    };
+    /** Iterator over the fields in order. */
+    using const_iterator = std::vector<Field>::const_iterator;
+
+    /** An empty header list. */
+    Headers() = default;
+
+    /** Appends a field, keeping any earlier fields of the same name. */
+    void add(std::string_view name, std::string_view value) {
+        fields_.push_back(Field{std::string(name), std::string(value)});
+    }
+    /** Replaces every field named @p name with one field (added at the place of the first, or at
+     *  the end when there was none). */
+    void set(std::string_view name, std::string_view value);
+    /** Removes every field named @p name. @return the number of fields removed. */
+    std::size_t erase(std::string_view name) noexcept;
+    /** Removes every field. */
+    void clear() noexcept { fields_.clear(); }
+
+    /** Whether a field named @p name exists. */
+    bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+    /** The value of the first field named @p name, or an empty view when there is none (use
+     *  contains() to tell an empty value from a missing field). The view lives as long as the
+     *  field is neither changed nor removed. */
+    std::string_view get(std::string_view name) const noexcept {
+        const Field* f = find(name);
+        return f ? std::string_view(f->value) : std::string_view();
+    }
+    /** The first field named @p name, or `nullptr`. */
+    const Field* find(std::string_view name) const noexcept;
+    /** Every value of the fields named @p name, in order (views into this object). */
+    std::vector<std::string_view> values(std::string_view name) const;
+    /** Every value of the fields named @p name joined with `", "` (RFC 9110 section 5.3), or an
+     *  empty string when there is none. */
+    std::string joined(std::string_view name) const;
+
+    /** The number of fields. */
+    std::size_t size() const noexcept { return fields_.size(); }
+    /** Whether there is no field. */
+    bool empty() const noexcept { return fields_.empty(); }
+    /** The @p i-th field (0-based, `i < size()`). */
+    const Field& operator[](std::size_t i) const noexcept { return fields_[i]; }
+    /** The first field. */
+    const_iterator begin() const noexcept { return fields_.begin(); }
+    /** Past the last field. */
+    const_iterator end() const noexcept { return fields_.end(); }
+
+    /** Equal when both hold the same fields in the same order (names compared case-insensitively,
+     *  values exactly). */
+    friend bool operator==(const Headers& a, const Headers& b) noexcept {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!iequals(a[i].name, b[i].name) || a[i].value != b[i].value) return false;
+        }
+        return true;
+    }
+    /** The negation of operator==. */
+    friend bool operator!=(const Headers& a, const Headers& b) noexcept { return !(a == b); }
+
+private:
+    std::vector<Field> fields_;
+};
+
+/** An HTTP request to be sent: method, request target, header fields and body.
+ *
+ *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
+ *  here, and refuses CR, LF, NUL and other invalid characters (errc::bad_field). */
+struct Request {
+    std::string method = "GET";  ///< the method token, case-sensitive (`GET`, `POST`, ...)
+    std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`
+    Headers headers;             ///< extra header fields, sent in this order
+    std::string body;            ///< the body; sent with `Content-Length` when not empty
+};
+
+/** An HTTP response as received: status line, header fields, body and trailers. */
+struct Response {
+    int status = 0;      ///< the status code, 100-599
+    std::string reason;  ///< the reason phrase (may be empty)
+    int version = 11;    ///< the HTTP version: 10 for HTTP/1.0, 11 for HTTP/1.1
+    Headers headers;     ///< the header fields, in received order
+    std::string body;    ///< the body, decoded from chunked; empty when streamed elsewhere
+    Headers trailers;    ///< trailer fields of a chunked body (usually none)
+
+    /** The status line without CRLF: `HTTP/1.1 200 OK` (no space after the code when the reason
+     *  is empty). */
+    std::string status_line() const {
+        std::string s = version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        s += std::to_string(status);
+        if (!reason.empty()) {
+            s += ' ';
+            s += reason;
+        }
+        return s;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void Headers::set(std::string_view name, std::string_view value) {
+    bool placed = false;
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        if (iequals(fields_[i].name, name)) {
+            if (placed) continue;
+            fields_[i].name.assign(name.data(), name.size());
+            fields_[i].value.assign(value.data(), value.size());
+            placed = true;
+        }
+        if (out != i) fields_[out] = std::move(fields_[i]);
+        ++out;
+    }
+    fields_.resize(out);
+    if (!placed) add(name, value);
+}
+
+inline std::size_t Headers::erase(std::string_view name) noexcept {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        if (iequals(fields_[i].name, name)) continue;
+        if (out != i) fields_[out] = std::move(fields_[i]);
+        ++out;
+    }
+    std::size_t removed = fields_.size() - out;
+    while (fields_.size() > out) fields_.pop_back();
+    return removed;
+}
+
+inline const Headers::Field* Headers::find(std::string_view name) const noexcept {
+    for (const Field& f : fields_) {
+        if (iequals(f.name, name)) return &f;
+    }
+    return nullptr;
+}
+
+inline std::vector<std::string_view> Headers::values(std::string_view name) const {
+    std::vector<std::string_view> out;
+    for (const Field& f : fields_) {
+        if (iequals(f.name, name)) out.emplace_back(f.value);
+    }
+    return out;
+}
+
+inline std::string Headers::joined(std::string_view name) const {
+    std::string out;
+    bool first = true;
+    for (const Field& f : fields_) {
+        if (!iequals(f.name, name)) continue;
+        if (!first) out += ", ";
+        out += f.value;
+        first = false;
+    }
+    return out;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_MESSAGE_HPP
