@@ -6,8 +6,16 @@
 /** @file
  *  The umbrella header: includes every public socklite header. */
 
+#include "socklite/acceptor.hpp"
 #include "socklite/address.hpp"
+#include "socklite/connection.hpp"
 #include "socklite/error.hpp"
+#include "socklite/event_loop.hpp"
+#include "socklite/http/chunked.hpp"
+#include "socklite/http/message.hpp"
+#include "socklite/http/parser.hpp"
+#include "socklite/http/serializer.hpp"
+#include "socklite/http/url.hpp"
 #include "socklite/line_buffer.hpp"
 #include "socklite/listener.hpp"
 #include "socklite/socket.hpp"
