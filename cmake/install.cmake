@@ -4,6 +4,13 @@
 # version file (find_package(socklite CONFIG)), and socklite.pc for pkg-config. Header-only, so
 # everything goes under share/ and is architecture independent.
 
+# The version is written in three places (CMakeLists.txt, meson.build, version.hpp): refuse drift.
+file(STRINGS "${PROJECT_SOURCE_DIR}/include/socklite/version.hpp" _socklite_version_line
+     REGEX "^#define SOCKLITE_VERSION_STRING ")
+if(NOT _socklite_version_line MATCHES "\"${PROJECT_VERSION}\"")
+  message(FATAL_ERROR "project() version ${PROJECT_VERSION} differs from version.hpp: ${_socklite_version_line}")
+endif()
+
 option(SOCKLITE_INSTALL "Generate socklite's install rules" ${SOCKLITE_IS_TOP_LEVEL})
 if(NOT SOCKLITE_INSTALL)
   return()
