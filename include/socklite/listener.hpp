@@ -60,16 +60,22 @@ class Listener {
 public:
     /** A listener that owns nothing. */
     Listener() noexcept = default;
-    /** Adopts @p fd, a socket that is already listening. */
+    /** Adopts @p fd, a socket that is already listening. Its blocking mode is left alone; when
+     *  it is blocking, an accept with a timeout polls first, and can still block past the timeout
+     *  if the connection vanishes in between (bind() avoids this, see release()). */
     explicit Listener(int fd) noexcept : fd_(fd) {}
     /** Takes over @p other's descriptor. */
     Listener(Listener&& other) noexcept
-        : fd_(other.release()), non_blocking_(other.non_blocking_), accept_flags_(other.accept_flags_) {}
+        : fd_(other.release()),
+          non_blocking_(other.non_blocking_),
+          fd_nonblock_(other.fd_nonblock_),
+          accept_flags_(other.accept_flags_) {}
     /** Closes the current descriptor, then takes over @p other's. */
     Listener& operator=(Listener&& other) noexcept {
         if (this != &other) {
             close();
             non_blocking_ = other.non_blocking_;
+            fd_nonblock_ = other.fd_nonblock_;
             accept_flags_ = other.accept_flags_;
             fd_ = other.release();
         }
@@ -101,7 +107,8 @@ public:
     /** As accept(), reporting through @p ec; in non-blocking mode an empty backlog is
      *  `std::errc::operation_would_block`. */
     Accepted accept(std::error_code& ec) noexcept;
-    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`).
+    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`); in
+     *  non-blocking mode it does not wait (`std::errc::operation_would_block`).
      *  @throws Error. */
     Accepted accept(std::chrono::milliseconds timeout);
     /** As accept(std::chrono::milliseconds), reporting through @p ec. */
@@ -127,7 +134,8 @@ public:
     }
     /** The descriptor, still owned by this Listener (-1 when empty). */
     int native_handle() const noexcept { return fd_; }
-    /** Gives up ownership of the descriptor and returns it. */
+    /** Gives up ownership of the descriptor and returns it. A descriptor from bind() is
+     *  `O_NONBLOCK` even when non_blocking() is false: blocking accepts wait with `poll`. */
     int release() noexcept {
         int fd = fd_;
         fd_ = -1;
@@ -144,6 +152,7 @@ private:
 
     int fd_ = -1;
     bool non_blocking_ = false;
+    bool fd_nonblock_ = false;  // the descriptor is O_NONBLOCK whatever non_blocking_ says
     int accept_flags_ = SOCK_CLOEXEC;
 };
 
@@ -157,12 +166,15 @@ inline Listener Listener::bind(const Address& address, const ListenOptions& opti
         return {};
     }
     int family = address.data()->sa_family;
-    int fd = detail::sys.socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // O_NONBLOCK from the start, so that accept4 never blocks: blocking accepts wait in poll
+    // (see accept_until).
+    int fd = detail::sys.socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         ec = detail::last_error();
         return {};
     }
     Listener l(fd);
+    l.fd_nonblock_ = true;
     l.accept_flags_ = SOCK_CLOEXEC | (options.accept_non_blocking ? SOCK_NONBLOCK : 0);
     auto set = [&](int level, int name, int value) {
         return ::setsockopt(fd, level, name, &value, sizeof value) == 0;
@@ -211,9 +223,14 @@ inline Listener Listener::bind(std::string_view host, std::uint16_t port,
 
 inline Accepted Listener::accept_until(const detail::Deadline& deadline,
                                        std::error_code& ec) noexcept {
+    // In blocking mode a connection can vanish between poll and accept (reset while queued, or
+    // taken by another thread). bind() makes the descriptor O_NONBLOCK, so accept4 then says
+    // EAGAIN and we wait again, instead of blocking in accept4 past the deadline (or forever).
+    // An adopted blocking descriptor must be polled before accept4 when there is a deadline.
+    bool waits = !non_blocking_ && (fd_nonblock_ || deadline.is_set());
+    bool poll_first = waits && !fd_nonblock_;
     for (;;) {
-        if (deadline.is_set()) {
-            // Wait first: a blocking accept cannot be bounded otherwise.
+        if (poll_first) {
             int w = detail::wait_fd(fd_, POLLIN, deadline);
             if (w != 0) {
                 ec = w == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
@@ -235,8 +252,10 @@ inline Accepted Listener::accept_until(const detail::Deadline& deadline,
         int e = errno;
         // EINTR, and a connection that was reset while it waited in the backlog: try again.
         if (e == EINTR || e == ECONNABORTED) continue;
-        // With a deadline another thread may have taken the connection: wait again.
-        if ((e == EAGAIN || e == EWOULDBLOCK) && deadline.is_set() && !non_blocking_) continue;
+        if ((e == EAGAIN || e == EWOULDBLOCK) && waits) {
+            poll_first = true;
+            continue;
+        }
         ec = {e, std::system_category()};
         return {};
     }
@@ -290,7 +309,7 @@ inline std::string Listener::local_text() const {
 }
 
 inline void Listener::non_blocking(bool on, std::error_code& ec) noexcept {
-    int value = on ? 1 : 0;
+    int value = on || fd_nonblock_ ? 1 : 0;  // bind()'s descriptors stay O_NONBLOCK
     if (::ioctl(fd_, FIONBIO, &value) != 0) {
         ec = detail::last_error();
         return;

@@ -40,6 +40,9 @@ struct FaultScript {
     /** When set, accept takes the connection and closes it, then reports EAGAIN: a client that
      *  vanished (or another thread that won the race) between poll and accept. */
     std::atomic<int> steal_accepts{0};
+    /** How many accept4 calls on a blocking descriptor found the queue emptied (they would
+     *  have blocked with no regard for any deadline). */
+    std::atomic<int> blocked_accepts{0};
 
     CallScript& operator[](Call c) { return call[static_cast<int>(c)]; }
 };
@@ -105,8 +108,15 @@ inline int accept4(int fd, sockaddr* sa, socklen_t* len, int flags) {
         if (stolen >= 0) {
             faults.steal_accepts.fetch_sub(1);
             real.close(stolen);
-            errno = EAGAIN;
-            return -1;
+            int fl = ::fcntl(fd, F_GETFL);
+            if (fl >= 0 && (fl & O_NONBLOCK) == 0) {
+                // The real accept4 would now block until the next client, whatever the
+                // caller's deadline: record that instead of hanging the test.
+                faults.blocked_accepts.fetch_add(1);
+                errno = EAGAIN;
+                return -1;
+            }
+            return real.accept4(fd, sa, len, flags);  // EAGAIN when the queue is empty
         }
     }
     return real.accept4(fd, sa, len, flags);
@@ -174,6 +184,8 @@ public:
     void recv_cap(std::size_t n) { faults.recv_cap = n; }
     /** Makes the next @p n accepts lose their connection to a "competitor". */
     void steal_accepts(int n) { faults.steal_accepts = n; }
+    /** accept4 calls that would have blocked on an emptied queue (see FaultScript). */
+    int blocked_accepts() const { return faults.blocked_accepts.load(); }
 
 private:
     static void reset() {
@@ -187,6 +199,7 @@ private:
         faults.send_cap = 0;
         faults.recv_cap = 0;
         faults.steal_accepts = 0;
+        faults.blocked_accepts = 0;
     }
 };
 

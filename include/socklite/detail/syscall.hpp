@@ -89,6 +89,7 @@ private:
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
  *  ETIMEDOUT when the deadline passed, or another errno value. */
 inline int wait_fd(int fd, short events, const Deadline& deadline) noexcept {
+    if (fd < 0) return EBADF;  // poll ignores negative descriptors: it would just sleep
     for (;;) {
         pollfd p{fd, events, 0};
         int n = sys.poll(&p, 1, deadline.poll_ms());
