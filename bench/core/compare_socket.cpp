@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -64,6 +65,21 @@ constexpr int peer_idle_ms = 60000;
 double seconds_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
+
+/** CPU time (user + system) this process has used, in seconds: the client's own cost, much
+ *  less disturbed by other load on the machine than the wall clock. */
+double cpu_seconds() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+/** One measurement: operations (round trips, or 64 KiB writes) per wall-clock second, and the
+ *  client's CPU seconds per operation. */
+struct Sample {
+    double rate;
+    double cpu_per_op;
+};
 
 // ---------------------------------------------------------------------------------------------
 // The peer: plain POSIX, in a forked process, the same for every variant.
@@ -240,7 +256,7 @@ private:
 
 /** 64-byte messages echoed by the peer, one at a time. @return round trips per second. */
 template <class Client>
-double ping_pong(std::uint16_t port, Clock::duration span) {
+Sample ping_pong(std::uint16_t port, Clock::duration span) {
     Client c(port);
     char mode = 'P';
     c.write_all(&mode, 1);
@@ -251,6 +267,7 @@ double ping_pong(std::uint16_t port, Clock::duration span) {
         c.read_exact(buf.data(), buf.size());
     }
     std::uint64_t trips = 0;
+    double cpu0 = cpu_seconds();
     auto start = Clock::now();
     auto end = start + span;
     Clock::time_point now;
@@ -261,18 +278,20 @@ double ping_pong(std::uint16_t port, Clock::duration span) {
         }
         trips += 16;
     } while ((now = Clock::now()) < end);
-    return static_cast<double>(trips) / seconds_between(start, now);
+    double n = static_cast<double>(trips);
+    return {n / seconds_between(start, now), (cpu_seconds() - cpu0) / n};
 }
 
 /** 64 KiB writes to a peer that only reads; the clock stops when the peer has counted every
- *  byte (its reply to our end of stream). @return bytes per second. */
+ *  byte (its reply to our end of stream). @return 64 KiB writes per second. */
 template <class Client>
-double bulk(std::uint16_t port, Clock::duration span) {
+Sample bulk(std::uint16_t port, Clock::duration span) {
     Client c(port);
     char mode = 'B';
     c.write_all(&mode, 1);
     std::vector<char> chunk(chunk_size, 'b');
     std::uint64_t sent = 0;
+    double cpu0 = cpu_seconds();
     auto start = Clock::now();
     auto end = start + span;
     do {
@@ -283,16 +302,20 @@ double bulk(std::uint16_t port, Clock::duration span) {
     std::uint64_t counted = 0;
     c.read_exact(&counted, sizeof counted);
     auto stop = Clock::now();
+    double cpu = cpu_seconds() - cpu0;
     if (counted != sent) throw std::runtime_error("bulk: the peer counted a different byte total");
-    return static_cast<double>(sent) / seconds_between(start, stop);
+    double writes = static_cast<double>(sent / chunk_size);
+    return {writes / seconds_between(start, stop), cpu / writes};
 }
+
+using Exercise = Sample (*)(std::uint16_t, Clock::duration);
 
 struct Variant {
     const char* name;
-    double (*ping)(std::uint16_t, Clock::duration);
-    double (*bulk)(std::uint16_t, Clock::duration);
-    std::vector<double> ping_results{};
-    std::vector<double> bulk_results{};
+    Exercise ping;
+    Exercise bulk;
+    std::vector<Sample> ping_samples;
+    std::vector<Sample> bulk_samples;
 };
 
 double median(std::vector<double> v) {
@@ -302,23 +325,43 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/** Per-round ratios of @p v to @p base: each round's measurements ran next to each other. */
-std::vector<double> ratios(const std::vector<double>& v, const std::vector<double>& base) {
+/** One cell of the table: the median of a quantity over the rounds, and the median, minimum and
+ *  maximum of its per-round ratios to raw POSIX (each round's measurements ran back to back).
+ *  Ratios are "speed relative to raw": above 1 is faster, whichever way the quantity goes. */
+struct Cell {
+    double value = 0;
+    double ratio = 0;
+    double lo = 0;
+    double hi = 0;
+};
+
+template <class Get>
+Cell cell(const std::vector<Sample>& v, const std::vector<Sample>& raw, Get get, bool lower_wins) {
+    std::vector<double> values;
     std::vector<double> r;
-    for (std::size_t i = 0; i < v.size() && i < base.size(); ++i) r.push_back(v[i] / base[i]);
-    return r;
+    for (std::size_t i = 0; i < v.size() && i < raw.size(); ++i) {
+        values.push_back(get(v[i]));
+        r.push_back(lower_wins ? get(raw[i]) / get(v[i]) : get(v[i]) / get(raw[i]));
+    }
+    Cell c;
+    if (r.empty()) return c;
+    c.value = median(values);
+    c.ratio = median(r);
+    c.lo = *std::min_element(r.begin(), r.end());
+    c.hi = *std::max_element(r.begin(), r.end());
+    return c;
 }
 
 struct Options {
-    double seconds = 0.5;
-    int rounds = 5;
+    double seconds = 0.25;
+    int rounds = 11;
 };
 
 void usage(std::FILE* out) {
     std::fprintf(out,
                  "usage: compare_socket [--seconds S] [--rounds N]\n"
-                 "  --seconds S  length of each measurement, 0.05 to 10 (default 0.5)\n"
-                 "  --rounds N   interleaved rounds, 1 to 50 (default 5); the table shows medians\n");
+                 "  --seconds S  length of each measurement, 0.05 to 10 (default 0.25)\n"
+                 "  --rounds N   interleaved rounds, 1 to 50 (default 11); the table shows medians\n");
 }
 
 bool parse_options(int argc, char** argv, Options& o) {
@@ -359,33 +402,44 @@ int listen_loopback(std::uint16_t& port) {
     return fd;
 }
 
-void print_table(const Options& o, const std::vector<Variant>& vs) {
+void print_row(const char* name, const Cell& a, const Cell& b, int decimals) {
+    std::printf("%-20s %12.*f  %5.3f [%4.2f-%4.2f]  %12.*f  %5.3f [%4.2f-%4.2f]\n", name, decimals,
+                a.value, a.ratio, a.lo, a.hi, decimals, b.value, b.ratio, b.lo, b.hi);
+}
+
+bool print_tables(const Options& o, const std::vector<Variant>& vs) {
     const Variant& raw = vs.front();
-    std::printf("\nloopback TCP, one connection, %d rounds x %.2f s per measurement; peer: a forked "
-                "process, plain POSIX\n",
+    auto trips = [](const Sample& s) { return s.rate; };
+    auto megabytes = [](const Sample& s) { return s.rate * static_cast<double>(chunk_size) / 1e6; };
+    auto micros = [](const Sample& s) { return s.cpu_per_op * 1e6; };
+    std::printf("\nloopback TCP, one connection; %d interleaved rounds x %.2f s per measurement; "
+                "peer: a forked process, plain POSIX\n",
                 o.rounds, o.seconds);
-    std::printf("values: median over rounds; ratio: median of per-round ratios to raw POSIX "
-                "[min-max]\n\n");
-    std::printf("%-22s %14s  %-20s %12s  %-20s\n", "variant", "64 B ping-pong", "", "64 KiB bulk",
-                "");
-    std::printf("%-22s %14s  %-20s %12s  %-20s\n", "", "round trips/s", "ratio to raw", "MB/s",
-                "ratio to raw");
+    std::printf("value: median over rounds; vs raw: median [min-max] of per-round speed ratios "
+                "to raw POSIX (above 1 = faster)\n");
+
+    std::printf("\nthroughput (wall clock)    64 B ping-pong                    64 KiB writes\n");
+    std::printf("%-20s %12s  %-18s  %12s  %s\n", "variant", "round trips/s", "vs raw", "MB/s",
+                "vs raw");
     bool met = true;
     for (const Variant& v : vs) {
-        auto pr = ratios(v.ping_results, raw.ping_results);
-        auto br = ratios(v.bulk_results, raw.bulk_results);
-        char pcol[64];
-        char bcol[64];
-        std::snprintf(pcol, sizeof pcol, "%.3f [%.2f-%.2f]", median(pr),
-                      *std::min_element(pr.begin(), pr.end()), *std::max_element(pr.begin(), pr.end()));
-        std::snprintf(bcol, sizeof bcol, "%.3f [%.2f-%.2f]", median(br),
-                      *std::min_element(br.begin(), br.end()), *std::max_element(br.begin(), br.end()));
-        std::printf("%-22s %14.0f  %-20s %12.1f  %-20s\n", v.name, median(v.ping_results), pcol,
-                    median(v.bulk_results) / 1e6, bcol);
-        if (std::strncmp(v.name, "socklite", 8) == 0 && (median(pr) < 0.97 || median(br) < 0.97))
-            met = false;
+        Cell p = cell(v.ping_samples, raw.ping_samples, trips, false);
+        Cell b = cell(v.bulk_samples, raw.bulk_samples, megabytes, false);
+        print_row(v.name, p, b, 0);
+        if (std::strncmp(v.name, "socklite", 8) == 0 && (p.ratio < 0.97 || b.ratio < 0.97)) met = false;
     }
-    std::printf("\ntarget (socklite >= 0.97 of raw in both): %s\n", met ? "met" : "MISSED");
+
+    std::printf("\nclient CPU (user+sys)      64 B ping-pong                    64 KiB writes\n");
+    std::printf("%-20s %12s  %-18s  %12s  %s\n", "variant", "us per trip", "vs raw",
+                "us per write", "vs raw");
+    for (const Variant& v : vs) {
+        print_row(v.name, cell(v.ping_samples, raw.ping_samples, micros, true),
+                  cell(v.bulk_samples, raw.bulk_samples, micros, true), 2);
+    }
+    std::printf("\ntarget, socklite >= 0.97 of raw POSIX in throughput (both variants, both "
+                "exercises): %s\n",
+                met ? "met" : "MISSED");
+    return met;
 }
 
 }  // namespace
@@ -397,12 +451,13 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::vector<Variant> variants;
-    variants.push_back({"raw POSIX", &ping_pong<RawClient>, &bulk<RawClient>});
-    variants.push_back({"socklite", &ping_pong<SockliteClient<false>>, &bulk<SockliteClient<false>>});
+    variants.push_back({"raw POSIX", &ping_pong<RawClient>, &bulk<RawClient>, {}, {}});
+    variants.push_back({"socklite", &ping_pong<SockliteClient<false>>,
+                        &bulk<SockliteClient<false>>, {}, {}});
     variants.push_back({"socklite + timeouts", &ping_pong<SockliteClient<true>>,
-                        &bulk<SockliteClient<true>>});
+                        &bulk<SockliteClient<true>>, {}, {}});
 #if SOCKLITE_BENCH_HAVE_ASIO
-    variants.push_back({"asio (sync)", &ping_pong<AsioClient>, &bulk<AsioClient>});
+    variants.push_back({"asio (sync)", &ping_pong<AsioClient>, &bulk<AsioClient>, {}, {}});
 #endif
 
     pid_t peer = -1;
@@ -424,11 +479,11 @@ int main(int argc, char** argv) {
         for (int r = 0; r < opt.rounds; ++r) {
             for (std::size_t k = 0; k < nv; ++k) {
                 Variant& v = variants[(k + static_cast<std::size_t>(r)) % nv];
-                v.ping_results.push_back(v.ping(port, span));
+                v.ping_samples.push_back(v.ping(port, span));
             }
             for (std::size_t k = 0; k < nv; ++k) {
                 Variant& v = variants[(k + static_cast<std::size_t>(r)) % nv];
-                v.bulk_results.push_back(v.bulk(port, span));
+                v.bulk_samples.push_back(v.bulk(port, span));
             }
             std::fprintf(stderr, "round %d/%d done\n", r + 1, opt.rounds);
         }
@@ -444,6 +499,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     ::waitpid(peer, nullptr, 0);
-    print_table(opt, variants);
+    print_tables(opt, variants);
     return 0;
 }
