@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_CLIENT_HPP
+#define SOCKLITE_HTTP_CLIENT_HPP
+
+/** @file
+ *  socklite::HttpClient: a blocking HTTP/1.1 client with a keep-alive connection pool,
+ *  redirects, timeouts and streaming bodies. */
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include "../detail/syscall.hpp"
+#include "../error.hpp"
+#include "../socket.hpp"
+#include "message.hpp"
+#include "parser.hpp"
+#include "serializer.hpp"
+#include "url.hpp"
+
+namespace socklite {
+
+/** The limits and timeouts of an HttpClient; zero durations mean "no limit". */
+struct HttpClientOptions {
+    /** Longest wait for a TCP connection to be established (resolution included). */
+    std::chrono::milliseconds connect_timeout{10000};
+    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
+     *  accept more of the request (`std::errc::timed_out`). */
+    std::chrono::milliseconds read_timeout{30000};
+    /** Deadline for a whole request() call: connects, retries, redirects and bodies
+     *  included (`std::errc::timed_out`); zero (the default) means none. */
+    std::chrono::milliseconds deadline{0};
+    /** Largest response body accepted, buffered or streamed (errc::body_too_large). */
+    std::uint64_t max_body_size = 256u * 1024 * 1024;
+    /** Largest response header section in bytes (errc::header_too_large). */
+    std::size_t max_header_size = 64 * 1024;
+    /** Most response header fields (errc::too_many_headers). */
+    std::size_t max_header_count = 100;
+    /** Most redirects followed per request; a longer chain is errc::too_many_redirects.
+     *  Zero returns the 3xx response itself. */
+    int max_redirects = 10;
+    /** Keep connections open between requests (false sends `Connection: close`). */
+    bool keep_alive = true;
+    /** Most idle connections kept in the pool (all origins together). */
+    std::size_t max_idle_connections = 8;
+};
+
+/** A blocking HTTP/1.1 client: one request at a time, connections kept alive and reused.
+ *
+ *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
+ *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
+ *  the server closed meanwhile is detected (end of stream or reset before any byte of the
+ *  response, or a non-blocking peek before a non-idempotent request or after a long idle
+ *  spell), and an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried
+ *  once on a fresh connection. Redirects (301, 302, 303, 307, 308) are followed up to
+ *  Options::max_redirects. Bodies arrive whole in Response::body, or piece by piece through
+ *  Handlers::on_body so that a download never has to fit in memory.
+ *
+ *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
+ *  request (head and small body in one buffer) and, usually, one `recv` of the whole response
+ *  (blocking in the kernel with `SO_RCVTIMEO` as the idle timeout). Large `Content-Length`
+ *  bodies are received straight into Response::body, without an intermediate copy.
+ *
+ *  `https://` URLs fail with errc::tls_not_enabled. Every request has a throwing overload
+ *  (socklite::Error, whose what() names the failed step and the URL, e.g.
+ *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
+ *  `std::error_code&`. An HttpClient is not thread-safe: use one per thread.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::HttpClient cli("http://127.0.0.1:8080");
+ *  auto res = cli.get("/index.html");
+ *  std::cout << res.status << ' ' << res.headers.get("content-type") << '\n' << res.body;
+ *  @endcode */
+class HttpClient {
+public:
+    /** Limits and timeouts (see HttpClientOptions). */
+    using Options = HttpClientOptions;
+
+    /** Receives the body as it arrives (decoded from chunked); return false to abort the
+     *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
+    using BodyCallback = std::function<bool(std::string_view data)>;
+    /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
+    using ProgressCallback = std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+    /** Sees the final response's status line and headers before its body. Return false to
+     *  abort (`std::errc::operation_canceled`). */
+    using HeadCallback = std::function<bool(const http::Response& head)>;
+
+    /** Optional per-request callbacks, for streaming. Only the final response (after
+     *  redirects) reaches them. */
+    struct Handlers {
+        HeadCallback on_head;          ///< called once the final head has arrived
+        BodyCallback on_body;          ///< when set, the body goes here, not to Response::body
+        ProgressCallback on_progress;  ///< called after each piece of the body
+    };
+
+    /** A client without a base URL: requests must name absolute `http://` URLs. */
+    HttpClient() : HttpClient(Options{}) {}
+    /** A client without a base URL, with @p options. */
+    explicit HttpClient(const Options& options);
+    /** A client whose relative targets (`/index.html`) resolve against @p base_url
+     *  (`http://host[:port][/prefix]`).
+     *  @throws Error with errc::bad_url, errc::unsupported_scheme or errc::tls_not_enabled. */
+    explicit HttpClient(std::string_view base_url, const Options& options = Options{});
+    /** As HttpClient(std::string_view, const Options&), reporting through @p ec; the client
+     *  then has no base URL. */
+    HttpClient(std::string_view base_url, const Options& options, std::error_code& ec) noexcept;
+
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    /** Takes over @p other's pool and settings. */
+    HttpClient(HttpClient&&) noexcept = default;
+    /** Takes over @p other's pool and settings, closing this client's connections. */
+    HttpClient& operator=(HttpClient&&) noexcept = default;
+    /** Closes every pooled connection. */
+    ~HttpClient() = default;
+
+    /** Sends @p request (its target: a path resolved against the base URL, or an absolute URL)
+     *  and returns the final response, following redirects.
+     *  @param request method, target, extra headers and body
+     *  @param handlers optional streaming callbacks
+     *  @return the response; its body is empty when Handlers::on_body took it
+     *  @throws Error; an exception thrown by a callback propagates unchanged. */
+    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{});
+    /** As request(const http::Request&, const Handlers&), reporting through @p ec; a callback
+     *  that throws makes the request fail with `std::errc::operation_canceled`. */
+    http::Response request(const http::Request& request, const Handlers& handlers,
+                           std::error_code& ec) noexcept;
+    /** As request(const http::Request&, const Handlers&, std::error_code&), without callbacks. */
+    http::Response request(const http::Request& request, std::error_code& ec) noexcept {
+        return this->request(request, Handlers{}, ec);
+    }
+
+    /** `GET @p target`. @throws Error. */
+    http::Response get(std::string_view target) { return simple("GET", target, {}, {}, nullptr); }
+    /** `GET @p target`, reporting through @p ec. */
+    http::Response get(std::string_view target, std::error_code& ec) noexcept {
+        return simple("GET", target, {}, {}, nullptr, ec);
+    }
+    /** `GET @p target` with extra @p headers. @throws Error. */
+    http::Response get(std::string_view target, const http::Headers& headers) {
+        return simple("GET", target, {}, {}, &headers);
+    }
+    /** `GET @p target` with extra @p headers, reporting through @p ec. */
+    http::Response get(std::string_view target, const http::Headers& headers,
+                       std::error_code& ec) noexcept {
+        return simple("GET", target, {}, {}, &headers, ec);
+    }
+    /** `HEAD @p target` (no body). @throws Error. */
+    http::Response head(std::string_view target) { return simple("HEAD", target, {}, {}, nullptr); }
+    /** `HEAD @p target`, reporting through @p ec. */
+    http::Response head(std::string_view target, std::error_code& ec) noexcept {
+        return simple("HEAD", target, {}, {}, nullptr, ec);
+    }
+    /** `DELETE @p target`. @throws Error. */
+    http::Response del(std::string_view target) { return simple("DELETE", target, {}, {}, nullptr); }
+    /** `DELETE @p target`, reporting through @p ec. */
+    http::Response del(std::string_view target, std::error_code& ec) noexcept {
+        return simple("DELETE", target, {}, {}, nullptr, ec);
+    }
+    /** `OPTIONS @p target` (`*` for the server as a whole). @throws Error. */
+    http::Response options(std::string_view target) {
+        return simple("OPTIONS", target, {}, {}, nullptr);
+    }
+    /** `OPTIONS @p target`, reporting through @p ec. */
+    http::Response options(std::string_view target, std::error_code& ec) noexcept {
+        return simple("OPTIONS", target, {}, {}, nullptr, ec);
+    }
+    /** `POST @p target` with @p body of type @p content_type. @throws Error. */
+    http::Response post(std::string_view target, std::string_view body,
+                        std::string_view content_type = "application/octet-stream") {
+        return simple("POST", target, body, content_type, nullptr);
+    }
+    /** `POST`, reporting through @p ec. */
+    http::Response post(std::string_view target, std::string_view body,
+                        std::string_view content_type, std::error_code& ec) noexcept {
+        return simple("POST", target, body, content_type, nullptr, ec);
+    }
+    /** `PUT @p target` with @p body of type @p content_type. @throws Error. */
+    http::Response put(std::string_view target, std::string_view body,
+                       std::string_view content_type = "application/octet-stream") {
+        return simple("PUT", target, body, content_type, nullptr);
+    }
+    /** `PUT`, reporting through @p ec. */
+    http::Response put(std::string_view target, std::string_view body,
+                       std::string_view content_type, std::error_code& ec) noexcept {
+        return simple("PUT", target, body, content_type, nullptr, ec);
+    }
+    /** `PATCH @p target` with @p body of type @p content_type. @throws Error. */
+    http::Response patch(std::string_view target, std::string_view body,
+                         std::string_view content_type = "application/octet-stream") {
+        return simple("PATCH", target, body, content_type, nullptr);
+    }
+    /** `PATCH`, reporting through @p ec. */
+    http::Response patch(std::string_view target, std::string_view body,
+                         std::string_view content_type, std::error_code& ec) noexcept {
+        return simple("PATCH", target, body, content_type, nullptr, ec);
+    }
+
+    /** The options this client was built with. */
+    const Options& settings() const noexcept { return options_; }
+    /** The base URL (empty when none). */
+    const http::Url& base_url() const noexcept { return base_; }
+    /** The number of idle connections in the pool. */
+    std::size_t idle_connections() const noexcept { return pool_.size(); }
+    /** The number of TCP connections this client has opened so far (for tests and tuning). */
+    std::uint64_t connections_opened() const noexcept { return opened_; }
+    /** Closes every idle pooled connection. */
+    void close_idle() noexcept { pool_.clear(); }
+
+private:
+    struct Conn;
+    using ConnPtr = std::unique_ptr<Conn>;
+    enum class Outcome { ok, failed, retry };
+
+    http::Response simple(const char* method, std::string_view target, std::string_view body,
+                          std::string_view content_type, const http::Headers* headers);
+    http::Response simple(const char* method, std::string_view target, std::string_view body,
+                          std::string_view content_type, const http::Headers* headers,
+                          std::error_code& ec) noexcept;
+    http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
+    Outcome exchange(const http::Url& url, const http::Request& req, bool final_hop,
+                     const Handlers& h, const detail::Deadline& dl, bool fresh_only,
+                     http::Response& res, std::error_code& ec);
+    ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
+                    const detail::Deadline& dl, std::error_code& ec);
+    void release(ConnPtr c) noexcept;
+    std::size_t io_some(Conn& c, bool sending, char* p, std::size_t n, const detail::Deadline& dl,
+                        std::error_code& ec) noexcept;
+    bool send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
+                  std::error_code& ec) noexcept;
+    bool read_body(Conn& c, const Handlers& h, bool deliver, const detail::Deadline& dl,
+                   http::Response& res, std::error_code& ec);
+    bool emit(const Handlers& h, bool deliver, std::string_view data, http::Response& res,
+              std::optional<std::uint64_t> total, std::error_code& ec);
+    void fail(const char* op, const http::Url& url) {
+        err_op_ = op;
+        err_where_ = url.str();
+    }
+
+    Options options_;
+    http::Url base_;
+    http::ResponseParser parser_;
+    std::vector<ConnPtr> pool_;
+    std::string wbuf_;
+    std::uint64_t opened_ = 0;
+    const char* err_op_ = "request";
+    std::string err_where_;
+    std::exception_ptr callback_error_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+/** One pooled connection: the socket, its receive buffer and bookkeeping. */
+struct HttpClient::Conn {
+    std::string key;                 // origin: scheme://host[:port]
+    Socket sock;
+    std::unique_ptr<char[]> buf;     // receive buffer; [begin, end) not consumed yet
+    std::size_t cap = 0;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::chrono::steady_clock::time_point last_used{};
+    bool reused = false;             // has carried a request before this one
+
+    void reserve(std::size_t n) {    // room for at least n bytes after end (compacting first)
+        if (begin == end) begin = end = 0;
+        if (cap - end >= n) return;
+        if (begin > 0) {
+            std::memmove(buf.get(), buf.get() + begin, end - begin);
+            end -= begin;
+            begin = 0;
+            if (cap - end >= n) return;
+        }
+        std::size_t want = std::max(cap * 2, end + n);
+        std::unique_ptr<char[]> grown(new char[want]);
+        if (end > 0) std::memcpy(grown.get(), buf.get(), end);
+        buf = std::move(grown);
+        cap = want;
+    }
+};
+
+namespace detail {
+
+inline bool http_idempotent(std::string_view m) noexcept {
+    return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" ||
+           m == "TRACE";
+}
+
+inline bool http_is_absolute(std::string_view t) noexcept {
+    std::size_t colon = t.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        char c = t[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/** Errors that mean "the server closed a kept-alive connection before reading the request". */
+inline bool http_stale_error(const std::error_code& ec) noexcept {
+    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
+           ec == std::errc::connection_aborted || ec == errc::unexpected_eof;
+}
+
+inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
+    http::ParserLimits l;
+    l.max_header_bytes = o.max_header_size;
+    l.max_fields = o.max_header_count;
+    return l;
+}
+
+}  // namespace detail
+
+inline HttpClient::HttpClient(const Options& options)
+    : options_(options), parser_(detail::http_limits(options)) {}
+
+inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
+    : HttpClient(options) {
+    std::error_code ec;
+    base_ = http::Url::parse(base_url, ec);
+    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (ec) detail::throw_error(ec, "HttpClient", std::string(base_url));
+}
+
+inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
+                              std::error_code& ec) noexcept
+    : options_(options), parser_(detail::http_limits(options)) {
+    base_ = http::Url::parse(base_url, ec);
+    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (ec) base_ = http::Url();
+}
+
+inline http::Response HttpClient::request(const http::Request& req, const Handlers& h) {
+    std::error_code ec;
+    http::Response res = run(req, h, ec);
+    if (callback_error_) {
+        std::exception_ptr e = std::move(callback_error_);
+        callback_error_ = nullptr;
+        std::rethrow_exception(e);
+    }
+    if (ec) detail::throw_error(ec, err_op_, err_where_);
+    return res;
+}
+
+inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
+                                          std::error_code& ec) noexcept {
+    try {
+        http::Response res = run(req, h, ec);
+        callback_error_ = nullptr;
+        return res;
+    } catch (...) {  // std::bad_alloc
+        pool_.clear();
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
+}
+
+inline http::Response HttpClient::simple(const char* method, std::string_view target,
+                                         std::string_view body, std::string_view content_type,
+                                         const http::Headers* headers) {
+    http::Request req;
+    req.method = method;
+    req.target.assign(target.data(), target.size());
+    if (headers != nullptr) req.headers = *headers;
+    if (!content_type.empty() && !req.headers.contains("Content-Type"))
+        req.headers.add("Content-Type", content_type);
+    req.body.assign(body.data(), body.size());
+    return request(req);
+}
+
+inline http::Response HttpClient::simple(const char* method, std::string_view target,
+                                         std::string_view body, std::string_view content_type,
+                                         const http::Headers* headers,
+                                         std::error_code& ec) noexcept {
+    try {
+        http::Request req;
+        req.method = method;
+        req.target.assign(target.data(), target.size());
+        if (headers != nullptr) req.headers = *headers;
+        if (!content_type.empty() && !req.headers.contains("Content-Type"))
+            req.headers.add("Content-Type", content_type);
+        req.body.assign(body.data(), body.size());
+        return request(req, Handlers{}, ec);
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
+}
+
+inline http::Response HttpClient::run(const http::Request& original, const Handlers& h,
+                                      std::error_code& ec) {
+    ec.clear();
+    callback_error_ = nullptr;
+    err_op_ = "request";
+    err_where_.clear();
+    auto dl = detail::Deadline::after(options_.deadline);
+
+    http::Url url;
+    if (detail::http_is_absolute(original.target)) {
+        url = http::Url::parse(original.target, ec);
+    } else if (!base_.empty()) {
+        url = base_.resolve(original.target, ec);
+    } else {
+        ec = errc::bad_url;
+    }
+    if (ec) {
+        err_op_ = "parse URL";
+        err_where_ = original.target;
+        return {};
+    }
+    const http::Request* req = &original;
+    http::Request redirected;  // a copy, made once the target or a redirect changes it
+    if (url.target() != original.target) {
+        redirected = original;
+        redirected.target = url.target();
+        req = &redirected;
+    }
+    std::string first_origin = url.origin();
+    for (int hop = 0;; ++hop) {
+        if (url.is_https()) {
+            ec = errc::tls_not_enabled;
+            fail("request", url);
+            return {};
+        }
+        http::Response res;
+        // Whether the response is final (reaches the callbacks) is known from its head:
+        // exchange() treats a redirect with a Location as not final unless may_follow is false.
+        bool may_follow = options_.max_redirects > 0;
+        Outcome o = exchange(url, *req, !may_follow, h, dl, false, res, ec);
+        if (o == Outcome::retry) o = exchange(url, *req, !may_follow, h, dl, true, res, ec);
+        if (o != Outcome::ok) return {};
+        int s = res.status;
+        bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+        if (!may_follow || !redirect || !res.headers.contains("Location")) return res;
+        if (hop >= options_.max_redirects) {
+            ec = errc::too_many_redirects;
+            fail("redirect", url);
+            return {};
+        }
+        http::Url next = url.resolve(res.headers.get("Location"), ec);
+        if (ec) {
+            ec = errc::bad_redirect;
+            fail("redirect", url);
+            return {};
+        }
+        if (req != &redirected) {
+            redirected = original;
+            req = &redirected;
+        }
+        redirected.target = next.target();
+        bool to_get = s == 303 ? redirected.method != "HEAD"
+                               : (s == 301 || s == 302) && redirected.method == "POST";
+        if (to_get) {
+            redirected.method = "GET";
+            redirected.body.clear();
+            redirected.headers.erase("Content-Type");
+            redirected.headers.erase("Content-Length");
+            redirected.headers.erase("Transfer-Encoding");
+        }
+        if (next.origin() != first_origin) {
+            redirected.headers.erase("Authorization");
+            redirected.headers.erase("Cookie");
+        }
+        url = std::move(next);
+    }
+}
+
+inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const http::Request& req,
+                                                bool final_hop, const Handlers& h,
+                                                const detail::Deadline& dl, bool fresh_only,
+                                                http::Response& res, std::error_code& ec) {
+    // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
+    wbuf_.clear();
+    bool user_close = false;
+    for (const auto& f : req.headers) {
+        if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
+            user_close = true;
+    }
+    bool send_close = !options_.keep_alive && !user_close;
+    http::serialize_head(req, url.authority(), wbuf_, ec);
+    if (ec) {
+        fail("send", url);
+        return Outcome::failed;
+    }
+    if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
+    // One send for head and body, unless the body is large (then copying it costs more).
+    bool body_apart = req.body.size() > 64 * 1024;
+    if (!body_apart) wbuf_ += req.body;
+    bool idempotent = detail::http_idempotent(req.method);
+    std::string key = url.origin();
+    ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
+    if (!c) {
+        fail("connect", url);
+        return Outcome::failed;
+    }
+    bool can_retry = c->reused && idempotent && !fresh_only;
+
+    if (!send_all(*c, wbuf_.data(), wbuf_.size(), dl, ec) ||
+        (body_apart && !send_all(*c, req.body.data(), req.body.size(), dl, ec))) {
+        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
+        fail("send", url);
+        return Outcome::failed;
+    }
+
+    http::ResponseParser& p = parser_;
+    p.reset();
+    p.request_method(req.method);
+    c->begin = c->end = 0;
+    std::uint64_t received = 0;
+    for (;;) {
+        c->reserve(c->cap == 0 ? 16 * 1024 : 1);
+        std::size_t n = io_some(*c, false, c->buf.get() + c->end, c->cap - c->end, dl, ec);
+        if (!ec && n == 0) ec = errc::unexpected_eof;
+        if (ec) {
+            if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
+            fail("read response", url);
+            return Outcome::failed;
+        }
+        received += n;
+        c->end += n;
+        http::ParseResult r = p.parse_head(std::string_view(c->buf.get() + c->begin, c->end - c->begin));
+        if (r.error()) {
+            ec = r.ec;
+            fail("parse response", url);
+            return Outcome::failed;
+        }
+        if (r.complete()) {
+            // The views point into the buffer: copy them before it moves.
+            res = http::Response();
+            p.copy_head(res);
+            c->begin += r.consumed;
+            break;
+        }
+        c->begin += r.consumed;  // interim (1xx) responses skipped
+    }
+    int s = res.status;
+    bool is_final = final_hop || !((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) &&
+                                   res.headers.contains("Location"));
+    if (is_final && h.on_head) {
+        bool go = false;
+        try {
+            go = h.on_head(res);
+        } catch (...) {
+            callback_error_ = std::current_exception();
+        }
+        if (!go) {
+            ec = std::make_error_code(std::errc::operation_canceled);
+            fail("read response", url);
+            return Outcome::failed;
+        }
+    }
+    if (!read_body(*c, h, is_final, dl, res, ec)) {
+        fail(ec == errc::body_too_large || ec.category() == error_category() ? "parse response"
+                                                                             : "read response",
+             url);
+        return Outcome::failed;
+    }
+    bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
+    if (reusable) {
+        c->begin = c->end = 0;
+        c->last_used = std::chrono::steady_clock::now();
+        release(std::move(c));
+    }
+    return Outcome::ok;
+}
+
+inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const http::Url& url,
+                                               bool careful, bool fresh_only,
+                                               const detail::Deadline& dl, std::error_code& ec) {
+    if (!fresh_only) {
+        auto now = std::chrono::steady_clock::now();
+        for (std::size_t i = pool_.size(); i-- > 0;) {
+            if (pool_[i]->key != key) continue;
+            ConnPtr c = std::move(pool_[i]);
+            pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
+            // A connection idle for a while, or one about to carry a request that must not be
+            // repeated, is checked first: end of stream, an error or unexpected bytes mean the
+            // server is done with it. Otherwise a failure before the response is retried.
+            if (careful || now - c->last_used > std::chrono::seconds(2)) {
+                char byte;
+                ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1,
+                                             MSG_PEEK | MSG_DONTWAIT);
+                if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
+            }
+            c->reused = true;
+            ec.clear();
+            return c;
+        }
+    }
+    auto timeout = options_.connect_timeout;
+    if (dl.is_set()) {
+        std::chrono::milliseconds left(dl.poll_ms());
+        if (left.count() == 0) {
+            ec = std::make_error_code(std::errc::timed_out);
+            return nullptr;
+        }
+        if (timeout.count() <= 0 || left < timeout) timeout = left;
+    }
+    Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
+    if (ec) return nullptr;
+    ++opened_;
+    s.nodelay(true, ec);
+    if (!ec && options_.read_timeout.count() > 0) s.read_timeout(options_.read_timeout, ec);
+    if (!ec && options_.read_timeout.count() > 0) s.write_timeout(options_.read_timeout, ec);
+    if (ec) return nullptr;
+    ConnPtr c(new Conn);
+    c->key = key;
+    c->sock = std::move(s);
+    return c;
+}
+
+inline void HttpClient::release(ConnPtr c) noexcept {
+    if (options_.max_idle_connections == 0) return;
+    try {
+        if (pool_.size() >= options_.max_idle_connections) pool_.erase(pool_.begin());
+        pool_.push_back(std::move(c));
+    } catch (...) {  // out of memory: just close it
+    }
+}
+
+// One send or recv, bounded by the idle timeout and the deadline. In the common case (no
+// deadline, kernel timer equal to the idle timeout) this is exactly one system call: the socket
+// blocks in the kernel with SO_RCVTIMEO / SO_SNDTIMEO. With a deadline, the kernel timer is
+// lowered when the deadline is nearer than the idle timeout (halving, so that few setsockopt
+// calls are made), and a kernel timeout that is not yet the end of either bound just loops.
+inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size_t n,
+                                       const detail::Deadline& dl, std::error_code& ec) noexcept {
+    using std::chrono::milliseconds;
+    using clock = std::chrono::steady_clock;
+    const milliseconds idle = options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
+    Socket& s = c.sock;
+    auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
+    auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
+    if (!dl.is_set() && kernel() == idle) {
+        std::size_t got = call();
+        return got;  // a timeout here is the idle timeout
+    }
+    const auto start = clock::now();
+    for (;;) {
+        auto now = clock::now();
+        const milliseconds forever(INT32_MAX);
+        milliseconds u = forever;
+        if (idle.count() > 0) {
+            auto spent = std::chrono::ceil<milliseconds>(now - start);
+            u = idle - spent;
+        }
+        if (dl.is_set()) u = std::min(u, milliseconds(dl.poll_ms()));
+        if (u.count() <= 0) {
+            ec = std::make_error_code(std::errc::timed_out);
+            return 0;
+        }
+        milliseconds k = kernel();
+        milliseconds want;
+        if (u == forever) {
+            want = milliseconds(0);
+        } else if (idle.count() > 0 && u >= idle) {
+            want = idle;
+        } else if (k.count() > 0 && k <= u) {
+            want = k;
+        } else {
+            want = std::max(milliseconds(1), u / 2);
+        }
+        if (want != k) {
+            if (sending) {
+                s.write_timeout(want, ec);
+            } else {
+                s.read_timeout(want, ec);
+            }
+            if (ec) return 0;
+        }
+        std::size_t got = call();
+        if (ec != std::errc::timed_out) return got;
+    }
+}
+
+inline bool HttpClient::send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
+                                 std::error_code& ec) noexcept {
+    while (n > 0) {
+        std::size_t k = io_some(c, true, const_cast<char*>(p), n, dl, ec);
+        if (ec) return false;
+        p += k;
+        n -= k;
+    }
+    ec.clear();
+    return true;
+}
+
+inline bool HttpClient::emit(const Handlers& h, bool deliver, std::string_view data,
+                             http::Response& res, std::optional<std::uint64_t> total,
+                             std::error_code& ec) {
+    if (!deliver) return true;
+    try {
+        if (h.on_body) {
+            if (!data.empty() && !h.on_body(data)) {
+                ec = std::make_error_code(std::errc::operation_canceled);
+                return false;
+            }
+        } else if (!data.empty()) {
+            res.body.append(data.data(), data.size());
+        }
+        if (h.on_progress) h.on_progress(parser_.body_received(), total);
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (...) {
+        callback_error_ = std::current_exception();
+        ec = std::make_error_code(std::errc::operation_canceled);
+        return false;
+    }
+    return true;
+}
+
+inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
+                                  const detail::Deadline& dl, http::Response& res,
+                                  std::error_code& ec) {
+    http::ResponseParser& p = parser_;
+    const std::uint64_t limit = options_.max_body_size;
+    std::optional<std::uint64_t> total;
+    if (p.body_kind() == http::BodyKind::content_length) {
+        total = p.content_length();
+        if (*total > limit) {
+            ec = errc::body_too_large;
+            return false;
+        }
+    }
+    // A Content-Length body kept in memory is received straight into Response::body (sized
+    // once), without passing through the connection's buffer.
+    if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
+        const std::size_t size = static_cast<std::size_t>(*total);
+        res.body.resize(size);
+        char* dst = &res.body[0];
+        std::size_t filled = 0;
+        for (;;) {
+            std::string_view in;
+            if (c.begin < c.end) {
+                in = std::string_view(c.buf.get() + c.begin, c.end - c.begin);
+            } else {
+                std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
+                if (!ec && n == 0) ec = errc::unexpected_eof;
+                if (ec) {
+                    res.body.resize(filled);
+                    return false;
+                }
+                in = std::string_view(dst + filled, n);
+            }
+            http::ParseResult r = p.parse_body(in);
+            if (in.data() != dst + filled) {
+                std::memcpy(dst + filled, r.body.data(), r.body.size());
+                c.begin += r.consumed;
+            }
+            filled += r.body.size();
+            if (!emit(h, true, {}, res, total, ec)) return false;  // progress only
+            if (r.complete()) return true;
+        }
+    }
+    for (;;) {
+        // Whatever the buffer holds first.
+        while (!p.complete()) {
+            http::ParseResult r = p.parse_body(std::string_view(c.buf.get() + c.begin, c.end - c.begin));
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            c.begin += r.consumed;
+            if (p.body_received() > limit) {
+                ec = errc::body_too_large;
+                return false;
+            }
+            if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;
+            if (r.complete()) {
+                if (p.body_kind() == http::BodyKind::chunked) p.chunked().copy_trailers(res.trailers);
+                break;
+            }
+            if (r.body.empty()) break;  // need more bytes
+        }
+        if (p.complete()) return true;
+        std::size_t want = 64 * 1024;
+        if (total) {
+            std::uint64_t left = *total - p.body_received();
+            want = static_cast<std::size_t>(std::min<std::uint64_t>(left, 256 * 1024));
+        }
+        c.reserve(want);
+        std::size_t room = c.cap - c.end;
+        if (total) room = std::min(room, want);  // never read past this response
+        std::size_t n = io_some(c, false, c.buf.get() + c.end, room, dl, ec);
+        if (ec) return false;
+        if (n == 0) {
+            http::ParseResult r = p.finish();
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            return true;  // a body delimited by the end of the connection
+        }
+        c.end += n;
+    }
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_CLIENT_HPP
