@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "detail/syscall.hpp"
 #include "error.hpp"
 
 namespace socklite {
@@ -343,7 +344,7 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
         hints.ai_socktype = SOCK_STREAM;
         hints.ai_flags = passive ? AI_PASSIVE : 0;
         addrinfo* res = nullptr;
-        int rc = ::getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
+        int rc = sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
         if (rc == EAI_SYSTEM) {
             ec = last_error();
             return out;
@@ -355,7 +356,7 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
         // Freed on every path, including a std::bad_alloc from push_back below.
         struct Free {
             addrinfo* p;
-            ~Free() { ::freeaddrinfo(p); }
+            ~Free() { sys.freeaddrinfo(p); }
         } free_res{res};
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
             if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;

@@ -12,16 +12,23 @@
 
 #include <socklite/detail/syscall.hpp>
 
+#include <socklite/address.hpp>
+
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include <fcntl.h>
 
 namespace socklite_test {
 
 /** The system calls of the seam, as indices into the fault script. */
-enum class Call { socket, connect, accept, send, recv, poll, close, count_ };
+enum class Call { socket, connect, accept, send, recv, poll, close, getaddrinfo, count_ };
 
 /** What to do with one kind of call. */
 struct CallScript {
@@ -43,6 +50,13 @@ struct FaultScript {
     /** How many accept4 calls on a blocking descriptor found the queue emptied (they would
      *  have blocked with no regard for any deadline). */
     std::atomic<int> blocked_accepts{0};
+
+    // Set these only while no other thread makes socklite calls (they are not atomic).
+    /** When not empty, getaddrinfo answers with these addresses (for any name). */
+    std::vector<socklite::Address> fake_hosts;
+    /** When not empty, connect goes to `second` instead of `first`; other addresses fail with
+     *  ENETUNREACH, so a test never sends packets off loopback. */
+    std::vector<std::pair<socklite::Address, socklite::Address>> connect_redirects;
 
     CallScript& operator[](Call c) { return call[static_cast<int>(c)]; }
 };
@@ -83,7 +97,25 @@ inline int socket(int domain, int type, int protocol) {
     return real.socket(domain, type, protocol);
 }
 
+// The connect target after connect_redirects; nullptr when unmatched (ENETUNREACH).
+inline const socklite::Address* redirected(const sockaddr* sa, socklen_t len) {
+    socklite::Address asked(sa, len);
+    for (const auto& r : faults.connect_redirects)
+        if (r.first == asked) return &r.second;
+    return nullptr;
+}
+
 inline int connect(int fd, const sockaddr* sa, socklen_t len) {
+    if (!faults.connect_redirects.empty()) {
+        const socklite::Address* to = redirected(sa, len);
+        if (to == nullptr) {
+            faults[Call::connect].calls.fetch_add(1);
+            errno = ENETUNREACH;
+            return -1;
+        }
+        sa = to->data();
+        len = to->size();
+    }
     int flags = ::fcntl(fd, F_GETFL);
     bool blocking = flags >= 0 && (flags & O_NONBLOCK) == 0;
     if (blocking && applies(fd) && faults[Call::connect].fail_next.load() > 0 &&
@@ -149,6 +181,49 @@ inline int close(int fd) {
     return real.close(fd);
 }
 
+// addrinfo lists made from fake_hosts, told apart from the resolver's own when freed.
+inline std::mutex fake_lists_mutex;
+inline std::set<addrinfo*> fake_lists;
+
+inline int getaddrinfo(const char* node, const char* service, const addrinfo* hints,
+                       addrinfo** res) {
+    if (scripted_failure(Call::getaddrinfo, -1)) {
+        int err = errno;  // an EAI_* value (negative), or an errno value for EAI_SYSTEM
+        return err > 0 ? EAI_SYSTEM : err;
+    }
+    if (faults.fake_hosts.empty()) return real.getaddrinfo(node, service, hints, res);
+    addrinfo* head = nullptr;
+    addrinfo** tail = &head;
+    for (const auto& a : faults.fake_hosts) {
+        auto* ai = new addrinfo{};
+        auto* storage = new sockaddr_storage{};
+        std::memcpy(storage, a.data(), a.size());
+        ai->ai_family = a.data()->sa_family;
+        ai->ai_socktype = SOCK_STREAM;
+        ai->ai_addr = reinterpret_cast<sockaddr*>(storage);
+        ai->ai_addrlen = a.size();
+        *tail = ai;
+        tail = &ai->ai_next;
+    }
+    std::lock_guard<std::mutex> lock(fake_lists_mutex);
+    fake_lists.insert(head);
+    *res = head;
+    return 0;
+}
+
+inline void freeaddrinfo(addrinfo* list) {
+    {
+        std::lock_guard<std::mutex> lock(fake_lists_mutex);
+        if (fake_lists.erase(list) == 0) return real.freeaddrinfo(list);
+    }
+    while (list != nullptr) {
+        addrinfo* next = list->ai_next;
+        delete reinterpret_cast<sockaddr_storage*>(list->ai_addr);
+        delete list;
+        list = next;
+    }
+}
+
 }  // namespace hooks
 
 /** Installs the hooks for its lifetime, with a clean script; restores the real calls after. */
@@ -156,8 +231,9 @@ class ScopedFaults {
 public:
     ScopedFaults() {
         reset();
-        socklite::detail::sys = {hooks::socket, hooks::connect, hooks::accept4, hooks::send,
-                                 hooks::recv,   hooks::poll,    hooks::close};
+        socklite::detail::sys = {hooks::socket, hooks::connect, hooks::accept4,
+                                 hooks::send,   hooks::recv,    hooks::poll,
+                                 hooks::close,  hooks::getaddrinfo, hooks::freeaddrinfo};
     }
     ScopedFaults(const ScopedFaults&) = delete;
     ScopedFaults& operator=(const ScopedFaults&) = delete;
@@ -166,7 +242,8 @@ public:
         reset();
     }
 
-    /** Makes the next @p times calls of @p c fail with @p err, after letting @p skip through. */
+    /** Makes the next @p times calls of @p c fail with @p err, after letting @p skip through.
+     *  For Call::getaddrinfo, @p err is an `EAI_*` code, or an errno value for `EAI_SYSTEM`. */
     void fail(Call c, int err, int times = 1, int skip = 0) {
         faults[c].fail_errno = err;
         faults[c].skip = skip;
@@ -182,6 +259,12 @@ public:
     void send_cap(std::size_t n) { faults.send_cap = n; }
     /** Caps the bytes asked of each recv (0: no cap). */
     void recv_cap(std::size_t n) { faults.recv_cap = n; }
+    /** Makes getaddrinfo answer @p hosts for any name. */
+    void fake_hosts(std::vector<socklite::Address> hosts) { faults.fake_hosts = std::move(hosts); }
+    /** Makes connect to @p from go to @p to instead (see FaultScript::connect_redirects). */
+    void redirect(const socklite::Address& from, const socklite::Address& to) {
+        faults.connect_redirects.emplace_back(from, to);
+    }
     /** Makes the next @p n accepts lose their connection to a "competitor". */
     void steal_accepts(int n) { faults.steal_accepts = n; }
     /** accept4 calls that would have blocked on an emptied queue (see FaultScript). */
@@ -200,6 +283,8 @@ private:
         faults.recv_cap = 0;
         faults.steal_accepts = 0;
         faults.blocked_accepts = 0;
+        faults.fake_hosts.clear();
+        faults.connect_redirects.clear();
     }
 };
 

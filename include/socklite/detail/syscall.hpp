@@ -3,14 +3,15 @@
 #ifndef SOCKLITE_DETAIL_SYSCALL_HPP
 #define SOCKLITE_DETAIL_SYSCALL_HPP
 
-// Private: the system calls that Socket and Listener make, behind one table of function
-// pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
+// Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
+// one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
 // seam); nothing else should touch it. Also the deadline arithmetic shared by blocking calls.
 
 #include <cerrno>
 #include <chrono>
 #include <climits>
 
+#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -28,10 +29,14 @@ struct Syscalls {
     ssize_t (*recv)(int, void*, size_t, int);
     int (*poll)(pollfd*, nfds_t, int);
     int (*close)(int);
+    int (*getaddrinfo)(const char*, const char*, const addrinfo*, addrinfo**);  // resolve()
+    void (*freeaddrinfo)(addrinfo*);
 };
 
 /** The table in use; constant-initialised with the real calls. */
-inline Syscalls sys = {::socket, ::connect, ::accept4, ::send, ::recv, ::poll, ::close};
+inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,
+                       ::recv,   ::poll,    ::close,       ::getaddrinfo,
+                       ::freeaddrinfo};
 
 /** A point in time after which a blocking call gives up; `none()` never expires. */
 class Deadline {
