@@ -142,6 +142,9 @@ inline void Acceptor::handle() {
         Accepted accepted = listener_.accept(ec);
         if (ec == std::errc::operation_would_block) return;  // backlog drained
         if (ec) return pause(ec, guard);
+        // ListenOptions::accept_non_blocking saves this system call.
+        if (!accepted.socket.non_blocking()) accepted.socket.non_blocking(true, ec);
+        if (ec) continue;  // cannot happen on a fresh socket; drop it rather than block later
         // Move the handler out while it runs: it may destroy this Acceptor.
         AcceptHandler handler = std::move(on_accept_);
         handler(std::move(accepted));
