@@ -241,7 +241,8 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 } else {
                     return fail(i, errc::bad_chunk);
                 }
-                if (++line_bytes_ > limits_.max_chunk_line) return fail(i, errc::bad_chunk);
+                if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
+                    return fail(i, errc::bad_chunk);
                 ++i;
                 break;
             case State::ext:
@@ -254,7 +255,8 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 } else if (!ext_seen_ ? !is(c, cc_ows) : !is(c, cc_field)) {
                     return fail(i, errc::bad_chunk);
                 }
-                if (++line_bytes_ > limits_.max_chunk_line) return fail(i, errc::bad_chunk);
+                if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
+                    return fail(i, errc::bad_chunk);
                 ++i;
                 break;
             case State::size_lf:
@@ -316,7 +318,8 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                             r.consumed = i;
                             return r;
                         case detail::LineStatus::error:
-                            return fail(i, base[line] == '\r' ? errc::bad_chunk : errc::bad_header);
+                            return fail(i, base[line] == '\r' || base[line] == '\n' ? errc::bad_chunk
+                                                                         : errc::bad_header);
                     }
                 }
             }

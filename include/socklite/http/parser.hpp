@@ -188,6 +188,7 @@ private:
     bool pending_ = false;        // an incomplete line is waiting for its LF
     std::size_t pos_ = 0;         // next line to scan (offset in the head)
     std::size_t search_ = 0;      // where to continue looking for LF while pending_
+    static constexpr std::size_t rescan_limit = 256;
     // request
     bool head_request_ = false;
     bool connect_request_ = false;
@@ -357,8 +358,9 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         const char* base = data.data();
         const std::size_t size = data.size();
         const std::size_t window = size < limits_.max_header_bytes ? size : limits_.max_header_bytes;
-        if (pending_) {
-            // The last call ended inside a line: rescan only once its LF is here.
+        if (pending_ && search_ - pos_ >= rescan_limit) {
+            // The last call ended inside a long line: rescan it only once its LF is here (a
+            // short line is rescanned at once, so that garbage fails without waiting for LF).
             if (window <= search_ ||
                 std::memchr(base + search_, '\n', window - search_) == nullptr) {
                 search_ = window;
@@ -366,8 +368,8 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
                 r.consumed = skipped;
                 return r;
             }
-            pending_ = false;
         }
+        pending_ = false;
         LineStatus ls = LineStatus::field;
         errc e = errc::bad_header;
         if (!status_done_) {
@@ -381,6 +383,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         while (ls == LineStatus::field) {
             detail::FieldSlot slot;
             ls = detail::scan_field_line(base, window, pos_, slot);
+            if (ls == LineStatus::error) return fail(skipped, errc::bad_header);
             if (ls != LineStatus::field) break;
             if (head_.count == head_.capacity) return fail(skipped, errc::too_many_headers);
             head_.slots[head_.count++] = slot;

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+// Drives http::ResponseParser / ChunkedDecoder over an input cut into pieces, as a socket would
+// deliver it, with every call's input ending at a guard page; records what came out.
+#ifndef SOCKLITE_TESTS_HTTP_FEED_HPP
+#define SOCKLITE_TESTS_HTTP_FEED_HPP
+
+#include <socklite/http/chunked.hpp>
+#include <socklite/http/parser.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "http/guard_page.hpp"
+
+namespace socklite_test {
+
+/** What a parse produced: compared between feeding modes and with the expectation. */
+struct Outcome {
+    std::error_code ec;
+    int status = 0;
+    int version = 0;
+    std::string reason;
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::vector<std::pair<std::string, std::string>> trailers;
+    socklite::http::BodyKind kind = socklite::http::BodyKind::none;
+    bool keep_alive = false;
+    bool upgrade = false;
+    std::size_t interim = 0;
+    std::string body;
+    std::string rest;  // bytes left after the message
+
+    bool operator==(const Outcome& o) const {
+        return ec == o.ec && status == o.status && version == o.version && reason == o.reason &&
+               fields == o.fields && trailers == o.trailers && kind == o.kind &&
+               keep_alive == o.keep_alive && upgrade == o.upgrade && interim == o.interim &&
+               body == o.body && rest == o.rest;
+    }
+};
+
+/** The cut points of a feeding mode: whole, per byte, or split at @p at. */
+inline std::vector<std::size_t> cuts_whole(std::size_t n) { return {n}; }
+inline std::vector<std::size_t> cuts_bytes(std::size_t n) {
+    std::vector<std::size_t> v;
+    for (std::size_t i = 1; i <= n; ++i) v.push_back(i);
+    if (v.empty()) v.push_back(0);
+    return v;
+}
+inline std::vector<std::size_t> cuts_split(std::size_t n, std::size_t at) { return {at, n}; }
+
+/** Parses @p input delivered in pieces ending at @p cuts; @p eof: the peer closes at the end. */
+inline Outcome feed_response(std::string_view input, const std::vector<std::size_t>& cuts,
+                             GuardPage& guard, const socklite::http::ParserLimits& limits = {},
+                             std::string_view method = "GET", bool eof = true) {
+    using namespace socklite::http;
+    ResponseParser p(limits);
+    p.request_method(method);
+    Outcome out;
+    std::string pending;
+    std::size_t fed = 0;
+    bool finished = false;
+    auto record_head = [&] {
+        out.status = p.status();
+        out.version = p.version();
+        out.reason = std::string(p.reason());
+        for (std::size_t i = 0; i < p.field_count(); ++i) {
+            FieldView f = p.field(i);
+            out.fields.emplace_back(std::string(f.name), std::string(f.value));
+        }
+        out.kind = p.body_kind();
+    };
+    for (std::size_t cut : cuts) {
+        pending.append(input.substr(fed, cut - fed));
+        fed = cut;
+        for (;;) {
+            std::string_view v = guard.place(pending);
+            ParseResult r;
+            if (!p.head_complete()) {
+                r = p.parse_head(v);
+                if (r.error()) {
+                    out.ec = r.ec;
+                    return out;
+                }
+                if (r.complete()) record_head();
+                pending.erase(0, r.consumed);
+                if (r.need_more()) break;
+                continue;
+            }
+            if (p.complete()) {
+                finished = true;
+                break;
+            }
+            r = p.parse_body(v);
+            if (r.error()) {
+                out.ec = r.ec;
+                return out;
+            }
+            out.body.append(r.body.data(), r.body.size());
+            if (r.complete()) {
+                const ChunkedDecoder& d = p.chunked();
+                for (std::size_t i = 0; i < d.trailer_count(); ++i) {
+                    FieldView f = d.trailer(i);
+                    out.trailers.emplace_back(std::string(f.name), std::string(f.value));
+                }
+            }
+            pending.erase(0, r.consumed);
+            if (r.need_more() && r.body.empty()) break;
+        }
+        if (finished) break;
+    }
+    if (!p.complete() && eof) {
+        ParseResult r = p.finish();
+        if (r.error()) {
+            out.ec = r.ec;
+            return out;
+        }
+    }
+    if (!p.complete()) out.ec = std::make_error_code(std::errc::resource_unavailable_try_again);
+    pending.append(input.substr(fed));
+    out.rest = pending;
+    out.keep_alive = p.keep_alive();
+    out.upgrade = p.upgrade();
+    out.interim = p.interim_count();
+    return out;
+}
+
+/** Decodes a chunked body delivered in pieces ending at @p cuts. */
+inline Outcome feed_chunked(std::string_view input, const std::vector<std::size_t>& cuts,
+                            GuardPage& guard, const socklite::http::ChunkedLimits& limits = {}) {
+    using namespace socklite::http;
+    ChunkedDecoder d(limits);
+    Outcome out;
+    std::string pending;
+    std::size_t fed = 0;
+    for (std::size_t cut : cuts) {
+        pending.append(input.substr(fed, cut - fed));
+        fed = cut;
+        for (;;) {
+            ParseResult r = d.decode(guard.place(pending));
+            if (r.error()) {
+                out.ec = r.ec;
+                return out;
+            }
+            out.body.append(r.body.data(), r.body.size());
+            if (r.complete()) {
+                for (std::size_t i = 0; i < d.trailer_count(); ++i) {
+                    FieldView f = d.trailer(i);
+                    out.trailers.emplace_back(std::string(f.name), std::string(f.value));
+                }
+            }
+            pending.erase(0, r.consumed);
+            if (r.complete() || r.body.empty()) break;
+        }
+        if (d.done()) break;
+    }
+    if (!d.done()) out.ec = std::make_error_code(std::errc::resource_unavailable_try_again);
+    pending.append(input.substr(fed));
+    out.rest = pending;
+    return out;
+}
+
+}  // namespace socklite_test
+
+#endif  // SOCKLITE_TESTS_HTTP_FEED_HPP
