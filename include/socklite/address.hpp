@@ -50,7 +50,7 @@ public:
     Address(const sockaddr* sa, socklen_t len) noexcept;
 
     /** Parses a numeric endpoint: `127.0.0.1:8000`, `[::1]:8000`, `[fe80::1%eth0]:80`, a Unix
-     *  path starting with `/` or `.` (`/tmp/x.sock`), or `@name` for Linux's abstract namespace.
+     *  path starting with `/` or a dot (`/tmp/x.sock`), or `@abstract` for Linux's abstract namespace.
      *  Host names are not accepted here; use resolve() for those.
      *  @throws Error with errc::bad_address. */
     static Address parse(std::string_view text);

@@ -52,6 +52,7 @@ public:
     }
 
     /** Moves the next complete line into @p line (without `\n` or `\r\n`).
+     *  @param line receives the line; left unchanged when none is taken.
      *  @return true when a line was taken; false when none is complete yet or on error.
      *  @param ec set to errc::line_too_long when more than max_line() bytes arrived without a
      *  `\n`; the buffer then stays in error until clear(). */

@@ -31,7 +31,7 @@ struct ListenOptions {
     bool reuse_address = true;
     /** `SO_REUSEPORT`: lets several listeners share the port (the kernel balances accepts). */
     bool reuse_port = false;
-    /** For an IPv6 address: also accept IPv4 clients (as `::ffff:a.b.c.d`), i.e. clear
+    /** For an IPv6 address: also accept IPv4 clients (as IPv4-mapped IPv6 addresses), i.e. clear
      *  `IPV6_V6ONLY`. Set false for an IPv6-only socket. */
     bool dual_stack = true;
     /** Accepted sockets start in non-blocking mode (saves a system call per connection when an
