@@ -222,3 +222,58 @@ TEST_CASE("socket: 64 KiB writes over loopback", "[socket][bulk]") {
         };
     }
 }
+
+namespace {
+
+// Stand-ins for send(2) and recv(2) that do no I/O, to isolate socklite's own user-space cost.
+ssize_t stub_send(int, const void*, size_t len, int) { return static_cast<ssize_t>(len); }
+ssize_t stub_recv(int, void*, size_t len, int) { return static_cast<ssize_t>(len); }
+
+/** Swaps the send/recv entries of socklite's system-call table for the stubs while in scope. */
+class StubbedSyscalls {
+public:
+    StubbedSyscalls() : saved_(socklite::detail::sys) {
+        socklite::detail::sys.send = stub_send;
+        socklite::detail::sys.recv = stub_recv;
+    }
+    ~StubbedSyscalls() { socklite::detail::sys = saved_; }
+    StubbedSyscalls(const StubbedSyscalls&) = delete;
+    StubbedSyscalls& operator=(const StubbedSyscalls&) = delete;
+
+private:
+    socklite::detail::Syscalls saved_;
+};
+
+}  // namespace
+
+// What socklite adds on top of the two system calls of a round trip, measured without the
+// kernel: the stubs return at once, so the time left is the library's (deadline arithmetic,
+// error_code handling, loops). Compare it with a real round trip above (microseconds).
+TEST_CASE("socket: user-space cost of a round trip, system calls stubbed", "[socket][overhead]") {
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+    socklite::Socket plain(fds[0]);
+    socklite::Socket timed(fds[1]);
+    timed.read_timeout(std::chrono::seconds(10));
+    timed.write_timeout(std::chrono::seconds(10));
+    std::array<char, ping_size> buf{};
+    StubbedSyscalls stubs;
+    auto* volatile send_fn = socklite::detail::sys.send;  // an indirect call, as socklite makes
+    auto* volatile recv_fn = socklite::detail::sys.recv;
+
+    BENCHMARK("raw: send + recv through the stubs") {
+        ssize_t n = send_fn(fds[0], buf.data(), buf.size(), MSG_NOSIGNAL);
+        n += recv_fn(fds[0], buf.data(), buf.size(), 0);
+        return n;
+    };
+    BENCHMARK("socklite: send_all + recv_exact") {
+        plain.send_all(buf.data(), buf.size());
+        plain.recv_exact(buf.data(), buf.size());
+        return buf[0];
+    };
+    BENCHMARK("socklite: send_all + recv_exact, timeouts set") {
+        timed.send_all(buf.data(), buf.size());
+        timed.recv_exact(buf.data(), buf.size());
+        return buf[0];
+    };
+}

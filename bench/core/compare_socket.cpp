@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the socklite authors
 //
-// compare_socket: one loopback TCP connection, measured in a single run for
+// compare_socket: loopback TCP, one connection per variant and exercise, measured in a single
+// run for
 //   - raw POSIX calls (the floor),
 //   - socklite's blocking Socket, without timeouts and with read/write timeouts set (the two
 //     take different paths through Socket::io),
 //   - standalone Asio's synchronous API (when asio.hpp was found at configure time),
 // in two exercises: (a) 64-byte ping-pong round trips per second and (b) bulk throughput with
-// 64 KiB writes. The peer is one forked process running plain POSIX code, the same for every
-// variant. The variants are interleaved over several rounds (the order rotates each round) and
-// the table gives each variant's median and the median of its per-round ratios to raw POSIX.
-// Everything is bounded: a watchdog alarm ends the run, and the peer dies with its parent.
+// 64 KiB writes. The peer is plain POSIX code in forked processes, the same for every variant.
 //
-// Usage: compare_socket [--seconds S] [--rounds N]
+// Method, built for a shared, noisy machine: every connection is opened first and kept open;
+// then the variants take turns in short time slices (a round = one slice of each variant, in an
+// order that rotates every round). A burst of load elsewhere hits the slices of one round, not
+// one variant, so the per-round ratios to raw POSIX are paired measurements; the table gives
+// their median (and each variant's median rate and client CPU time per operation).
+// Everything is bounded: a watchdog alarm ends the run, and the peers die with it.
+//
+// Usage: compare_socket [--rounds N] [--slice-ms MS] [--pin split|same|none]
 
 #include <socklite.hpp>
 
@@ -26,6 +31,7 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -35,6 +41,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -52,7 +59,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t ping_size = 64;
 constexpr std::size_t chunk_size = 64 * 1024;
-constexpr int ping_warmup = 200;
 // The timeouts of the "with timeouts" variant: long enough never to fire.
 constexpr std::chrono::milliseconds io_timeout{10000};
 // The peer gives up after this long without a connection (a backstop: it also dies with us).
@@ -60,10 +66,6 @@ constexpr int peer_idle_ms = 60000;
 
 [[noreturn]] void fail(const char* what) {
     throw std::system_error(errno, std::system_category(), what);
-}
-
-double seconds_between(Clock::time_point a, Clock::time_point b) {
-    return std::chrono::duration<double>(b - a).count();
 }
 
 /** CPU time (user + system) this process has used, in seconds: the client's own cost, much
@@ -74,15 +76,17 @@ double cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-/** One measurement: operations (round trips, or 64 KiB writes) per wall-clock second, and the
- *  client's CPU seconds per operation. */
-struct Sample {
-    double rate;
-    double cpu_per_op;
-};
+/** Pins the calling process (and the children it forks later) to CPU @p cpu; -1 leaves it. */
+void pin_to(int cpu) {
+    if (cpu < 0) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (::sched_setaffinity(0, sizeof set, &set) != 0) fail("sched_setaffinity");
+}
 
 // ---------------------------------------------------------------------------------------------
-// The peer: plain POSIX, in a forked process, the same for every variant.
+// The peer: plain POSIX in forked processes, the same for every variant.
 
 bool read_full(int fd, void* buf, std::size_t len) {
     auto* p = static_cast<char*>(buf);
@@ -126,11 +130,15 @@ void serve_bulk(int fd) {
     write_full(fd, &total, sizeof total);  // the count tells the client that all bytes arrived
 }
 
-// Serves one connection at a time; the first byte says what to do: 'P' ping-pong echo,
-// 'B' bulk sink (replies with the byte count at end of stream), 'Q' quit.
-[[noreturn]] void run_peer(int listen_fd, pid_t parent) {
+// Accepts connections; the first byte of each says what to do: 'P' ping-pong echo, 'B' bulk
+// sink (replies with the byte count at end of stream), each served by a child process until the
+// client closes; 'Q' quit.
+[[noreturn]] void run_peer(int listen_fd, pid_t parent, int cpu) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(0);
+    pin_to(cpu);
+    ::signal(SIGCHLD, SIG_IGN);  // children reap themselves
+    pid_t self = ::getpid();
     for (;;) {
         pollfd p{listen_fd, POLLIN, 0};
         int r = ::poll(&p, 1, peer_idle_ms);
@@ -141,11 +149,15 @@ void serve_bulk(int fd) {
         int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         char mode = 0;
-        if (read_full(fd, &mode, 1)) {
-            if (mode == 'P') serve_ping(fd);
-            if (mode == 'B') serve_bulk(fd);
-            if (mode == 'Q') {
-                ::close(fd);
+        pollfd q{fd, POLLIN, 0};
+        if (::poll(&q, 1, peer_idle_ms) == 1 && read_full(fd, &mode, 1)) {
+            if (mode == 'Q') ::_exit(0);
+            if ((mode == 'P' || mode == 'B') && ::fork() == 0) {
+                ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+                if (::getppid() != self) ::_exit(0);
+                ::close(listen_fd);
+                if (mode == 'P') serve_ping(fd);
+                if (mode == 'B') serve_bulk(fd);
                 ::_exit(0);
             }
         }
@@ -154,7 +166,7 @@ void serve_bulk(int fd) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The clients: one connection each, the same four operations.
+// The clients: the same four operations over one connection.
 
 /** The floor: the system calls an experienced programmer would write by hand. */
 class RawClient {
@@ -252,71 +264,96 @@ private:
 #endif
 
 // ---------------------------------------------------------------------------------------------
-// The two exercises.
+// The variants: two open connections each (ping-pong and bulk), worked a time slice at a time.
 
-/** 64-byte messages echoed by the peer, one at a time. @return round trips per second. */
-template <class Client>
-Sample ping_pong(std::uint16_t port, Clock::duration span) {
-    Client c(port);
-    char mode = 'P';
-    c.write_all(&mode, 1);
-    std::array<char, ping_size> buf{};
-    buf.fill('p');
-    for (int i = 0; i < ping_warmup; ++i) {
-        c.write_all(buf.data(), buf.size());
-        c.read_exact(buf.data(), buf.size());
-    }
-    std::uint64_t trips = 0;
-    double cpu0 = cpu_seconds();
-    auto start = Clock::now();
-    auto end = start + span;
-    Clock::time_point now;
-    do {
-        for (int i = 0; i < 16; ++i) {
-            c.write_all(buf.data(), buf.size());
-            c.read_exact(buf.data(), buf.size());
-        }
-        trips += 16;
-    } while ((now = Clock::now()) < end);
-    double n = static_cast<double>(trips);
-    return {n / seconds_between(start, now), (cpu_seconds() - cpu0) / n};
-}
-
-/** 64 KiB writes to a peer that only reads; the clock stops when the peer has counted every
- *  byte (its reply to our end of stream). @return 64 KiB writes per second. */
-template <class Client>
-Sample bulk(std::uint16_t port, Clock::duration span) {
-    Client c(port);
-    char mode = 'B';
-    c.write_all(&mode, 1);
-    std::vector<char> chunk(chunk_size, 'b');
-    std::uint64_t sent = 0;
-    double cpu0 = cpu_seconds();
-    auto start = Clock::now();
-    auto end = start + span;
-    do {
-        for (int i = 0; i < 4; ++i) c.write_all(chunk.data(), chunk.size());
-        sent += 4 * chunk_size;
-    } while (Clock::now() < end);
-    c.shutdown_write();
-    std::uint64_t counted = 0;
-    c.read_exact(&counted, sizeof counted);
-    auto stop = Clock::now();
-    double cpu = cpu_seconds() - cpu0;
-    if (counted != sent) throw std::runtime_error("bulk: the peer counted a different byte total");
-    double writes = static_cast<double>(sent / chunk_size);
-    return {writes / seconds_between(start, stop), cpu / writes};
-}
-
-using Exercise = Sample (*)(std::uint16_t, Clock::duration);
-
-struct Variant {
-    const char* name;
-    Exercise ping;
-    Exercise bulk;
-    std::vector<Sample> ping_samples;
-    std::vector<Sample> bulk_samples;
+/** One time slice: operations done (round trips, or 64 KiB writes), wall and CPU seconds. */
+struct Slice {
+    double ops = 0;
+    double wall = 0;
+    double cpu = 0;
 };
+
+class Variant {
+public:
+    explicit Variant(const char* name) : name_(name) {}
+    virtual ~Variant() = default;
+    Variant(const Variant&) = delete;
+    Variant& operator=(const Variant&) = delete;
+
+    const char* name() const noexcept { return name_; }
+    /** Ping-pong until @p until (at least one batch). */
+    virtual Slice ping(Clock::time_point until) = 0;
+    /** 64 KiB writes until @p until (at least one). */
+    virtual Slice bulk(Clock::time_point until) = 0;
+    /** Ends the bulk stream and checks that the peer counted every byte written. */
+    virtual void finish() = 0;
+
+    std::vector<Slice> ping_slices;
+    std::vector<Slice> bulk_slices;
+
+private:
+    const char* name_;
+};
+
+template <class Client>
+class VariantOf final : public Variant {
+public:
+    VariantOf(const char* name, std::uint16_t port)
+        : Variant(name), ping_client_(port), bulk_client_(port), chunk_(chunk_size, 'b') {
+        ping_client_.write_all("P", 1);
+        bulk_client_.write_all("B", 1);
+        buf_.fill('p');
+    }
+
+    Slice ping(Clock::time_point until) override {
+        double cpu0 = cpu_seconds();
+        auto start = Clock::now();
+        Clock::time_point now;
+        std::uint64_t trips = 0;
+        do {
+            for (int i = 0; i < 16; ++i) {
+                ping_client_.write_all(buf_.data(), buf_.size());
+                ping_client_.read_exact(buf_.data(), buf_.size());
+            }
+            trips += 16;
+        } while ((now = Clock::now()) < until);
+        return {static_cast<double>(trips), std::chrono::duration<double>(now - start).count(),
+                cpu_seconds() - cpu0};
+    }
+
+    Slice bulk(Clock::time_point until) override {
+        double cpu0 = cpu_seconds();
+        auto start = Clock::now();
+        Clock::time_point now;
+        std::uint64_t writes = 0;
+        do {
+            bulk_client_.write_all(chunk_.data(), chunk_.size());
+            ++writes;
+        } while ((now = Clock::now()) < until);
+        sent_ += writes * chunk_size;
+        return {static_cast<double>(writes), std::chrono::duration<double>(now - start).count(),
+                cpu_seconds() - cpu0};
+    }
+
+    void finish() override {
+        bulk_client_.shutdown_write();
+        std::uint64_t counted = 0;
+        bulk_client_.read_exact(&counted, sizeof counted);
+        if (counted != sent_)
+            throw std::runtime_error(std::string(name()) + ": the peer counted " +
+                                     std::to_string(counted) + " bytes of " + std::to_string(sent_));
+    }
+
+private:
+    Client ping_client_;
+    Client bulk_client_;
+    std::vector<char> chunk_;
+    std::array<char, ping_size> buf_{};
+    std::uint64_t sent_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and the table.
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -325,43 +362,58 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/** One cell of the table: the median of a quantity over the rounds, and the median, minimum and
- *  maximum of its per-round ratios to raw POSIX (each round's measurements ran back to back).
- *  Ratios are "speed relative to raw": above 1 is faster, whichever way the quantity goes. */
+double quantile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+/** One cell of the table: the median of a per-slice quantity, and the median and interquartile
+ *  range of its per-round ratios to raw POSIX, as speeds (above 1 = faster than raw). */
 struct Cell {
     double value = 0;
     double ratio = 0;
-    double lo = 0;
-    double hi = 0;
+    double q1 = 0;
+    double q3 = 0;
 };
 
 template <class Get>
-Cell cell(const std::vector<Sample>& v, const std::vector<Sample>& raw, Get get, bool lower_wins) {
+Cell cell(const std::vector<Slice>& v, const std::vector<Slice>& raw, Get get, bool lower_wins) {
     std::vector<double> values;
     std::vector<double> r;
     for (std::size_t i = 0; i < v.size() && i < raw.size(); ++i) {
         values.push_back(get(v[i]));
         r.push_back(lower_wins ? get(raw[i]) / get(v[i]) : get(v[i]) / get(raw[i]));
     }
-    Cell c;
-    if (r.empty()) return c;
-    c.value = median(values);
-    c.ratio = median(r);
-    c.lo = *std::min_element(r.begin(), r.end());
-    c.hi = *std::max_element(r.begin(), r.end());
-    return c;
+    return {median(values), median(r), quantile(r, 0.25), quantile(r, 0.75)};
 }
 
 struct Options {
-    double seconds = 0.25;
-    int rounds = 11;
+    int rounds = 100;
+    int slice_ms = 20;
+    std::string pin = "split";
 };
 
 void usage(std::FILE* out) {
     std::fprintf(out,
-                 "usage: compare_socket [--seconds S] [--rounds N]\n"
-                 "  --seconds S  length of each measurement, 0.05 to 10 (default 0.25)\n"
-                 "  --rounds N   interleaved rounds, 1 to 50 (default 11); the table shows medians\n");
+                 "usage: compare_socket [--rounds N] [--slice-ms MS] [--pin split|same|none]\n"
+                 "  --rounds N     rounds per exercise, 1 to 10000 (default 100)\n"
+                 "  --slice-ms MS  each variant's time slice per round, 1 to 1000 (default 20)\n"
+                 "  --pin split    client and peer pinned to two different CPUs (default)\n"
+                 "  --pin same     both pinned to one CPU (no cross-CPU wake-ups: the per-call\n"
+                 "                 cost weighs most)\n"
+                 "  --pin none     wherever the scheduler puts them\n"
+                 "Each variant runs rounds x slice per exercise (2 s by default); the run takes\n"
+                 "about 2 x variants x rounds x slice.\n");
+}
+
+bool parse_int(const char* text, int lo, int hi, int& out) {
+    char* end = nullptr;
+    errno = 0;
+    long v = std::strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi) return false;
+    out = static_cast<int>(v);
+    return true;
 }
 
 bool parse_options(int argc, char** argv, Options& o) {
@@ -372,15 +424,14 @@ bool parse_options(int argc, char** argv, Options& o) {
             std::exit(0);
         }
         if (i + 1 >= argc) return false;
-        char* endp = nullptr;
         const char* value = argv[++i];
-        if (arg == "--seconds") {
-            o.seconds = std::strtod(value, &endp);
-            if (*endp != '\0' || !(o.seconds >= 0.05 && o.seconds <= 10)) return false;
-        } else if (arg == "--rounds") {
-            long n = std::strtol(value, &endp, 10);
-            if (*endp != '\0' || n < 1 || n > 50) return false;
-            o.rounds = static_cast<int>(n);
+        if (arg == "--rounds") {
+            if (!parse_int(value, 1, 10000, o.rounds)) return false;
+        } else if (arg == "--slice-ms") {
+            if (!parse_int(value, 1, 1000, o.slice_ms)) return false;
+        } else if (arg == "--pin") {
+            o.pin = value;
+            if (o.pin != "split" && o.pin != "same" && o.pin != "none") return false;
         } else {
             return false;
         }
@@ -403,43 +454,55 @@ int listen_loopback(std::uint16_t& port) {
 }
 
 void print_row(const char* name, const Cell& a, const Cell& b, int decimals) {
-    std::printf("%-20s %12.*f  %5.3f [%4.2f-%4.2f]  %12.*f  %5.3f [%4.2f-%4.2f]\n", name, decimals,
-                a.value, a.ratio, a.lo, a.hi, decimals, b.value, b.ratio, b.lo, b.hi);
+    std::printf("%-20s %12.*f  %5.3f [%5.3f-%5.3f]  %12.*f  %5.3f [%5.3f-%5.3f]\n", name, decimals,
+                a.value, a.ratio, a.q1, a.q3, decimals, b.value, b.ratio, b.q1, b.q3);
 }
 
-bool print_tables(const Options& o, const std::vector<Variant>& vs) {
-    const Variant& raw = vs.front();
-    auto trips = [](const Sample& s) { return s.rate; };
-    auto megabytes = [](const Sample& s) { return s.rate * static_cast<double>(chunk_size) / 1e6; };
-    auto micros = [](const Sample& s) { return s.cpu_per_op * 1e6; };
-    std::printf("\nloopback TCP, one connection; %d interleaved rounds x %.2f s per measurement; "
-                "peer: a forked process, plain POSIX\n",
-                o.rounds, o.seconds);
-    std::printf("value: median over rounds; vs raw: median [min-max] of per-round speed ratios "
-                "to raw POSIX (above 1 = faster)\n");
+void print_tables(const Options& o, const std::vector<std::unique_ptr<Variant>>& vs) {
+    const Variant& raw = *vs.front();
+    auto trips = [](const Slice& s) { return s.ops / s.wall; };
+    auto megabytes = [](const Slice& s) { return s.ops * static_cast<double>(chunk_size) / s.wall / 1e6; };
+    auto micros = [](const Slice& s) { return s.cpu / s.ops * 1e6; };
+    std::printf("\nloopback TCP; %d rounds x %d ms slices per variant and exercise; peer: plain "
+                "POSIX in forked processes; CPUs: %s\n",
+                o.rounds, o.slice_ms, o.pin.c_str());
+    std::printf("value: median over slices; vs raw: median [interquartile range] of per-round "
+                "speed ratios to raw POSIX\n");
 
-    std::printf("\nthroughput (wall clock)    64 B ping-pong                    64 KiB writes\n");
-    std::printf("%-20s %12s  %-18s  %12s  %s\n", "variant", "round trips/s", "vs raw", "MB/s",
+    std::printf("\nthroughput (wall clock)       64 B ping-pong                      64 KiB writes\n");
+    std::printf("%-20s %12s  %-20s  %12s  %s\n", "variant", "round trips/s", "vs raw", "MB/s",
                 "vs raw");
     bool met = true;
-    for (const Variant& v : vs) {
-        Cell p = cell(v.ping_samples, raw.ping_samples, trips, false);
-        Cell b = cell(v.bulk_samples, raw.bulk_samples, megabytes, false);
-        print_row(v.name, p, b, 0);
-        if (std::strncmp(v.name, "socklite", 8) == 0 && (p.ratio < 0.97 || b.ratio < 0.97)) met = false;
+    for (const auto& v : vs) {
+        Cell p = cell(v->ping_slices, raw.ping_slices, trips, false);
+        Cell b = cell(v->bulk_slices, raw.bulk_slices, megabytes, false);
+        print_row(v->name(), p, b, 0);
+        if (std::strncmp(v->name(), "socklite", 8) == 0 && (p.ratio < 0.97 || b.ratio < 0.97))
+            met = false;
     }
 
-    std::printf("\nclient CPU (user+sys)      64 B ping-pong                    64 KiB writes\n");
-    std::printf("%-20s %12s  %-18s  %12s  %s\n", "variant", "us per trip", "vs raw",
-                "us per write", "vs raw");
-    for (const Variant& v : vs) {
-        print_row(v.name, cell(v.ping_samples, raw.ping_samples, micros, true),
-                  cell(v.bulk_samples, raw.bulk_samples, micros, true), 2);
+    std::printf("\nclient CPU (user+sys)         64 B ping-pong                      64 KiB writes\n");
+    std::printf("%-20s %12s  %-20s  %12s  %s\n", "variant", "us per trip", "vs raw", "us per write",
+                "vs raw");
+    for (const auto& v : vs) {
+        print_row(v->name(), cell(v->ping_slices, raw.ping_slices, micros, true),
+                  cell(v->bulk_slices, raw.bulk_slices, micros, true), 2);
     }
     std::printf("\ntarget, socklite >= 0.97 of raw POSIX in throughput (both variants, both "
                 "exercises): %s\n",
                 met ? "met" : "MISSED");
-    return met;
+}
+
+template <class Work>
+void run_rounds(std::vector<std::unique_ptr<Variant>>& vs, int rounds, Clock::duration slice,
+                Work work) {
+    std::size_t nv = vs.size();
+    for (const auto& v : vs) work(*v, Clock::now() + slice, false);  // warm-up
+    for (int r = 0; r < rounds; ++r) {
+        for (std::size_t k = 0; k < nv; ++k) {
+            work(*vs[(k + static_cast<std::size_t>(r)) % nv], Clock::now() + slice, true);
+        }
+    }
 }
 
 }  // namespace
@@ -450,46 +513,71 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
-    std::vector<Variant> variants;
-    variants.push_back({"raw POSIX", &ping_pong<RawClient>, &bulk<RawClient>, {}, {}});
-    variants.push_back({"socklite", &ping_pong<SockliteClient<false>>,
-                        &bulk<SockliteClient<false>>, {}, {}});
-    variants.push_back({"socklite + timeouts", &ping_pong<SockliteClient<true>>,
-                        &bulk<SockliteClient<true>>, {}, {}});
-#if SOCKLITE_BENCH_HAVE_ASIO
-    variants.push_back({"asio (sync)", &ping_pong<AsioClient>, &bulk<AsioClient>, {}, {}});
-#endif
-
     pid_t peer = -1;
     try {
+        // Where the client and the peer run: on a small machine the scheduler otherwise
+        // alternates between putting both on one CPU and splitting them, which changes the
+        // round-trip rate several times over and swamps the differences between variants.
+        int client_cpu = -1;
+        int peer_cpu = -1;
+        if (opt.pin != "none") {
+            cpu_set_t allowed;
+            CPU_ZERO(&allowed);
+            if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) fail("sched_getaffinity");
+            std::vector<int> cpus;
+            for (int c = 0; c < CPU_SETSIZE; ++c)
+                if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+            client_cpu = cpus.front();
+            peer_cpu = opt.pin == "split" && cpus.size() > 1 ? cpus[1] : cpus.front();
+        }
+        std::fprintf(stderr, "compare_socket: client on CPU %d, peer on CPU %d (-1: not pinned)\n",
+                     client_cpu, peer_cpu);
+
         std::uint16_t port = 0;
         int listen_fd = listen_loopback(port);
         pid_t self = ::getpid();
         peer = ::fork();
         if (peer < 0) fail("fork");
-        if (peer == 0) run_peer(listen_fd, self);
-        ::close(listen_fd);
-
-        // The watchdog: a stuck measurement ends the run (SIGALRM terminates; the peer follows).
-        double budget = opt.rounds * static_cast<double>(variants.size()) * 2 * (opt.seconds + 5) + 30;
-        ::alarm(static_cast<unsigned>(budget));
-
-        auto span = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.seconds));
-        std::size_t nv = variants.size();
-        for (int r = 0; r < opt.rounds; ++r) {
-            for (std::size_t k = 0; k < nv; ++k) {
-                Variant& v = variants[(k + static_cast<std::size_t>(r)) % nv];
-                v.ping_samples.push_back(v.ping(port, span));
+        if (peer == 0) {
+            try {
+                run_peer(listen_fd, self, peer_cpu);
+            } catch (...) {
+                ::_exit(1);
             }
-            for (std::size_t k = 0; k < nv; ++k) {
-                Variant& v = variants[(k + static_cast<std::size_t>(r)) % nv];
-                v.bulk_samples.push_back(v.bulk(port, span));
-            }
-            std::fprintf(stderr, "round %d/%d done\n", r + 1, opt.rounds);
         }
+        ::close(listen_fd);
+        pin_to(client_cpu);
+
+        std::vector<std::unique_ptr<Variant>> vs;
+        vs.push_back(std::make_unique<VariantOf<RawClient>>("raw POSIX", port));
+        vs.push_back(std::make_unique<VariantOf<SockliteClient<false>>>("socklite", port));
+        vs.push_back(std::make_unique<VariantOf<SockliteClient<true>>>("socklite + timeouts", port));
+#if SOCKLITE_BENCH_HAVE_ASIO
+        vs.push_back(std::make_unique<VariantOf<AsioClient>>("asio (sync)", port));
+#endif
+
+        // The watchdog: a stuck measurement ends the run (SIGALRM terminates; the peers follow).
+        double planned = 2.0 * static_cast<double>(vs.size()) * (opt.rounds + 1) * opt.slice_ms / 1000;
+        ::alarm(static_cast<unsigned>(2 * planned + 60));
+        std::fprintf(stderr, "compare_socket: about %.0f s\n", planned);
+
+        auto slice = std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(opt.slice_ms));
+        run_rounds(vs, opt.rounds, slice, [](Variant& v, Clock::time_point until, bool record) {
+            Slice s = v.ping(until);
+            if (record) v.ping_slices.push_back(s);
+        });
+        run_rounds(vs, opt.rounds, slice, [](Variant& v, Clock::time_point until, bool record) {
+            Slice s = v.bulk(until);
+            if (record) v.bulk_slices.push_back(s);
+        });
+        for (const auto& v : vs) v->finish();
+        print_tables(opt, vs);
+        vs.clear();  // closes every connection: the peer's children end
 
         RawClient quit(port);
         quit.write_all("Q", 1);
+        ::waitpid(peer, nullptr, 0);
+        peer = -1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "compare_socket: %s\n", e.what());
         if (peer > 0) {
@@ -498,7 +586,5 @@ int main(int argc, char** argv) {
         }
         return 1;
     }
-    ::waitpid(peer, nullptr, 0);
-    print_tables(opt, variants);
     return 0;
 }
