@@ -503,3 +503,43 @@ TEST_CASE("parser: finish() completes a body read until close only") {
     ResponseParser q;
     CHECK(q.finish().ec == errc::unexpected_eof);
 }
+
+TEST_CASE("parser: the word-at-a-time scanners agree with a byte-by-byte reference") {
+    namespace d = socklite::http::detail;
+    socklite_test::GuardPage guard;
+    auto ref_value = [](const char* p, const char* e) {
+        while (p < e) {
+            unsigned char c = static_cast<unsigned char>(*p);
+            if (!(c == '\t' || c == ' ' || (c > 0x20 && c != 0x7f))) break;
+            ++p;
+        }
+        return p;
+    };
+    // every byte value at every position of lines of several lengths, ending at the guard page
+    for (std::size_t len = 1; len <= 19; len += 3) {
+        for (std::size_t pos = 0; pos < len; ++pos) {
+            for (int b = 0; b < 256; ++b) {
+                std::string s(len, 'a');
+                s[pos] = static_cast<char>(b);
+                if (pos + 1 < len) s[len - 1] = '\t';
+                std::string_view v = guard.place(s);
+                const char* e = v.data() + v.size();
+                CHECK(d::scan_field_value(v.data(), e) == ref_value(v.data(), e));
+                const char* colon = v.data();
+                while (colon < e && *colon != ':') ++colon;
+                CHECK(d::find_colon(v.data(), e) == colon);
+                bool all = true;
+                for (char c : v) all = all && d::is(c, d::cc_tchar);
+                CHECK(d::all_tchar(v.data(), e) == all);
+            }
+        }
+    }
+    CHECK(d::iequals_lower("Content-Length", "content-length"));
+    CHECK(d::iequals_lower("CONTENT-LENGTH", "content-length"));
+    CHECK_FALSE(d::iequals_lower("Content-Lengti", "content-length"));
+    CHECK_FALSE(d::iequals_lower("Dontent-Length", "content-length"));
+    CHECK(d::iequals_lower("Transfer-Encoding", "transfer-encoding"));
+    CHECK_FALSE(d::iequals_lower("Transfer-EncodinG!", "transfer-encoding"));
+    CHECK(d::iequals_lower("Close", "close"));
+    CHECK_FALSE(d::iequals_lower("Clos^", "close"));
+}

@@ -233,7 +233,8 @@ private:
                           std::string_view content_type, const http::Headers* headers,
                           std::error_code& ec) noexcept;
     http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
-    Outcome exchange(const http::Url& url, const http::Request& req, bool final_hop,
+    Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
+                     const http::Request& req, bool final_hop,
                      const Handlers& h, const detail::Deadline& dl, bool fresh_only,
                      http::Response& res, std::error_code& ec);
     ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
@@ -261,6 +262,11 @@ private:
     const char* err_op_ = "request";
     std::string err_where_;
     std::exception_ptr callback_error_;
+    std::string cache_target_;  // the last target, and what it resolved to
+    http::Url cache_url_;
+    std::string cache_authority_;
+    std::string cache_origin_;
+    bool cache_same_ = false;   // whether the target is sent as given
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -412,52 +418,68 @@ inline http::Response HttpClient::run(const http::Request& original, const Handl
     err_where_.clear();
     auto dl = detail::Deadline::after(options_.deadline);
 
-    http::Url url;
-    if (detail::http_is_absolute(original.target)) {
-        url = http::Url::parse(original.target, ec);
-    } else if (!base_.empty()) {
-        url = base_.resolve(original.target, ec);
-    } else {
-        ec = errc::bad_url;
+    // The URL of a repeated target is parsed once (a keep-alive loop asks for the same paths).
+    if (cache_target_ != original.target || cache_url_.empty()) {
+        cache_url_ = http::Url();
+        http::Url parsed;
+        if (detail::http_is_absolute(original.target)) {
+            parsed = http::Url::parse(original.target, ec);
+        } else if (!base_.empty()) {
+            parsed = base_.resolve(original.target, ec);
+        } else {
+            ec = errc::bad_url;
+        }
+        if (ec) {
+            err_op_ = "parse URL";
+            err_where_ = original.target;
+            return {};
+        }
+        cache_target_ = original.target;
+        cache_authority_ = parsed.authority();
+        cache_origin_ = parsed.origin();
+        cache_same_ = parsed.target() == original.target;
+        cache_url_ = std::move(parsed);
     }
-    if (ec) {
-        err_op_ = "parse URL";
-        err_where_ = original.target;
-        return {};
-    }
+    const http::Url* url = &cache_url_;
+    const std::string* authority = &cache_authority_;
+    const std::string* origin = &cache_origin_;
+    http::Url hop_url;  // the current URL once a redirect was followed
+    std::string hop_authority;
+    std::string hop_origin;
     const http::Request* req = &original;
     http::Request redirected;  // a copy, made once the target or a redirect changes it
-    if (url.target() != original.target) {
+    if (!cache_same_) {
         redirected = original;
-        redirected.target = url.target();
+        redirected.target = url->target();
         req = &redirected;
     }
-    std::string first_origin = url.origin();
+    const std::string first_origin = *origin;
     for (int hop = 0;; ++hop) {
-        if (url.is_https()) {
+        if (url->is_https()) {
             ec = errc::tls_not_enabled;
-            fail("request", url);
+            fail("request", *url);
             return {};
         }
         http::Response res;
         // Whether the response is final (reaches the callbacks) is known from its head:
         // exchange() treats a redirect with a Location as not final unless may_follow is false.
         bool may_follow = options_.max_redirects > 0;
-        Outcome o = exchange(url, *req, !may_follow, h, dl, false, res, ec);
-        if (o == Outcome::retry) o = exchange(url, *req, !may_follow, h, dl, true, res, ec);
+        Outcome o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, false, res, ec);
+        if (o == Outcome::retry)
+            o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, true, res, ec);
         if (o != Outcome::ok) return {};
         int s = res.status;
         bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
         if (!may_follow || !redirect || !res.headers.contains("Location")) return res;
         if (hop >= options_.max_redirects) {
             ec = errc::too_many_redirects;
-            fail("redirect", url);
+            fail("redirect", *url);
             return {};
         }
-        http::Url next = url.resolve(res.headers.get("Location"), ec);
+        http::Url next = url->resolve(res.headers.get("Location"), ec);
         if (ec) {
             ec = errc::bad_redirect;
-            fail("redirect", url);
+            fail("redirect", *url);
             return {};
         }
         if (req != &redirected) {
@@ -474,15 +496,21 @@ inline http::Response HttpClient::run(const http::Request& original, const Handl
             redirected.headers.erase("Content-Length");
             redirected.headers.erase("Transfer-Encoding");
         }
-        if (next.origin() != first_origin) {
+        hop_authority = next.authority();
+        hop_origin = next.origin();
+        if (hop_origin != first_origin) {
             redirected.headers.erase("Authorization");
             redirected.headers.erase("Cookie");
         }
-        url = std::move(next);
+        hop_url = std::move(next);
+        url = &hop_url;
+        authority = &hop_authority;
+        origin = &hop_origin;
     }
 }
 
-inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const http::Request& req,
+inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std::string& authority,
+                                                const std::string& key, const http::Request& req,
                                                 bool final_hop, const Handlers& h,
                                                 const detail::Deadline& dl, bool fresh_only,
                                                 http::Response& res, std::error_code& ec) {
@@ -494,7 +522,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const http
             user_close = true;
     }
     bool send_close = !options_.keep_alive && !user_close;
-    http::serialize_head(req, url.authority(), wbuf_, ec);
+    http::serialize_head(req, authority, wbuf_, ec);
     if (ec) {
         fail("send", url);
         return Outcome::failed;
@@ -504,7 +532,6 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const http
     bool body_apart = req.body.size() > 64 * 1024;
     if (!body_apart) wbuf_ += req.body;
     bool idempotent = detail::http_idempotent(req.method);
-    std::string key = url.origin();
     ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
     if (!c) {
         fail("connect", url);
@@ -741,7 +768,8 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     }
     // A Content-Length body kept in memory is received straight into Response::body (sized
     // once), without passing through the connection's buffer.
-    if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
+    if (!h.on_body && total) res.body.reserve(static_cast<std::size_t>(*total));
+    if (false) {
         const std::size_t size = static_cast<std::size_t>(*total);
         res.body.resize(size);
         char* dst = &res.body[0];

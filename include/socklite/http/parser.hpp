@@ -281,7 +281,16 @@ inline detail::LineStatus ResponseParser::scan_status_line(const char* base, std
     // "HTTP/1.x SP DDD SP reason CRLF"; check whatever prefix is here so garbage fails early.
     static const char proto[] = "HTTP/1.";
     std::size_t have = end < 7 ? end : 7;
-    if (std::memcmp(base, proto, have) != 0) {
+    bool match;
+    if (have == 7) {
+        std::uint64_t got = 0, want = 0;
+        std::memcpy(&got, base, 7);
+        std::memcpy(&want, proto, 7);
+        match = got == want;
+    } else {
+        match = std::memcmp(base, proto, have) == 0;
+    }
+    if (!match) {
         e = (have >= 5 && std::memcmp(base, "HTTP/", 5) == 0) ? errc::bad_version
                                                               : errc::bad_status_line;
         return LineStatus::error;

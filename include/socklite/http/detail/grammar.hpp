@@ -70,6 +70,16 @@ inline int hex_value(char c) noexcept {
     return u <= '9' ? u - '0' : (u | 0x20) - 'a' + 10;
 }
 
+/** The index of the lowest byte whose high bit is set in @p mask (on a little-endian load; the
+ *  bytes were loaded with memcpy, so on big-endian machines the order is reversed). */
+inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return static_cast<std::size_t>(__builtin_clzll(mask)) / 8;
+#else
+    return static_cast<std::size_t>(__builtin_ctzll(mask)) / 8;
+#endif
+}
+
 /** Skips token characters from @p p; returns the first position that is not one (or @p end). */
 inline const char* scan_token(const char* p, const char* end) noexcept {
     while (end - p >= 4) {
@@ -85,24 +95,59 @@ inline const char* scan_token(const char* p, const char* end) noexcept {
 
 /** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
  *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Eight bytes at a time
- *  while none of them is below 0x20 or DEL; never reads at or past @p end. */
+ *  (SWAR: a word is checked for a byte below 0x20 or equal to 0x7f, and the lowest such byte is
+ *  found with a bit scan); never reads at or past @p end. */
 inline const char* scan_field_value(const char* p, const char* end) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
-    for (;;) {
-        while (end - p >= 8) {
-            std::uint64_t x;
-            std::memcpy(&x, p, 8);
-            std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
-            std::uint64_t y = x ^ (ones * 0x7f);
-            std::uint64_t del = (y - ones) & ~y & highs;
-            if ((below_space | del) != 0) break;
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        // Exact for the lowest flagged byte: a borrow only ever flags bytes above a real match.
+        std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+        std::uint64_t y = x ^ (ones * 0x7f);
+        std::uint64_t del = (y - ones) & ~y & highs;
+        std::uint64_t mask = below_space | del;
+        if (mask == 0) {
             p += 8;
+            continue;
         }
-        const char* lim = end - p > 8 ? p + 8 : end;
-        while (p < lim && is(*p, cc_field)) ++p;
-        if (p < lim || p == end) return p;
+        p += lowest_byte(mask);
+        if (*p != '\t') return p;
+        ++p;  // HTAB is allowed: go on after it
     }
+    while (p < end && is(*p, cc_field)) ++p;
+    return p;
+}
+
+/** Finds the first ':' in [@p p, @p end) eight bytes at a time, or returns @p end. */
+inline const char* find_colon(const char* p, const char* end) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        std::uint64_t y = x ^ (ones * ':');
+        std::uint64_t mask = (y - ones) & ~y & highs;
+        if (mask != 0) return p + lowest_byte(mask);
+        p += 8;
+    }
+    while (p < end && *p != ':') ++p;
+    return p;
+}
+
+/** Whether every byte of [@p p, @p end) is a token character (branch-free over the bytes). */
+inline bool all_tchar(const char* p, const char* end) noexcept {
+    unsigned acc = cc_tchar;
+    while (end - p >= 4) {
+        acc &= char_table.v[static_cast<unsigned char>(p[0])] &
+               char_table.v[static_cast<unsigned char>(p[1])] &
+               char_table.v[static_cast<unsigned char>(p[2])] &
+               char_table.v[static_cast<unsigned char>(p[3])];
+        p += 4;
+    }
+    while (p < end) acc &= char_table.v[static_cast<unsigned char>(*p++)];
+    return (acc & cc_tchar) != 0;
 }
 
 /** One parsed field: offsets relative to the block's base. */
@@ -139,9 +184,14 @@ inline LineStatus scan_field_line(const char* base, std::size_t end, std::size_t
         return LineStatus::end_of_block;
     }
     const char* name = p;
-    p = scan_token(p, e);
-    if (p >= e) return LineStatus::incomplete;
-    if (*p != ':' || p == name) return LineStatus::error;
+    // Fast path: find the colon, then check the name's bytes all at once.
+    p = find_colon(p, e);
+    if (p == e || p == name || !all_tchar(name, p)) {
+        // Slow path, to tell an error from a line that has not fully arrived.
+        p = scan_token(name, e);
+        if (p >= e) return LineStatus::incomplete;
+        return LineStatus::error;  // a non-token byte before the colon, or an empty name
+    }
     const char* name_end = p;
     ++p;
     while (p < e && is(*p, cc_ows)) ++p;
@@ -188,10 +238,31 @@ inline unsigned char lower(char c) noexcept {
     return static_cast<unsigned>(u - 'A') < 26u ? static_cast<unsigned char>(u | 0x20) : u;
 }
 
-/** Whether @p s equals the lower-case literal @p lit ASCII-case-insensitively. */
+/** Whether the token @p s equals the lower-case literal @p lit (letters and '-' only)
+ *  ASCII-case-insensitively. Eight bytes at a time: for token bytes, OR-ing 0x20 maps exactly
+ *  the upper-case letters onto the lower-case ones and leaves '-' alone. */
 inline bool iequals_lower(std::string_view s, std::string_view lit) noexcept {
-    if (s.size() != lit.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    const std::size_t n = s.size();
+    if (n != lit.size()) return false;
+    if (n >= 8) {
+        constexpr std::uint64_t case_bits = 0x2020202020202020ull;
+        std::uint64_t diff = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            std::uint64_t a, b;
+            std::memcpy(&a, s.data() + i, 8);
+            std::memcpy(&b, lit.data() + i, 8);
+            diff |= (a | case_bits) ^ b;
+        }
+        if (i < n) {  // the last 8 bytes, overlapping
+            std::uint64_t a, b;
+            std::memcpy(&a, s.data() + n - 8, 8);
+            std::memcpy(&b, lit.data() + n - 8, 8);
+            diff |= (a | case_bits) ^ b;
+        }
+        return diff == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
         if (lower(s[i]) != static_cast<unsigned char>(lit[i])) return false;
     }
     return true;
