@@ -60,9 +60,10 @@ class Listener {
 public:
     /** A listener that owns nothing. */
     Listener() noexcept = default;
-    /** Adopts @p fd, a socket that is already listening. Its blocking mode is left alone; when
-     *  it is blocking, an accept with a timeout polls first, and can still block past the timeout
-     *  if the connection vanishes in between (bind() avoids this, see release()). */
+    /** Adopts @p fd, a socket that is already listening (blocking or `O_NONBLOCK`: either way
+     *  accept() waits unless non_blocking(true) is set). When @p fd is blocking, an accept with a
+     *  timeout polls first, and can still block past the timeout if the connection vanishes in
+     *  between; bind() avoids this (see release()). */
     explicit Listener(int fd) noexcept : fd_(fd) {}
     /** Takes over @p other's descriptor. */
     Listener(Listener&& other) noexcept
@@ -227,8 +228,9 @@ inline Accepted Listener::accept_until(const detail::Deadline& deadline,
     // taken by another thread). bind() makes the descriptor O_NONBLOCK, so accept4 then says
     // EAGAIN and we wait again, instead of blocking in accept4 past the deadline (or forever).
     // An adopted blocking descriptor must be polled before accept4 when there is a deadline.
-    bool waits = !non_blocking_ && (fd_nonblock_ || deadline.is_set());
-    bool poll_first = waits && !fd_nonblock_;
+    // (An adopted descriptor may be O_NONBLOCK too, unknown to us: EAGAIN then means wait.)
+    bool waits = !non_blocking_;
+    bool poll_first = waits && deadline.is_set() && !fd_nonblock_;
     for (;;) {
         if (poll_first) {
             int w = detail::wait_fd(fd_, POLLIN, deadline);

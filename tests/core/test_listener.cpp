@@ -335,6 +335,22 @@ TEST_CASE("listener: an adopted blocking descriptor still honours accept timeout
     CHECK(l.accept(io_timeout).peer == c.local_address());
 }
 
+TEST_CASE("listener: an adopted O_NONBLOCK descriptor still gives blocking accepts") {
+    FdLeakGuard guard;
+    auto original = Listener::bind("127.0.0.1", 0);
+    Listener l(original.release());  // bind()'s descriptors are O_NONBLOCK
+    CHECK(socklite_test::has_nonblock(l.native_handle()));
+    CHECK_FALSE(l.non_blocking());
+    auto c = Socket::connect(l.local_address(), io_timeout);
+    socklite_test::ScopedFaults faults;
+    faults.fail(socklite_test::Call::accept, EAGAIN, 1);  // "nothing queued yet"
+    CHECK(l.accept().peer == c.local_address());         // waits, then accepts
+    CHECK(faults.pending(socklite_test::Call::accept) == 0);
+    faults.fail(socklite_test::Call::accept, EAGAIN, 1);
+    auto c2 = Socket::connect(l.local_address(), io_timeout);
+    CHECK(l.accept(io_timeout).peer == c2.local_address());
+}
+
 TEST_CASE("listener: operations on an empty listener report EBADF") {
     FdLeakGuard guard;
     Listener l;
