@@ -768,8 +768,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     }
     // A Content-Length body kept in memory is received straight into Response::body (sized
     // once), without passing through the connection's buffer.
-    if (!h.on_body && total) res.body.reserve(static_cast<std::size_t>(*total));
-    if (false) {
+    if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
         const std::size_t size = static_cast<std::size_t>(*total);
         res.body.resize(size);
         char* dst = &res.body[0];
