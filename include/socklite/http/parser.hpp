@@ -367,13 +367,13 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         const char* base = data.data();
         const std::size_t size = data.size();
         const std::size_t window = size < limits_.max_header_bytes ? size : limits_.max_header_bytes;
-        if (pending_ && search_ - pos_ >= rescan_limit) {
+        if (pending_ && search_ - pos_ >= rescan_limit && size < limits_.max_header_bytes) {
             // The last call ended inside a long line: rescan it only once its LF is here (a
-            // short line is rescanned at once, so that garbage fails without waiting for LF).
+            // short line is rescanned at once, so that garbage fails without waiting for LF;
+            // at the size limit, the scan decides between a bad byte and too large).
             if (window <= search_ ||
                 std::memchr(base + search_, '\n', window - search_) == nullptr) {
                 search_ = window;
-                if (size >= limits_.max_header_bytes) return fail(skipped, errc::header_too_large);
                 r.consumed = skipped;
                 return r;
             }
