@@ -70,6 +70,8 @@ std::vector<Case> cases() {
         {"bare LF in extension", "5;a\nb\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
         {"garbage before extension", "5x;a\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
         {"word after BWS", "5 a\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
+        {"BWS without extension", "5 \r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
+        {"extension without name", "5;\r\nhello\r\n0\r\n\r\n", {}, "hello", {}, ""},
         {"extension too long", "5;" + std::string(5000, 'x') + "\r\nhello\r\n0\r\n\r\n",
          errc::bad_chunk, "", {}, ""},
         {"size line too long", std::string(5000, '0') + "5\r\nhello\r\n0\r\n\r\n",

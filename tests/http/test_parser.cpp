@@ -543,3 +543,46 @@ TEST_CASE("parser: the word-at-a-time scanners agree with a byte-by-byte referen
     CHECK(d::iequals_lower("Close", "close"));
     CHECK_FALSE(d::iequals_lower("Clos^", "close"));
 }
+
+TEST_CASE("parser: long lines arriving in pieces give the same outcome as when whole") {
+    // Lines longer than the rescan threshold are checked incrementally; any byte that may end
+    // the line, change its phase or be an error still triggers a full check.
+    socklite_test::GuardPage guard(65536);
+    const std::string longv(700, 'v');
+    const std::string longn(700, 'N');
+    const std::string nul("\0", 1);
+    const std::vector<std::string> inputs = {
+        ok + "X: " + longv + "\r\nContent-Length: 0\r\n\r\n",
+        ok + "X: " + longv + "\rx\r\n\r\n",
+        ok + "X: " + longv + "\nx\r\n\r\n",
+        ok + "X: " + longv + nul + "x\r\n\r\n",
+        ok + "X: " + longv + "\x01",
+        ok + "X: " + longv,
+        ok + longn + ": v\r\nContent-Length: 0\r\n\r\n",
+        ok + longn + " : v\r\n\r\n",
+        ok + longn + "(",
+        ok + longn + "\r\n\r\n",
+        ok + longn,
+        "HTTP/1.1 200 " + longv + "\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 " + longv + "\x11" + longv,
+        "HTTP/1.1 200 " + longv + "\rx",
+        "HTTP/1.1 200 " + longv,
+    };
+    for (const std::string& in : inputs) {
+        CAPTURE(in.size());
+        for (bool eof : {true, false}) {
+            const std::size_t n = in.size();
+            Outcome whole =
+                socklite_test::feed_response(in, socklite_test::cuts_whole(n), guard, {}, "GET", eof);
+            Outcome bytes =
+                socklite_test::feed_response(in, socklite_test::cuts_bytes(n), guard, {}, "GET", eof);
+            CHECK(bytes == whole);
+            for (std::size_t step : {7u, 100u, 257u, 300u}) {
+                std::vector<std::size_t> cuts;
+                for (std::size_t at = step; at < n; at += step) cuts.push_back(at);
+                cuts.push_back(n);
+                CHECK(socklite_test::feed_response(in, cuts, guard, {}, "GET", eof) == whole);
+            }
+        }
+    }
+}

@@ -249,6 +249,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): skipped, but only
                 // whitespace may come before the first ';' and no CTL other than HTAB at all.
                 if (c == '\r') {
+                    if (!ext_seen_) return fail(i, errc::bad_chunk);  // BWS without an extension
                     state_ = State::size_lf;
                 } else if (c == ';') {
                     ext_seen_ = true;

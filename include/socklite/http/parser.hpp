@@ -185,9 +185,10 @@ private:
     errc error_ = errc::bad_status_line;
     // head scanning
     bool status_done_ = false;
-    bool pending_ = false;        // an incomplete line is waiting for its LF
+    bool pending_ = false;        // the last call ended inside a line
+    bool pending_in_name_ = false;  // ... inside the name of a field line
     std::size_t pos_ = 0;         // next line to scan (offset in the head)
-    std::size_t search_ = 0;      // where to continue looking for LF while pending_
+    std::size_t search_ = 0;      // the end of the bytes already checked while pending_
     static constexpr std::size_t rescan_limit = 256;
     // request
     bool head_request_ = false;
@@ -233,6 +234,7 @@ inline void ResponseParser::clear_head() noexcept {
     head_.base = nullptr;
     status_done_ = false;
     pending_ = false;
+    pending_in_name_ = false;
     pos_ = 0;
     search_ = 0;
     status_ = 0;
@@ -368,11 +370,17 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         const std::size_t size = data.size();
         const std::size_t window = size < limits_.max_header_bytes ? size : limits_.max_header_bytes;
         if (pending_ && search_ - pos_ >= rescan_limit && size < limits_.max_header_bytes) {
-            // The last call ended inside a long line: rescan it only once its LF is here (a
-            // short line is rescanned at once, so that garbage fails without waiting for LF;
-            // at the size limit, the scan decides between a bad byte and too large).
-            if (window <= search_ ||
-                std::memchr(base + search_, '\n', window - search_) == nullptr) {
+            // The last call ended inside a long line. Rather than rescanning it from its start
+            // on every call (quadratic when bytes trickle in), look at the new bytes only: while
+            // they cannot end the line, change its phase or be an error (token bytes in a
+            // name, field-value bytes in a value), the line stays incomplete. Otherwise rescan
+            // it once. A short line is always rescanned, so garbage fails at once; at the size
+            // limit, the scan decides between a bad byte and too large.
+            const char* from = base + search_;
+            const char* to = base + window;
+            const char* stop = pending_in_name_ ? detail::scan_token(from, to)
+                                                : detail::scan_field_value(from, to);
+            if (stop == to) {
                 search_ = window;
                 r.consumed = skipped;
                 return r;
@@ -406,6 +414,11 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
             if (size >= limits_.max_header_bytes) return fail(skipped, errc::header_too_large);
             pending_ = true;
             search_ = window;
+            if (window > 0 && base[window - 1] == '\r') --search_;  // LF or bare CR decides
+            // An incomplete field line without a colon yet is still in its name (a status line,
+            // or a line with its colon, is in its value: the scan would have failed otherwise).
+            pending_in_name_ = status_done_ && window > pos_ &&
+                               std::memchr(base + pos_, ':', window - pos_) == nullptr;
             r.consumed = skipped;
             return r;
         }
