@@ -16,7 +16,16 @@ namespace detail {
 class AliveGuard {
 public:
     /** Registers on @p slot (the guarded object's `dead_flag_` member). */
+    // GCC 12 at -O2 warns that the object keeps the address of this stack object; it does only
+    // while the guard lives (the destructor restores the previous value).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
     explicit AliveGuard(bool*& slot) noexcept : slot_(slot), prev_(slot) { slot_ = &dead; }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
     AliveGuard(const AliveGuard&) = delete;
     AliveGuard& operator=(const AliveGuard&) = delete;
     /** Unregisters; passes a destruction on to the enclosing frame. */
