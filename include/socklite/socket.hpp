@@ -84,7 +84,8 @@ public:
      *  Every address that resolve() returns is tried in order until one accepts. @p timeout is one
      *  deadline for the whole call, resolution included: when it passes the call fails with
      *  `std::errc::timed_out`, however many addresses remain. The error reported otherwise is the
-     *  last address's.
+     *  last address's. (`getaddrinfo` itself cannot be interrupted: a resolver slower than the
+     *  timeout delays the failure, and then no address is tried.)
      *  @throws Error, e.g. `connect localhost:8000: Connection refused`. */
     static Socket connect(std::string_view host, std::uint16_t port,
                           std::chrono::milliseconds timeout = no_timeout);

@@ -337,6 +337,13 @@ TEST_CASE("faults: one connect deadline covers every address of a name") {
         CHECK(faults.calls(Call::connect) == 2);
         CHECK(live.accept(io_timeout).peer == s.local_address());
     }
+    SUBCASE("a resolver slower than the deadline: no address is tried") {
+        faults.redirect(a1, live.local_address());
+        faults.resolve_delay(200);
+        Socket s = Socket::connect("multi.test", port, 50ms, ec);
+        CHECK(ec == std::errc::timed_out);
+        CHECK(faults.calls(Call::connect) == 0);
+    }
     SUBCASE("all refused: the last address's error") {
         faults.redirect(a1, dead);
         faults.redirect(a2, dead);

@@ -50,6 +50,8 @@ struct FaultScript {
     /** How many accept4 calls on a blocking descriptor found the queue emptied (they would
      *  have blocked with no regard for any deadline). */
     std::atomic<int> blocked_accepts{0};
+    /** getaddrinfo takes this long first (a slow resolver), in milliseconds. */
+    std::atomic<int> resolve_delay_ms{0};
 
     // Set these only while no other thread makes socklite calls (they are not atomic).
     /** When not empty, getaddrinfo answers with these addresses (for any name). */
@@ -191,6 +193,7 @@ inline int getaddrinfo(const char* node, const char* service, const addrinfo* hi
         int err = errno;  // an EAI_* value (negative), or an errno value for EAI_SYSTEM
         return err > 0 ? EAI_SYSTEM : err;
     }
+    if (int ms = faults.resolve_delay_ms.load(); ms > 0) ::poll(nullptr, 0, ms);  // slow resolver
     if (faults.fake_hosts.empty()) return real.getaddrinfo(node, service, hints, res);
     addrinfo* head = nullptr;
     addrinfo** tail = &head;
@@ -259,6 +262,8 @@ public:
     void send_cap(std::size_t n) { faults.send_cap = n; }
     /** Caps the bytes asked of each recv (0: no cap). */
     void recv_cap(std::size_t n) { faults.recv_cap = n; }
+    /** Makes getaddrinfo take @p ms milliseconds (a slow resolver). */
+    void resolve_delay(int ms) { faults.resolve_delay_ms = ms; }
     /** Makes getaddrinfo answer @p hosts for any name. */
     void fake_hosts(std::vector<socklite::Address> hosts) { faults.fake_hosts = std::move(hosts); }
     /** Makes connect to @p from go to @p to instead (see FaultScript::connect_redirects). */
@@ -283,6 +288,7 @@ private:
         faults.recv_cap = 0;
         faults.steal_accepts = 0;
         faults.blocked_accepts = 0;
+        faults.resolve_delay_ms = 0;
         faults.fake_hosts.clear();
         faults.connect_redirects.clear();
     }
