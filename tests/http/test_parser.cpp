@@ -550,7 +550,6 @@ TEST_CASE("parser: long lines arriving in pieces give the same outcome as when w
     socklite_test::GuardPage guard(65536);
     const std::string longv(700, 'v');
     const std::string longn(700, 'N');
-    const std::string nul("\0", 1);
     const std::vector<std::string> inputs = {
         ok + "X: " + longv + "\r\nContent-Length: 0\r\n\r\n",
         ok + "X: " + longv + "\rx\r\n\r\n",
