@@ -422,7 +422,9 @@ inline http::Response HttpClient::run(const http::Request& original, const Handl
     if (cache_target_ != original.target || cache_url_.empty()) {
         cache_url_ = http::Url();
         http::Url parsed;
-        if (detail::http_is_absolute(original.target)) {
+        if (original.target == "*" && !base_.empty()) {
+            parsed = base_;  // `OPTIONS *`: the server as a whole
+        } else if (detail::http_is_absolute(original.target)) {
             parsed = http::Url::parse(original.target, ec);
         } else if (!base_.empty()) {
             parsed = base_.resolve(original.target, ec);
@@ -437,7 +439,7 @@ inline http::Response HttpClient::run(const http::Request& original, const Handl
         cache_target_ = original.target;
         cache_authority_ = parsed.authority();
         cache_origin_ = parsed.origin();
-        cache_same_ = parsed.target() == original.target;
+        cache_same_ = original.target == "*" || parsed.target() == original.target;
         cache_url_ = std::move(parsed);
     }
     const http::Url* url = &cache_url_;
