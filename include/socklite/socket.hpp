@@ -328,12 +328,8 @@ inline Socket Socket::connect_one(const Address& address, const detail::Deadline
     do {
         rc = detail::sys.connect(fd, address.data(), address.size());
     } while (rc != 0 && errno == EINTR && poll_for_it);
-    if (rc != 0) {
+    if (rc != 0 && errno != EISCONN) {  // EISCONN: an interrupted attempt finished meanwhile
         int e = errno;
-        if (e == EISCONN) {  // an interrupted attempt finished meanwhile
-            ec.clear();
-            return s;
-        }
         // EINTR on a blocking connect: the handshake goes on in the background; wait for it.
         // EALREADY: an earlier, interrupted attempt is still in progress.
         if (e != EINPROGRESS && e != EINTR && e != EALREADY) {

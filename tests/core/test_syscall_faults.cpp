@@ -129,6 +129,23 @@ TEST_CASE("faults: EINTR on connect") {
     }
 }
 
+TEST_CASE("faults: EINTR after a non-blocking connect began (retry meets EALREADY/EISCONN)") {
+    FdLeakGuard guard;
+    auto l = Listener::bind("127.0.0.1", 0);
+    ScopedFaults faults;
+    for (int mode : {1, 2, 1, 2}) {
+        CAPTURE(mode);
+        faults.connect_eintr_after_start(mode);
+        faults.fail(Call::connect, EINTR, 1);
+        std::error_code ec;
+        Socket s = Socket::connect(l.local_address(), io_timeout, ec);
+        REQUIRE(!ec);
+        CHECK(faults.pending(Call::connect) == 0);
+        CHECK_FALSE(socklite_test::has_nonblock(s.native_handle()));  // blocking again
+        CHECK(l.accept(io_timeout).peer == s.local_address());
+    }
+}
+
 TEST_CASE("faults: EINTR and ECONNABORTED on accept are retried") {
     FdLeakGuard guard;
     auto l = Listener::bind("127.0.0.1", 0);

@@ -50,6 +50,10 @@ struct FaultScript {
     /** How many accept4 calls on a blocking descriptor found the queue emptied (they would
      *  have blocked with no regard for any deadline). */
     std::atomic<int> blocked_accepts{0};
+    /** Scripted EINTRs on connect happen after the real connect began, on non-blocking
+     *  sockets too (they always do on blocking ones): 1 = right after it began (a retry meets
+     *  EALREADY, or EISCONN), 2 = once the handshake is done (a retry meets EISCONN). */
+    std::atomic<int> connect_eintr_after_start{0};
     /** getaddrinfo takes this long first (a slow resolver), in milliseconds. */
     std::atomic<int> resolve_delay_ms{0};
 
@@ -120,13 +124,18 @@ inline int connect(int fd, const sockaddr* sa, socklen_t len) {
     }
     int flags = ::fcntl(fd, F_GETFL);
     bool blocking = flags >= 0 && (flags & O_NONBLOCK) == 0;
-    if (blocking && applies(fd) && faults[Call::connect].fail_next.load() > 0 &&
+    if ((blocking || faults.connect_eintr_after_start.load()) && applies(fd) &&
+        faults[Call::connect].fail_next.load() > 0 &&
         faults[Call::connect].fail_errno.load() == EINTR) {
         // A signal that interrupts a blocking connect leaves the handshake going on in the
         // background; model that by connecting for real, then reporting EINTR.
         int saved_errno = 0;
         int rc = real.connect(fd, sa, len);
         if (rc != 0) saved_errno = errno;
+        if (rc != 0 && saved_errno == EINPROGRESS && faults.connect_eintr_after_start.load() == 2) {
+            pollfd p{fd, POLLOUT, 0};
+            real.poll(&p, 1, 10000);  // bounded: loopback handshakes take microseconds
+        }
         if (scripted_failure(Call::connect, fd)) return -1;
         errno = saved_errno;
         return rc;
@@ -262,6 +271,8 @@ public:
     void send_cap(std::size_t n) { faults.send_cap = n; }
     /** Caps the bytes asked of each recv (0: no cap). */
     void recv_cap(std::size_t n) { faults.recv_cap = n; }
+    /** See FaultScript::connect_eintr_after_start. */
+    void connect_eintr_after_start(int mode) { faults.connect_eintr_after_start = mode; }
     /** Makes getaddrinfo take @p ms milliseconds (a slow resolver). */
     void resolve_delay(int ms) { faults.resolve_delay_ms = ms; }
     /** Makes getaddrinfo answer @p hosts for any name. */
@@ -289,6 +300,7 @@ private:
         faults.steal_accepts = 0;
         faults.blocked_accepts = 0;
         faults.resolve_delay_ms = 0;
+        faults.connect_eintr_after_start = 0;
         faults.fake_hosts.clear();
         faults.connect_redirects.clear();
     }
