@@ -3,15 +3,15 @@
 //
 // compare_socket: loopback TCP, one connection per variant and exercise, measured in a single
 // run for
-//   - raw POSIX calls (the floor),
+//   - raw POSIX calls (the floor), without and with SO_RCVTIMEO/SO_SNDTIMEO set,
 //   - socklite's blocking Socket, without timeouts and with read/write timeouts set (the two
 //     take different paths through Socket::io),
 //   - standalone Asio's synchronous API (when asio.hpp was found at configure time),
 // in two exercises: (a) 64-byte ping-pong round trips per second and (b) bulk throughput with
 // 64 KiB writes. The peer is plain POSIX code in forked processes, the same for every variant.
 //
-// Method, built for a shared, noisy machine: every connection is opened first and kept open;
-// then the variants take turns in short time slices (a round = one slice of each variant, in an
+// Method, built for a shared, noisy machine: the client and the peer are pinned to CPUs, and
+// the variants take turns in short time slices (a round = one slice of each variant, in an
 // order that rotates every round). A burst of load elsewhere hits the slices of one round, not
 // one variant, so the per-round ratios to raw POSIX are paired measurements; the table gives
 // their median (and each variant's median rate and client CPU time per operation).
@@ -45,6 +45,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -168,7 +169,10 @@ void serve_bulk(int fd) {
 // ---------------------------------------------------------------------------------------------
 // The clients: the same four operations over one connection.
 
-/** The floor: the system calls an experienced programmer would write by hand. */
+/** The floor: the system calls an experienced programmer would write by hand. With Timeouts,
+ *  SO_RCVTIMEO and SO_SNDTIMEO are set as socklite sets them (never firing): the floor for
+ *  socklite's timeout path, which shows what the kernel's timers cost apart from socklite. */
+template <bool Timeouts>
 class RawClient {
 public:
     explicit RawClient(std::uint16_t port) {
@@ -186,6 +190,13 @@ public:
         }
         int one = 1;
         if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) fail("setsockopt");
+        if (Timeouts) {
+            timeval tv{};
+            tv.tv_sec = static_cast<time_t>(io_timeout.count() / 1000);
+            if (::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+                ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+                fail("setsockopt");
+        }
     }
     ~RawClient() { ::close(fd_); }
     RawClient(const RawClient&) = delete;
@@ -281,12 +292,11 @@ public:
     Variant& operator=(const Variant&) = delete;
 
     const char* name() const noexcept { return name_; }
-    /** Ping-pong until @p until (at least one batch). */
+    /** Ping-pong on the variant's open connection until @p until (at least one batch). */
     virtual Slice ping(Clock::time_point until) = 0;
-    /** 64 KiB writes until @p until (at least one). */
+    /** On a new connection, 64 KiB writes until @p until, then end of stream; the slice ends
+     *  when the peer has counted every byte (its reply), so it measures bytes delivered. */
     virtual Slice bulk(Clock::time_point until) = 0;
-    /** Ends the bulk stream and checks that the peer counted every byte written. */
-    virtual void finish() = 0;
 
     std::vector<Slice> ping_slices;
     std::vector<Slice> bulk_slices;
@@ -295,13 +305,15 @@ private:
     const char* name_;
 };
 
+// Ping-pong keeps one connection (it has no state that matters but its CPUs, which are pinned);
+// bulk opens one per slice, so that no variant keeps a connection whose buffers the kernel
+// happened to tune differently.
 template <class Client>
 class VariantOf final : public Variant {
 public:
     VariantOf(const char* name, std::uint16_t port)
-        : Variant(name), ping_client_(port), bulk_client_(port), chunk_(chunk_size, 'b') {
+        : Variant(name), port_(port), ping_client_(port), chunk_(chunk_size, 'b') {
         ping_client_.write_all("P", 1);
-        bulk_client_.write_all("B", 1);
         buf_.fill('p');
     }
 
@@ -322,34 +334,33 @@ public:
     }
 
     Slice bulk(Clock::time_point until) override {
+        Client c(port_);
+        c.write_all("B", 1);
         double cpu0 = cpu_seconds();
         auto start = Clock::now();
-        Clock::time_point now;
         std::uint64_t writes = 0;
         do {
-            bulk_client_.write_all(chunk_.data(), chunk_.size());
+            c.write_all(chunk_.data(), chunk_.size());
             ++writes;
-        } while ((now = Clock::now()) < until);
-        sent_ += writes * chunk_size;
-        return {static_cast<double>(writes), std::chrono::duration<double>(now - start).count(),
-                cpu_seconds() - cpu0};
-    }
-
-    void finish() override {
-        bulk_client_.shutdown_write();
+        } while (Clock::now() < until);
+        c.shutdown_write();
         std::uint64_t counted = 0;
-        bulk_client_.read_exact(&counted, sizeof counted);
-        if (counted != sent_)
+        c.read_exact(&counted, sizeof counted);
+        auto stop = Clock::now();
+        double cpu = cpu_seconds() - cpu0;
+        if (counted != writes * chunk_size)
             throw std::runtime_error(std::string(name()) + ": the peer counted " +
-                                     std::to_string(counted) + " bytes of " + std::to_string(sent_));
+                                     std::to_string(counted) + " bytes of " +
+                                     std::to_string(writes * chunk_size));
+        return {static_cast<double>(writes), std::chrono::duration<double>(stop - start).count(),
+                cpu};
     }
 
 private:
+    std::uint16_t port_;
     Client ping_client_;
-    Client bulk_client_;
     std::vector<char> chunk_;
     std::array<char, ping_size> buf_{};
-    std::uint64_t sent_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +560,8 @@ int main(int argc, char** argv) {
         pin_to(client_cpu);
 
         std::vector<std::unique_ptr<Variant>> vs;
-        vs.push_back(std::make_unique<VariantOf<RawClient>>("raw POSIX", port));
+        vs.push_back(std::make_unique<VariantOf<RawClient<false>>>("raw POSIX", port));
+        vs.push_back(std::make_unique<VariantOf<RawClient<true>>>("raw + SO_*TIMEO", port));
         vs.push_back(std::make_unique<VariantOf<SockliteClient<false>>>("socklite", port));
         vs.push_back(std::make_unique<VariantOf<SockliteClient<true>>>("socklite + timeouts", port));
 #if SOCKLITE_BENCH_HAVE_ASIO
@@ -570,11 +582,10 @@ int main(int argc, char** argv) {
             Slice s = v.bulk(until);
             if (record) v.bulk_slices.push_back(s);
         });
-        for (const auto& v : vs) v->finish();
         print_tables(opt, vs);
         vs.clear();  // closes every connection: the peer's children end
 
-        RawClient quit(port);
+        RawClient<false> quit(port);
         quit.write_all("Q", 1);
         ::waitpid(peer, nullptr, 0);
         peer = -1;
