@@ -129,8 +129,8 @@ TEST_CASE("socket: unknown host and empty address") {
 }
 
 TEST_CASE("socket: connect timeout fires against a full backlog") {
+    auto& hole = socklite_test::shared_black_hole();
     FdLeakGuard guard;
-    socklite_test::BlackHole hole;
     if (!hole.ready) {
         MESSAGE("skipped: the kernel never dropped a SYN on a full backlog");
         return;

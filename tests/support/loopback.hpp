@@ -66,10 +66,11 @@ struct BlackHole {
         options.backlog = 0;
         listener = socklite::Listener::bind(socklite::Address::parse("127.0.0.1:0"), options);
         address = listener.local_address();
-        // Linux queues backlog + 1 connections; one more attempt proves the queue is full.
+        // Linux queues backlog + 1 connections; one more attempt proves the queue is full. The
+        // proof waits a whole second, so that a stalled machine is not mistaken for a full queue.
         for (int i = 0; i < 16 && !ready; ++i) {
             std::error_code ec;
-            auto s = socklite::Socket::connect(address, std::chrono::milliseconds(200), ec);
+            auto s = socklite::Socket::connect(address, std::chrono::milliseconds(1000), ec);
             if (ec == std::errc::timed_out) {
                 ready = !fillers.empty();  // a stall under load is not proof of a full queue
             } else {
@@ -79,6 +80,13 @@ struct BlackHole {
         }
     }
 };
+
+/** One BlackHole for the whole test program, made on first use (its descriptors then stay open:
+ *  call this before an FdLeakGuard). Filling a backlog takes a second, so tests share it. */
+inline BlackHole& shared_black_hole() {
+    static BlackHole hole;
+    return hole;
+}
 
 /** A Unix abstract-namespace name unique to this process and call: `@socklite-test-PID-N`. */
 inline std::string unique_abstract_name() {
