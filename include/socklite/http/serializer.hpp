@@ -64,6 +64,9 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
 inline void serialize_head(const Request& req, std::string_view host, std::string& out);
 
 /** Appends the whole request, head and body, to @p out (see serialize_head()).
+ *  @param req the request
+ *  @param host the `Host` value (used unless @p req has a `Host` field)
+ *  @param out the string to append to; left unchanged on error
  *  @param ec errc::bad_field as for serialize_head(); nothing is appended then. */
 inline void serialize_request(const Request& req, std::string_view host, std::string& out,
                        std::error_code& ec) noexcept;

@@ -25,14 +25,15 @@ namespace http {
  *  Parsing is strict: a missing scheme or `//`, an empty host, a bad IPv6 literal, a port that is
  *  not 1-65535, a bad percent escape, or a control character or space anywhere give
  *  errc::bad_url; a scheme other than `http` or `https` gives errc::unsupported_scheme. The
- *  fragment (`#...`) is dropped. The scheme and a registered host name are lower-cased; dot
- *  segments of the path are removed; printable characters that RFC 3986 does not allow in a path
- *  or query (`"<>\^`{|}`, bytes >= 0x80) are percent-encoded, so target() is always safe to put
- *  on a request line. `https://` URLs parse (the client reports errc::tls_not_enabled).
+ *  fragment (from the first hash sign on) is dropped. The scheme and a registered host name are
+ *  lower-cased; dot segments of the path are removed; printable characters that RFC 3986 does
+ *  not allow in a path or query (double quote, `<`, `>`, backslash, `^`, backquote, `{`, `|`,
+ *  `}`, and bytes >= 0x80) are percent-encoded, so target() is always safe to put on a request
+ *  line. `https://` URLs parse (the client reports errc::tls_not_enabled).
  *
  *  @par Example
  *  @code
- *  auto u = socklite::http::Url::parse("http://[::1]:8080/a/b?x=1#top");
+ *  auto u = socklite::http::Url::parse("http://[::1]:8080/a/b?x=1");
  *  u.host();          // "::1"
  *  u.port();          // 8080
  *  u.target();        // "/a/b?x=1"
