@@ -157,7 +157,7 @@ inline bool parse_port(std::string_view text, std::uint16_t& port) noexcept {
 
 inline Address::Address(const sockaddr* sa, socklen_t len) noexcept : Address() {
     resize(len);
-    std::memcpy(&storage_, sa, size_);
+    if (size_ > 0) std::memcpy(&storage_, sa, size_);  // (sa may be null when len is 0)
 }
 
 inline Address::Family Address::family() const noexcept {

@@ -198,6 +198,9 @@ TEST_CASE("address: from a sockaddr, with lengths clamped to the storage") {
     clamped.resize(100000);
     CHECK(clamped.size() == Address::capacity());
 
+    Address null_empty(nullptr, 0);
+    CHECK(null_empty.empty());
+
     sockaddr_un unnamed{};
     unnamed.sun_family = AF_UNIX;
     Address u(reinterpret_cast<const sockaddr*>(&unnamed), sizeof(sa_family_t));
