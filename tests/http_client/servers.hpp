@@ -155,6 +155,29 @@ public:
         }
     }
 
+    /** Reads the child's stdout until end of file, waiting at most @p timeout in all;
+     *  false on timeout. */
+    bool read_all(std::string& out, std::chrono::milliseconds timeout) {
+        auto end = std::chrono::steady_clock::now() + timeout;
+        out = std::move(pending_);
+        pending_.clear();
+        while (stdout_fd_ >= 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                end - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{stdout_fd_, POLLIN, 0};
+            int n = ::poll(&p, 1, static_cast<int>(left.count()));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            char buf[65536];
+            ssize_t r = ::read(stdout_fd_, buf, sizeof buf);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) return true;
+            out.append(buf, static_cast<std::size_t>(r));
+        }
+        return true;
+    }
+
     /** Whether the child is still running (reaps it if it exited). */
     bool running() {
         if (pid_ < 0) return false;
