@@ -12,6 +12,7 @@
 #include "socklite/error.hpp"
 #include "socklite/event_loop.hpp"
 #include "socklite/http/chunked.hpp"
+#include "socklite/http/client.hpp"
 #include "socklite/http/message.hpp"
 #include "socklite/http/parser.hpp"
 #include "socklite/http/serializer.hpp"
