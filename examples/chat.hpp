@@ -29,14 +29,14 @@
 
 namespace chat {
 
-/** Chats over @p sock: each line received is printed on stdout, each line read from stdin is
+/** Chats over @p sock with @p peer (its address, for messages): each line received is printed on stdout, each line read from stdin is
  *  sent. Returns when the peer closes the connection. When stdin ends first, the last typed
  *  bytes are sent, then shutdown(write) tells the peer "no more from me", and received lines
  *  are still printed until the peer closes, or until @p drain_limit has passed (zero: no limit).
  *  @throws socklite::Error or std::system_error on a failure (a reset, a closed stdout, ...). */
-inline void talk(socklite::Socket& sock, std::chrono::milliseconds drain_limit) {
+inline void talk(socklite::Socket& sock, const std::string& peer,
+                 std::chrono::milliseconds drain_limit) {
     using Clock = std::chrono::steady_clock;
-    const std::string peer = sock.peer_address().to_string();  // for error messages
     auto fail = [&](std::error_code ec, const char* op) {
         throw socklite::Error(ec, std::string(op) + " " + peer);
     };

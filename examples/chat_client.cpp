@@ -14,6 +14,7 @@
 // This one lets both sides type whenever they like, one message per line (see chat.hpp).
 
 #include <chrono>
+#include <string>
 
 #include <socklite/socket.hpp>
 
@@ -32,11 +33,12 @@ int main(int argc, char** argv) {
         cli::Args args = cli::parse(argc, argv, usage, {"127.0.0.1", 8000, {}}, 0);
 
         auto sock = socklite::Socket::connect(args.host, args.port, std::chrono::seconds(10));
-        cli::note("connected to " + sock.peer_address().to_string());
+        std::string peer = cli::host_port(args);
+        cli::note("connected to " + peer);
 
         // After stdin ends we still print the server's last words, but wait at most 5 s for
         // it to hang up: a server may keep the line open, and the user wants to leave.
-        chat::talk(sock, std::chrono::seconds(5));
+        chat::talk(sock, peer, std::chrono::seconds(5));
         return 0;
     });
 }

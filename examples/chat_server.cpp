@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
         cli::note("connection from " + addr.to_string());
 
         // After our stdin ends we wait for the client to hang up, however long it takes.
-        chat::talk(sock, std::chrono::milliseconds::zero());
+        chat::talk(sock, addr.to_string(), std::chrono::milliseconds::zero());
         return 0;
     });
 }

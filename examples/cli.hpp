@@ -27,6 +27,12 @@ struct Args {
     std::vector<std::string> rest;  ///< positional arguments, in order
 };
 
+/** `host:port` for messages, with brackets around an IPv6 address: `[::1]:8000`. */
+inline std::string host_port(const Args& args) {
+    bool v6 = args.host.find(':') != std::string::npos;
+    return (v6 ? "[" + args.host + "]" : args.host) + ":" + std::to_string(args.port);
+}
+
 /** The running program's name, for messages (set by run()). */
 inline const char* program = "example";
 
