@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 the socklite authors
+#
+# The README's demo: builds the example programs with CMake into build-demo/ and runs the
+# tutorial's scenarios on loopback, showing what each side printed.
+#
+#   scripts/demo.sh            every scenario
+#   scripts/demo.sh 2          only scenario 2 (several numbers may be given)
+#
+# Installs the packages it lacks with apt-get when run as root; otherwise prints the install
+# line and stops. Each scenario is a function demo_scenarioN: add one to add a scenario.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+. scripts/deps.sh
+socklite_need_packages g++ cmake ninja-build
+
+build=${SOCKLITE_DEMO_BUILD:-$root/build-demo}
+bin=$build/examples
+work=$(mktemp -d)
+pids=()  # background programs still to be reaped; killed (by PID) if the script stops early
+
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+banner() { printf '\n==== %s\n' "$*"; }
+say() { printf '  %s\n' "$*"; }
+
+# start NAME STDIN ARGS...: runs example NAME in the background (bounded by timeout(1)), stdin
+# from STDIN, stdout and stderr into $work/NAME.out and $work/NAME.err; sets $last_pid.
+start() {
+    local name=$1 input=$2
+    shift 2
+    say "\$ $name $*  &"
+    timeout 60 "$bin/$name" "$@" <"$input" >"$work/$name.out" 2>"$work/$name.err" &
+    last_pid=$!
+    pids+=("$last_pid")
+}
+
+# wait_text FILE TEXT: waits (at most 15 s) until FILE contains the line TEXT.
+wait_text() {
+    local i
+    for ((i = 0; i < 150; i++)); do
+        grep -qxF -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "demo: timed out waiting for '$2' in $(basename "$1")" >&2
+    return 1
+}
+
+# wait_port NAME: waits for NAME's "listening on HOST:PORT" line and prints PORT.
+wait_port() {
+    local i line
+    for ((i = 0; i < 150; i++)); do
+        line=$(grep -m1 '^listening on ' "$work/$1.err" 2>/dev/null || true)
+        if [ -n "$line" ]; then
+            echo "${line##*:}"
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "demo: $1 did not start listening:" >&2
+    cat "$work/$1.err" >&2
+    return 1
+}
+
+# finish PID NAME: waits for NAME to exit and reports its exit status (a failure is noted in
+# $failed, so the outputs are still shown).
+failed=0
+finish() {
+    local status=0 pid rest=()
+    wait "$1" || status=$?
+    for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || rest+=("$pid"); done
+    pids=("${rest[@]}")
+    say "$2 exited with status $status"
+    [ "$status" -eq 0 ] || failed=1
+}
+
+# show NAME: what NAME printed, each line labelled with the program and the stream.
+show() {
+    local stream line
+    for stream in out err; do
+        [ -s "$work/$1.$stream" ] || continue
+        while IFS= read -r line || [ -n "$line" ]; do
+            printf '  %-12s %s | %s\n' "$1" "std$stream" "$line"
+        done <"$work/$1.$stream"
+    done
+}
+
+# ---- the scenarios ----------------------------------------------------------------------------
+
+# Scenario 1: the client sends "allen", the server prints it and answers "hello".
+demo_scenario1() {
+    banner "Scenario 1: hello_server and hello_client, one message each way"
+    start hello_server /dev/null --host 127.0.0.1 --port 0
+    local server=$last_pid port
+    port=$(wait_port hello_server)
+    start hello_client /dev/null --port "$port" allen
+    local client=$last_pid
+    finish "$client" hello_client
+    finish "$server" hello_server
+    echo
+    show hello_server
+    show hello_client
+}
+
+# Scenario 2: a chat. Each side's stdin is a pipe this script types into; it waits until each
+# line has reached the other side before typing the next one, so the transcript is the same on
+# every run. Either side may type at any time: the client sends two lines in a row.
+demo_scenario2() {
+    banner "Scenario 2: chat_server and chat_client, both typing"
+    mkfifo "$work/server.in" "$work/client.in"
+    start chat_server "$work/server.in" --host 127.0.0.1 --port 0
+    local server=$last_pid port
+    exec 3>"$work/server.in"  # the server's keyboard
+    port=$(wait_port chat_server)
+    start chat_client "$work/client.in" --port "$port"
+    local client=$last_pid
+    exec 4>"$work/client.in"  # the client's keyboard
+
+    type_line() {  # type_line client|server TEXT: types TEXT, waits until the other side printed it
+        local other=chat_client fd=3
+        [ "$1" = client ] && other=chat_server fd=4
+        say "($1 types) $2"
+        printf '%s\n' "$2" >&"$fd"
+        wait_text "$work/$other.out" "$2"
+    }
+    type_line client "hi, I'm allen"
+    type_line server "hello allen, how can I help?"
+    type_line client "two lines in a row,"
+    type_line client "no waiting for my turn"
+    type_line server "that's full duplex: 你好!"
+    say "(client's stdin ends: it says goodbye, the server exits, then the client)"
+    exec 4>&-
+    finish "$server" chat_server
+    finish "$client" chat_client
+    exec 3>&-
+    echo
+    show chat_server
+    show chat_client
+}
+
+# ---- main -------------------------------------------------------------------------------------
+
+banner "Building the examples into ${build#"$root"/}"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DSOCKLITE_BUILD_TESTS=OFF -DSOCKLITE_BUILD_EXAMPLES=ON >/dev/null
+cmake --build "$build" -j "$(nproc)"
+
+scenarios=("$@")
+if [ ${#scenarios[@]} -eq 0 ]; then
+    for n in 1 2 3 4 5 6 7 8 9; do
+        declare -F "demo_scenario$n" >/dev/null && scenarios+=("$n")
+    done
+fi
+for n in "${scenarios[@]}"; do
+    if ! declare -F "demo_scenario$n" >/dev/null; then
+        echo "demo: no scenario $n" >&2
+        exit 1
+    fi
+    "demo_scenario$n"
+done
+if [ "$failed" -ne 0 ]; then
+    banner "demo FAILED: a program exited with a non-zero status"
+    exit 1
+fi
+banner "demo finished"
