@@ -25,6 +25,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -373,19 +374,14 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-double quantile(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
-}
-
-/** One cell of the table: the median of a per-slice quantity, and the median and interquartile
- *  range of its per-round ratios to raw POSIX, as speeds (above 1 = faster than raw). */
+/** One cell of the table: the median of a per-slice quantity, and the median of its per-round
+ *  ratios to raw POSIX, as speeds (above 1 = faster than raw), with a 95% confidence interval
+ *  for that median (order statistics: n/2 -+ 0.98 sqrt(n)). */
 struct Cell {
     double value = 0;
     double ratio = 0;
-    double q1 = 0;
-    double q3 = 0;
+    double lo = 0;
+    double hi = 0;
 };
 
 template <class Get>
@@ -396,20 +392,30 @@ Cell cell(const std::vector<Slice>& v, const std::vector<Slice>& raw, Get get, b
         values.push_back(get(v[i]));
         r.push_back(lower_wins ? get(raw[i]) / get(v[i]) : get(v[i]) / get(raw[i]));
     }
-    return {median(values), median(r), quantile(r, 0.25), quantile(r, 0.75)};
+    Cell c{median(values), median(r), 0, 0};
+    if (r.empty()) return c;
+    std::sort(r.begin(), r.end());
+    double n = static_cast<double>(r.size());
+    double k = 0.98 * std::sqrt(n);
+    auto at = [&](double i) {
+        return r[static_cast<std::size_t>(std::min(std::max(i, 0.0), n - 1))];
+    };
+    c.lo = at(std::floor(n / 2 - k));
+    c.hi = at(std::ceil(n / 2 + k) - 1);
+    return c;
 }
 
 struct Options {
-    int rounds = 100;
-    int slice_ms = 20;
+    int rounds = 200;
+    int slice_ms = 10;
     std::string pin = "split";
 };
 
 void usage(std::FILE* out) {
     std::fprintf(out,
                  "usage: compare_socket [--rounds N] [--slice-ms MS] [--pin split|same|none]\n"
-                 "  --rounds N     rounds per exercise, 1 to 10000 (default 100)\n"
-                 "  --slice-ms MS  each variant's time slice per round, 1 to 1000 (default 20)\n"
+                 "  --rounds N     rounds per exercise, 1 to 10000 (default 200)\n"
+                 "  --slice-ms MS  each variant's time slice per round, 1 to 1000 (default 10)\n"
                  "  --pin split    client and peer pinned to two different CPUs (default)\n"
                  "  --pin same     both pinned to one CPU (no cross-CPU wake-ups: the per-call\n"
                  "                 cost weighs most)\n"
@@ -465,8 +471,8 @@ int listen_loopback(std::uint16_t& port) {
 }
 
 void print_row(const char* name, const Cell& a, const Cell& b, int decimals) {
-    std::printf("%-20s %12.*f  %5.3f [%5.3f-%5.3f]  %12.*f  %5.3f [%5.3f-%5.3f]\n", name, decimals,
-                a.value, a.ratio, a.q1, a.q3, decimals, b.value, b.ratio, b.q1, b.q3);
+    std::printf("%-20s %12.*f  %5.3f (%5.3f-%5.3f)  %12.*f  %5.3f (%5.3f-%5.3f)\n", name, decimals,
+                a.value, a.ratio, a.lo, a.hi, decimals, b.value, b.ratio, b.lo, b.hi);
 }
 
 void print_tables(const Options& o, const std::vector<std::unique_ptr<Variant>>& vs) {
@@ -477,8 +483,8 @@ void print_tables(const Options& o, const std::vector<std::unique_ptr<Variant>>&
     std::printf("\nloopback TCP; %d rounds x %d ms slices per variant and exercise; peer: plain "
                 "POSIX in forked processes; CPUs: %s\n",
                 o.rounds, o.slice_ms, o.pin.c_str());
-    std::printf("value: median over slices; vs raw: median [interquartile range] of per-round "
-                "speed ratios to raw POSIX\n");
+    std::printf("value: median over slices; vs raw: median of per-round speed ratios to raw POSIX "
+                "(95%% confidence interval)\n");
 
     std::printf("\nthroughput (wall clock)       64 B ping-pong                      64 KiB writes\n");
     std::printf("%-20s %12s  %-20s  %12s  %s\n", "variant", "round trips/s", "vs raw", "MB/s",
