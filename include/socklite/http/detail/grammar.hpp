@@ -16,6 +16,13 @@
 #include "../../error.hpp"
 #include "../message.hpp"
 
+#if defined(__GNUC__) || defined(__clang__)
+/** Forces inlining of the per-line scanner into the parser loops (a measurable gain). */
+#define SOCKLITE_HTTP_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SOCKLITE_HTTP_ALWAYS_INLINE
+#endif
+
 namespace socklite {
 namespace http {
 namespace detail {
@@ -100,17 +107,28 @@ inline const char* scan_token(const char* p, const char* end) noexcept {
 inline const char* scan_field_value(const char* p, const char* end) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
+    // Flags bytes below 0x20 or equal to 0x7f. Exact for the lowest flagged byte: a borrow only
+    // ever flags bytes above a real match.
+    auto special = [](std::uint64_t x) {
+        std::uint64_t y = x ^ (ones * 0x7f);
+        return ((x - ones * 0x20) & ~x & highs) | ((y - ones) & ~y & highs);
+    };
     while (end - p >= 8) {
         std::uint64_t x;
         std::memcpy(&x, p, 8);
-        // Exact for the lowest flagged byte: a borrow only ever flags bytes above a real match.
-        std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
-        std::uint64_t y = x ^ (ones * 0x7f);
-        std::uint64_t del = (y - ones) & ~y & highs;
-        std::uint64_t mask = below_space | del;
+        std::uint64_t mask = special(x);
         if (mask == 0) {
+            if (end - p < 16) {
+                p += 8;
+                continue;
+            }
+            std::memcpy(&x, p + 8, 8);  // two words per round: fewer loop branches
+            mask = special(x);
             p += 8;
-            continue;
+            if (mask == 0) {
+                p += 8;
+                continue;
+            }
         }
         p += lowest_byte(mask);
         if (*p != '\t') return p;
@@ -138,15 +156,20 @@ inline const char* find_colon(const char* p, const char* end) noexcept {
 
 /** Whether every byte of [@p p, @p end) is a token character (branch-free over the bytes). */
 inline bool all_tchar(const char* p, const char* end) noexcept {
+    const unsigned char* t = char_table.v;
     unsigned acc = cc_tchar;
-    while (end - p >= 4) {
-        acc &= char_table.v[static_cast<unsigned char>(p[0])] &
-               char_table.v[static_cast<unsigned char>(p[1])] &
-               char_table.v[static_cast<unsigned char>(p[2])] &
-               char_table.v[static_cast<unsigned char>(p[3])];
-        p += 4;
+    if (end - p >= 4) {
+        // Four at a time; the last four (overlapping) instead of a tail loop: fewer branches.
+        const char* last = end - 4;
+        for (; p < last; p += 4) {
+            acc &= t[static_cast<unsigned char>(p[0])] & t[static_cast<unsigned char>(p[1])] &
+                   t[static_cast<unsigned char>(p[2])] & t[static_cast<unsigned char>(p[3])];
+        }
+        acc &= t[static_cast<unsigned char>(last[0])] & t[static_cast<unsigned char>(last[1])] &
+               t[static_cast<unsigned char>(last[2])] & t[static_cast<unsigned char>(last[3])];
+    } else {
+        while (p < end) acc &= t[static_cast<unsigned char>(*p++)];
     }
-    while (p < end) acc &= char_table.v[static_cast<unsigned char>(*p++)];
     return (acc & cc_tchar) != 0;
 }
 
@@ -172,8 +195,9 @@ enum class LineStatus {
  *  by the colon; the value holds no CTL other than HTAB; a line that starts with SP or HTAB
  *  (obs-fold, or whitespace before the first field) is an error; bare CR or bare LF is an error.
  *  On field or end_of_block, @p pos moves past the line. */
-inline LineStatus scan_field_line(const char* base, std::size_t end, std::size_t& pos,
-                                  FieldSlot& slot) noexcept {
+SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, std::size_t end,
+                                                              std::size_t& pos,
+                                                              FieldSlot& slot) noexcept {
     const char* p = base + pos;
     const char* e = base + end;
     if (p >= e) return LineStatus::incomplete;
@@ -194,7 +218,8 @@ inline LineStatus scan_field_line(const char* base, std::size_t end, std::size_t
     }
     const char* name_end = p;
     ++p;
-    while (p < e && is(*p, cc_ows)) ++p;
+    if (p < e && *p == ' ') ++p;  // the usual single space, then any other whitespace
+    while (p < e && (*p == ' ' || *p == '\t')) ++p;
     const char* value = p;
     p = scan_field_value(p, e);
     if (p >= e) return LineStatus::incomplete;
@@ -202,7 +227,7 @@ inline LineStatus scan_field_line(const char* base, std::size_t end, std::size_t
     if (p + 1 >= e) return LineStatus::incomplete;
     if (p[1] != '\n') return LineStatus::error;
     const char* value_end = p;
-    while (value_end > value && is(value_end[-1], cc_ows)) --value_end;
+    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
     slot.name_off = static_cast<std::uint32_t>(name - base);
     slot.name_len = static_cast<std::uint32_t>(name_end - name);
     slot.value_off = static_cast<std::uint32_t>(value - base);
