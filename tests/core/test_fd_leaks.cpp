@@ -55,7 +55,8 @@ TEST_CASE("fd leaks: the counter sees descriptors come and go") {
 
 TEST_CASE("fd leaks: failed connects") {
     FdLeakGuard guard;
-    Address dead = socklite_test::refusing_address();
+    socklite_test::RefusingPort refusing;
+    Address dead = refusing.address();
     for (int i = 0; i < rounds; ++i) {
         std::error_code ec;
         Socket::connect(dead, io_timeout, ec);

@@ -85,7 +85,8 @@ TEST_CASE("socket: connect to a host name") {
 
 TEST_CASE("socket: connection refused, by address and by name, both overloads") {
     FdLeakGuard guard;
-    Address dead = socklite_test::refusing_address();
+    socklite_test::RefusingPort refusing;
+    Address dead = refusing.address();
     std::string port = std::to_string(dead.port());
     SUBCASE("error code overload") {
         std::error_code ec;
@@ -493,8 +494,8 @@ TEST_CASE("socket: IPv6 loopback") {
     CHECK(c.server.recv(8) == "six");
     auto by_name = Socket::connect("::1", c.listener.local_address().port(), io_timeout);
     CHECK(by_name.peer_address().to_string() == c.listener.local_address().to_string());
-    Address dead = c.listener.local_address();
-    c.listener.close();
+    socklite_test::RefusingPort refusing("[::1]:0");
+    Address dead = refusing.address();
     CHECK(what_of([&] { Socket::connect(dead, 1s); }) ==
           "connect " + dead.to_string() + ": " + refused_text());
     CHECK(what_of([&] { Socket::connect("::1", dead.port(), 1s); }) ==

@@ -313,7 +313,8 @@ TEST_CASE("faults: one connect deadline covers every address of a name") {
         MESSAGE("skipped: the kernel never dropped a SYN on a full backlog");
         return;
     }
-    Address dead = socklite_test::refusing_address();
+    socklite_test::RefusingPort refusing;
+    Address dead = refusing.address();
     auto live = Listener::bind("127.0.0.1", 0);
     // A name with three addresses (TEST-NET, never contacted: connect is redirected).
     const std::uint16_t port = 4242;

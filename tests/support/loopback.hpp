@@ -45,12 +45,51 @@ inline Connected connected_pair(const socklite::Address& address = socklite::Add
     return c;
 }
 
-/** An address on loopback where nothing listens (connect is refused): a port that was just
- *  bound and released. */
-inline socklite::Address refusing_address() {
-    auto l = socklite::Listener::bind("127.0.0.1", 0);
-    return l.local_address();  // closed when l goes out of scope
-}
+/** A loopback port where nothing listens, so connect is refused, and which no other process
+ *  can take meanwhile: a socket bound to it but never listening holds it (on 127.0.0.1, and on
+ *  ::1 too when possible, since `localhost` may resolve to either). */
+class RefusingPort {
+public:
+    /** Holds a port on @p loopback (`127.0.0.1:0` or `[::1]:0`), and the same port on the other
+     *  loopback address when it is free. */
+    explicit RefusingPort(const char* loopback = "127.0.0.1:0") {
+        main_ = bound_socket(socklite::Address::parse(loopback));
+        REQUIRE(main_ >= 0);
+        socklite::Address a;
+        socklen_t len = socklite::Address::capacity();
+        REQUIRE(::getsockname(main_, a.data(), &len) == 0);
+        a.resize(len);
+        address_ = a;
+        socklite::Address other = socklite::Address::parse(a.is_ipv4() ? "[::1]:0" : "127.0.0.1:0");
+        other.port(a.port());
+        other_ = bound_socket(other);  // -1 when unavailable or taken there: best effort
+    }
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+    ~RefusingPort() {
+        ::close(main_);
+        if (other_ >= 0) ::close(other_);
+    }
+    /** The loopback address with the held port. */
+    const socklite::Address& address() const { return address_; }
+    /** The held port. */
+    std::uint16_t port() const { return address_.port(); }
+
+private:
+    static int bound_socket(const socklite::Address& at) {
+        int fd = ::socket(at.data()->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        if (::bind(fd, at.data(), at.size()) != 0) {
+            ::close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    int main_ = -1;
+    int other_ = -1;
+    socklite::Address address_;
+};
 
 /** A listener whose backlog is full and never accepted from, so a new client's SYN is dropped
  *  and connect() can only time out. `ready` is false if the kernel kept accepting handshakes
