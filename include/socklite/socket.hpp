@@ -292,8 +292,9 @@ inline std::string Socket::peer_text() const {
 inline Socket Socket::connect_one(const Address& address, const detail::Deadline& deadline,
                                   std::error_code& ec) noexcept {
     // A Unix-domain connect is never "in progress": with O_NONBLOCK a full backlog is an instant
-    // EAGAIN. So with a deadline a Unix socket connects blocking, its wait bounded by SO_SNDTIMEO
-    // (which Linux applies to it); a TCP socket connects non-blocking and polls.
+    // EAGAIN, and after EINTR the socket is simply not connected. So a Unix socket connects
+    // blocking, retrying on EINTR, its wait bounded by SO_SNDTIMEO (which Linux applies to it)
+    // when there is a deadline; a TCP socket with a deadline connects non-blocking and polls.
     bool is_unix = address.data()->sa_family == AF_UNIX;
     bool poll_for_it = deadline.is_set() && !is_unix;
     int type = SOCK_STREAM | SOCK_CLOEXEC | (poll_for_it ? SOCK_NONBLOCK : 0);
@@ -303,25 +304,31 @@ inline Socket Socket::connect_one(const Address& address, const detail::Deadline
         return {};
     }
     Socket s(fd, address);
-    if (is_unix && deadline.is_set()) {
+    if (is_unix) {
         for (;;) {
-            int left = deadline.poll_ms();
-            if (left == 0) {
-                ec = std::make_error_code(std::errc::timed_out);
-                return {};
+            if (deadline.is_set()) {
+                int left = deadline.poll_ms();
+                if (left == 0) {
+                    ec = std::make_error_code(std::errc::timed_out);
+                    return {};
+                }
+                s.set_kernel_timeout(SO_SNDTIMEO, std::chrono::milliseconds(left), ec);
+                if (ec) return {};
             }
-            s.set_kernel_timeout(SO_SNDTIMEO, std::chrono::milliseconds(left), ec);
-            if (ec) return {};
             if (detail::sys.connect(fd, address.data(), address.size()) == 0) break;
             int e = errno;
             if (e == EISCONN) break;  // an interrupted attempt completed after all
-            if (e != EINTR && e != EAGAIN) {  // EAGAIN: the backlog stayed full for `left` ms
+            // EAGAIN with a deadline: the backlog stayed full for `left` ms.
+            if (e != EINTR && !(e == EAGAIN && deadline.is_set())) {
                 ec = {e, std::system_category()};
                 return {};
             }
         }
-        s.set_kernel_timeout(SO_SNDTIMEO, no_timeout, ec);
-        if (ec) return {};
+        ec.clear();
+        if (deadline.is_set()) {
+            s.set_kernel_timeout(SO_SNDTIMEO, no_timeout, ec);
+            if (ec) return {};
+        }
         return s;
     }
     int rc;

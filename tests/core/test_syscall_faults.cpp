@@ -129,6 +129,26 @@ TEST_CASE("faults: EINTR on connect") {
     }
 }
 
+TEST_CASE("faults: EINTR before a Unix-domain connect got through is retried") {
+    FdLeakGuard guard;
+    auto l = Listener::bind(Address::parse(socklite_test::unique_abstract_name()));
+    ScopedFaults faults;
+    faults.connect_eintr_before_start(true);
+    for (auto timeout : {socklite::no_timeout, io_timeout}) {
+        CAPTURE(timeout.count());
+        faults.fail(Call::connect, EINTR, 2);
+        Socket s = Socket::connect(l.local_address(), timeout);
+        CHECK(faults.pending(Call::connect) == 0);
+        // Really connected: the peer address is there and data flows.
+        CHECK(s.peer_address() == l.local_address());
+        auto a = l.accept(io_timeout);
+        s.write_timeout(io_timeout);
+        s.send_all("u");
+        a.socket.read_timeout(io_timeout);
+        CHECK(a.socket.recv(4) == "u");
+    }
+}
+
 TEST_CASE("faults: EINTR after a non-blocking connect began (retry meets EALREADY/EISCONN)") {
     FdLeakGuard guard;
     auto l = Listener::bind("127.0.0.1", 0);

@@ -54,6 +54,9 @@ struct FaultScript {
      *  sockets too (they always do on blocking ones): 1 = right after it began (a retry meets
      *  EALREADY, or EISCONN), 2 = once the handshake is done (a retry meets EISCONN). */
     std::atomic<int> connect_eintr_after_start{0};
+    /** Scripted EINTRs on connect happen before anything starts, on blocking sockets too: a
+     *  signal while a Unix-domain connect waits for room in a full backlog. */
+    std::atomic<bool> connect_eintr_before_start{false};
     /** getaddrinfo takes this long first (a slow resolver), in milliseconds. */
     std::atomic<int> resolve_delay_ms{0};
 
@@ -124,7 +127,8 @@ inline int connect(int fd, const sockaddr* sa, socklen_t len) {
     }
     int flags = ::fcntl(fd, F_GETFL);
     bool blocking = flags >= 0 && (flags & O_NONBLOCK) == 0;
-    if ((blocking || faults.connect_eintr_after_start.load()) && applies(fd) &&
+    if ((blocking || faults.connect_eintr_after_start.load()) &&
+        !faults.connect_eintr_before_start.load() && applies(fd) &&
         faults[Call::connect].fail_next.load() > 0 &&
         faults[Call::connect].fail_errno.load() == EINTR) {
         // A signal that interrupts a blocking connect leaves the handshake going on in the
@@ -273,6 +277,8 @@ public:
     void recv_cap(std::size_t n) { faults.recv_cap = n; }
     /** See FaultScript::connect_eintr_after_start. */
     void connect_eintr_after_start(int mode) { faults.connect_eintr_after_start = mode; }
+    /** See FaultScript::connect_eintr_before_start. */
+    void connect_eintr_before_start(bool on) { faults.connect_eintr_before_start = on; }
     /** Makes getaddrinfo take @p ms milliseconds (a slow resolver). */
     void resolve_delay(int ms) { faults.resolve_delay_ms = ms; }
     /** Makes getaddrinfo answer @p hosts for any name. */
@@ -301,6 +307,7 @@ private:
         faults.blocked_accepts = 0;
         faults.resolve_delay_ms = 0;
         faults.connect_eintr_after_start = 0;
+        faults.connect_eintr_before_start = false;
         faults.fake_hosts.clear();
         faults.connect_redirects.clear();
     }
