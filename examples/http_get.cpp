@@ -20,7 +20,6 @@
 #include <vector>
 
 #include <socklite.hpp>
-#include <socklite/http/client.hpp>
 
 #include "cli.hpp"
 

@@ -8,6 +8,7 @@
  *  redirects, timeouts and streaming bodies. */
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -64,8 +65,7 @@ struct HttpClientOptions {
  *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
  *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
  *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a non-blocking peek before a non-idempotent request or after a long idle
- *  spell), and an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried
+ *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried
  *  once on a fresh connection. Redirects (301, 302, 303, 307, 308) are followed up to
  *  Options::max_redirects. Bodies arrive whole in Response::body, or piece by piece through
  *  Handlers::on_body so that a download never has to fit in memory.
@@ -280,7 +280,6 @@ struct HttpClient::Conn {
     std::size_t cap = 0;
     std::size_t begin = 0;
     std::size_t end = 0;
-    std::chrono::steady_clock::time_point last_used{};
     bool reused = false;             // has carried a request before this one
 
     void reserve(std::size_t n) {    // room for at least n bytes after end (compacting first)
@@ -604,7 +603,6 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
     bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
     if (reusable) {
         c->begin = c->end = 0;
-        c->last_used = std::chrono::steady_clock::now();
         release(std::move(c));
     }
     return Outcome::ok;
@@ -614,15 +612,15 @@ inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const htt
                                                bool careful, bool fresh_only,
                                                const detail::Deadline& dl, std::error_code& ec) {
     if (!fresh_only) {
-        auto now = std::chrono::steady_clock::now();
         for (std::size_t i = pool_.size(); i-- > 0;) {
             if (pool_[i]->key != key) continue;
             ConnPtr c = std::move(pool_[i]);
             pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
-            // A connection idle for a while, or one about to carry a request that must not be
-            // repeated, is checked first: end of stream, an error or unexpected bytes mean the
-            // server is done with it. Otherwise a failure before the response is retried.
-            if (careful || now - c->last_used > std::chrono::seconds(2)) {
+            // A connection about to carry a request that must not be repeated is checked first
+            // (one non-blocking peek): end of stream, an error or unexpected bytes mean the
+            // server is done with it. For the others, a failure before the first byte of the
+            // response is retried on a fresh connection, which costs nothing when all is well.
+            if (careful) {
                 char byte;
                 ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1,
                                              MSG_PEEK | MSG_DONTWAIT);
@@ -678,8 +676,20 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
     auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
     auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
     if (!dl.is_set() && kernel() == idle) {
-        std::size_t got = call();
-        return got;  // a timeout here is the idle timeout
+        // The hot path: one system call, the kernel timer being the idle timeout (the socket
+        // is blocking, so EAGAIN means that timer expired).
+        for (;;) {
+            ssize_t got = sending ? detail::sys.send(s.native_handle(), p, n, MSG_NOSIGNAL)
+                                  : detail::sys.recv(s.native_handle(), p, n, 0);
+            if (got >= 0) {
+                ec.clear();
+                return static_cast<std::size_t>(got);
+            }
+            if (errno == EINTR) continue;
+            ec = errno == EAGAIN || errno == EWOULDBLOCK ? std::make_error_code(std::errc::timed_out)
+                                                        : detail::last_error();
+            return 0;
+        }
     }
     const auto start = clock::now();
     for (;;) {
