@@ -102,16 +102,19 @@ inline const char* scan_token(const char* p, const char* end) noexcept {
 
 /** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
  *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Eight bytes at a time
- *  (SWAR: a word is checked for a byte below 0x20 or equal to 0x7f, and the lowest such byte is
- *  found with a bit scan); never reads at or past @p end. */
+ *  (SWAR: a word is checked for bytes that may be CTL or DEL, and the lowest one is found with a
+ *  bit scan); never reads at or past @p end. */
 inline const char* scan_field_value(const char* p, const char* end) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
-    // Flags bytes below 0x20 or equal to 0x7f. Exact for the lowest flagged byte: a borrow only
-    // ever flags bytes above a real match.
+    // Flags, per byte and without carries between bytes, every b whose low seven bits are below
+    // 0x20 or equal to 0x7f: w = (b & 0x7f) + 1 is then <= 0x20 (w + 0x5f has no high bit) or
+    // 0x80. That is every CTL and DEL, plus HTAB and a few obs-text bytes (0x80-0x9f, 0xff),
+    // which the caller lets through one by one.
     auto special = [](std::uint64_t x) {
-        std::uint64_t y = x ^ (ones * 0x7f);
-        return ((x - ones * 0x20) & ~x & highs) | ((y - ones) & ~y & highs);
+        std::uint64_t w = (x & (ones * 0x7f)) + ones;
+        std::uint64_t v = w + ones * 0x5f;
+        return (w | ~v) & highs;
     };
     while (end - p >= 8) {
         std::uint64_t x;
@@ -131,8 +134,8 @@ inline const char* scan_field_value(const char* p, const char* end) noexcept {
             }
         }
         p += lowest_byte(mask);
-        if (*p != '\t') return p;
-        ++p;  // HTAB is allowed: go on after it
+        if (!is(*p, cc_field)) return p;
+        ++p;  // HTAB or obs-text: allowed, go on after it
     }
     while (p < end && is(*p, cc_field)) ++p;
     return p;
