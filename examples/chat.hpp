@@ -12,8 +12,8 @@
 //     poll(2), and handles whichever is ready;
 //   - received bytes go into a LineBuffer, which hands out complete lines only.
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -29,10 +29,11 @@
 
 namespace chat {
 
-/** Chats over @p sock with @p peer (its address, for messages): each line received is printed on stdout, each line read from stdin is
- *  sent. Returns when the peer closes the connection. When stdin ends first, the last typed
- *  bytes are sent, then shutdown(write) tells the peer "no more from me", and received lines
- *  are still printed until the peer closes, or until @p drain_limit has passed (zero: no limit).
+/** Chats over @p sock with @p peer (its address, for messages): each line received is
+ *  printed on stdout, each line read from stdin is sent. Returns when the peer closes the
+ *  connection. When stdin ends first, the last typed bytes are sent, then shutdown(write)
+ *  tells the peer "no more from me", and received lines are still printed until the peer
+ *  closes, or until @p drain_limit has passed (zero: no limit).
  *  @throws socklite::Error or std::system_error on a failure (a reset, a closed stdout, ...). */
 inline void talk(socklite::Socket& sock, const std::string& peer,
                  std::chrono::milliseconds drain_limit) {

@@ -116,6 +116,8 @@ public:
     /** Closes our end of the child's stdout: its next write fails with EPIPE (or SIGPIPE). */
     void close_stdout() { close_fd(out_); }
 
+    /** The child's process id. */
+    pid_t pid() const { return pid_; }
     /** Everything the child wrote on stdout so far. */
     const std::string& out() const { return out_text_; }
     /** Everything the child wrote on stderr so far. */
@@ -147,7 +149,8 @@ public:
             auto end = err_text_.find('\n', at);
             if (end == std::string::npos) return reaped_ && output_done();
             auto colon = err_text_.rfind(':', end);
-            port = static_cast<std::uint16_t>(std::stoul(err_text_.substr(colon + 1, end - colon - 1)));
+            port = static_cast<std::uint16_t>(
+                std::stoul(err_text_.substr(colon + 1, end - colon - 1)));
             return true;
         });
         return port;
@@ -237,8 +240,7 @@ private:
     void kill() {
         if (pid_ <= 0 || reaped_) return;
         ::kill(pid_, SIGKILL);
-        while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {}
         reaped_ = true;
     }
 

@@ -13,8 +13,12 @@
 #include <string>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
@@ -94,14 +98,45 @@ void reset(socklite::Socket& sock) {
     sock.close();
 }
 
-// A loopback port that nobody listens on (bound a moment ago, then released).
-std::uint16_t closed_port() {
-    auto l = listen_here();
-    return l.local_address().port();
+// Holds a loopback port that nobody listens on: bound (without SO_REUSEADDR) but not
+// listening, so a connection to it is refused and no other test can take the port meanwhile.
+struct ClosedPort {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    std::uint16_t port = 0;
+    ClosedPort() {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        REQUIRE(fd >= 0);
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), len) == 0);
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+        port = ntohs(a.sin_port);
+    }
+    ~ClosedPort() { ::close(fd); }
+    ClosedPort(const ClosedPort&) = delete;
+    ClosedPort& operator=(const ClosedPort&) = delete;
+};
+
+// How many sockets process @p pid has open (read from /proc/PID/fd).
+int sockets_of(pid_t pid) {
+    std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+    int n = 0;
+    if (DIR* d = ::opendir(dir.c_str())) {
+        while (dirent* e = ::readdir(d)) {
+            char target[256];
+            ssize_t len = ::readlink((dir + "/" + e->d_name).c_str(), target, sizeof target - 1);
+            if (len <= 0) continue;
+            if (std::string(target, static_cast<std::size_t>(len)).rfind("socket:", 0) == 0) ++n;
+        }
+        ::closedir(d);
+    }
+    return n;
 }
 
 bool wait_for(Child& c, const char* text) {
-    return Child::pump_until({&c}, patience, [&] { return c.err().find(text) != std::string::npos; });
+    return Child::pump_until({&c}, patience,
+                             [&] { return c.err().find(text) != std::string::npos; });
 }
 
 }  // namespace
@@ -212,14 +247,16 @@ TEST_CASE("hello_server and hello_client talk to each other (scenario 1)") {
 
 TEST_CASE("examples: connection refused is one line and exit 1") {
     LeakCheck leaks;
-    std::string port = std::to_string(closed_port());
+    ClosedPort closed;
+    std::string port = std::to_string(closed.port);
     for (const char* name : {"hello_client", "chat_client"}) {
         CAPTURE(name);
         auto p = start(name, {"--port", port});
         REQUIRE(p->wait_exit());
         CHECK(p->exit_code() == 1);
         CHECK(p->out().empty());
-        CHECK(p->err() == std::string(name) + ": connect 127.0.0.1:" + port + ": Connection refused\n");
+        CHECK(p->err() ==
+              std::string(name) + ": connect 127.0.0.1:" + port + ": Connection refused\n");
     }
 }
 
@@ -232,7 +269,8 @@ TEST_CASE("examples: a port in use is one line and exit 1") {
         auto p = start(name, {"--host", "127.0.0.1", "--port", port});
         REQUIRE(p->wait_exit());
         CHECK(p->exit_code() == 1);
-        CHECK(p->err() == std::string(name) + ": bind 127.0.0.1:" + port + ": Address already in use\n");
+        CHECK(p->err() ==
+              std::string(name) + ": bind 127.0.0.1:" + port + ": Address already in use\n");
     }
 }
 
@@ -269,7 +307,8 @@ TEST_CASE("examples: a closed stdout is an error line and exit 1, not death by S
     }
     SUBCASE("hello_client") {
         auto listener = listen_here();
-        auto client = start("hello_client", {"--port", std::to_string(listener.local_address().port())});
+        auto client =
+            start("hello_client", {"--port", std::to_string(listener.local_address().port())});
         client->close_stdout();
         {
             auto [sock, addr] = listener.accept(patience);
@@ -357,6 +396,17 @@ TEST_CASE("chat: a long line arrives whole, UTF-8 and CRLF too") {
     REQUIRE(chat.both_exit());
 }
 
+TEST_CASE("chat: each program holds just one socket, the connection") {
+    LeakCheck leaks;
+    ChatPair chat;  // the server has accepted: it must have closed its listener
+    chat.client->write("ping\n");
+    REQUIRE(chat.until_printed("ping\n", ""));
+    CHECK(sockets_of(chat.server->pid()) == 1);
+    CHECK(sockets_of(chat.client->pid()) == 1);
+    chat.client->close_stdin();
+    REQUIRE(chat.both_exit());
+}
+
 TEST_CASE("chat: stdin ending on the server side ends the chat for both, nothing lost") {
     LeakCheck leaks;
     ChatPair chat;
@@ -404,7 +454,8 @@ TEST_CASE("chat: a peer that hangs up ends the program with exit 0, last partial
     LeakCheck leaks;
     SUBCASE("chat_client") {
         auto listener = listen_here();
-        auto client = start("chat_client", {"--port", std::to_string(listener.local_address().port())});
+        auto client =
+            start("chat_client", {"--port", std::to_string(listener.local_address().port())});
         {
             auto [sock, addr] = listener.accept(patience);
             sock.write_timeout(patience);
@@ -455,7 +506,8 @@ TEST_CASE("chat: a peer that resets is one error line and exit 1") {
         reset(sock);
         REQUIRE(server->wait_exit());
         CHECK(server->exit_code() == 1);
-        CHECK(last_line(server->err()) == "chat_server: recv " + me + ": Connection reset by peer\n");
+        CHECK(last_line(server->err()) ==
+              "chat_server: recv " + me + ": Connection reset by peer\n");
     }
 }
 
