@@ -245,6 +245,28 @@ TEST_CASE("hello_server and hello_client talk to each other (scenario 1)") {
     CHECK(server->out() == "allen\n");
 }
 
+TEST_CASE("hello_server and hello_client over IPv6") {
+    LeakCheck leaks;
+    std::error_code ec;
+    socklite::Listener::bind("::1", 0, {}, ec);
+    if (ec) {
+        MESSAGE("no IPv6 loopback here: skipped (" << ec.message() << ")");
+        return;
+    }
+    auto server = start("hello_server", {"--host", "::1", "--port", "0"});
+    std::uint16_t port = server->listening_port();
+    REQUIRE(port != 0);
+    CHECK(server->err().rfind("listening on [::1]:" + std::to_string(port) + "\n", 0) == 0);
+    auto client = start("hello_client", {"--host", "::1", "--port", std::to_string(port), "v6"});
+    REQUIRE(client->wait_exit());
+    REQUIRE(server->wait_exit());
+    CHECK(client->exit_code() == 0);
+    CHECK(server->exit_code() == 0);
+    CHECK(client->out() == "hello\n");
+    CHECK(server->out() == "v6\n");
+    CHECK(server->err().find("connection from [::1]:") != std::string::npos);
+}
+
 TEST_CASE("examples: connection refused is one line and exit 1") {
     LeakCheck leaks;
     ClosedPort closed;
