@@ -70,7 +70,7 @@ inline void talk(socklite::Socket& sock, const std::string& peer,
         }
         if (::poll(fds, 2, timeout_ms) < 0) {
             if (errno == EINTR) continue;
-            fail(socklite::detail::last_error(), "poll");
+            throw std::system_error(errno, std::system_category(), "poll");
         }
 
         // The socket first, so nothing the peer said before hanging up is lost.
