@@ -4,10 +4,25 @@
 
 #include "support/doctest_ext.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "http/feed.hpp"
+
+// Counts every allocation in this test program, to prove that parsing allocates nothing.
+namespace {
+std::atomic<long> g_allocations{0};
+}  // namespace
+void* operator new(std::size_t n) {
+    ++g_allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using socklite::errc;
 using socklite::http::BodyKind;
@@ -602,4 +617,41 @@ TEST_CASE("parser: long lines arriving in pieces give the same outcome as when w
             }
         }
     }
+}
+
+TEST_CASE("parser: parsing allocates nothing (storage comes from the constructor)") {
+    const std::vector<std::string> inputs = {
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 5\r\n\r\nhello",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: v\r\n\r\n",
+        "HTTP/1.0 200 OK\r\n\r\nuntil close",
+        "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    };
+    const long at_start = g_allocations.load();
+    ResponseParser p;
+    CHECK(g_allocations.load() > at_start);  // the counter works: the constructor allocates
+    for (const std::string& in : inputs) {
+        CAPTURE(in);
+        const long before = g_allocations.load();
+        p.reset();
+        // per byte, the worst case for state kept between calls
+        std::size_t start = 0;
+        for (std::size_t end = 1; end <= in.size(); ++end) {
+            std::string_view v(in.data() + start, end - start);
+            socklite::http::ParseResult r;
+            for (;;) {
+                r = p.head_complete() ? p.parse_body(v) : p.parse_head(v);
+                start += r.consumed;
+                v.remove_prefix(r.consumed);
+                if (r.error() || p.complete() || !(r.complete() || !r.body.empty())) break;
+            }
+            if (r.error() || p.complete()) break;
+        }
+        if (!p.complete()) p.finish();
+        CHECK(g_allocations.load() == before);
+    }
+    socklite::http::ChunkedDecoder d;
+    const long before = g_allocations.load();
+    CHECK(d.decode("3\r\nabc\r\n0\r\nA: 1\r\n\r\n").need_more());
+    CHECK(g_allocations.load() == before);
 }
