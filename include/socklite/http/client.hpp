@@ -272,6 +272,8 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Implementation
 
+// A private type defined outside the class: kept out of the API docs.
+/// @cond INTERNAL
 /** One pooled connection: the socket, its receive buffer and bookkeeping. */
 struct HttpClient::Conn {
     std::string key;                 // origin: scheme://host[:port]
@@ -298,6 +300,7 @@ struct HttpClient::Conn {
         cap = want;
     }
 };
+/// @endcond
 
 namespace detail {
 
