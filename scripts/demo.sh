@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/deps.sh
-socklite_need_packages g++ cmake ninja-build
+socklite_need_packages g++ cmake ninja-build python3  # python3: the web server of scenario 4
 
 build=${SOCKLITE_DEMO_BUILD:-$root/build-demo}
 bin=$build/examples
