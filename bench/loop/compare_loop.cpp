@@ -204,9 +204,11 @@ public:
         stopping_ = true;
         ::shutdown(listener_.native_handle(), SHUT_RDWR);  // wakes accept()
         accept_thread_.join();
-        std::lock_guard<std::mutex> lock(mutex_);
+        // The accept thread is gone: nobody else touches threads_ and sockets_ now. (The
+        // serving threads lock mutex_ on their way out, so it must not be held here.)
         for (auto& s : sockets_) ::shutdown(s, SHUT_RDWR);  // wakes recv()
         for (auto& t : threads_) t.join();
+        std::lock_guard<std::mutex> lock(mutex_);
         return std::move(latencies_);
     }
 
@@ -407,6 +409,7 @@ Result run(const std::string& name, Server& server, const Config& cfg) {
     ClientReport report;
     char c;
     if (!read_all(up[0], &c, 1)) throw std::runtime_error("client process failed");
+    std::fprintf(stderr, "  %s: client process connected; server has %d\n", name.c_str(), server.connected());
     // Wait (bounded) until the server has accepted what the client connected.
     auto until = Clock::now() + std::chrono::seconds(30);
     int last = -1;
@@ -432,6 +435,7 @@ Result run(const std::string& name, Server& server, const Config& cfg) {
     res.sent = report.sent;
     res.reply = report.reply;
     res.note = server.note();
+    std::fprintf(stderr, "  %s: load done, stopping the server\n", name.c_str());
     res.to_agent = summarize(server.stop());
     return res;
 }
@@ -453,6 +457,7 @@ int main(int argc, char** argv) {
         }
     }
     std::signal(SIGPIPE, SIG_IGN);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     ::alarm(static_cast<unsigned>(cfg.deadline));  // the watchdog: the clients die with us
     raise_nofile();
     rlimit rl;
