@@ -491,6 +491,14 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         Outcome o = socklite_test::feed_response(in, {in.size()}, guard, lim);
         CHECK_FALSE(o.ec);
         CHECK(o.interim == 10);
+        // and their number is bounded too
+        lim.max_interim = 10;
+        CHECK_FALSE(socklite_test::feed_response(in, {in.size()}, guard, lim).ec);
+        lim.max_interim = 9;
+        CHECK(socklite_test::feed_response(in, {in.size()}, guard, lim).ec ==
+              errc::header_too_large);
+        CHECK(socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim)
+                  .ec == errc::header_too_large);
     }
 }
 

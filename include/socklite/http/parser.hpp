@@ -29,6 +29,9 @@ struct ParserLimits {
     std::size_t max_header_bytes = 64 * 1024;
     /** Most header fields; more is errc::too_many_headers. */
     std::size_t max_fields = 100;
+    /** Most interim (1xx) responses before the final one; more is errc::header_too_large (each
+     *  interim head is also held to max_header_bytes and max_fields). */
+    std::size_t max_interim = 64;
     /** Limits of the chunked decoder used for chunked bodies. */
     ChunkedLimits chunked;
 };
@@ -66,7 +69,8 @@ enum class BodyKind {
  *  CONNECT; else a Transfer-Encoding ending in `chunked` wins over Content-Length (and the
  *  connection is then not reused); a Transfer-Encoding without `chunked` means read until close;
  *  else Content-Length; else read until close. Interim 1xx responses (but 101) are skipped by
- *  parse_head(): their bytes are consumed and counted in interim_count().
+ *  parse_head(): their bytes are consumed and counted in interim_count() (at most
+ *  ParserLimits::max_interim of them).
  *
  *  Keep-alive: HTTP/1.1 keeps the connection unless `Connection: close`; HTTP/1.0 always closes;
  *  a body read until close, a 101 / CONNECT tunnel, or Transfer-Encoding with Content-Length
@@ -424,6 +428,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         // end of the header section
         if (status_ < 200 && status_ != 101) {
+            if (interim_count_ == limits_.max_interim) return fail(skipped, errc::header_too_large);
             ++interim_count_;
             last_interim_status_ = status_;
             skipped += pos_;
