@@ -59,12 +59,18 @@ public:
 
     /** An IPv4 address from dotted text and a port. @throws Error with errc::bad_address. */
     static Address ipv4(std::string_view ip, std::uint16_t port);
+    /** As ipv4(std::string_view, std::uint16_t), reporting errc::bad_address through @p ec. */
+    static Address ipv4(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept;
     /** An IPv6 address from its text (no brackets, scope `%if` allowed) and a port.
      *  @throws Error with errc::bad_address. */
     static Address ipv6(std::string_view ip, std::uint16_t port);
+    /** As ipv6(std::string_view, std::uint16_t), reporting errc::bad_address through @p ec. */
+    static Address ipv6(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept;
     /** A Unix-domain address; a leading `@` selects the abstract namespace.
      *  @throws Error with errc::bad_address when the path is empty or too long (107 bytes max). */
     static Address unix_path(std::string_view path);
+    /** As unix_path(std::string_view), reporting errc::bad_address through @p ec. */
+    static Address unix_path(std::string_view path, std::error_code& ec) noexcept;
 
     /** The family of this address. */
     Family family() const noexcept;
@@ -220,17 +226,8 @@ inline std::string Address::to_string() const {
 
 inline Address Address::parse(std::string_view text, std::error_code& ec) noexcept {
     ec.clear();
-    if (!text.empty() && (text.front() == '/' || text.front() == '.' || text.front() == '@')) {
-        try {
-            return unix_path(text);
-        } catch (const Error& e) {
-            ec = e.code();
-            return {};
-        } catch (...) {  // std::bad_alloc
-            ec = std::make_error_code(std::errc::not_enough_memory);
-            return {};
-        }
-    }
+    if (!text.empty() && (text.front() == '/' || text.front() == '.' || text.front() == '@'))
+        return unix_path(text, ec);
     std::string_view host;
     std::uint16_t port = 0;
     bool bracketed = !text.empty() && text.front() == '[';
@@ -294,29 +291,68 @@ inline Address Address::parse(std::string_view text) {
     return a;
 }
 
+namespace detail {
+/** Parses @p before + @p ip + @p after as one endpoint (in a local buffer: no allocation), and
+ *  checks that the result has @p family. */
+inline Address parse_wrapped(std::string_view before, std::string_view ip, std::string_view after,
+                             Address::Family family, std::error_code& ec) noexcept {
+    char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 8];
+    if (before.size() + ip.size() + after.size() > sizeof buf) {
+        ec = errc::bad_address;
+        return {};
+    }
+    std::memcpy(buf, before.data(), before.size());
+    std::memcpy(buf + before.size(), ip.data(), ip.size());
+    std::memcpy(buf + before.size() + ip.size(), after.data(), after.size());
+    Address a = Address::parse(std::string_view(buf, before.size() + ip.size() + after.size()), ec);
+    if (!ec && a.family() != family) ec = errc::bad_address;
+    return ec ? Address() : a;
+}
+}  // namespace detail
+
+inline Address Address::ipv4(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept {
+    Address a = detail::parse_wrapped("", ip, ":0", Family::ipv4, ec);
+    a.port(port);
+    return a;
+}
+
 inline Address Address::ipv4(std::string_view ip, std::uint16_t port) {
     std::error_code ec;
-    Address a = parse(std::string(ip) + ":0", ec);
-    if (ec || !a.is_ipv4()) detail::throw_error(errc::bad_address, "parse address", std::string(ip));
+    Address a = ipv4(ip, port, ec);
+    if (ec) detail::throw_error(ec, "parse address", std::string(ip));
+    return a;
+}
+
+inline Address Address::ipv6(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept {
+    Address a = detail::parse_wrapped("[", ip, "]:0", Family::ipv6, ec);
     a.port(port);
     return a;
 }
 
 inline Address Address::ipv6(std::string_view ip, std::uint16_t port) {
     std::error_code ec;
-    Address a = parse("[" + std::string(ip) + "]:0", ec);
-    if (ec || !a.is_ipv6()) detail::throw_error(errc::bad_address, "parse address", std::string(ip));
-    a.port(port);
+    Address a = ipv6(ip, port, ec);
+    if (ec) detail::throw_error(ec, "parse address", std::string(ip));
     return a;
 }
 
 inline Address Address::unix_path(std::string_view path) {
+    std::error_code ec;
+    Address a = unix_path(path, ec);
+    if (ec) detail::throw_error(ec, "parse address", std::string(path));
+    return a;
+}
+
+inline Address Address::unix_path(std::string_view path, std::error_code& ec) noexcept {
     sockaddr_un un{};
     un.sun_family = AF_UNIX;
     bool abstract = !path.empty() && path.front() == '@';
     if (path.empty() || path.size() >= sizeof un.sun_path || (abstract && path.size() < 2) ||
-        (!abstract && path.find('\0') != std::string_view::npos))
-        detail::throw_error(errc::bad_address, "parse address", std::string(path));
+        (!abstract && path.find('\0') != std::string_view::npos)) {
+        ec = errc::bad_address;
+        return {};
+    }
+    ec.clear();
     std::memcpy(un.sun_path, path.data(), path.size());
     socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
     if (abstract) {

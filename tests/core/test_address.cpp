@@ -139,6 +139,37 @@ TEST_CASE("address: ipv4(), ipv6() and unix_path() factories") {
     }
 }
 
+TEST_CASE("address: the factories' error-code overloads") {
+    std::error_code ec = std::make_error_code(std::errc::io_error);
+    CHECK(Address::ipv4("127.0.0.1", 7, ec).to_string() == "127.0.0.1:7");
+    CHECK(!ec);
+    CHECK(Address::ipv6("::1", 7, ec).to_string() == "[::1]:7");
+    CHECK(!ec);
+    CHECK(Address::unix_path("@x", ec).to_string() == "@x");
+    CHECK(!ec);
+    const std::string long_ip(200, '1');
+    for (const std::string& bad :
+         std::vector<std::string>{"", "::1", "1.2.3.4:5", "/tmp/x", "@x", "1.2.3", "localhost", long_ip}) {
+        CAPTURE(bad);
+        ec.clear();
+        CHECK(Address::ipv4(bad, 1, ec).empty());
+        CHECK(ec == errc::bad_address);
+    }
+    for (const std::string& bad :
+         std::vector<std::string>{"", "127.0.0.1", "[::1]", "::1]:80 [", "/tmp/x", "@x", "::g", long_ip}) {
+        CAPTURE(bad);
+        ec.clear();
+        CHECK(Address::ipv6(bad, 1, ec).empty());
+        CHECK(ec == errc::bad_address);
+    }
+    for (const std::string& bad :
+         std::vector<std::string>{"", "@", std::string("/a\0b", 4), long_ip}) {
+        ec.clear();
+        CHECK(Address::unix_path(bad, ec).empty());
+        CHECK(ec == errc::bad_address);
+    }
+}
+
 TEST_CASE("address: family predicates, port setter and the empty address") {
     Address empty;
     CHECK(empty.empty());
