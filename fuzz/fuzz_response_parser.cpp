@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool eof = (sel & 8) == 0;
     const std::size_t n = in.size();
 
-    auto whole = socklite_test::feed_response(in, socklite_test::cuts_whole(n), guard, limits,
-                                              method, eof);
+    auto whole =
+        socklite_test::feed_response(in, socklite_test::cuts_whole(n), guard, limits, method, eof);
     std::size_t at = n ? (split * 257u + sel) % (n + 1) : 0;
     auto two = socklite_test::feed_response(in, socklite_test::cuts_split(n, at), guard, limits,
                                             method, eof);

@@ -51,15 +51,15 @@ int main(int argc, char** argv) {
     // Short measurements (~5 ms for the slower parser), many of them, interleaved, best of
     // each: on a shared machine, the best of many short runs is the one nobody interrupted.
     std::size_t iters = 256;
-    while (seconds_for(iters, [&] { return socklite_bench::parse_http_parser(settings, sink, input); }) <
-           0.005)
+    while (seconds_for(iters, [&] {
+               return socklite_bench::parse_http_parser(settings, sink, input);
+           }) < 0.005)
         iters *= 2;
 
     double best_s = 1e30, best_h = 1e30;
     for (int r = 0; r < rounds; ++r) {
-        best_s = std::min(best_s, seconds_for(iters, [&] {
-                              return socklite_bench::parse_socklite(sp, input);
-                          }));
+        best_s = std::min(
+            best_s, seconds_for(iters, [&] { return socklite_bench::parse_socklite(sp, input); }));
         best_h = std::min(best_h, seconds_for(iters, [&] {
                               return socklite_bench::parse_http_parser(settings, sink, input);
                           }));

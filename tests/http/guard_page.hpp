@@ -26,7 +26,8 @@ public:
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) throw std::runtime_error("mmap");
         base_ = static_cast<char*>(p);
-        if (::mprotect(base_ + usable_, page_, PROT_NONE) != 0) throw std::runtime_error("mprotect");
+        if (::mprotect(base_ + usable_, page_, PROT_NONE) != 0)
+            throw std::runtime_error("mprotect");
     }
     GuardPage(const GuardPage&) = delete;
     GuardPage& operator=(const GuardPage&) = delete;

@@ -82,18 +82,20 @@ std::vector<Case> cases() {
              true, "hello"),
         good("content-length zero", ok + "Content-Length: 0\r\n\r\n", 200, K::content_length, true,
              ""),
-        good("pipelined next response stays", ok + "Content-Length: 2\r\n\r\nhiHTTP/1.1 204",
-             200, K::content_length, true, "hi", "HTTP/1.1 204"),
-        good("chunked", ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-             200, K::chunked, true, "hello world"),
+        good("pipelined next response stays", ok + "Content-Length: 2\r\n\r\nhiHTTP/1.1 204", 200,
+             K::content_length, true, "hi", "HTTP/1.1 204"),
+        good("chunked",
+             ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", 200,
+             K::chunked, true, "hello world"),
         good("chunked upper-case hex, extension, trailer",
              ok + "Transfer-Encoding: Chunked\r\n\r\n"
                   "A;name=value;q=\"quoted\"\r\n0123456789\r\n0\r\nX-Sum: 1\r\n\r\nNEXT",
              200, K::chunked, true, "0123456789", "NEXT"),
         good("TE list ending in chunked", ok + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
              200, K::chunked, true, ""),
-        good("TE split over two fields", ok + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-             200, K::chunked, true, ""),
+        good("TE split over two fields",
+             ok + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 200,
+             K::chunked, true, ""),
         good("TE empty list elements", ok + "Transfer-Encoding: , chunked ,\r\n\r\n0\r\n\r\n", 200,
              K::chunked, true, ""),
         good("TE chunked wins over CL, no reuse",
@@ -102,25 +104,27 @@ std::vector<Case> cases() {
         good("TE without chunked: read until close", ok + "Transfer-Encoding: gzip\r\n\r\nrawbytes",
              200, K::until_close, false, "rawbytes"),
         good("xchunked is not chunked: until close",
-             ok + "Transfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 200,
-             K::until_close, false, "3\r\nabc\r\n0\r\n\r\n"),
-        good("no framing: read until close", ok + "Server: x\r\n\r\nall of it", 200,
-             K::until_close, false, "all of it"),
+             ok + "Transfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+             200, K::until_close, false, "3\r\nabc\r\n0\r\n\r\n"),
+        good("no framing: read until close", ok + "Server: x\r\n\r\nall of it", 200, K::until_close,
+             false, "all of it"),
         good("HTTP/1.0 until close", "HTTP/1.0 200 OK\r\n\r\nold", 200, K::until_close, false,
              "old"),
-        good("HTTP/1.0 with CL still closes", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
-             200, K::content_length, false, "ok"),
+        good("HTTP/1.0 with CL still closes", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200,
+             K::content_length, false, "ok"),
         good("HTTP/1.0 keep-alive header ignored",
              "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok", 200,
              K::content_length, false, "ok"),
         good("Connection: close", ok + "Connection: close\r\nContent-Length: 1\r\n\r\nx", 200,
              K::content_length, false, "x"),
-        good("Connection list with close", ok + "Connection: Keep-Alive, CLOSE\r\nContent-Length: 1\r\n\r\nx",
-             200, K::content_length, false, "x"),
+        good("Connection list with close",
+             ok + "Connection: Keep-Alive, CLOSE\r\nContent-Length: 1\r\n\r\nx", 200,
+             K::content_length, false, "x"),
         good("Connection: keep-alive", ok + "Connection: keep-alive\r\nContent-Length: 1\r\n\r\nx",
              200, K::content_length, true, "x"),
-        good("204 has no body despite CL", "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nNEXT",
-             204, K::none, true, "", "NEXT"),
+        good("204 has no body despite CL",
+             "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nNEXT", 204, K::none, true, "",
+             "NEXT"),
         good("304 has no body", "HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n", 304,
              K::none, true, ""),
         good("HEAD has no body", ok + "Content-Length: 50\r\n\r\nNEXT", 200, K::none, true, "",
@@ -135,7 +139,8 @@ std::vector<Case> cases() {
                  ok + "Content-Length: 0\r\n\r\n",
              200, K::content_length, true, "", "", "GET", 2),
         good("101 switching: rest belongs to the new protocol",
-             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello",
+             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+             "Upgrade\r\n\r\n\x81\x05hello",
              101, K::none, false, "", "\x81\x05hello"),
         good("CONNECT 200 is a tunnel", ok + "\r\ntunnel bytes", 200, K::none, false, "",
              "tunnel bytes", "CONNECT"),
@@ -143,27 +148,32 @@ std::vector<Case> cases() {
              K::content_length, true, "x", "", "CONNECT"),
         good("CL list of equal values", ok + "Content-Length: 3, 3,3\r\n\r\nabc", 200,
              K::content_length, true, "abc"),
-        good("CL duplicate identical fields", ok + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
-             200, K::content_length, true, "abc"),
+        good("CL duplicate identical fields",
+             ok + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 200, K::content_length, true,
+             "abc"),
         good("CL with leading zeros and OWS", ok + "Content-Length: \t 003 \t\r\n\r\nabc", 200,
              K::content_length, true, "abc"),
         good("empty reason", "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", 200, K::content_length,
              true, ""),
-        good("reason with HTAB and obs-text", "HTTP/1.1 404 Not\tF\xc3\xb6und\r\nContent-Length: 0\r\n\r\n",
-             404, K::content_length, true, ""),
+        good("reason with HTAB and obs-text",
+             "HTTP/1.1 404 Not\tF\xc3\xb6und\r\nContent-Length: 0\r\n\r\n", 404, K::content_length,
+             true, ""),
         good("status 599", "HTTP/1.1 599 X\r\nContent-Length: 0\r\n\r\n", 599, K::content_length,
              true, ""),
         good("header value with HTAB, obs-text, empty value",
-             ok + "X-A: a\tb\r\nX-B: \xff\x80\r\nX-C:\r\nX-D: \t \r\nContent-Length: 0\r\n\r\n", 200,
-             K::content_length, true, ""),
-        good("token characters in names", ok + "!#$%&'*+-.^_`|~09AZaz: v\r\nContent-Length: 0\r\n\r\n",
+             ok + "X-A: a\tb\r\nX-B: \xff\x80\r\nX-C:\r\nX-D: \t \r\nContent-Length: 0\r\n\r\n",
              200, K::content_length, true, ""),
+        good("token characters in names",
+             ok + "!#$%&'*+-.^_`|~09AZaz: v\r\nContent-Length: 0\r\n\r\n", 200, K::content_length,
+             true, ""),
         good("TE without space, tab OWS", ok + "Transfer-Encoding:\tchunked\t\r\n\r\n0\r\n\r\n",
              200, K::chunked, true, ""),
-        good("Transfer_Encoding is another field", ok + "Transfer_Encoding: chunked\r\nContent-Length: 1\r\n\r\nx",
-             200, K::content_length, true, "x"),
+        good("Transfer_Encoding is another field",
+             ok + "Transfer_Encoding: chunked\r\nContent-Length: 1\r\n\r\nx", 200,
+             K::content_length, true, "x"),
         good("unrelated names of framing lengths",
-             ok + "Content-Lengtx: zz\r\nTransfer-Encodinx: zz\r\nConnectioX: close\r\nContent-Length: 0\r\n\r\n",
+             ok + "Content-Lengtx: zz\r\nTransfer-Encodinx: zz\r\nConnectioX: "
+                  "close\r\nContent-Length: 0\r\n\r\n",
              200, K::content_length, true, ""),
 
         // ---- status line
@@ -216,7 +226,9 @@ std::vector<Case> cases() {
         bad("CTL in value", ok + "X-A: a\x01\r\n\r\n", errc::bad_header),
         bad("DEL in value", ok + "X-A: a\x7f\r\n\r\n", errc::bad_header),
         bad("LF in long value", ok + "X-A: 0123456789abcdef\n0123456789\r\n\r\n", errc::bad_header),
-        bad("ESC in long value", ok + "X-A: 0123456789abcdef\x1b" "0123456789\r\n\r\n",
+        bad("ESC in long value",
+            ok + "X-A: 0123456789abcdef\x1b"
+                 "0123456789\r\n\r\n",
             errc::bad_header),
         bad("bad Connection list", ok + "Connection: close; x\r\n\r\n", errc::bad_header),
 
@@ -225,11 +237,12 @@ std::vector<Case> cases() {
         bad("CL plus sign", ok + "Content-Length: +5\r\n\r\nhello", errc::bad_content_length),
         bad("CL hex", ok + "Content-Length: 0x5\r\n\r\nhello", errc::bad_content_length),
         bad("CL inner space", ok + "Content-Length: 5 5\r\n\r\nhello", errc::bad_content_length),
-        bad("CL differing list", ok + "Content-Length: 5, 6\r\n\r\nhello", errc::bad_content_length),
+        bad("CL differing list", ok + "Content-Length: 5, 6\r\n\r\nhello",
+            errc::bad_content_length),
         bad("CL differing duplicates", ok + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
             errc::bad_content_length),
-        bad("CL differing duplicates, case", ok + "content-length: 5\r\nCONTENT-LENGTH: 50\r\n\r\nhello",
-            errc::bad_content_length),
+        bad("CL differing duplicates, case",
+            ok + "content-length: 5\r\nCONTENT-LENGTH: 50\r\n\r\nhello", errc::bad_content_length),
         bad("CL empty", ok + "Content-Length:\r\n\r\n", errc::bad_content_length),
         bad("CL letters", ok + "Content-Length: abc\r\n\r\n", errc::bad_content_length),
         bad("CL trailing comma", ok + "Content-Length: 5,\r\n\r\nhello", errc::bad_content_length),
@@ -241,7 +254,8 @@ std::vector<Case> cases() {
             errc::bad_content_length),
         bad("CL huge", ok + "Content-Length: 99999999999999999999999999999\r\n\r\n",
             errc::bad_content_length),
-        bad("CL bad even with chunked", ok + "Content-Length: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+        bad("CL bad even with chunked",
+            ok + "Content-Length: x\r\nTransfer-Encoding: chunked\r\n\r\n",
             errc::bad_content_length),
 
         // ---- Transfer-Encoding
@@ -249,18 +263,22 @@ std::vector<Case> cases() {
             errc::bad_transfer_encoding),
         bad("TE chunked twice", ok + "Transfer-Encoding: chunked, chunked\r\n\r\n",
             errc::bad_transfer_encoding),
-        bad("TE chunked then gzip field", ok + "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n",
+        bad("TE chunked then gzip field",
+            ok + "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n",
             errc::bad_transfer_encoding),
         bad("TE with parameter", ok + "Transfer-Encoding: chunked;q=1\r\n\r\n",
             errc::bad_transfer_encoding),
         bad("TE empty", ok + "Transfer-Encoding:\r\n\r\n", errc::bad_transfer_encoding),
         bad("TE only commas", ok + "Transfer-Encoding: , ,\r\n\r\n", errc::bad_transfer_encoding),
-        bad("TE quoted", ok + "Transfer-Encoding: \"chunked\"\r\n\r\n", errc::bad_transfer_encoding),
+        bad("TE quoted", ok + "Transfer-Encoding: \"chunked\"\r\n\r\n",
+            errc::bad_transfer_encoding),
         bad("TE in HTTP/1.0", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             errc::bad_transfer_encoding),
         bad("TE space inside", ok + "Transfer-Encoding: chun ked\r\n\r\n",
             errc::bad_transfer_encoding),
-        bad("TE vertical tab", ok + "Transfer-Encoding: \x0b" "chunked\r\n\r\n0\r\n\r\n",
+        bad("TE vertical tab",
+            ok + "Transfer-Encoding: \x0b"
+                 "chunked\r\n\r\n0\r\n\r\n",
             errc::bad_header),
         bad("TE form feed", ok + "Transfer-Encoding: chunked\x0c\r\n\r\n0\r\n\r\n",
             errc::bad_header),
@@ -273,19 +291,20 @@ std::vector<Case> cases() {
         bad("TE folded onto another field", ok + "X: y\r\n Transfer-Encoding: chunked\r\n\r\n",
             errc::bad_header),
         bad("TE with NUL", ok + "Transfer-Encoding: chunked" + nul + "\r\n\r\n", errc::bad_header),
-        bad("TE after a bare LF", ok + "X: y\nTransfer-Encoding: chunked\r\n\r\n", errc::bad_header),
+        bad("TE after a bare LF", ok + "X: y\nTransfer-Encoding: chunked\r\n\r\n",
+            errc::bad_header),
 
         // ---- bodies
-        bad("chunked: negative size", ok + "Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n",
-            errc::bad_chunk),
-        bad("chunked: 0x prefix", ok + "Transfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n",
-            errc::bad_chunk),
+        bad("chunked: negative size",
+            ok + "Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk),
+        bad("chunked: 0x prefix",
+            ok + "Transfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk),
         bad("chunked: overflow", ok + "Transfer-Encoding: chunked\r\n\r\n10000000000000000\r\n",
             errc::bad_chunk),
         bad("chunked: missing CRLF after data",
             ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX0\r\n\r\n", errc::bad_chunk),
-        bad("chunked: bad trailer", ok + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad Name: x\r\n\r\n",
-            errc::bad_header),
+        bad("chunked: bad trailer",
+            ok + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad Name: x\r\n\r\n", errc::bad_header),
         bad("truncated head", ok + "Content-Length: 5\r\n", errc::unexpected_eof),
         bad("empty input", "", errc::unexpected_eof),
         bad("truncated CL body", ok + "Content-Length: 5\r\n\r\nhel", errc::unexpected_eof),
@@ -328,16 +347,17 @@ TEST_CASE("parser: every case fed whole, per byte and split at every offset, at 
         CHECK(bytes == whole);
         for (std::size_t at = 1; at < n; ++at) {
             CAPTURE(at);
-            Outcome split = socklite_test::feed_response(
-                c.input, socklite_test::cuts_split(n, at), guard, {}, c.method);
+            Outcome split = socklite_test::feed_response(c.input, socklite_test::cuts_split(n, at),
+                                                         guard, {}, c.method);
             CHECK(split == whole);
         }
     }
 }
 
 TEST_CASE("parser: fields are zero-copy views, trimmed, in order") {
-    std::string in = "HTTP/1.1 200 Fine Thanks\r\nServer:  nginx \t\r\nSet-Cookie: a=1\r\n"
-                     "X-Empty:\r\nset-cookie: b=2\r\nContent-Length: 2\r\n\r\nhi";
+    std::string in =
+        "HTTP/1.1 200 Fine Thanks\r\nServer:  nginx \t\r\nSet-Cookie: a=1\r\n"
+        "X-Empty:\r\nset-cookie: b=2\r\nContent-Length: 2\r\n\r\nhi";
     ResponseParser p;
     auto r = p.parse_head(in);
     REQUIRE(r.complete());
@@ -377,8 +397,9 @@ TEST_CASE("parser: fields are zero-copy views, trimmed, in order") {
 }
 
 TEST_CASE("parser: reset() makes it ready for the next response on the connection") {
-    std::string two = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 404 NF\r\n"
-                      "Transfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n";
+    std::string two =
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 404 NF\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n";
     ResponseParser p;
     std::string_view in = two;
     auto r = p.parse_head(in);
@@ -434,7 +455,8 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
     }
     SUBCASE("default limit: 64 KiB") {
         std::string in = "HTTP/1.1 200 OK\r\n";
-        while (in.size() < 70 * 1024) in += "X-Filler: 0123456789012345678901234567890123456789\r\n";
+        while (in.size() < 70 * 1024)
+            in += "X-Filler: 0123456789012345678901234567890123456789\r\n";
         ParserLimits lim;
         lim.max_fields = 100000;
         Outcome o = socklite_test::feed_response(in + "\r\n", {in.size() + 2}, guard, lim);
@@ -474,8 +496,9 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         in = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n";
         CHECK(socklite_test::feed_response(in, {in.size()}, guard, lim).ec ==
               errc::too_many_headers);
-        CHECK(socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim)
-                  .ec == errc::too_many_headers);
+        CHECK(
+            socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim).ec ==
+            errc::too_many_headers);
         // without the end of the head: the error does not wait for it
         in = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n";
         ResponseParser p(lim);
@@ -497,8 +520,9 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         lim.max_interim = 9;
         CHECK(socklite_test::feed_response(in, {in.size()}, guard, lim).ec ==
               errc::header_too_large);
-        CHECK(socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim)
-                  .ec == errc::header_too_large);
+        CHECK(
+            socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim).ec ==
+            errc::header_too_large);
     }
 }
 
@@ -612,10 +636,10 @@ TEST_CASE("parser: long lines arriving in pieces give the same outcome as when w
         CAPTURE(in.size());
         for (bool eof : {true, false}) {
             const std::size_t n = in.size();
-            Outcome whole =
-                socklite_test::feed_response(in, socklite_test::cuts_whole(n), guard, {}, "GET", eof);
-            Outcome bytes =
-                socklite_test::feed_response(in, socklite_test::cuts_bytes(n), guard, {}, "GET", eof);
+            Outcome whole = socklite_test::feed_response(in, socklite_test::cuts_whole(n), guard,
+                                                         {}, "GET", eof);
+            Outcome bytes = socklite_test::feed_response(in, socklite_test::cuts_bytes(n), guard,
+                                                         {}, "GET", eof);
             CHECK(bytes == whole);
             for (std::size_t step : {7u, 100u, 257u, 300u}) {
                 std::vector<std::size_t> cuts;
@@ -629,7 +653,8 @@ TEST_CASE("parser: long lines arriving in pieces give the same outcome as when w
 
 TEST_CASE("parser: parsing allocates nothing (storage comes from the constructor)") {
     const std::vector<std::string> inputs = {
-        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 5\r\n\r\nhello",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: "
+        "5\r\n\r\nhello",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: v\r\n\r\n",
         "HTTP/1.0 200 OK\r\n\r\nuntil close",
         "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",

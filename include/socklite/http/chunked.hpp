@@ -36,9 +36,9 @@ enum class ParseStatus {
  *  bytes. */
 struct ParseResult {
     ParseStatus status = ParseStatus::need_more;  ///< complete, need_more or error
-    std::size_t consumed = 0;  ///< input bytes used (the caller may drop them)
-    std::string_view body;     ///< body bytes found in the input (a view into it), may be empty
-    std::error_code ec;        ///< the reason when status is ParseStatus::error
+    std::size_t consumed = 0;                     ///< input bytes used (the caller may drop them)
+    std::string_view body;  ///< body bytes found in the input (a view into it), may be empty
+    std::error_code ec;     ///< the reason when status is ParseStatus::error
 
     /** Whether status is ParseStatus::complete. */
     bool complete() const noexcept { return status == ParseStatus::complete; }
@@ -146,16 +146,15 @@ private:
 
     ChunkedLimits limits_;
     State state_ = State::size_first;
-    bool last_chunk_ = false;          // the size line being read is the zero-size chunk
-    bool ext_seen_ = false;            // ';' has been seen on the size line
-    std::uint64_t remaining_ = 0;      // chunk size being read, then bytes left in the chunk
+    bool last_chunk_ = false;      // the size line being read is the zero-size chunk
+    bool ext_seen_ = false;        // ';' has been seen on the size line
+    std::uint64_t remaining_ = 0;  // chunk size being read, then bytes left in the chunk
     std::uint64_t body_size_ = 0;
-    std::size_t line_bytes_ = 0;       // bytes of the current size line so far
-    std::size_t trailer_pos_ = 0;      // next trailer line, relative to the trailer start
-    errc error_ = errc::bad_chunk;     // the error, once in State::error
-    detail::FieldBlock trailers_;      // trailer scanning state and field slots
+    std::size_t line_bytes_ = 0;    // bytes of the current size line so far
+    std::size_t trailer_pos_ = 0;   // next trailer line, relative to the trailer start
+    errc error_ = errc::bad_chunk;  // the error, once in State::error
+    detail::FieldBlock trailers_;   // trailer scanning state and field slots
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // Implementation
@@ -225,7 +224,8 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 // The common case: the rest of the digits and the CR in one tight loop.
                 while (is(c, cc_hex)) {
                     if (remaining_ > max_before_shift) return fail(i, errc::bad_chunk);
-                    remaining_ = (remaining_ << 4) | static_cast<std::uint64_t>(detail::hex_value(c));
+                    remaining_ =
+                        (remaining_ << 4) | static_cast<std::uint64_t>(detail::hex_value(c));
                     if (++line_bytes_ > limits_.max_chunk_line) return fail(i, errc::bad_chunk);
                     if (++i == n) break;
                     c = p[i];
@@ -273,7 +273,8 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 break;
             case State::data: {
                 std::size_t avail = n - i;
-                std::size_t take = remaining_ < avail ? static_cast<std::size_t>(remaining_) : avail;
+                std::size_t take =
+                    remaining_ < avail ? static_cast<std::size_t>(remaining_) : avail;
                 r.body = std::string_view(p + i, take);
                 i += take;
                 remaining_ -= take;
@@ -296,8 +297,8 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 // Not consumed until the whole section is here: the fields are views into it.
                 const char* base = p + i;
                 std::size_t avail = n - i;
-                std::size_t window = avail < limits_.max_trailer_bytes ? avail
-                                                                       : limits_.max_trailer_bytes;
+                std::size_t window =
+                    avail < limits_.max_trailer_bytes ? avail : limits_.max_trailer_bytes;
                 for (;;) {
                     detail::FieldSlot slot;
                     std::size_t line = trailer_pos_;
@@ -319,14 +320,14 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                             r.consumed = i;
                             return r;
                         case detail::LineStatus::error:
-                            return fail(i, base[line] == '\r' || base[line] == '\n' ? errc::bad_chunk
-                                                                         : errc::bad_header);
+                            return fail(i, base[line] == '\r' || base[line] == '\n'
+                                               ? errc::bad_chunk
+                                               : errc::bad_header);
                     }
                 }
             }
             case State::done:
-            case State::error:
-                break;  // not reached: handled before the loop
+            case State::error: break;  // not reached: handled before the loop
         }
     }
     r.consumed = i;

@@ -189,10 +189,10 @@ private:
     errc error_ = errc::bad_status_line;
     // head scanning
     bool status_done_ = false;
-    bool pending_ = false;        // the last call ended inside a line
+    bool pending_ = false;          // the last call ended inside a line
     bool pending_in_name_ = false;  // ... inside the name of a field line
-    std::size_t pos_ = 0;         // next line to scan (offset in the head)
-    std::size_t search_ = 0;      // the end of the bytes already checked while pending_
+    std::size_t pos_ = 0;           // next line to scan (offset in the head)
+    std::size_t search_ = 0;        // the end of the bytes already checked while pending_
     static constexpr std::size_t rescan_limit = 256;
     // request
     bool head_request_ = false;
@@ -372,7 +372,8 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
     for (;;) {
         const char* base = data.data();
         const std::size_t size = data.size();
-        const std::size_t window = size < limits_.max_header_bytes ? size : limits_.max_header_bytes;
+        const std::size_t window =
+            size < limits_.max_header_bytes ? size : limits_.max_header_bytes;
         if (pending_ && search_ - pos_ >= rescan_limit && size < limits_.max_header_bytes) {
             // The last call ended inside a long line. Rather than rescanning it from its start
             // on every call (quadratic when bytes trickle in), look at the new bytes only: while
@@ -520,8 +521,8 @@ inline bool ResponseParser::parse_transfer_encoding(std::string_view v) noexcept
         p = detail::scan_token(p, e);
         if (p == t) return false;
         if (te_chunked_) return false;  // something after chunked
-        te_chunked_ = detail::iequals_lower(std::string_view(t, static_cast<std::size_t>(p - t)),
-                                            "chunked");
+        te_chunked_ =
+            detail::iequals_lower(std::string_view(t, static_cast<std::size_t>(p - t)), "chunked");
         any = true;
         while (p < e && detail::is(*p, detail::cc_ows)) ++p;
         if (p < e && *p != ',') return false;  // parameters or garbage
@@ -627,8 +628,7 @@ inline ParseResult ResponseParser::parse_body(std::string_view data) noexcept {
 inline ParseResult ResponseParser::finish() noexcept {
     ParseResult r;
     if (phase_ == Phase::error) return fail(0, error_);
-    if (phase_ == Phase::done ||
-        (phase_ == Phase::body && body_kind_ == BodyKind::until_close)) {
+    if (phase_ == Phase::done || (phase_ == Phase::body && body_kind_ == BodyKind::until_close)) {
         phase_ = Phase::done;
         r.status = ParseStatus::complete;
         return r;

@@ -58,7 +58,7 @@ inline bool is_request_target(std::string_view s) noexcept {
  *  `Content-Length` disagrees with the body, or when @p req has `Transfer-Encoding` (request
  *  bodies are always sent with Content-Length). Nothing is appended then. */
 inline void serialize_head(const Request& req, std::string_view host, std::string& out,
-                    std::error_code& ec) noexcept;
+                           std::error_code& ec) noexcept;
 /** As serialize_head(const Request&, std::string_view, std::string&, std::error_code&), but
  *  @throws Error with errc::bad_field. */
 inline void serialize_head(const Request& req, std::string_view host, std::string& out);
@@ -69,7 +69,7 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
  *  @param out the string to append to; left unchanged on error
  *  @param ec errc::bad_field as for serialize_head(); nothing is appended then. */
 inline void serialize_request(const Request& req, std::string_view host, std::string& out,
-                       std::error_code& ec) noexcept;
+                              std::error_code& ec) noexcept;
 /** Returns the whole request for @p url: `Host` is `url.authority()`.
  *  @throws Error with errc::bad_field.
  *
@@ -108,9 +108,8 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
     if (!has_host && (host.empty() || !is_field_value(host))) return;
     std::string size = std::to_string(req.body.size());
     if (length != nullptr && length->value != size) return;
-    bool send_length = length == nullptr &&
-                       (!req.body.empty() || req.method == "POST" || req.method == "PUT" ||
-                        req.method == "PATCH");
+    bool send_length = length == nullptr && (!req.body.empty() || req.method == "POST" ||
+                                             req.method == "PUT" || req.method == "PATCH");
     ec.clear();
 
     out.append(req.method);

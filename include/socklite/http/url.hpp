@@ -8,6 +8,7 @@
  *  a redirect's `Location` against them. No I/O. */
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -139,11 +140,7 @@ inline bool is_unreserved(unsigned char c) noexcept {
     return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 inline bool is_sub_delim(unsigned char c) noexcept {
-    switch (c) {
-        case '!': case '$': case '&': case '\'': case '(': case ')':
-        case '*': case '+': case ',': case ';': case '=': return true;
-        default: return false;
-    }
+    return c != '\0' && std::strchr("!$&'()*+,;=", c) != nullptr;
 }
 /** A byte allowed as is in a path segment (pchar without '%') or, with '/' and '?', a query. */
 inline bool is_pchar(unsigned char c) noexcept {

@@ -48,12 +48,8 @@ constexpr CharTable make_char_table() {
         bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         bool digit = c >= '0' && c <= '9';
         if (alpha || digit) bits |= cc_tchar;
-        switch (c) {
-            case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-            case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-                bits |= cc_tchar;
-                break;
-            default: break;
+        for (const char* sym = "!#$%&'*+-.^_`|~"; *sym != '\0'; ++sym) {
+            if (c == *sym) bits |= cc_tchar;
         }
         if ((c > 0x20 && c < 0x7f) || c >= 0x80 || c == ' ' || c == '\t') bits |= cc_field;
         if (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) bits |= cc_hex;
