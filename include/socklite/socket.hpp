@@ -134,8 +134,9 @@ public:
     /** Receives up to @p max bytes as a string, like Python's `sock.recv(1024)`; an empty
      *  string means the peer closed. @throws Error. */
     std::string recv(std::size_t max);
-    /** As recv(std::size_t), reporting through @p ec. */
-    std::string recv(std::size_t max, std::error_code& ec);
+    /** As recv(std::size_t), reporting through @p ec (`not_enough_memory` if the string cannot
+     *  be allocated). */
+    std::string recv(std::size_t max, std::error_code& ec) noexcept;
 
     /** Receives exactly @p len bytes.
      *  @throws Error with errc::unexpected_eof when the peer closes first. */
@@ -483,10 +484,15 @@ inline std::size_t Socket::recv(void* buffer, std::size_t len) {
     return n;
 }
 
-inline std::string Socket::recv(std::size_t max, std::error_code& ec) {
-    std::string out(max, '\0');
-    out.resize(recv(out.data(), max, ec));
-    return out;
+inline std::string Socket::recv(std::size_t max, std::error_code& ec) noexcept {
+    try {
+        std::string out(max, '\0');
+        out.resize(recv(out.data(), max, ec));
+        return out;
+    } catch (...) {  // std::bad_alloc (or length_error): an ec overload never throws
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
 }
 
 inline std::string Socket::recv(std::size_t max) {

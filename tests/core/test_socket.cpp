@@ -263,11 +263,17 @@ TEST_CASE("socket: a peer that closes mid-message") {
                   ": connection closed by peer before the data was complete");
     }
     SUBCASE("recv: the data, then 0 for end of stream") {
-        CHECK(c.client.recv(10) == "12345");
-        CHECK(c.client.recv(10).empty());
         std::error_code ec;
+        CHECK(c.client.recv(10, ec) == "12345");
+        CHECK(!ec);
+        CHECK(c.client.recv(10).empty());
         CHECK(c.client.recv(buf, sizeof buf, ec) == 0);
         CHECK(!ec);
+    }
+    SUBCASE("recv(max, ec) reports an impossible allocation instead of throwing") {
+        std::error_code ec;
+        CHECK(c.client.recv(std::string().max_size() + 1, ec).empty());
+        CHECK(ec == std::errc::not_enough_memory);
     }
 }
 
