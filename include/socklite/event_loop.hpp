@@ -362,6 +362,9 @@ inline void EventLoop::remove(int fd) {
 
 inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
                                               Task task) {
+    // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
+    // ones, drop them all (amortised O(1) per timer), so create-and-cancel cannot grow the heap.
+    if (heap_.size() >= 64 && heap_.size() > 2 * timers_.size()) compact_heap();
     TimerId id = next_timer_++;
     timers_.emplace(id, Timer{std::move(task), interval});
     try {
