@@ -58,40 +58,40 @@ TEST_CASE("address: non-canonical text parses to the canonical form") {
 TEST_CASE("address: every bad form is errc::bad_address, and the throwing overload says so") {
     const std::vector<std::string> bad = {
         "",
-        "127.0.0.1",            // no port
-        "127.0.0.1:",           // empty port
-        ":80",                  // no host
-        "127.0.0.1:65536",      // port too big
-        "127.0.0.1:123456",     // too many digits
+        "127.0.0.1",         // no port
+        "127.0.0.1:",        // empty port
+        ":80",               // no host
+        "127.0.0.1:65536",   // port too big
+        "127.0.0.1:123456",  // too many digits
         "127.0.0.1:-1",
         "127.0.0.1:+80",
         "127.0.0.1:8 0",
         "127.0.0.1:80x",
         "127.0.0.1:0x50",
-        "1.2.3:80",             // inet_pton is strict
+        "1.2.3:80",  // inet_pton is strict
         "1.2.3.4.5:80",
         "256.0.0.1:80",
         "01.2.3.4:80",
         "0x7f.0.0.1:80",
         " 127.0.0.1:80",
         "127.0.0.1 :80",
-        "localhost:80",         // names need resolve()
+        "localhost:80",  // names need resolve()
         "example.invalid:80",
-        "::1:80",               // IPv6 needs brackets
+        "::1:80",  // IPv6 needs brackets
         "::1",
-        "[::1]",                // brackets but no port
+        "[::1]",  // brackets but no port
         "[::1]:",
         "[::1]80",
         "[::1]]:80",
         "[::1:80",
         "[]:80",
-        "[127.0.0.1]:80",       // IPv4 in brackets
+        "[127.0.0.1]:80",  // IPv4 in brackets
         "[::1]:65536",
         "[::g]:80",
         "[localhost]:80",
         std::string("127.0.0.1\0junk:80", 17),  // an embedded NUL must not cut the host short
         std::string("[::1\0junk]:80", 13),
-        "@",                    // abstract name without a name
+        "@",                          // abstract name without a name
         "/" + std::string(107, 'p'),  // path too long for sun_path
         std::string("/tmp/a\0b", 8),
     };
@@ -148,15 +148,15 @@ TEST_CASE("address: the factories' error-code overloads") {
     CHECK(Address::unix_path("@x", ec).to_string() == "@x");
     CHECK(!ec);
     const std::string long_ip(200, '1');
-    for (const std::string& bad :
-         std::vector<std::string>{"", "::1", "1.2.3.4:5", "/tmp/x", "@x", "1.2.3", "localhost", long_ip}) {
+    for (const std::string& bad : std::vector<std::string>{"", "::1", "1.2.3.4:5", "/tmp/x", "@x",
+                                                           "1.2.3", "localhost", long_ip}) {
         CAPTURE(bad);
         ec.clear();
         CHECK(Address::ipv4(bad, 1, ec).empty());
         CHECK(ec == errc::bad_address);
     }
-    for (const std::string& bad :
-         std::vector<std::string>{"", "127.0.0.1", "[::1]", "::1]:80 [", "/tmp/x", "@x", "::g", long_ip}) {
+    for (const std::string& bad : std::vector<std::string>{"", "127.0.0.1", "[::1]", "::1]:80 [",
+                                                           "/tmp/x", "@x", "::g", long_ip}) {
         CAPTURE(bad);
         ec.clear();
         CHECK(Address::ipv6(bad, 1, ec).empty());

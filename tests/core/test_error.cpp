@@ -48,11 +48,13 @@ TEST_CASE("error: the resolve category speaks gai_strerror") {
 }
 
 TEST_CASE("error: Error is a std::system_error whose what() names operation, peer and reason") {
-    socklite::Error e(std::make_error_code(std::errc::connection_refused), "connect 127.0.0.1:8000");
+    socklite::Error e(std::make_error_code(std::errc::connection_refused),
+                      "connect 127.0.0.1:8000");
     const std::system_error& base = e;
     CHECK(base.code() == std::errc::connection_refused);
     CHECK(std::string(e.what()) ==
-          "connect 127.0.0.1:8000: " + std::make_error_code(std::errc::connection_refused).message());
+          "connect 127.0.0.1:8000: " +
+              std::make_error_code(std::errc::connection_refused).message());
     CHECK(std::string(e.what()) == "connect 127.0.0.1:8000: Connection refused");
 }
 
@@ -75,9 +77,9 @@ TEST_CASE("error: detail::throw_error joins operation and peer, or uses the oper
         }
     }
     SUBCASE("caught as std::system_error") {
-        CHECK_THROWS_AS(socklite::detail::throw_error(std::make_error_code(std::errc::timed_out),
-                                                      "recv", "x"),
-                        std::system_error);
+        CHECK_THROWS_AS(
+            socklite::detail::throw_error(std::make_error_code(std::errc::timed_out), "recv", "x"),
+            std::system_error);
     }
 }
 

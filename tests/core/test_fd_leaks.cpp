@@ -38,8 +38,7 @@ template <typename F>
 void ignoring_errors(F&& f) {
     try {
         f();
-    } catch (const socklite::Error&) {
-    }
+    } catch (const socklite::Error&) {}
 }
 
 }  // namespace

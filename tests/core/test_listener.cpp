@@ -3,9 +3,9 @@
 // Tests for socklite/listener.hpp: binding, accepting, timeouts, dual stack, Unix sockets.
 #include "support/doctest_ext.hpp"
 
+#include <socklite/line_buffer.hpp>
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
-#include <socklite/line_buffer.hpp>
 
 #include <string>
 #include <vector>
@@ -151,7 +151,8 @@ TEST_CASE("listener: accept timeout fires") {
         auto start = std::chrono::steady_clock::now();
         std::string what = what_of([&] { l.accept(timeout); });
         check_deadline(elapsed_since(start), timeout);
-        CHECK(what == "accept " + l.local_address().to_string() + ": " + message(std::errc::timed_out));
+        CHECK(what ==
+              "accept " + l.local_address().to_string() + ": " + message(std::errc::timed_out));
     }
     SUBCASE("a connection that arrives in time is accepted") {
         auto c = Socket::connect(l.local_address(), io_timeout);
@@ -344,7 +345,7 @@ TEST_CASE("listener: an adopted O_NONBLOCK descriptor still gives blocking accep
     auto c = Socket::connect(l.local_address(), io_timeout);
     socklite_test::ScopedFaults faults;
     faults.fail(socklite_test::Call::accept, EAGAIN, 1);  // "nothing queued yet"
-    CHECK(l.accept().peer == c.local_address());         // waits, then accepts
+    CHECK(l.accept().peer == c.local_address());          // waits, then accepts
     CHECK(faults.pending(socklite_test::Call::accept) == 0);
     faults.fail(socklite_test::Call::accept, EAGAIN, 1);
     auto c2 = Socket::connect(l.local_address(), io_timeout);
@@ -361,8 +362,10 @@ TEST_CASE("listener: operations on an empty listener report EBADF") {
     CHECK(ec == std::errc::bad_file_descriptor);
     l.non_blocking(true, ec);
     CHECK(ec == std::errc::bad_file_descriptor);
-    CHECK(what_of([&] { l.accept(); }) == "accept fd -1: " + message(std::errc::bad_file_descriptor));
-    CHECK(what_of([&] { l.accept(1s); }) == "accept fd -1: " + message(std::errc::bad_file_descriptor));
+    CHECK(what_of([&] { l.accept(); }) ==
+          "accept fd -1: " + message(std::errc::bad_file_descriptor));
+    CHECK(what_of([&] { l.accept(1s); }) ==
+          "accept fd -1: " + message(std::errc::bad_file_descriptor));
     CHECK(what_of([&] { (void)l.local_address(); }) ==
           "getsockname: " + message(std::errc::bad_file_descriptor));
 }

@@ -148,7 +148,8 @@ TEST_CASE("socket: connect timeout fires against a full backlog") {
     }
     SUBCASE("by name, throwing") {
         auto start = std::chrono::steady_clock::now();
-        std::string what = what_of([&] { Socket::connect("127.0.0.1", hole.address.port(), timeout); });
+        std::string what =
+            what_of([&] { Socket::connect("127.0.0.1", hole.address.port(), timeout); });
         check_deadline(elapsed_since(start), timeout);
         CHECK(what == "connect 127.0.0.1:" + std::to_string(hole.address.port()) + ": " +
                           std::make_error_code(std::errc::timed_out).message());

@@ -52,8 +52,8 @@ public:
     FdLeakGuard& operator=(const FdLeakGuard&) = delete;
     ~FdLeakGuard() {
         int after = open_fd_count();
-        CHECK_MESSAGE(after == before_, "descriptors leaked: " << before_ << " open before, "
-                                                               << after << " after");
+        CHECK_MESSAGE(after == before_,
+                      "descriptors leaked: " << before_ << " open before, " << after << " after");
     }
 
 private:

@@ -31,7 +31,8 @@ struct Connected {
 };
 
 /** Connects a client to a fresh listener on @p address (port 0 = ephemeral). */
-inline Connected connected_pair(const socklite::Address& address = socklite::Address::parse("127.0.0.1:0")) {
+inline Connected connected_pair(
+    const socklite::Address& address = socklite::Address::parse("127.0.0.1:0")) {
     Connected c;
     c.listener = socklite::Listener::bind(address);
     c.client = socklite::Socket::connect(c.listener.local_address(), io_timeout);

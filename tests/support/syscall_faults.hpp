@@ -41,9 +41,9 @@ struct CallScript {
 /** The global script read by the hooks. */
 struct FaultScript {
     CallScript call[static_cast<int>(Call::count_)];
-    std::atomic<int> only_fd{-1};            ///< act only on this fd (-1: every fd)
-    std::atomic<std::size_t> send_cap{0};    ///< pass at most this many bytes to send (0: no cap)
-    std::atomic<std::size_t> recv_cap{0};    ///< ask recv for at most this many bytes (0: no cap)
+    std::atomic<int> only_fd{-1};          ///< act only on this fd (-1: every fd)
+    std::atomic<std::size_t> send_cap{0};  ///< pass at most this many bytes to send (0: no cap)
+    std::atomic<std::size_t> recv_cap{0};  ///< ask recv for at most this many bytes (0: no cap)
     /** When set, accept takes the connection and closes it, then reports EAGAIN: a client that
      *  vanished (or another thread that won the race) between poll and accept. */
     std::atomic<int> steal_accepts{0};
@@ -247,8 +247,8 @@ class ScopedFaults {
 public:
     ScopedFaults() {
         reset();
-        socklite::detail::sys = {hooks::socket, hooks::connect, hooks::accept4,
-                                 hooks::send,   hooks::recv,    hooks::poll,
+        socklite::detail::sys = {hooks::socket, hooks::connect,     hooks::accept4,
+                                 hooks::send,   hooks::recv,        hooks::poll,
                                  hooks::close,  hooks::getaddrinfo, hooks::freeaddrinfo};
     }
     ScopedFaults(const ScopedFaults&) = delete;
