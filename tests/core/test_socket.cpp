@@ -297,7 +297,12 @@ TEST_CASE("socket: sending to a closed peer fails with EPIPE/ECONNRESET, never S
     // No handler: a SIGPIPE would kill this test program.
     bool default_action = current.sa_handler == SIG_DFL;
     REQUIRE(default_action);
-    auto c = connected_pair();
+    socklite_test::TempDir dir;
+    Address where;
+    SUBCASE("TCP") { where = Address::parse("127.0.0.1:0"); }
+    SUBCASE("Unix path") { where = Address::unix_path(dir.path("p.sock")); }
+    SUBCASE("Unix abstract") { where = Address::parse(socklite_test::unique_abstract_name()); }
+    auto c = connected_pair(where);
     c.server.close();
     std::string chunk(64 * 1024, 'z');
     std::error_code ec;
