@@ -400,3 +400,21 @@ TEST_CASE("listener: many clients from a peer thread are all accepted") {
     }
     connector.join();
 }
+
+TEST_CASE("listener: two threads accepting on one listener each get a connection") {
+    FdLeakGuard guard;
+    auto l = Listener::bind("127.0.0.1", 0);
+    std::vector<Socket> clients;
+    Address got[2];
+    {
+        socklite_test::Peer first([&] { got[0] = l.accept(io_timeout).peer; });
+        socklite_test::Peer second([&] { got[1] = l.accept(io_timeout).peer; });
+        for (int i = 0; i < 2; ++i)
+            clients.push_back(Socket::connect(l.local_address(), io_timeout));
+        first.join();
+        second.join();
+    }
+    CHECK(got[0] != got[1]);
+    for (const Address& a : got)
+        CHECK((a == clients[0].local_address() || a == clients[1].local_address()));
+}
