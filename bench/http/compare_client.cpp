@@ -10,6 +10,7 @@
 // Prints requests/s and the ratio to the plain loop. Every run is bounded in time.
 //
 //   compare_client [--seconds S] [--rounds N] [--no-wrk]   (defaults 0.1 s x 15 rounds)
+//   compare_client --run NAME COUNT [--large]               one client, untimed (strace -c)
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +46,9 @@ using namespace std::chrono_literals;
 double g_seconds = 0.1;
 int g_rounds = 15;
 bool g_no_wrk = false;
+std::string g_only;   // --run NAME: run only the contender whose name contains NAME ...
+long g_count = 0;     // ... this many requests, untimed (for strace -c / valgrind)
+std::string g_size = "small";
 
 // One client under test: a name and a function making one request (false on failure).
 struct Contender {
@@ -237,10 +242,21 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
                        return curl_easy_perform(curl) == CURLE_OK && curl_got == size;
                    }});
 #endif
-    measure(all);
+    if (!g_only.empty()) {
+        for (auto& c : all) {
+            if (c.name.find(g_only) == std::string::npos) continue;
+            for (long i = 0; i < g_count; ++i) {
+                if (!c.one()) throw std::runtime_error(c.name + ": request failed");
+            }
+            std::printf("%s: %ld requests\n", c.name.c_str(), g_count);
+        }
+    } else {
+        measure(all);
+    }
 #if SOCKLITE_BENCH_HAVE_CURL
     curl_easy_cleanup(curl);
 #endif
+    if (!g_only.empty()) return {};
     std::vector<Row> rows;
     for (const auto& c : all)
         rows.push_back({c.name, c.best, c.failed ? 0 : median_ratio(c.ratios, all.front().ratios)});
@@ -266,10 +282,18 @@ int main(int argc, char** argv) {
             g_rounds = std::max(1, std::atoi(argv[++i]));
         } else if (a == "--no-wrk") {
             g_no_wrk = true;
+        } else if (a == "--run" && i + 2 < argc) {
+            g_only = argv[++i];
+            g_count = std::max(0L, std::atol(argv[++i]));
+        } else if (a == "--large") {
+            g_size = "large";
         } else {
             std::printf("usage: compare_client [--seconds S] [--rounds N] [--no-wrk]\n"
+                        "       compare_client --run NAME COUNT [--large]\n"
                         "Keep-alive GET against a local nginx it starts: plain loop, socklite, "
-                        "cpp-httplib, libcurl, wrk.\n");
+                        "cpp-httplib, libcurl, wrk.\n"
+                        "--run: only COUNT untimed requests by the client whose name contains NAME\n"
+                        "(13-byte file, or 1 MiB with --large), e.g. under strace -c.\n");
             return a == "--help" || a == "-h" ? 0 : 1;
         }
     }
@@ -285,6 +309,14 @@ int main(int argc, char** argv) {
         socklite_test::write_file(www / "hello.txt", "Hello, world!");
         socklite_test::write_file(www / "1m.bin", socklite_test::random_bytes(1 << 20));
         socklite_test::NginxServer nginx(www, work);
+        if (!g_only.empty()) {
+            if (g_size == "large") {
+                run_all(nginx.port(), "/1m.bin", 1 << 20);
+            } else {
+                run_all(nginx.port(), "/hello.txt", 13);
+            }
+            return 0;
+        }
         std::printf("nginx 127.0.0.1:%u, worker_processes 1; %.2f s x %d rounds per client, best "
                     "round\n",
                     nginx.port(), g_seconds, g_rounds);

@@ -232,6 +232,8 @@ private:
     http::Response simple(const char* method, std::string_view target, std::string_view body,
                           std::string_view content_type, const http::Headers* headers,
                           std::error_code& ec) noexcept;
+    const http::Request& prepare(const char* method, std::string_view target, std::string_view body,
+                                 std::string_view content_type, const http::Headers* headers);
     http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
     Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
                      const http::Request& req, bool final_hop,
@@ -258,6 +260,7 @@ private:
     http::ResponseParser parser_;
     std::vector<ConnPtr> pool_;
     std::string wbuf_;
+    http::Request scratch_;  // the request built by get(), post() ...
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
@@ -380,17 +383,29 @@ inline http::Response HttpClient::request(const http::Request& req, const Handle
     }
 }
 
-inline http::Response HttpClient::simple(const char* method, std::string_view target,
-                                         std::string_view body, std::string_view content_type,
-                                         const http::Headers* headers) {
-    http::Request req;
-    req.method = method;
+inline const http::Request& HttpClient::prepare(const char* method, std::string_view target,
+                                                std::string_view body,
+                                                std::string_view content_type,
+                                                const http::Headers* headers) {
+    // One request object, reused: its strings keep their capacity from call to call.
+    http::Request& req = scratch_;
+    req.method.assign(method);
     req.target.assign(target.data(), target.size());
-    if (headers != nullptr) req.headers = *headers;
+    if (headers != nullptr) {
+        req.headers = *headers;
+    } else {
+        req.headers.clear();
+    }
     if (!content_type.empty() && !req.headers.contains("Content-Type"))
         req.headers.add("Content-Type", content_type);
     req.body.assign(body.data(), body.size());
-    return request(req);
+    return req;
+}
+
+inline http::Response HttpClient::simple(const char* method, std::string_view target,
+                                         std::string_view body, std::string_view content_type,
+                                         const http::Headers* headers) {
+    return request(prepare(method, target, body, content_type, headers));
 }
 
 inline http::Response HttpClient::simple(const char* method, std::string_view target,
@@ -398,14 +413,7 @@ inline http::Response HttpClient::simple(const char* method, std::string_view ta
                                          const http::Headers* headers,
                                          std::error_code& ec) noexcept {
     try {
-        http::Request req;
-        req.method = method;
-        req.target.assign(target.data(), target.size());
-        if (headers != nullptr) req.headers = *headers;
-        if (!content_type.empty() && !req.headers.contains("Content-Type"))
-            req.headers.add("Content-Type", content_type);
-        req.body.assign(body.data(), body.size());
-        return request(req, Handlers{}, ec);
+        return request(prepare(method, target, body, content_type, headers), Handlers{}, ec);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return {};
@@ -575,7 +583,14 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         if (r.complete()) {
             // The views point into the buffer: copy them before it moves.
             res = http::Response();
-            p.copy_head(res);
+            res.status = p.status();
+            res.version = p.version();
+            res.reason.assign(p.reason().data(), p.reason().size());
+            res.headers.reserve(p.field_count());  // one allocation for the field list
+            for (std::size_t i = 0; i < p.field_count(); ++i) {
+                http::FieldView f = p.field(i);
+                res.headers.add(f.name, f.value);
+            }
             c->begin += r.consumed;
             break;
         }

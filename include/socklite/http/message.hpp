@@ -77,6 +77,8 @@ public:
     std::size_t erase(std::string_view name) noexcept;
     /** Removes every field. */
     void clear() noexcept { fields_.clear(); }
+    /** Makes room for @p n fields in all, so that adding them does not reallocate. */
+    void reserve(std::size_t n) { fields_.reserve(n); }
 
     /** Whether a field named @p name exists. */
     bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
