@@ -9,28 +9,74 @@
 /** @file
  *  The umbrella header: includes every public socklite header. */
 
-// ---- begin socklite/address.hpp
-#ifndef SOCKLITE_ADDRESS_HPP
-#define SOCKLITE_ADDRESS_HPP
+// ---- begin socklite/acceptor.hpp
+#ifndef SOCKLITE_ACCEPTOR_HPP
+#define SOCKLITE_ACCEPTOR_HPP
 
 /** @file
- *  socklite::Address (IPv4, IPv6 and Unix-domain endpoints) and socklite::resolve(). */
+ *  socklite::Acceptor: accepts connections on an EventLoop, draining the backlog, and survives
+ *  running out of descriptors (EMFILE). */
 
+#include <chrono>
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <string>
-#include <string_view>
+#include <functional>
 #include <system_error>
-#include <vector>
+#include <utility>
 
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+// ---- begin socklite/detail/alive.hpp
+#ifndef SOCKLITE_DETAIL_ALIVE_HPP
+#define SOCKLITE_DETAIL_ALIVE_HPP
 
+// Private: lets an object notice that a user callback destroyed it. An object that calls user
+// code keeps a `bool* dead_flag_`; each entry point puts an AliveGuard on its stack, and the
+// destructor calls AliveGuard::destroyed(dead_flag_). After every user callback the entry point
+// checks guard.dead and returns at once if set, touching no member. Nested entry points (a
+// callback that calls back in) chain their flags, so every frame learns of the destruction.
+
+namespace socklite {
+namespace detail {
+
+/** Stack marker that learns whether the object it guards was destroyed meanwhile (private). */
+class AliveGuard {
+public:
+    /** Registers on @p slot (the guarded object's `dead_flag_` member). */
+    // GCC 12 at -O2 warns that the object keeps the address of this stack object; it does only
+    // while the guard lives (the destructor restores the previous value).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+    explicit AliveGuard(bool*& slot) noexcept : slot_(slot), prev_(slot) { slot_ = &dead; }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
+    AliveGuard(const AliveGuard&) = delete;
+    AliveGuard& operator=(const AliveGuard&) = delete;
+    /** Unregisters; passes a destruction on to the enclosing frame. */
+    ~AliveGuard() {
+        if (dead) {
+            if (prev_) *prev_ = true;
+        } else {
+            slot_ = prev_;
+        }
+    }
+    /** Called by the guarded object's destructor with its `dead_flag_`. */
+    static void destroyed(bool* flag) noexcept {
+        if (flag) *flag = true;
+    }
+    /** Set when the guarded object was destroyed: do not touch it any more. */
+    bool dead = false;
+
+private:
+    bool*& slot_;  // only used while !dead
+    bool* prev_;
+};
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_ALIVE_HPP
+// ---- end socklite/detail/alive.hpp
 // ---- begin socklite/error.hpp
 #ifndef SOCKLITE_ERROR_HPP
 #define SOCKLITE_ERROR_HPP
@@ -197,6 +243,724 @@ inline const std::error_category& resolve_category() noexcept {
 
 #endif  // SOCKLITE_ERROR_HPP
 // ---- end socklite/error.hpp
+// ---- begin socklite/event_loop.hpp
+#ifndef SOCKLITE_EVENT_LOOP_HPP
+#define SOCKLITE_EVENT_LOOP_HPP
+
+/** @file
+ *  socklite::EventLoop: an epoll readiness loop with descriptor callbacks, timers and a
+ *  thread-safe post(). */
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+// ---- begin socklite/detail/syscall.hpp
+#ifndef SOCKLITE_DETAIL_SYSCALL_HPP
+#define SOCKLITE_DETAIL_SYSCALL_HPP
+
+// Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
+// one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
+// seam); nothing else should touch it. Also the deadline arithmetic shared by blocking calls.
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace socklite {
+namespace detail {
+
+/** The system calls behind Socket and Listener (private; a test seam). */
+struct Syscalls {
+    int (*socket)(int, int, int);
+    int (*connect)(int, const sockaddr*, socklen_t);
+    int (*accept4)(int, sockaddr*, socklen_t*, int);
+    ssize_t (*send)(int, const void*, size_t, int);
+    ssize_t (*recv)(int, void*, size_t, int);
+    int (*poll)(pollfd*, nfds_t, int);
+    int (*close)(int);
+    int (*getaddrinfo)(const char*, const char*, const addrinfo*, addrinfo**);  // resolve()
+    void (*freeaddrinfo)(addrinfo*);
+};
+
+/** The table in use; constant-initialised with the real calls. */
+inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,
+                       ::recv,   ::poll,    ::close,       ::getaddrinfo,
+                       ::freeaddrinfo};
+
+/** A point in time after which a blocking call gives up; `none()` never expires. */
+class Deadline {
+public:
+    using clock = std::chrono::steady_clock;
+
+    /** A deadline that never expires. */
+    static Deadline none() noexcept { return Deadline(); }
+
+    /** A deadline @p timeout from now; a zero or negative timeout means none. */
+    static Deadline after(std::chrono::milliseconds timeout) noexcept {
+        Deadline d;
+        if (timeout.count() > 0) {
+            auto now = clock::now();
+            // A timeout beyond the clock's range (milliseconds::max() as "forever") would
+            // overflow now + timeout: treat it as no deadline.
+            if (timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(
+                               clock::time_point::max() - now))
+                return d;
+            d.set_ = true;
+            d.at_ = now + timeout;
+        }
+        return d;
+    }
+
+    /** Whether this deadline can expire. */
+    bool is_set() const noexcept { return set_; }
+
+    /** Whether this deadline has passed. */
+    bool expired() const noexcept { return set_ && clock::now() >= at_; }
+
+    /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
+     *  wait never ends just before the deadline and spins). */
+    int poll_ms() const noexcept {
+        if (!set_) return -1;
+        auto left = at_ - clock::now();
+        if (left <= clock::duration::zero()) return 0;
+        auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+    }
+
+    /** The earlier of this deadline and @p other. */
+    Deadline min(const Deadline& other) const noexcept {
+        if (!set_) return other;
+        if (!other.set_) return *this;
+        return at_ <= other.at_ ? *this : other;
+    }
+
+private:
+    bool set_ = false;
+    clock::time_point at_{};
+};
+
+/** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
+ *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
+ *  ETIMEDOUT when the deadline passed, or another errno value. */
+inline int wait_fd(int fd, short events, const Deadline& deadline) noexcept {
+    if (fd < 0) return EBADF;  // poll ignores negative descriptors: it would just sleep
+    for (;;) {
+        pollfd p{fd, events, 0};
+        int n = sys.poll(&p, 1, deadline.poll_ms());
+        if (n > 0) return 0;
+        if (n == 0) {
+            // poll rounds to whole milliseconds; only give up once the deadline really passed.
+            if (deadline.is_set() && deadline.expired()) return ETIMEDOUT;
+            continue;
+        }
+        if (errno != EINTR) return errno;
+    }
+}
+
+/** close(2) that keeps errno intact (used on error paths). */
+inline void close_quietly(int fd) noexcept {
+    int saved = errno;
+    sys.close(fd);
+    errno = saved;
+}
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_SYSCALL_HPP
+// ---- end socklite/detail/syscall.hpp
+
+namespace socklite {
+
+/** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
+ *  becomes readable or writable, when a timer expires, or when another thread post()s work.
+ *
+ *  **Threads.** An EventLoop belongs to the thread that calls run() or run_once(). Every member
+ *  function except post() must be called from that thread (usually from inside a callback, or
+ *  before the loop starts). post() is the one thread-safe call: to stop a loop from another
+ *  thread, `loop.post([&loop] { loop.stop(); })`.
+ *
+ *  **Level-triggered.** Descriptors are watched level-triggered (unless you add `edge_triggered`
+ *  to the mask): while a socket still has unread bytes, or still has room to write with
+ *  `writable` interest, the callback is called again on every iteration. A callback may therefore
+ *  read a bounded amount and return (fairness between connections), and nothing is lost if it
+ *  does not drain the socket. Watch `writable` only while you have bytes to send, or the loop
+ *  wakes up all the time.
+ *
+ *  **Exceptions.** A callback that throws is not caught: the exception propagates out of run()
+ *  or run_once() and the loop stays usable. Events of that iteration that were not yet
+ *  dispatched are reported again by the next iteration (level-triggered), a one-shot timer that
+ *  threw is gone, a repeating one stays scheduled, and posted functions not yet run still run
+ *  on the next iteration. Call run() again to go on.
+ *
+ *  **Changes from callbacks.** A callback may add, modify or remove any descriptor (its own
+ *  included), create or cancel timers and post work. A descriptor removed during an iteration
+ *  gets no further events from that iteration, even if a new one with the same number is added.
+ *
+ *  Memory: one `std::function` and a few integers per watched descriptor (a vector indexed by
+ *  descriptor number), one heap entry plus one hash-map node per pending timer.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::EventLoop loop;
+ *  loop.add(fd, socklite::EventLoop::readable, [&](std::uint32_t events) { ... });
+ *  auto id = loop.call_after(std::chrono::seconds(5), [&] { loop.stop(); });
+ *  loop.run();  // returns after stop()
+ *  @endcode */
+class EventLoop {
+public:
+    /** The readiness mask passed to add() and modify() and received by callbacks. */
+    using Events = std::uint32_t;
+    /** A descriptor callback: receives the events that are ready (a mask of the constants below). */
+    using FdCallback = std::function<void(Events events)>;
+    /** A timer or posted function. */
+    using Task = std::function<void()>;
+    /** Identifies a timer for cancel(); never 0, never reused by one loop. */
+    using TimerId = std::uint64_t;
+    /** The clock timers use. */
+    using Clock = std::chrono::steady_clock;
+
+    /** Interest and event: the descriptor can be read (or a listener can accept, or the peer closed). */
+    static constexpr Events readable = EPOLLIN;
+    /** Interest and event: the descriptor can be written. */
+    static constexpr Events writable = EPOLLOUT;
+    /** Event only (always reported): an error is pending on the descriptor (read `SO_ERROR`). */
+    static constexpr Events error = EPOLLERR;
+    /** Event only (always reported): hang-up, e.g. both directions of a socket are shut down. */
+    static constexpr Events hangup = EPOLLHUP;
+    /** Interest flag: watch edge-triggered (`EPOLLET`): the callback then must drain the
+     *  descriptor until it would block, or it is not called again. */
+    static constexpr Events edge_triggered = EPOLLET;
+
+    /** Creates the epoll instance and the wake-up eventfd. @throws Error (e.g. `EMFILE`). */
+    EventLoop();
+    /** As EventLoop(), reporting through @p ec; on failure the loop is unusable (valid() is false). */
+    explicit EventLoop(std::error_code& ec) noexcept;
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+    /** Closes the loop's own descriptors; watched descriptors are not closed (they are yours),
+     *  and pending timers and posted functions are destroyed without running. */
+    ~EventLoop();
+
+    /** Whether construction succeeded. */
+    bool valid() const noexcept { return epoll_fd_ >= 0 && wake_fd_ >= 0; }
+
+    /** Watches @p fd for @p events (readable, writable, optionally edge_triggered) and calls
+     *  @p callback with the ready mask; error and hangup are always reported.
+     *  @throws Error (`EEXIST` if already watched, `EPERM` for a regular file, ...). */
+    void add(int fd, Events events, FdCallback callback);
+    /** As add(int, Events, FdCallback), reporting through @p ec. */
+    void add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept;
+    /** Changes the interest of a watched descriptor (the callback stays). @throws Error
+     *  (`ENOENT` if not watched). */
+    void modify(int fd, Events events);
+    /** As modify(int, Events), reporting through @p ec. */
+    void modify(int fd, Events events, std::error_code& ec) noexcept;
+    /** Stops watching @p fd (call it before closing the descriptor). The callback is destroyed
+     *  after the current callback returns, so a callback may remove its own descriptor.
+     *  @throws Error (`ENOENT` if not watched). */
+    void remove(int fd);
+    /** As remove(int), reporting through @p ec. */
+    void remove(int fd, std::error_code& ec) noexcept;
+    /** Whether @p fd is watched. */
+    bool watching(int fd) const noexcept;
+    /** The interest mask of a watched descriptor (0 if not watched). */
+    Events interest(int fd) const noexcept;
+
+    /** Runs @p task once, @p delay from now (millisecond resolution, never early).
+     *  @return the id to cancel() it. @throws std::bad_alloc only. */
+    TimerId call_after(std::chrono::milliseconds delay, Task task);
+    /** Runs @p task every @p interval (the first time one interval from now) until cancelled.
+     *  An interval below 1 ms counts as 1 ms. Late iterations are not caught up in a burst.
+     *  @return the id to cancel() it. */
+    TimerId call_every(std::chrono::milliseconds interval, Task task);
+    /** Cancels a timer: its task will not run again and is destroyed now (a repeating timer may
+     *  cancel itself from its own task). @return false if @p id is not pending (already fired
+     *  or cancelled). No allocation; O(1). */
+    bool cancel(TimerId id) noexcept;
+    /** The number of timers pending. */
+    std::size_t timer_count() const noexcept { return timers_.size(); }
+
+    /** Queues @p task to run on the loop's thread soon, and wakes the loop. **Thread-safe**: the
+     *  only member function that may be called from any thread. Tasks run in the order posted.
+     *  @throws std::bad_alloc only. */
+    void post(Task task);
+
+    /** Runs iterations until stop() is called, then returns (the stop request is consumed, so
+     *  run() may be called again). If stop() was called before run(), run() returns at once. @throws Error if epoll fails, or whatever a callback throws. */
+    void run();
+    /** As run(), reporting loop failures through @p ec (callback exceptions still propagate). */
+    void run(std::error_code& ec);
+    /** Waits up to @p timeout for something to happen (0: do not wait; negative: no limit,
+     *  though a pending timer bounds the wait) and runs the ready callbacks, the expired timers
+     *  and the posted functions. @return the number of callbacks run. @throws Error. */
+    std::size_t run_once(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
+    /** As run_once(std::chrono::milliseconds), reporting through @p ec. */
+    std::size_t run_once(std::chrono::milliseconds timeout, std::error_code& ec);
+    /** Makes run() return after the current callback (loop thread only; see post()). */
+    void stop() noexcept { stop_ = true; }
+    /** Whether stop() was called and run() has not yet consumed the request. */
+    bool stopping() const noexcept { return stop_; }
+
+private:
+    struct Watch {
+        FdCallback callback;
+        Events events = 0;
+        std::uint32_t generation = 0;  // bumped on every add, so stale events are recognised
+        bool active = false;
+    };
+    struct Timer {
+        Task task;
+        Clock::duration interval{};  // zero: one-shot
+    };
+    struct HeapEntry {
+        Clock::time_point when;
+        TimerId id;
+        // std::push_heap makes a max-heap: "greater" puts the earliest (then the oldest id) on top.
+        bool operator<(const HeapEntry& o) const noexcept {
+            return when != o.when ? when > o.when : id > o.id;
+        }
+    };
+    // Resets dispatch state even when a callback throws.
+    struct DispatchGuard {
+        EventLoop& loop;
+        explicit DispatchGuard(EventLoop& l) : loop(l) { ++loop.dispatching_; }
+        ~DispatchGuard() {
+            if (--loop.dispatching_ == 0) loop.graveyard_.clear();
+        }
+    };
+
+    void init(std::error_code& ec) noexcept;
+    TimerId schedule(Clock::time_point when, Clock::duration interval, Task task);
+    int wait_ms(std::chrono::milliseconds timeout) const noexcept;
+    std::size_t run_timers();
+    std::size_t run_posted(bool woken);
+    void compact_heap();
+
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1;
+    bool stop_ = false;
+    int dispatching_ = 0;
+    std::deque<Watch> watches_;            // indexed by descriptor; a deque, so growing it never
+                                           // moves the callback that is running
+    std::vector<FdCallback> graveyard_;    // callbacks removed while dispatching
+    std::vector<epoll_event> ready_;
+    std::vector<HeapEntry> heap_;          // may hold cancelled ids (lazy cancellation)
+    std::unordered_map<TimerId, Timer> timers_;
+    TimerId next_timer_ = 1;
+    std::vector<Task> running_;            // posted tasks being run (loop thread)
+    std::size_t running_pos_ = 0;
+    std::mutex post_mutex_;
+    std::vector<Task> posted_;             // guarded by post_mutex_
+    bool wake_pending_ = false;            // guarded by post_mutex_
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void EventLoop::init(std::error_code& ec) noexcept {
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) {
+        ec = detail::last_error();
+        return;
+    }
+    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0) {
+        ec = detail::last_error();
+        return;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = UINT64_MAX;  // marks the wake-up descriptor
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    ec.clear();
+}
+
+inline EventLoop::EventLoop(std::error_code& ec) noexcept { init(ec); }
+
+inline EventLoop::EventLoop() {
+    std::error_code ec;
+    init(ec);
+    if (ec) {
+        if (wake_fd_ >= 0) ::close(wake_fd_);
+        if (epoll_fd_ >= 0) ::close(epoll_fd_);
+        detail::throw_error(ec, "create event loop", "");
+    }
+}
+
+inline EventLoop::~EventLoop() {
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
+
+inline void EventLoop::add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept {
+    if (fd < 0) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (watching(fd)) {
+        ec = std::make_error_code(std::errc::file_exists);
+        return;
+    }
+    try {
+        if (static_cast<std::size_t>(fd) >= watches_.size())
+            watches_.resize(std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    Watch& w = watches_[static_cast<std::size_t>(fd)];
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = (static_cast<std::uint64_t>(w.generation + 1) << 32) | static_cast<std::uint32_t>(fd);
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    ++w.generation;
+    w.callback = std::move(callback);
+    w.events = events;
+    w.active = true;
+    ec.clear();
+}
+
+inline void EventLoop::add(int fd, Events events, FdCallback callback) {
+    std::error_code ec;
+    add(fd, events, std::move(callback), ec);
+    if (ec) detail::throw_error(ec, "epoll add", "fd " + std::to_string(fd));
+}
+
+inline bool EventLoop::watching(int fd) const noexcept {
+    return fd >= 0 && static_cast<std::size_t>(fd) < watches_.size() &&
+           watches_[static_cast<std::size_t>(fd)].active;
+}
+
+inline EventLoop::Events EventLoop::interest(int fd) const noexcept {
+    return watching(fd) ? watches_[static_cast<std::size_t>(fd)].events : 0;
+}
+
+inline void EventLoop::modify(int fd, Events events, std::error_code& ec) noexcept {
+    if (!watching(fd)) {
+        ec = std::make_error_code(std::errc::no_such_file_or_directory);
+        return;
+    }
+    Watch& w = watches_[static_cast<std::size_t>(fd)];
+    if (w.events == events) {  // nothing to tell the kernel
+        ec.clear();
+        return;
+    }
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = (static_cast<std::uint64_t>(w.generation) << 32) | static_cast<std::uint32_t>(fd);
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
+        ec = detail::last_error();
+        return;
+    }
+    w.events = events;
+    ec.clear();
+}
+
+inline void EventLoop::modify(int fd, Events events) {
+    std::error_code ec;
+    modify(fd, events, ec);
+    if (ec) detail::throw_error(ec, "epoll modify", "fd " + std::to_string(fd));
+}
+
+inline void EventLoop::remove(int fd, std::error_code& ec) noexcept {
+    if (!watching(fd)) {
+        ec = std::make_error_code(std::errc::no_such_file_or_directory);
+        return;
+    }
+    Watch& w = watches_[static_cast<std::size_t>(fd)];
+    // Even if the kernel refuses (the descriptor was already closed, say), forget the watch.
+    int rc = ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    int e = errno;
+    w.active = false;
+    w.events = 0;
+    if (dispatching_ > 0) {
+        // The callback may be the one running right now: destroy it after it returns.
+        try {
+            graveyard_.push_back(std::move(w.callback));
+        } catch (...) {
+            // Out of memory: keeping the callback alive until the next add() is harmless.
+        }
+    } else {
+        w.callback = nullptr;
+    }
+    if (rc != 0 && e != EBADF && e != ENOENT) {
+        ec = {e, std::system_category()};
+        return;
+    }
+    ec.clear();
+}
+
+inline void EventLoop::remove(int fd) {
+    std::error_code ec;
+    remove(fd, ec);
+    if (ec) detail::throw_error(ec, "epoll remove", "fd " + std::to_string(fd));
+}
+
+inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
+                                              Task task) {
+    // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
+    // ones, drop them all (amortised O(1) per timer), so create-and-cancel cannot grow the heap.
+    if (heap_.size() >= 64 && heap_.size() > 2 * timers_.size()) compact_heap();
+    TimerId id = next_timer_++;
+    timers_.emplace(id, Timer{std::move(task), interval});
+    try {
+        heap_.push_back(HeapEntry{when, id});
+    } catch (...) {
+        timers_.erase(id);
+        throw;
+    }
+    std::push_heap(heap_.begin(), heap_.end());
+    return id;
+}
+
+inline EventLoop::TimerId EventLoop::call_after(std::chrono::milliseconds delay, Task task) {
+    if (delay.count() < 0) delay = std::chrono::milliseconds(0);
+    return schedule(Clock::now() + delay, Clock::duration::zero(), std::move(task));
+}
+
+inline EventLoop::TimerId EventLoop::call_every(std::chrono::milliseconds interval, Task task) {
+    if (interval.count() < 1) interval = std::chrono::milliseconds(1);
+    return schedule(Clock::now() + interval, interval, std::move(task));
+}
+
+inline bool EventLoop::cancel(TimerId id) noexcept {
+    // Lazy cancellation: the heap entry stays until it reaches the top (or a compaction).
+    return timers_.erase(id) > 0;
+}
+
+inline void EventLoop::compact_heap() {
+    heap_.erase(std::remove_if(heap_.begin(), heap_.end(),
+                               [this](const HeapEntry& e) { return timers_.count(e.id) == 0; }),
+                heap_.end());
+    std::make_heap(heap_.begin(), heap_.end());
+}
+
+inline void EventLoop::post(Task task) {
+    bool wake = false;
+    {
+        std::lock_guard<std::mutex> lock(post_mutex_);
+        posted_.push_back(std::move(task));
+        if (!wake_pending_) wake = wake_pending_ = true;
+    }
+    if (wake) {
+        std::uint64_t one = 1;
+        // Cannot fail short of a counter overflow; a pending wake-up is all that matters.
+        [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    }
+}
+
+inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept {
+    long long ms = timeout.count() < 0 ? -1 : timeout.count();
+    if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
+    if (!heap_.empty()) {
+        auto left = heap_.front().when - Clock::now();
+        // Round up, so a timer is never run early and the loop does not spin on 0 ms waits.
+        long long t = left <= Clock::duration::zero()
+                          ? 0
+                          : std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        if (ms < 0 || t < ms) ms = t;
+    }
+    return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+}
+
+inline std::size_t EventLoop::run_timers() {
+    std::size_t count = 0;
+    auto now = Clock::now();
+    // Timers added by these callbacks wait for the next iteration (now is fixed here), so a
+    // zero-delay timer that re-arms itself cannot starve the descriptors.
+    while (!heap_.empty() && heap_.front().when <= now) {
+        HeapEntry top = heap_.front();
+        std::pop_heap(heap_.begin(), heap_.end());
+        heap_.pop_back();
+        auto it = timers_.find(top.id);
+        if (it == timers_.end()) continue;  // cancelled
+        if (it->second.interval == Clock::duration::zero()) {
+            Task task = std::move(it->second.task);
+            timers_.erase(it);
+            ++count;
+            task();
+        } else {
+            auto next = top.when + it->second.interval;
+            if (next <= now) next = now + it->second.interval;  // late: skip, don't burst
+            heap_.push_back(HeapEntry{next, top.id});
+            std::push_heap(heap_.begin(), heap_.end());
+            // Run a moved-out copy, so the task may cancel its own timer safely.
+            Task task = std::move(it->second.task);
+            ++count;
+            struct Restore {
+                EventLoop& loop;
+                TimerId id;
+                Task& task;
+                ~Restore() {
+                    auto again = loop.timers_.find(id);
+                    if (again != loop.timers_.end() && !again->second.task)
+                        again->second.task = std::move(task);
+                }
+            } restore{*this, top.id, task};
+            task();
+        }
+    }
+    if (heap_.size() > 64 && heap_.size() > 2 * timers_.size()) compact_heap();
+    return count;
+}
+
+inline std::size_t EventLoop::run_posted(bool woken) {
+    std::size_t count = 0;
+    for (int batch = 0; batch < 2; ++batch) {
+        // First what an exception left over, then (if woken) the tasks posted since: the
+        // eventfd stays readable until the queue is taken, so nothing posted is ever stranded.
+        while (running_pos_ < running_.size()) {
+            Task task = std::move(running_[running_pos_++]);
+            ++count;
+            task();
+        }
+        running_.clear();
+        running_pos_ = 0;
+        if (batch == 1 || !woken) break;
+        std::uint64_t value;
+        [[maybe_unused]] ssize_t r = ::read(wake_fd_, &value, sizeof value);
+        // Tasks posted while this batch runs wait for the next iteration.
+        std::lock_guard<std::mutex> lock(post_mutex_);
+        running_.swap(posted_);
+        wake_pending_ = false;
+    }
+    return count;
+}
+
+inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::error_code& ec) {
+    ec.clear();
+    if (ready_.empty()) ready_.resize(256);
+    int n;
+    for (;;) {
+        n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), wait_ms(timeout));
+        if (n >= 0) break;
+        if (errno != EINTR) {
+            ec = detail::last_error();
+            return 0;
+        }
+        // A signal: return to the caller rather than wait the full timeout again.
+        n = 0;
+        break;
+    }
+    DispatchGuard guard(*this);
+    std::size_t count = 0;
+    bool woken = false;
+    for (int i = 0; i < n; ++i) {
+        const epoll_event ev = ready_[static_cast<std::size_t>(i)];
+        if (ev.data.u64 == UINT64_MAX) {
+            woken = true;  // read in run_posted(), just before it takes the queue
+            continue;
+        }
+        auto fd = static_cast<std::size_t>(ev.data.u64 & 0xffffffffu);
+        auto generation = static_cast<std::uint32_t>(ev.data.u64 >> 32);
+        if (fd >= watches_.size()) continue;
+        Watch& w = watches_[fd];
+        // Removed (or removed and re-added) by an earlier callback of this iteration: stale.
+        if (!w.active || w.generation != generation) continue;
+        ++count;
+        w.callback(ev.events);  // may add to watches_: do not use w afterwards
+    }
+    if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096) ready_.resize(ready_.size() * 2);
+    count += run_timers();
+    if (woken || running_pos_ < running_.size()) count += run_posted(woken);
+    return count;
+}
+
+inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    std::size_t count = run_once(timeout, ec);
+    if (ec) detail::throw_error(ec, "epoll_wait", "");
+    return count;
+}
+
+inline void EventLoop::run(std::error_code& ec) {
+    ec.clear();
+    struct Consume {
+        bool& stop;
+        ~Consume() { stop = false; }
+    } consume{stop_};
+    while (!stop_) {
+        run_once(std::chrono::milliseconds(-1), ec);
+        if (ec) return;
+    }
+}
+
+inline void EventLoop::run() {
+    std::error_code ec;
+    run(ec);
+    if (ec) detail::throw_error(ec, "epoll_wait", "");
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_EVENT_LOOP_HPP
+// ---- end socklite/event_loop.hpp
+// ---- begin socklite/listener.hpp
+#ifndef SOCKLITE_LISTENER_HPP
+#define SOCKLITE_LISTENER_HPP
+
+/** @file
+ *  socklite::Listener: a bound, listening stream socket that accepts connections. */
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+// ---- begin socklite/address.hpp
+#ifndef SOCKLITE_ADDRESS_HPP
+#define SOCKLITE_ADDRESS_HPP
+
+/** @file
+ *  socklite::Address (IPv4, IPv6 and Unix-domain endpoints) and socklite::resolve(). */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
 
 namespace socklite {
 
@@ -224,7 +988,7 @@ public:
     Address(const sockaddr* sa, socklen_t len) noexcept;
 
     /** Parses a numeric endpoint: `127.0.0.1:8000`, `[::1]:8000`, `[fe80::1%eth0]:80`, a Unix
-     *  path starting with `/` or `.` (`/tmp/x.sock`), or `@name` for Linux's abstract namespace.
+     *  path starting with `/` or a dot (`/tmp/x.sock`), or `@abstract` for Linux's abstract namespace.
      *  Host names are not accepted here; use resolve() for those.
      *  @throws Error with errc::bad_address. */
     static Address parse(std::string_view text);
@@ -233,12 +997,18 @@ public:
 
     /** An IPv4 address from dotted text and a port. @throws Error with errc::bad_address. */
     static Address ipv4(std::string_view ip, std::uint16_t port);
+    /** As ipv4(std::string_view, std::uint16_t), reporting errc::bad_address through @p ec. */
+    static Address ipv4(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept;
     /** An IPv6 address from its text (no brackets, scope `%if` allowed) and a port.
      *  @throws Error with errc::bad_address. */
     static Address ipv6(std::string_view ip, std::uint16_t port);
+    /** As ipv6(std::string_view, std::uint16_t), reporting errc::bad_address through @p ec. */
+    static Address ipv6(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept;
     /** A Unix-domain address; a leading `@` selects the abstract namespace.
      *  @throws Error with errc::bad_address when the path is empty or too long (107 bytes max). */
     static Address unix_path(std::string_view path);
+    /** As unix_path(std::string_view), reporting errc::bad_address through @p ec. */
+    static Address unix_path(std::string_view path, std::error_code& ec) noexcept;
 
     /** The family of this address. */
     Family family() const noexcept;
@@ -331,7 +1101,7 @@ inline bool parse_port(std::string_view text, std::uint16_t& port) noexcept {
 
 inline Address::Address(const sockaddr* sa, socklen_t len) noexcept : Address() {
     resize(len);
-    std::memcpy(&storage_, sa, size_);
+    if (size_ > 0) std::memcpy(&storage_, sa, size_);  // (sa may be null when len is 0)
 }
 
 inline Address::Family Address::family() const noexcept {
@@ -394,17 +1164,8 @@ inline std::string Address::to_string() const {
 
 inline Address Address::parse(std::string_view text, std::error_code& ec) noexcept {
     ec.clear();
-    if (!text.empty() && (text.front() == '/' || text.front() == '.' || text.front() == '@')) {
-        try {
-            return unix_path(text);
-        } catch (const Error& e) {
-            ec = e.code();
-            return {};
-        } catch (...) {  // std::bad_alloc
-            ec = std::make_error_code(std::errc::not_enough_memory);
-            return {};
-        }
-    }
+    if (!text.empty() && (text.front() == '/' || text.front() == '.' || text.front() == '@'))
+        return unix_path(text, ec);
     std::string_view host;
     std::uint16_t port = 0;
     bool bracketed = !text.empty() && text.front() == '[';
@@ -429,7 +1190,8 @@ inline Address Address::parse(std::string_view text, std::error_code& ec) noexce
         }
     }
     char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
-    if (host.empty() || host.size() >= sizeof buf) {
+    // An embedded NUL would end the C string early: "1.2.3.4\0junk:80" is not 1.2.3.4:80.
+    if (host.empty() || host.size() >= sizeof buf || host.find('\0') != std::string_view::npos) {
         ec = errc::bad_address;
         return {};
     }
@@ -467,29 +1229,68 @@ inline Address Address::parse(std::string_view text) {
     return a;
 }
 
+namespace detail {
+/** Parses @p before + @p ip + @p after as one endpoint (in a local buffer: no allocation), and
+ *  checks that the result has @p family. */
+inline Address parse_wrapped(std::string_view before, std::string_view ip, std::string_view after,
+                             Address::Family family, std::error_code& ec) noexcept {
+    char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 8];
+    if (before.size() + ip.size() + after.size() > sizeof buf) {
+        ec = errc::bad_address;
+        return {};
+    }
+    std::memcpy(buf, before.data(), before.size());
+    std::memcpy(buf + before.size(), ip.data(), ip.size());
+    std::memcpy(buf + before.size() + ip.size(), after.data(), after.size());
+    Address a = Address::parse(std::string_view(buf, before.size() + ip.size() + after.size()), ec);
+    if (!ec && a.family() != family) ec = errc::bad_address;
+    return ec ? Address() : a;
+}
+}  // namespace detail
+
+inline Address Address::ipv4(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept {
+    Address a = detail::parse_wrapped("", ip, ":0", Family::ipv4, ec);
+    a.port(port);
+    return a;
+}
+
 inline Address Address::ipv4(std::string_view ip, std::uint16_t port) {
     std::error_code ec;
-    Address a = parse(std::string(ip) + ":0", ec);
-    if (ec || !a.is_ipv4()) detail::throw_error(errc::bad_address, "parse address", std::string(ip));
+    Address a = ipv4(ip, port, ec);
+    if (ec) detail::throw_error(ec, "parse address", std::string(ip));
+    return a;
+}
+
+inline Address Address::ipv6(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept {
+    Address a = detail::parse_wrapped("[", ip, "]:0", Family::ipv6, ec);
     a.port(port);
     return a;
 }
 
 inline Address Address::ipv6(std::string_view ip, std::uint16_t port) {
     std::error_code ec;
-    Address a = parse("[" + std::string(ip) + "]:0", ec);
-    if (ec || !a.is_ipv6()) detail::throw_error(errc::bad_address, "parse address", std::string(ip));
-    a.port(port);
+    Address a = ipv6(ip, port, ec);
+    if (ec) detail::throw_error(ec, "parse address", std::string(ip));
     return a;
 }
 
 inline Address Address::unix_path(std::string_view path) {
+    std::error_code ec;
+    Address a = unix_path(path, ec);
+    if (ec) detail::throw_error(ec, "parse address", std::string(path));
+    return a;
+}
+
+inline Address Address::unix_path(std::string_view path, std::error_code& ec) noexcept {
     sockaddr_un un{};
     un.sun_family = AF_UNIX;
     bool abstract = !path.empty() && path.front() == '@';
     if (path.empty() || path.size() >= sizeof un.sun_path || (abstract && path.size() < 2) ||
-        (!abstract && path.find('\0') != std::string_view::npos))
-        detail::throw_error(errc::bad_address, "parse address", std::string(path));
+        (!abstract && path.find('\0') != std::string_view::npos)) {
+        ec = errc::bad_address;
+        return {};
+    }
+    ec.clear();
     std::memcpy(un.sun_path, path.data(), path.size());
     socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
     if (abstract) {
@@ -517,7 +1318,7 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
         hints.ai_socktype = SOCK_STREAM;
         hints.ai_flags = passive ? AI_PASSIVE : 0;
         addrinfo* res = nullptr;
-        int rc = ::getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
+        int rc = sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
         if (rc == EAI_SYSTEM) {
             ec = last_error();
             return out;
@@ -526,6 +1327,11 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
             ec = std::error_code(rc, resolve_category());
             return out;
         }
+        // Freed on every path, including a std::bad_alloc from push_back below.
+        struct Free {
+            addrinfo* p;
+            ~Free() { sys.freeaddrinfo(p); }
+        } free_res{res};
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
             if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
             Address a(ai->ai_addr, ai->ai_addrlen);
@@ -534,7 +1340,6 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
             for (const Address& b : out) seen = seen || b == a;
             if (!seen) out.push_back(a);
         }
-        ::freeaddrinfo(res);
         if (out.empty()) ec = errc::no_address;
     } catch (...) {
         out.clear();
@@ -559,248 +1364,6 @@ inline std::vector<Address> resolve(std::string_view host, std::uint16_t port) {
 
 #endif  // SOCKLITE_ADDRESS_HPP
 // ---- end socklite/address.hpp
-// ---- begin socklite/line_buffer.hpp
-#ifndef SOCKLITE_LINE_BUFFER_HPP
-#define SOCKLITE_LINE_BUFFER_HPP
-
-/** @file
- *  socklite::LineBuffer: splits a byte stream into `\n`-terminated lines, with a length limit. */
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <system_error>
-
-
-namespace socklite {
-
-/** Splits a byte stream into lines: TCP delivers bytes, not messages, so one `recv` may hold half
- *  a line or several. Feed whatever arrives to append(), then take complete lines with
- *  next_line(). A line ends at `\n`; a `\r` before it is dropped too.
- *
- *  Memory is bounded: a line longer than max_line() bytes is an error (errc::line_too_long)
- *  rather than an ever-growing buffer. No I/O; allocation only as append() needs room.
- *
- *  @par Example
- *  @code
- *  socklite::LineBuffer lines;
- *  char buf[4096];
- *  while (std::size_t n = sock.recv(buf, sizeof buf)) {
- *      lines.append(std::string_view(buf, n));
- *      std::string line;
- *      while (lines.next_line(line)) std::cout << line << '\n';
- *  }
- *  @endcode */
-class LineBuffer {
-public:
-    /** A buffer that accepts lines of up to @p max_line bytes (excluding the terminator). */
-    explicit LineBuffer(std::size_t max_line = 64 * 1024) : max_line_(max_line) {}
-
-    /** Appends received bytes. */
-    void append(std::string_view bytes) {
-        if (start_ > 0 && start_ == buf_.size()) {  // everything consumed: reuse from the start
-            buf_.clear();
-            scan_ = start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buf_.size()) {  // compact, amortised O(1)
-            buf_.erase(0, start_);
-            scan_ -= start_;
-            start_ = 0;
-        }
-        buf_.append(bytes.data(), bytes.size());
-    }
-
-    /** Moves the next complete line into @p line (without `\n` or `\r\n`).
-     *  @return true when a line was taken; false when none is complete yet or on error.
-     *  @param ec set to errc::line_too_long when more than max_line() bytes arrived without a
-     *  `\n`; the buffer then stays in error until clear(). */
-    bool next_line(std::string& line, std::error_code& ec) {
-        ec.clear();
-        if (too_long_) {
-            ec = errc::line_too_long;
-            return false;
-        }
-        std::size_t nl = buf_.find('\n', scan_);
-        if (nl == std::string::npos) {
-            scan_ = buf_.size();
-            if (buf_.size() - start_ > max_line_ + 1) {  // + 1: room for a '\r' before the '\n'
-                too_long_ = true;
-                ec = errc::line_too_long;
-            }
-            return false;
-        }
-        std::size_t end = nl;
-        if (end > start_ && buf_[end - 1] == '\r') --end;
-        if (end - start_ > max_line_) {
-            too_long_ = true;
-            ec = errc::line_too_long;
-            return false;
-        }
-        line.assign(buf_, start_, end - start_);
-        start_ = scan_ = nl + 1;
-        return true;
-    }
-
-    /** As next_line(std::string&, std::error_code&). @throws Error with errc::line_too_long. */
-    bool next_line(std::string& line) {
-        std::error_code ec;
-        bool got = next_line(line, ec);
-        if (ec) detail::throw_error(ec, "read line", "");
-        return got;
-    }
-
-    /** The bytes received after the last complete line (an unterminated tail). */
-    std::string_view pending() const noexcept {
-        return std::string_view(buf_).substr(start_);
-    }
-
-    /** Discards everything, including an error state. */
-    void clear() noexcept {
-        buf_.clear();
-        start_ = scan_ = 0;
-        too_long_ = false;
-    }
-
-    /** The longest line accepted, in bytes. */
-    std::size_t max_line() const noexcept { return max_line_; }
-
-private:
-    std::string buf_;
-    std::size_t start_ = 0;  // first byte not yet returned
-    std::size_t scan_ = 0;   // bytes before this hold no '\n' (so each byte is searched once)
-    std::size_t max_line_;
-    bool too_long_ = false;
-};
-
-}  // namespace socklite
-
-#endif  // SOCKLITE_LINE_BUFFER_HPP
-// ---- end socklite/line_buffer.hpp
-// ---- begin socklite/listener.hpp
-#ifndef SOCKLITE_LISTENER_HPP
-#define SOCKLITE_LISTENER_HPP
-
-/** @file
- *  socklite::Listener: a bound, listening stream socket that accepts connections. */
-
-#include <chrono>
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <system_error>
-
-#include <netinet/in.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-
-// ---- begin socklite/detail/syscall.hpp
-#ifndef SOCKLITE_DETAIL_SYSCALL_HPP
-#define SOCKLITE_DETAIL_SYSCALL_HPP
-
-// Private: the system calls that Socket and Listener make, behind one table of function
-// pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
-// seam); nothing else should touch it. Also the deadline arithmetic shared by blocking calls.
-
-#include <cerrno>
-#include <chrono>
-#include <climits>
-
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <unistd.h>
-
-namespace socklite {
-namespace detail {
-
-/** The system calls behind Socket and Listener (private; a test seam). */
-struct Syscalls {
-    int (*socket)(int, int, int);
-    int (*connect)(int, const sockaddr*, socklen_t);
-    int (*accept4)(int, sockaddr*, socklen_t*, int);
-    ssize_t (*send)(int, const void*, size_t, int);
-    ssize_t (*recv)(int, void*, size_t, int);
-    int (*poll)(pollfd*, nfds_t, int);
-    int (*close)(int);
-};
-
-/** The table in use; constant-initialised with the real calls. */
-inline Syscalls sys = {::socket, ::connect, ::accept4, ::send, ::recv, ::poll, ::close};
-
-/** A point in time after which a blocking call gives up; `none()` never expires. */
-class Deadline {
-public:
-    using clock = std::chrono::steady_clock;
-
-    /** A deadline that never expires. */
-    static Deadline none() noexcept { return Deadline(); }
-
-    /** A deadline @p timeout from now; a zero or negative timeout means none. */
-    static Deadline after(std::chrono::milliseconds timeout) noexcept {
-        Deadline d;
-        if (timeout.count() > 0) {
-            d.set_ = true;
-            d.at_ = clock::now() + timeout;
-        }
-        return d;
-    }
-
-    /** Whether this deadline can expire. */
-    bool is_set() const noexcept { return set_; }
-
-    /** Whether this deadline has passed. */
-    bool expired() const noexcept { return set_ && clock::now() >= at_; }
-
-    /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
-     *  wait never ends just before the deadline and spins). */
-    int poll_ms() const noexcept {
-        if (!set_) return -1;
-        auto left = at_ - clock::now();
-        if (left <= clock::duration::zero()) return 0;
-        auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
-    }
-
-    /** The earlier of this deadline and @p other. */
-    Deadline min(const Deadline& other) const noexcept {
-        if (!set_) return other;
-        if (!other.set_) return *this;
-        return at_ <= other.at_ ? *this : other;
-    }
-
-private:
-    bool set_ = false;
-    clock::time_point at_{};
-};
-
-/** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
- *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
- *  ETIMEDOUT when the deadline passed, or another errno value. */
-inline int wait_fd(int fd, short events, const Deadline& deadline) noexcept {
-    for (;;) {
-        pollfd p{fd, events, 0};
-        int n = sys.poll(&p, 1, deadline.poll_ms());
-        if (n > 0) return 0;
-        if (n == 0) {
-            // poll rounds to whole milliseconds; only give up once the deadline really passed.
-            if (deadline.is_set() && deadline.expired()) return ETIMEDOUT;
-            continue;
-        }
-        if (errno != EINTR) return errno;
-    }
-}
-
-/** close(2) that keeps errno intact (used on error paths). */
-inline void close_quietly(int fd) noexcept {
-    int saved = errno;
-    sys.close(fd);
-    errno = saved;
-}
-
-}  // namespace detail
-}  // namespace socklite
-
-#endif  // SOCKLITE_DETAIL_SYSCALL_HPP
-// ---- end socklite/detail/syscall.hpp
 // ---- begin socklite/socket.hpp
 #ifndef SOCKLITE_SOCKET_HPP
 #define SOCKLITE_SOCKET_HPP
@@ -883,7 +1446,8 @@ public:
      *  Every address that resolve() returns is tried in order until one accepts. @p timeout is one
      *  deadline for the whole call, resolution included: when it passes the call fails with
      *  `std::errc::timed_out`, however many addresses remain. The error reported otherwise is the
-     *  last address's.
+     *  last address's. (`getaddrinfo` itself cannot be interrupted: a resolver slower than the
+     *  timeout delays the failure, and then no address is tried.)
      *  @throws Error, e.g. `connect localhost:8000: Connection refused`. */
     static Socket connect(std::string_view host, std::uint16_t port,
                           std::chrono::milliseconds timeout = no_timeout);
@@ -932,8 +1496,9 @@ public:
     /** Receives up to @p max bytes as a string, like Python's `sock.recv(1024)`; an empty
      *  string means the peer closed. @throws Error. */
     std::string recv(std::size_t max);
-    /** As recv(std::size_t), reporting through @p ec. */
-    std::string recv(std::size_t max, std::error_code& ec);
+    /** As recv(std::size_t), reporting through @p ec (`not_enough_memory` if the string cannot
+     *  be allocated). */
+    std::string recv(std::size_t max, std::error_code& ec) noexcept;
 
     /** Receives exactly @p len bytes.
      *  @throws Error with errc::unexpected_eof when the peer closes first. */
@@ -961,6 +1526,8 @@ public:
     void nodelay(bool on, std::error_code& ec) noexcept { set_option(IPPROTO_TCP, TCP_NODELAY, on, ec); }
     /** Whether `TCP_NODELAY` is set. @throws Error. */
     bool nodelay() const { return get_option(IPPROTO_TCP, TCP_NODELAY, "get TCP_NODELAY") != 0; }
+    /** As nodelay(), reporting through @p ec (false on error). */
+    bool nodelay(std::error_code& ec) const noexcept { return get_option(IPPROTO_TCP, TCP_NODELAY, ec) != 0; }
 
     /** Enables TCP keep-alive probes (`SO_KEEPALIVE`). @throws Error. */
     void keepalive(bool on) { set_flag(SOL_SOCKET, SO_KEEPALIVE, on, "set SO_KEEPALIVE"); }
@@ -968,6 +1535,8 @@ public:
     void keepalive(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_KEEPALIVE, on, ec); }
     /** Whether `SO_KEEPALIVE` is set. @throws Error. */
     bool keepalive() const { return get_option(SOL_SOCKET, SO_KEEPALIVE, "get SO_KEEPALIVE") != 0; }
+    /** As keepalive(), reporting through @p ec (false on error). */
+    bool keepalive(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_KEEPALIVE, ec) != 0; }
 
     /** Sets `SO_REUSEADDR`. @throws Error. */
     void reuse_address(bool on) { set_flag(SOL_SOCKET, SO_REUSEADDR, on, "set SO_REUSEADDR"); }
@@ -975,6 +1544,8 @@ public:
     void reuse_address(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_REUSEADDR, on, ec); }
     /** Whether `SO_REUSEADDR` is set. @throws Error. */
     bool reuse_address() const { return get_option(SOL_SOCKET, SO_REUSEADDR, "get SO_REUSEADDR") != 0; }
+    /** As reuse_address(), reporting through @p ec (false on error). */
+    bool reuse_address(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_REUSEADDR, ec) != 0; }
 
     /** Requests a kernel send buffer of @p bytes (`SO_SNDBUF`; Linux doubles it). @throws Error. */
     void send_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_SNDBUF, bytes, "set SO_SNDBUF"); }
@@ -982,6 +1553,8 @@ public:
     void send_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_SNDBUF, bytes, ec); }
     /** The kernel send buffer size in bytes. @throws Error. */
     int send_buffer_size() const { return get_option(SOL_SOCKET, SO_SNDBUF, "get SO_SNDBUF"); }
+    /** As send_buffer_size(), reporting through @p ec (0 on error). */
+    int send_buffer_size(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_SNDBUF, ec); }
 
     /** Requests a kernel receive buffer of @p bytes (`SO_RCVBUF`; Linux doubles it). @throws Error. */
     void recv_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_RCVBUF, bytes, "set SO_RCVBUF"); }
@@ -989,6 +1562,8 @@ public:
     void recv_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_RCVBUF, bytes, ec); }
     /** The kernel receive buffer size in bytes. @throws Error. */
     int recv_buffer_size() const { return get_option(SOL_SOCKET, SO_RCVBUF, "get SO_RCVBUF"); }
+    /** As recv_buffer_size(), reporting through @p ec (0 on error). */
+    int recv_buffer_size(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_RCVBUF, ec); }
 
     /** Switches non-blocking mode: calls then report `std::errc::operation_would_block` instead
      *  of waiting (use this with an event loop). @throws Error. */
@@ -1053,6 +1628,7 @@ private:
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
     void set_flag(int level, int name, int value, const char* op);
     int get_option(int level, int name, const char* op) const;
+    int get_option(int level, int name, std::error_code& ec) const noexcept;
     void set_kernel_timeout(int name, std::chrono::milliseconds t, std::error_code& ec) noexcept;
     std::string peer_text() const;
     static Socket connect_one(const Address& address, const detail::Deadline& deadline,
@@ -1078,21 +1654,55 @@ inline std::string Socket::peer_text() const {
 
 inline Socket Socket::connect_one(const Address& address, const detail::Deadline& deadline,
                                   std::error_code& ec) noexcept {
-    int type = SOCK_STREAM | SOCK_CLOEXEC | (deadline.is_set() ? SOCK_NONBLOCK : 0);
+    // A Unix-domain connect is never "in progress": with O_NONBLOCK a full backlog is an instant
+    // EAGAIN, and after EINTR the socket is simply not connected. So a Unix socket connects
+    // blocking, retrying on EINTR, its wait bounded by SO_SNDTIMEO (which Linux applies to it)
+    // when there is a deadline; a TCP socket with a deadline connects non-blocking and polls.
+    bool is_unix = address.data()->sa_family == AF_UNIX;
+    bool poll_for_it = deadline.is_set() && !is_unix;
+    int type = SOCK_STREAM | SOCK_CLOEXEC | (poll_for_it ? SOCK_NONBLOCK : 0);
     int fd = detail::sys.socket(address.data()->sa_family, type, 0);
     if (fd < 0) {
         ec = detail::last_error();
         return {};
     }
     Socket s(fd, address);
+    if (is_unix) {
+        for (;;) {
+            if (deadline.is_set()) {
+                int left = deadline.poll_ms();
+                if (left == 0) {
+                    ec = std::make_error_code(std::errc::timed_out);
+                    return {};
+                }
+                s.set_kernel_timeout(SO_SNDTIMEO, std::chrono::milliseconds(left), ec);
+                if (ec) return {};
+            }
+            if (detail::sys.connect(fd, address.data(), address.size()) == 0) break;
+            int e = errno;
+            if (e == EISCONN) break;  // an interrupted attempt completed after all
+            // EAGAIN with a deadline: the backlog stayed full for `left` ms.
+            if (e != EINTR && !(e == EAGAIN && deadline.is_set())) {
+                ec = {e, std::system_category()};
+                return {};
+            }
+        }
+        ec.clear();
+        if (deadline.is_set()) {
+            s.set_kernel_timeout(SO_SNDTIMEO, no_timeout, ec);
+            if (ec) return {};
+        }
+        return s;
+    }
     int rc;
     do {
         rc = detail::sys.connect(fd, address.data(), address.size());
-    } while (rc != 0 && errno == EINTR && deadline.is_set());
-    if (rc != 0) {
+    } while (rc != 0 && errno == EINTR && poll_for_it);
+    if (rc != 0 && errno != EISCONN) {  // EISCONN: an interrupted attempt finished meanwhile
         int e = errno;
         // EINTR on a blocking connect: the handshake goes on in the background; wait for it.
-        if (e != EINPROGRESS && e != EINTR) {
+        // EALREADY: an earlier, interrupted attempt is still in progress.
+        if (e != EINPROGRESS && e != EINTR && e != EALREADY) {
             ec = {e, std::system_category()};
             return {};
         }
@@ -1110,7 +1720,7 @@ inline Socket Socket::connect_one(const Address& address, const detail::Deadline
             return {};
         }
     }
-    if (deadline.is_set()) {
+    if (poll_for_it) {
         int off = 0;
         if (::ioctl(fd, FIONBIO, &off) != 0) {
             ec = detail::last_error();
@@ -1236,10 +1846,15 @@ inline std::size_t Socket::recv(void* buffer, std::size_t len) {
     return n;
 }
 
-inline std::string Socket::recv(std::size_t max, std::error_code& ec) {
-    std::string out(max, '\0');
-    out.resize(recv(out.data(), max, ec));
-    return out;
+inline std::string Socket::recv(std::size_t max, std::error_code& ec) noexcept {
+    try {
+        std::string out(max, '\0');
+        out.resize(recv(out.data(), max, ec));
+        return out;
+    } catch (...) {  // std::bad_alloc (or length_error): an ec overload never throws
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
 }
 
 inline std::string Socket::recv(std::size_t max) {
@@ -1353,11 +1968,21 @@ inline void Socket::set_flag(int level, int name, int value, const char* op) {
     if (ec) detail::throw_error(ec, op, peer_text());
 }
 
-inline int Socket::get_option(int level, int name, const char* op) const {
+inline int Socket::get_option(int level, int name, std::error_code& ec) const noexcept {
     int value = 0;
     socklen_t len = sizeof value;
-    if (::getsockopt(fd_, level, name, &value, &len) != 0)
-        detail::throw_error(detail::last_error(), op, peer_text());
+    if (::getsockopt(fd_, level, name, &value, &len) != 0) {
+        ec = detail::last_error();
+        return 0;
+    }
+    ec.clear();
+    return value;
+}
+
+inline int Socket::get_option(int level, int name, const char* op) const {
+    std::error_code ec;
+    int value = get_option(level, name, ec);
+    if (ec) detail::throw_error(ec, op, peer_text());
     return value;
 }
 
@@ -1414,7 +2039,7 @@ struct ListenOptions {
     bool reuse_address = true;
     /** `SO_REUSEPORT`: lets several listeners share the port (the kernel balances accepts). */
     bool reuse_port = false;
-    /** For an IPv6 address: also accept IPv4 clients (as `::ffff:a.b.c.d`), i.e. clear
+    /** For an IPv6 address: also accept IPv4 clients (as IPv4-mapped IPv6 addresses), i.e. clear
      *  `IPV6_V6ONLY`. Set false for an IPv6-only socket. */
     bool dual_stack = true;
     /** Accepted sockets start in non-blocking mode (saves a system call per connection when an
@@ -1443,16 +2068,23 @@ class Listener {
 public:
     /** A listener that owns nothing. */
     Listener() noexcept = default;
-    /** Adopts @p fd, a socket that is already listening. */
+    /** Adopts @p fd, a socket that is already listening (blocking or `O_NONBLOCK`: either way
+     *  accept() waits unless non_blocking(true) is set). When @p fd is blocking, an accept with a
+     *  timeout polls first, and can still block past the timeout if the connection vanishes in
+     *  between; bind() avoids this (see release()). */
     explicit Listener(int fd) noexcept : fd_(fd) {}
     /** Takes over @p other's descriptor. */
     Listener(Listener&& other) noexcept
-        : fd_(other.release()), non_blocking_(other.non_blocking_), accept_flags_(other.accept_flags_) {}
+        : fd_(other.release()),
+          non_blocking_(other.non_blocking_),
+          fd_nonblock_(other.fd_nonblock_),
+          accept_flags_(other.accept_flags_) {}
     /** Closes the current descriptor, then takes over @p other's. */
     Listener& operator=(Listener&& other) noexcept {
         if (this != &other) {
             close();
             non_blocking_ = other.non_blocking_;
+            fd_nonblock_ = other.fd_nonblock_;
             accept_flags_ = other.accept_flags_;
             fd_ = other.release();
         }
@@ -1484,7 +2116,8 @@ public:
     /** As accept(), reporting through @p ec; in non-blocking mode an empty backlog is
      *  `std::errc::operation_would_block`. */
     Accepted accept(std::error_code& ec) noexcept;
-    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`).
+    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`); in
+     *  non-blocking mode it does not wait (`std::errc::operation_would_block`).
      *  @throws Error. */
     Accepted accept(std::chrono::milliseconds timeout);
     /** As accept(std::chrono::milliseconds), reporting through @p ec. */
@@ -1510,7 +2143,8 @@ public:
     }
     /** The descriptor, still owned by this Listener (-1 when empty). */
     int native_handle() const noexcept { return fd_; }
-    /** Gives up ownership of the descriptor and returns it. */
+    /** Gives up ownership of the descriptor and returns it. A descriptor from bind() is
+     *  `O_NONBLOCK` even when non_blocking() is false: blocking accepts wait with `poll`. */
     int release() noexcept {
         int fd = fd_;
         fd_ = -1;
@@ -1527,6 +2161,7 @@ private:
 
     int fd_ = -1;
     bool non_blocking_ = false;
+    bool fd_nonblock_ = false;  // the descriptor is O_NONBLOCK whatever non_blocking_ says
     int accept_flags_ = SOCK_CLOEXEC;
 };
 
@@ -1540,12 +2175,15 @@ inline Listener Listener::bind(const Address& address, const ListenOptions& opti
         return {};
     }
     int family = address.data()->sa_family;
-    int fd = detail::sys.socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // O_NONBLOCK from the start, so that accept4 never blocks: blocking accepts wait in poll
+    // (see accept_until).
+    int fd = detail::sys.socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         ec = detail::last_error();
         return {};
     }
     Listener l(fd);
+    l.fd_nonblock_ = true;
     l.accept_flags_ = SOCK_CLOEXEC | (options.accept_non_blocking ? SOCK_NONBLOCK : 0);
     auto set = [&](int level, int name, int value) {
         return ::setsockopt(fd, level, name, &value, sizeof value) == 0;
@@ -1594,9 +2232,15 @@ inline Listener Listener::bind(std::string_view host, std::uint16_t port,
 
 inline Accepted Listener::accept_until(const detail::Deadline& deadline,
                                        std::error_code& ec) noexcept {
+    // In blocking mode a connection can vanish between poll and accept (reset while queued, or
+    // taken by another thread). bind() makes the descriptor O_NONBLOCK, so accept4 then says
+    // EAGAIN and we wait again, instead of blocking in accept4 past the deadline (or forever).
+    // An adopted blocking descriptor must be polled before accept4 when there is a deadline.
+    // (An adopted descriptor may be O_NONBLOCK too, unknown to us: EAGAIN then means wait.)
+    bool waits = !non_blocking_;
+    bool poll_first = waits && deadline.is_set() && !fd_nonblock_;
     for (;;) {
-        if (deadline.is_set()) {
-            // Wait first: a blocking accept cannot be bounded otherwise.
+        if (poll_first) {
             int w = detail::wait_fd(fd_, POLLIN, deadline);
             if (w != 0) {
                 ec = w == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
@@ -1618,8 +2262,10 @@ inline Accepted Listener::accept_until(const detail::Deadline& deadline,
         int e = errno;
         // EINTR, and a connection that was reset while it waited in the backlog: try again.
         if (e == EINTR || e == ECONNABORTED) continue;
-        // With a deadline another thread may have taken the connection: wait again.
-        if ((e == EAGAIN || e == EWOULDBLOCK) && deadline.is_set() && !non_blocking_) continue;
+        if ((e == EAGAIN || e == EWOULDBLOCK) && waits) {
+            poll_first = true;
+            continue;
+        }
         ec = {e, std::system_category()};
         return {};
     }
@@ -1673,7 +2319,7 @@ inline std::string Listener::local_text() const {
 }
 
 inline void Listener::non_blocking(bool on, std::error_code& ec) noexcept {
-    int value = on ? 1 : 0;
+    int value = on || fd_nonblock_ ? 1 : 0;  // bind()'s descriptors stay O_NONBLOCK
     if (::ioctl(fd_, FIONBIO, &value) != 0) {
         ec = detail::last_error();
         return;
@@ -1692,6 +2338,2259 @@ inline void Listener::non_blocking(bool on) {
 
 #endif  // SOCKLITE_LISTENER_HPP
 // ---- end socklite/listener.hpp
+
+namespace socklite {
+
+/** Serves a Listener on an EventLoop: whenever clients wait, it accepts until the backlog is
+ *  empty (at most Options::max_per_event per wake-up, for fairness) and hands each connection to
+ *  your handler.
+ *
+ *  **Out of descriptors.** When accept fails with `EMFILE` or `ENFILE` (or `ENOBUFS`, `ENOMEM`,
+ *  or any other error but "would block"), the pending client cannot be taken, and since the
+ *  loop is level-triggered the listener would be reported ready again at once: the loop would
+ *  spin at 100% CPU. So the Acceptor stops watching the listener for Options::pause (100 ms by
+ *  default), tells on_error() once per pause, and then tries again. Clients meanwhile wait in
+ *  the kernel's backlog and are served as soon as descriptors free up, instead of being
+ *  dropped (which is what the other classic remedy, a reserve descriptor closed and reopened
+ *  around an accept-and-close, would do).
+ *
+ *  Everything runs on the loop's thread; handlers may destroy the Acceptor.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::Acceptor acceptor(loop, socklite::Listener::bind("0.0.0.0", 8000),
+ *                              [&](socklite::Accepted a) { start_session(std::move(a.socket)); });
+ *  @endcode */
+class Acceptor {
+public:
+    /** How the Acceptor behaves. */
+    struct Options {
+        /** How long to stop accepting after an error such as `EMFILE`. */
+        std::chrono::milliseconds pause{100};
+        /** The most connections accepted per wake-up of the loop. */
+        std::size_t max_per_event = 256;
+    };
+    /** Receives each accepted connection (a non-blocking socket and the peer's address). */
+    using AcceptHandler = std::function<void(Accepted accepted)>;
+    /** Told about an accept error before a pause (`EMFILE`, ...). */
+    using ErrorHandler = std::function<void(std::error_code ec)>;
+
+    /** Switches @p listener to non-blocking mode, takes it over and watches it on @p loop.
+     *  @throws Error. */
+    Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept, const Options& options);
+    /** As Acceptor(EventLoop&, Listener, AcceptHandler, const Options&) with default options. */
+    Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept)
+        : Acceptor(loop, std::move(listener), std::move(on_accept), Options{}) {}
+    /** As Acceptor(EventLoop&, Listener, AcceptHandler, const Options&), reporting through
+     *  @p ec; on failure the listener is closed. */
+    Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept, const Options& options,
+             std::error_code& ec) noexcept;
+    Acceptor(const Acceptor&) = delete;
+    Acceptor& operator=(const Acceptor&) = delete;
+    /** Stops watching and closes the listener. */
+    ~Acceptor();
+
+    /** Calls @p handler with each accept error that causes a pause. */
+    void on_error(ErrorHandler handler) { on_error_ = std::move(handler); }
+    /** Stops accepting and closes the listener (clients in the backlog are refused). Idempotent. */
+    void close() noexcept;
+    /** Whether accepting is paused after an error. */
+    bool paused() const noexcept { return timer_ != 0; }
+    /** The listener (for local_address()); do not accept from it yourself. */
+    const Listener& listener() const noexcept { return listener_; }
+
+private:
+    void start(std::error_code& ec) noexcept;
+    void handle();
+    void pause(std::error_code why, detail::AliveGuard& guard);
+
+    EventLoop& loop_;
+    Listener listener_;
+    AcceptHandler on_accept_;
+    ErrorHandler on_error_;
+    Options options_;
+    EventLoop::TimerId timer_ = 0;
+    bool* dead_flag_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void Acceptor::start(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!listener_.is_open()) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (!listener_.non_blocking()) listener_.non_blocking(true, ec);
+    if (!ec) loop_.add(listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); }, ec);
+    if (ec) listener_.close();
+}
+
+inline Acceptor::Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept,
+                          const Options& options, std::error_code& ec) noexcept
+    : loop_(loop), listener_(std::move(listener)), on_accept_(std::move(on_accept)), options_(options) {
+    start(ec);
+}
+
+inline Acceptor::Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept,
+                          const Options& options)
+    : loop_(loop), listener_(std::move(listener)), on_accept_(std::move(on_accept)), options_(options) {
+    std::error_code ec;
+    start(ec);
+    if (ec) detail::throw_error(ec, "watch listener", "");
+}
+
+inline Acceptor::~Acceptor() {
+    detail::AliveGuard::destroyed(dead_flag_);
+    close();
+}
+
+inline void Acceptor::close() noexcept {
+    if (timer_ != 0) loop_.cancel(timer_);
+    timer_ = 0;
+    if (listener_.is_open()) {
+        std::error_code ignored;
+        if (loop_.watching(listener_.native_handle())) loop_.remove(listener_.native_handle(), ignored);
+        listener_.close();
+    }
+}
+
+inline void Acceptor::handle() {
+    detail::AliveGuard guard(dead_flag_);
+    for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open(); ++i) {
+        std::error_code ec;
+        Accepted accepted = listener_.accept(ec);
+        if (ec == std::errc::operation_would_block) return;  // backlog drained
+        if (ec) return pause(ec, guard);
+        // ListenOptions::accept_non_blocking saves this system call.
+        if (!accepted.socket.non_blocking()) accepted.socket.non_blocking(true, ec);
+        if (ec) continue;  // cannot happen on a fresh socket; drop it rather than block later
+        // Move the handler out while it runs: it may destroy this Acceptor.
+        AcceptHandler handler = std::move(on_accept_);
+        handler(std::move(accepted));
+        if (guard.dead) return;
+        if (!on_accept_) on_accept_ = std::move(handler);
+    }
+}
+
+inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
+    std::error_code ignored;
+    loop_.remove(listener_.native_handle(), ignored);
+    timer_ = loop_.call_after(options_.pause, [this] {
+        timer_ = 0;
+        std::error_code ec;
+        if (listener_.is_open())
+            loop_.add(listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); }, ec);
+        // If even that fails, try again after another pause rather than give up for good.
+        if (ec) {
+            detail::AliveGuard g(dead_flag_);
+            pause(ec, g);
+        }
+    });
+    if (on_error_) {
+        ErrorHandler handler = std::move(on_error_);
+        handler(why);
+        if (guard.dead) return;
+        if (!on_error_) on_error_ = std::move(handler);
+    }
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_ACCEPTOR_HPP
+// ---- end socklite/acceptor.hpp
+// ---- begin socklite/connection.hpp
+#ifndef SOCKLITE_CONNECTION_HPP
+#define SOCKLITE_CONNECTION_HPP
+
+/** @file
+ *  socklite::Connection: a non-blocking socket on an EventLoop with line framing on input and a
+ *  bounded output queue. */
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+// ---- begin socklite/line_buffer.hpp
+#ifndef SOCKLITE_LINE_BUFFER_HPP
+#define SOCKLITE_LINE_BUFFER_HPP
+
+/** @file
+ *  socklite::LineBuffer: splits a byte stream into `\n`-terminated lines, with a length limit. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace socklite {
+
+/** Splits a byte stream into lines: TCP delivers bytes, not messages, so one `recv` may hold half
+ *  a line or several. Feed whatever arrives to append(), then take complete lines with
+ *  next_line(). A line ends at `\n`; a `\r` before it is dropped too.
+ *
+ *  Memory is bounded: a line longer than max_line() bytes is an error (errc::line_too_long)
+ *  rather than an ever-growing buffer. No I/O; allocation only as append() needs room.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::LineBuffer lines;
+ *  char buf[4096];
+ *  while (std::size_t n = sock.recv(buf, sizeof buf)) {
+ *      lines.append(std::string_view(buf, n));
+ *      std::string line;
+ *      while (lines.next_line(line)) std::cout << line << '\n';
+ *  }
+ *  @endcode */
+class LineBuffer {
+public:
+    /** A buffer that accepts lines of up to @p max_line bytes (excluding the terminator). */
+    explicit LineBuffer(std::size_t max_line = 64 * 1024) : max_line_(max_line) {}
+
+    /** Appends received bytes (dropped while the buffer is in error, see next_line()). */
+    void append(std::string_view bytes) {
+        if (too_long_) return;  // in error until clear(): keep memory bounded, drop the bytes
+        if (start_ > 0 && start_ == buf_.size()) {  // everything consumed: reuse from the start
+            buf_.clear();
+            scan_ = start_ = 0;
+        } else if (start_ > 4096 && start_ * 2 > buf_.size()) {  // compact, amortised O(1)
+            buf_.erase(0, start_);
+            scan_ -= start_;
+            start_ = 0;
+        }
+        buf_.append(bytes.data(), bytes.size());
+    }
+
+    /** Moves the next complete line into @p line (without `\n` or `\r\n`).
+     *  @param line receives the line; left unchanged when none is taken.
+     *  @return true when a line was taken; false when none is complete yet or on error.
+     *  @param ec set to errc::line_too_long when more than max_line() bytes arrived without a
+     *  `\n`; the buffer then stays in error until clear(). */
+    bool next_line(std::string& line, std::error_code& ec) {
+        ec.clear();
+        if (too_long_) {
+            ec = errc::line_too_long;
+            return false;
+        }
+        std::size_t nl = buf_.find('\n', scan_);
+        if (nl == std::string::npos) {
+            scan_ = buf_.size();
+            std::size_t tail = buf_.size() - start_;
+            // Room for a '\r' before the '\n' (written so that max_line_ = SIZE_MAX cannot wrap).
+            if (tail > max_line_ && tail - max_line_ > 1) {
+                too_long_ = true;
+                ec = errc::line_too_long;
+            }
+            return false;
+        }
+        std::size_t end = nl;
+        if (end > start_ && buf_[end - 1] == '\r') --end;
+        if (end - start_ > max_line_) {
+            too_long_ = true;
+            ec = errc::line_too_long;
+            return false;
+        }
+        line.assign(buf_, start_, end - start_);
+        start_ = scan_ = nl + 1;
+        return true;
+    }
+
+    /** As next_line(std::string&, std::error_code&). @throws Error with errc::line_too_long. */
+    bool next_line(std::string& line) {
+        std::error_code ec;
+        bool got = next_line(line, ec);
+        if (ec) detail::throw_error(ec, "read line", "");
+        return got;
+    }
+
+    /** The bytes received after the last complete line (an unterminated tail). */
+    std::string_view pending() const noexcept {
+        return std::string_view(buf_).substr(start_);
+    }
+
+    /** Discards everything, including an error state. */
+    void clear() noexcept {
+        buf_.clear();
+        start_ = scan_ = 0;
+        too_long_ = false;
+    }
+
+    /** The longest line accepted, in bytes. */
+    std::size_t max_line() const noexcept { return max_line_; }
+
+private:
+    std::string buf_;
+    std::size_t start_ = 0;  // first byte not yet returned
+    std::size_t scan_ = 0;   // bytes before this hold no '\n' (so each byte is searched once)
+    std::size_t max_line_;
+    bool too_long_ = false;
+};
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_LINE_BUFFER_HPP
+// ---- end socklite/line_buffer.hpp
+
+namespace socklite {
+
+/** A connected socket served by an EventLoop: it reads whatever arrives and hands you complete
+ *  lines (or raw bytes), and it queues what you send until the socket can take it.
+ *
+ *  **Input.** With on_line() set, input is split into `\n`-terminated lines (a `\r` before the
+ *  `\n` is dropped) by a LineBuffer; a line longer than Options::max_line closes the connection
+ *  with errc::line_too_long. With on_data() set instead, bytes are handed over as they come.
+ *
+ *  **Output.** send() first tries to write directly; what the socket does not take is queued and
+ *  written as the socket becomes writable (the loop watches `writable` only while bytes are
+ *  queued). The queue is bounded by Options::max_queued: a send() that would exceed it fails
+ *  with errc::queue_full and queues nothing, so a peer that never reads cannot grow your memory
+ *  without limit; you decide what to do (drop the message, or close()).
+ *
+ *  **End of a connection.** on_close() is called exactly once, when the connection ends for a
+ *  reason you did not ask for, and the Connection is closed by then:
+ *  - the peer closed (end of stream): an unterminated last line is delivered to on_line() first
+ *    (it is what the peer sent), queued output is written as far as the socket takes it at once,
+ *    and on_close() gets an empty error code;
+ *  - the peer reset the connection, or another socket error: the unterminated tail and the
+ *    queue are discarded, and on_close() gets the error (e.g. `std::errc::connection_reset`);
+ *  - a line too long: errc::line_too_long;
+ *  - after close_after_flush(), once the peer has closed too: an empty error code.
+ *  close() ends the connection at once and does not call on_close().
+ *
+ *  **Lifetime.** A Connection is not movable (the loop calls back into it). Any callback may
+ *  destroy the Connection (typically on_close() erasing it from a map): it notices and touches
+ *  nothing afterwards. Everything runs on the loop's thread.
+ *
+ *  Memory: about 400 bytes per idle connection plus your handlers; buffers grow only while
+ *  lines are incomplete or output is queued, and are released once they drain.
+ *
+ *  @par Example
+ *  @code
+ *  auto conn = std::make_unique<socklite::Connection>(loop, std::move(accepted.socket));
+ *  conn->on_line([c = conn.get()](std::string_view line) { c->send(std::string(line) + "\n"); });
+ *  conn->on_close([&](std::error_code) { ... erase it ... });
+ *  @endcode */
+class Connection {
+public:
+    /** Limits of one connection. */
+    struct Options {
+        /** The longest input line accepted, in bytes (without the `\n`). */
+        std::size_t max_line = 64 * 1024;
+        /** The most output bytes queued at once; send() beyond it fails with errc::queue_full. */
+        std::size_t max_queued = 1024 * 1024;
+    };
+    /** Receives one line, without its `\n` (or `\r\n`); the view is valid during the call only. */
+    using LineHandler = std::function<void(std::string_view line)>;
+    /** Receives bytes as they arrive; the view is valid during the call only. */
+    using DataHandler = std::function<void(std::string_view bytes)>;
+    /** Told why the connection ended: empty for an orderly close, else the error. */
+    using CloseHandler = std::function<void(std::error_code ec)>;
+
+    /** Takes over @p socket, switches it to non-blocking mode and watches it on @p loop.
+     *  @throws Error (e.g. when the loop refuses the descriptor). */
+    Connection(EventLoop& loop, Socket socket, const Options& options);
+    /** As Connection(EventLoop&, Socket, const Options&), with default options. */
+    Connection(EventLoop& loop, Socket socket) : Connection(loop, std::move(socket), Options{}) {}
+    /** As Connection(EventLoop&, Socket, const Options&), reporting through @p ec; on failure
+     *  the connection is closed (is_open() is false). */
+    Connection(EventLoop& loop, Socket socket, const Options& options, std::error_code& ec) noexcept;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    /** Stops watching and closes the socket (queued output is discarded); no callback runs. */
+    ~Connection();
+
+    /** Delivers input as lines to @p handler (replacing on_data()). */
+    void on_line(LineHandler handler) {
+        on_line_ = std::move(handler);
+        on_data_ = nullptr;
+    }
+    /** Delivers input as raw bytes to @p handler (replacing on_line(); no framing, no limit). */
+    void on_data(DataHandler handler) {
+        on_data_ = std::move(handler);
+        on_line_ = nullptr;
+    }
+    /** Calls @p handler once when the connection ends (see the class notes). */
+    void on_close(CloseHandler handler) { on_close_ = std::move(handler); }
+
+    /** Sends @p data now or queues it; never blocks, never calls a handler.
+     *  @throws Error: errc::queue_full if queued_bytes() + @p data.size() would exceed
+     *  Options::max_queued (nothing is queued), `std::errc::not_connected` once closed or
+     *  closing (close_after_flush()). A socket
+     *  error found while writing is not thrown: on_close() reports it from the loop. */
+    void send(std::string_view data);
+    /** As send(std::string_view), reporting through @p ec. @return true when sent or queued. */
+    bool send(std::string_view data, std::error_code& ec) noexcept;
+
+    /** Closes now: stops watching, closes the socket, discards queued output and unread input.
+     *  on_close() is not called. Idempotent. */
+    void close() noexcept;
+    /** Graceful close: stops delivering input, writes the queued output, then shuts down the
+     *  sending direction (the peer reads end of stream) and waits for the peer to close, which
+     *  ends the connection and calls on_close(). Bound the wait with a timer if the peer may
+     *  never close. */
+    void close_after_flush() noexcept;
+
+    /** Whether the socket is still open. */
+    bool is_open() const noexcept { return socket_.is_open(); }
+    /** The number of bytes sent but not yet taken by the socket. */
+    std::size_t queued_bytes() const noexcept { return out_.size() - out_pos_; }
+    /** The socket (for addresses and options; do not read, write or close it yourself). */
+    const Socket& socket() const noexcept { return socket_; }
+    /** The options in force. */
+    const Options& options() const noexcept { return options_; }
+
+private:
+    void start(std::error_code& ec) noexcept;
+    void handle(EventLoop::Events events);
+    // Writes queued bytes until the socket would block; a hard error is returned.
+    std::error_code flush() noexcept;
+    void update_interest() noexcept;
+    void read_input(detail::AliveGuard& guard);
+    // Delivers bytes to the handlers; false when the connection ended or was destroyed.
+    bool deliver(std::string_view bytes, detail::AliveGuard& guard);
+    void peer_closed(detail::AliveGuard& guard);
+    void finish(std::error_code ec);  // closes and calls on_close (the last thing a frame does)
+    void release_buffers() noexcept;
+
+    EventLoop& loop_;
+    Socket socket_;
+    Options options_;
+    LineBuffer lines_;
+    std::string out_;          // queued output, from out_pos_ on
+    std::size_t out_pos_ = 0;
+    LineHandler on_line_;
+    DataHandler on_data_;
+    CloseHandler on_close_;
+    std::error_code pending_error_;  // a write error found by send(), reported from the loop
+    bool closing_ = false;           // close_after_flush() called
+    bool write_shut_ = false;
+    bool* dead_flag_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void Connection::start(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!socket_.is_open()) {
+        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
+    if (!ec)
+        loop_.add(socket_.native_handle(), EventLoop::readable,
+                  [this](EventLoop::Events events) { handle(events); }, ec);
+    if (ec) socket_.close();
+}
+
+inline Connection::Connection(EventLoop& loop, Socket socket, const Options& options,
+                              std::error_code& ec) noexcept
+    : loop_(loop), socket_(std::move(socket)), options_(options), lines_(options.max_line) {
+    start(ec);
+}
+
+inline Connection::Connection(EventLoop& loop, Socket socket, const Options& options)
+    : loop_(loop), socket_(std::move(socket)), options_(options), lines_(options.max_line) {
+    std::error_code ec;
+    start(ec);
+    if (ec) detail::throw_error(ec, "watch connection", "");
+}
+
+inline Connection::~Connection() {
+    detail::AliveGuard::destroyed(dead_flag_);
+    close();
+}
+
+inline void Connection::close() noexcept {
+    if (socket_.is_open()) {
+        std::error_code ignored;
+        loop_.remove(socket_.native_handle(), ignored);
+        socket_.close();
+    }
+    release_buffers();
+}
+
+inline void Connection::release_buffers() noexcept {
+    std::string().swap(out_);
+    out_pos_ = 0;
+    lines_.clear();
+}
+
+inline void Connection::send(std::string_view data) {
+    std::error_code ec;
+    if (!send(data, ec)) {
+        std::error_code ignored;
+        Address peer = socket_.is_open() ? socket_.peer_address(ignored) : Address();
+        detail::throw_error(ec, "send", peer.empty() ? "" : peer.to_string());
+    }
+}
+
+inline bool Connection::send(std::string_view data, std::error_code& ec) noexcept {
+    if (!socket_.is_open() || closing_) {
+        ec = std::make_error_code(std::errc::not_connected);
+        return false;
+    }
+    if (queued_bytes() + data.size() > options_.max_queued) {
+        ec = errc::queue_full;
+        return false;
+    }
+    ec.clear();
+    if (data.empty() || pending_error_) return true;  // an error is reported by the loop soon
+    std::size_t sent = 0;
+    if (queued_bytes() == 0) {  // try the direct write first: usually it takes everything
+        std::error_code wec;
+        sent = socket_.send(data.data(), data.size(), wec);
+        if (wec && wec != std::errc::operation_would_block) {
+            pending_error_ = wec;
+            update_interest();  // the loop reports the error through on_close()
+            return true;
+        }
+        if (sent == data.size()) return true;
+    }
+    try {
+        if (out_pos_ > 0 && out_pos_ == out_.size()) {
+            out_.clear();
+            out_pos_ = 0;
+        }
+        out_.append(data.data() + sent, data.size() - sent);
+    } catch (...) {
+        // Only the part already sent went out; the stream is now incomplete: treat as fatal.
+        pending_error_ = std::make_error_code(std::errc::not_enough_memory);
+        update_interest();
+        return true;
+    }
+    update_interest();
+    return true;
+}
+
+inline void Connection::close_after_flush() noexcept {
+    if (!socket_.is_open() || closing_) return;
+    closing_ = true;
+    lines_.clear();
+    if (queued_bytes() == 0 && !write_shut_) {
+        std::error_code ignored;
+        socket_.shutdown(Shutdown::write, ignored);
+        write_shut_ = true;
+    }
+}
+
+inline std::error_code Connection::flush() noexcept {
+    std::error_code ec;
+    while (out_pos_ < out_.size()) {
+        std::size_t n = socket_.send(out_.data() + out_pos_, out_.size() - out_pos_, ec);
+        if (ec) {
+            if (ec == std::errc::operation_would_block) break;
+            return ec;
+        }
+        out_pos_ += n;
+    }
+    if (out_pos_ == out_.size()) {
+        // Drained: give the memory back if a burst made it large.
+        if (out_.capacity() > 16 * 1024) std::string().swap(out_);
+        out_.clear();
+        out_pos_ = 0;
+        if (closing_ && !write_shut_) {
+            socket_.shutdown(Shutdown::write, ec);
+            write_shut_ = true;
+        }
+    } else if (out_pos_ > 64 * 1024 && out_pos_ * 2 > out_.size()) {
+        out_.erase(0, out_pos_);  // keep the queue compact, amortised O(1) per byte
+        out_pos_ = 0;
+    }
+    update_interest();
+    return {};
+}
+
+inline void Connection::update_interest() noexcept {
+    if (!socket_.is_open()) return;
+    EventLoop::Events events = EventLoop::readable;
+    if (queued_bytes() > 0 || pending_error_) events |= EventLoop::writable;
+    std::error_code ignored;
+    loop_.modify(socket_.native_handle(), events, ignored);
+}
+
+inline void Connection::handle(EventLoop::Events events) {
+    detail::AliveGuard guard(dead_flag_);
+    if (pending_error_) return finish(pending_error_);
+    if (events & EventLoop::error) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        ::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err != 0) return finish({err, std::system_category()});
+        // No error after all: reading tells what happened.
+    }
+    if (events & EventLoop::writable) {
+        if (std::error_code ec = flush()) return finish(ec);
+    }
+    if (events & (EventLoop::readable | EventLoop::hangup | EventLoop::error)) read_input(guard);
+}
+
+inline void Connection::read_input(detail::AliveGuard& guard) {
+    char buf[16 * 1024];
+    std::size_t total = 0;
+    // A bounded amount per event: the loop is level-triggered, so the rest comes next time and
+    // one busy peer cannot starve the others.
+    for (int i = 0; i < 4; ++i) {
+        std::error_code ec;
+        std::size_t n = socket_.recv(buf, sizeof buf, ec);
+        if (ec) {
+            if (ec == std::errc::operation_would_block) break;
+            return finish(ec);  // reset: the unterminated tail is discarded
+        }
+        if (n == 0) return peer_closed(guard);
+        total += n;
+        if (closing_) continue;  // closing: input is read and dropped, waiting for end of stream
+        if (!deliver(std::string_view(buf, n), guard)) return;
+        if (n < sizeof buf) break;
+    }
+    // A burst may have grown the line buffer: release it once nothing is pending.
+    if (total > 16 * 1024 && lines_.pending().empty()) lines_ = LineBuffer(options_.max_line);
+}
+
+inline bool Connection::deliver(std::string_view bytes, detail::AliveGuard& guard) {
+    if (on_data_) {
+        DataHandler handler = std::move(on_data_);  // the handler may destroy *this
+        handler(bytes);
+        if (guard.dead) return false;
+        if (!on_data_ && !on_line_) on_data_ = std::move(handler);
+        return socket_.is_open() && !closing_;
+    }
+    lines_.append(bytes);
+    if (!on_line_) return true;  // no handler yet: lines wait in the buffer
+    LineHandler handler = std::move(on_line_);
+    std::string line;
+    std::error_code ec;
+    bool go_on = true;
+    while (lines_.next_line(line, ec)) {
+        handler(line);
+        if (guard.dead) return false;
+        if (!socket_.is_open() || closing_ || on_line_ || on_data_) {
+            go_on = false;  // closed, or the handler changed: stop with this handler
+            break;
+        }
+    }
+    if (!on_line_ && !on_data_) on_line_ = std::move(handler);
+    if (ec) {
+        finish(ec);  // errc::line_too_long
+        return false;
+    }
+    return go_on && socket_.is_open();
+}
+
+inline void Connection::peer_closed(detail::AliveGuard& guard) {
+    if (!closing_ && on_line_ && !lines_.pending().empty()) {
+        std::string tail(lines_.pending());
+        lines_.clear();
+        LineHandler handler = std::move(on_line_);
+        handler(tail);
+        if (guard.dead) return;
+        if (!on_line_ && !on_data_) on_line_ = std::move(handler);
+        if (!socket_.is_open()) return;
+    }
+    flush();  // best effort: what the socket takes right now
+    finish({});
+}
+
+inline void Connection::finish(std::error_code ec) {
+    close();
+    CloseHandler handler = std::move(on_close_);
+    on_close_ = nullptr;
+    if (handler) handler(ec);  // may destroy *this: nothing may follow
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_CONNECTION_HPP
+// ---- end socklite/connection.hpp
+// ---- begin socklite/http/chunked.hpp
+#ifndef SOCKLITE_HTTP_CHUNKED_HPP
+#define SOCKLITE_HTTP_CHUNKED_HPP
+
+/** @file
+ *  The result type shared by the HTTP parsers (http::ParseResult) and the incremental chunked
+ *  transfer-coding decoder (http::ChunkedDecoder, RFC 9112 section 7.1). No I/O. */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <system_error>
+
+// ---- begin socklite/http/detail/grammar.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+#define SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+
+/** @file
+ *  Private: the RFC 9110 character classes as a 256-entry table, fast scanners over them, and
+ *  the field-line scanner shared by the response parser and the chunked trailer parser. */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+// ---- begin socklite/http/message.hpp
+#ifndef SOCKLITE_HTTP_MESSAGE_HPP
+#define SOCKLITE_HTTP_MESSAGE_HPP
+
+/** @file
+ *  HTTP message value types: http::Headers (ordered, case-insensitive, multi-valued),
+ *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace socklite {
+namespace http {
+
+/** Compares two strings ASCII-case-insensitively (header names, tokens). No allocation. */
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        unsigned char x = static_cast<unsigned char>(a[i]);
+        unsigned char y = static_cast<unsigned char>(b[i]);
+        if (static_cast<unsigned>(x - 'A') < 26u) x = static_cast<unsigned char>(x + 32);
+        if (static_cast<unsigned>(y - 'A') < 26u) y = static_cast<unsigned char>(y + 32);
+        if (x != y) return false;
+    }
+    return true;
+}
+
+/** One header field as the parsers report it: views into the caller's buffer.
+ *
+ *  The value has its leading and trailing whitespace removed. The views stay valid as long as
+ *  the buffer they were parsed from is neither changed nor freed. */
+struct FieldView {
+    std::string_view name;   ///< the field name as received (case kept)
+    std::string_view value;  ///< the field value without surrounding whitespace
+};
+
+/** An ordered list of header fields with case-insensitive lookup by name.
+ *
+ *  Order and repetition are kept as received or added (`Set-Cookie` may appear many times).
+ *  Names are compared ASCII-case-insensitively; the case given is kept for output. The class
+ *  does not validate names or values: the serializer does that before anything is sent.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Headers h;
+ *  h.add("Accept", "text/html");
+ *  h.add("accept", "text/plain");
+ *  h.get("ACCEPT");      // "text/html" (the first)
+ *  h.values("Accept");   // {"text/html", "text/plain"}
+ *  h.joined("Accept");   // "text/html, text/plain"
+ *  @endcode */
+class Headers {
+public:
+    /** One stored field: name and value, owned. */
+    struct Field {
+        std::string name;   ///< the field name, case as given
+        std::string value;  ///< the field value
+    };
+    /** Iterator over the fields in order. */
+    using const_iterator = std::vector<Field>::const_iterator;
+
+    /** An empty header list. */
+    Headers() = default;
+
+    /** Appends a field, keeping any earlier fields of the same name. */
+    void add(std::string_view name, std::string_view value) {
+        fields_.push_back(Field{std::string(name), std::string(value)});
+    }
+    /** Replaces every field named @p name with one field (added at the place of the first, or at
+     *  the end when there was none). */
+    void set(std::string_view name, std::string_view value);
+    /** Removes every field named @p name. @return the number of fields removed. */
+    std::size_t erase(std::string_view name) noexcept;
+    /** Removes every field. */
+    void clear() noexcept { fields_.clear(); }
+    /** Makes room for @p n fields in all, so that adding them does not reallocate. */
+    void reserve(std::size_t n) { fields_.reserve(n); }
+
+    /** Whether a field named @p name exists. */
+    bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+    /** The value of the first field named @p name, or an empty view when there is none (use
+     *  contains() to tell an empty value from a missing field). The view lives as long as the
+     *  field is neither changed nor removed. */
+    std::string_view get(std::string_view name) const noexcept {
+        const Field* f = find(name);
+        return f ? std::string_view(f->value) : std::string_view();
+    }
+    /** The first field named @p name, or `nullptr`. */
+    const Field* find(std::string_view name) const noexcept;
+    /** Every value of the fields named @p name, in order (views into this object). */
+    std::vector<std::string_view> values(std::string_view name) const;
+    /** Every value of the fields named @p name joined with `", "` (RFC 9110 section 5.3), or an
+     *  empty string when there is none. */
+    std::string joined(std::string_view name) const;
+
+    /** The number of fields. */
+    std::size_t size() const noexcept { return fields_.size(); }
+    /** Whether there is no field. */
+    bool empty() const noexcept { return fields_.empty(); }
+    /** The @p i-th field (0-based, `i < size()`). */
+    const Field& operator[](std::size_t i) const noexcept { return fields_[i]; }
+    /** The first field. */
+    const_iterator begin() const noexcept { return fields_.begin(); }
+    /** Past the last field. */
+    const_iterator end() const noexcept { return fields_.end(); }
+
+    /** Equal when both hold the same fields in the same order (names compared case-insensitively,
+     *  values exactly). */
+    friend bool operator==(const Headers& a, const Headers& b) noexcept {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!iequals(a[i].name, b[i].name) || a[i].value != b[i].value) return false;
+        }
+        return true;
+    }
+    /** The negation of operator==. */
+    friend bool operator!=(const Headers& a, const Headers& b) noexcept { return !(a == b); }
+
+private:
+    std::vector<Field> fields_;
+};
+
+/** An HTTP request to be sent: method, request target, header fields and body.
+ *
+ *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
+ *  here, and refuses CR, LF, NUL and other invalid characters (errc::bad_field). */
+struct Request {
+    std::string method = "GET";  ///< the method token, case-sensitive (`GET`, `POST`, ...)
+    std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`
+    Headers headers;             ///< extra header fields, sent in this order
+    std::string body;            ///< the body; sent with `Content-Length` when not empty
+};
+
+/** An HTTP response as received: status line, header fields, body and trailers. */
+struct Response {
+    int status = 0;      ///< the status code, 100-599
+    std::string reason;  ///< the reason phrase (may be empty)
+    int version = 11;    ///< the HTTP version: 10 for HTTP/1.0, 11 for HTTP/1.1
+    Headers headers;     ///< the header fields, in received order
+    std::string body;    ///< the body, decoded from chunked; empty when streamed elsewhere
+    Headers trailers;    ///< trailer fields of a chunked body (usually none)
+
+    /** The status line without CRLF: `HTTP/1.1 200 OK` (no space after the code when the reason
+     *  is empty). */
+    std::string status_line() const {
+        std::string s = version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        s += std::to_string(status);
+        if (!reason.empty()) {
+            s += ' ';
+            s += reason;
+        }
+        return s;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void Headers::set(std::string_view name, std::string_view value) {
+    bool placed = false;
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        if (iequals(fields_[i].name, name)) {
+            if (placed) continue;
+            fields_[i].name.assign(name.data(), name.size());
+            fields_[i].value.assign(value.data(), value.size());
+            placed = true;
+        }
+        if (out != i) fields_[out] = std::move(fields_[i]);
+        ++out;
+    }
+    fields_.resize(out);
+    if (!placed) add(name, value);
+}
+
+inline std::size_t Headers::erase(std::string_view name) noexcept {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        if (iequals(fields_[i].name, name)) continue;
+        if (out != i) fields_[out] = std::move(fields_[i]);
+        ++out;
+    }
+    std::size_t removed = fields_.size() - out;
+    while (fields_.size() > out) fields_.pop_back();
+    return removed;
+}
+
+inline const Headers::Field* Headers::find(std::string_view name) const noexcept {
+    for (const Field& f : fields_) {
+        if (iequals(f.name, name)) return &f;
+    }
+    return nullptr;
+}
+
+inline std::vector<std::string_view> Headers::values(std::string_view name) const {
+    std::vector<std::string_view> out;
+    for (const Field& f : fields_) {
+        if (iequals(f.name, name)) out.emplace_back(f.value);
+    }
+    return out;
+}
+
+inline std::string Headers::joined(std::string_view name) const {
+    std::string out;
+    bool first = true;
+    for (const Field& f : fields_) {
+        if (!iequals(f.name, name)) continue;
+        if (!first) out += ", ";
+        out += f.value;
+        first = false;
+    }
+    return out;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_MESSAGE_HPP
+// ---- end socklite/http/message.hpp
+
+#if defined(__GNUC__) || defined(__clang__)
+/** Forces inlining of the per-line scanner into the parser loops (a measurable gain). */
+#define SOCKLITE_HTTP_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SOCKLITE_HTTP_ALWAYS_INLINE
+#endif
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** Character classes, one bit each. */
+enum CharClass : unsigned char {
+    cc_tchar = 1,  ///< token character (RFC 9110 section 5.6.2)
+    cc_field = 2,  ///< field-value / reason-phrase character: VCHAR, SP, HTAB, obs-text
+    cc_hex = 4,    ///< hexadecimal digit
+    cc_ows = 8,    ///< SP or HTAB
+};
+
+/** The 256-entry table of CharClass bits. */
+struct CharTable {
+    unsigned char v[256];  ///< bits per byte value
+};
+
+/** Builds the table at compile time. */
+constexpr CharTable make_char_table() {
+    CharTable t{};
+    for (int c = 0; c < 256; ++c) {
+        unsigned char bits = 0;
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool digit = c >= '0' && c <= '9';
+        if (alpha || digit) bits |= cc_tchar;
+        for (const char* sym = "!#$%&'*+-.^_`|~"; *sym != '\0'; ++sym) {
+            if (c == *sym) bits |= cc_tchar;
+        }
+        if ((c > 0x20 && c < 0x7f) || c >= 0x80 || c == ' ' || c == '\t') bits |= cc_field;
+        if (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) bits |= cc_hex;
+        if (c == ' ' || c == '\t') bits |= cc_ows;
+        t.v[c] = bits;
+    }
+    return t;
+}
+
+/** The character-class table. */
+inline constexpr CharTable char_table = make_char_table();
+
+/** Whether @p c has the class bits @p cls. */
+inline bool is(char c, unsigned char cls) noexcept {
+    return (char_table.v[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+/** The value of hex digit @p c (which must be one). */
+inline int hex_value(char c) noexcept {
+    unsigned char u = static_cast<unsigned char>(c);
+    return u <= '9' ? u - '0' : (u | 0x20) - 'a' + 10;
+}
+
+/** The index of the lowest byte whose high bit is set in @p mask (on a little-endian load; the
+ *  bytes were loaded with memcpy, so on big-endian machines the order is reversed). */
+inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return static_cast<std::size_t>(__builtin_clzll(mask)) / 8;
+#else
+    return static_cast<std::size_t>(__builtin_ctzll(mask)) / 8;
+#endif
+}
+
+/** Skips token characters from @p p; returns the first position that is not one (or @p end). */
+inline const char* scan_token(const char* p, const char* end) noexcept {
+    while (end - p >= 4) {
+        if (!is(p[0], cc_tchar)) return p;
+        if (!is(p[1], cc_tchar)) return p + 1;
+        if (!is(p[2], cc_tchar)) return p + 2;
+        if (!is(p[3], cc_tchar)) return p + 3;
+        p += 4;
+    }
+    while (p < end && is(*p, cc_tchar)) ++p;
+    return p;
+}
+
+/** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
+ *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Eight bytes at a time
+ *  (SWAR: a word is checked for bytes that may be CTL or DEL, and the lowest one is found with a
+ *  bit scan); never reads at or past @p end. */
+inline const char* scan_field_value(const char* p, const char* end) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    // Flags, per byte and without carries between bytes, every b whose low seven bits are below
+    // 0x20 or equal to 0x7f: w = (b & 0x7f) + 1 is then <= 0x20 (w + 0x5f has no high bit) or
+    // 0x80. That is every CTL and DEL, plus HTAB and a few obs-text bytes (0x80-0x9f, 0xff),
+    // which the caller lets through one by one.
+    auto special = [](std::uint64_t x) {
+        std::uint64_t w = (x & (ones * 0x7f)) + ones;
+        std::uint64_t v = w + ones * 0x5f;
+        return (w | ~v) & highs;
+    };
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        std::uint64_t mask = special(x);
+        if (mask == 0) {
+            if (end - p < 16) {
+                p += 8;
+                continue;
+            }
+            std::memcpy(&x, p + 8, 8);  // two words per round: fewer loop branches
+            mask = special(x);
+            p += 8;
+            if (mask == 0) {
+                p += 8;
+                continue;
+            }
+        }
+        p += lowest_byte(mask);
+        if (!is(*p, cc_field)) return p;
+        ++p;  // HTAB or obs-text: allowed, go on after it
+    }
+    while (p < end && is(*p, cc_field)) ++p;
+    return p;
+}
+
+/** Finds the first ':' in [@p p, @p end) eight bytes at a time, or returns @p end. */
+inline const char* find_colon(const char* p, const char* end) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        std::uint64_t y = x ^ (ones * ':');
+        std::uint64_t mask = (y - ones) & ~y & highs;
+        if (mask != 0) return p + lowest_byte(mask);
+        p += 8;
+    }
+    while (p < end && *p != ':') ++p;
+    return p;
+}
+
+/** Whether every byte of [@p p, @p end) is a token character (branch-free over the bytes). */
+inline bool all_tchar(const char* p, const char* end) noexcept {
+    const unsigned char* t = char_table.v;
+    unsigned acc = cc_tchar;
+    if (end - p >= 4) {
+        // Four at a time; the last four (overlapping) instead of a tail loop: fewer branches.
+        const char* last = end - 4;
+        for (; p < last; p += 4) {
+            acc &= t[static_cast<unsigned char>(p[0])] & t[static_cast<unsigned char>(p[1])] &
+                   t[static_cast<unsigned char>(p[2])] & t[static_cast<unsigned char>(p[3])];
+        }
+        acc &= t[static_cast<unsigned char>(last[0])] & t[static_cast<unsigned char>(last[1])] &
+               t[static_cast<unsigned char>(last[2])] & t[static_cast<unsigned char>(last[3])];
+    } else {
+        while (p < end) acc &= t[static_cast<unsigned char>(*p++)];
+    }
+    return (acc & cc_tchar) != 0;
+}
+
+/** One parsed field: offsets relative to the block's base. */
+struct FieldSlot {
+    std::uint32_t name_off;   ///< offset of the name
+    std::uint32_t name_len;   ///< length of the name
+    std::uint32_t value_off;  ///< offset of the value (after leading OWS)
+    std::uint32_t value_len;  ///< length of the value (without trailing OWS)
+};
+
+/** The outcome of scanning one field line. */
+enum class LineStatus {
+    field,         ///< a field line was parsed into the slot
+    end_of_block,  ///< the empty line (CRLF) that ends the block
+    incomplete,    ///< the window ended before the line did
+    error,         ///< invalid (errc::bad_header)
+};
+
+/** Scans one field line (RFC 9112 section 5) at `base + pos`, within `base + end`.
+ *
+ *  `field-name ":" OWS field-value OWS CRLF`: the name is a non-empty token, directly followed
+ *  by the colon; the value holds no CTL other than HTAB; a line that starts with SP or HTAB
+ *  (obs-fold, or whitespace before the first field) is an error; bare CR or bare LF is an error.
+ *  On field or end_of_block, @p pos moves past the line. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, std::size_t end,
+                                                              std::size_t& pos,
+                                                              FieldSlot& slot) noexcept {
+    const char* p = base + pos;
+    const char* e = base + end;
+    if (p >= e) return LineStatus::incomplete;
+    if (*p == '\r') {
+        if (p + 1 >= e) return LineStatus::incomplete;
+        if (p[1] != '\n') return LineStatus::error;
+        pos += 2;
+        return LineStatus::end_of_block;
+    }
+    const char* name = p;
+    // Fast path: find the colon, then check the name's bytes all at once.
+    p = find_colon(p, e);
+    if (p == e || p == name || !all_tchar(name, p)) {
+        // Slow path, to tell an error from a line that has not fully arrived.
+        p = scan_token(name, e);
+        if (p >= e) return LineStatus::incomplete;
+        return LineStatus::error;  // a non-token byte before the colon, or an empty name
+    }
+    const char* name_end = p;
+    ++p;
+    if (p < e && *p == ' ') ++p;  // the usual single space, then any other whitespace
+    while (p < e && (*p == ' ' || *p == '\t')) ++p;
+    const char* value = p;
+    p = scan_field_value(p, e);
+    if (p >= e) return LineStatus::incomplete;
+    if (*p != '\r') return LineStatus::error;
+    if (p + 1 >= e) return LineStatus::incomplete;
+    if (p[1] != '\n') return LineStatus::error;
+    const char* value_end = p;
+    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
+    slot.name_off = static_cast<std::uint32_t>(name - base);
+    slot.name_len = static_cast<std::uint32_t>(name_end - name);
+    slot.value_off = static_cast<std::uint32_t>(value - base);
+    slot.value_len = static_cast<std::uint32_t>(value_end - value);
+    pos = static_cast<std::size_t>(p + 2 - base);
+    return LineStatus::field;
+}
+
+/** Fixed storage for parsed fields (allocated once) plus the base their offsets refer to. */
+struct FieldBlock {
+    std::unique_ptr<FieldSlot[]> slots;  ///< capacity entries
+    std::size_t capacity = 0;            ///< the most fields storable
+    std::size_t count = 0;               ///< fields parsed so far
+    const char* base = nullptr;          ///< the buffer start the offsets refer to
+
+    /** Allocates room for @p n fields. */
+    void allocate(std::size_t n) {
+        slots.reset(n ? new FieldSlot[n] : nullptr);
+        capacity = n;
+        count = 0;
+    }
+    /** The @p i-th field as views. */
+    FieldView field(std::size_t i) const noexcept {
+        const FieldSlot& s = slots[i];
+        return {std::string_view(base + s.name_off, s.name_len),
+                std::string_view(base + s.value_off, s.value_len)};
+    }
+};
+
+/** Lower-cases an ASCII letter (token characters are left alone otherwise). */
+inline unsigned char lower(char c) noexcept {
+    unsigned char u = static_cast<unsigned char>(c);
+    return static_cast<unsigned>(u - 'A') < 26u ? static_cast<unsigned char>(u | 0x20) : u;
+}
+
+/** Whether the token @p s equals the lower-case literal @p lit (letters and '-' only)
+ *  ASCII-case-insensitively. Eight bytes at a time: for token bytes, OR-ing 0x20 maps exactly
+ *  the upper-case letters onto the lower-case ones and leaves '-' alone. */
+inline bool iequals_lower(std::string_view s, std::string_view lit) noexcept {
+    const std::size_t n = s.size();
+    if (n != lit.size()) return false;
+    if (n >= 8) {
+        constexpr std::uint64_t case_bits = 0x2020202020202020ull;
+        std::uint64_t diff = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            std::uint64_t a, b;
+            std::memcpy(&a, s.data() + i, 8);
+            std::memcpy(&b, lit.data() + i, 8);
+            diff |= (a | case_bits) ^ b;
+        }
+        if (i < n) {  // the last 8 bytes, overlapping
+            std::uint64_t a, b;
+            std::memcpy(&a, s.data() + n - 8, 8);
+            std::memcpy(&b, lit.data() + n - 8, 8);
+            diff |= (a | case_bits) ^ b;
+        }
+        return diff == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (lower(s[i]) != static_cast<unsigned char>(lit[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+// ---- end socklite/http/detail/grammar.hpp
+
+namespace socklite {
+namespace http {
+
+/** What a parse step achieved. */
+enum class ParseStatus {
+    complete,   ///< the element (head, body, message) is complete
+    need_more,  ///< more input is needed (after the consumed bytes, if any)
+    error,      ///< the input is invalid; ParseResult::ec says why; the parser stays in error
+};
+
+/** The outcome of one parse step: how many input bytes were used, body bytes found, and the
+ *  status.
+ *
+ *  The contract of every parser here: the caller may drop the first `consumed` bytes of the
+ *  input; the rest must be presented again, at the start of the next call, followed by any new
+ *  bytes. */
+struct ParseResult {
+    ParseStatus status = ParseStatus::need_more;  ///< complete, need_more or error
+    std::size_t consumed = 0;                     ///< input bytes used (the caller may drop them)
+    std::string_view body;  ///< body bytes found in the input (a view into it), may be empty
+    std::error_code ec;     ///< the reason when status is ParseStatus::error
+
+    /** Whether status is ParseStatus::complete. */
+    bool complete() const noexcept { return status == ParseStatus::complete; }
+    /** Whether status is ParseStatus::need_more. */
+    bool need_more() const noexcept { return status == ParseStatus::need_more; }
+    /** Whether status is ParseStatus::error. */
+    bool error() const noexcept { return status == ParseStatus::error; }
+};
+
+/** Limits of the chunked decoder; exceeding one is an error, detected as soon as the bytes
+ *  arrive. */
+struct ChunkedLimits {
+    /** Longest chunk-size line (size, extensions and whitespace, without CRLF); longer is
+     *  errc::bad_chunk. */
+    std::size_t max_chunk_line = 4096;
+    /** Largest trailer section in bytes, including its final CRLF; more is
+     *  errc::trailer_too_large. */
+    std::size_t max_trailer_bytes = 16 * 1024;
+    /** Most trailer fields; more is errc::trailer_too_large. */
+    std::size_t max_trailer_fields = 64;
+};
+
+/** An incremental decoder of the chunked transfer coding (RFC 9112 section 7.1).
+ *
+ *  Feed it the bytes that follow the header section; each call to decode() consumes framing
+ *  and returns the next run of body bytes as a view into the input (zero copy). Strict:
+ *  chunk sizes are hex digits only (no sign, no `0x`, no whitespace before them), checked for
+ *  overflow; chunk extensions are skipped (bounded, no control characters); each chunk's data
+ *  must end in CRLF; bare CR or LF are errors (errc::bad_chunk); the trailer section is parsed
+ *  with the header rules and exposed through trailer(); the final CRLF is required. No
+ *  allocation after construction, no I/O.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::ChunkedDecoder dec;
+ *  std::string_view in = received;  // bytes after the head
+ *  for (;;) {
+ *      auto r = dec.decode(in);
+ *      if (r.error()) throw socklite::Error(r.ec, "chunked");
+ *      sink(r.body);                  // possibly empty
+ *      in.remove_prefix(r.consumed);
+ *      if (r.complete()) break;       // in: bytes after the message
+ *      if (r.body.empty()) break;     // need more: keep `in`, append new bytes, call again
+ *  }
+ *  @endcode */
+class ChunkedDecoder {
+public:
+    /** A decoder with the given limits (storage for trailer fields is allocated here). */
+    explicit ChunkedDecoder(const ChunkedLimits& limits = {});
+
+    /** Decodes from the start of @p in.
+     *
+     *  Returns as soon as it has body bytes to deliver (`body`, a view into @p in), or when the
+     *  body is complete, or when it needs more input, or on error. With need_more and an empty
+     *  `body`, all usable input was taken: keep the unconsumed rest (a partial trailer section
+     *  is never consumed) and call again when more bytes arrived. With need_more and a non-empty
+     *  `body`, call again with the rest. With complete, `consumed` ends right after the final
+     *  CRLF; the trailers are available until the input buffer changes.
+     *  @return status, consumed, body, ec (errc::bad_chunk, errc::trailer_too_large,
+     *  errc::bad_header for a malformed trailer field). No allocation. */
+    ParseResult decode(std::string_view in) noexcept;
+
+    /** Decodes the chunked input in @p buf in place: the body bytes found are moved to the
+     *  front of @p buf, over the framing already read.
+     *  @param buf the input, overwritten from its start with the decoded body
+     *  @param size the input length
+     *  @param body_size set to the number of decoded body bytes now at the start of @p buf
+     *  @return status, consumed (input bytes used; the unconsumed rest, e.g. a partial trailer
+     *  section or the bytes after the message, is still at `buf + consumed`), ec. No
+     *  allocation. */
+    ParseResult decode_in_place(char* buf, std::size_t size, std::size_t& body_size) noexcept;
+
+    /** Whether the whole chunked body, trailers and final CRLF included, has been decoded. */
+    bool done() const noexcept { return state_ == State::done; }
+    /** The total number of body bytes delivered so far. */
+    std::uint64_t body_size() const noexcept { return body_size_; }
+    /** The number of trailer fields (valid after completion). */
+    std::size_t trailer_count() const noexcept { return trailers_.count; }
+    /** The @p i-th trailer field (`i < trailer_count()`), views into the input buffer of the
+     *  last decode() call; valid until that buffer changes. */
+    FieldView trailer(std::size_t i) const noexcept { return trailers_.field(i); }
+    /** Copies the trailer fields into @p out (appending). */
+    void copy_trailers(Headers& out) const;
+
+    /** Starts over for a new body (keeps the limits and storage). */
+    void reset() noexcept;
+    /** The limits this decoder was built with. */
+    const ChunkedLimits& limits() const noexcept { return limits_; }
+
+private:
+    enum class State : unsigned char {
+        size_first,  // expecting the first hex digit of a chunk size
+        size,        // more hex digits, BWS, ';' or CR
+        ext,         // skipping a chunk extension up to CR
+        size_lf,     // CR seen after the size line, expecting LF
+        data,        // chunk data: remaining_ bytes to deliver
+        data_cr,     // expecting CR after chunk data
+        data_lf,     // expecting LF after chunk data
+        trailer,     // trailer section (not consumed until complete)
+        done,
+        error,
+    };
+
+    ParseResult fail(std::size_t consumed, errc e) noexcept;
+
+    ChunkedLimits limits_;
+    State state_ = State::size_first;
+    bool last_chunk_ = false;      // the size line being read is the zero-size chunk
+    bool ext_seen_ = false;        // ';' has been seen on the size line
+    std::uint64_t remaining_ = 0;  // chunk size being read, then bytes left in the chunk
+    std::uint64_t body_size_ = 0;
+    std::size_t line_bytes_ = 0;    // bytes of the current size line so far
+    std::size_t trailer_pos_ = 0;   // next trailer line, relative to the trailer start
+    errc error_ = errc::bad_chunk;  // the error, once in State::error
+    detail::FieldBlock trailers_;   // trailer scanning state and field slots
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline ChunkedDecoder::ChunkedDecoder(const ChunkedLimits& limits) : limits_(limits) {
+    trailers_.allocate(limits_.max_trailer_fields);
+}
+
+inline void ChunkedDecoder::reset() noexcept {
+    state_ = State::size_first;
+    last_chunk_ = false;
+    ext_seen_ = false;
+    remaining_ = 0;
+    body_size_ = 0;
+    line_bytes_ = 0;
+    trailer_pos_ = 0;
+    error_ = errc::bad_chunk;
+    trailers_.count = 0;
+    trailers_.base = nullptr;
+}
+
+inline ParseResult ChunkedDecoder::fail(std::size_t consumed, errc e) noexcept {
+    state_ = State::error;
+    error_ = e;
+    ParseResult r;
+    r.status = ParseStatus::error;
+    r.consumed = consumed;
+    r.ec = e;
+    return r;
+}
+
+inline void ChunkedDecoder::copy_trailers(Headers& out) const {
+    for (std::size_t i = 0; i < trailers_.count; ++i) {
+        FieldView f = trailers_.field(i);
+        out.add(f.name, f.value);
+    }
+}
+
+inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
+    using detail::cc_field;
+    using detail::cc_hex;
+    using detail::cc_ows;
+    using detail::is;
+    // Sizes stay below 2^63 so that they fit a signed 64-bit offset too.
+    constexpr std::uint64_t max_before_shift = (std::uint64_t(1) << 59) - 1;
+    ParseResult r;
+    if (state_ == State::error) return fail(0, error_);
+    if (state_ == State::done) {
+        r.status = ParseStatus::complete;
+        return r;
+    }
+    const char* p = in.data();
+    const std::size_t n = in.size();
+    std::size_t i = 0;
+    while (i < n) {
+        char c = p[i];
+        switch (state_) {
+            case State::size_first:
+                if (!is(c, cc_hex)) return fail(i, errc::bad_chunk);
+                remaining_ = static_cast<std::uint64_t>(detail::hex_value(c));
+                line_bytes_ = 1;
+                ext_seen_ = false;
+                state_ = State::size;
+                ++i;
+                break;
+            case State::size:
+                // The common case: the rest of the digits and the CR in one tight loop.
+                while (is(c, cc_hex)) {
+                    if (remaining_ > max_before_shift) return fail(i, errc::bad_chunk);
+                    remaining_ =
+                        (remaining_ << 4) | static_cast<std::uint64_t>(detail::hex_value(c));
+                    if (++line_bytes_ > limits_.max_chunk_line) return fail(i, errc::bad_chunk);
+                    if (++i == n) break;
+                    c = p[i];
+                }
+                if (i == n) break;
+                if (c == '\r') {
+                    state_ = State::size_lf;
+                } else if (c == ';') {
+                    ext_seen_ = true;
+                    state_ = State::ext;
+                } else if (is(c, cc_ows)) {
+                    state_ = State::ext;
+                } else {
+                    return fail(i, errc::bad_chunk);
+                }
+                if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
+                    return fail(i, errc::bad_chunk);
+                ++i;
+                break;
+            case State::ext:
+                // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): skipped, but only
+                // whitespace may come before the first ';' and no CTL other than HTAB at all.
+                if (c == '\r') {
+                    if (!ext_seen_) return fail(i, errc::bad_chunk);  // BWS without an extension
+                    state_ = State::size_lf;
+                } else if (c == ';') {
+                    ext_seen_ = true;
+                } else if (!ext_seen_ ? !is(c, cc_ows) : !is(c, cc_field)) {
+                    return fail(i, errc::bad_chunk);
+                }
+                if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
+                    return fail(i, errc::bad_chunk);
+                ++i;
+                break;
+            case State::size_lf:
+                if (c != '\n') return fail(i, errc::bad_chunk);
+                ++i;
+                if (remaining_ == 0) {
+                    state_ = State::trailer;
+                    trailer_pos_ = 0;
+                    trailers_.count = 0;
+                } else {
+                    state_ = State::data;
+                }
+                break;
+            case State::data: {
+                std::size_t avail = n - i;
+                std::size_t take =
+                    remaining_ < avail ? static_cast<std::size_t>(remaining_) : avail;
+                r.body = std::string_view(p + i, take);
+                i += take;
+                remaining_ -= take;
+                body_size_ += take;
+                if (remaining_ == 0) state_ = State::data_cr;
+                r.consumed = i;
+                return r;
+            }
+            case State::data_cr:
+                if (c != '\r') return fail(i, errc::bad_chunk);
+                state_ = State::data_lf;
+                ++i;
+                break;
+            case State::data_lf:
+                if (c != '\n') return fail(i, errc::bad_chunk);
+                state_ = State::size_first;
+                ++i;
+                break;
+            case State::trailer: {
+                // Not consumed until the whole section is here: the fields are views into it.
+                const char* base = p + i;
+                std::size_t avail = n - i;
+                std::size_t window =
+                    avail < limits_.max_trailer_bytes ? avail : limits_.max_trailer_bytes;
+                for (;;) {
+                    detail::FieldSlot slot;
+                    std::size_t line = trailer_pos_;
+                    switch (detail::scan_field_line(base, window, trailer_pos_, slot)) {
+                        case detail::LineStatus::field:
+                            if (trailers_.count == trailers_.capacity)
+                                return fail(i, errc::trailer_too_large);
+                            trailers_.slots[trailers_.count++] = slot;
+                            continue;
+                        case detail::LineStatus::end_of_block:
+                            trailers_.base = base;
+                            state_ = State::done;
+                            r.status = ParseStatus::complete;
+                            r.consumed = i + trailer_pos_;
+                            return r;
+                        case detail::LineStatus::incomplete:
+                            if (avail >= limits_.max_trailer_bytes)
+                                return fail(i, errc::trailer_too_large);
+                            r.consumed = i;
+                            return r;
+                        case detail::LineStatus::error:
+                            return fail(i, base[line] == '\r' || base[line] == '\n'
+                                               ? errc::bad_chunk
+                                               : errc::bad_header);
+                    }
+                }
+            }
+            case State::done:
+            case State::error: break;  // not reached: handled before the loop
+        }
+    }
+    r.consumed = i;
+    return r;
+}
+
+inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
+                                                   std::size_t& body_size) noexcept {
+    std::size_t out = 0;
+    std::size_t pos = 0;
+    ParseResult r;
+    for (;;) {
+        r = decode(std::string_view(buf + pos, size - pos));
+        if (r.error()) {
+            r.consumed += pos;
+            break;
+        }
+        if (!r.body.empty()) {
+            std::memmove(buf + out, r.body.data(), r.body.size());
+            out += r.body.size();
+        }
+        pos += r.consumed;
+        if (r.complete() || r.body.empty()) {
+            r.consumed = pos;
+            break;
+        }
+    }
+    r.body = std::string_view(buf, out);
+    body_size = out;
+    return r;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_CHUNKED_HPP
+// ---- end socklite/http/chunked.hpp
+// ---- begin socklite/http/client.hpp
+#ifndef SOCKLITE_HTTP_CLIENT_HPP
+#define SOCKLITE_HTTP_CLIENT_HPP
+
+/** @file
+ *  socklite::HttpClient: a blocking HTTP/1.1 client with a keep-alive connection pool,
+ *  redirects, timeouts and streaming bodies. */
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <sys/socket.h>
+
+// ---- begin socklite/http/parser.hpp
+#ifndef SOCKLITE_HTTP_PARSER_HPP
+#define SOCKLITE_HTTP_PARSER_HPP
+
+/** @file
+ *  http::ResponseParser: a strict, incremental, zero-copy HTTP/1.1 response parser (RFC 9112)
+ *  that does no I/O and allocates nothing while parsing. */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+
+
+namespace socklite {
+namespace http {
+
+/** Limits of the response parser, enforced while bytes arrive (an endless header section is
+ *  rejected as soon as it passes the limit, not when it ends). */
+struct ParserLimits {
+    /** Largest header section in bytes: status line, fields and the empty line.
+     *  More is errc::header_too_large. */
+    std::size_t max_header_bytes = 64 * 1024;
+    /** Most header fields; more is errc::too_many_headers. */
+    std::size_t max_fields = 100;
+    /** Most interim (1xx) responses before the final one; more is errc::header_too_large (each
+     *  interim head is also held to max_header_bytes and max_fields). */
+    std::size_t max_interim = 64;
+    /** Limits of the chunked decoder used for chunked bodies. */
+    ChunkedLimits chunked;
+};
+
+/** How the body of a response is delimited (RFC 9112 section 6.3). */
+enum class BodyKind {
+    none,            ///< no body: HEAD request, 1xx, 204, 304, 101 or a CONNECT tunnel
+    content_length,  ///< exactly content_length() bytes
+    chunked,         ///< the chunked transfer coding (Transfer-Encoding ends in `chunked`)
+    until_close,     ///< everything until the server closes the connection
+};
+
+/** A strict incremental parser of one HTTP/1.x response at a time.
+ *
+ *  Two phases: parse_head() until it reports complete, then parse_body() (and finish() when the
+ *  connection closes). Each call takes the bytes received so far that were not consumed yet;
+ *  the caller may drop the `consumed` bytes and must present the rest again, with any new
+ *  bytes appended. The head is consumed whole or not at all, so the status line and the fields
+ *  are views into the caller's buffer: valid as long as the buffer passed to the parse_head()
+ *  call that completed is neither changed nor freed (copy_head() copies them).
+ *
+ *  Strictness (RFC 9112): the status line is `HTTP/1.0` or `HTTP/1.1` (anything else is
+ *  errc::bad_version, a malformed line errc::bad_status_line), SP, a 3-digit code in 100-599,
+ *  SP, and a reason of VCHAR/SP/HTAB/obs-text. Every line ends in CRLF: a bare CR and also a
+ *  bare LF are errors (RFC 9112 section 2.2 allows accepting a bare LF; this parser does not).
+ *  Field names are tokens directly followed by `:`; values hold no CTL but HTAB; obs-fold and
+ *  whitespace before the first field are rejected (errc::bad_header; RFC 9112 section 5.2 lets a
+ *  user agent unfold instead, we reject to close the door on smuggling). `Content-Length` is
+ *  digits only (a list of identical values like `5, 5` is accepted, RFC 9110 section 8.6),
+ *  below 2^63, and repeated fields must agree (errc::bad_content_length). `Transfer-Encoding` is
+ *  a list of tokens without parameters; `chunked` must be the last coding and appear once,
+ *  otherwise errc::bad_transfer_encoding; in an HTTP/1.0 response it is an error too.
+ *
+ *  Framing (RFC 9112 section 6.3): no body after HEAD, for 1xx, 204, 304, 101 and 2xx to
+ *  CONNECT; else a Transfer-Encoding ending in `chunked` wins over Content-Length (and the
+ *  connection is then not reused); a Transfer-Encoding without `chunked` means read until close;
+ *  else Content-Length; else read until close. Interim 1xx responses (but 101) are skipped by
+ *  parse_head(): their bytes are consumed and counted in interim_count() (at most
+ *  ParserLimits::max_interim of them).
+ *
+ *  Keep-alive: HTTP/1.1 keeps the connection unless `Connection: close`; HTTP/1.0 always closes;
+ *  a body read until close, a 101 / CONNECT tunnel, or Transfer-Encoding with Content-Length
+ *  also close it.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::ResponseParser p;
+ *  std::string buf;                       // bytes received and not consumed yet
+ *  socklite::http::ParseResult r;
+ *  do {
+ *      buf += read_some();                // your I/O
+ *      r = p.parse_head(buf);
+ *      if (r.error()) throw socklite::Error(r.ec, "parse response");
+ *      buf.erase(0, r.consumed);          // only after using the views (here: none yet)
+ *  } while (!r.complete());
+ *  @endcode
+ *  (With the head complete, copy what you need before erasing: erase invalidates the views.) */
+class ResponseParser {
+public:
+    /** A parser with the given limits (field storage is allocated here, once). */
+    explicit ResponseParser(const ParserLimits& limits = {});
+
+    /** Tells the parser the method of the request this response answers: after `HEAD` there is
+     *  no body; a 2xx answer to `CONNECT` opens a tunnel. Call before parse_head(); reset()
+     *  forgets it (back to `GET`). */
+    void request_method(std::string_view method) noexcept;
+
+    /** Parses the head (status line and header fields) from the start of @p data.
+     *  @return complete (consumed = interim responses skipped + this head), need_more (consumed
+     *  = the bytes of interim responses skipped, often 0), or error with ec one of
+     *  errc::bad_status_line, bad_version, bad_header, header_too_large, too_many_headers,
+     *  bad_content_length, bad_transfer_encoding. No allocation, no I/O. */
+    ParseResult parse_head(std::string_view data) noexcept;
+
+    /** Parses body bytes from the start of @p data (call after the head is complete).
+     *  @return `body`: the next body bytes, a view into @p data (decoded from chunked); complete
+     *  when the body is finished (consumed ends there: later bytes belong to the next
+     *  response); need_more otherwise (with a non-empty `body`, call again with the rest; with
+     *  an empty one, wait for more bytes). Errors: those of ChunkedDecoder::decode(). */
+    ParseResult parse_body(std::string_view data) noexcept;
+
+    /** Reports that the connection was closed by the peer (end of input).
+     *  @return complete when the message is complete (a body read until close ends here);
+     *  error with errc::unexpected_eof otherwise. */
+    ParseResult finish() noexcept;
+
+    /** Starts over for the next response (keeps limits and storage; request method = GET). */
+    void reset() noexcept;
+
+    /** Whether the head has been parsed. */
+    bool head_complete() const noexcept { return phase_ == Phase::body || phase_ == Phase::done; }
+    /** Whether the whole message (head and body) has been parsed. */
+    bool complete() const noexcept { return phase_ == Phase::done; }
+
+    /** The status code (100-599). */
+    int status() const noexcept { return status_; }
+    /** The reason phrase (a view, may be empty). */
+    std::string_view reason() const noexcept {
+        return std::string_view(head_.base + reason_off_, reason_len_);
+    }
+    /** The HTTP version: 10 or 11. */
+    int version() const noexcept { return version_; }
+    /** The number of header fields. */
+    std::size_t field_count() const noexcept { return head_.count; }
+    /** The @p i-th header field (`i < field_count()`), in received order. */
+    FieldView field(std::size_t i) const noexcept { return head_.field(i); }
+    /** The value of the first field named @p name (case-insensitive), or an empty view. */
+    std::string_view header(std::string_view name) const noexcept;
+    /** Whether a field named @p name is present. */
+    bool has_header(std::string_view name) const noexcept;
+    /** The size in bytes of the final head (status line to the empty line). */
+    std::size_t head_size() const noexcept { return head_size_; }
+
+    /** How the body is delimited. */
+    BodyKind body_kind() const noexcept { return body_kind_; }
+    /** The Content-Length value when one was given (0 otherwise). */
+    std::uint64_t content_length() const noexcept { return content_length_; }
+    /** Whether a Content-Length field was present. */
+    bool has_content_length() const noexcept { return cl_seen_; }
+    /** Body bytes delivered by parse_body() so far (decoded). */
+    std::uint64_t body_received() const noexcept { return body_received_; }
+    /** Whether the connection may carry another request after this response. */
+    bool keep_alive() const noexcept { return keep_alive_; }
+    /** Whether the connection now belongs to another protocol (101, or a CONNECT tunnel). */
+    bool upgrade() const noexcept { return upgrade_; }
+    /** How many interim (1xx, not 101) responses parse_head() skipped. */
+    std::size_t interim_count() const noexcept { return interim_count_; }
+    /** The status of the last interim response skipped (0 if none). */
+    int last_interim_status() const noexcept { return last_interim_status_; }
+    /** The chunked decoder (for trailer() after a chunked body). */
+    const ChunkedDecoder& chunked() const noexcept { return chunked_; }
+
+    /** Copies status, reason, version and header fields into @p out (headers appended;
+     *  allocates). */
+    void copy_head(Response& out) const;
+    /** The limits this parser was built with. */
+    const ParserLimits& limits() const noexcept { return limits_; }
+
+private:
+    enum class Phase : unsigned char { head, body, done, error };
+
+    ParseResult fail(std::size_t consumed, errc e) noexcept;
+    void clear_head() noexcept;
+    detail::LineStatus scan_status_line(const char* base, std::size_t end, errc& e) noexcept;
+    bool on_field(std::string_view name, std::string_view value, errc& e) noexcept;
+    bool parse_content_length(std::string_view value) noexcept;
+    bool parse_transfer_encoding(std::string_view value) noexcept;
+    bool parse_connection(std::string_view value) noexcept;
+    bool frame(errc& e) noexcept;
+
+    ParserLimits limits_;
+    detail::FieldBlock head_;
+    ChunkedDecoder chunked_;
+    Phase phase_ = Phase::head;
+    errc error_ = errc::bad_status_line;
+    // head scanning
+    bool status_done_ = false;
+    bool pending_ = false;          // the last call ended inside a line
+    bool pending_in_name_ = false;  // ... inside the name of a field line
+    std::size_t pos_ = 0;           // next line to scan (offset in the head)
+    std::size_t search_ = 0;        // the end of the bytes already checked while pending_
+    static constexpr std::size_t rescan_limit = 256;
+    // request
+    bool head_request_ = false;
+    bool connect_request_ = false;
+    // status line
+    int status_ = 0;
+    int version_ = 11;
+    std::uint32_t reason_off_ = 0;
+    std::uint32_t reason_len_ = 0;
+    std::size_t head_size_ = 0;
+    // framing fields
+    bool cl_seen_ = false;
+    bool te_seen_ = false;
+    bool te_chunked_ = false;  // the last transfer coding so far is chunked
+    bool conn_close_ = false;
+    bool conn_upgrade_ = false;
+    std::uint64_t content_length_ = 0;
+    // outcome
+    BodyKind body_kind_ = BodyKind::none;
+    bool keep_alive_ = false;
+    bool upgrade_ = false;
+    std::uint64_t body_remaining_ = 0;
+    std::uint64_t body_received_ = 0;
+    std::size_t interim_count_ = 0;
+    int last_interim_status_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline ResponseParser::ResponseParser(const ParserLimits& limits)
+    : limits_(limits), chunked_(limits.chunked) {
+    head_.allocate(limits_.max_fields);
+}
+
+inline void ResponseParser::request_method(std::string_view method) noexcept {
+    head_request_ = method == "HEAD";
+    connect_request_ = method == "CONNECT";
+}
+
+inline void ResponseParser::clear_head() noexcept {
+    head_.count = 0;
+    head_.base = nullptr;
+    status_done_ = false;
+    pending_ = false;
+    pending_in_name_ = false;
+    pos_ = 0;
+    search_ = 0;
+    status_ = 0;
+    version_ = 11;
+    reason_off_ = 0;
+    reason_len_ = 0;
+    head_size_ = 0;
+    cl_seen_ = false;
+    te_seen_ = false;
+    te_chunked_ = false;
+    conn_close_ = false;
+    conn_upgrade_ = false;
+    content_length_ = 0;
+}
+
+inline void ResponseParser::reset() noexcept {
+    clear_head();
+    chunked_.reset();
+    phase_ = Phase::head;
+    error_ = errc::bad_status_line;
+    head_request_ = false;
+    connect_request_ = false;
+    body_kind_ = BodyKind::none;
+    keep_alive_ = false;
+    upgrade_ = false;
+    body_remaining_ = 0;
+    body_received_ = 0;
+    interim_count_ = 0;
+    last_interim_status_ = 0;
+}
+
+inline ParseResult ResponseParser::fail(std::size_t consumed, errc e) noexcept {
+    phase_ = Phase::error;
+    error_ = e;
+    keep_alive_ = false;
+    ParseResult r;
+    r.status = ParseStatus::error;
+    r.consumed = consumed;
+    r.ec = e;
+    return r;
+}
+
+inline detail::LineStatus ResponseParser::scan_status_line(const char* base, std::size_t end,
+                                                           errc& e) noexcept {
+    using detail::LineStatus;
+    // "HTTP/1.x SP DDD SP reason CRLF"; check whatever prefix is here so garbage fails early.
+    static const char proto[] = "HTTP/1.";
+    std::size_t have = end < 7 ? end : 7;
+    bool match;
+    if (have == 7) {
+        std::uint64_t got = 0, want = 0;
+        std::memcpy(&got, base, 7);
+        std::memcpy(&want, proto, 7);
+        match = got == want;
+    } else {
+        match = std::memcmp(base, proto, have) == 0;
+    }
+    if (!match) {
+        e = (have >= 5 && std::memcmp(base, "HTTP/", 5) == 0) ? errc::bad_version
+                                                              : errc::bad_status_line;
+        return LineStatus::error;
+    }
+    if (end < 13) {
+        // Validate the fixed-position bytes that did arrive.
+        if (end > 7 && base[7] != '0' && base[7] != '1') {
+            e = errc::bad_version;
+            return LineStatus::error;
+        }
+        if (end > 8 && base[8] != ' ') {
+            e = detail::is(base[8], detail::cc_hex) ? errc::bad_version : errc::bad_status_line;
+            return LineStatus::error;
+        }
+        for (std::size_t i = 9; i < end && i < 12; ++i) {
+            if (base[i] < '0' || base[i] > '9') {
+                e = errc::bad_status_line;
+                return LineStatus::error;
+            }
+        }
+        return LineStatus::incomplete;
+    }
+    if (base[7] != '0' && base[7] != '1') {
+        e = errc::bad_version;
+        return LineStatus::error;
+    }
+    if (base[8] != ' ') {
+        e = detail::is(base[8], detail::cc_hex) ? errc::bad_version : errc::bad_status_line;
+        return LineStatus::error;
+    }
+    unsigned d0 = static_cast<unsigned char>(base[9]) - '0';
+    unsigned d1 = static_cast<unsigned char>(base[10]) - '0';
+    unsigned d2 = static_cast<unsigned char>(base[11]) - '0';
+    if (d0 > 9 || d1 > 9 || d2 > 9 || base[12] != ' ') {
+        e = errc::bad_status_line;
+        return LineStatus::error;
+    }
+    int code = static_cast<int>(d0 * 100 + d1 * 10 + d2);
+    if (code < 100 || code > 599) {
+        e = errc::bad_status_line;
+        return LineStatus::error;
+    }
+    const char* reason = base + 13;
+    const char* e_ptr = base + end;
+    const char* p = detail::scan_field_value(reason, e_ptr);
+    if (p >= e_ptr) return LineStatus::incomplete;
+    if (*p != '\r') {
+        e = errc::bad_status_line;
+        return LineStatus::error;
+    }
+    if (p + 1 >= e_ptr) return LineStatus::incomplete;
+    if (p[1] != '\n') {
+        e = errc::bad_status_line;
+        return LineStatus::error;
+    }
+    version_ = base[7] == '1' ? 11 : 10;
+    status_ = code;
+    reason_off_ = 13;
+    reason_len_ = static_cast<std::uint32_t>(p - reason);
+    pos_ = static_cast<std::size_t>(p + 2 - base);
+    return LineStatus::field;
+}
+
+inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
+    using detail::LineStatus;
+    if (phase_ == Phase::error) return fail(0, error_);
+    ParseResult r;
+    if (phase_ != Phase::head) {
+        r.status = ParseStatus::complete;
+        return r;
+    }
+    std::size_t skipped = 0;  // bytes of interim responses consumed in this call
+    for (;;) {
+        const char* base = data.data();
+        const std::size_t size = data.size();
+        const std::size_t window =
+            size < limits_.max_header_bytes ? size : limits_.max_header_bytes;
+        if (pending_ && search_ - pos_ >= rescan_limit && size < limits_.max_header_bytes) {
+            // The last call ended inside a long line. Rather than rescanning it from its start
+            // on every call (quadratic when bytes trickle in), look at the new bytes only: while
+            // they cannot end the line, change its phase or be an error (token bytes in a
+            // name, field-value bytes in a value), the line stays incomplete. Otherwise rescan
+            // it once. A short line is always rescanned, so garbage fails at once; at the size
+            // limit, the scan decides between a bad byte and too large.
+            const char* from = base + search_;
+            const char* to = base + window;
+            const char* stop = pending_in_name_ ? detail::scan_token(from, to)
+                                                : detail::scan_field_value(from, to);
+            if (stop == to) {
+                search_ = window;
+                r.consumed = skipped;
+                return r;
+            }
+        }
+        pending_ = false;
+        LineStatus ls = LineStatus::field;
+        errc e = errc::bad_header;
+        if (!status_done_) {
+            if (window == 0) {
+                ls = LineStatus::incomplete;
+            } else {
+                ls = scan_status_line(base, window, e);
+                if (ls == LineStatus::field) status_done_ = true;
+            }
+        }
+        while (ls == LineStatus::field) {
+            detail::FieldSlot slot;
+            ls = detail::scan_field_line(base, window, pos_, slot);
+            if (ls == LineStatus::error) return fail(skipped, errc::bad_header);
+            if (ls != LineStatus::field) break;
+            if (head_.count == head_.capacity) return fail(skipped, errc::too_many_headers);
+            head_.slots[head_.count++] = slot;
+            if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
+                          std::string_view(base + slot.value_off, slot.value_len), e)) {
+                return fail(skipped, e);
+            }
+        }
+        if (ls == LineStatus::error) return fail(skipped, e);
+        if (ls == LineStatus::incomplete) {
+            if (size >= limits_.max_header_bytes) return fail(skipped, errc::header_too_large);
+            pending_ = true;
+            search_ = window;
+            if (window > 0 && base[window - 1] == '\r') --search_;  // LF or bare CR decides
+            // An incomplete field line without a colon yet is still in its name (a status line,
+            // or a line with its colon, is in its value: the scan would have failed otherwise).
+            pending_in_name_ = status_done_ && window > pos_ &&
+                               std::memchr(base + pos_, ':', window - pos_) == nullptr;
+            r.consumed = skipped;
+            return r;
+        }
+        // end of the header section
+        if (status_ < 200 && status_ != 101) {
+            if (interim_count_ == limits_.max_interim) return fail(skipped, errc::header_too_large);
+            ++interim_count_;
+            last_interim_status_ = status_;
+            skipped += pos_;
+            data.remove_prefix(pos_);
+            clear_head();
+            continue;
+        }
+        head_.base = base;
+        head_size_ = pos_;
+        if (!frame(e)) return fail(skipped, e);
+        phase_ = body_kind_ == BodyKind::none ||
+                         (body_kind_ == BodyKind::content_length && content_length_ == 0)
+                     ? Phase::done
+                     : Phase::body;
+        r.status = ParseStatus::complete;
+        r.consumed = skipped + pos_;
+        return r;
+    }
+}
+
+inline bool ResponseParser::on_field(std::string_view name, std::string_view value,
+                                     errc& e) noexcept {
+    // Only three names matter for framing; dispatch on length and first letter.
+    switch (name.size()) {
+        case 14:
+            if (detail::iequals_lower(name, "content-length")) {
+                e = errc::bad_content_length;
+                return parse_content_length(value);
+            }
+            break;
+        case 17:
+            if (detail::iequals_lower(name, "transfer-encoding")) {
+                e = errc::bad_transfer_encoding;
+                return parse_transfer_encoding(value);
+            }
+            break;
+        case 10:
+            if (detail::iequals_lower(name, "connection")) {
+                e = errc::bad_header;
+                return parse_connection(value);
+            }
+            break;
+        default: break;
+    }
+    return true;
+}
+
+inline bool ResponseParser::parse_content_length(std::string_view v) noexcept {
+    // 1*DIGIT, or a list of identical values ("5, 5"); below 2^63; equal to earlier fields.
+    constexpr std::uint64_t limit = (std::uint64_t(1) << 63) - 1;
+    const char* p = v.data();
+    const char* e = p + v.size();
+    bool any = false;
+    while (p < e) {
+        if (*p < '0' || *p > '9') return false;
+        std::uint64_t n = 0;
+        do {
+            std::uint64_t d = static_cast<std::uint64_t>(*p - '0');
+            if (n > (limit - d) / 10) return false;
+            n = n * 10 + d;
+            ++p;
+        } while (p < e && *p >= '0' && *p <= '9');
+        if ((cl_seen_ || any) && n != content_length_) return false;
+        content_length_ = n;
+        any = true;
+        while (p < e && detail::is(*p, detail::cc_ows)) ++p;
+        if (p == e) break;
+        if (*p != ',') return false;
+        ++p;
+        while (p < e && detail::is(*p, detail::cc_ows)) ++p;
+        if (p == e) return false;  // a trailing comma
+    }
+    if (!any) return false;
+    cl_seen_ = true;
+    return true;
+}
+
+inline bool ResponseParser::parse_transfer_encoding(std::string_view v) noexcept {
+    // #transfer-coding, tokens only; chunked at most once and last.
+    const char* p = v.data();
+    const char* e = p + v.size();
+    bool any = false;
+    while (p < e) {
+        if (*p == ',' || detail::is(*p, detail::cc_ows)) {  // empty list elements are allowed
+            ++p;
+            continue;
+        }
+        const char* t = p;
+        p = detail::scan_token(p, e);
+        if (p == t) return false;
+        if (te_chunked_) return false;  // something after chunked
+        te_chunked_ =
+            detail::iequals_lower(std::string_view(t, static_cast<std::size_t>(p - t)), "chunked");
+        any = true;
+        while (p < e && detail::is(*p, detail::cc_ows)) ++p;
+        if (p < e && *p != ',') return false;  // parameters or garbage
+    }
+    if (!any) return false;
+    te_seen_ = true;
+    return true;
+}
+
+inline bool ResponseParser::parse_connection(std::string_view v) noexcept {
+    const char* p = v.data();
+    const char* e = p + v.size();
+    while (p < e) {
+        if (*p == ',' || detail::is(*p, detail::cc_ows)) {
+            ++p;
+            continue;
+        }
+        const char* t = p;
+        p = detail::scan_token(p, e);
+        if (p == t) return false;
+        std::string_view tok(t, static_cast<std::size_t>(p - t));
+        if (detail::iequals_lower(tok, "close")) conn_close_ = true;
+        if (detail::iequals_lower(tok, "upgrade")) conn_upgrade_ = true;
+        while (p < e && detail::is(*p, detail::cc_ows)) ++p;
+        if (p < e && *p != ',') return false;
+    }
+    return true;
+}
+
+inline bool ResponseParser::frame(errc& e) noexcept {
+    if (te_seen_ && version_ == 10) {
+        e = errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
+        return false;
+    }
+    upgrade_ = false;
+    if (head_request_ || status_ < 200 || status_ == 204 || status_ == 304) {
+        body_kind_ = BodyKind::none;
+        upgrade_ = status_ == 101;
+    } else if (connect_request_ && status_ < 300) {
+        body_kind_ = BodyKind::none;
+        upgrade_ = true;
+    } else if (te_seen_) {
+        body_kind_ = te_chunked_ ? BodyKind::chunked : BodyKind::until_close;
+    } else if (cl_seen_) {
+        body_kind_ = BodyKind::content_length;
+    } else {
+        body_kind_ = BodyKind::until_close;
+    }
+    body_remaining_ = body_kind_ == BodyKind::content_length ? content_length_ : 0;
+    keep_alive_ = version_ == 11 && !conn_close_ && !upgrade_ &&
+                  body_kind_ != BodyKind::until_close && !(te_seen_ && cl_seen_);
+    chunked_.reset();
+    return true;
+}
+
+inline ParseResult ResponseParser::parse_body(std::string_view data) noexcept {
+    ParseResult r;
+    switch (phase_) {
+        case Phase::error: return fail(0, error_);
+        case Phase::done: r.status = ParseStatus::complete; return r;
+        case Phase::head: return r;  // misuse: the head is not complete
+        case Phase::body: break;
+    }
+    switch (body_kind_) {
+        case BodyKind::none:
+            phase_ = Phase::done;
+            r.status = ParseStatus::complete;
+            return r;
+        case BodyKind::content_length: {
+            std::size_t take = body_remaining_ < data.size()
+                                   ? static_cast<std::size_t>(body_remaining_)
+                                   : data.size();
+            r.body = data.substr(0, take);
+            r.consumed = take;
+            body_remaining_ -= take;
+            body_received_ += take;
+            if (body_remaining_ == 0) {
+                phase_ = Phase::done;
+                r.status = ParseStatus::complete;
+            }
+            return r;
+        }
+        case BodyKind::chunked:
+            r = chunked_.decode(data);
+            body_received_ += r.body.size();
+            if (r.error()) {
+                phase_ = Phase::error;
+                error_ = static_cast<errc>(r.ec.value());
+                keep_alive_ = false;
+            } else if (r.complete()) {
+                phase_ = Phase::done;
+            }
+            return r;
+        case BodyKind::until_close:
+            r.body = data;
+            r.consumed = data.size();
+            body_received_ += data.size();
+            return r;
+    }
+    return r;
+}
+
+inline ParseResult ResponseParser::finish() noexcept {
+    ParseResult r;
+    if (phase_ == Phase::error) return fail(0, error_);
+    if (phase_ == Phase::done || (phase_ == Phase::body && body_kind_ == BodyKind::until_close)) {
+        phase_ = Phase::done;
+        r.status = ParseStatus::complete;
+        return r;
+    }
+    return fail(0, errc::unexpected_eof);
+}
+
+inline std::string_view ResponseParser::header(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < head_.count; ++i) {
+        FieldView f = head_.field(i);
+        if (iequals(f.name, name)) return f.value;
+    }
+    return {};
+}
+
+inline bool ResponseParser::has_header(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < head_.count; ++i) {
+        if (iequals(head_.field(i).name, name)) return true;
+    }
+    return false;
+}
+
+inline void ResponseParser::copy_head(Response& out) const {
+    out.status = status_;
+    out.version = version_;
+    out.reason.assign(reason().data(), reason().size());
+    for (std::size_t i = 0; i < head_.count; ++i) {
+        FieldView f = head_.field(i);
+        out.headers.add(f.name, f.value);
+    }
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_PARSER_HPP
+// ---- end socklite/http/parser.hpp
+// ---- begin socklite/http/serializer.hpp
+#ifndef SOCKLITE_HTTP_SERIALIZER_HPP
+#define SOCKLITE_HTTP_SERIALIZER_HPP
+
+/** @file
+ *  The HTTP/1.1 request serializer: turns an http::Request into bytes for the wire, refusing
+ *  anything that could inject a line (CR, LF, NUL, other invalid characters). No I/O. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
 // ---- begin socklite/version.hpp
 #ifndef SOCKLITE_VERSION_HPP
 #define SOCKLITE_VERSION_HPP
@@ -1715,6 +4614,1412 @@ inline constexpr const char* version = SOCKLITE_VERSION_STRING;
 
 #endif  // SOCKLITE_VERSION_HPP
 // ---- end socklite/version.hpp
+// ---- begin socklite/http/url.hpp
+#ifndef SOCKLITE_HTTP_URL_HPP
+#define SOCKLITE_HTTP_URL_HPP
+
+/** @file
+ *  http::Url: parses `http://` and `https://` URLs (RFC 3986) and resolves references such as
+ *  a redirect's `Location` against them. No I/O. */
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+
+namespace socklite {
+namespace http {
+
+/** A parsed absolute `http` or `https` URL: scheme, userinfo, host, port, path and query.
+ *
+ *  Parsing is strict: a missing scheme or `//`, an empty host, a bad IPv6 literal, a port that is
+ *  not 1-65535, a bad percent escape, or a control character or space anywhere give
+ *  errc::bad_url; a scheme other than `http` or `https` gives errc::unsupported_scheme. The
+ *  fragment (from the first hash sign on) is dropped. The scheme and a registered host name are
+ *  lower-cased; dot segments of the path are removed; printable characters that RFC 3986 does
+ *  not allow in a path or query (double quote, `<`, `>`, backslash, `^`, backquote, `{`, `|`,
+ *  `}`, and bytes >= 0x80) are percent-encoded, so target() is always safe to put on a request
+ *  line. `https://` URLs parse (the client reports errc::tls_not_enabled).
+ *
+ *  @par Example
+ *  @code
+ *  auto u = socklite::http::Url::parse("http://[::1]:8080/a/b?x=1");
+ *  u.host();          // "::1"
+ *  u.port();          // 8080
+ *  u.target();        // "/a/b?x=1"
+ *  u.authority();     // "[::1]:8080" (the Host header value)
+ *  u.resolve("../c"); // http://[::1]:8080/c
+ *  @endcode */
+class Url {
+public:
+    /** An empty URL (empty() is true). */
+    Url() = default;
+
+    /** Parses an absolute URL.
+     *  @throws Error with errc::bad_url or errc::unsupported_scheme. */
+    static Url parse(std::string_view text);
+    /** Parses an absolute URL, reporting failure through @p ec (errc::bad_url or
+     *  errc::unsupported_scheme); returns an empty Url then. */
+    static Url parse(std::string_view text, std::error_code& ec) noexcept;
+
+    /** Resolves a URI reference (absolute, `//host/...`, `/path`, `?query`, or relative path)
+     *  against this URL, as RFC 3986 section 5.2 says (the way a browser follows `Location`).
+     *  @throws Error with errc::bad_url or errc::unsupported_scheme. */
+    Url resolve(std::string_view reference) const;
+    /** As resolve(std::string_view), reporting failure through @p ec. */
+    Url resolve(std::string_view reference, std::error_code& ec) const noexcept;
+
+    /** Whether this URL is empty (default-constructed or failed to parse). */
+    bool empty() const noexcept { return scheme_.empty(); }
+    /** The scheme in lower case: `"http"` or `"https"`. */
+    const std::string& scheme() const noexcept { return scheme_; }
+    /** Whether the scheme is `https`. */
+    bool is_https() const noexcept { return scheme_ == "https"; }
+    /** The userinfo before `@` (`user:password`, still percent-encoded), or empty. */
+    const std::string& userinfo() const noexcept { return userinfo_; }
+    /** The host without brackets: a lower-cased name, dotted IPv4, or IPv6 text (`::1`; a zone
+     *  `%25eth0` in the URL reads `%eth0` here). */
+    const std::string& host() const noexcept { return host_; }
+    /** Whether the host is an IPv6 literal (written in brackets). */
+    bool host_is_ipv6() const noexcept { return ipv6_; }
+    /** The port: the one given, or the scheme's default (80, 443). */
+    std::uint16_t port() const noexcept { return port_; }
+    /** Whether the URL text gave a port explicitly. */
+    bool has_port() const noexcept { return explicit_port_; }
+    /** The path, percent-encoded, always starting with `/`. */
+    const std::string& path() const noexcept { return path_; }
+    /** The query without `?`, percent-encoded, or empty. */
+    const std::string& query() const noexcept { return query_; }
+    /** Whether the URL had a `?` (possibly with an empty query). */
+    bool has_query() const noexcept { return has_query_; }
+
+    /** The request target for the request line: path, then `?query` when present. */
+    std::string target() const {
+        std::string t = path_;
+        if (has_query_) {
+            t += '?';
+            t += query_;
+        }
+        return t;
+    }
+    /** The `Host` header value: the host (in brackets for IPv6; a zone is written `%25`), then
+     *  `:port` only when the port is not the scheme's default. */
+    std::string authority() const;
+    /** `scheme://authority`: the key under which connections can be pooled. */
+    std::string origin() const { return scheme_ + "://" + authority(); }
+    /** The whole URL (without fragment): `scheme://[userinfo@]authority/path[?query]`. */
+    std::string str() const;
+
+    /** The default port of @p scheme (80 for `http`, 443 for `https`, 0 otherwise). */
+    static std::uint16_t default_port(std::string_view scheme) noexcept {
+        return scheme == "http" ? 80 : scheme == "https" ? 443 : 0;
+    }
+
+    /** Equal when the normalised parts match. */
+    friend bool operator==(const Url& a, const Url& b) noexcept {
+        return a.scheme_ == b.scheme_ && a.userinfo_ == b.userinfo_ && a.host_ == b.host_ &&
+               a.port_ == b.port_ && a.path_ == b.path_ && a.has_query_ == b.has_query_ &&
+               a.query_ == b.query_;
+    }
+    /** The negation of operator==. */
+    friend bool operator!=(const Url& a, const Url& b) noexcept { return !(a == b); }
+
+private:
+    std::string scheme_;
+    std::string userinfo_;
+    std::string host_;
+    std::string path_;
+    std::string query_;
+    std::uint16_t port_ = 0;
+    bool explicit_port_ = false;
+    bool has_query_ = false;
+    bool ipv6_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+namespace detail {
+namespace url {
+
+inline bool is_alpha(unsigned char c) noexcept { return (c | 0x20u) - 'a' < 26u; }
+inline bool is_digit(unsigned char c) noexcept { return static_cast<unsigned>(c - '0') < 10u; }
+inline bool is_hex(unsigned char c) noexcept { return is_digit(c) || (c | 0x20u) - 'a' < 6u; }
+inline bool is_unreserved(unsigned char c) noexcept {
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+inline bool is_sub_delim(unsigned char c) noexcept {
+    return c != '\0' && std::strchr("!$&'()*+,;=", c) != nullptr;
+}
+/** A byte allowed as is in a path segment (pchar without '%') or, with '/' and '?', a query. */
+inline bool is_pchar(unsigned char c) noexcept {
+    return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@';
+}
+/** Length of a scheme at the start of @p s followed by ':', or 0. */
+inline std::size_t scheme_length(std::string_view s) noexcept {
+    if (s.empty() || !is_alpha(static_cast<unsigned char>(s[0]))) return 0;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c == ':') return i;
+        if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return 0;
+    }
+    return 0;
+}
+/** Appends @p s to @p out, percent-encoding printable bytes that RFC 3986 does not allow in a
+ *  path (@p query adds '/' and '?'; a path allows '/'). False on a bad escape. */
+inline bool append_normalized(std::string& out, std::string_view s) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c == '%') {
+            if (i + 2 >= s.size()) return false;
+            if (!is_hex(static_cast<unsigned char>(s[i + 1])) ||
+                !is_hex(static_cast<unsigned char>(s[i + 2])))
+                return false;
+            out.append(s.data() + i, 3);
+            i += 2;
+        } else if (is_pchar(c) || c == '/' || c == '?') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return true;
+}
+/** RFC 3986 section 5.2.4 remove_dot_segments, for a path starting with '/'. */
+inline std::string remove_dot_segments(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    while (!in.empty()) {
+        if (in.substr(0, 3) == "../") {
+            in.remove_prefix(3);
+        } else if (in.substr(0, 2) == "./") {
+            in.remove_prefix(2);
+        } else if (in.substr(0, 3) == "/./") {
+            in.remove_prefix(2);
+        } else if (in == "/.") {
+            in = "/";
+        } else if (in.substr(0, 4) == "/../" || in == "/..") {
+            if (in.size() == 3) {
+                in = "/";
+            } else {
+                in.remove_prefix(3);
+            }
+            std::size_t slash = out.rfind('/');
+            out.resize(slash == std::string::npos ? 0 : slash);
+        } else if (in == "." || in == "..") {
+            in = {};
+        } else {
+            std::size_t next = in.find('/', 1);
+            if (next == std::string_view::npos) next = in.size();
+            out.append(in.data(), next);
+            in.remove_prefix(next);
+        }
+    }
+    if (out.empty() || out[0] != '/') out.insert(out.begin(), '/');
+    return out;
+}
+
+}  // namespace url
+}  // namespace detail
+
+inline Url Url::parse(std::string_view text) {
+    std::error_code ec;
+    Url u = parse(text, ec);
+    if (ec) socklite::detail::throw_error(ec, "parse URL", std::string(text));
+    return u;
+}
+
+inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
+    using namespace detail::url;
+    ec.clear();
+    Url u;
+    auto fail = [&](errc e) {
+        ec = e;
+        return Url();
+    };
+    for (char ch : text) {
+        unsigned char c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c == 0x7f) return fail(errc::bad_url);
+    }
+    std::size_t slen = scheme_length(text);
+    if (slen == 0) return fail(errc::bad_url);
+    for (std::size_t i = 0; i < slen; ++i) {
+        char c = text[i];
+        u.scheme_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+    if (u.scheme_ != "http" && u.scheme_ != "https") return fail(errc::unsupported_scheme);
+    std::string_view rest = text.substr(slen + 1);
+    if (rest.substr(0, 2) != "//") return fail(errc::bad_url);
+    rest.remove_prefix(2);
+    std::size_t hash = rest.find('#');
+    if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+    std::size_t auth_end = rest.find_first_of("/?");
+    if (auth_end == std::string_view::npos) auth_end = rest.size();
+    std::string_view auth = rest.substr(0, auth_end);
+    rest.remove_prefix(auth_end);
+
+    // userinfo
+    std::size_t at = auth.rfind('@');
+    if (at != std::string_view::npos) {
+        std::string_view ui = auth.substr(0, at);
+        for (std::size_t i = 0; i < ui.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(ui[i]);
+            if (c == '%') {
+                if (i + 2 >= ui.size() || !is_hex(static_cast<unsigned char>(ui[i + 1])) ||
+                    !is_hex(static_cast<unsigned char>(ui[i + 2])))
+                    return fail(errc::bad_url);
+                i += 2;
+            } else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':') {
+                return fail(errc::bad_url);
+            }
+        }
+        u.userinfo_.assign(ui.data(), ui.size());
+        auth.remove_prefix(at + 1);
+    }
+
+    // host
+    std::string_view port_text;
+    bool has_port_sep = false;
+    if (!auth.empty() && auth[0] == '[') {
+        std::size_t close = auth.find(']');
+        if (close == std::string_view::npos) return fail(errc::bad_url);
+        std::string_view lit = auth.substr(1, close - 1);
+        std::string_view after = auth.substr(close + 1);
+        if (!after.empty()) {
+            if (after[0] != ':') return fail(errc::bad_url);
+            has_port_sep = true;
+            port_text = after.substr(1);
+        }
+        std::string_view zone;
+        std::size_t pct = lit.find('%');
+        if (pct != std::string_view::npos) {
+            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(errc::bad_url);
+            zone = lit.substr(pct + 3);
+            lit = lit.substr(0, pct);
+            for (char ch : zone) {
+                if (!is_unreserved(static_cast<unsigned char>(ch))) return fail(errc::bad_url);
+            }
+        }
+        char buf[64];
+        if (lit.empty() || lit.size() >= sizeof buf) return fail(errc::bad_url);
+        lit.copy(buf, lit.size());
+        buf[lit.size()] = '\0';
+        in6_addr a6;
+        if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(errc::bad_url);
+        for (char c : lit) u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        if (!zone.empty()) {
+            u.host_ += '%';
+            u.host_.append(zone.data(), zone.size());
+        }
+        u.ipv6_ = true;
+    } else {
+        std::size_t colon = auth.rfind(':');
+        std::string_view name = auth;
+        if (colon != std::string_view::npos) {
+            has_port_sep = true;
+            port_text = auth.substr(colon + 1);
+            name = auth.substr(0, colon);
+        }
+        if (name.empty()) return fail(errc::bad_url);
+        for (char ch : name) {
+            unsigned char c = static_cast<unsigned char>(ch);
+            if (!is_unreserved(c) && !is_sub_delim(c)) return fail(errc::bad_url);
+            u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
+        }
+    }
+
+    // port
+    u.port_ = default_port(u.scheme_);
+    if (has_port_sep && !port_text.empty()) {
+        std::uint32_t port = 0;
+        if (port_text.size() > 5) return fail(errc::bad_url);
+        for (char ch : port_text) {
+            unsigned char c = static_cast<unsigned char>(ch);
+            if (!is_digit(c)) return fail(errc::bad_url);
+            port = port * 10 + (c - '0');
+        }
+        if (port == 0 || port > 65535) return fail(errc::bad_url);
+        u.port_ = static_cast<std::uint16_t>(port);
+        u.explicit_port_ = true;
+    }
+
+    // path and query
+    std::size_t q = rest.find('?');
+    std::string_view path = rest.substr(0, q);
+    std::string normalized;
+    if (!append_normalized(normalized, path)) return fail(errc::bad_url);
+    u.path_ = remove_dot_segments(normalized);
+    if (q != std::string_view::npos) {
+        u.has_query_ = true;
+        if (!append_normalized(u.query_, rest.substr(q + 1))) return fail(errc::bad_url);
+    }
+    return u;
+}
+
+inline Url Url::resolve(std::string_view reference) const {
+    std::error_code ec;
+    Url u = resolve(reference, ec);
+    if (ec) socklite::detail::throw_error(ec, "resolve URL", std::string(reference));
+    return u;
+}
+
+inline Url Url::resolve(std::string_view ref, std::error_code& ec) const noexcept {
+    ec.clear();
+    if (empty()) {
+        ec = errc::bad_url;
+        return Url();
+    }
+    if (detail::url::scheme_length(ref) != 0) return parse(ref, ec);
+    std::size_t hash = ref.find('#');
+    if (hash != std::string_view::npos) ref = ref.substr(0, hash);
+    if (ref.substr(0, 2) == "//") return parse(scheme_ + ":" + std::string(ref), ec);
+    std::string base = scheme_ + "://";
+    if (!userinfo_.empty()) base += userinfo_ + "@";
+    base += authority();
+    if (ref.empty()) return parse(base + target(), ec);
+    if (ref[0] == '?') return parse(base + path_ + std::string(ref), ec);
+    if (ref[0] == '/') return parse(base + std::string(ref), ec);
+    // A relative path: merge with the base path's directory (RFC 3986 section 5.2.3).
+    std::size_t slash = path_.rfind('/');
+    std::string merged = path_.substr(0, slash + 1);
+    merged.append(ref.data(), ref.size());
+    return parse(base + merged, ec);
+}
+
+inline std::string Url::authority() const {
+    std::string a;
+    if (ipv6_) {
+        a += '[';
+        std::size_t pct = host_.find('%');
+        if (pct == std::string::npos) {
+            a += host_;
+        } else {
+            a.append(host_, 0, pct);
+            a += "%25";
+            a.append(host_, pct + 1, std::string::npos);
+        }
+        a += ']';
+    } else {
+        a += host_;
+    }
+    if (port_ != default_port(scheme_)) {
+        a += ':';
+        a += std::to_string(port_);
+    }
+    return a;
+}
+
+inline std::string Url::str() const {
+    if (empty()) return {};
+    std::string s = scheme_ + "://";
+    if (!userinfo_.empty()) s += userinfo_ + "@";
+    s += authority();
+    s += target();
+    return s;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_URL_HPP
+// ---- end socklite/http/url.hpp
+
+namespace socklite {
+namespace http {
+
+/** The `User-Agent` value the serializer adds: `socklite/<version>`. */
+inline constexpr const char* user_agent = "socklite/" SOCKLITE_VERSION_STRING;
+
+/** Whether @p s is a valid token (RFC 9110 section 5.6.2): a method or a field name. */
+inline bool is_token(std::string_view s) noexcept {
+    return !s.empty() && detail::scan_token(s.data(), s.data() + s.size()) == s.data() + s.size();
+}
+/** Whether @p s may be sent as a field value: VCHAR, SP, HTAB and obs-text only (no CR, LF,
+ *  NUL or other control character). */
+inline bool is_field_value(std::string_view s) noexcept {
+    return detail::scan_field_value(s.data(), s.data() + s.size()) == s.data() + s.size();
+}
+/** Whether @p s may be sent as a request target: one or more visible ASCII characters. */
+inline bool is_request_target(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f) return false;
+    }
+    return true;
+}
+
+/** Appends the head of @p req (request line, header fields, empty line) to @p out.
+ *
+ *  Written in this order: `METHOD SP target SP HTTP/1.1`, `Host: @p host` (unless @p req has a
+ *  `Host` field), `User-Agent: socklite/<version>` (unless @p req has one), the fields of @p req
+ *  in order, then `Content-Length: <body size>` when the body is not empty or the method is
+ *  POST, PUT or PATCH (unless @p req has a `Content-Length`, which must then equal the body
+ *  size).
+ *  @param req the request: method (a token), target (visible ASCII), headers, body
+ *  @param host the `Host` value, e.g. Url::authority(): `example.com`, `[::1]:8080`
+ *  @param out the string to append to; left unchanged on error
+ *  @param ec errc::bad_field when the method, target, a field name or value, or @p host holds a
+ *  CR, LF, NUL or another invalid character, when there is no host at all, when a given
+ *  `Content-Length` disagrees with the body, or when @p req has `Transfer-Encoding` (request
+ *  bodies are always sent with Content-Length). Nothing is appended then. */
+inline void serialize_head(const Request& req, std::string_view host, std::string& out,
+                           std::error_code& ec) noexcept;
+/** As serialize_head(const Request&, std::string_view, std::string&, std::error_code&), but
+ *  @throws Error with errc::bad_field. */
+inline void serialize_head(const Request& req, std::string_view host, std::string& out);
+
+/** Appends the whole request, head and body, to @p out (see serialize_head()).
+ *  @param req the request
+ *  @param host the `Host` value (used unless @p req has a `Host` field)
+ *  @param out the string to append to; left unchanged on error
+ *  @param ec errc::bad_field as for serialize_head(); nothing is appended then. */
+inline void serialize_request(const Request& req, std::string_view host, std::string& out,
+                              std::error_code& ec) noexcept;
+/** Returns the whole request for @p url: `Host` is `url.authority()`.
+ *  @throws Error with errc::bad_field.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Request req;
+ *  req.target = "/index.html";
+ *  req.headers.add("Accept", "text/html");
+ *  std::string wire = socklite::http::serialize_request(req, socklite::http::Url::parse(
+ *      "http://127.0.0.1:8080/"));
+ *  // "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: socklite/0.1.0\r\n"
+ *  // "Accept: text/html\r\n\r\n"
+ *  @endcode */
+inline std::string serialize_request(const Request& req, const Url& url);
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline void serialize_head(const Request& req, std::string_view host, std::string& out,
+                           std::error_code& ec) noexcept {
+    ec = errc::bad_field;
+    if (!is_token(req.method) || !is_request_target(req.target)) return;
+    bool has_host = false;
+    bool has_agent = false;
+    const Headers::Field* length = nullptr;
+    for (const Headers::Field& f : req.headers) {
+        if (!is_token(f.name) || !is_field_value(f.value)) return;
+        if (iequals(f.name, "Host")) has_host = true;
+        if (iequals(f.name, "User-Agent")) has_agent = true;
+        if (iequals(f.name, "Transfer-Encoding")) return;
+        if (iequals(f.name, "Content-Length")) {
+            if (length != nullptr && length->value != f.value) return;
+            length = &f;
+        }
+    }
+    if (!has_host && (host.empty() || !is_field_value(host))) return;
+    std::string size = std::to_string(req.body.size());
+    if (length != nullptr && length->value != size) return;
+    bool send_length = length == nullptr && (!req.body.empty() || req.method == "POST" ||
+                                             req.method == "PUT" || req.method == "PATCH");
+    ec.clear();
+
+    out.append(req.method);
+    out += ' ';
+    out.append(req.target);
+    out.append(" HTTP/1.1\r\n");
+    if (!has_host) {
+        out.append("Host: ");
+        out.append(host.data(), host.size());
+        out.append("\r\n");
+    }
+    if (!has_agent) {
+        out.append("User-Agent: ");
+        out.append(user_agent);
+        out.append("\r\n");
+    }
+    for (const Headers::Field& f : req.headers) {
+        out.append(f.name);
+        out.append(": ");
+        out.append(f.value);
+        out.append("\r\n");
+    }
+    if (send_length) {
+        out.append("Content-Length: ");
+        out.append(size);
+        out.append("\r\n");
+    }
+    out.append("\r\n");
+}
+
+inline void serialize_head(const Request& req, std::string_view host, std::string& out) {
+    std::error_code ec;
+    serialize_head(req, host, out, ec);
+    if (ec) socklite::detail::throw_error(ec, "serialize request", std::string());
+}
+
+inline void serialize_request(const Request& req, std::string_view host, std::string& out,
+                              std::error_code& ec) noexcept {
+    serialize_head(req, host, out, ec);
+    if (!ec) out.append(req.body);
+}
+
+inline std::string serialize_request(const Request& req, const Url& url) {
+    std::string out;
+    std::error_code ec;
+    serialize_request(req, url.authority(), out, ec);
+    if (ec) socklite::detail::throw_error(ec, "serialize request", url.str());
+    return out;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_SERIALIZER_HPP
+// ---- end socklite/http/serializer.hpp
+
+namespace socklite {
+
+/** The limits and timeouts of an HttpClient; zero durations mean "no limit". */
+struct HttpClientOptions {
+    /** Longest wait for a TCP connection to be established (resolution included). */
+    std::chrono::milliseconds connect_timeout{10000};
+    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
+     *  accept more of the request (`std::errc::timed_out`). */
+    std::chrono::milliseconds read_timeout{30000};
+    /** Deadline for a whole request() call: connects, retries, redirects and bodies
+     *  included (`std::errc::timed_out`); zero (the default) means none. */
+    std::chrono::milliseconds deadline{0};
+    /** Largest response body accepted, buffered or streamed (errc::body_too_large). */
+    std::uint64_t max_body_size = 256u * 1024 * 1024;
+    /** Largest response header section in bytes (errc::header_too_large). */
+    std::size_t max_header_size = 64 * 1024;
+    /** Most response header fields (errc::too_many_headers). */
+    std::size_t max_header_count = 100;
+    /** Most redirects followed per request; a longer chain is errc::too_many_redirects.
+     *  Zero returns the 3xx response itself. */
+    int max_redirects = 10;
+    /** Keep connections open between requests (false sends `Connection: close`). */
+    bool keep_alive = true;
+    /** Most idle connections kept in the pool (all origins together). */
+    std::size_t max_idle_connections = 8;
+};
+
+/** A blocking HTTP/1.1 client: one request at a time, connections kept alive and reused.
+ *
+ *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
+ *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
+ *  the server closed meanwhile is detected (end of stream or reset before any byte of the
+ *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried
+ *  once on a fresh connection. Redirects (301, 302, 303, 307, 308) are followed up to
+ *  Options::max_redirects. Bodies arrive whole in Response::body, or piece by piece through
+ *  Handlers::on_body so that a download never has to fit in memory.
+ *
+ *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
+ *  request (head and small body in one buffer) and, usually, one `recv` of the whole response
+ *  (blocking in the kernel with `SO_RCVTIMEO` as the idle timeout). Large `Content-Length`
+ *  bodies are received straight into Response::body, without an intermediate copy.
+ *
+ *  `https://` URLs fail with errc::tls_not_enabled. Every request has a throwing overload
+ *  (socklite::Error, whose what() names the failed step and the URL, e.g.
+ *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
+ *  `std::error_code&`. An HttpClient is not thread-safe: use one per thread.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::HttpClient cli("http://127.0.0.1:8080");
+ *  auto res = cli.get("/index.html");
+ *  std::cout << res.status << ' ' << res.headers.get("content-type") << '\n' << res.body;
+ *  @endcode */
+class HttpClient {
+public:
+    /** Limits and timeouts (see HttpClientOptions). */
+    using Options = HttpClientOptions;
+
+    /** Receives the body as it arrives (decoded from chunked); return false to abort the
+     *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
+    using BodyCallback = std::function<bool(std::string_view data)>;
+    /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
+    using ProgressCallback = std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+    /** Sees the final response's status line and headers before its body. Return false to
+     *  abort (`std::errc::operation_canceled`). */
+    using HeadCallback = std::function<bool(const http::Response& head)>;
+
+    /** Optional per-request callbacks, for streaming. Only the final response (after
+     *  redirects) reaches them. */
+    struct Handlers {
+        HeadCallback on_head;          ///< called once the final head has arrived
+        BodyCallback on_body;          ///< when set, the body goes here, not to Response::body
+        ProgressCallback on_progress;  ///< called after each piece of the body
+    };
+
+    /** A client without a base URL: requests must name absolute `http://` URLs. */
+    HttpClient() : HttpClient(Options{}) {}
+    /** A client without a base URL, with @p options. */
+    explicit HttpClient(const Options& options);
+    /** A client whose relative targets (`/index.html`) resolve against @p base_url
+     *  (`http://host[:port][/prefix]`).
+     *  @throws Error with errc::bad_url, errc::unsupported_scheme or errc::tls_not_enabled. */
+    explicit HttpClient(std::string_view base_url, const Options& options = Options{});
+    /** As HttpClient(std::string_view, const Options&), reporting through @p ec; the client
+     *  then has no base URL. */
+    HttpClient(std::string_view base_url, const Options& options, std::error_code& ec) noexcept;
+
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    /** Takes over @p other's pool and settings. */
+    HttpClient(HttpClient&&) noexcept = default;
+    /** Takes over @p other's pool and settings, closing this client's connections. */
+    HttpClient& operator=(HttpClient&&) noexcept = default;
+    /** Closes every pooled connection. */
+    ~HttpClient() = default;
+
+    /** Sends @p request (its target: a path resolved against the base URL, or an absolute URL)
+     *  and returns the final response, following redirects.
+     *  @param request method, target, extra headers and body
+     *  @param handlers optional streaming callbacks
+     *  @return the response; its body is empty when Handlers::on_body took it
+     *  @throws Error; an exception thrown by a callback propagates unchanged. */
+    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{});
+    /** As request(const http::Request&, const Handlers&), reporting through @p ec; a callback
+     *  that throws makes the request fail with `std::errc::operation_canceled`. */
+    http::Response request(const http::Request& request, const Handlers& handlers,
+                           std::error_code& ec) noexcept;
+    /** As request(const http::Request&, const Handlers&, std::error_code&), without callbacks. */
+    http::Response request(const http::Request& request, std::error_code& ec) noexcept {
+        return this->request(request, Handlers{}, ec);
+    }
+
+    /** `GET @p target`. @throws Error. */
+    http::Response get(std::string_view target) { return simple("GET", target, {}, {}, nullptr); }
+    /** `GET @p target`, reporting through @p ec. */
+    http::Response get(std::string_view target, std::error_code& ec) noexcept {
+        return simple("GET", target, {}, {}, nullptr, ec);
+    }
+    /** `GET @p target` with extra @p headers. @throws Error. */
+    http::Response get(std::string_view target, const http::Headers& headers) {
+        return simple("GET", target, {}, {}, &headers);
+    }
+    /** `GET @p target` with extra @p headers, reporting through @p ec. */
+    http::Response get(std::string_view target, const http::Headers& headers,
+                       std::error_code& ec) noexcept {
+        return simple("GET", target, {}, {}, &headers, ec);
+    }
+    /** `HEAD @p target` (no body). @throws Error. */
+    http::Response head(std::string_view target) { return simple("HEAD", target, {}, {}, nullptr); }
+    /** `HEAD @p target`, reporting through @p ec. */
+    http::Response head(std::string_view target, std::error_code& ec) noexcept {
+        return simple("HEAD", target, {}, {}, nullptr, ec);
+    }
+    /** `DELETE @p target`. @throws Error. */
+    http::Response del(std::string_view target) { return simple("DELETE", target, {}, {}, nullptr); }
+    /** `DELETE @p target`, reporting through @p ec. */
+    http::Response del(std::string_view target, std::error_code& ec) noexcept {
+        return simple("DELETE", target, {}, {}, nullptr, ec);
+    }
+    /** `OPTIONS @p target` (`*` for the server as a whole). @throws Error. */
+    http::Response options(std::string_view target) {
+        return simple("OPTIONS", target, {}, {}, nullptr);
+    }
+    /** `OPTIONS @p target`, reporting through @p ec. */
+    http::Response options(std::string_view target, std::error_code& ec) noexcept {
+        return simple("OPTIONS", target, {}, {}, nullptr, ec);
+    }
+    /** `POST @p target` with @p body of type @p content_type. @throws Error. */
+    http::Response post(std::string_view target, std::string_view body,
+                        std::string_view content_type = "application/octet-stream") {
+        return simple("POST", target, body, content_type, nullptr);
+    }
+    /** `POST`, reporting through @p ec. */
+    http::Response post(std::string_view target, std::string_view body,
+                        std::string_view content_type, std::error_code& ec) noexcept {
+        return simple("POST", target, body, content_type, nullptr, ec);
+    }
+    /** `PUT @p target` with @p body of type @p content_type. @throws Error. */
+    http::Response put(std::string_view target, std::string_view body,
+                       std::string_view content_type = "application/octet-stream") {
+        return simple("PUT", target, body, content_type, nullptr);
+    }
+    /** `PUT`, reporting through @p ec. */
+    http::Response put(std::string_view target, std::string_view body,
+                       std::string_view content_type, std::error_code& ec) noexcept {
+        return simple("PUT", target, body, content_type, nullptr, ec);
+    }
+    /** `PATCH @p target` with @p body of type @p content_type. @throws Error. */
+    http::Response patch(std::string_view target, std::string_view body,
+                         std::string_view content_type = "application/octet-stream") {
+        return simple("PATCH", target, body, content_type, nullptr);
+    }
+    /** `PATCH`, reporting through @p ec. */
+    http::Response patch(std::string_view target, std::string_view body,
+                         std::string_view content_type, std::error_code& ec) noexcept {
+        return simple("PATCH", target, body, content_type, nullptr, ec);
+    }
+
+    /** The options this client was built with. */
+    const Options& settings() const noexcept { return options_; }
+    /** The base URL (empty when none). */
+    const http::Url& base_url() const noexcept { return base_; }
+    /** The number of idle connections in the pool. */
+    std::size_t idle_connections() const noexcept { return pool_.size(); }
+    /** The number of TCP connections this client has opened so far (for tests and tuning). */
+    std::uint64_t connections_opened() const noexcept { return opened_; }
+    /** Closes every idle pooled connection. */
+    void close_idle() noexcept { pool_.clear(); }
+
+private:
+    struct Conn;
+    using ConnPtr = std::unique_ptr<Conn>;
+    enum class Outcome { ok, failed, retry };
+
+    http::Response simple(const char* method, std::string_view target, std::string_view body,
+                          std::string_view content_type, const http::Headers* headers);
+    http::Response simple(const char* method, std::string_view target, std::string_view body,
+                          std::string_view content_type, const http::Headers* headers,
+                          std::error_code& ec) noexcept;
+    const http::Request& prepare(const char* method, std::string_view target, std::string_view body,
+                                 std::string_view content_type, const http::Headers* headers);
+    http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
+    Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
+                     const http::Request& req, bool final_hop,
+                     const Handlers& h, const detail::Deadline& dl, bool fresh_only,
+                     http::Response& res, std::error_code& ec);
+    ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
+                    const detail::Deadline& dl, std::error_code& ec);
+    void release(ConnPtr c) noexcept;
+    std::size_t io_some(Conn& c, bool sending, char* p, std::size_t n, const detail::Deadline& dl,
+                        std::error_code& ec) noexcept;
+    bool send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
+                  std::error_code& ec) noexcept;
+    bool read_body(Conn& c, const Handlers& h, bool deliver, const detail::Deadline& dl,
+                   http::Response& res, std::error_code& ec);
+    bool emit(const Handlers& h, bool deliver, std::string_view data, http::Response& res,
+              std::optional<std::uint64_t> total, std::error_code& ec);
+    void fail(const char* op, const http::Url& url) {
+        err_op_ = op;
+        err_where_ = url.str();
+    }
+
+    Options options_;
+    http::Url base_;
+    http::ResponseParser parser_;
+    std::vector<ConnPtr> pool_;
+    std::string wbuf_;
+    http::Request scratch_;  // the request built by get(), post() ...
+    std::uint64_t opened_ = 0;
+    const char* err_op_ = "request";
+    std::string err_where_;
+    std::exception_ptr callback_error_;
+    std::string cache_target_;  // the last target, and what it resolved to
+    http::Url cache_url_;
+    std::string cache_authority_;
+    std::string cache_origin_;
+    bool cache_same_ = false;   // whether the target is sent as given
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+// A private type defined outside the class: kept out of the API docs.
+/// @cond INTERNAL
+/** One pooled connection: the socket, its receive buffer and bookkeeping. */
+struct HttpClient::Conn {
+    std::string key;                 // origin: scheme://host[:port]
+    Socket sock;
+    std::unique_ptr<char[]> buf;     // receive buffer; [begin, end) not consumed yet
+    std::size_t cap = 0;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool reused = false;             // has carried a request before this one
+
+    void reserve(std::size_t n) {    // room for at least n bytes after end (compacting first)
+        if (begin == end) begin = end = 0;
+        if (cap - end >= n) return;
+        if (begin > 0) {
+            std::memmove(buf.get(), buf.get() + begin, end - begin);
+            end -= begin;
+            begin = 0;
+            if (cap - end >= n) return;
+        }
+        std::size_t want = std::max(cap * 2, end + n);
+        std::unique_ptr<char[]> grown(new char[want]);
+        if (end > 0) std::memcpy(grown.get(), buf.get(), end);
+        buf = std::move(grown);
+        cap = want;
+    }
+};
+/// @endcond
+
+namespace detail {
+
+inline bool http_idempotent(std::string_view m) noexcept {
+    return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" ||
+           m == "TRACE";
+}
+
+inline bool http_is_absolute(std::string_view t) noexcept {
+    std::size_t colon = t.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        char c = t[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/** Errors that mean "the server closed a kept-alive connection before reading the request". */
+inline bool http_stale_error(const std::error_code& ec) noexcept {
+    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
+           ec == std::errc::connection_aborted || ec == errc::unexpected_eof;
+}
+
+inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
+    http::ParserLimits l;
+    l.max_header_bytes = o.max_header_size;
+    l.max_fields = o.max_header_count;
+    return l;
+}
+
+}  // namespace detail
+
+inline HttpClient::HttpClient(const Options& options)
+    : options_(options), parser_(detail::http_limits(options)) {}
+
+inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
+    : HttpClient(options) {
+    std::error_code ec;
+    base_ = http::Url::parse(base_url, ec);
+    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (ec) detail::throw_error(ec, "HttpClient", std::string(base_url));
+}
+
+inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
+                              std::error_code& ec) noexcept
+    : options_(options), parser_(detail::http_limits(options)) {
+    base_ = http::Url::parse(base_url, ec);
+    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (ec) base_ = http::Url();
+}
+
+inline http::Response HttpClient::request(const http::Request& req, const Handlers& h) {
+    std::error_code ec;
+    http::Response res = run(req, h, ec);
+    if (callback_error_) {
+        std::exception_ptr e = std::move(callback_error_);
+        callback_error_ = nullptr;
+        std::rethrow_exception(e);
+    }
+    if (ec) detail::throw_error(ec, err_op_, err_where_);
+    return res;
+}
+
+inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
+                                          std::error_code& ec) noexcept {
+    try {
+        http::Response res = run(req, h, ec);
+        callback_error_ = nullptr;
+        return res;
+    } catch (...) {  // std::bad_alloc
+        pool_.clear();
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
+}
+
+inline const http::Request& HttpClient::prepare(const char* method, std::string_view target,
+                                                std::string_view body,
+                                                std::string_view content_type,
+                                                const http::Headers* headers) {
+    // One request object, reused: its strings keep their capacity from call to call.
+    http::Request& req = scratch_;
+    req.method.assign(method);
+    req.target.assign(target.data(), target.size());
+    if (headers != nullptr) {
+        req.headers = *headers;
+    } else {
+        req.headers.clear();
+    }
+    if (!content_type.empty() && !req.headers.contains("Content-Type"))
+        req.headers.add("Content-Type", content_type);
+    req.body.assign(body.data(), body.size());
+    return req;
+}
+
+inline http::Response HttpClient::simple(const char* method, std::string_view target,
+                                         std::string_view body, std::string_view content_type,
+                                         const http::Headers* headers) {
+    return request(prepare(method, target, body, content_type, headers));
+}
+
+inline http::Response HttpClient::simple(const char* method, std::string_view target,
+                                         std::string_view body, std::string_view content_type,
+                                         const http::Headers* headers,
+                                         std::error_code& ec) noexcept {
+    try {
+        return request(prepare(method, target, body, content_type, headers), Handlers{}, ec);
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
+}
+
+inline http::Response HttpClient::run(const http::Request& original, const Handlers& h,
+                                      std::error_code& ec) {
+    ec.clear();
+    callback_error_ = nullptr;
+    err_op_ = "request";
+    err_where_.clear();
+    auto dl = detail::Deadline::after(options_.deadline);
+
+    // The URL of a repeated target is parsed once (a keep-alive loop asks for the same paths).
+    if (cache_target_ != original.target || cache_url_.empty()) {
+        cache_url_ = http::Url();
+        http::Url parsed;
+        if (original.target == "*" && !base_.empty()) {
+            parsed = base_;  // `OPTIONS *`: the server as a whole
+        } else if (detail::http_is_absolute(original.target)) {
+            parsed = http::Url::parse(original.target, ec);
+        } else if (!base_.empty()) {
+            parsed = base_.resolve(original.target, ec);
+        } else {
+            ec = errc::bad_url;
+        }
+        if (ec) {
+            err_op_ = "parse URL";
+            err_where_ = original.target;
+            return {};
+        }
+        cache_target_ = original.target;
+        cache_authority_ = parsed.authority();
+        cache_origin_ = parsed.origin();
+        cache_same_ = original.target == "*" || parsed.target() == original.target;
+        cache_url_ = std::move(parsed);
+    }
+    const http::Url* url = &cache_url_;
+    const std::string* authority = &cache_authority_;
+    const std::string* origin = &cache_origin_;
+    http::Url hop_url;  // the current URL once a redirect was followed
+    std::string hop_authority;
+    std::string hop_origin;
+    const http::Request* req = &original;
+    http::Request redirected;  // a copy, made once the target or a redirect changes it
+    if (!cache_same_) {
+        redirected = original;
+        redirected.target = url->target();
+        req = &redirected;
+    }
+    const std::string first_origin = *origin;
+    for (int hop = 0;; ++hop) {
+        if (url->is_https()) {
+            ec = errc::tls_not_enabled;
+            fail("request", *url);
+            return {};
+        }
+        http::Response res;
+        // Whether the response is final (reaches the callbacks) is known from its head:
+        // exchange() treats a redirect with a Location as not final unless may_follow is false.
+        bool may_follow = options_.max_redirects > 0;
+        Outcome o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, false, res, ec);
+        if (o == Outcome::retry)
+            o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, true, res, ec);
+        if (o != Outcome::ok) return {};
+        int s = res.status;
+        bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+        if (!may_follow || !redirect || !res.headers.contains("Location")) return res;
+        if (hop >= options_.max_redirects) {
+            ec = errc::too_many_redirects;
+            fail("redirect", *url);
+            return {};
+        }
+        http::Url next = url->resolve(res.headers.get("Location"), ec);
+        if (ec) {
+            ec = errc::bad_redirect;
+            fail("redirect", *url);
+            return {};
+        }
+        if (req != &redirected) {
+            redirected = original;
+            req = &redirected;
+        }
+        redirected.target = next.target();
+        bool to_get = s == 303 ? redirected.method != "HEAD"
+                               : (s == 301 || s == 302) && redirected.method == "POST";
+        if (to_get) {
+            redirected.method = "GET";
+            redirected.body.clear();
+            redirected.headers.erase("Content-Type");
+            redirected.headers.erase("Content-Length");
+            redirected.headers.erase("Transfer-Encoding");
+        }
+        hop_authority = next.authority();
+        hop_origin = next.origin();
+        if (hop_origin != first_origin) {
+            redirected.headers.erase("Authorization");
+            redirected.headers.erase("Cookie");
+        }
+        hop_url = std::move(next);
+        url = &hop_url;
+        authority = &hop_authority;
+        origin = &hop_origin;
+    }
+}
+
+inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std::string& authority,
+                                                const std::string& key, const http::Request& req,
+                                                bool final_hop, const Handlers& h,
+                                                const detail::Deadline& dl, bool fresh_only,
+                                                http::Response& res, std::error_code& ec) {
+    // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
+    wbuf_.clear();
+    bool user_close = false;
+    for (const auto& f : req.headers) {
+        if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
+            user_close = true;
+    }
+    bool send_close = !options_.keep_alive && !user_close;
+    http::serialize_head(req, authority, wbuf_, ec);
+    if (ec) {
+        fail("send", url);
+        return Outcome::failed;
+    }
+    if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
+    // One send for head and body, unless the body is large (then copying it costs more).
+    bool body_apart = req.body.size() > 64 * 1024;
+    if (!body_apart) wbuf_ += req.body;
+    bool idempotent = detail::http_idempotent(req.method);
+    ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
+    if (!c) {
+        fail("connect", url);
+        return Outcome::failed;
+    }
+    bool can_retry = c->reused && idempotent && !fresh_only;
+
+    if (!send_all(*c, wbuf_.data(), wbuf_.size(), dl, ec) ||
+        (body_apart && !send_all(*c, req.body.data(), req.body.size(), dl, ec))) {
+        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
+        fail("send", url);
+        return Outcome::failed;
+    }
+
+    http::ResponseParser& p = parser_;
+    p.reset();
+    p.request_method(req.method);
+    c->begin = c->end = 0;
+    std::uint64_t received = 0;
+    for (;;) {
+        c->reserve(c->cap == 0 ? 16 * 1024 : 1);
+        std::size_t n = io_some(*c, false, c->buf.get() + c->end, c->cap - c->end, dl, ec);
+        if (!ec && n == 0) ec = errc::unexpected_eof;
+        if (ec) {
+            if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
+            fail("read response", url);
+            return Outcome::failed;
+        }
+        received += n;
+        c->end += n;
+        http::ParseResult r = p.parse_head(std::string_view(c->buf.get() + c->begin, c->end - c->begin));
+        if (r.error()) {
+            ec = r.ec;
+            fail("parse response", url);
+            return Outcome::failed;
+        }
+        if (r.complete()) {
+            // The views point into the buffer: copy them before it moves.
+            res = http::Response();
+            res.status = p.status();
+            res.version = p.version();
+            res.reason.assign(p.reason().data(), p.reason().size());
+            res.headers.reserve(p.field_count());  // one allocation for the field list
+            for (std::size_t i = 0; i < p.field_count(); ++i) {
+                http::FieldView f = p.field(i);
+                res.headers.add(f.name, f.value);
+            }
+            c->begin += r.consumed;
+            break;
+        }
+        c->begin += r.consumed;  // interim (1xx) responses skipped
+    }
+    int s = res.status;
+    bool is_final = final_hop || !((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) &&
+                                   res.headers.contains("Location"));
+    if (is_final && h.on_head) {
+        bool go = false;
+        try {
+            go = h.on_head(res);
+        } catch (...) {
+            callback_error_ = std::current_exception();
+        }
+        if (!go) {
+            ec = std::make_error_code(std::errc::operation_canceled);
+            fail("read response", url);
+            return Outcome::failed;
+        }
+    }
+    if (!read_body(*c, h, is_final, dl, res, ec)) {
+        fail(ec == errc::body_too_large || ec.category() == error_category() ? "parse response"
+                                                                             : "read response",
+             url);
+        return Outcome::failed;
+    }
+    bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
+    if (reusable) {
+        c->begin = c->end = 0;
+        release(std::move(c));
+    }
+    return Outcome::ok;
+}
+
+inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const http::Url& url,
+                                               bool careful, bool fresh_only,
+                                               const detail::Deadline& dl, std::error_code& ec) {
+    if (!fresh_only) {
+        for (std::size_t i = pool_.size(); i-- > 0;) {
+            if (pool_[i]->key != key) continue;
+            ConnPtr c = std::move(pool_[i]);
+            pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
+            // A connection about to carry a request that must not be repeated is checked first
+            // (one non-blocking peek): end of stream, an error or unexpected bytes mean the
+            // server is done with it. For the others, a failure before the first byte of the
+            // response is retried on a fresh connection, which costs nothing when all is well.
+            if (careful) {
+                char byte;
+                ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1,
+                                             MSG_PEEK | MSG_DONTWAIT);
+                if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
+            }
+            c->reused = true;
+            ec.clear();
+            return c;
+        }
+    }
+    auto timeout = options_.connect_timeout;
+    if (dl.is_set()) {
+        std::chrono::milliseconds left(dl.poll_ms());
+        if (left.count() == 0) {
+            ec = std::make_error_code(std::errc::timed_out);
+            return nullptr;
+        }
+        if (timeout.count() <= 0 || left < timeout) timeout = left;
+    }
+    Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
+    if (ec) return nullptr;
+    ++opened_;
+    s.nodelay(true, ec);
+    if (!ec && options_.read_timeout.count() > 0) s.read_timeout(options_.read_timeout, ec);
+    if (!ec && options_.read_timeout.count() > 0) s.write_timeout(options_.read_timeout, ec);
+    if (ec) return nullptr;
+    ConnPtr c(new Conn);
+    c->key = key;
+    c->sock = std::move(s);
+    return c;
+}
+
+inline void HttpClient::release(ConnPtr c) noexcept {
+    if (options_.max_idle_connections == 0) return;
+    try {
+        if (pool_.size() >= options_.max_idle_connections) pool_.erase(pool_.begin());
+        pool_.push_back(std::move(c));
+    } catch (...) {  // out of memory: just close it
+    }
+}
+
+// One send or recv, bounded by the idle timeout and the deadline. In the common case (no
+// deadline, kernel timer equal to the idle timeout) this is exactly one system call: the socket
+// blocks in the kernel with SO_RCVTIMEO / SO_SNDTIMEO. With a deadline, the kernel timer is
+// lowered when the deadline is nearer than the idle timeout (halving, so that few setsockopt
+// calls are made), and a kernel timeout that is not yet the end of either bound just loops.
+inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size_t n,
+                                       const detail::Deadline& dl, std::error_code& ec) noexcept {
+    using std::chrono::milliseconds;
+    using clock = std::chrono::steady_clock;
+    const milliseconds idle = options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
+    Socket& s = c.sock;
+    auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
+    auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
+    if (!dl.is_set() && kernel() == idle) {
+        // The hot path: one system call, the kernel timer being the idle timeout (the socket
+        // is blocking, so EAGAIN means that timer expired).
+        for (;;) {
+            ssize_t got = sending ? detail::sys.send(s.native_handle(), p, n, MSG_NOSIGNAL)
+                                  : detail::sys.recv(s.native_handle(), p, n, 0);
+            if (got >= 0) {
+                ec.clear();
+                return static_cast<std::size_t>(got);
+            }
+            if (errno == EINTR) continue;
+            ec = errno == EAGAIN || errno == EWOULDBLOCK ? std::make_error_code(std::errc::timed_out)
+                                                        : detail::last_error();
+            return 0;
+        }
+    }
+    const auto start = clock::now();
+    for (;;) {
+        auto now = clock::now();
+        const milliseconds forever(INT32_MAX);
+        milliseconds u = forever;
+        if (idle.count() > 0) {
+            auto spent = std::chrono::ceil<milliseconds>(now - start);
+            u = idle - spent;
+        }
+        if (dl.is_set()) u = std::min(u, milliseconds(dl.poll_ms()));
+        if (u.count() <= 0) {
+            ec = std::make_error_code(std::errc::timed_out);
+            return 0;
+        }
+        milliseconds k = kernel();
+        milliseconds want;
+        if (u == forever) {
+            want = milliseconds(0);
+        } else if (idle.count() > 0 && u >= idle) {
+            want = idle;
+        } else if (k.count() > 0 && k <= u) {
+            want = k;
+        } else {
+            want = std::max(milliseconds(1), u / 2);
+        }
+        if (want != k) {
+            if (sending) {
+                s.write_timeout(want, ec);
+            } else {
+                s.read_timeout(want, ec);
+            }
+            if (ec) return 0;
+        }
+        std::size_t got = call();
+        if (ec != std::errc::timed_out) return got;
+    }
+}
+
+inline bool HttpClient::send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
+                                 std::error_code& ec) noexcept {
+    while (n > 0) {
+        std::size_t k = io_some(c, true, const_cast<char*>(p), n, dl, ec);
+        if (ec) return false;
+        p += k;
+        n -= k;
+    }
+    ec.clear();
+    return true;
+}
+
+inline bool HttpClient::emit(const Handlers& h, bool deliver, std::string_view data,
+                             http::Response& res, std::optional<std::uint64_t> total,
+                             std::error_code& ec) {
+    if (!deliver) return true;
+    try {
+        if (h.on_body) {
+            if (!data.empty() && !h.on_body(data)) {
+                ec = std::make_error_code(std::errc::operation_canceled);
+                return false;
+            }
+        } else if (!data.empty()) {
+            res.body.append(data.data(), data.size());
+        }
+        if (h.on_progress) h.on_progress(parser_.body_received(), total);
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (...) {
+        callback_error_ = std::current_exception();
+        ec = std::make_error_code(std::errc::operation_canceled);
+        return false;
+    }
+    return true;
+}
+
+inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
+                                  const detail::Deadline& dl, http::Response& res,
+                                  std::error_code& ec) {
+    http::ResponseParser& p = parser_;
+    const std::uint64_t limit = options_.max_body_size;
+    std::optional<std::uint64_t> total;
+    if (p.body_kind() == http::BodyKind::content_length) {
+        total = p.content_length();
+        if (*total > limit) {
+            ec = errc::body_too_large;
+            return false;
+        }
+    }
+    // A Content-Length body kept in memory is received straight into Response::body (sized
+    // once), without passing through the connection's buffer.
+    if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
+        const std::size_t size = static_cast<std::size_t>(*total);
+        res.body.resize(size);
+        char* dst = &res.body[0];
+        std::size_t filled = 0;
+        for (;;) {
+            std::string_view in;
+            if (c.begin < c.end) {
+                in = std::string_view(c.buf.get() + c.begin, c.end - c.begin);
+            } else {
+                std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
+                if (!ec && n == 0) ec = errc::unexpected_eof;
+                if (ec) {
+                    res.body.resize(filled);
+                    return false;
+                }
+                in = std::string_view(dst + filled, n);
+            }
+            http::ParseResult r = p.parse_body(in);
+            if (in.data() != dst + filled) {
+                std::memcpy(dst + filled, r.body.data(), r.body.size());
+                c.begin += r.consumed;
+            }
+            filled += r.body.size();
+            if (!emit(h, true, {}, res, total, ec)) return false;  // progress only
+            if (r.complete()) return true;
+        }
+    }
+    for (;;) {
+        // Whatever the buffer holds first.
+        while (!p.complete()) {
+            http::ParseResult r = p.parse_body(std::string_view(c.buf.get() + c.begin, c.end - c.begin));
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            c.begin += r.consumed;
+            if (p.body_received() > limit) {
+                ec = errc::body_too_large;
+                return false;
+            }
+            if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;
+            if (r.complete()) {
+                if (p.body_kind() == http::BodyKind::chunked) p.chunked().copy_trailers(res.trailers);
+                break;
+            }
+            if (r.body.empty()) break;  // need more bytes
+        }
+        if (p.complete()) return true;
+        std::size_t want = 64 * 1024;
+        if (total) {
+            std::uint64_t left = *total - p.body_received();
+            want = static_cast<std::size_t>(std::min<std::uint64_t>(left, 256 * 1024));
+        }
+        c.reserve(want);
+        std::size_t room = c.cap - c.end;
+        if (total) room = std::min(room, want);  // never read past this response
+        std::size_t n = io_some(c, false, c.buf.get() + c.end, room, dl, ec);
+        if (ec) return false;
+        if (n == 0) {
+            http::ParseResult r = p.finish();
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            return true;  // a body delimited by the end of the connection
+        }
+        c.end += n;
+    }
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_CLIENT_HPP
+// ---- end socklite/http/client.hpp
 
 #endif  // SOCKLITE_HPP
 // ---- end socklite.hpp
