@@ -198,8 +198,7 @@ private:
     int wake_fd_ = -1;
     bool stop_ = false;
     int dispatching_ = 0;
-    std::deque<Watch> watches_;            // indexed by descriptor; a deque, so growing it never
-                                           // moves the callback that is running
+    std::deque<Watch> watches_;            // indexed by descriptor
     std::vector<FdCallback> graveyard_;    // callbacks removed while dispatching
     std::vector<epoll_event> ready_;
     std::vector<HeapEntry> heap_;          // may hold cancelled ids (lazy cancellation)
@@ -522,7 +521,20 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         // Removed (or removed and re-added) by an earlier callback of this iteration: stale.
         if (!w.active || w.generation != generation) continue;
         ++count;
-        w.callback(ev.events);  // may add to watches_: do not use w afterwards
+        // Run a moved-out callback: the callback may remove its descriptor, and a new watch on
+        // the same number may be added before it returns, without touching the running one.
+        struct Restore {
+            EventLoop& loop;
+            std::size_t fd;
+            std::uint32_t generation;
+            FdCallback callback;
+            ~Restore() {
+                Watch& again = loop.watches_[fd];
+                if (again.active && again.generation == generation && !again.callback)
+                    again.callback = std::move(callback);
+            }
+        } running{*this, fd, generation, std::move(w.callback)};
+        running.callback(ev.events);
     }
     if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096) ready_.resize(ready_.size() * 2);
     count += run_timers();

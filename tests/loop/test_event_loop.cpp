@@ -184,6 +184,31 @@ TEST_CASE("event loop: a descriptor removed and re-added in one iteration gets n
     CHECK(old_calls == 0);
 }
 
+TEST_CASE("event loop: a callback may replace its own descriptor by one with the same number") {
+    EventLoop loop;
+    Pair p;
+    std::string copied;
+    int new_fd = -1, new_peer = -1;
+    loop.add(p.a, EventLoop::readable, [&, captured = std::string(100, 'c')](EventLoop::Events) {
+        loop.remove(p.a);
+        ::close(p.a);
+        int fds[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+        new_fd = fds[0];
+        new_peer = fds[1];
+        p.a = -1;
+        loop.add(new_fd, EventLoop::readable, [](EventLoop::Events) {});
+        copied = captured;  // the running callback's captures are still alive
+    });
+    p.poke();
+    REQUIRE(run_until(loop, [&] { return !copied.empty(); }));
+    CHECK(copied == std::string(100, 'c'));
+    CHECK(loop.watching(new_fd));
+    loop.remove(new_fd);
+    ::close(new_fd);
+    ::close(new_peer);
+}
+
 TEST_CASE("event loop: timers fire in order and never early") {
     EventLoop loop;
     std::vector<int> order;
