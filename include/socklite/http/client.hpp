@@ -261,6 +261,10 @@ private:
     std::vector<ConnPtr> pool_;
     std::string wbuf_;
     http::Request scratch_;  // the request built by get(), post() ...
+    bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
+    std::string wbuf_method_;
+    std::string wbuf_target_;
+    std::string wbuf_authority_;
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
@@ -527,22 +531,35 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
                                                 const detail::Deadline& dl, bool fresh_only,
                                                 http::Response& res, std::error_code& ec) {
     // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
-    wbuf_.clear();
     bool user_close = false;
     for (const auto& f : req.headers) {
         if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
             user_close = true;
     }
     bool send_close = !options_.keep_alive && !user_close;
-    http::serialize_head(req, authority, wbuf_, ec);
-    if (ec) {
-        fail("send", url);
-        return Outcome::failed;
-    }
-    if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
-    // One send for head and body, unless the body is large (then copying it costs more).
+    // A plain request repeated as is (same method, target and host, no header or body of its
+    // own: a keep-alive loop) is sent from the bytes serialized last time.
+    bool plain = req.headers.empty() && req.body.empty();
     bool body_apart = req.body.size() > 64 * 1024;
-    if (!body_apart) wbuf_ += req.body;
+    if (!(plain && wbuf_plain_ && req.method == wbuf_method_ && req.target == wbuf_target_ &&
+          authority == wbuf_authority_)) {
+        wbuf_plain_ = false;
+        wbuf_.clear();
+        http::serialize_head(req, authority, wbuf_, ec);
+        if (ec) {
+            fail("send", url);
+            return Outcome::failed;
+        }
+        if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
+        // One send for head and body, unless the body is large (then copying it costs more).
+        if (!body_apart) wbuf_ += req.body;
+        if (plain) {
+            wbuf_method_ = req.method;
+            wbuf_target_ = req.target;
+            wbuf_authority_ = authority;
+            wbuf_plain_ = true;
+        }
+    }
     bool idempotent = detail::http_idempotent(req.method);
     ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
     if (!c) {
