@@ -54,7 +54,7 @@ namespace socklite {
  *  included), create or cancel timers and post work. A descriptor removed during an iteration
  *  gets no further events from that iteration, even if a new one with the same number is added.
  *
- *  Memory: one `std::function` and a few integers per watched descriptor (a vector indexed by
+ *  Memory: one `std::function` and a few integers per watched descriptor (a table indexed by
  *  descriptor number), one heap entry plus one hash-map node per pending timer.
  *
  *  @par Example
@@ -154,7 +154,8 @@ public:
     std::size_t run_once(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
     /** As run_once(std::chrono::milliseconds), reporting through @p ec. */
     std::size_t run_once(std::chrono::milliseconds timeout, std::error_code& ec);
-    /** Makes run() return after the current callback (loop thread only; see post()). */
+    /** Makes run() return once the current iteration is done (the events, timers and posted
+     *  functions already due still run). Loop thread only; from elsewhere, post() it. */
     void stop() noexcept { stop_ = true; }
     /** Whether stop() was called and run() has not yet consumed the request. */
     bool stopping() const noexcept { return stop_; }
