@@ -28,6 +28,8 @@ namespace socklite {
  *  **Input.** With on_line() set, input is split into `\n`-terminated lines (a `\r` before the
  *  `\n` is dropped) by a LineBuffer; a line longer than Options::max_line closes the connection
  *  with errc::line_too_long. With on_data() set instead, bytes are handed over as they come.
+ *  Set the handler right after construction: input that arrives before either is set waits
+ *  (up to Options::max_line bytes in all) and is delivered along with the next bytes received.
  *
  *  **Output.** send() first tries to write directly; what the socket does not take is queued and
  *  written as the socket becomes writable (the loop watches `writable` only while bytes are
@@ -345,7 +347,12 @@ inline bool Connection::deliver(std::string_view bytes, detail::AliveGuard& guar
         return socket_.is_open() && !closing_;
     }
     lines_.append(bytes);
-    if (!on_line_) return true;  // no handler yet: lines wait in the buffer
+    if (!on_line_) {
+        // No handler yet: lines wait in the buffer, within the same bound as one line.
+        if (lines_.pending().size() <= options_.max_line) return true;
+        finish(errc::line_too_long);
+        return false;
+    }
     LineHandler handler = std::move(on_line_);
     std::string line;
     std::error_code ec;

@@ -216,6 +216,23 @@ TEST_CASE("connection: a line longer than the limit closes with line_too_long") 
     CHECK(rec.why == socklite::errc::line_too_long);
 }
 
+TEST_CASE("connection: input without a handler is bounded too") {
+    EventLoop loop;
+    Link link;
+    Connection::Options options;
+    options.max_line = 16;
+    Connection conn(loop, std::move(link.server), options);
+    bool closed = false;
+    std::error_code why;
+    conn.on_close([&](std::error_code ec) {
+        closed = true;
+        why = ec;
+    });
+    link.client.send_all("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n");  // 20 bytes of short lines, unread
+    REQUIRE(run_until(loop, [&] { return closed; }));
+    CHECK(why == socklite::errc::line_too_long);
+}
+
 TEST_CASE("connection: handlers may destroy the connection") {
     EventLoop loop;
     Link link;
