@@ -65,9 +65,12 @@ struct HttpClientOptions {
  *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
  *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
  *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried
- *  once on a fresh connection. Redirects (301, 302, 303, 307, 308) are followed up to
- *  Options::max_redirects. Bodies arrive whole in Response::body, or piece by piece through
+ *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request
+ *  (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
+ *  Redirects (301, 302, 303, 307, 308) are followed up to Options::max_redirects: 303, and 301
+ *  or 302 after a POST, become a GET without body; 307 and 308 keep the method and body;
+ *  `Authorization` and `Cookie` are dropped when the origin changes; a relative `Location` is
+ *  resolved against the request's URL. Bodies arrive whole in Response::body, or piece by piece through
  *  Handlers::on_body so that a download never has to fit in memory.
  *
  *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
@@ -95,7 +98,8 @@ public:
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
     using BodyCallback = std::function<bool(std::string_view data)>;
     /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
-    using ProgressCallback = std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+    using ProgressCallback =
+        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
     using HeadCallback = std::function<bool(const http::Response& head)>;
@@ -732,7 +736,7 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
         const milliseconds forever(INT32_MAX);
         milliseconds u = forever;
         if (idle.count() > 0) {
-            auto spent = std::chrono::ceil<milliseconds>(now - start);
+            auto spent = std::chrono::duration_cast<milliseconds>(now - start);
             u = idle - spent;
         }
         if (dl.is_set()) u = std::min(u, milliseconds(dl.poll_ms()));
