@@ -147,6 +147,63 @@ demo_scenario2() {
     show chat_client
 }
 
+# Scenario 3: a support agent (support_server's stdin and stdout) and two customers (unchanged
+# chat_clients) at once, on one thread and one event loop. Each customer's line shows up as
+# `[N] text`; the agent's `@N text` reaches customer N alone. As in scenario 2, the script waits
+# for each line to arrive before typing the next, so the transcript is the same on every run.
+demo_scenario3() {
+    banner "Scenario 3: support_server and two chat_clients; a reply reaches its addressee only"
+    mkfifo "$work/agent.in" "$work/alice.in" "$work/bob.in"
+    start support_server "$work/agent.in" --host 127.0.0.1 --port 0
+    local server=$last_pid port alice bob
+    exec 5>"$work/agent.in"  # the agent's keyboard
+    port=$(wait_port support_server)
+
+    customer() {  # customer NAME: starts a chat_client whose output goes to $work/NAME.*
+        say "\$ chat_client --port $port  &   # $1"
+        # 5>&- 6>&- 7>&-: the keyboards of the others stay ours, or their stdin would never end.
+        timeout 60 "$bin/chat_client" --port "$port" <"$work/$1.in" >"$work/$1.out" 2>"$work/$1.err" \
+            5>&- 6>&- 7>&- &
+        last_pid=$!
+        pids+=("$last_pid")
+    }
+    customer alice
+    alice=$last_pid
+    exec 6>"$work/alice.in"
+    wait_text "$work/support_server.out" "* 1 joined"
+    customer bob
+    bob=$last_pid
+    exec 7>"$work/bob.in"
+    wait_text "$work/support_server.out" "* 2 joined"
+
+    says() {  # says alice|bob|agent TEXT WHERE LINE: types TEXT, waits for LINE in file WHERE
+        local fd=5
+        [ "$1" = alice ] && fd=6
+        [ "$1" = bob ] && fd=7
+        say "($1 types) $2"
+        printf '%s\n' "$2" >&"$fd"
+        wait_text "$work/$3" "$4"
+    }
+    says alice "hi, my order is late" support_server.out "[1] hi, my order is late"
+    says bob "how do I reset my password?" support_server.out "[2] how do I reset my password?"
+    says agent "/list" support_server.out "* connected: 1 2"
+    says agent "@2 use the 'forgot password' link" bob.out "use the 'forgot password' link"
+    says agent "@1 sorry! it ships today" alice.out "sorry! it ships today"
+    says agent "@7 anyone?" support_server.err "support_server: no customer 7: nothing sent"
+    say "(alice's stdin ends: she leaves; then the agent's stdin ends: the server says goodbye)"
+    exec 6>&-
+    finish "$alice" "chat_client (alice)"
+    wait_text "$work/support_server.out" "* 1 left"
+    exec 5>&-
+    finish "$server" support_server
+    finish "$bob" "chat_client (bob)"
+    exec 7>&-
+    echo
+    show support_server
+    show alice
+    show bob
+}
+
 # Scenario 4: the tutorial's hand-written GET, grown into http_get. Python's http.server serves a
 # small directory on a loopback port it picks itself; http_get prints the status line, the
 # header block, a blank line and the body; --raw shows the bytes exactly as received (the
