@@ -54,8 +54,9 @@ void complain(const std::string& text) {
 class SupportServer {
 public:
     SupportServer(socklite::EventLoop& loop, socklite::Listener listener)
-        : loop_(loop),
-          acceptor_(loop, std::move(listener), [this](socklite::Accepted a) { join(std::move(a)); }) {
+        : loop_(loop), acceptor_(loop, std::move(listener), [this](socklite::Accepted a) {
+              join(std::move(a));
+          }) {
         // Out of descriptors (EMFILE): the Acceptor pauses accepting for 100 ms instead of
         // spinning; say so once, not ten times a second.
         acceptor_.on_error([this](std::error_code ec) {
@@ -114,7 +115,8 @@ private:
         unsigned long long id = next_id_++;
         socklite::Connection::Options options;
         options.max_queued = 256 * 1024;  // per customer: the bound on what a non-reader costs us
-        auto conn = std::make_unique<socklite::Connection>(loop_, std::move(accepted.socket), options);
+        auto conn =
+            std::make_unique<socklite::Connection>(loop_, std::move(accepted.socket), options);
         conn->on_line([id](std::string_view text) {
             cli::print_line("[" + std::to_string(id) + "] " + std::string(text));
         });
@@ -176,24 +178,27 @@ int main(int argc, char** argv) {
             if (ec) throw socklite::Error(ec, "read stdin");
             return true;
         };
-        auto finish_stdin = [&] {
-            server.shut_down();
-        };
+        auto finish_stdin = [&] { server.shut_down(); };
 
         std::error_code ec;
-        loop.add(0, socklite::EventLoop::readable, [&](socklite::EventLoop::Events) {
-            if (!read_stdin()) {
-                loop.remove(0);
-                finish_stdin();
-            }
-        }, ec);
+        loop.add(
+            0, socklite::EventLoop::readable,
+            [&](socklite::EventLoop::Events) {
+                if (!read_stdin()) {
+                    loop.remove(0);
+                    finish_stdin();
+                }
+            },
+            ec);
         std::function<void()> pump;
         if (ec == std::errc::operation_not_permitted) {
             // epoll refuses regular files (`support_server < commands.txt`): they are always
             // "ready", so read them a chunk per loop iteration instead, between socket events.
             pump = [&] {
-                if (read_stdin()) loop.post(pump);
-                else finish_stdin();
+                if (read_stdin())
+                    loop.post(pump);
+                else
+                    finish_stdin();
             };
             loop.post(pump);
         } else if (ec) {

@@ -30,7 +30,8 @@ TEST_CASE("event loop: timers") {
     };
     BENCHMARK("1000 zero-delay timers run by one run_once") {
         int fired = 0;
-        for (int i = 0; i < 1000; ++i) loop.call_after(std::chrono::milliseconds(0), [&fired] { ++fired; });
+        for (int i = 0; i < 1000; ++i)
+            loop.call_after(std::chrono::milliseconds(0), [&fired] { ++fired; });
         while (fired < 1000) loop.run_once(std::chrono::milliseconds(0));
         return fired;
     };
@@ -82,7 +83,8 @@ TEST_CASE("event loop: readiness dispatch") {
 
 TEST_CASE("event loop: sizes") {
     // The fixed part of the memory per connection (buffers grow only while data is pending).
-    std::printf("sizeof(EventLoop::FdCallback) = %zu, sizeof(Connection) = %zu, sizeof(Socket) = %zu\n",
-                sizeof(EventLoop::FdCallback), sizeof(socklite::Connection), sizeof(socklite::Socket));
+    std::printf(
+        "sizeof(EventLoop::FdCallback) = %zu, sizeof(Connection) = %zu, sizeof(Socket) = %zu\n",
+        sizeof(EventLoop::FdCallback), sizeof(socklite::Connection), sizeof(socklite::Socket));
     CHECK(sizeof(socklite::Connection) < 1024);
 }

@@ -56,7 +56,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+        .count();
 }
 
 struct Config {
@@ -105,7 +106,11 @@ Percentiles summarize(std::vector<std::int64_t> ns) {
     p.count = ns.size();
     if (ns.empty()) return p;
     std::sort(ns.begin(), ns.end());
-    auto at = [&](double q) { return ns[std::min(ns.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ns.size())))] / 1e6; };
+    auto at = [&](double q) {
+        return ns[std::min(ns.size() - 1,
+                           static_cast<std::size_t>(q * static_cast<double>(ns.size())))] /
+               1e6;
+    };
     p.p50 = at(0.50);
     p.p99 = at(0.99);
     p.max = ns.back() / 1e6;
@@ -131,7 +136,7 @@ class Server {
 public:
     virtual ~Server() = default;
     virtual std::uint16_t port() const = 0;
-    virtual int connected() const = 0;  // connections accepted and being served
+    virtual int connected() const = 0;             // connections accepted and being served
     virtual std::vector<std::int64_t> stop() = 0;  // stops; returns the recorded latencies
     virtual std::string note() const { return {}; }
 };
@@ -143,17 +148,18 @@ public:
         lo.accept_non_blocking = true;
         auto listener = socklite::Listener::bind("127.0.0.1", 0, lo);
         port_ = listener.local_address().port();
-        acceptor_ = std::make_unique<socklite::Acceptor>(loop_, std::move(listener), [this](socklite::Accepted a) {
-            std::uint64_t id = next_id_++;
-            auto conn = std::make_unique<socklite::Connection>(loop_, std::move(a.socket));
-            conn->on_line([this, id](std::string_view line) { agent(id, line); });
-            conn->on_close([this, id](std::error_code) {
-                clients_.erase(id);
+        acceptor_ = std::make_unique<socklite::Acceptor>(
+            loop_, std::move(listener), [this](socklite::Accepted a) {
+                std::uint64_t id = next_id_++;
+                auto conn = std::make_unique<socklite::Connection>(loop_, std::move(a.socket));
+                conn->on_line([this, id](std::string_view line) { agent(id, line); });
+                conn->on_close([this, id](std::error_code) {
+                    clients_.erase(id);
+                    count_ = static_cast<int>(clients_.size());
+                });
+                clients_.emplace(id, std::move(conn));
                 count_ = static_cast<int>(clients_.size());
             });
-            clients_.emplace(id, std::move(conn));
-            count_ = static_cast<int>(clients_.size());
-        });
         thread_ = std::thread([this] { loop_.run(); });
     }
     std::uint16_t port() const override { return port_; }
@@ -225,12 +231,14 @@ private:
             int fd = a.socket.native_handle();
             try {
                 // The tutorial's way: a thread per client, blocking calls, default stack.
-                threads_.emplace_back([this, s = std::make_shared<socklite::Socket>(std::move(a.socket))] { serve(*s); });
+                threads_.emplace_back([this, s = std::make_shared<socklite::Socket>(
+                                                 std::move(a.socket))] { serve(*s); });
                 sockets_.push_back(fd);
                 ++count_;
             } catch (const std::system_error& e) {
                 if (failure_.empty())
-                    failure_ = "thread creation failed after " + std::to_string(count_.load()) + " threads: " + e.what();
+                    failure_ = "thread creation failed after " + std::to_string(count_.load()) +
+                               " threads: " + e.what();
                 // a.socket was moved into the lambda that was never started: it is closed now.
             }
         }
@@ -279,7 +287,8 @@ struct ClientReport {
 
 // Runs in the forked child. Protocol on the pipes: child writes 'c' once connected; parent
 // writes 'g' to start the load; child writes its ClientReport and exits.
-[[noreturn]] void client_process(const Config& cfg, std::uint16_t port, int to_parent, int from_parent) {
+[[noreturn]] void client_process(const Config& cfg, std::uint16_t port, int to_parent,
+                                 int from_parent) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     raise_nofile();
     auto address = socklite::Address::ipv4("127.0.0.1", port);
@@ -349,9 +358,11 @@ struct ClientReport {
         double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
         auto due = static_cast<std::int64_t>(elapsed * cfg.rate);
         for (; sent < due; ++sent) {
-            for (std::size_t tries = 0; tries < socks.size() && dead[next]; ++tries) next = (next + 1) % socks.size();
+            for (std::size_t tries = 0; tries < socks.size() && dead[next]; ++tries)
+                next = (next + 1) % socks.size();
             std::string msg = std::to_string(next) + " " + std::to_string(now_ns()) + "\n";
-            ::send(socks[next].native_handle(), msg.data(), msg.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::send(socks[next].native_handle(), msg.data(), msg.size(),
+                   MSG_NOSIGNAL | MSG_DONTWAIT);
             next = (next + 1) % socks.size();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // pacing, not synchronisation
@@ -400,7 +411,8 @@ Result run(const std::string& name, Server& server, const Config& cfg) {
     long rss0 = rss_kib();
     long tcp0 = tcp_mem_pages();
     int up[2], down[2];
-    if (::pipe2(up, O_CLOEXEC) != 0 || ::pipe2(down, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    if (::pipe2(up, O_CLOEXEC) != 0 || ::pipe2(down, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe");
     std::fflush(stdout);
     pid_t pid = ::fork();
     if (pid == 0) client_process(cfg, server.port(), up[1], down[0]);
@@ -409,7 +421,8 @@ Result run(const std::string& name, Server& server, const Config& cfg) {
     ClientReport report;
     char c;
     if (!read_all(up[0], &c, 1)) throw std::runtime_error("client process failed");
-    std::fprintf(stderr, "  %s: client process connected; server has %d\n", name.c_str(), server.connected());
+    std::fprintf(stderr, "  %s: client process connected; server has %d\n", name.c_str(),
+                 server.connected());
     // Wait (bounded) until the server has accepted what the client connected.
     auto until = Clock::now() + std::chrono::seconds(30);
     int last = -1;
@@ -446,13 +459,20 @@ int main(int argc, char** argv) {
     Config cfg;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
-        if (a == "--connections") cfg.connections = std::atoi(argv[i + 1]);
-        else if (a == "--rate") cfg.rate = std::atoi(argv[i + 1]);
-        else if (a == "--seconds") cfg.seconds = std::atoi(argv[i + 1]);
-        else if (a == "--deadline") cfg.deadline = std::atoi(argv[i + 1]);
-        else if (a == "--only") cfg.only = argv[i + 1];
+        if (a == "--connections")
+            cfg.connections = std::atoi(argv[i + 1]);
+        else if (a == "--rate")
+            cfg.rate = std::atoi(argv[i + 1]);
+        else if (a == "--seconds")
+            cfg.seconds = std::atoi(argv[i + 1]);
+        else if (a == "--deadline")
+            cfg.deadline = std::atoi(argv[i + 1]);
+        else if (a == "--only")
+            cfg.only = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: compare_loop [--connections N] [--rate R] [--seconds S] [--deadline S] [--only loop|threads]\n");
+            std::fprintf(stderr,
+                         "usage: compare_loop [--connections N] [--rate R] [--seconds S] "
+                         "[--deadline S] [--only loop|threads]\n");
             return 1;
         }
     }
@@ -462,8 +482,9 @@ int main(int argc, char** argv) {
     raise_nofile();
     rlimit rl;
     ::getrlimit(RLIMIT_NOFILE, &rl);
-    std::printf("compare_loop: %d connections, %d lines/s for %d s, RLIMIT_NOFILE %llu\n", cfg.connections,
-                cfg.rate, cfg.seconds, static_cast<unsigned long long>(rl.rlim_cur));
+    std::printf("compare_loop: %d connections, %d lines/s for %d s, RLIMIT_NOFILE %llu\n",
+                cfg.connections, cfg.rate, cfg.seconds,
+                static_cast<unsigned long long>(rl.rlim_cur));
     std::vector<Result> results;
     try {
         if (cfg.only.empty() || cfg.only == "loop") {
@@ -478,13 +499,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "compare_loop: %s\n", e.what());
         return 1;
     }
-    std::printf("\n| server | connections | KiB/idle conn (RSS) | kernel TCP pages | lines sent | "
-                "client->agent p50 / p99 / max ms | reply p50 / p99 / max ms |\n|---|---|---|---|---|---|---|\n");
+    std::printf(
+        "\n| server | connections | KiB/idle conn (RSS) | kernel TCP pages | lines sent | "
+        "client->agent p50 / p99 / max ms | reply p50 / p99 / max ms "
+        "|\n|---|---|---|---|---|---|---|\n");
     for (const auto& r : results) {
-        std::printf("| %s | %d | %.2f | %ld | %lld (%zu seen) | %.3f / %.3f / %.1f | %.3f / %.3f / %.1f (%zu) |\n",
-                    r.name.c_str(), r.connected, r.kib_per_conn, r.tcp_pages, static_cast<long long>(r.sent),
-                    r.to_agent.count, r.to_agent.p50, r.to_agent.p99, r.to_agent.max, r.reply.p50, r.reply.p99,
-                    r.reply.max, r.reply.count);
+        std::printf(
+            "| %s | %d | %.2f | %ld | %lld (%zu seen) | %.3f / %.3f / %.1f | %.3f / %.3f / %.1f "
+            "(%zu) |\n",
+            r.name.c_str(), r.connected, r.kib_per_conn, r.tcp_pages,
+            static_cast<long long>(r.sent), r.to_agent.count, r.to_agent.p50, r.to_agent.p99,
+            r.to_agent.max, r.reply.p50, r.reply.p99, r.reply.max, r.reply.count);
         if (!r.note.empty()) std::printf("  note: %s\n", r.note.c_str());
     }
     return 0;

@@ -102,19 +102,28 @@ inline void Acceptor::start(std::error_code& ec) noexcept {
         return;
     }
     if (!listener_.non_blocking()) listener_.non_blocking(true, ec);
-    if (!ec) loop_.add(listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); }, ec);
+    if (!ec)
+        loop_.add(
+            listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); },
+            ec);
     if (ec) listener_.close();
 }
 
 inline Acceptor::Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept,
                           const Options& options, std::error_code& ec) noexcept
-    : loop_(loop), listener_(std::move(listener)), on_accept_(std::move(on_accept)), options_(options) {
+    : loop_(loop),
+      listener_(std::move(listener)),
+      on_accept_(std::move(on_accept)),
+      options_(options) {
     start(ec);
 }
 
 inline Acceptor::Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept,
                           const Options& options)
-    : loop_(loop), listener_(std::move(listener)), on_accept_(std::move(on_accept)), options_(options) {
+    : loop_(loop),
+      listener_(std::move(listener)),
+      on_accept_(std::move(on_accept)),
+      options_(options) {
     std::error_code ec;
     start(ec);
     if (ec) detail::throw_error(ec, "watch listener", "");
@@ -130,7 +139,8 @@ inline void Acceptor::close() noexcept {
     timer_ = 0;
     if (listener_.is_open()) {
         std::error_code ignored;
-        if (loop_.watching(listener_.native_handle())) loop_.remove(listener_.native_handle(), ignored);
+        if (loop_.watching(listener_.native_handle()))
+            loop_.remove(listener_.native_handle(), ignored);
         listener_.close();
     }
 }
@@ -160,7 +170,9 @@ inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
         timer_ = 0;
         std::error_code ec;
         if (listener_.is_open())
-            loop_.add(listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); }, ec);
+            loop_.add(
+                listener_.native_handle(), EventLoop::readable,
+                [this](EventLoop::Events) { handle(); }, ec);
         // If even that fails, try again after another pause rather than give up for good.
         if (ec) {
             detail::AliveGuard g(dead_flag_);

@@ -84,7 +84,8 @@ public:
     Connection(EventLoop& loop, Socket socket) : Connection(loop, std::move(socket), Options{}) {}
     /** As Connection(EventLoop&, Socket, const Options&), reporting through @p ec; on failure
      *  the connection is closed (is_open() is false). */
-    Connection(EventLoop& loop, Socket socket, const Options& options, std::error_code& ec) noexcept;
+    Connection(EventLoop& loop, Socket socket, const Options& options,
+               std::error_code& ec) noexcept;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
     /** Stops watching and closes the socket (queued output is discarded); no callback runs. */
@@ -147,7 +148,7 @@ private:
     Socket socket_;
     Options options_;
     LineBuffer lines_;
-    std::string out_;          // queued output, from out_pos_ on
+    std::string out_;  // queued output, from out_pos_ on
     std::size_t out_pos_ = 0;
     LineHandler on_line_;
     DataHandler on_data_;
@@ -169,8 +170,9 @@ inline void Connection::start(std::error_code& ec) noexcept {
     }
     if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
     if (!ec)
-        loop_.add(socket_.native_handle(), EventLoop::readable,
-                  [this](EventLoop::Events events) { handle(events); }, ec);
+        loop_.add(
+            socket_.native_handle(), EventLoop::readable,
+            [this](EventLoop::Events events) { handle(events); }, ec);
     if (ec) socket_.close();
 }
 

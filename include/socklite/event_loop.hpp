@@ -199,17 +199,17 @@ private:
     int wake_fd_ = -1;
     bool stop_ = false;
     int dispatching_ = 0;
-    std::deque<Watch> watches_;            // indexed by descriptor
-    std::vector<FdCallback> graveyard_;    // callbacks removed while dispatching
+    std::deque<Watch> watches_;          // indexed by descriptor
+    std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
     std::vector<epoll_event> ready_;
-    std::vector<HeapEntry> heap_;          // may hold cancelled ids (lazy cancellation)
+    std::vector<HeapEntry> heap_;  // may hold cancelled ids (lazy cancellation)
     std::unordered_map<TimerId, Timer> timers_;
     TimerId next_timer_ = 1;
-    std::vector<Task> running_;            // posted tasks being run (loop thread)
+    std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
     std::mutex post_mutex_;
-    std::vector<Task> posted_;             // guarded by post_mutex_
-    bool wake_pending_ = false;            // guarded by post_mutex_
+    std::vector<Task> posted_;   // guarded by post_mutex_
+    bool wake_pending_ = false;  // guarded by post_mutex_
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -253,7 +253,8 @@ inline EventLoop::~EventLoop() {
     if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-inline void EventLoop::add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept {
+inline void EventLoop::add(int fd, Events events, FdCallback callback,
+                           std::error_code& ec) noexcept {
     if (fd < 0) {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return;
@@ -264,7 +265,8 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback, std::erro
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.resize(std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
+            watches_.resize(
+                std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -272,7 +274,8 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback, std::erro
     Watch& w = watches_[static_cast<std::size_t>(fd)];
     epoll_event ev{};
     ev.events = events;
-    ev.data.u64 = (static_cast<std::uint64_t>(w.generation + 1) << 32) | static_cast<std::uint32_t>(fd);
+    ev.data.u64 =
+        (static_cast<std::uint64_t>(w.generation + 1) << 32) | static_cast<std::uint32_t>(fd);
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
         ec = detail::last_error();
         return;
@@ -496,7 +499,8 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
     if (ready_.empty()) ready_.resize(256);
     int n;
     for (;;) {
-        n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), wait_ms(timeout));
+        n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()),
+                         wait_ms(timeout));
         if (n >= 0) break;
         if (errno != EINTR) {
             ec = detail::last_error();
@@ -537,7 +541,8 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         } running{*this, fd, generation, std::move(w.callback)};
         running.callback(ev.events);
     }
-    if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096) ready_.resize(ready_.size() * 2);
+    if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096)
+        ready_.resize(ready_.size() * 2);
     count += run_timers();
     if (woken || running_pos_ < running_.size()) count += run_posted(woken);
     return count;

@@ -371,8 +371,8 @@ TEST_CASE("acceptor: EMFILE pauses accepting instead of spinning, then resumes")
     std::vector<Socket> accepted;
     std::vector<std::error_code> errors;
     socklite::Acceptor acceptor(
-        loop, std::move(listener), [&](socklite::Accepted a) { accepted.push_back(std::move(a.socket)); },
-        options);
+        loop, std::move(listener),
+        [&](socklite::Accepted a) { accepted.push_back(std::move(a.socket)); }, options);
     acceptor.on_error([&](std::error_code ec) { errors.push_back(ec); });
 
     auto saved = socklite::detail::sys;
@@ -398,10 +398,11 @@ TEST_CASE("acceptor: the handler may destroy the acceptor") {
     Socket c2 = Socket::connect(address, 10s);
     int calls = 0;
     std::unique_ptr<socklite::Acceptor> acceptor;
-    acceptor = std::make_unique<socklite::Acceptor>(loop, std::move(listener), [&](socklite::Accepted) {
-        ++calls;
-        acceptor.reset();
-    });
+    acceptor =
+        std::make_unique<socklite::Acceptor>(loop, std::move(listener), [&](socklite::Accepted) {
+            ++calls;
+            acceptor.reset();
+        });
     REQUIRE(run_until(loop, [&] { return acceptor == nullptr; }));
     loop.run_once(10ms);
     CHECK(calls == 1);

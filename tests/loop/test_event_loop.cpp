@@ -101,9 +101,11 @@ TEST_CASE("event loop: add, modify and remove report errors") {
     EventLoop loop;
     Pair p;
     std::error_code ec;
-    loop.add(p.a, EventLoop::readable, [](EventLoop::Events) {}, ec);
+    loop.add(
+        p.a, EventLoop::readable, [](EventLoop::Events) {}, ec);
     CHECK_FALSE(ec);
-    loop.add(p.a, EventLoop::readable, [](EventLoop::Events) {}, ec);
+    loop.add(
+        p.a, EventLoop::readable, [](EventLoop::Events) {}, ec);
     CHECK(ec == std::errc::file_exists);
     CHECK_THROWS_AS(loop.add(p.a, EventLoop::readable, [](EventLoop::Events) {}), socklite::Error);
     loop.modify(p.b, EventLoop::readable, ec);
@@ -111,13 +113,15 @@ TEST_CASE("event loop: add, modify and remove report errors") {
     loop.remove(p.b, ec);
     CHECK(ec == std::errc::no_such_file_or_directory);
     CHECK_THROWS_AS(loop.remove(p.b), socklite::Error);
-    loop.add(-1, EventLoop::readable, [](EventLoop::Events) {}, ec);
+    loop.add(
+        -1, EventLoop::readable, [](EventLoop::Events) {}, ec);
     CHECK(ec == std::errc::bad_file_descriptor);
 
     // epoll refuses regular files.
     int file = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
     REQUIRE(file >= 0);
-    loop.add(file, EventLoop::readable, [](EventLoop::Events) {}, ec);
+    loop.add(
+        file, EventLoop::readable, [](EventLoop::Events) {}, ec);
     CHECK(ec == std::errc::operation_not_permitted);
     CHECK_FALSE(loop.watching(file));
     ::close(file);
@@ -319,7 +323,8 @@ TEST_CASE("event loop: post from several threads") {
     for (auto& s : seen) {
         REQUIRE(s.size() == per_thread);
         bool in_order = true;
-        for (int i = 0; i < per_thread; ++i) in_order = in_order && s[static_cast<std::size_t>(i)] == i;
+        for (int i = 0; i < per_thread; ++i)
+            in_order = in_order && s[static_cast<std::size_t>(i)] == i;
         CHECK(in_order);
     }
 }

@@ -63,15 +63,16 @@ void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NON
 // A child process with its three standard streams on pipes. Every wait is bounded; the
 // destructor kills the child (by its PID) if it is still running.
 struct ChildOptions {
-    rlim_t nofile = 0;        // RLIMIT_NOFILE for the child (0: inherit)
-    std::string stdin_file;   // stdin from this file instead of a pipe
+    rlim_t nofile = 0;       // RLIMIT_NOFILE for the child (0: inherit)
+    std::string stdin_file;  // stdin from this file instead of a pipe
 };
 
 class Child {
 public:
     using Options = ChildOptions;
 
-    Child(const std::string& path, const std::vector<std::string>& args, const Options& options = {}) {
+    Child(const std::string& path, const std::vector<std::string>& args,
+          const Options& options = {}) {
         int in[2], out[2], err[2];
         REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
         REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
@@ -82,7 +83,8 @@ public:
         for (auto& a : argv_s) argv.push_back(a.data());
         argv.push_back(nullptr);
         int file = -1;
-        if (!options.stdin_file.empty()) file = ::open(options.stdin_file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (!options.stdin_file.empty())
+            file = ::open(options.stdin_file.c_str(), O_RDONLY | O_CLOEXEC);
         pid_ = ::fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {  // child: only async-signal-safe calls until exec
@@ -126,7 +128,8 @@ public:
 
     // Reads what the child printed (and writes pending stdin) for up to @p ms milliseconds.
     void pump(int ms) {
-        pollfd fds[3] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_pending_.empty() ? -1 : in_, POLLOUT, 0}};
+        pollfd fds[3] = {
+            {out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_pending_.empty() ? -1 : in_, POLLOUT, 0}};
         if (::poll(fds, 3, ms) <= 0) return;
         read_from(out_, out_buf_, out_lines_);
         read_from(err_, err_buf_, err_lines_);
@@ -264,7 +267,8 @@ Customer join(Child& server, std::uint16_t port, const std::string& tag) {
     std::string suffix = "] hello " + tag;
     REQUIRE(server.wait([&] {
         for (const auto& l : server.out())
-            if (l.size() > suffix.size() && l.compare(l.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            if (l.size() > suffix.size() &&
+                l.compare(l.size() - suffix.size(), suffix.size(), suffix) == 0) {
                 c.id = std::stoi(l.substr(1));
                 return true;
             }
@@ -418,12 +422,13 @@ TEST_CASE("support_server: 1,000 clients at once, each sending a burst") {
         socks.back().send_all(msg);
         if (i % 50 == 0) server.pump(0);  // keep the server's stdout flowing
     }
-    const std::size_t expected = static_cast<std::size_t>(clients) * (2 + burst);  // joined + hello + burst
+    const std::size_t expected =
+        static_cast<std::size_t>(clients) * (2 + burst);  // joined + hello + burst
     REQUIRE(server.wait([&] { return server.out().size() >= expected; }, 60s));
     CHECK(server.out().size() == expected);
 
     // Every line exactly once, in order per client, under that client's id.
-    std::map<int, int> id_of;            // client -> id
+    std::map<int, int> id_of;  // client -> id
     std::map<int, std::vector<std::string>> by_id;
     std::set<int> joined;
     for (const auto& l : server.out()) {
@@ -489,7 +494,8 @@ TEST_CASE("support_server: 1,000 clients at once, each sending a burst") {
         }
     }
     bool replies_right = true;
-    for (int i = 0; i < clients; ++i) replies_right = replies_right && got[static_cast<std::size_t>(i)] == want_reply(i);
+    for (int i = 0; i < clients; ++i)
+        replies_right = replies_right && got[static_cast<std::size_t>(i)] == want_reply(i);
     CHECK(replies_right);
     // Nothing more arrives for anyone: a last round of replies comes right after the first.
     for (int i = 0; i < clients; ++i) {
@@ -502,8 +508,9 @@ TEST_CASE("support_server: 1,000 clients at once, each sending a burst") {
         }
     }
     CHECK(replies_right);
-    MESSAGE("1,000 clients: " << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
-                              << " ms for connect, bursts and replies");
+    MESSAGE("1,000 clients: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+            << " ms for connect, bursts and replies");
 
     socks.clear();  // all leave
     REQUIRE(server.wait([&] { return server.out().size() >= expected + clients; }, 60s));
@@ -515,10 +522,13 @@ TEST_CASE("support_server: a client that never reads is cut off; others are unaf
     // Under AddressSanitizer freed memory is held in a quarantine (256 MiB by default), which
     // would show as RSS growth here; keep it small for the child (ignored without ASan).
     std::string asan = std::getenv("ASAN_OPTIONS") ? std::getenv("ASAN_OPTIONS") : "";
-    ::setenv("ASAN_OPTIONS", (asan + (asan.empty() ? "" : ":") + "quarantine_size_mb=1").c_str(), 1);
+    ::setenv("ASAN_OPTIONS", (asan + (asan.empty() ? "" : ":") + "quarantine_size_mb=1").c_str(),
+             1);
     Child server(example("support_server"), local_args);
-    if (asan.empty()) ::unsetenv("ASAN_OPTIONS");
-    else ::setenv("ASAN_OPTIONS", asan.c_str(), 1);
+    if (asan.empty())
+        ::unsetenv("ASAN_OPTIONS");
+    else
+        ::setenv("ASAN_OPTIONS", asan.c_str(), 1);
     std::uint16_t port = start(server);
     // A small receive window, so the kernel does not absorb megabytes first.
     Socket stuck;
@@ -606,8 +616,9 @@ TEST_CASE("support_server: out of descriptors (EMFILE), it neither spins nor die
     for (int i = 0; i < total; ++i) socks.push_back(client(port));
     REQUIRE(server.wait_err("accept: Too many open files"));
     auto count_joined = [&] {
-        return std::count_if(server.out().begin(), server.out().end(),
-                             [](const std::string& l) { return l.find(" joined") != std::string::npos; });
+        return std::count_if(server.out().begin(), server.out().end(), [](const std::string& l) {
+            return l.find(" joined") != std::string::npos;
+        });
     };
     long joined = count_joined();
     CHECK(joined > 5);
@@ -620,7 +631,8 @@ TEST_CASE("support_server: out of descriptors (EMFILE), it neither spins nor die
     while (Clock::now() < until) server.pump(50);
     long cpu_used = server.cpu_ticks() - cpu_before;
     long hz = ::sysconf(_SC_CLK_TCK);
-    MESSAGE("EMFILE: " << joined << " joined; CPU while waiting: " << cpu_used << " ticks of " << hz << "/s");
+    MESSAGE("EMFILE: " << joined << " joined; CPU while waiting: " << cpu_used << " ticks of " << hz
+                       << "/s");
     CHECK(cpu_used < hz / 2);
     CHECK(::kill(server.pid(), 0) == 0);  // alive
 
