@@ -355,24 +355,20 @@ inline bool Connection::deliver(std::string_view bytes, detail::AliveGuard& guar
         finish(errc::line_too_long);
         return false;
     }
-    LineHandler handler = std::move(on_line_);
     std::string line;
     std::error_code ec;
-    bool go_on = true;
-    while (lines_.next_line(line, ec)) {
+    // Each line goes to the handler in force at that moment (a handler may replace itself).
+    while (socket_.is_open() && !closing_ && on_line_ && lines_.next_line(line, ec)) {
+        LineHandler handler = std::move(on_line_);  // the handler may destroy *this
         handler(line);
         if (guard.dead) return false;
-        if (!socket_.is_open() || closing_ || on_line_ || on_data_) {
-            go_on = false;  // closed, or the handler changed: stop with this handler
-            break;
-        }
+        if (!on_line_ && !on_data_) on_line_ = std::move(handler);
     }
-    if (!on_line_ && !on_data_) on_line_ = std::move(handler);
     if (ec) {
         finish(ec);  // errc::line_too_long
         return false;
     }
-    return go_on && socket_.is_open();
+    return socket_.is_open();
 }
 
 inline void Connection::peer_closed(detail::AliveGuard& guard) {

@@ -91,6 +91,20 @@ TEST_CASE("connection: lines are framed however the bytes arrive") {
     CHECK_FALSE(rec.closed);
 }
 
+TEST_CASE("connection: a line handler may replace itself; the next line goes to the new one") {
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    std::vector<std::string> got;
+    conn.on_line([&](std::string_view l) {
+        got.push_back("A" + std::string(l));
+        conn.on_line([&](std::string_view l2) { got.push_back("B" + std::string(l2)); });
+    });
+    link.client.send_all("1\n2\n3\n");
+    REQUIRE(run_until(loop, [&] { return got.size() == 3; }));
+    CHECK(got == std::vector<std::string>{"A1", "B2", "B3"});
+}
+
 TEST_CASE("connection: raw bytes with on_data") {
     EventLoop loop;
     Link link;
