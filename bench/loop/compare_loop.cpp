@@ -88,6 +88,13 @@ long tcp_mem_pages() {  // kernel memory of all TCP sockets, in pages (/proc/net
     return -1;
 }
 
+double cpu_seconds() {  // user + system CPU time of this process (all its threads)
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    return sec(ru.ru_utime) + sec(ru.ru_stime);
+}
+
 void raise_nofile() {
     rlimit rl;
     if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -387,6 +394,7 @@ struct Result {
     std::string name;
     int connected = 0;
     double kib_per_conn = 0;
+    double cpu_percent = 0;  // server process CPU time during the load, % of one CPU
     long tcp_pages = 0;
     double connect_seconds = 0;
     std::int64_t sent = 0;
@@ -437,6 +445,8 @@ Result run(const std::string& name, Server& server, const Config& cfg) {
     long rss1 = rss_kib();
     res.tcp_pages = tcp_mem_pages() - tcp0;
     res.kib_per_conn = res.connected > 0 ? static_cast<double>(rss1 - rss0) / res.connected : 0;
+    double cpu0 = cpu_seconds();
+    auto load0 = Clock::now();
     c = 'g';
     if (::write(down[1], &c, 1) != 1 || !read_all(up[0], &report, sizeof report))
         throw std::runtime_error("client process failed");
@@ -447,6 +457,8 @@ Result run(const std::string& name, Server& server, const Config& cfg) {
     res.connect_seconds = report.connect_seconds;
     res.sent = report.sent;
     res.reply = report.reply;
+    res.cpu_percent =
+        100 * (cpu_seconds() - cpu0) / std::chrono::duration<double>(Clock::now() - load0).count();
     res.note = server.note();
     std::fprintf(stderr, "  %s: load done, stopping the server\n", name.c_str());
     res.to_agent = summarize(server.stop());
@@ -501,15 +513,15 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "\n| server | connections | KiB/idle conn (RSS) | kernel TCP pages | lines sent | "
-        "client->agent p50 / p99 / max ms | reply p50 / p99 / max ms "
-        "|\n|---|---|---|---|---|---|---|\n");
+        "client->agent p50 / p99 / max ms | reply p50 / p99 / max ms | server CPU "
+        "|\n|---|---|---|---|---|---|---|---|\n");
     for (const auto& r : results) {
         std::printf(
             "| %s | %d | %.2f | %ld | %lld (%zu seen) | %.3f / %.3f / %.1f | %.3f / %.3f / %.1f "
-            "(%zu) |\n",
+            "(%zu) | %.1f%% |\n",
             r.name.c_str(), r.connected, r.kib_per_conn, r.tcp_pages,
             static_cast<long long>(r.sent), r.to_agent.count, r.to_agent.p50, r.to_agent.p99,
-            r.to_agent.max, r.reply.p50, r.reply.p99, r.reply.max, r.reply.count);
+            r.to_agent.max, r.reply.p50, r.reply.p99, r.reply.max, r.reply.count, r.cpu_percent);
         if (!r.note.empty()) std::printf("  note: %s\n", r.note.c_str());
     }
     return 0;
