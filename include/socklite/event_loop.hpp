@@ -104,7 +104,8 @@ public:
 
     /** Watches @p fd for @p events (readable, writable, optionally edge_triggered) and calls
      *  @p callback with the ready mask; error and hangup are always reported.
-     *  @throws Error (`EEXIST` if already watched, `EPERM` for a regular file, ...). */
+     *  @throws Error (`EEXIST` if already watched, `EPERM` for a regular file, `EINVAL` for an
+     *  empty callback, ...). */
     void add(int fd, Events events, FdCallback callback);
     /** As add(int, Events, FdCallback), reporting through @p ec. */
     void add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept;
@@ -257,6 +258,10 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback,
                            std::error_code& ec) noexcept {
     if (fd < 0) {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (!callback) {
+        ec = std::make_error_code(std::errc::invalid_argument);
         return;
     }
     if (watching(fd)) {
@@ -445,7 +450,7 @@ inline std::size_t EventLoop::run_timers() {
             Task task = std::move(it->second.task);
             timers_.erase(it);
             ++count;
-            task();
+            if (task) task();
         } else {
             auto next = top.when + it->second.interval;
             if (next <= now) next = now + it->second.interval;  // late: skip, don't burst
@@ -464,7 +469,7 @@ inline std::size_t EventLoop::run_timers() {
                         again->second.task = std::move(task);
                 }
             } restore{*this, top.id, task};
-            task();
+            if (task) task();
         }
     }
     if (heap_.size() > 64 && heap_.size() > 2 * timers_.size()) compact_heap();
@@ -479,7 +484,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
         while (running_pos_ < running_.size()) {
             Task task = std::move(running_[running_pos_++]);
             ++count;
-            task();
+            if (task) task();
         }
         running_.clear();
         running_pos_ = 0;
