@@ -116,6 +116,13 @@ TEST_CASE("event loop: add, modify and remove report errors") {
     loop.add(
         -1, EventLoop::readable, [](EventLoop::Events) {}, ec);
     CHECK(ec == std::errc::bad_file_descriptor);
+    loop.add(p.b, EventLoop::readable, EventLoop::FdCallback(), ec);
+    CHECK(ec == std::errc::invalid_argument);
+    CHECK_FALSE(loop.watching(p.b));
+    // Empty tasks are harmless.
+    loop.post(EventLoop::Task());
+    loop.call_after(0ms, EventLoop::Task());
+    CHECK_NOTHROW(loop.run_once(10ms));
 
     // epoll refuses regular files.
     int file = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
