@@ -46,9 +46,10 @@ namespace socklite {
  *
  *  **Exceptions.** A callback that throws is not caught: the exception propagates out of run()
  *  or run_once() and the loop stays usable. Events of that iteration that were not yet
- *  dispatched are reported again by the next iteration (level-triggered), a one-shot timer that
- *  threw is gone, a repeating one stays scheduled, and posted functions not yet run still run
- *  on the next iteration. Call run() again to go on.
+ *  dispatched are reported again by the next iteration (for level-triggered descriptors; an
+ *  edge-triggered one loses them), a one-shot timer that threw is gone, a repeating one stays
+ *  scheduled, and timers and posted functions not yet run still run on the next iteration.
+ *  Call run() again to go on.
  *
  *  **Changes from callbacks.** A callback may add, modify or remove any descriptor (its own
  *  included), create or cancel timers and post work. A descriptor removed during an iteration
