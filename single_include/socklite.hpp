@@ -409,15 +409,16 @@ namespace socklite {
  *
  *  **Exceptions.** A callback that throws is not caught: the exception propagates out of run()
  *  or run_once() and the loop stays usable. Events of that iteration that were not yet
- *  dispatched are reported again by the next iteration (level-triggered), a one-shot timer that
- *  threw is gone, a repeating one stays scheduled, and posted functions not yet run still run
- *  on the next iteration. Call run() again to go on.
+ *  dispatched are reported again by the next iteration (for level-triggered descriptors; an
+ *  edge-triggered one loses them), a one-shot timer that threw is gone, a repeating one stays
+ *  scheduled, and timers and posted functions not yet run still run on the next iteration.
+ *  Call run() again to go on.
  *
  *  **Changes from callbacks.** A callback may add, modify or remove any descriptor (its own
  *  included), create or cancel timers and post work. A descriptor removed during an iteration
  *  gets no further events from that iteration, even if a new one with the same number is added.
  *
- *  Memory: one `std::function` and a few integers per watched descriptor (a vector indexed by
+ *  Memory: one `std::function` and a few integers per watched descriptor (a table indexed by
  *  descriptor number), one heap entry plus one hash-map node per pending timer.
  *
  *  @par Example
@@ -467,7 +468,8 @@ public:
 
     /** Watches @p fd for @p events (readable, writable, optionally edge_triggered) and calls
      *  @p callback with the ready mask; error and hangup are always reported.
-     *  @throws Error (`EEXIST` if already watched, `EPERM` for a regular file, ...). */
+     *  @throws Error (`EEXIST` if already watched, `EPERM` for a regular file, `EINVAL` for an
+     *  empty callback, ...). */
     void add(int fd, Events events, FdCallback callback);
     /** As add(int, Events, FdCallback), reporting through @p ec. */
     void add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept;
@@ -517,7 +519,8 @@ public:
     std::size_t run_once(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
     /** As run_once(std::chrono::milliseconds), reporting through @p ec. */
     std::size_t run_once(std::chrono::milliseconds timeout, std::error_code& ec);
-    /** Makes run() return after the current callback (loop thread only; see post()). */
+    /** Makes run() return once the current iteration is done (the events, timers and posted
+     *  functions already due still run). Loop thread only; from elsewhere, post() it. */
     void stop() noexcept { stop_ = true; }
     /** Whether stop() was called and run() has not yet consumed the request. */
     bool stopping() const noexcept { return stop_; }
@@ -561,18 +564,17 @@ private:
     int wake_fd_ = -1;
     bool stop_ = false;
     int dispatching_ = 0;
-    std::deque<Watch> watches_;            // indexed by descriptor; a deque, so growing it never
-                                           // moves the callback that is running
-    std::vector<FdCallback> graveyard_;    // callbacks removed while dispatching
+    std::deque<Watch> watches_;          // indexed by descriptor
+    std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
     std::vector<epoll_event> ready_;
-    std::vector<HeapEntry> heap_;          // may hold cancelled ids (lazy cancellation)
+    std::vector<HeapEntry> heap_;  // may hold cancelled ids (lazy cancellation)
     std::unordered_map<TimerId, Timer> timers_;
     TimerId next_timer_ = 1;
-    std::vector<Task> running_;            // posted tasks being run (loop thread)
+    std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
     std::mutex post_mutex_;
-    std::vector<Task> posted_;             // guarded by post_mutex_
-    bool wake_pending_ = false;            // guarded by post_mutex_
+    std::vector<Task> posted_;   // guarded by post_mutex_
+    bool wake_pending_ = false;  // guarded by post_mutex_
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -616,9 +618,14 @@ inline EventLoop::~EventLoop() {
     if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-inline void EventLoop::add(int fd, Events events, FdCallback callback, std::error_code& ec) noexcept {
+inline void EventLoop::add(int fd, Events events, FdCallback callback,
+                           std::error_code& ec) noexcept {
     if (fd < 0) {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (!callback) {
+        ec = std::make_error_code(std::errc::invalid_argument);
         return;
     }
     if (watching(fd)) {
@@ -627,7 +634,8 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback, std::erro
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.resize(std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
+            watches_.resize(
+                std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -635,7 +643,8 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback, std::erro
     Watch& w = watches_[static_cast<std::size_t>(fd)];
     epoll_event ev{};
     ev.events = events;
-    ev.data.u64 = (static_cast<std::uint64_t>(w.generation + 1) << 32) | static_cast<std::uint32_t>(fd);
+    ev.data.u64 =
+        (static_cast<std::uint64_t>(w.generation + 1) << 32) | static_cast<std::uint32_t>(fd);
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
         ec = detail::last_error();
         return;
@@ -805,7 +814,7 @@ inline std::size_t EventLoop::run_timers() {
             Task task = std::move(it->second.task);
             timers_.erase(it);
             ++count;
-            task();
+            if (task) task();
         } else {
             auto next = top.when + it->second.interval;
             if (next <= now) next = now + it->second.interval;  // late: skip, don't burst
@@ -824,7 +833,7 @@ inline std::size_t EventLoop::run_timers() {
                         again->second.task = std::move(task);
                 }
             } restore{*this, top.id, task};
-            task();
+            if (task) task();
         }
     }
     if (heap_.size() > 64 && heap_.size() > 2 * timers_.size()) compact_heap();
@@ -839,7 +848,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
         while (running_pos_ < running_.size()) {
             Task task = std::move(running_[running_pos_++]);
             ++count;
-            task();
+            if (task) task();
         }
         running_.clear();
         running_pos_ = 0;
@@ -859,7 +868,8 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
     if (ready_.empty()) ready_.resize(256);
     int n;
     for (;;) {
-        n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), wait_ms(timeout));
+        n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()),
+                         wait_ms(timeout));
         if (n >= 0) break;
         if (errno != EINTR) {
             ec = detail::last_error();
@@ -885,9 +895,23 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         // Removed (or removed and re-added) by an earlier callback of this iteration: stale.
         if (!w.active || w.generation != generation) continue;
         ++count;
-        w.callback(ev.events);  // may add to watches_: do not use w afterwards
+        // Run a moved-out callback: the callback may remove its descriptor, and a new watch on
+        // the same number may be added before it returns, without touching the running one.
+        struct Restore {
+            EventLoop& loop;
+            std::size_t fd;
+            std::uint32_t generation;
+            FdCallback callback;
+            ~Restore() {
+                Watch& again = loop.watches_[fd];
+                if (again.active && again.generation == generation && !again.callback)
+                    again.callback = std::move(callback);
+            }
+        } running{*this, fd, generation, std::move(w.callback)};
+        running.callback(ev.events);
     }
-    if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096) ready_.resize(ready_.size() * 2);
+    if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096)
+        ready_.resize(ready_.size() * 2);
     count += run_timers();
     if (woken || running_pos_ < running_.size()) count += run_posted(woken);
     return count;
@@ -2423,19 +2447,28 @@ inline void Acceptor::start(std::error_code& ec) noexcept {
         return;
     }
     if (!listener_.non_blocking()) listener_.non_blocking(true, ec);
-    if (!ec) loop_.add(listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); }, ec);
+    if (!ec)
+        loop_.add(
+            listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); },
+            ec);
     if (ec) listener_.close();
 }
 
 inline Acceptor::Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept,
                           const Options& options, std::error_code& ec) noexcept
-    : loop_(loop), listener_(std::move(listener)), on_accept_(std::move(on_accept)), options_(options) {
+    : loop_(loop),
+      listener_(std::move(listener)),
+      on_accept_(std::move(on_accept)),
+      options_(options) {
     start(ec);
 }
 
 inline Acceptor::Acceptor(EventLoop& loop, Listener listener, AcceptHandler on_accept,
                           const Options& options)
-    : loop_(loop), listener_(std::move(listener)), on_accept_(std::move(on_accept)), options_(options) {
+    : loop_(loop),
+      listener_(std::move(listener)),
+      on_accept_(std::move(on_accept)),
+      options_(options) {
     std::error_code ec;
     start(ec);
     if (ec) detail::throw_error(ec, "watch listener", "");
@@ -2451,7 +2484,8 @@ inline void Acceptor::close() noexcept {
     timer_ = 0;
     if (listener_.is_open()) {
         std::error_code ignored;
-        if (loop_.watching(listener_.native_handle())) loop_.remove(listener_.native_handle(), ignored);
+        if (loop_.watching(listener_.native_handle()))
+            loop_.remove(listener_.native_handle(), ignored);
         listener_.close();
     }
 }
@@ -2481,7 +2515,9 @@ inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
         timer_ = 0;
         std::error_code ec;
         if (listener_.is_open())
-            loop_.add(listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); }, ec);
+            loop_.add(
+                listener_.native_handle(), EventLoop::readable,
+                [this](EventLoop::Events) { handle(); }, ec);
         // If even that fails, try again after another pause rather than give up for good.
         if (ec) {
             detail::AliveGuard g(dead_flag_);
@@ -2644,6 +2680,8 @@ namespace socklite {
  *  **Input.** With on_line() set, input is split into `\n`-terminated lines (a `\r` before the
  *  `\n` is dropped) by a LineBuffer; a line longer than Options::max_line closes the connection
  *  with errc::line_too_long. With on_data() set instead, bytes are handed over as they come.
+ *  Set the handler right after construction: input that arrives before either is set waits
+ *  (up to Options::max_line bytes in all) and is delivered along with the next bytes received.
  *
  *  **Output.** send() first tries to write directly; what the socket does not take is queued and
  *  written as the socket becomes writable (the loop watches `writable` only while bytes are
@@ -2698,7 +2736,8 @@ public:
     Connection(EventLoop& loop, Socket socket) : Connection(loop, std::move(socket), Options{}) {}
     /** As Connection(EventLoop&, Socket, const Options&), reporting through @p ec; on failure
      *  the connection is closed (is_open() is false). */
-    Connection(EventLoop& loop, Socket socket, const Options& options, std::error_code& ec) noexcept;
+    Connection(EventLoop& loop, Socket socket, const Options& options,
+               std::error_code& ec) noexcept;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
     /** Stops watching and closes the socket (queued output is discarded); no callback runs. */
@@ -2761,7 +2800,7 @@ private:
     Socket socket_;
     Options options_;
     LineBuffer lines_;
-    std::string out_;          // queued output, from out_pos_ on
+    std::string out_;  // queued output, from out_pos_ on
     std::size_t out_pos_ = 0;
     LineHandler on_line_;
     DataHandler on_data_;
@@ -2783,8 +2822,9 @@ inline void Connection::start(std::error_code& ec) noexcept {
     }
     if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
     if (!ec)
-        loop_.add(socket_.native_handle(), EventLoop::readable,
-                  [this](EventLoop::Events events) { handle(events); }, ec);
+        loop_.add(
+            socket_.native_handle(), EventLoop::readable,
+            [this](EventLoop::Events events) { handle(events); }, ec);
     if (ec) socket_.close();
 }
 
@@ -2961,25 +3001,26 @@ inline bool Connection::deliver(std::string_view bytes, detail::AliveGuard& guar
         return socket_.is_open() && !closing_;
     }
     lines_.append(bytes);
-    if (!on_line_) return true;  // no handler yet: lines wait in the buffer
-    LineHandler handler = std::move(on_line_);
+    if (!on_line_) {
+        // No handler yet: lines wait in the buffer, within the same bound as one line.
+        if (lines_.pending().size() <= options_.max_line) return true;
+        finish(errc::line_too_long);
+        return false;
+    }
     std::string line;
     std::error_code ec;
-    bool go_on = true;
-    while (lines_.next_line(line, ec)) {
+    // Each line goes to the handler in force at that moment (a handler may replace itself).
+    while (socket_.is_open() && !closing_ && on_line_ && lines_.next_line(line, ec)) {
+        LineHandler handler = std::move(on_line_);  // the handler may destroy *this
         handler(line);
         if (guard.dead) return false;
-        if (!socket_.is_open() || closing_ || on_line_ || on_data_) {
-            go_on = false;  // closed, or the handler changed: stop with this handler
-            break;
-        }
+        if (!on_line_ && !on_data_) on_line_ = std::move(handler);
     }
-    if (!on_line_ && !on_data_) on_line_ = std::move(handler);
     if (ec) {
         finish(ec);  // errc::line_too_long
         return false;
     }
-    return go_on && socket_.is_open();
+    return socket_.is_open();
 }
 
 inline void Connection::peer_closed(detail::AliveGuard& guard) {
@@ -5212,9 +5253,12 @@ struct HttpClientOptions {
  *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
  *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
  *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried
- *  once on a fresh connection. Redirects (301, 302, 303, 307, 308) are followed up to
- *  Options::max_redirects. Bodies arrive whole in Response::body, or piece by piece through
+ *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request
+ *  (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
+ *  Redirects (301, 302, 303, 307, 308) are followed up to Options::max_redirects: 303, and 301
+ *  or 302 after a POST, become a GET without body; 307 and 308 keep the method and body;
+ *  `Authorization` and `Cookie` are dropped when the origin changes; a relative `Location` is
+ *  resolved against the request's URL. Bodies arrive whole in Response::body, or piece by piece through
  *  Handlers::on_body so that a download never has to fit in memory.
  *
  *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
@@ -5242,7 +5286,8 @@ public:
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
     using BodyCallback = std::function<bool(std::string_view data)>;
     /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
-    using ProgressCallback = std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+    using ProgressCallback =
+        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
     using HeadCallback = std::function<bool(const http::Response& head)>;
@@ -5408,6 +5453,10 @@ private:
     std::vector<ConnPtr> pool_;
     std::string wbuf_;
     http::Request scratch_;  // the request built by get(), post() ...
+    bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
+    std::string wbuf_method_;
+    std::string wbuf_target_;
+    std::string wbuf_authority_;
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
@@ -5674,22 +5723,35 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
                                                 const detail::Deadline& dl, bool fresh_only,
                                                 http::Response& res, std::error_code& ec) {
     // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
-    wbuf_.clear();
     bool user_close = false;
     for (const auto& f : req.headers) {
         if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
             user_close = true;
     }
     bool send_close = !options_.keep_alive && !user_close;
-    http::serialize_head(req, authority, wbuf_, ec);
-    if (ec) {
-        fail("send", url);
-        return Outcome::failed;
-    }
-    if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
-    // One send for head and body, unless the body is large (then copying it costs more).
+    // A plain request repeated as is (same method, target and host, no header or body of its
+    // own: a keep-alive loop) is sent from the bytes serialized last time.
+    bool plain = req.headers.empty() && req.body.empty();
     bool body_apart = req.body.size() > 64 * 1024;
-    if (!body_apart) wbuf_ += req.body;
+    if (!(plain && wbuf_plain_ && req.method == wbuf_method_ && req.target == wbuf_target_ &&
+          authority == wbuf_authority_)) {
+        wbuf_plain_ = false;
+        wbuf_.clear();
+        http::serialize_head(req, authority, wbuf_, ec);
+        if (ec) {
+            fail("send", url);
+            return Outcome::failed;
+        }
+        if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
+        // One send for head and body, unless the body is large (then copying it costs more).
+        if (!body_apart) wbuf_ += req.body;
+        if (plain) {
+            wbuf_method_ = req.method;
+            wbuf_target_ = req.target;
+            wbuf_authority_ = authority;
+            wbuf_plain_ = true;
+        }
+    }
     bool idempotent = detail::http_idempotent(req.method);
     ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
     if (!c) {
@@ -5862,7 +5924,7 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
         const milliseconds forever(INT32_MAX);
         milliseconds u = forever;
         if (idle.count() > 0) {
-            auto spent = std::chrono::ceil<milliseconds>(now - start);
+            auto spent = std::chrono::duration_cast<milliseconds>(now - start);
             u = idle - spent;
         }
         if (dl.is_set()) u = std::min(u, milliseconds(dl.poll_ms()));
