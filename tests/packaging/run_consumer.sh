@@ -3,7 +3,7 @@
 # Copyright (c) 2026 the socklite authors
 # Builds and runs tests/packaging/consumer/main.cpp against socklite the way a user would get it.
 #   run_consumer.sh KIND SOCKLITE_SOURCE_DIR WORK_DIR
-# KIND: find_package | add_subdirectory | meson_subproject | pkg_config | single_header
+# KIND: find_package | add_subdirectory | meson_subproject | pkg_config | single_header | readme
 # Environment: CXX (compiler, default c++), SOCKLITE_CXX_STANDARD (default 17),
 # CMAKE_GENERATOR (default Ninja). WORK_DIR is wiped first; every step is bounded by `timeout`.
 set -euo pipefail
@@ -80,6 +80,16 @@ case $kind in
     run "$cxx" -std="c++$std" -Wall -Wextra -Wpedantic -Wshadow -Werror -I"$src/single_include" \
       "$here/consumer/main.cpp" -o "$work/consumer"
     run "$work/consumer"
+    ;;
+  readme)
+    # The README's quick start (its first C++ block) is a whole program: it must build and run.
+    awk '/^```cpp$/ { inside = 1; next } inside && /^```$/ { exit } inside { print }' \
+      "$src/README.md" > "$work/quick_start.cpp"
+    grep -q 'int main' "$work/quick_start.cpp"
+    run "$cxx" -std="c++$std" -Wall -Wextra -Wpedantic -Wshadow -Werror -I"$src/include" \
+      "$work/quick_start.cpp" -o "$work/quick_start"
+    run "$work/quick_start" | tee "$work/output.txt"
+    grep -q ' says allen' "$work/output.txt"
     ;;
   *)
     echo "run_consumer.sh: unknown kind '$kind'" >&2
