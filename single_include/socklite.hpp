@@ -6009,31 +6009,49 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     // once), without passing through the connection's buffer.
     if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
         const std::size_t size = static_cast<std::size_t>(*total);
-        res.body.resize(size);
-        char* dst = &res.body[0];
-        std::size_t filled = 0;
-        for (;;) {
-            std::string_view in;
-            if (c.begin < c.end) {
-                in = std::string_view(c.buf.get() + c.begin, c.end - c.begin);
-            } else {
-                std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
-                if (!ec && n == 0) ec = errc::unexpected_eof;
-                if (ec) {
-                    res.body.resize(filled);
-                    return false;
+        bool done = false;
+        // Fills dst[0, size) with the body, from the buffer first, then straight from the
+        // socket; returns how many bytes it filled. Never throws.
+        auto fill = [&](char* dst, std::size_t) noexcept -> std::size_t {
+            std::size_t filled = 0;
+            for (;;) {
+                std::string_view in;
+                if (c.begin < c.end) {
+                    in = std::string_view(c.buf.get() + c.begin, c.end - c.begin);
+                } else {
+                    std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
+                    if (!ec && n == 0) ec = errc::unexpected_eof;
+                    if (ec) return filled;
+                    in = std::string_view(dst + filled, n);
                 }
-                in = std::string_view(dst + filled, n);
+                http::ParseResult r = p.parse_body(in);
+                if (in.data() != dst + filled) {
+                    std::memcpy(dst + filled, r.body.data(), r.body.size());
+                    c.begin += r.consumed;
+                }
+                filled += r.body.size();
+                if (h.on_progress) {
+                    try {
+                        h.on_progress(p.body_received(), total);
+                    } catch (...) {
+                        callback_error_ = std::current_exception();
+                        ec = std::make_error_code(std::errc::operation_canceled);
+                        return filled;
+                    }
+                }
+                if (r.complete()) {
+                    done = true;
+                    return filled;
+                }
             }
-            http::ParseResult r = p.parse_body(in);
-            if (in.data() != dst + filled) {
-                std::memcpy(dst + filled, r.body.data(), r.body.size());
-                c.begin += r.consumed;
-            }
-            filled += r.body.size();
-            if (!emit(h, true, {}, res, total, ec)) return false;  // progress only
-            if (r.complete()) return true;
-        }
+        };
+#if defined(__cpp_lib_string_resize_and_overwrite)
+        res.body.resize_and_overwrite(size, fill);  // C++23: no zero-filling first
+#else
+        res.body.resize(size);
+        res.body.resize(fill(&res.body[0], size));
+#endif
+        return done;
     }
     for (;;) {
         // Whatever the buffer holds first.
