@@ -15,13 +15,11 @@
 #include <cstring>
 #include <exception>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
 
 #include <sys/socket.h>
 
@@ -228,7 +226,62 @@ public:
 
 private:
     struct Conn;
-    using ConnPtr = std::unique_ptr<Conn>;
+    // The owner of one connection (a tiny unique_ptr: fewer templates to compile).
+    class ConnPtr {
+    public:
+        ConnPtr() noexcept = default;
+        explicit ConnPtr(Conn* c) noexcept : c_(c) {}
+        ConnPtr(ConnPtr&& o) noexcept : c_(o.release()) {}
+        ConnPtr& operator=(ConnPtr&& o) noexcept {
+            reset(o.release());
+            return *this;
+        }
+        ConnPtr(const ConnPtr&) = delete;
+        ConnPtr& operator=(const ConnPtr&) = delete;
+        ~ConnPtr() { reset(nullptr); }
+        Conn* operator->() const noexcept { return c_; }
+        Conn& operator*() const noexcept { return *c_; }
+        explicit operator bool() const noexcept { return c_ != nullptr; }
+        Conn* release() noexcept {
+            Conn* c = c_;
+            c_ = nullptr;
+            return c;
+        }
+        void reset(Conn* c) noexcept;
+
+    private:
+        Conn* c_ = nullptr;
+    };
+    // The idle connections: a list, most recently used first.
+    class Pool {
+    public:
+        Pool() noexcept = default;
+        Pool(Pool&& o) noexcept : head_(o.head_), size_(o.size_) {
+            o.head_ = nullptr;
+            o.size_ = 0;
+        }
+        Pool& operator=(Pool&& o) noexcept {
+            if (this != &o) {
+                clear();
+                head_ = o.head_;
+                size_ = o.size_;
+                o.head_ = nullptr;
+                o.size_ = 0;
+            }
+            return *this;
+        }
+        Pool(const Pool&) = delete;
+        Pool& operator=(const Pool&) = delete;
+        ~Pool() { clear(); }
+        std::size_t size() const noexcept { return size_; }
+        void clear() noexcept;
+        ConnPtr take(const std::string& key) noexcept;  // the newest for key, or empty
+        void put(ConnPtr c, std::size_t max) noexcept;  // closes the oldest beyond max
+
+    private:
+        Conn* head_ = nullptr;
+        std::size_t size_ = 0;
+    };
     enum class Outcome { ok, failed, retry };
 
     http::Response simple(const char* method, std::string_view target, std::string_view body,
@@ -262,7 +315,7 @@ private:
     Options options_;
     http::Url base_;
     http::ResponseParser parser_;
-    std::vector<ConnPtr> pool_;
+    Pool pool_;
     std::string wbuf_;
     http::Request scratch_;  // the request built by get(), post() ...
     bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
@@ -287,30 +340,77 @@ private:
 /// @cond INTERNAL
 /** One pooled connection: the socket, its receive buffer and bookkeeping. */
 struct HttpClient::Conn {
+    Conn* next = nullptr;            // in the pool's list
     std::string key;                 // origin: scheme://host[:port]
     Socket sock;
-    std::unique_ptr<char[]> buf;     // receive buffer; [begin, end) not consumed yet
+    char* buf = nullptr;             // receive buffer (owned); [begin, end) not consumed yet
     std::size_t cap = 0;
     std::size_t begin = 0;
     std::size_t end = 0;
     bool reused = false;             // has carried a request before this one
 
+    Conn() = default;
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+    ~Conn() { delete[] buf; }
+
     void reserve(std::size_t n) {    // room for at least n bytes after end (compacting first)
         if (begin == end) begin = end = 0;
         if (cap - end >= n) return;
         if (begin > 0) {
-            std::memmove(buf.get(), buf.get() + begin, end - begin);
+            std::memmove(buf, buf + begin, end - begin);
             end -= begin;
             begin = 0;
             if (cap - end >= n) return;
         }
         std::size_t want = std::max(cap * 2, end + n);
-        std::unique_ptr<char[]> grown(new char[want]);
-        if (end > 0) std::memcpy(grown.get(), buf.get(), end);
-        buf = std::move(grown);
+        char* grown = new char[want];
+        if (end > 0) std::memcpy(grown, buf, end);
+        delete[] buf;
+        buf = grown;
         cap = want;
     }
 };
+
+inline void HttpClient::ConnPtr::reset(Conn* c) noexcept {
+    Conn* old = c_;
+    c_ = c;
+    delete old;
+}
+
+inline void HttpClient::Pool::clear() noexcept {
+    while (head_ != nullptr) {
+        Conn* c = head_;
+        head_ = c->next;
+        delete c;
+    }
+    size_ = 0;
+}
+
+inline HttpClient::ConnPtr HttpClient::Pool::take(const std::string& key) noexcept {
+    for (Conn** link = &head_; *link != nullptr; link = &(*link)->next) {
+        if ((*link)->key != key) continue;
+        Conn* c = *link;
+        *link = c->next;
+        c->next = nullptr;
+        --size_;
+        return ConnPtr(c);
+    }
+    return ConnPtr();
+}
+
+inline void HttpClient::Pool::put(ConnPtr c, std::size_t max) noexcept {
+    if (max == 0) return;
+    Conn* raw = c.release();
+    raw->next = head_;
+    head_ = raw;
+    if (++size_ <= max) return;
+    Conn** link = &head_;  // close the oldest, the last in the list
+    while ((*link)->next != nullptr) link = &(*link)->next;
+    delete *link;
+    *link = nullptr;
+    --size_;
+}
 /// @endcond
 
 namespace detail {
@@ -586,7 +686,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
     std::uint64_t received = 0;
     for (;;) {
         c->reserve(c->cap == 0 ? 16 * 1024 : 1);
-        std::size_t n = io_some(*c, false, c->buf.get() + c->end, c->cap - c->end, dl, ec);
+        std::size_t n = io_some(*c, false, c->buf + c->end, c->cap - c->end, dl, ec);
         if (!ec && n == 0) ec = errc::unexpected_eof;
         if (ec) {
             if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
@@ -595,7 +695,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         }
         received += n;
         c->end += n;
-        http::ParseResult r = p.parse_head(std::string_view(c->buf.get() + c->begin, c->end - c->begin));
+        http::ParseResult r = p.parse_head(std::string_view(c->buf + c->begin, c->end - c->begin));
         if (r.error()) {
             ec = r.ec;
             fail("parse response", url);
@@ -650,42 +750,38 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
 inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const http::Url& url,
                                                bool careful, bool fresh_only,
                                                const detail::Deadline& dl, std::error_code& ec) {
-    if (!fresh_only) {
-        for (std::size_t i = pool_.size(); i-- > 0;) {
-            if (pool_[i]->key != key) continue;
-            ConnPtr c = std::move(pool_[i]);
-            pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
-            // A connection about to carry a request that must not be repeated is checked first
-            // (one non-blocking peek): end of stream, an error or unexpected bytes mean the
-            // server is done with it. For the others, a failure before the first byte of the
-            // response is retried on a fresh connection, which costs nothing when all is well.
-            if (careful) {
-                char byte;
-                ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1,
-                                             MSG_PEEK | MSG_DONTWAIT);
-                if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
-            }
-            c->reused = true;
-            ec.clear();
-            return c;
+    while (!fresh_only) {
+        ConnPtr c = pool_.take(key);
+        if (!c) break;
+        // A connection about to carry a request that must not be repeated is checked first
+        // (one non-blocking peek): end of stream, an error or unexpected bytes mean the server
+        // is done with it. For the others, a failure before the first byte of the response is
+        // retried on a fresh connection, which costs nothing when all is well.
+        if (careful) {
+            char byte;
+            ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
         }
+        c->reused = true;
+        ec.clear();
+        return c;
     }
     auto timeout = options_.connect_timeout;
     if (dl.is_set()) {
         std::chrono::milliseconds left(dl.poll_ms());
         if (left.count() == 0) {
             ec = std::make_error_code(std::errc::timed_out);
-            return nullptr;
+            return ConnPtr();
         }
         if (timeout.count() <= 0 || left < timeout) timeout = left;
     }
     Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
-    if (ec) return nullptr;
+    if (ec) return ConnPtr();
     ++opened_;
     s.nodelay(true, ec);
     if (!ec && options_.read_timeout.count() > 0) s.read_timeout(options_.read_timeout, ec);
     if (!ec && options_.read_timeout.count() > 0) s.write_timeout(options_.read_timeout, ec);
-    if (ec) return nullptr;
+    if (ec) return ConnPtr();
     ConnPtr c(new Conn);
     c->key = key;
     c->sock = std::move(s);
@@ -693,12 +789,7 @@ inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const htt
 }
 
 inline void HttpClient::release(ConnPtr c) noexcept {
-    if (options_.max_idle_connections == 0) return;
-    try {
-        if (pool_.size() >= options_.max_idle_connections) pool_.erase(pool_.begin());
-        pool_.push_back(std::move(c));
-    } catch (...) {  // out of memory: just close it
-    }
+    pool_.put(std::move(c), options_.max_idle_connections);
 }
 
 // One send or recv, bounded by the idle timeout and the deadline. In the common case (no
@@ -829,7 +920,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
             for (;;) {
                 std::string_view in;
                 if (c.begin < c.end) {
-                    in = std::string_view(c.buf.get() + c.begin, c.end - c.begin);
+                    in = std::string_view(c.buf + c.begin, c.end - c.begin);
                 } else {
                     std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
                     if (!ec && n == 0) ec = errc::unexpected_eof;
@@ -868,7 +959,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     for (;;) {
         // Whatever the buffer holds first.
         while (!p.complete()) {
-            http::ParseResult r = p.parse_body(std::string_view(c.buf.get() + c.begin, c.end - c.begin));
+            http::ParseResult r = p.parse_body(std::string_view(c.buf + c.begin, c.end - c.begin));
             if (r.error()) {
                 ec = r.ec;
                 return false;
@@ -894,7 +985,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
         c.reserve(want);
         std::size_t room = c.cap - c.end;
         if (total) room = std::min(room, want);  // never read past this response
-        std::size_t n = io_some(c, false, c.buf.get() + c.end, room, dl, ec);
+        std::size_t n = io_some(c, false, c.buf + c.end, room, dl, ec);
         if (ec) return false;
         if (n == 0) {
             http::ParseResult r = p.finish();
