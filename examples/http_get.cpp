@@ -112,7 +112,8 @@ void write_out(std::FILE* f, std::string_view data, const char* what) {
 }
 
 void flush_out(std::FILE* f, const char* what) {
-    if (std::fflush(f) != 0 || std::ferror(f)) throw std::system_error(errno, std::system_category(), what);
+    if (std::fflush(f) != 0 || std::ferror(f))
+        throw std::system_error(errno, std::system_category(), what);
 }
 
 // A one-line progress bar on stderr, redrawn at most ten times a second.

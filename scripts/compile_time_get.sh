@@ -78,28 +78,29 @@ if [ ! -f /usr/include/httplib.h ]; then
   names=(socklite posix)
 fi
 declare -A wall cpu
+TIMEFORMAT='%R %U %S'  # bash's own timer: no /usr/bin/time needed
 for ((r = 0; r < runs; r++)); do
   for n in "${names[@]}"; do
     # shellcheck disable=SC2086
-    t=$( { /usr/bin/time -f '%e %U %S' "$cxx" -std=c++17 -O0 "$work/${n}_get.cpp" -o "$work/$n" ${extra[$n]} -pthread; } 2>&1 >/dev/null | tail -1)
+    t=$( { time "$cxx" -std=c++17 -O0 "$work/${n}_get.cpp" -o "$work/$n" ${extra[$n]} -pthread >/dev/null 2>&1; } 2>&1 | tail -1)
     read -r w u s <<<"$t"
     wall[$n]+="$w "
-    cpu[$n]+="$(echo "$u + $s" | bc -l) "
+    cpu[$n]+="$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}') "
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 base=$(echo "${cpu[posix]}" | median)
 printf '%s -std=c++17 -O0, compile and link a minimal GET program, median of %d runs\n' "$cxx" "$runs"
-printf '| %-12s | %9s | %8s | %8s |\n' program "wall s" "CPU s" "CPU/POSIX"
-printf '|%s|%s|%s|%s|\n' -------------- ----------- ---------- ----------
+printf '| %-12s | %9s | %8s | %9s |\n' program "wall s" "CPU s" "CPU/POSIX"
+printf '|%s|%s|%s|%s|\n' -------------- ----------- ---------- -----------
 for n in "${names[@]}"; do
   w=$(echo "${wall[$n]}" | median)
   c=$(echo "${cpu[$n]}" | median)
-  printf '| %-12s | %9.2f | %8.2f | %8.1f |\n' "$n" "$w" "$c" "$(echo "$c / $base" | bc -l)"
+  printf '| %-12s | %9.2f | %8.2f | %9.1f |\n' "$n" "$w" "$c" "$(awk -v c="$c" -v b="$base" 'BEGIN {print c / b}')"
 done
 if [ "$check" = 1 ]; then
   c=$(echo "${cpu[socklite]}" | median)
-  if [ "$(echo "$c >= 0.8" | bc -l)" = 1 ]; then
+  if awk -v c="$c" 'BEGIN {exit !(c >= 0.8)}'; then
     echo "compile_time_get.sh: socklite GET program takes ${c} s CPU (limit 0.8 s)" >&2
     exit 1
   fi

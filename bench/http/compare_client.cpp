@@ -46,8 +46,8 @@ using namespace std::chrono_literals;
 double g_seconds = 0.1;
 int g_rounds = 15;
 bool g_no_wrk = false;
-std::string g_only;   // --run NAME: run only the contender whose name contains NAME ...
-long g_count = 0;     // ... this many requests, untimed (for strace -c / valgrind)
+std::string g_only;  // --run NAME: run only the contender whose name contains NAME ...
+long g_count = 0;    // ... this many requests, untimed (for strace -c / valgrind)
 std::string g_size = "small";
 
 // One client under test: a name and a function making one request (false on failure).
@@ -87,7 +87,8 @@ void measure(std::vector<Contender>& all) {
                 c.best = 0;
                 continue;
             }
-            double rate = static_cast<double>(n) / std::chrono::duration<double>(now - start).count();
+            double rate =
+                static_cast<double>(n) / std::chrono::duration<double>(now - start).count();
             c.best = std::max(c.best, rate);
             c.ratios.push_back(rate);
         }
@@ -116,10 +117,12 @@ public:
             if (n <= 0) return -1;
             have += static_cast<std::size_t>(n);
             if (head) {
-                const char* end = static_cast<const char*>(::memmem(buf_.data(), have, "\r\n\r\n", 4));
+                const char* end =
+                    static_cast<const char*>(::memmem(buf_.data(), have, "\r\n\r\n", 4));
                 if (end == nullptr) continue;
                 const char* cl = static_cast<const char*>(
-                    ::memmem(buf_.data(), static_cast<std::size_t>(end - buf_.data()), "Content-Length: ", 16));
+                    ::memmem(buf_.data(), static_cast<std::size_t>(end - buf_.data()),
+                             "Content-Length: ", 16));
                 if (cl == nullptr) return -1;
                 body = std::strtoull(cl + 16, nullptr, 10);
                 need = static_cast<std::size_t>(end + 4 - buf_.data()) + body;
@@ -146,7 +149,8 @@ double run_wrk(const std::string& url) {
     if (::access("/usr/bin/wrk", X_OK) != 0) return 0;
     socklite_test::TempDir dir;
     auto out = dir.path() / "wrk.txt";
-    std::string secs = std::to_string(std::max(1, static_cast<int>(g_seconds * g_rounds + 0.5))) + "s";
+    std::string secs =
+        std::to_string(std::max(1, static_cast<int>(g_seconds * g_rounds + 0.5))) + "s";
     // wrk runs alone (not interleaved): its figure is a reference, not a ratio to trust.
     socklite_test::Child wrk({"/usr/bin/wrk", "-t1", "-c1", "-d" + secs, url}, true, "");
     std::string line;
@@ -189,7 +193,9 @@ void print_table(const std::string& title, std::size_t body, const std::vector<R
         }
         std::printf("| %-40s | %12.0f | %10.1f | %8.2f |\n", r.name.c_str(), r.rate,
                     r.rate * static_cast<double>(body) / 1e6,
-                    r.ratio > 0 ? r.ratio : base > 0 ? r.rate / base : 0);
+                    r.ratio > 0 ? r.ratio
+                    : base > 0  ? r.rate / base
+                                : 0);
     }
     std::fflush(stdout);
 }
@@ -267,7 +273,8 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
     rows.push_back({"libcurl (not built)", 0});
 #endif
     if (!g_no_wrk)
-        rows.push_back({"wrk -t1 -c1 (reference)", run_wrk("http://127.0.0.1:" + std::to_string(port) + path)});
+        rows.push_back({"wrk -t1 -c1 (reference)",
+                        run_wrk("http://127.0.0.1:" + std::to_string(port) + path)});
     return rows;
 }
 
@@ -288,12 +295,13 @@ int main(int argc, char** argv) {
         } else if (a == "--large") {
             g_size = "large";
         } else {
-            std::printf("usage: compare_client [--seconds S] [--rounds N] [--no-wrk]\n"
-                        "       compare_client --run NAME COUNT [--large]\n"
-                        "Keep-alive GET against a local nginx it starts: plain loop, socklite, "
-                        "cpp-httplib, libcurl, wrk.\n"
-                        "--run: only COUNT untimed requests by the client whose name contains NAME\n"
-                        "(13-byte file, or 1 MiB with --large), e.g. under strace -c.\n");
+            std::printf(
+                "usage: compare_client [--seconds S] [--rounds N] [--no-wrk]\n"
+                "       compare_client --run NAME COUNT [--large]\n"
+                "Keep-alive GET against a local nginx it starts: plain loop, socklite, "
+                "cpp-httplib, libcurl, wrk.\n"
+                "--run: only COUNT untimed requests by the client whose name contains NAME\n"
+                "(13-byte file, or 1 MiB with --large), e.g. under strace -c.\n");
             return a == "--help" || a == "-h" ? 0 : 1;
         }
     }
@@ -317,11 +325,13 @@ int main(int argc, char** argv) {
             }
             return 0;
         }
-        std::printf("nginx 127.0.0.1:%u, worker_processes 1; %.2f s x %d rounds per client, best "
-                    "round\n",
-                    nginx.port(), g_seconds, g_rounds);
+        std::printf(
+            "nginx 127.0.0.1:%u, worker_processes 1; %.2f s x %d rounds per client, best "
+            "round\n",
+            nginx.port(), g_seconds, g_rounds);
         print_table("Keep-alive GET, 13-byte file", 13, run_all(nginx.port(), "/hello.txt", 13));
-        print_table("Keep-alive GET, 1 MiB file", 1 << 20, run_all(nginx.port(), "/1m.bin", 1 << 20));
+        print_table("Keep-alive GET, 1 MiB file", 1 << 20,
+                    run_all(nginx.port(), "/1m.bin", 1 << 20));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "compare_client: %s\n", e.what());
         return 1;

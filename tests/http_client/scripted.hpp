@@ -10,10 +10,10 @@
 // and joins it.
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cctype>
 #include <cstdlib>
 #include <exception>
 #include <functional>
@@ -107,7 +107,8 @@ public:
             auto colon = line.find(':');
             if (colon != std::string::npos) {
                 std::string name = line.substr(0, colon);
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                for (auto& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                 if (name == lower_name) {
                     std::string v = line.substr(colon + 1);
                     while (!v.empty() && v.front() == ' ') v.erase(0, 1);
@@ -163,7 +164,8 @@ public:
             stopping_ = true;
             std::error_code ec;
             // Wake a pending accept with a connection of our own.
-            socklite::Socket::connect(socklite::Address::ipv4("127.0.0.1", port_), script_timeout, ec);
+            socklite::Socket::connect(socklite::Address::ipv4("127.0.0.1", port_), script_timeout,
+                                      ec);
             thread_.join();
         }
         if (error_) std::rethrow_exception(std::exchange(error_, nullptr));

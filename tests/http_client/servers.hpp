@@ -85,7 +85,8 @@ class Child {
 public:
     Child() = default;
     /** Starts @p argv[0] (an absolute path) with @p argv; stdout piped if @p capture_stdout. */
-    Child(const std::vector<std::string>& argv, bool capture_stdout, const std::string& stderr_path) {
+    Child(const std::vector<std::string>& argv, bool capture_stdout,
+          const std::string& stderr_path) {
         int out[2] = {-1, -1};
         if (capture_stdout && ::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
         posix_spawn_file_actions_t fa;
@@ -96,7 +97,8 @@ public:
         } else {
             posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
         }
-        posix_spawn_file_actions_addopen(&fa, 2, stderr_path.empty() ? "/dev/null" : stderr_path.c_str(),
+        posix_spawn_file_actions_addopen(&fa, 2,
+                                         stderr_path.empty() ? "/dev/null" : stderr_path.c_str(),
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -247,7 +249,8 @@ public:
                        true, log);
         std::string line;
         // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-        if (!child_.read_line(line, 20s)) throw std::runtime_error("python http.server did not start");
+        if (!child_.read_line(line, 20s))
+            throw std::runtime_error("python http.server did not start");
         auto at = line.find(" port ");
         if (at == std::string::npos) throw std::runtime_error("python http.server said: " + line);
         port_ = static_cast<std::uint16_t>(std::stoi(line.substr(at + 6)));
@@ -273,8 +276,8 @@ public:
         for (int attempt = 0; attempt < 20; ++attempt) {
             port_ = pick_free_port();
             write_config(root, work);
-            child_ = Child({"/usr/sbin/nginx", "-p", work.string(), "-c", (work / "nginx.conf").string(),
-                            "-e", (work / "error.log").string()},
+            child_ = Child({"/usr/sbin/nginx", "-p", work.string(), "-c",
+                            (work / "nginx.conf").string(), "-e", (work / "error.log").string()},
                            false, (work / "stderr.log").string());
             auto end = std::chrono::steady_clock::now() + 20s;
             while (std::chrono::steady_clock::now() < end) {
@@ -316,10 +319,12 @@ private:
         conf += "    location = /redirect { return 301 /hello.txt; }\n";
         conf += "    location = /found { return 302 http://127.0.0.1:" + std::to_string(port_) +
                 "/hello.txt; }\n";
-        conf += "    location = /close { keepalive_timeout 0; alias " + root.string() + "/hello.txt; }\n";
+        conf += "    location = /close { keepalive_timeout 0; alias " + root.string() +
+                "/hello.txt; }\n";
         if (have_echo())
-            conf += "    location = /echo { echo_status 200; echo \"chunk one\"; echo_flush; "
-                    "echo \"chunk two\"; }\n";
+            conf +=
+                "    location = /echo { echo_status 200; echo \"chunk one\"; echo_flush; "
+                "echo \"chunk two\"; }\n";
         conf += "  }\n}\n";
         write_file(work / "nginx.conf", conf);
     }

@@ -50,7 +50,9 @@ TEST_CASE("client: GET returns status, reason, ordered case-insensitive headers 
     socklite_test::FdLeakGuard guard;
     ScriptedServer srv([](ScriptConn& c) {
         c.read_request();
-        c.send("HTTP/1.1 201 Created Here\r\nX-B: 2\r\nx-a: 1\r\nX-A: 3\r\nContent-Length: 5\r\n\r\nhello");
+        c.send(
+            "HTTP/1.1 201 Created Here\r\nX-B: 2\r\nx-a: 1\r\nX-A: 3\r\nContent-Length: "
+            "5\r\n\r\nhello");
         c.wait_for_close();
     });
     HttpClient cli(srv.url(), quick());
@@ -425,7 +427,8 @@ TEST_CASE("client: redirects") {
             } else if (target.rfind("/chain/", 0) == 0) {
                 int n = std::stoi(target.substr(7));
                 std::string loc = n > 0 ? "/chain/" + std::to_string(n - 1) : "/end";
-                c.send("HTTP/1.1 307 Temporary\r\nLocation: " + loc + "\r\nContent-Length: 0\r\n\r\n");
+                c.send("HTTP/1.1 307 Temporary\r\nLocation: " + loc +
+                       "\r\nContent-Length: 0\r\n\r\n");
             } else if (target == "/nolocation") {
                 c.send("HTTP/1.1 301 Moved\r\nContent-Length: 0\r\n\r\n");
             } else if (method == "HEAD") {
@@ -482,9 +485,7 @@ TEST_CASE("client: redirects") {
         CHECK(res.body == "move");
         CHECK(res.headers.get("location") == "../final?from=302");
     }
-    SUBCASE("a 3xx without Location is the result") {
-        CHECK(cli.get("/nolocation").status == 301);
-    }
+    SUBCASE("a 3xx without Location is the result") { CHECK(cli.get("/nolocation").status == 301); }
     CHECK(cli.connections_opened() == 1);
 }
 
@@ -641,8 +642,8 @@ TEST_CASE("client: connection refused names the step and the URL") {
         FAIL("no exception");
     } catch (const socklite::Error& e) {
         CHECK(e.code() == std::errc::connection_refused);
-        CHECK(std::string(e.what()).find("connect http://127.0.0.1:" + std::to_string(port) + "/x") !=
-              std::string::npos);
+        CHECK(std::string(e.what()).find("connect http://127.0.0.1:" + std::to_string(port) +
+                                         "/x") != std::string::npos);
     }
 }
 

@@ -24,7 +24,8 @@ namespace {
 // The example next to this test's build directory: BUILD/examples/http_get from
 // BUILD/tests/http_client/ (CMake) or BUILD/tests/ (Meson); SOCKLITE_EXAMPLES_DIR overrides.
 std::string http_get_path() {
-    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR")) return std::string(dir) + "/http_get";
+    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR"))
+        return std::string(dir) + "/http_get";
     char self[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return {};
@@ -59,14 +60,12 @@ Run http_get(const std::vector<std::string>& args, const TempDir& dir) {
     return r;
 }
 
-bool one_line(const std::string& s) {
-    return !s.empty() && s.find('\n') == s.size() - 1;
-}
+bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
 
-#define REQUIRE_HTTP_GET()                                                     \
-    if (http_get_path().empty()) {                                             \
+#define REQUIRE_HTTP_GET()                                                    \
+    if (http_get_path().empty()) {                                            \
         MESSAGE("http_get not built (SOCKLITE_BUILD_EXAMPLES=OFF): skipped"); \
-        return;                                                                \
+        return;                                                               \
     }
 
 }  // namespace
@@ -133,7 +132,8 @@ TEST_CASE("http_get: several URLs in order over one kept-alive connection; chunk
             std::string req = c.read_request();
             if (req.empty()) return;
             if (i == 0) {
-                c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n0\r\n\r\n");
+                c.send(
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n0\r\n\r\n");
             } else {
                 c.send("HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\ntwo");
             }
@@ -189,7 +189,8 @@ TEST_CASE("http_get: every failure is one line on stderr and exit status 1") {
         const char* expect;
     };
     std::vector<Case> cases = {
-        {{"http://127.0.0.1:" + std::to_string(closed_port) + "/"}, "http_get: connect http://127.0.0.1:"},
+        {{"http://127.0.0.1:" + std::to_string(closed_port) + "/"},
+         "http_get: connect http://127.0.0.1:"},
         {{"not a url"}, "http_get: parse URL"},
         {{"https://127.0.0.1/"}, "TLS not enabled"},
         {{"--raw", "https://127.0.0.1/"}, "TLS not enabled"},

@@ -169,7 +169,9 @@ public:
         return simple("HEAD", target, {}, {}, nullptr, ec);
     }
     /** `DELETE @p target`. @throws Error. */
-    http::Response del(std::string_view target) { return simple("DELETE", target, {}, {}, nullptr); }
+    http::Response del(std::string_view target) {
+        return simple("DELETE", target, {}, {}, nullptr);
+    }
     /** `DELETE @p target`, reporting through @p ec. */
     http::Response del(std::string_view target, std::error_code& ec) noexcept {
         return simple("DELETE", target, {}, {}, nullptr, ec);
@@ -293,9 +295,9 @@ private:
                                  std::string_view content_type, const http::Headers* headers);
     http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
     Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
-                     const http::Request& req, bool final_hop,
-                     const Handlers& h, const detail::Deadline& dl, bool fresh_only,
-                     http::Response& res, std::error_code& ec);
+                     const http::Request& req, bool final_hop, const Handlers& h,
+                     const detail::Deadline& dl, bool fresh_only, http::Response& res,
+                     std::error_code& ec);
     ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
                     const detail::Deadline& dl, std::error_code& ec);
     void release(ConnPtr c) noexcept;
@@ -317,7 +319,7 @@ private:
     http::ResponseParser parser_;
     Pool pool_;
     std::string wbuf_;
-    http::Request scratch_;  // the request built by get(), post() ...
+    http::Request scratch_;    // the request built by get(), post() ...
     bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
     std::string wbuf_method_;
     std::string wbuf_target_;
@@ -330,7 +332,7 @@ private:
     http::Url cache_url_;
     std::string cache_authority_;
     std::string cache_origin_;
-    bool cache_same_ = false;   // whether the target is sent as given
+    bool cache_same_ = false;  // whether the target is sent as given
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -340,21 +342,21 @@ private:
 /// @cond INTERNAL
 /** One pooled connection: the socket, its receive buffer and bookkeeping. */
 struct HttpClient::Conn {
-    Conn* next = nullptr;            // in the pool's list
-    std::string key;                 // origin: scheme://host[:port]
+    Conn* next = nullptr;  // in the pool's list
+    std::string key;       // origin: scheme://host[:port]
     Socket sock;
-    char* buf = nullptr;             // receive buffer (owned); [begin, end) not consumed yet
+    char* buf = nullptr;  // receive buffer (owned); [begin, end) not consumed yet
     std::size_t cap = 0;
     std::size_t begin = 0;
     std::size_t end = 0;
-    bool reused = false;             // has carried a request before this one
+    bool reused = false;  // has carried a request before this one
 
     Conn() = default;
     Conn(const Conn&) = delete;
     Conn& operator=(const Conn&) = delete;
     ~Conn() { delete[] buf; }
 
-    void reserve(std::size_t n) {    // room for at least n bytes after end (compacting first)
+    void reserve(std::size_t n) {  // room for at least n bytes after end (compacting first)
         if (begin == end) begin = end = 0;
         if (cap - end >= n) return;
         if (begin > 0) {
@@ -759,7 +761,8 @@ inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const htt
         // retried on a fresh connection, which costs nothing when all is well.
         if (careful) {
             char byte;
-            ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            ssize_t n =
+                detail::sys.recv(c->sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
             if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
         }
         c->reused = true;
@@ -801,7 +804,8 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
                                        const detail::Deadline& dl, std::error_code& ec) noexcept {
     using std::chrono::milliseconds;
     using clock = std::chrono::steady_clock;
-    const milliseconds idle = options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
+    const milliseconds idle =
+        options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
     Socket& s = c.sock;
     auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
     auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
@@ -816,8 +820,9 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
                 return static_cast<std::size_t>(got);
             }
             if (errno == EINTR) continue;
-            ec = errno == EAGAIN || errno == EWOULDBLOCK ? std::make_error_code(std::errc::timed_out)
-                                                        : detail::last_error();
+            ec = errno == EAGAIN || errno == EWOULDBLOCK
+                     ? std::make_error_code(std::errc::timed_out)
+                     : detail::last_error();
             return 0;
         }
     }
@@ -971,7 +976,8 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
             }
             if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;
             if (r.complete()) {
-                if (p.body_kind() == http::BodyKind::chunked) p.chunked().copy_trailers(res.trailers);
+                if (p.body_kind() == http::BodyKind::chunked)
+                    p.chunked().copy_trailers(res.trailers);
                 break;
             }
             if (r.body.empty()) break;  // need more bytes
