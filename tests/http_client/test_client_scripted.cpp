@@ -661,3 +661,67 @@ TEST_CASE("client: one pool, several origins, bounded") {
     CHECK(cli.get(a.url("/")).body == "a");
     CHECK(cli.connections_opened() == 3);
 }
+
+TEST_CASE("client: a large request body is sent whole (head and body apart)") {
+    std::string big(200000, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('A' + i % 23);
+    ScriptedServer srv([](ScriptConn& c) {
+        for (;;) {
+            std::string req = c.read_request();
+            if (req.empty()) return;
+            std::string body = req.substr(req.find("\r\n\r\n") + 4);
+            c.send(ok(std::to_string(body.size()) + ":" + body.substr(0, 3) + ":" +
+                      body.substr(body.size() - 3)));
+        }
+    });
+    HttpClient cli(srv.url(), quick());
+    CHECK(cli.put("/upload", big).body == "200000:ABC:" + big.substr(big.size() - 3));
+    CHECK(cli.post("/small", "xyz").body == "3:xyz:xyz");
+    CHECK(cli.connections_opened() == 1);
+}
+
+TEST_CASE("client: no pooling with max_idle_connections = 0; a moved client keeps its pool") {
+    socklite_test::FdLeakGuard guard;
+    ScriptedServer srv(serve_all("p"));
+    auto o = quick();
+    o.max_idle_connections = 0;
+    HttpClient none(srv.url(), o);
+    none.get("/");
+    none.get("/");
+    CHECK(none.connections_opened() == 2);
+    CHECK(none.idle_connections() == 0);
+
+    HttpClient a(srv.url(), quick());
+    a.get("/");
+    HttpClient b(std::move(a));
+    CHECK(b.idle_connections() == 1);
+    CHECK(b.get("/").body == "p");
+    CHECK(b.connections_opened() == 1);
+    HttpClient c;
+    c = std::move(b);
+    CHECK(c.get("/").body == "p");
+    CHECK(c.idle_connections() == 1);
+}
+
+TEST_CASE("client: the deadline covers a redirect chain") {
+    ScriptedServer srv([](ScriptConn& c) {
+        for (;;) {
+            std::string req = c.read_request();
+            if (req.empty()) return;
+            if (req.rfind("GET /stall", 0) == 0) {
+                c.wait_for_close();
+                return;
+            }
+            c.send("HTTP/1.1 302 Found\r\nLocation: /stall\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    auto o = quick();
+    o.read_timeout = 20s;
+    o.deadline = 300ms;
+    HttpClient cli(srv.url(), o);
+    auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    cli.get("/start", ec);
+    CHECK(ec == std::errc::timed_out);
+    CHECK(std::chrono::steady_clock::now() - start < 10s);
+}
