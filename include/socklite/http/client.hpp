@@ -736,9 +736,8 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         }
     }
     if (!read_body(*c, h, is_final, dl, res, ec)) {
-        fail(ec == errc::body_too_large || ec.category() == error_category() ? "parse response"
-                                                                             : "read response",
-             url);
+        bool protocol = ec.category() == error_category() && ec != errc::unexpected_eof;
+        fail(protocol ? "parse response" : "read response", url);
         return Outcome::failed;
     }
     bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
