@@ -61,12 +61,14 @@ struct Contender {
 };
 
 // Runs every contender for g_seconds per round, g_rounds rounds, interleaved (round 1 of each,
-// then round 2 ...) so that load from elsewhere on the machine spreads over all of them; keeps
+// then round 2 ..., each round starting with the next contender) so that load from elsewhere on the machine spreads over all of them; keeps
 // each one's best round in requests/s and its ratio to the first contender (the plain loop) in
 // every round: the median of those ratios is the figure least disturbed by other load.
 void measure(std::vector<Contender>& all) {
     for (int r = 0; r < g_rounds; ++r) {
-        for (auto& c : all) {
+        // Each round starts with another contender, so that none always runs first.
+        for (std::size_t k = 0; k < all.size(); ++k) {
+            auto& c = all[(k + static_cast<std::size_t>(r)) % all.size()];
             if (c.failed) continue;
             auto start = clock_type::now();
             auto end = start + std::chrono::duration_cast<clock_type::duration>(
