@@ -3946,13 +3946,11 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <cstring>
 #include <exception>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
 
 #include <sys/socket.h>
 
@@ -5359,7 +5357,9 @@ public:
         return simple("HEAD", target, {}, {}, nullptr, ec);
     }
     /** `DELETE @p target`. @throws Error. */
-    http::Response del(std::string_view target) { return simple("DELETE", target, {}, {}, nullptr); }
+    http::Response del(std::string_view target) {
+        return simple("DELETE", target, {}, {}, nullptr);
+    }
     /** `DELETE @p target`, reporting through @p ec. */
     http::Response del(std::string_view target, std::error_code& ec) noexcept {
         return simple("DELETE", target, {}, {}, nullptr, ec);
@@ -5416,7 +5416,62 @@ public:
 
 private:
     struct Conn;
-    using ConnPtr = std::unique_ptr<Conn>;
+    // The owner of one connection (a tiny unique_ptr: fewer templates to compile).
+    class ConnPtr {
+    public:
+        ConnPtr() noexcept = default;
+        explicit ConnPtr(Conn* c) noexcept : c_(c) {}
+        ConnPtr(ConnPtr&& o) noexcept : c_(o.release()) {}
+        ConnPtr& operator=(ConnPtr&& o) noexcept {
+            reset(o.release());
+            return *this;
+        }
+        ConnPtr(const ConnPtr&) = delete;
+        ConnPtr& operator=(const ConnPtr&) = delete;
+        ~ConnPtr() { reset(nullptr); }
+        Conn* operator->() const noexcept { return c_; }
+        Conn& operator*() const noexcept { return *c_; }
+        explicit operator bool() const noexcept { return c_ != nullptr; }
+        Conn* release() noexcept {
+            Conn* c = c_;
+            c_ = nullptr;
+            return c;
+        }
+        void reset(Conn* c) noexcept;
+
+    private:
+        Conn* c_ = nullptr;
+    };
+    // The idle connections: a list, most recently used first.
+    class Pool {
+    public:
+        Pool() noexcept = default;
+        Pool(Pool&& o) noexcept : head_(o.head_), size_(o.size_) {
+            o.head_ = nullptr;
+            o.size_ = 0;
+        }
+        Pool& operator=(Pool&& o) noexcept {
+            if (this != &o) {
+                clear();
+                head_ = o.head_;
+                size_ = o.size_;
+                o.head_ = nullptr;
+                o.size_ = 0;
+            }
+            return *this;
+        }
+        Pool(const Pool&) = delete;
+        Pool& operator=(const Pool&) = delete;
+        ~Pool() { clear(); }
+        std::size_t size() const noexcept { return size_; }
+        void clear() noexcept;
+        ConnPtr take(const std::string& key) noexcept;  // the newest for key, or empty
+        void put(ConnPtr c, std::size_t max) noexcept;  // closes the oldest beyond max
+
+    private:
+        Conn* head_ = nullptr;
+        std::size_t size_ = 0;
+    };
     enum class Outcome { ok, failed, retry };
 
     http::Response simple(const char* method, std::string_view target, std::string_view body,
@@ -5428,9 +5483,9 @@ private:
                                  std::string_view content_type, const http::Headers* headers);
     http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
     Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
-                     const http::Request& req, bool final_hop,
-                     const Handlers& h, const detail::Deadline& dl, bool fresh_only,
-                     http::Response& res, std::error_code& ec);
+                     const http::Request& req, bool final_hop, const Handlers& h,
+                     const detail::Deadline& dl, bool fresh_only, http::Response& res,
+                     std::error_code& ec);
     ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
                     const detail::Deadline& dl, std::error_code& ec);
     void release(ConnPtr c) noexcept;
@@ -5450,9 +5505,9 @@ private:
     Options options_;
     http::Url base_;
     http::ResponseParser parser_;
-    std::vector<ConnPtr> pool_;
+    Pool pool_;
     std::string wbuf_;
-    http::Request scratch_;  // the request built by get(), post() ...
+    http::Request scratch_;    // the request built by get(), post() ...
     bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
     std::string wbuf_method_;
     std::string wbuf_target_;
@@ -5465,7 +5520,7 @@ private:
     http::Url cache_url_;
     std::string cache_authority_;
     std::string cache_origin_;
-    bool cache_same_ = false;   // whether the target is sent as given
+    bool cache_same_ = false;  // whether the target is sent as given
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -5475,30 +5530,77 @@ private:
 /// @cond INTERNAL
 /** One pooled connection: the socket, its receive buffer and bookkeeping. */
 struct HttpClient::Conn {
-    std::string key;                 // origin: scheme://host[:port]
+    Conn* next = nullptr;  // in the pool's list
+    std::string key;       // origin: scheme://host[:port]
     Socket sock;
-    std::unique_ptr<char[]> buf;     // receive buffer; [begin, end) not consumed yet
+    char* buf = nullptr;  // receive buffer (owned); [begin, end) not consumed yet
     std::size_t cap = 0;
     std::size_t begin = 0;
     std::size_t end = 0;
-    bool reused = false;             // has carried a request before this one
+    bool reused = false;  // has carried a request before this one
 
-    void reserve(std::size_t n) {    // room for at least n bytes after end (compacting first)
+    Conn() = default;
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+    ~Conn() { delete[] buf; }
+
+    void reserve(std::size_t n) {  // room for at least n bytes after end (compacting first)
         if (begin == end) begin = end = 0;
         if (cap - end >= n) return;
         if (begin > 0) {
-            std::memmove(buf.get(), buf.get() + begin, end - begin);
+            std::memmove(buf, buf + begin, end - begin);
             end -= begin;
             begin = 0;
             if (cap - end >= n) return;
         }
         std::size_t want = std::max(cap * 2, end + n);
-        std::unique_ptr<char[]> grown(new char[want]);
-        if (end > 0) std::memcpy(grown.get(), buf.get(), end);
-        buf = std::move(grown);
+        char* grown = new char[want];
+        if (end > 0) std::memcpy(grown, buf, end);
+        delete[] buf;
+        buf = grown;
         cap = want;
     }
 };
+
+inline void HttpClient::ConnPtr::reset(Conn* c) noexcept {
+    Conn* old = c_;
+    c_ = c;
+    delete old;
+}
+
+inline void HttpClient::Pool::clear() noexcept {
+    while (head_ != nullptr) {
+        Conn* c = head_;
+        head_ = c->next;
+        delete c;
+    }
+    size_ = 0;
+}
+
+inline HttpClient::ConnPtr HttpClient::Pool::take(const std::string& key) noexcept {
+    for (Conn** link = &head_; *link != nullptr; link = &(*link)->next) {
+        if ((*link)->key != key) continue;
+        Conn* c = *link;
+        *link = c->next;
+        c->next = nullptr;
+        --size_;
+        return ConnPtr(c);
+    }
+    return ConnPtr();
+}
+
+inline void HttpClient::Pool::put(ConnPtr c, std::size_t max) noexcept {
+    if (max == 0) return;
+    Conn* raw = c.release();
+    raw->next = head_;
+    head_ = raw;
+    if (++size_ <= max) return;
+    Conn** link = &head_;  // close the oldest, the last in the list
+    while ((*link)->next != nullptr) link = &(*link)->next;
+    delete *link;
+    *link = nullptr;
+    --size_;
+}
 /// @endcond
 
 namespace detail {
@@ -5774,7 +5876,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
     std::uint64_t received = 0;
     for (;;) {
         c->reserve(c->cap == 0 ? 16 * 1024 : 1);
-        std::size_t n = io_some(*c, false, c->buf.get() + c->end, c->cap - c->end, dl, ec);
+        std::size_t n = io_some(*c, false, c->buf + c->end, c->cap - c->end, dl, ec);
         if (!ec && n == 0) ec = errc::unexpected_eof;
         if (ec) {
             if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
@@ -5783,7 +5885,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         }
         received += n;
         c->end += n;
-        http::ParseResult r = p.parse_head(std::string_view(c->buf.get() + c->begin, c->end - c->begin));
+        http::ParseResult r = p.parse_head(std::string_view(c->buf + c->begin, c->end - c->begin));
         if (r.error()) {
             ec = r.ec;
             fail("parse response", url);
@@ -5822,9 +5924,8 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         }
     }
     if (!read_body(*c, h, is_final, dl, res, ec)) {
-        fail(ec == errc::body_too_large || ec.category() == error_category() ? "parse response"
-                                                                             : "read response",
-             url);
+        bool protocol = ec.category() == error_category() && ec != errc::unexpected_eof;
+        fail(protocol ? "parse response" : "read response", url);
         return Outcome::failed;
     }
     bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
@@ -5838,42 +5939,39 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
 inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const http::Url& url,
                                                bool careful, bool fresh_only,
                                                const detail::Deadline& dl, std::error_code& ec) {
-    if (!fresh_only) {
-        for (std::size_t i = pool_.size(); i-- > 0;) {
-            if (pool_[i]->key != key) continue;
-            ConnPtr c = std::move(pool_[i]);
-            pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
-            // A connection about to carry a request that must not be repeated is checked first
-            // (one non-blocking peek): end of stream, an error or unexpected bytes mean the
-            // server is done with it. For the others, a failure before the first byte of the
-            // response is retried on a fresh connection, which costs nothing when all is well.
-            if (careful) {
-                char byte;
-                ssize_t n = detail::sys.recv(c->sock.native_handle(), &byte, 1,
-                                             MSG_PEEK | MSG_DONTWAIT);
-                if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
-            }
-            c->reused = true;
-            ec.clear();
-            return c;
+    while (!fresh_only) {
+        ConnPtr c = pool_.take(key);
+        if (!c) break;
+        // A connection about to carry a request that must not be repeated is checked first
+        // (one non-blocking peek): end of stream, an error or unexpected bytes mean the server
+        // is done with it. For the others, a failure before the first byte of the response is
+        // retried on a fresh connection, which costs nothing when all is well.
+        if (careful) {
+            char byte;
+            ssize_t n =
+                detail::sys.recv(c->sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
         }
+        c->reused = true;
+        ec.clear();
+        return c;
     }
     auto timeout = options_.connect_timeout;
     if (dl.is_set()) {
         std::chrono::milliseconds left(dl.poll_ms());
         if (left.count() == 0) {
             ec = std::make_error_code(std::errc::timed_out);
-            return nullptr;
+            return ConnPtr();
         }
         if (timeout.count() <= 0 || left < timeout) timeout = left;
     }
     Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
-    if (ec) return nullptr;
+    if (ec) return ConnPtr();
     ++opened_;
     s.nodelay(true, ec);
     if (!ec && options_.read_timeout.count() > 0) s.read_timeout(options_.read_timeout, ec);
     if (!ec && options_.read_timeout.count() > 0) s.write_timeout(options_.read_timeout, ec);
-    if (ec) return nullptr;
+    if (ec) return ConnPtr();
     ConnPtr c(new Conn);
     c->key = key;
     c->sock = std::move(s);
@@ -5881,12 +5979,7 @@ inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const htt
 }
 
 inline void HttpClient::release(ConnPtr c) noexcept {
-    if (options_.max_idle_connections == 0) return;
-    try {
-        if (pool_.size() >= options_.max_idle_connections) pool_.erase(pool_.begin());
-        pool_.push_back(std::move(c));
-    } catch (...) {  // out of memory: just close it
-    }
+    pool_.put(std::move(c), options_.max_idle_connections);
 }
 
 // One send or recv, bounded by the idle timeout and the deadline. In the common case (no
@@ -5898,7 +5991,8 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
                                        const detail::Deadline& dl, std::error_code& ec) noexcept {
     using std::chrono::milliseconds;
     using clock = std::chrono::steady_clock;
-    const milliseconds idle = options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
+    const milliseconds idle =
+        options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
     Socket& s = c.sock;
     auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
     auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
@@ -5913,8 +6007,9 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
                 return static_cast<std::size_t>(got);
             }
             if (errno == EINTR) continue;
-            ec = errno == EAGAIN || errno == EWOULDBLOCK ? std::make_error_code(std::errc::timed_out)
-                                                        : detail::last_error();
+            ec = errno == EAGAIN || errno == EWOULDBLOCK
+                     ? std::make_error_code(std::errc::timed_out)
+                     : detail::last_error();
             return 0;
         }
     }
@@ -6017,7 +6112,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
             for (;;) {
                 std::string_view in;
                 if (c.begin < c.end) {
-                    in = std::string_view(c.buf.get() + c.begin, c.end - c.begin);
+                    in = std::string_view(c.buf + c.begin, c.end - c.begin);
                 } else {
                     std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
                     if (!ec && n == 0) ec = errc::unexpected_eof;
@@ -6056,7 +6151,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     for (;;) {
         // Whatever the buffer holds first.
         while (!p.complete()) {
-            http::ParseResult r = p.parse_body(std::string_view(c.buf.get() + c.begin, c.end - c.begin));
+            http::ParseResult r = p.parse_body(std::string_view(c.buf + c.begin, c.end - c.begin));
             if (r.error()) {
                 ec = r.ec;
                 return false;
@@ -6068,7 +6163,8 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
             }
             if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;
             if (r.complete()) {
-                if (p.body_kind() == http::BodyKind::chunked) p.chunked().copy_trailers(res.trailers);
+                if (p.body_kind() == http::BodyKind::chunked)
+                    p.chunked().copy_trailers(res.trailers);
                 break;
             }
             if (r.body.empty()) break;  // need more bytes
@@ -6082,7 +6178,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
         c.reserve(want);
         std::size_t room = c.cap - c.end;
         if (total) room = std::min(room, want);  // never read past this response
-        std::size_t n = io_some(c, false, c.buf.get() + c.end, room, dl, ec);
+        std::size_t n = io_some(c, false, c.buf + c.end, room, dl, ec);
         if (ec) return false;
         if (n == 0) {
             http::ParseResult r = p.finish();
