@@ -3938,18 +3938,17 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
  *  socklite::HttpClient: a blocking HTTP/1.1 client with a keep-alive connection pool,
  *  redirects, timeouts and streaming bodies. */
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <sys/socket.h>
@@ -5220,6 +5219,70 @@ inline std::string serialize_request(const Request& req, const Url& url) {
 // ---- end socklite/http/serializer.hpp
 
 namespace socklite {
+namespace detail {
+
+template <class Signature>
+class Function;
+
+/** A callable of signature `R(A...)`, like `std::function` (empty, or holding a copy of any
+ *  copyable callable: a lambda, a function pointer, a `std::function`), kept here so that the
+ *  client does not need `<functional>`, which costs more to compile than the client itself. */
+template <class R, class... A>
+class Function<R(A...)> {
+public:
+    /** An empty callable (false in a boolean context). */
+    Function() noexcept = default;
+    /** An empty callable. */
+    Function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
+    /** Holds a copy of @p f. */
+    template <class F, class = std::enable_if_t<!std::is_same<std::decay_t<F>, Function>::value>>
+    Function(F&& f)  // NOLINT(google-explicit-constructor): converts like std::function
+        : impl_(new Impl<std::decay_t<F>>(std::forward<F>(f))) {}
+    /** Copies @p other's callable. */
+    Function(const Function& other) : impl_(other.impl_ ? other.impl_->clone() : nullptr) {}
+    /** Takes @p other's callable; @p other is left empty. */
+    Function(Function&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
+    /** Copies @p other's callable. */
+    Function& operator=(const Function& other) {
+        Function(other).swap(*this);
+        return *this;
+    }
+    /** Takes @p other's callable. */
+    Function& operator=(Function&& other) noexcept {
+        Function(std::move(other)).swap(*this);
+        return *this;
+    }
+    /** Destroys the callable. */
+    ~Function() { delete impl_; }
+    /** Whether a callable is held. */
+    explicit operator bool() const noexcept { return impl_ != nullptr; }
+    /** Calls the callable (which must be there). */
+    R operator()(A... args) const { return impl_->call(std::forward<A>(args)...); }
+    /** Exchanges the callables of this and @p other. */
+    void swap(Function& other) noexcept {
+        Base* t = impl_;
+        impl_ = other.impl_;
+        other.impl_ = t;
+    }
+
+private:
+    struct Base {
+        virtual ~Base() = default;
+        virtual R call(A... args) = 0;
+        virtual Base* clone() const = 0;
+    };
+    template <class F>
+    struct Impl final : Base {
+        template <class G>
+        explicit Impl(G&& g) : f(std::forward<G>(g)) {}
+        R call(A... args) override { return f(std::forward<A>(args)...); }
+        Base* clone() const override { return new Impl(f); }
+        F f;
+    };
+    Base* impl_ = nullptr;
+};
+
+}  // namespace detail
 
 /** The limits and timeouts of an HttpClient; zero durations mean "no limit". */
 struct HttpClientOptions {
@@ -5282,13 +5345,13 @@ public:
 
     /** Receives the body as it arrives (decoded from chunked); return false to abort the
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
-    using BodyCallback = std::function<bool(std::string_view data)>;
+    using BodyCallback = detail::Function<bool(std::string_view data)>;
     /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
     using ProgressCallback =
-        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+        detail::Function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
-    using HeadCallback = std::function<bool(const http::Response& head)>;
+    using HeadCallback = detail::Function<bool(const http::Response& head)>;
 
     /** Optional per-request callbacks, for streaming. Only the final response (after
      *  redirects) reaches them. */
@@ -5553,7 +5616,7 @@ struct HttpClient::Conn {
             begin = 0;
             if (cap - end >= n) return;
         }
-        std::size_t want = std::max(cap * 2, end + n);
+        std::size_t want = cap * 2 > end + n ? cap * 2 : end + n;
         char* grown = new char[want];
         if (end > 0) std::memcpy(grown, buf, end);
         delete[] buf;
@@ -6022,7 +6085,7 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
             auto spent = std::chrono::duration_cast<milliseconds>(now - start);
             u = idle - spent;
         }
-        if (dl.is_set()) u = std::min(u, milliseconds(dl.poll_ms()));
+        if (dl.is_set() && milliseconds(dl.poll_ms()) < u) u = milliseconds(dl.poll_ms());
         if (u.count() <= 0) {
             ec = std::make_error_code(std::errc::timed_out);
             return 0;
@@ -6036,7 +6099,7 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
         } else if (k.count() > 0 && k <= u) {
             want = k;
         } else {
-            want = std::max(milliseconds(1), u / 2);
+            want = u / 2 > milliseconds(1) ? u / 2 : milliseconds(1);
         }
         if (want != k) {
             if (sending) {
@@ -6173,11 +6236,11 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
         std::size_t want = 64 * 1024;
         if (total) {
             std::uint64_t left = *total - p.body_received();
-            want = static_cast<std::size_t>(std::min<std::uint64_t>(left, 256 * 1024));
+            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
         }
         c.reserve(want);
         std::size_t room = c.cap - c.end;
-        if (total) room = std::min(room, want);  // never read past this response
+        if (total && want < room) room = want;  // never read past this response
         std::size_t n = io_some(c, false, c.buf + c.end, room, dl, ec);
         if (ec) return false;
         if (n == 0) {
