@@ -132,8 +132,8 @@ class ScriptedServer {
 public:
     using Script = std::function<void(ScriptConn&)>;
 
-    explicit ScriptedServer(Script script)
-        : script_(std::move(script)), listener_(socklite::Listener::bind("127.0.0.1", 0)) {
+    explicit ScriptedServer(Script script, const std::string& host = "127.0.0.1")
+        : script_(std::move(script)), listener_(socklite::Listener::bind(host, 0)), host_(host) {
         port_ = listener_.local_address().port();
         thread_ = std::thread([this] { loop(); });
     }
@@ -144,7 +144,8 @@ public:
     std::uint16_t port() const { return port_; }
     /** `http://127.0.0.1:PORT` followed by @p path. */
     std::string url(const std::string& path = "") const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
+        std::string h = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
+        return "http://" + h + ":" + std::to_string(port_) + path;
     }
     /** Connections accepted so far. */
     int connections() const { return accepted_.load(); }
@@ -164,8 +165,7 @@ public:
             stopping_ = true;
             std::error_code ec;
             // Wake a pending accept with a connection of our own.
-            socklite::Socket::connect(socklite::Address::ipv4("127.0.0.1", port_), script_timeout,
-                                      ec);
+            socklite::Socket::connect(host_, port_, script_timeout, ec);
             thread_.join();
         }
         if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
@@ -202,6 +202,7 @@ private:
 
     Script script_;
     socklite::Listener listener_;
+    std::string host_;
     std::uint16_t port_ = 0;
     std::thread thread_;
     std::atomic<bool> stopping_{false};

@@ -725,3 +725,22 @@ TEST_CASE("client: the deadline covers a redirect chain") {
     CHECK(ec == std::errc::timed_out);
     CHECK(std::chrono::steady_clock::now() - start < 10s);
 }
+
+TEST_CASE("client: an IPv6 literal host: [::1] in the URL and in Host") {
+    std::error_code ec;
+    socklite::Listener::bind("::1", 0, socklite::ListenOptions{}, ec);
+    if (ec) {
+        MESSAGE("no IPv6 loopback here: skipped");
+        return;
+    }
+    ScriptedServer srv(serve_all("six"), "::1");
+    HttpClient cli(srv.url(), quick());
+    CHECK(cli.get("/v6").body == "six");
+    CHECK(cli.get(srv.url("/again")).body == "six");
+    CHECK(cli.connections_opened() == 1);
+    cli.close_idle();
+    srv.stop();
+    auto reqs = srv.requests();
+    REQUIRE(reqs.size() == 2);
+    CHECK(ScriptConn::find_header(reqs[0], "host") == "[::1]:" + std::to_string(srv.port()));
+}
