@@ -69,6 +69,7 @@ case $kind in
       flags=$(PKG_CONFIG_PATH=$pc_path run pkg-config --cflags socklite)
       version=$(PKG_CONFIG_PATH=$pc_path run pkg-config --modversion socklite)
       echo "pkg-config in $prefix: version $version, cflags $flags"
+      grep -q "^#define SOCKLITE_VERSION_STRING \"$version\"" "$src/include/socklite/version.hpp"
       # shellcheck disable=SC2086  # $flags is a list of words
       run "$cxx" -std="c++$std" $flags "$here/consumer/main.cpp" -o "$work/consumer"
       run "$work/consumer"
