@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -91,7 +92,7 @@ Settings parse_args(int argc, char** argv) {
             double secs = std::strtod(value.c_str(), &end);
             if (value.empty() || *end != '\0' || errno != 0 || !(secs > 0) || secs > 1e6)
                 bad("--timeout needs a positive number of seconds, not '" + value + "'");
-            s.timeout = std::chrono::milliseconds(static_cast<long long>(secs * 1000 + 0.5));
+            s.timeout = std::chrono::milliseconds(std::llround(secs * 1000));
             if (s.timeout.count() == 0) s.timeout = std::chrono::milliseconds(1);
         } else if (name == "--max-redirects") {
             bool ok = !value.empty() && value.size() <= 4 &&

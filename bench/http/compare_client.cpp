@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -151,8 +152,7 @@ double run_wrk(const std::string& url) {
     if (::access("/usr/bin/wrk", X_OK) != 0) return 0;
     socklite_test::TempDir dir;
     auto out = dir.path() / "wrk.txt";
-    std::string secs =
-        std::to_string(std::max(1, static_cast<int>(g_seconds * g_rounds + 0.5))) + "s";
+    std::string secs = std::to_string(std::max(1L, std::lround(g_seconds * g_rounds))) + "s";
     // wrk runs alone (not interleaved): its figure is a reference, not a ratio to trust.
     socklite_test::Child wrk({"/usr/bin/wrk", "-t1", "-c1", "-d" + secs, url}, true, "");
     std::string line;
@@ -205,14 +205,14 @@ void print_table(const std::string& title, std::size_t body, const std::vector<R
 std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_t size) {
     std::vector<Contender> all;
     PlainLoop plain(port, path);
-    all.push_back({"plain socket loop (1 write, reads)",
-                   [&] { return plain.once() == static_cast<long long>(size); }});
+    all.emplace_back("plain socket loop (1 write, reads)",
+                     [&] { return plain.once() == static_cast<long long>(size); });
 
     socklite::HttpClient cli("http://127.0.0.1:" + std::to_string(port));
-    all.push_back({"socklite::HttpClient get()", [&] {
-                       auto res = cli.get(path);
-                       return res.status == 200 && res.body.size() == size;
-                   }});
+    all.emplace_back("socklite::HttpClient get()", [&] {
+        auto res = cli.get(path);
+        return res.status == 200 && res.body.size() == size;
+    });
     socklite::HttpClient cli2("http://127.0.0.1:" + std::to_string(port));
     std::size_t got = 0;
     socklite::HttpClient::Handlers h;
@@ -223,18 +223,18 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
     socklite::http::Request req;
     req.method = "GET";
     req.target = path;
-    all.push_back({"socklite::HttpClient streaming callback", [&] {
-                       got = 0;
-                       auto res = cli2.request(req, h);
-                       return res.status == 200 && got == size;
-                   }});
+    all.emplace_back("socklite::HttpClient streaming callback", [&] {
+        got = 0;
+        auto res = cli2.request(req, h);
+        return res.status == 200 && got == size;
+    });
 #if SOCKLITE_BENCH_HAVE_HTTPLIB
     httplib::Client hl("127.0.0.1", port);
     hl.set_keep_alive(true);
-    all.push_back({"cpp-httplib Client::Get", [&] {
-                       auto res = hl.Get(path.c_str());
-                       return res && res->status == 200 && res->body.size() == size;
-                   }});
+    all.emplace_back("cpp-httplib Client::Get", [&] {
+        auto res = hl.Get(path.c_str());
+        return res && res->status == 200 && res->body.size() == size;
+    });
 #endif
 #if SOCKLITE_BENCH_HAVE_CURL
     CURL* curl = curl_easy_init();
@@ -245,10 +245,10 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
     curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, curl_sink);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &curl_got);
-    all.push_back({"libcurl easy handle reused", [&] {
-                       curl_got = 0;
-                       return curl_easy_perform(curl) == CURLE_OK && curl_got == size;
-                   }});
+    all.emplace_back("libcurl easy handle reused", [&] {
+        curl_got = 0;
+        return curl_easy_perform(curl) == CURLE_OK && curl_got == size;
+    });
 #endif
     if (!g_only.empty()) {
         for (auto& c : all) {
@@ -266,6 +266,7 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
 #endif
     if (!g_only.empty()) return {};
     std::vector<Row> rows;
+    rows.reserve(all.size() + 3);
     for (const auto& c : all)
         rows.push_back({c.name, c.best, c.failed ? 0 : median_ratio(c.ratios, all.front().ratios)});
 #if !SOCKLITE_BENCH_HAVE_HTTPLIB

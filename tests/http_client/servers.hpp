@@ -101,6 +101,7 @@ public:
                                          stderr_path.empty() ? "/dev/null" : stderr_path.c_str(),
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         int rc = ::posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ);
