@@ -5237,14 +5237,14 @@ public:
     /** Holds a copy of @p f. */
     template <class F, class = std::enable_if_t<!std::is_same<std::decay_t<F>, Function>::value>>
     Function(F&& f)  // NOLINT(google-explicit-constructor): converts like std::function
-        : impl_(new Impl<std::decay_t<F>>(std::forward<F>(f))) {}
+        : impl_(new Impl<std::decay_t<F>>(std::decay_t<F>(std::forward<F>(f)))) {}
     /** Copies @p other's callable. */
     Function(const Function& other) : impl_(other.impl_ ? other.impl_->clone() : nullptr) {}
     /** Takes @p other's callable; @p other is left empty. */
     Function(Function&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
     /** Copies @p other's callable. */
     Function& operator=(const Function& other) {
-        Function(other).swap(*this);
+        if (this != &other) Function(other).swap(*this);
         return *this;
     }
     /** Takes @p other's callable. */
@@ -5273,8 +5273,7 @@ private:
     };
     template <class F>
     struct Impl final : Base {
-        template <class G>
-        explicit Impl(G&& g) : f(std::forward<G>(g)) {}
+        explicit Impl(F g) : f(std::move(g)) {}
         R call(A... args) override { return f(std::forward<A>(args)...); }
         Base* clone() const override { return new Impl(f); }
         F f;
@@ -5369,9 +5368,10 @@ public:
      *  (`http://host[:port][/prefix]`).
      *  @throws Error with errc::bad_url, errc::unsupported_scheme or errc::tls_not_enabled. */
     explicit HttpClient(std::string_view base_url, const Options& options = Options{});
-    /** As HttpClient(std::string_view, const Options&), reporting through @p ec; the client
-     *  then has no base URL. */
-    HttpClient(std::string_view base_url, const Options& options, std::error_code& ec) noexcept;
+    /** As HttpClient(std::string_view, const Options&), reporting a bad URL through @p ec; the
+     *  client then has no base URL.
+     *  @throws std::bad_alloc only (the parser's field storage is allocated here). */
+    HttpClient(std::string_view base_url, const Options& options, std::error_code& ec);
 
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
@@ -5712,7 +5712,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
 }
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
-                              std::error_code& ec) noexcept
+                              std::error_code& ec)
     : options_(options), parser_(detail::http_limits(options)) {
     base_ = http::Url::parse(base_url, ec);
     if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
