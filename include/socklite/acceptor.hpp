@@ -9,11 +9,11 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <system_error>
 #include <utility>
 
 #include "detail/alive.hpp"
+#include "detail/function.hpp"
 #include "error.hpp"
 #include "event_loop.hpp"
 #include "listener.hpp"
@@ -50,9 +50,9 @@ public:
         std::size_t max_per_event = 256;
     };
     /** Receives each accepted connection (a non-blocking socket and the peer's address). */
-    using AcceptHandler = std::function<void(Accepted accepted)>;
+    using AcceptHandler = detail::Function<void(Accepted accepted)>;
     /** Told about an accept error before a pause (`EMFILE`, ...). */
-    using ErrorHandler = std::function<void(std::error_code ec)>;
+    using ErrorHandler = detail::Function<void(std::error_code ec)>;
 
     /** Switches @p listener to non-blocking mode, takes it over and watches it on @p loop.
      *  @throws Error. */

@@ -8,13 +8,13 @@
  *  bounded output queue. */
 
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 #include "detail/alive.hpp"
+#include "detail/function.hpp"
 #include "error.hpp"
 #include "event_loop.hpp"
 #include "line_buffer.hpp"
@@ -71,11 +71,11 @@ public:
         std::size_t max_queued = 1024 * 1024;
     };
     /** Receives one line, without its `\n` (or `\r\n`); the view is valid during the call only. */
-    using LineHandler = std::function<void(std::string_view line)>;
+    using LineHandler = detail::Function<void(std::string_view line)>;
     /** Receives bytes as they arrive; the view is valid during the call only. */
-    using DataHandler = std::function<void(std::string_view bytes)>;
+    using DataHandler = detail::Function<void(std::string_view bytes)>;
     /** Told why the connection ended: empty for an orderly close, else the error. */
-    using CloseHandler = std::function<void(std::error_code ec)>;
+    using CloseHandler = detail::Function<void(std::error_code ec)>;
 
     /** Takes over @p socket, switches it to non-blocking mode and watches it on @p loop.
      *  @throws Error (e.g. when the loop refuses the descriptor). */

@@ -7,27 +7,60 @@
  *  socklite::EventLoop: an epoll readiness loop with descriptor callbacks, timers and a
  *  thread-safe post(). */
 
-#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "detail/function.hpp"
 #include "detail/syscall.hpp"
 #include "error.hpp"
 
 namespace socklite {
+namespace detail {
+
+/** A plain (pthread) mutex: all that EventLoop::post() needs, without the compile time of
+ *  `<mutex>`. */
+class Mutex {
+public:
+    /** An unlocked mutex. */
+    Mutex() noexcept = default;
+    Mutex(const Mutex&) = delete;
+    Mutex& operator=(const Mutex&) = delete;
+    /** Destroys the mutex (which must be unlocked). */
+    ~Mutex() { ::pthread_mutex_destroy(&m_); }
+    /** Blocks until the mutex is ours. */
+    void lock() noexcept { ::pthread_mutex_lock(&m_); }
+    /** Releases the mutex. */
+    void unlock() noexcept { ::pthread_mutex_unlock(&m_); }
+
+private:
+    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+/** Holds a Mutex locked for its lifetime (like `std::lock_guard`). */
+class MutexLock {
+public:
+    /** Locks @p m. */
+    explicit MutexLock(Mutex& m) noexcept : m_(m) { m_.lock(); }
+    MutexLock(const MutexLock&) = delete;
+    MutexLock& operator=(const MutexLock&) = delete;
+    /** Unlocks the mutex. */
+    ~MutexLock() { m_.unlock(); }
+
+private:
+    Mutex& m_;
+};
+
+}  // namespace detail
 
 /** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
  *  becomes readable or writable, when a timer expires, or when another thread post()s work.
@@ -55,8 +88,9 @@ namespace socklite {
  *  included), create or cancel timers and post work. A descriptor removed during an iteration
  *  gets no further events from that iteration, even if a new one with the same number is added.
  *
- *  Memory: one `std::function` and a few integers per watched descriptor (a table indexed by
- *  descriptor number), one heap entry plus one hash-map node per pending timer.
+ *  Memory: one callback (32 bytes, plus a heap copy of a lambda that captures more than two
+ *  pointers) and a few integers per watched descriptor (a table indexed by descriptor
+ *  number), one heap entry plus one table slot per pending timer (slots are reused).
  *
  *  @par Example
  *  @code
@@ -69,10 +103,11 @@ class EventLoop {
 public:
     /** The readiness mask passed to add() and modify() and received by callbacks. */
     using Events = std::uint32_t;
-    /** A descriptor callback: receives the events that are ready (a mask of the constants below). */
-    using FdCallback = std::function<void(Events events)>;
-    /** A timer or posted function. */
-    using Task = std::function<void()>;
+    /** A descriptor callback: receives the events that are ready (a mask of the constants below).
+     *  Like `std::function` (built from a lambda, a function pointer or a `std::function`). */
+    using FdCallback = detail::Function<void(Events events)>;
+    /** A timer or posted function (like `std::function<void()>`). */
+    using Task = detail::Function<void()>;
     /** Identifies a timer for cancel(); never 0, never reused by one loop. */
     using TimerId = std::uint64_t;
     /** The clock timers use. */
@@ -138,7 +173,7 @@ public:
      *  or cancelled). No allocation; O(1). */
     bool cancel(TimerId id) noexcept;
     /** The number of timers pending. */
-    std::size_t timer_count() const noexcept { return timers_.size(); }
+    std::size_t timer_count() const noexcept { return timer_count_; }
 
     /** Queues @p task to run on the loop's thread soon, and wakes the loop. **Thread-safe**: the
      *  only member function that may be called from any thread. Tasks run in the order posted.
@@ -169,16 +204,21 @@ private:
         std::uint32_t generation = 0;  // bumped on every add, so stale events are recognised
         bool active = false;
     };
+    // A slot of the timer table. A TimerId is (generation << 32) | (slot + 1): the generation
+    // tells a pending timer from an earlier one that held the same slot.
     struct Timer {
         Task task;
-        Clock::duration interval{};  // zero: one-shot
+        Clock::duration interval{};    // zero: one-shot
+        std::uint32_t generation = 0;  // bumped whenever the slot is taken
+        bool live = false;             // pending
     };
     struct HeapEntry {
         Clock::time_point when;
+        std::uint64_t seq;  // creation order: breaks ties between equal deadlines
         TimerId id;
-        // std::push_heap makes a max-heap: "greater" puts the earliest (then the oldest id) on top.
-        bool operator<(const HeapEntry& o) const noexcept {
-            return when != o.when ? when > o.when : id > o.id;
+        // The earlier deadline (then the older timer) comes first.
+        bool before(const HeapEntry& o) const noexcept {
+            return when != o.when ? when < o.when : seq < o.seq;
         }
     };
     // Resets dispatch state even when a callback throws.
@@ -192,6 +232,11 @@ private:
 
     void init(std::error_code& ec) noexcept;
     TimerId schedule(Clock::time_point when, Clock::duration interval, Task task);
+    Timer* find_timer(TimerId id) noexcept;
+    void release_timer(TimerId id) noexcept;
+    void heap_push(const HeapEntry& e);
+    void heap_pop() noexcept;
+    void heap_sift_down(std::size_t i) noexcept;
     int wait_ms(std::chrono::milliseconds timeout) const noexcept;
     std::size_t run_timers();
     std::size_t run_posted(bool woken);
@@ -201,15 +246,17 @@ private:
     int wake_fd_ = -1;
     bool stop_ = false;
     int dispatching_ = 0;
-    std::deque<Watch> watches_;          // indexed by descriptor
+    std::vector<Watch> watches_;         // indexed by descriptor
     std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
     std::vector<epoll_event> ready_;
-    std::vector<HeapEntry> heap_;  // may hold cancelled ids (lazy cancellation)
-    std::unordered_map<TimerId, Timer> timers_;
-    TimerId next_timer_ = 1;
+    std::vector<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
+    std::vector<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
+    std::vector<std::uint32_t> free_timers_;  // free slots; capacity >= timers_.size()
+    std::size_t timer_count_ = 0;              // live slots
+    std::uint64_t next_seq_ = 0;
     std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
-    std::mutex post_mutex_;
+    detail::Mutex post_mutex_;
     std::vector<Task> posted_;   // guarded by post_mutex_
     bool wake_pending_ = false;  // guarded by post_mutex_
 };
@@ -271,8 +318,9 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback,
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.resize(
-                std::max<std::size_t>(static_cast<std::size_t>(fd) + 1, watches_.size() * 2));
+            watches_.resize(static_cast<std::size_t>(fd) < watches_.size() * 2
+                                ? watches_.size() * 2
+                                : static_cast<std::size_t>(fd) + 1);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -369,20 +417,80 @@ inline void EventLoop::remove(int fd) {
     if (ec) detail::throw_error(ec, "epoll remove", "fd " + std::to_string(fd));
 }
 
+inline EventLoop::Timer* EventLoop::find_timer(TimerId id) noexcept {
+    std::size_t slot = static_cast<std::size_t>(static_cast<std::uint32_t>(id)) - 1;
+    if (slot >= timers_.size()) return nullptr;  // also a low half of 0 (slot wraps)
+    Timer& t = timers_[slot];
+    return t.live && t.generation == static_cast<std::uint32_t>(id >> 32) ? &t : nullptr;
+}
+
+inline void EventLoop::release_timer(TimerId id) noexcept {
+    std::size_t slot = static_cast<std::size_t>(static_cast<std::uint32_t>(id)) - 1;
+    Timer& t = timers_[slot];
+    t.live = false;
+    --timer_count_;
+    // A slot whose generation is exhausted is retired, so an id is never reused. The capacity
+    // of free_timers_ covers every slot: no allocation here.
+    if (t.generation != UINT32_MAX) free_timers_.push_back(static_cast<std::uint32_t>(slot));
+}
+
+inline void EventLoop::heap_push(const HeapEntry& e) {
+    heap_.push_back(e);
+    std::size_t i = heap_.size() - 1;
+    while (i > 0) {
+        std::size_t parent = (i - 1) / 2;
+        if (!e.before(heap_[parent])) break;
+        heap_[i] = heap_[parent];
+        i = parent;
+    }
+    heap_[i] = e;
+}
+
+inline void EventLoop::heap_sift_down(std::size_t i) noexcept {
+    const std::size_t n = heap_.size();
+    const HeapEntry e = heap_[i];
+    for (;;) {
+        std::size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && heap_[child + 1].before(heap_[child])) ++child;
+        if (!heap_[child].before(e)) break;
+        heap_[i] = heap_[child];
+        i = child;
+    }
+    heap_[i] = e;
+}
+
+inline void EventLoop::heap_pop() noexcept {
+    heap_.front() = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) heap_sift_down(0);
+}
+
 inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
                                               Task task) {
     // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
     // ones, drop them all (amortised O(1) per timer), so create-and-cancel cannot grow the heap.
-    if (heap_.size() >= 64 && heap_.size() > 2 * timers_.size()) compact_heap();
-    TimerId id = next_timer_++;
-    timers_.emplace(id, Timer{std::move(task), interval});
-    try {
-        heap_.push_back(HeapEntry{when, id});
-    } catch (...) {
-        timers_.erase(id);
-        throw;
+    if (heap_.size() >= 64 && heap_.size() > 2 * timer_count_) compact_heap();
+    std::uint32_t slot;
+    if (!free_timers_.empty()) {
+        slot = free_timers_.back();
+    } else {
+        slot = static_cast<std::uint32_t>(timers_.size());
+        // Room for every slot in the free list, so that release_timer() never allocates.
+        if (free_timers_.capacity() <= timers_.size()) free_timers_.reserve(2 * timers_.size() + 8);
+        timers_.emplace_back();
+        free_timers_.push_back(slot);
     }
-    std::push_heap(heap_.begin(), heap_.end());
+    Timer& t = timers_[slot];
+    TimerId id = (static_cast<TimerId>(t.generation + 1) << 32) | (static_cast<TimerId>(slot) + 1);
+    heap_push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
+    ++next_seq_;
+    free_timers_.pop_back();
+    ++t.generation;
+    t.task = std::move(task);
+    t.interval = interval;
+    t.live = true;
+    ++timer_count_;
     return id;
 }
 
@@ -398,20 +506,26 @@ inline EventLoop::TimerId EventLoop::call_every(std::chrono::milliseconds interv
 
 inline bool EventLoop::cancel(TimerId id) noexcept {
     // Lazy cancellation: the heap entry stays until it reaches the top (or a compaction).
-    return timers_.erase(id) > 0;
+    Timer* t = find_timer(id);
+    if (!t) return false;
+    Task task = std::move(t->task);  // destroyed on return, once the slot is consistent
+    release_timer(id);
+    return true;
 }
 
 inline void EventLoop::compact_heap() {
-    heap_.erase(std::remove_if(heap_.begin(), heap_.end(),
-                               [this](const HeapEntry& e) { return timers_.count(e.id) == 0; }),
-                heap_.end());
-    std::make_heap(heap_.begin(), heap_.end());
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < heap_.size(); ++i) {
+        if (find_timer(heap_[i].id)) heap_[n++] = heap_[i];
+    }
+    heap_.erase(heap_.begin() + static_cast<std::ptrdiff_t>(n), heap_.end());
+    for (std::size_t i = n / 2; i-- > 0;) heap_sift_down(i);
 }
 
 inline void EventLoop::post(Task task) {
     bool wake = false;
     {
-        std::lock_guard<std::mutex> lock(post_mutex_);
+        detail::MutexLock lock(post_mutex_);
         posted_.push_back(std::move(task));
         if (!wake_pending_) wake = wake_pending_ = true;
     }
@@ -443,37 +557,34 @@ inline std::size_t EventLoop::run_timers() {
     // zero-delay timer that re-arms itself cannot starve the descriptors.
     while (!heap_.empty() && heap_.front().when <= now) {
         HeapEntry top = heap_.front();
-        std::pop_heap(heap_.begin(), heap_.end());
-        heap_.pop_back();
-        auto it = timers_.find(top.id);
-        if (it == timers_.end()) continue;  // cancelled
-        if (it->second.interval == Clock::duration::zero()) {
-            Task task = std::move(it->second.task);
-            timers_.erase(it);
+        heap_pop();
+        Timer* t = find_timer(top.id);
+        if (!t) continue;  // cancelled
+        if (t->interval == Clock::duration::zero()) {
+            Task task = std::move(t->task);
+            release_timer(top.id);
             ++count;
             if (task) task();
         } else {
-            auto next = top.when + it->second.interval;
-            if (next <= now) next = now + it->second.interval;  // late: skip, don't burst
-            heap_.push_back(HeapEntry{next, top.id});
-            std::push_heap(heap_.begin(), heap_.end());
+            auto next = top.when + t->interval;
+            if (next <= now) next = now + t->interval;  // late: skip, don't burst
+            heap_push(HeapEntry{next, top.seq, top.id});
             // Run a moved-out copy, so the task may cancel its own timer safely.
-            Task task = std::move(it->second.task);
+            Task task = std::move(t->task);
             ++count;
             struct Restore {
                 EventLoop& loop;
                 TimerId id;
                 Task& task;
                 ~Restore() {
-                    auto again = loop.timers_.find(id);
-                    if (again != loop.timers_.end() && !again->second.task)
-                        again->second.task = std::move(task);
+                    Timer* again = loop.find_timer(id);
+                    if (again && !again->task) again->task = std::move(task);
                 }
             } restore{*this, top.id, task};
             if (task) task();
         }
     }
-    if (heap_.size() > 64 && heap_.size() > 2 * timers_.size()) compact_heap();
+    if (heap_.size() > 64 && heap_.size() > 2 * timer_count_) compact_heap();
     return count;
 }
 
@@ -493,7 +604,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
         std::uint64_t value;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &value, sizeof value);
         // Tasks posted while this batch runs wait for the next iteration.
-        std::lock_guard<std::mutex> lock(post_mutex_);
+        detail::MutexLock lock(post_mutex_);
         running_.swap(posted_);
         wake_pending_ = false;
     }

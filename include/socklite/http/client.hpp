@@ -17,11 +17,11 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <type_traits>
 #include <utility>
 
 #include <sys/socket.h>
 
+#include "../detail/function.hpp"
 #include "../detail/syscall.hpp"
 #include "../error.hpp"
 #include "../socket.hpp"
@@ -31,69 +31,6 @@
 #include "url.hpp"
 
 namespace socklite {
-namespace detail {
-
-template <class Signature>
-class Function;
-
-/** A callable of signature `R(A...)`, like `std::function` (empty, or holding a copy of any
- *  copyable callable: a lambda, a function pointer, a `std::function`), kept here so that the
- *  client does not need `<functional>`, which costs more to compile than the client itself. */
-template <class R, class... A>
-class Function<R(A...)> {
-public:
-    /** An empty callable (false in a boolean context). */
-    Function() noexcept = default;
-    /** An empty callable. */
-    Function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
-    /** Holds a copy of @p f. */
-    template <class F, class = std::enable_if_t<!std::is_same<std::decay_t<F>, Function>::value>>
-    Function(F&& f)  // NOLINT(google-explicit-constructor): converts like std::function
-        : impl_(new Impl<std::decay_t<F>>(std::decay_t<F>(std::forward<F>(f)))) {}
-    /** Copies @p other's callable. */
-    Function(const Function& other) : impl_(other.impl_ ? other.impl_->clone() : nullptr) {}
-    /** Takes @p other's callable; @p other is left empty. */
-    Function(Function&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
-    /** Copies @p other's callable. */
-    Function& operator=(const Function& other) {
-        if (this != &other) Function(other).swap(*this);
-        return *this;
-    }
-    /** Takes @p other's callable. */
-    Function& operator=(Function&& other) noexcept {
-        Function(std::move(other)).swap(*this);
-        return *this;
-    }
-    /** Destroys the callable. */
-    ~Function() { delete impl_; }
-    /** Whether a callable is held. */
-    explicit operator bool() const noexcept { return impl_ != nullptr; }
-    /** Calls the callable (which must be there). */
-    R operator()(A... args) const { return impl_->call(std::forward<A>(args)...); }
-    /** Exchanges the callables of this and @p other. */
-    void swap(Function& other) noexcept {
-        Base* t = impl_;
-        impl_ = other.impl_;
-        other.impl_ = t;
-    }
-
-private:
-    struct Base {
-        virtual ~Base() = default;
-        virtual R call(A... args) = 0;
-        virtual Base* clone() const = 0;
-    };
-    template <class F>
-    struct Impl final : Base {
-        explicit Impl(F g) : f(std::move(g)) {}
-        R call(A... args) override { return f(std::forward<A>(args)...); }
-        Base* clone() const override { return new Impl(f); }
-        F f;
-    };
-    Base* impl_ = nullptr;
-};
-
-}  // namespace detail
 
 /** The limits and timeouts of an HttpClient; zero durations mean "no limit". */
 struct HttpClientOptions {
