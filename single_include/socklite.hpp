@@ -3417,24 +3417,67 @@ public:
     struct Field {
         std::string name;   ///< the field name, case as given
         std::string value;  ///< the field value
+
+        /** Exchanges name and value with @p other. */
+        void swap(Field& other) noexcept {
+            name.swap(other.name);
+            value.swap(other.value);
+        }
     };
     /** Iterator over the fields in order. */
     using const_iterator = std::vector<Field>::const_iterator;
 
     /** An empty header list. */
     Headers() = default;
+    /** A copy of @p other's fields. */
+    Headers(const Headers& other) : fields_(other.begin(), other.end()), size_(other.size_) {}
+    /** Takes @p other's fields; @p other is left empty. */
+    Headers(Headers&& other) noexcept : fields_(std::move(other.fields_)), size_(other.size_) {
+        other.fields_.clear();
+        other.size_ = 0;
+    }
+    /** Replaces the fields with a copy of @p other's (the strings already here are reused). */
+    Headers& operator=(const Headers& other) {
+        if (this != &other) {
+            clear();
+            for (const Field& f : other) add(f.name, f.value);
+        }
+        return *this;
+    }
+    /** Takes @p other's fields; @p other is left empty. */
+    Headers& operator=(Headers&& other) noexcept {
+        if (this != &other) {
+            fields_ = std::move(other.fields_);
+            size_ = other.size_;
+            other.fields_.clear();
+            other.size_ = 0;
+        }
+        return *this;
+    }
+    /** Destroys the fields. */
+    ~Headers() = default;
 
-    /** Appends a field, keeping any earlier fields of the same name. */
+    /** Appends a field, keeping any earlier fields of the same name. The strings of fields
+     *  removed by clear() are reused, so that refilling a cleared list allocates nothing. */
     void add(std::string_view name, std::string_view value) {
-        fields_.push_back(Field{std::string(name), std::string(value)});
+        if (size_ < fields_.size()) {
+            Field& f = fields_[size_];
+            f.name.clear();  // clear + append: cheaper than assign (no overlap to handle)
+            f.name.append(name.data(), name.size());
+            f.value.clear();
+            f.value.append(value.data(), value.size());
+        } else {
+            fields_.push_back(Field{std::string(name), std::string(value)});
+        }
+        ++size_;
     }
     /** Replaces every field named @p name with one field (added at the place of the first, or at
      *  the end when there was none). */
     void set(std::string_view name, std::string_view value);
     /** Removes every field named @p name. @return the number of fields removed. */
     std::size_t erase(std::string_view name) noexcept;
-    /** Removes every field. */
-    void clear() noexcept { fields_.clear(); }
+    /** Removes every field (their storage is kept for the fields added next). */
+    void clear() noexcept { size_ = 0; }
     /** Makes room for @p n fields in all, so that adding them does not reallocate. */
     void reserve(std::size_t n) { fields_.reserve(n); }
 
@@ -3456,15 +3499,17 @@ public:
     std::string joined(std::string_view name) const;
 
     /** The number of fields. */
-    std::size_t size() const noexcept { return fields_.size(); }
+    std::size_t size() const noexcept { return size_; }
     /** Whether there is no field. */
-    bool empty() const noexcept { return fields_.empty(); }
+    bool empty() const noexcept { return size_ == 0; }
     /** The @p i-th field (0-based, `i < size()`). */
     const Field& operator[](std::size_t i) const noexcept { return fields_[i]; }
     /** The first field. */
     const_iterator begin() const noexcept { return fields_.begin(); }
     /** Past the last field. */
-    const_iterator end() const noexcept { return fields_.end(); }
+    const_iterator end() const noexcept {
+        return fields_.begin() + static_cast<std::ptrdiff_t>(size_);
+    }
 
     /** Equal when both hold the same fields in the same order (names compared case-insensitively,
      *  values exactly). */
@@ -3479,7 +3524,8 @@ public:
     friend bool operator!=(const Headers& a, const Headers& b) noexcept { return !(a == b); }
 
 private:
-    std::vector<Field> fields_;
+    std::vector<Field> fields_;  // [0, size_) are the fields; the rest are kept for reuse
+    std::size_t size_ = 0;
 };
 
 /** An HTTP request to be sent: method, request target, header fields and body.
@@ -3521,34 +3567,36 @@ struct Response {
 inline void Headers::set(std::string_view name, std::string_view value) {
     bool placed = false;
     std::size_t out = 0;
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
+    for (std::size_t i = 0; i < size_; ++i) {
         if (iequals(fields_[i].name, name)) {
             if (placed) continue;
             fields_[i].name.assign(name.data(), name.size());
             fields_[i].value.assign(value.data(), value.size());
             placed = true;
         }
-        if (out != i) fields_[out] = std::move(fields_[i]);
+        if (out != i) fields_[out].swap(fields_[i]);
         ++out;
     }
-    fields_.resize(out);
+    for (std::size_t i = out; i < size_; ++i) fields_[i].value.clear();  // no stale values
+    size_ = out;
     if (!placed) add(name, value);
 }
 
 inline std::size_t Headers::erase(std::string_view name) noexcept {
     std::size_t out = 0;
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
+    for (std::size_t i = 0; i < size_; ++i) {
         if (iequals(fields_[i].name, name)) continue;
-        if (out != i) fields_[out] = std::move(fields_[i]);
+        if (out != i) fields_[out].swap(fields_[i]);
         ++out;
     }
-    std::size_t removed = fields_.size() - out;
-    while (fields_.size() > out) fields_.pop_back();
+    std::size_t removed = size_ - out;
+    for (std::size_t i = out; i < size_; ++i) fields_[i].value.clear();  // no stale values
+    size_ = out;
     return removed;
 }
 
 inline const Headers::Field* Headers::find(std::string_view name) const noexcept {
-    for (const Field& f : fields_) {
+    for (const Field& f : *this) {
         if (iequals(f.name, name)) return &f;
     }
     return nullptr;
@@ -3556,7 +3604,7 @@ inline const Headers::Field* Headers::find(std::string_view name) const noexcept
 
 inline std::vector<std::string_view> Headers::values(std::string_view name) const {
     std::vector<std::string_view> out;
-    for (const Field& f : fields_) {
+    for (const Field& f : *this) {
         if (iequals(f.name, name)) out.emplace_back(f.value);
     }
     return out;
@@ -3565,7 +3613,7 @@ inline std::vector<std::string_view> Headers::values(std::string_view name) cons
 inline std::string Headers::joined(std::string_view name) const {
     std::string out;
     bool first = true;
-    for (const Field& f : fields_) {
+    for (const Field& f : *this) {
         if (!iequals(f.name, name)) continue;
         if (!first) out += ", ";
         out += f.value;
@@ -5613,6 +5661,21 @@ public:
     http::Response request(const http::Request& request, std::error_code& ec) noexcept {
         return this->request(request, Handlers{}, ec);
     }
+    /** As request(const http::Request&, const Handlers&), storing the final response in
+     *  @p response and reusing its storage: the strings of its header fields, its reason and
+     *  the capacity of its body. Repeated requests into one Response allocate nothing once it
+     *  has grown, and a body of the same size as the last one is received without touching
+     *  fresh memory. On failure @p response is left empty (status 0), its storage kept.
+     *  @param request method, target, extra headers and body
+     *  @param handlers optional streaming callbacks
+     *  @param response overwritten with the final response
+     *  @throws Error; an exception thrown by a callback propagates unchanged. */
+    void request(const http::Request& request, const Handlers& handlers, http::Response& response);
+    /** As request(const http::Request&, const Handlers&, http::Response&), reporting through
+     *  @p ec (a callback that throws makes the request fail with
+     *  `std::errc::operation_canceled`). */
+    void request(const http::Request& request, const Handlers& handlers, http::Response& response,
+                 std::error_code& ec) noexcept;
 
     /** `GET @p target`. @throws Error. */
     http::Response get(std::string_view target) { return simple("GET", target, {}, {}, nullptr); }
@@ -5620,6 +5683,13 @@ public:
     http::Response get(std::string_view target, std::error_code& ec) noexcept {
         return simple("GET", target, {}, {}, nullptr, ec);
     }
+    /** `GET @p target` into @p response, reusing its storage (see
+     *  request(const http::Request&, const Handlers&, http::Response&)). @throws Error. */
+    void get(std::string_view target, http::Response& response) {
+        request(prepare("GET", target, {}, {}, nullptr), Handlers{}, response);
+    }
+    /** `GET @p target` into @p response, reusing its storage, reporting through @p ec. */
+    void get(std::string_view target, http::Response& response, std::error_code& ec) noexcept;
     /** `GET @p target` with extra @p headers. @throws Error. */
     http::Response get(std::string_view target, const http::Headers& headers) {
         return simple("GET", target, {}, {}, &headers);
@@ -5760,7 +5830,7 @@ private:
                           std::error_code& ec) noexcept;
     const http::Request& prepare(const char* method, std::string_view target, std::string_view body,
                                  std::string_view content_type, const http::Headers* headers);
-    http::Response run(const http::Request& req, const Handlers& h, std::error_code& ec);
+    void run(const http::Request& req, const Handlers& h, http::Response& res, std::error_code& ec);
     Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
                      const http::Request& req, bool final_hop, const Handlers& h,
                      const detail::Deadline& dl, bool fresh_only, http::Response& res,
@@ -5907,6 +5977,16 @@ inline bool http_stale_error(const std::error_code& ec) noexcept {
            ec == std::errc::connection_aborted || ec == errc::unexpected_eof;
 }
 
+/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
+inline void http_clear(http::Response& res) noexcept {
+    res.status = 0;
+    res.reason.clear();
+    res.version = 11;
+    res.headers.clear();
+    res.body.clear();
+    res.trailers.clear();
+}
+
 inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
     http::ParserLimits l;
     l.max_header_bytes = o.max_header_size;
@@ -5936,27 +6016,48 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
 }
 
 inline http::Response HttpClient::request(const http::Request& req, const Handlers& h) {
+    http::Response res;
+    request(req, h, res);
+    return res;
+}
+
+inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
+                                          std::error_code& ec) noexcept {
+    http::Response res;
+    request(req, h, res, ec);
+    return res;
+}
+
+inline void HttpClient::request(const http::Request& req, const Handlers& h, http::Response& res) {
     std::error_code ec;
-    http::Response res = run(req, h, ec);
+    run(req, h, res, ec);
     if (callback_error_) {
         std::exception_ptr e = std::move(callback_error_);
         callback_error_ = nullptr;
         std::rethrow_exception(e);
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
-    return res;
 }
 
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
-                                          std::error_code& ec) noexcept {
+inline void HttpClient::request(const http::Request& req, const Handlers& h, http::Response& res,
+                                std::error_code& ec) noexcept {
     try {
-        http::Response res = run(req, h, ec);
+        run(req, h, res, ec);
         callback_error_ = nullptr;
-        return res;
     } catch (...) {  // std::bad_alloc
         pool_.clear();
+        detail::http_clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
+    }
+}
+
+inline void HttpClient::get(std::string_view target, http::Response& res,
+                            std::error_code& ec) noexcept {
+    try {
+        request(prepare("GET", target, {}, {}, nullptr), Handlers{}, res, ec);
+    } catch (...) {
+        detail::http_clear(res);
+        ec = std::make_error_code(std::errc::not_enough_memory);
     }
 }
 
@@ -5966,8 +6067,8 @@ inline const http::Request& HttpClient::prepare(const char* method, std::string_
                                                 const http::Headers* headers) {
     // One request object, reused: its strings keep their capacity from call to call.
     http::Request& req = scratch_;
-    req.method.assign(method);
-    req.target.assign(target.data(), target.size());
+    if (req.method != method) req.method.assign(method);  // comparing costs less than copying
+    if (req.target != target) req.target.assign(target.data(), target.size());
     if (headers != nullptr) {
         req.headers = *headers;
     } else {
@@ -5975,7 +6076,7 @@ inline const http::Request& HttpClient::prepare(const char* method, std::string_
     }
     if (!content_type.empty() && !req.headers.contains("Content-Type"))
         req.headers.add("Content-Type", content_type);
-    req.body.assign(body.data(), body.size());
+    if (!body.empty() || !req.body.empty()) req.body.assign(body.data(), body.size());
     return req;
 }
 
@@ -5997,9 +6098,10 @@ inline http::Response HttpClient::simple(const char* method, std::string_view ta
     }
 }
 
-inline http::Response HttpClient::run(const http::Request& original, const Handlers& h,
-                                      std::error_code& ec) {
+inline void HttpClient::run(const http::Request& original, const Handlers& h, http::Response& res,
+                            std::error_code& ec) {
     ec.clear();
+    detail::http_clear(res);
     callback_error_ = nullptr;
     err_op_ = "request";
     err_where_.clear();
@@ -6021,7 +6123,7 @@ inline http::Response HttpClient::run(const http::Request& original, const Handl
         if (ec) {
             err_op_ = "parse URL";
             err_where_ = original.target;
-            return {};
+            return;
         }
         cache_target_ = original.target;
         cache_authority_ = parsed.authority();
@@ -6036,60 +6138,66 @@ inline http::Response HttpClient::run(const http::Request& original, const Handl
     std::string hop_authority;
     std::string hop_origin;
     const http::Request* req = &original;
-    http::Request redirected;  // a copy, made once the target or a redirect changes it
+    // A copy, made only once the target or a redirect changes it (not built otherwise).
+    std::optional<http::Request> redirected;
     if (!cache_same_) {
-        redirected = original;
-        redirected.target = url->target();
-        req = &redirected;
+        redirected.emplace(original);
+        redirected->target = url->target();
+        req = &*redirected;
     }
-    const std::string first_origin = *origin;
+    const std::string* const first_origin = origin;  // cache_origin_: not changed below
     for (int hop = 0;; ++hop) {
         if (url->is_https()) {
             ec = errc::tls_not_enabled;
             fail("request", *url);
-            return {};
+            detail::http_clear(res);
+            return;
         }
-        http::Response res;
         // Whether the response is final (reaches the callbacks) is known from its head:
         // exchange() treats a redirect with a Location as not final unless may_follow is false.
         bool may_follow = options_.max_redirects > 0;
         Outcome o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, false, res, ec);
         if (o == Outcome::retry)
             o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, true, res, ec);
-        if (o != Outcome::ok) return {};
+        if (o != Outcome::ok) {
+            detail::http_clear(res);
+            return;
+        }
         int s = res.status;
         bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-        if (!may_follow || !redirect || !res.headers.contains("Location")) return res;
+        if (!may_follow || !redirect || !res.headers.contains("Location")) return;
         if (hop >= options_.max_redirects) {
             ec = errc::too_many_redirects;
             fail("redirect", *url);
-            return {};
+            detail::http_clear(res);
+            return;
         }
         http::Url next = url->resolve(res.headers.get("Location"), ec);
         if (ec) {
             ec = errc::bad_redirect;
             fail("redirect", *url);
-            return {};
+            detail::http_clear(res);
+            return;
         }
-        if (req != &redirected) {
-            redirected = original;
-            req = &redirected;
+        if (!redirected) {
+            redirected.emplace(original);
+            req = &*redirected;
         }
-        redirected.target = next.target();
-        bool to_get = s == 303 ? redirected.method != "HEAD"
-                               : (s == 301 || s == 302) && redirected.method == "POST";
+        redirected->target = next.target();
+        bool to_get = s == 303 ? redirected->method != "HEAD"
+                               : (s == 301 || s == 302) && redirected->method == "POST";
         if (to_get) {
-            redirected.method = "GET";
-            redirected.body.clear();
-            redirected.headers.erase("Content-Type");
-            redirected.headers.erase("Content-Length");
-            redirected.headers.erase("Transfer-Encoding");
+            redirected->method = "GET";
+            redirected->body.clear();
+            redirected->headers.erase("Content-Type");
+            redirected->headers.erase("Content-Length");
+            redirected->headers.erase("Transfer-Encoding");
         }
         hop_authority = next.authority();
         hop_origin = next.origin();
-        if (hop_origin != first_origin) {
-            redirected.headers.erase("Authorization");
-            redirected.headers.erase("Cookie");
+        if (hop_origin != *first_origin) {
+            redirected->headers.erase("Authorization");
+            redirected->headers.erase("Cookie");
         }
         hop_url = std::move(next);
         url = &hop_url;
@@ -6171,11 +6279,14 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
             return Outcome::failed;
         }
         if (r.complete()) {
-            // The views point into the buffer: copy them before it moves.
-            res = http::Response();
+            // The views point into the buffer: copy them before it moves. The Response may be
+            // a reused one: its strings are overwritten in place (no allocation once grown).
             res.status = p.status();
             res.version = p.version();
-            res.reason.assign(p.reason().data(), p.reason().size());
+            res.reason.clear();
+            res.reason.append(p.reason().data(), p.reason().size());
+            res.headers.clear();
+            res.trailers.clear();
             res.headers.reserve(p.field_count());  // one allocation for the field list
             for (std::size_t i = 0; i < p.field_count(); ++i) {
                 http::FieldView f = p.field(i);
@@ -6422,11 +6533,13 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
 #if defined(__cpp_lib_string_resize_and_overwrite)
         res.body.resize_and_overwrite(size, fill);  // C++23: no zero-filling first
 #else
+        // A reused Response whose body is at least this long is cut, not zero-filled.
         res.body.resize(size);
         res.body.resize(fill(&res.body[0], size));
 #endif
         return done;
     }
+    res.body.clear();  // a reused Response's previous body
     for (;;) {
         // Whatever the buffer holds first.
         while (!p.complete()) {

@@ -4,7 +4,8 @@
 // Keep-alive GET on one connection against a local nginx (worker_processes 1) that this program
 // starts: a 13-byte file and a 1 MiB file, fetched by
 //   - a plain socket loop (one write, one read per small request; 256 KiB reads for large ones),
-//   - socklite::HttpClient (get() into a Response, and streaming through a body callback),
+//   - socklite::HttpClient (get() returning a Response, get() into a reused Response, and
+//     streaming through a body callback),
 //   - cpp-httplib's client (when built with it), libcurl with a reused handle (when built with it),
 //   - `wrk -t1 -c1` as a reference, when installed.
 // Prints requests/s and the ratio to the plain loop. Every run is bounded in time.
@@ -212,6 +213,12 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
     all.emplace_back("socklite::HttpClient get()", [&] {
         auto res = cli.get(path);
         return res.status == 200 && res.body.size() == size;
+    });
+    socklite::HttpClient cli3("http://127.0.0.1:" + std::to_string(port));
+    socklite::http::Response reused;  // one Response filled again and again: no allocation
+    all.emplace_back("socklite::HttpClient get(path, response)", [&] {
+        cli3.get(path, reused);
+        return reused.status == 200 && reused.body.size() == size;
     });
     socklite::HttpClient cli2("http://127.0.0.1:" + std::to_string(port));
     std::size_t got = 0;

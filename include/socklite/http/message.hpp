@@ -59,24 +59,67 @@ public:
     struct Field {
         std::string name;   ///< the field name, case as given
         std::string value;  ///< the field value
+
+        /** Exchanges name and value with @p other. */
+        void swap(Field& other) noexcept {
+            name.swap(other.name);
+            value.swap(other.value);
+        }
     };
     /** Iterator over the fields in order. */
     using const_iterator = std::vector<Field>::const_iterator;
 
     /** An empty header list. */
     Headers() = default;
+    /** A copy of @p other's fields. */
+    Headers(const Headers& other) : fields_(other.begin(), other.end()), size_(other.size_) {}
+    /** Takes @p other's fields; @p other is left empty. */
+    Headers(Headers&& other) noexcept : fields_(std::move(other.fields_)), size_(other.size_) {
+        other.fields_.clear();
+        other.size_ = 0;
+    }
+    /** Replaces the fields with a copy of @p other's (the strings already here are reused). */
+    Headers& operator=(const Headers& other) {
+        if (this != &other) {
+            clear();
+            for (const Field& f : other) add(f.name, f.value);
+        }
+        return *this;
+    }
+    /** Takes @p other's fields; @p other is left empty. */
+    Headers& operator=(Headers&& other) noexcept {
+        if (this != &other) {
+            fields_ = std::move(other.fields_);
+            size_ = other.size_;
+            other.fields_.clear();
+            other.size_ = 0;
+        }
+        return *this;
+    }
+    /** Destroys the fields. */
+    ~Headers() = default;
 
-    /** Appends a field, keeping any earlier fields of the same name. */
+    /** Appends a field, keeping any earlier fields of the same name. The strings of fields
+     *  removed by clear() are reused, so that refilling a cleared list allocates nothing. */
     void add(std::string_view name, std::string_view value) {
-        fields_.push_back(Field{std::string(name), std::string(value)});
+        if (size_ < fields_.size()) {
+            Field& f = fields_[size_];
+            f.name.clear();  // clear + append: cheaper than assign (no overlap to handle)
+            f.name.append(name.data(), name.size());
+            f.value.clear();
+            f.value.append(value.data(), value.size());
+        } else {
+            fields_.push_back(Field{std::string(name), std::string(value)});
+        }
+        ++size_;
     }
     /** Replaces every field named @p name with one field (added at the place of the first, or at
      *  the end when there was none). */
     void set(std::string_view name, std::string_view value);
     /** Removes every field named @p name. @return the number of fields removed. */
     std::size_t erase(std::string_view name) noexcept;
-    /** Removes every field. */
-    void clear() noexcept { fields_.clear(); }
+    /** Removes every field (their storage is kept for the fields added next). */
+    void clear() noexcept { size_ = 0; }
     /** Makes room for @p n fields in all, so that adding them does not reallocate. */
     void reserve(std::size_t n) { fields_.reserve(n); }
 
@@ -98,15 +141,17 @@ public:
     std::string joined(std::string_view name) const;
 
     /** The number of fields. */
-    std::size_t size() const noexcept { return fields_.size(); }
+    std::size_t size() const noexcept { return size_; }
     /** Whether there is no field. */
-    bool empty() const noexcept { return fields_.empty(); }
+    bool empty() const noexcept { return size_ == 0; }
     /** The @p i-th field (0-based, `i < size()`). */
     const Field& operator[](std::size_t i) const noexcept { return fields_[i]; }
     /** The first field. */
     const_iterator begin() const noexcept { return fields_.begin(); }
     /** Past the last field. */
-    const_iterator end() const noexcept { return fields_.end(); }
+    const_iterator end() const noexcept {
+        return fields_.begin() + static_cast<std::ptrdiff_t>(size_);
+    }
 
     /** Equal when both hold the same fields in the same order (names compared case-insensitively,
      *  values exactly). */
@@ -121,7 +166,8 @@ public:
     friend bool operator!=(const Headers& a, const Headers& b) noexcept { return !(a == b); }
 
 private:
-    std::vector<Field> fields_;
+    std::vector<Field> fields_;  // [0, size_) are the fields; the rest are kept for reuse
+    std::size_t size_ = 0;
 };
 
 /** An HTTP request to be sent: method, request target, header fields and body.
@@ -163,34 +209,36 @@ struct Response {
 inline void Headers::set(std::string_view name, std::string_view value) {
     bool placed = false;
     std::size_t out = 0;
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
+    for (std::size_t i = 0; i < size_; ++i) {
         if (iequals(fields_[i].name, name)) {
             if (placed) continue;
             fields_[i].name.assign(name.data(), name.size());
             fields_[i].value.assign(value.data(), value.size());
             placed = true;
         }
-        if (out != i) fields_[out] = std::move(fields_[i]);
+        if (out != i) fields_[out].swap(fields_[i]);
         ++out;
     }
-    fields_.resize(out);
+    for (std::size_t i = out; i < size_; ++i) fields_[i].value.clear();  // no stale values
+    size_ = out;
     if (!placed) add(name, value);
 }
 
 inline std::size_t Headers::erase(std::string_view name) noexcept {
     std::size_t out = 0;
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
+    for (std::size_t i = 0; i < size_; ++i) {
         if (iequals(fields_[i].name, name)) continue;
-        if (out != i) fields_[out] = std::move(fields_[i]);
+        if (out != i) fields_[out].swap(fields_[i]);
         ++out;
     }
-    std::size_t removed = fields_.size() - out;
-    while (fields_.size() > out) fields_.pop_back();
+    std::size_t removed = size_ - out;
+    for (std::size_t i = out; i < size_; ++i) fields_[i].value.clear();  // no stale values
+    size_ = out;
     return removed;
 }
 
 inline const Headers::Field* Headers::find(std::string_view name) const noexcept {
-    for (const Field& f : fields_) {
+    for (const Field& f : *this) {
         if (iequals(f.name, name)) return &f;
     }
     return nullptr;
@@ -198,7 +246,7 @@ inline const Headers::Field* Headers::find(std::string_view name) const noexcept
 
 inline std::vector<std::string_view> Headers::values(std::string_view name) const {
     std::vector<std::string_view> out;
-    for (const Field& f : fields_) {
+    for (const Field& f : *this) {
         if (iequals(f.name, name)) out.emplace_back(f.value);
     }
     return out;
@@ -207,7 +255,7 @@ inline std::vector<std::string_view> Headers::values(std::string_view name) cons
 inline std::string Headers::joined(std::string_view name) const {
     std::string out;
     bool first = true;
-    for (const Field& f : fields_) {
+    for (const Field& f : *this) {
         if (!iequals(f.name, name)) continue;
         if (!first) out += ", ";
         out += f.value;
