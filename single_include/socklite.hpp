@@ -427,8 +427,9 @@ inline const std::error_category& resolve_category() noexcept {
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <new>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include <pthread.h>
 #include <sys/epoll.h>
@@ -593,6 +594,92 @@ private:
     Mutex& m_;
 };
 
+/** A growable array with just what the event loop needs: far less for the compiler to
+ *  instantiate than `std::vector`, once per element type. @p T must be nothrow movable:
+ *  elements move when the array grows. */
+template <class T>
+class Array {
+    static_assert(std::is_nothrow_move_constructible<T>::value,
+                  "detail::Array moves elements when it grows");
+
+public:
+    /** An empty array (no allocation). */
+    Array() noexcept = default;
+    Array(const Array&) = delete;
+    Array& operator=(const Array&) = delete;
+    /** Destroys the elements and frees the storage. */
+    ~Array() {
+        clear();
+        ::operator delete(data_);
+    }
+    /** The number of elements. */
+    std::size_t size() const noexcept { return size_; }
+    /** Whether there are no elements. */
+    bool empty() const noexcept { return size_ == 0; }
+    /** The first element (storage of size() elements). */
+    T* data() noexcept { return data_; }
+    /** Element @p i (below size()). */
+    T& operator[](std::size_t i) noexcept { return data_[i]; }
+    /** Element @p i (below size()). */
+    const T& operator[](std::size_t i) const noexcept { return data_[i]; }
+    /** The first element (the array must not be empty). */
+    const T& front() const noexcept { return data_[0]; }
+    /** Appends @p value. @throws std::bad_alloc (the array is unchanged). */
+    void push_back(T value) {
+        if (size_ == capacity_) reserve(size_ + 1);
+        ::new (static_cast<void*>(data_ + size_)) T(std::move(value));
+        ++size_;
+    }
+    /** Appends default-constructed elements up to @p n in all (never shrinks).
+     *  @throws std::bad_alloc (the array is unchanged). */
+    void grow_to(std::size_t n) {
+        if (n > capacity_) reserve(n);
+        for (; size_ < n; ++size_) ::new (static_cast<void*>(data_ + size_)) T();
+    }
+    /** Destroys the last element. */
+    void pop_back() noexcept { data_[--size_].~T(); }
+    /** Destroys the elements from @p n on. */
+    void truncate(std::size_t n) noexcept {
+        while (size_ > n) pop_back();
+    }
+    /** Destroys every element (the storage stays). */
+    void clear() noexcept { truncate(0); }
+    /** Exchanges the contents of this and @p other. */
+    void swap(Array& other) noexcept {
+        Array t;
+        move_from(t, *this);
+        move_from(*this, other);
+        move_from(other, t);
+    }
+
+private:
+    static void move_from(Array& to, Array& from) noexcept {
+        to.data_ = from.data_;
+        to.size_ = from.size_;
+        to.capacity_ = from.capacity_;
+        from.data_ = nullptr;
+        from.size_ = from.capacity_ = 0;
+    }
+    // Room for at least n elements, at least doubling (amortised O(1) appends).
+    void reserve(std::size_t n) {
+        std::size_t cap = capacity_ < 4 ? 8 : 2 * capacity_;
+        if (cap < n) cap = n;
+        if (cap > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
+        T* fresh = static_cast<T*>(::operator new(cap * sizeof(T)));
+        for (std::size_t i = 0; i < size_; ++i) {
+            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
+            data_[i].~T();
+        }
+        ::operator delete(data_);
+        data_ = fresh;
+        capacity_ = cap;
+    }
+
+    T* data_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
 }  // namespace detail
 
 /** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
@@ -743,6 +830,7 @@ private:
         Task task;
         Clock::duration interval{};    // zero: one-shot
         std::uint32_t generation = 0;  // bumped whenever the slot is taken
+        std::uint32_t next_free = 0;   // while free: the next free slot (no_slot ends the list)
         bool live = false;             // pending
     };
     struct HeapEntry {
@@ -779,18 +867,20 @@ private:
     int wake_fd_ = -1;
     bool stop_ = false;
     int dispatching_ = 0;
-    std::vector<Watch> watches_;         // indexed by descriptor
-    std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
-    std::vector<epoll_event> ready_;
-    std::vector<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
-    std::vector<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
-    std::vector<std::uint32_t> free_timers_;  // free slots; capacity >= timers_.size()
-    std::size_t timer_count_ = 0;              // live slots
+    static constexpr std::uint32_t no_slot = UINT32_MAX;
+
+    detail::Array<Watch> watches_;         // indexed by descriptor
+    detail::Array<FdCallback> graveyard_;  // callbacks removed while dispatching
+    detail::Array<epoll_event> ready_;
+    detail::Array<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
+    detail::Array<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
+    std::uint32_t free_timer_ = no_slot;  // first free slot, linked through Timer::next_free
+    std::size_t timer_count_ = 0;         // live slots
     std::uint64_t next_seq_ = 0;
-    std::vector<Task> running_;  // posted tasks being run (loop thread)
+    detail::Array<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
     detail::Mutex post_mutex_;
-    std::vector<Task> posted_;   // guarded by post_mutex_
+    detail::Array<Task> posted_;  // guarded by post_mutex_
     bool wake_pending_ = false;  // guarded by post_mutex_
 };
 
@@ -851,9 +941,7 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback,
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.resize(static_cast<std::size_t>(fd) < watches_.size() * 2
-                                ? watches_.size() * 2
-                                : static_cast<std::size_t>(fd) + 1);
+            watches_.grow_to(static_cast<std::size_t>(fd) + 1);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -962,9 +1050,11 @@ inline void EventLoop::release_timer(TimerId id) noexcept {
     Timer& t = timers_[slot];
     t.live = false;
     --timer_count_;
-    // A slot whose generation is exhausted is retired, so an id is never reused. The capacity
-    // of free_timers_ covers every slot: no allocation here.
-    if (t.generation != UINT32_MAX) free_timers_.push_back(static_cast<std::uint32_t>(slot));
+    // A slot whose generation is exhausted is retired, so an id is never reused.
+    if (t.generation != UINT32_MAX) {
+        t.next_free = free_timer_;
+        free_timer_ = static_cast<std::uint32_t>(slot);
+    }
 }
 
 inline void EventLoop::heap_push(const HeapEntry& e) {
@@ -994,7 +1084,7 @@ inline void EventLoop::heap_sift_down(std::size_t i) noexcept {
 }
 
 inline void EventLoop::heap_pop() noexcept {
-    heap_.front() = heap_.back();
+    heap_[0] = heap_[heap_.size() - 1];
     heap_.pop_back();
     if (!heap_.empty()) heap_sift_down(0);
 }
@@ -1004,21 +1094,19 @@ inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::dur
     // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
     // ones, drop them all (amortised O(1) per timer), so create-and-cancel cannot grow the heap.
     if (heap_.size() >= 64 && heap_.size() > 2 * timer_count_) compact_heap();
-    std::uint32_t slot;
-    if (!free_timers_.empty()) {
-        slot = free_timers_.back();
-    } else {
-        slot = static_cast<std::uint32_t>(timers_.size());
-        // Room for every slot in the free list, so that release_timer() never allocates.
-        if (free_timers_.capacity() <= timers_.size()) free_timers_.reserve(2 * timers_.size() + 8);
-        timers_.emplace_back();
-        free_timers_.push_back(slot);
+    if (free_timer_ == no_slot) {
+        if (timers_.size() >= no_slot) throw std::bad_alloc();  // ids have 32 bits of slot
+        auto slot = static_cast<std::uint32_t>(timers_.size());
+        timers_.grow_to(timers_.size() + 1);
+        timers_[slot].next_free = no_slot;
+        free_timer_ = slot;
     }
+    const std::uint32_t slot = free_timer_;
     Timer& t = timers_[slot];
     TimerId id = (static_cast<TimerId>(t.generation + 1) << 32) | (static_cast<TimerId>(slot) + 1);
     heap_push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
     ++next_seq_;
-    free_timers_.pop_back();
+    free_timer_ = t.next_free;
     ++t.generation;
     t.task = std::move(task);
     t.interval = interval;
@@ -1051,7 +1139,7 @@ inline void EventLoop::compact_heap() {
     for (std::size_t i = 0; i < heap_.size(); ++i) {
         if (find_timer(heap_[i].id)) heap_[n++] = heap_[i];
     }
-    heap_.erase(heap_.begin() + static_cast<std::ptrdiff_t>(n), heap_.end());
+    heap_.truncate(n);
     for (std::size_t i = n / 2; i-- > 0;) heap_sift_down(i);
 }
 
@@ -1146,7 +1234,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
 
 inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::error_code& ec) {
     ec.clear();
-    if (ready_.empty()) ready_.resize(256);
+    if (ready_.empty()) ready_.grow_to(256);
     int n;
     for (;;) {
         n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()),
@@ -1192,7 +1280,7 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         running.callback(ev.events);
     }
     if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096)
-        ready_.resize(ready_.size() * 2);
+        ready_.grow_to(ready_.size() * 2);
     count += run_timers();
     if (woken || running_pos_ < running_.size()) count += run_posted(woken);
     return count;
@@ -3339,7 +3427,6 @@ inline void Connection::finish(std::error_code ec) {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <system_error>
 
@@ -3354,7 +3441,6 @@ inline void Connection::finish(std::error_code ec) {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
 
 // ---- begin socklite/http/message.hpp
@@ -3847,16 +3933,47 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
     return LineStatus::field;
 }
 
-/** Fixed storage for parsed fields (allocated once) plus the base their offsets refer to. */
+/** Fixed storage for parsed fields (allocated once) plus the base their offsets refer to.
+ *  Movable, not copyable (it owns @p slots; a plain pointer spares `<memory>`). */
 struct FieldBlock {
-    std::unique_ptr<FieldSlot[]> slots;  ///< capacity entries
-    std::size_t capacity = 0;            ///< the most fields storable
-    std::size_t count = 0;               ///< fields parsed so far
-    const char* base = nullptr;          ///< the buffer start the offsets refer to
+    FieldSlot* slots = nullptr;  ///< capacity entries, owned
+    std::size_t capacity = 0;    ///< the most fields storable
+    std::size_t count = 0;       ///< fields parsed so far
+    const char* base = nullptr;  ///< the buffer start the offsets refer to
+
+    /** No storage. */
+    FieldBlock() noexcept = default;
+    FieldBlock(const FieldBlock&) = delete;
+    FieldBlock& operator=(const FieldBlock&) = delete;
+    /** Takes @p o's storage; @p o is left without any. */
+    FieldBlock(FieldBlock&& o) noexcept
+        : slots(o.slots), capacity(o.capacity), count(o.count), base(o.base) {
+        o.slots = nullptr;
+        o.capacity = 0;
+        o.count = 0;
+    }
+    /** Takes @p o's storage, freeing this one's. */
+    FieldBlock& operator=(FieldBlock&& o) noexcept {
+        if (this != &o) {
+            delete[] slots;
+            slots = o.slots;
+            capacity = o.capacity;
+            count = o.count;
+            base = o.base;
+            o.slots = nullptr;
+            o.capacity = 0;
+            o.count = 0;
+        }
+        return *this;
+    }
+    /** Frees the storage. */
+    ~FieldBlock() { delete[] slots; }
 
     /** Allocates room for @p n fields. */
     void allocate(std::size_t n) {
-        slots.reset(n ? new FieldSlot[n] : nullptr);
+        FieldSlot* fresh = n ? new FieldSlot[n] : nullptr;
+        delete[] slots;
+        slots = fresh;
         capacity = n;
         count = 0;
     }
