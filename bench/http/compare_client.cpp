@@ -4,6 +4,8 @@
 // Keep-alive GET on one connection against a local nginx (worker_processes 1) that this program
 // starts: a 13-byte file and a 1 MiB file, fetched by
 //   - a plain socket loop (one write, one read per small request; 256 KiB reads for large ones),
+//     and the same loop keeping the whole response in one buffer (reference: what storing the
+//     body costs; the ratios stay to the first loop),
 //   - socklite::HttpClient (get() returning a Response, get() into a reused Response, and
 //     streaming through a body callback),
 //   - cpp-httplib's client (when built with it), libcurl with a reused handle (when built with it),
@@ -99,10 +101,13 @@ void measure(std::vector<Contender>& all) {
     }
 }
 
-// The plain loop: one write of the request, reads until the whole response is in.
+// The plain loop: one write of the request, reads until the whole response is in. With `keep`,
+// the whole response is kept in one buffer (as a client returning the body must), each read
+// going after the last; otherwise every read of the body reuses the same 256 KiB.
 class PlainLoop {
 public:
-    PlainLoop(std::uint16_t port, const std::string& path) : buf_(256 * 1024) {
+    PlainLoop(std::uint16_t port, const std::string& path, bool keep = false)
+        : buf_(keep ? 2 << 20 : 256 * 1024), keep_(keep) {
         sock_ = socklite::Socket::connect(socklite::Address::ipv4("127.0.0.1", port), 5s);
         sock_.nodelay(true);
         req_ = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
@@ -115,8 +120,9 @@ public:
         std::size_t have = 0, need = SIZE_MAX, body = 0;
         bool head = true;
         while (have < need) {
-            char* dst = head ? buf_.data() + have : buf_.data();
-            std::size_t room = head ? buf_.size() - have : std::min(buf_.size(), need - have);
+            char* dst = head || keep_ ? buf_.data() + have : buf_.data();
+            std::size_t room = head || keep_ ? std::min(buf_.size() - have, need - have)
+                                             : std::min(buf_.size(), need - have);
             ssize_t n = ::recv(fd, dst, room, 0);
             if (n <= 0) return -1;
             have += static_cast<std::size_t>(n);
@@ -140,6 +146,7 @@ private:
     socklite::Socket sock_;
     std::string req_;
     std::vector<char> buf_;
+    bool keep_;
 };
 
 #if SOCKLITE_BENCH_HAVE_CURL
@@ -214,6 +221,9 @@ std::vector<Row> run_all(std::uint16_t port, const std::string& path, std::size_
         auto res = cli.get(path);
         return res.status == 200 && res.body.size() == size;
     });
+    PlainLoop kept(port, path, true);
+    all.emplace_back("plain loop keeping the body (reference)",
+                     [&] { return kept.once() == static_cast<long long>(size); });
     socklite::HttpClient cli3("http://127.0.0.1:" + std::to_string(port));
     socklite::http::Response reused;  // one Response filled again and again: no allocation
     all.emplace_back("socklite::HttpClient get(path, response)", [&] {

@@ -148,11 +148,30 @@ TEST_CASE("client reuse: one Response shows exactly the latest response, storage
         streamed.append(piece.data(), piece.size());
         return true;
     };
+    bool head_seen = false;
+    h.on_head = [&](const Response& head) {
+        head_seen = true;
+        CHECK(head.body.empty());  // not the previous response's body
+        CHECK(head.headers.get("x-big") == std::string(40, 'e'));
+        return true;
+    };
     req.target = "/big/e";
     cli.request(req, h, res);
+    CHECK(head_seen);
     CHECK(streamed == body_of(100000, 'e', '!'));
     CHECK(res.body.empty());
     CHECK(res.headers.get("x-big") == std::string(40, 'e'));
+
+    // A head callback of a buffered download sees an empty body too, then the body arrives.
+    cli.get("/big/f", res);
+    HttpClient::Handlers only_head;
+    only_head.on_head = [&](const Response& head) {
+        CHECK(head.body.empty());
+        return true;
+    };
+    req.target = "/big/g";
+    cli.request(req, only_head, res);
+    CHECK(res.body == body_of(100000, 'g', '!'));
 
     std::error_code ec;
     cli.get("/missing", res, ec);

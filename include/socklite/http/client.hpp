@@ -462,13 +462,14 @@ inline bool http_stale_error(const std::error_code& ec) noexcept {
            ec == std::errc::connection_aborted || ec == errc::unexpected_eof;
 }
 
-/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
-inline void http_clear(http::Response& res) noexcept {
+/** Empties @p res (status 0), keeping the capacity of its strings and lists; the body is left
+ *  as is when @p keep_body (a body of the same size is then received without zero-filling). */
+inline void http_clear(http::Response& res, bool keep_body = false) noexcept {
     res.status = 0;
     res.reason.clear();
     res.version = 11;
     res.headers.clear();
-    res.body.clear();
+    if (!keep_body) res.body.clear();
     res.trailers.clear();
 }
 
@@ -586,7 +587,7 @@ inline http::Response HttpClient::simple(const char* method, std::string_view ta
 inline void HttpClient::run(const http::Request& original, const Handlers& h, http::Response& res,
                             std::error_code& ec) {
     ec.clear();
-    detail::http_clear(res);
+    detail::http_clear(res, true);  // read_body() replaces or clears the body
     callback_error_ = nullptr;
     err_op_ = "request";
     err_where_.clear();
@@ -608,6 +609,7 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
         if (ec) {
             err_op_ = "parse URL";
             err_where_ = original.target;
+            detail::http_clear(res);
             return;
         }
         cache_target_ = original.target;
@@ -787,11 +789,14 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
                                    res.headers.contains("Location"));
     if (is_final && h.on_head) {
         bool go = false;
+        std::string kept;  // a reused Response's previous body, out of sight of the callback
+        kept.swap(res.body);
         try {
             go = h.on_head(res);
         } catch (...) {
             callback_error_ = std::current_exception();
         }
+        kept.swap(res.body);
         if (!go) {
             ec = std::make_error_code(std::errc::operation_canceled);
             fail("read response", url);
