@@ -359,34 +359,43 @@ class ErrcCategory final : public std::error_category {
 public:
     const char* name() const noexcept override { return "socklite"; }
     std::string message(int value) const override {
+        // One string built from a pointer: a return of a literal per case would expand to
+        // a std::string construction per case in every program that uses the category.
+        const char* text = "unknown socklite error";
         switch (static_cast<errc>(value)) {
-            case errc::unexpected_eof: return "connection closed by peer before the data was complete";
-            case errc::bad_address: return "invalid address";
-            case errc::no_address: return "no usable address for host";
-            case errc::line_too_long: return "line too long";
-            case errc::queue_full: return "output queue full";
-            case errc::bad_url: return "invalid URL";
-            case errc::unsupported_scheme: return "unsupported URL scheme";
-            case errc::tls_not_enabled: return "TLS not enabled (https:// needs TLS support)";
-            case errc::bad_status_line: return "invalid HTTP status line";
-            case errc::bad_request_line: return "invalid HTTP request line";
-            case errc::bad_version: return "unsupported HTTP version";
-            case errc::bad_header: return "invalid HTTP header field";
-            case errc::header_too_large: return "HTTP header section too large";
-            case errc::too_many_headers: return "too many HTTP header fields";
-            case errc::bad_content_length: return "invalid Content-Length";
-            case errc::bad_transfer_encoding: return "unsupported Transfer-Encoding";
-            case errc::bad_chunk: return "invalid chunked encoding";
-            case errc::trailer_too_large: return "chunked trailer section too large";
-            case errc::body_too_large: return "message body too large";
-            case errc::bad_field: return "CR, LF, NUL or invalid character in a request field";
-            case errc::too_many_redirects: return "too many redirects";
-            case errc::bad_redirect: return "redirect without a usable Location";
-            case errc::websocket_handshake: return "WebSocket handshake failed";
-            case errc::websocket_protocol: return "WebSocket protocol error";
-            case errc::websocket_message_too_big: return "WebSocket message too big";
+            case errc::unexpected_eof:
+                text = "connection closed by peer before the data was complete";
+                break;
+            case errc::bad_address: text = "invalid address"; break;
+            case errc::no_address: text = "no usable address for host"; break;
+            case errc::line_too_long: text = "line too long"; break;
+            case errc::queue_full: text = "output queue full"; break;
+            case errc::bad_url: text = "invalid URL"; break;
+            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
+            case errc::tls_not_enabled:
+                text = "TLS not enabled (https:// needs TLS support)";
+                break;
+            case errc::bad_status_line: text = "invalid HTTP status line"; break;
+            case errc::bad_request_line: text = "invalid HTTP request line"; break;
+            case errc::bad_version: text = "unsupported HTTP version"; break;
+            case errc::bad_header: text = "invalid HTTP header field"; break;
+            case errc::header_too_large: text = "HTTP header section too large"; break;
+            case errc::too_many_headers: text = "too many HTTP header fields"; break;
+            case errc::bad_content_length: text = "invalid Content-Length"; break;
+            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
+            case errc::bad_chunk: text = "invalid chunked encoding"; break;
+            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
+            case errc::body_too_large: text = "message body too large"; break;
+            case errc::bad_field:
+                text = "CR, LF, NUL or invalid character in a request field";
+                break;
+            case errc::too_many_redirects: text = "too many redirects"; break;
+            case errc::bad_redirect: text = "redirect without a usable Location"; break;
+            case errc::websocket_handshake: text = "WebSocket handshake failed"; break;
+            case errc::websocket_protocol: text = "WebSocket protocol error"; break;
+            case errc::websocket_message_too_big: text = "WebSocket message too big"; break;
         }
-        return "unknown socklite error";
+        return text;
     }
 };
 
