@@ -89,7 +89,8 @@ TEST_CASE("headers: copies and moves carry the visible fields only") {
     assigned.add("Old3", "field");
     assigned = h;
     CHECK(dump(assigned) == std::vector<std::string>{"A: 1", "B: 2"});
-    assigned = assigned;  // self-assignment keeps the fields
+    const Headers& same = assigned;
+    assigned = same;  // self-assignment keeps the fields
     CHECK(dump(assigned) == std::vector<std::string>{"A: 1", "B: 2"});
 
     Headers moved(std::move(copy));
