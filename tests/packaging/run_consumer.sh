@@ -3,7 +3,8 @@
 # Copyright (c) 2026 the socklite authors
 # Builds and runs tests/packaging/consumer/main.cpp against socklite the way a user would get it.
 #   run_consumer.sh KIND SOCKLITE_SOURCE_DIR WORK_DIR
-# KIND: find_package | add_subdirectory | meson_subproject | pkg_config | single_header | readme
+# KIND: find_package | add_subdirectory | meson_subproject | pkg_config | single_header | readme |
+#       same_tests
 # Environment: CXX (compiler, default c++), SOCKLITE_CXX_STANDARD (default 17),
 # CMAKE_GENERATOR (default Ninja). WORK_DIR is wiped first; every step is bounded by `timeout`.
 set -euo pipefail
@@ -91,6 +92,25 @@ case $kind in
       "$work/quick_start.cpp" -o "$work/quick_start"
     run "$work/quick_start" | tee "$work/output.txt"
     grep -q ' says allen' "$work/output.txt"
+    ;;
+  same_tests)
+    # The CMake and the Meson build must register the same tests (Meson reads the CMake lists).
+    run cmake -S "$src" -B "$work/cmake" -G "$gen" -DCMAKE_CXX_COMPILER="$cxx" \
+      -DSOCKLITE_BUILD_TESTS=ON -DSOCKLITE_BUILD_EXAMPLES=ON >/dev/null
+    CXX="$cxx" run meson setup "$work/meson" "$src" -Dtests=true -Dexamples=true >/dev/null
+    (cd "$work/cmake" && run ctest --show-only=json-v1) > "$work/ctest.json"
+    run meson introspect --tests "$work/meson" > "$work/meson.json"
+    run python3 - "$work/ctest.json" "$work/meson.json" <<'PY'
+import json, sys
+cmake = {t["name"] for t in json.load(open(sys.argv[1]))["tests"]}
+meson = {t["name"] for t in json.load(open(sys.argv[2]))} - {"meson_mirrors_cmake"}
+for name in sorted(cmake - meson):
+    print("only in CMake:", name)
+for name in sorted(meson - cmake):
+    print("only in Meson:", name)
+print(len(cmake), "tests in CMake,", len(meson), "in Meson")
+sys.exit(0 if cmake == meson else 1)
+PY
     ;;
   *)
     echo "run_consumer.sh: unknown kind '$kind'" >&2
