@@ -22,7 +22,19 @@ cmake_suite() {  # NAME CXX STD [extra cmake args...]
   cmake -S "$root" -B "$out/$name" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" \
     -DCMAKE_BUILD_TYPE=Debug -DSOCKLITE_BUILD_TESTS=ON -DSOCKLITE_BUILD_EXAMPLES=ON "$@" >/dev/null
   cmake --build "$out/$name" -j "$jobs"
-  ctest --test-dir "$out/$name" -j "$jobs" --output-on-failure
+  ctest --test-dir "$out/$name" -j "$jobs" --output-on-failure | tee "$out/$name.ctest.log"
+  count_ctest "$out/$name.ctest.log"
+}
+
+passed=0
+failed=0
+count_ctest() {  # adds a ctest summary ("N% tests passed, F tests failed out of T") to the totals
+  local line t f
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$1" | tail -n 1)
+  t=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + t - f))
+  failed=$((failed + f))
 }
 
 cmake_suite gcc-cxx17 g++ 17 -DSOCKLITE_BUILD_BENCH=ON -DSOCKLITE_BUILD_DOCS=ON
@@ -38,7 +50,8 @@ if [ -f "$root/meson.build" ]; then
   rm -rf "$out/meson"
   CXX=g++ meson setup "$out/meson" "$root" -Dtests=true >/dev/null
   meson compile -C "$out/meson" -j "$jobs"
-  meson test -C "$out/meson" --num-processes "$jobs" --print-errorlogs
+  meson test -C "$out/meson" --num-processes "$jobs" --print-errorlogs | tee "$out/meson.test.log"
+  passed=$((passed + $(sed -nE 's/^Ok:[[:space:]]+([0-9]+).*/\1/p' "$out/meson.test.log")))
 fi
 
 cmake_suite asan-ubsan clang++ 17 \
@@ -46,3 +59,4 @@ cmake_suite asan-ubsan clang++ 17 \
 cmake_suite tsan clang++ 17 -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer"
 
 step "all suites passed"
+echo "suite: $passed passed, $failed failed"
