@@ -3556,11 +3556,8 @@ public:
      *  removed by clear() are reused, so that refilling a cleared list allocates nothing. */
     void add(std::string_view name, std::string_view value) {
         if (size_ < fields_.size()) {
-            Field& f = fields_[size_];
-            f.name.clear();  // clear + append: cheaper than assign (no overlap to handle)
-            f.name.append(name.data(), name.size());
-            f.value.clear();
-            f.value.append(value.data(), value.size());
+            refill(fields_[size_].name, name);
+            refill(fields_[size_].value, value);
         } else {
             fields_.push_back(Field{std::string(name), std::string(value)});
         }
@@ -3619,6 +3616,14 @@ public:
     friend bool operator!=(const Headers& a, const Headers& b) noexcept { return !(a == b); }
 
 private:
+    // Overwrites a kept string. A refilled list often gets the same names (and many of the same
+    // values) again: comparing costs less than copying; clear + append less than assign.
+    static void refill(std::string& s, std::string_view v) {
+        if (std::string_view(s) == v) return;
+        s.clear();
+        s.append(v.data(), v.size());
+    }
+
     std::vector<Field> fields_;  // [0, size_) are the fields; the rest are kept for reuse
     std::size_t size_ = 0;
 };
@@ -6411,8 +6416,10 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
             // a reused one: its strings are overwritten in place (no allocation once grown).
             res.status = p.status();
             res.version = p.version();
-            res.reason.clear();
-            res.reason.append(p.reason().data(), p.reason().size());
+            if (std::string_view(res.reason) != p.reason()) {
+                res.reason.clear();
+                res.reason.append(p.reason().data(), p.reason().size());
+            }
             res.headers.clear();
             res.trailers.clear();
             res.headers.reserve(p.field_count());  // one allocation for the field list

@@ -770,8 +770,10 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
             // a reused one: its strings are overwritten in place (no allocation once grown).
             res.status = p.status();
             res.version = p.version();
-            res.reason.clear();
-            res.reason.append(p.reason().data(), p.reason().size());
+            if (std::string_view(res.reason) != p.reason()) {
+                res.reason.clear();
+                res.reason.append(p.reason().data(), p.reason().size());
+            }
             res.headers.clear();
             res.trailers.clear();
             res.headers.reserve(p.field_count());  // one allocation for the field list

@@ -103,11 +103,8 @@ public:
      *  removed by clear() are reused, so that refilling a cleared list allocates nothing. */
     void add(std::string_view name, std::string_view value) {
         if (size_ < fields_.size()) {
-            Field& f = fields_[size_];
-            f.name.clear();  // clear + append: cheaper than assign (no overlap to handle)
-            f.name.append(name.data(), name.size());
-            f.value.clear();
-            f.value.append(value.data(), value.size());
+            refill(fields_[size_].name, name);
+            refill(fields_[size_].value, value);
         } else {
             fields_.push_back(Field{std::string(name), std::string(value)});
         }
@@ -166,6 +163,14 @@ public:
     friend bool operator!=(const Headers& a, const Headers& b) noexcept { return !(a == b); }
 
 private:
+    // Overwrites a kept string. A refilled list often gets the same names (and many of the same
+    // values) again: comparing costs less than copying; clear + append less than assign.
+    static void refill(std::string& s, std::string_view v) {
+        if (std::string_view(s) == v) return;
+        s.clear();
+        s.append(v.data(), v.size());
+    }
+
     std::vector<Field> fields_;  // [0, size_) are the fields; the rest are kept for reuse
     std::size_t size_ = 0;
 };
