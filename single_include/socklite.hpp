@@ -633,8 +633,9 @@ public:
     const T& operator[](std::size_t i) const noexcept { return data_[i]; }
     /** The first element (the array must not be empty). */
     const T& front() const noexcept { return data_[0]; }
-    /** Appends @p value. @throws std::bad_alloc (the array is unchanged). */
-    void push_back(T value) {
+    /** Appends @p value (which must not be an element of this array).
+     *  @throws std::bad_alloc (the array is unchanged). */
+    void push_back(T&& value) {
         if (size_ == capacity_) reserve(size_ + 1);
         ::new (static_cast<void*>(data_ + size_)) T(std::move(value));
         ++size_;
@@ -1067,7 +1068,7 @@ inline void EventLoop::release_timer(TimerId id) noexcept {
 }
 
 inline void EventLoop::heap_push(const HeapEntry& e) {
-    heap_.push_back(e);
+    heap_.push_back(HeapEntry(e));
     std::size_t i = heap_.size() - 1;
     while (i > 0) {
         std::size_t parent = (i - 1) / 2;
