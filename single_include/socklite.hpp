@@ -456,6 +456,7 @@ inline const std::error_category& resolve_category() noexcept {
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <type_traits>
 
 #include <netdb.h>
 #include <poll.h>
@@ -484,7 +485,9 @@ inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,
                        ::recv,   ::poll,    ::close,       ::getaddrinfo,
                        ::freeaddrinfo};
 
-/** A point in time after which a blocking call gives up; `none()` never expires. */
+/** A point in time after which a blocking call gives up; `none()` never expires.
+ *  Kept as steady_clock nanoseconds in a plain integer: the arithmetic is the same as with
+ *  time_point and durations, without instantiating a dozen chrono operators in every program. */
 class Deadline {
 public:
     using clock = std::chrono::steady_clock;
@@ -495,15 +498,14 @@ public:
     /** A deadline @p timeout from now; a zero or negative timeout means none. */
     static Deadline after(std::chrono::milliseconds timeout) noexcept {
         Deadline d;
-        if (timeout.count() > 0) {
-            auto now = clock::now();
+        const long long ms = timeout.count();
+        if (ms > 0) {
+            const long long now = now_ns();
             // A timeout beyond the clock's range (milliseconds::max() as "forever") would
             // overflow now + timeout: treat it as no deadline.
-            if (timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(
-                               clock::time_point::max() - now))
-                return d;
+            if (ms >= (LLONG_MAX - now) / 1000000) return d;
             d.set_ = true;
-            d.at_ = now + timeout;
+            d.at_ = now + ms * 1000000;
         }
         return d;
     }
@@ -512,15 +514,15 @@ public:
     bool is_set() const noexcept { return set_; }
 
     /** Whether this deadline has passed. */
-    bool expired() const noexcept { return set_ && clock::now() >= at_; }
+    bool expired() const noexcept { return set_ && now_ns() >= at_; }
 
     /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
      *  wait never ends just before the deadline and spins). */
     int poll_ms() const noexcept {
         if (!set_) return -1;
-        auto left = at_ - clock::now();
-        if (left <= clock::duration::zero()) return 0;
-        auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        const long long left = at_ - now_ns();
+        if (left <= 0) return 0;
+        const long long ms = left / 1000000 + (left % 1000000 != 0 ? 1 : 0);
         return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
     }
 
@@ -532,8 +534,14 @@ public:
     }
 
 private:
+    static long long now_ns() noexcept {
+        static_assert(std::is_same<clock::duration, std::chrono::nanoseconds>::value,
+                      "steady_clock counts nanoseconds");
+        return static_cast<long long>(clock::now().time_since_epoch().count());
+    }
+
     bool set_ = false;
-    clock::time_point at_{};
+    long long at_ = 0;  // clock::now() in nanoseconds when set_
 };
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
@@ -1481,6 +1489,16 @@ inline std::string join_host_port(std::string_view host, std::uint16_t port) {
     return out;
 }
 
+/** getaddrinfo() for stream sockets, without collecting: calls @p visit (with @p ctx) for each
+ *  distinct IPv4 or IPv6 address in the resolver's order, its port set to @p port, until @p visit
+ *  returns true. @p passive for binding (an empty host means "any"). A plain function pointer
+ *  rather than a template, so a caller costs no instantiation. @p ec: the resolver's error,
+ *  errc::no_address when nothing was visited, or `not_enough_memory` when @p visit or the
+ *  resolver threw std::bad_alloc. @return true when @p visit stopped the walk. */
+bool walk_stream(std::string_view host, std::uint16_t port, bool passive,
+                 bool (*visit)(void* ctx, const Address& address), void* ctx,
+                 std::error_code& ec) noexcept;
+
 /** getaddrinfo() for stream sockets; @p passive for binding (an empty host means "any"). */
 std::vector<Address> resolve_stream(std::string_view host, std::uint16_t port, bool passive,
                                     std::error_code& ec) noexcept;
@@ -1704,17 +1722,17 @@ inline Address Address::unix_path(std::string_view path, std::error_code& ec) no
     return Address(reinterpret_cast<const sockaddr*>(&un), len);
 }
 
-inline std::vector<Address> detail::resolve_stream(std::string_view host, std::uint16_t port,
-                                                   bool passive, std::error_code& ec) noexcept {
+inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool passive,
+                               bool (*visit)(void* ctx, const Address& address), void* ctx,
+                               std::error_code& ec) noexcept {
     ec.clear();
-    std::vector<Address> out;
     try {
         if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
             host = host.substr(1, host.size() - 2);
         std::string name(host);
         if (name.find('\0') != std::string::npos) {
             ec = errc::bad_address;
-            return out;
+            return false;
         }
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
@@ -1724,30 +1742,52 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
         int rc = sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
         if (rc == EAI_SYSTEM) {
             ec = last_error();
-            return out;
+            return false;
         }
         if (rc != 0) {
             ec = std::error_code(rc, resolve_category());
-            return out;
+            return false;
         }
-        // Freed on every path, including a std::bad_alloc from push_back below.
+        // Freed on every path, including a std::bad_alloc thrown by visit.
         struct Free {
             addrinfo* p;
             ~Free() { sys.freeaddrinfo(p); }
         } free_res{res};
+        bool any = false;
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
             if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
             Address a(ai->ai_addr, ai->ai_addrlen);
             a.port(port);
-            bool seen = false;
-            for (const Address& b : out) seen = seen || b == a;
-            if (!seen) out.push_back(a);
+            bool seen = false;  // the list is short: compare with the entries before this one
+            for (addrinfo* bi = res; bi != ai && !seen; bi = bi->ai_next) {
+                if (bi->ai_family != AF_INET && bi->ai_family != AF_INET6) continue;
+                Address b(bi->ai_addr, bi->ai_addrlen);
+                b.port(port);
+                seen = b == a;
+            }
+            if (seen) continue;
+            any = true;
+            if (visit(ctx, a)) return true;
         }
-        if (out.empty()) ec = errc::no_address;
+        if (!any) ec = errc::no_address;
     } catch (...) {
-        out.clear();
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
+    return false;
+}
+
+namespace detail {
+inline bool collect_address(void* ctx, const Address& address) {
+    static_cast<std::vector<Address>*>(ctx)->push_back(address);
+    return false;
+}
+}  // namespace detail
+
+inline std::vector<Address> detail::resolve_stream(std::string_view host, std::uint16_t port,
+                                                   bool passive, std::error_code& ec) noexcept {
+    std::vector<Address> out;
+    walk_stream(host, port, passive, &collect_address, &out, ec);
+    if (ec) out.clear();
     return out;
 }
 
@@ -2152,19 +2192,27 @@ inline Socket Socket::connect(const Address& address, std::chrono::milliseconds 
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,
                               std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    auto deadline = detail::Deadline::after(timeout);
-    auto addresses = detail::resolve_stream(host, port, false, ec);
+    // Each resolved address is tried as the resolver's list is walked (no std::vector of them).
+    struct Try {
+        detail::Deadline deadline;
+        Socket socket;
+        std::error_code ec;
+        bool first;
+        static bool next(void* ctx, const Address& a) noexcept {
+            auto& t = *static_cast<Try*>(ctx);
+            if (t.first && t.deadline.expired()) {  // the resolver took the whole timeout
+                t.ec = std::make_error_code(std::errc::timed_out);
+                return true;
+            }
+            t.first = false;
+            t.socket = connect_one(a, t.deadline, t.ec);
+            return !t.ec || t.ec == std::errc::timed_out;
+        }
+    } t{detail::Deadline::after(timeout), Socket(), std::error_code(), true};
+    detail::walk_stream(host, port, false, &Try::next, &t, ec);
     if (ec) return {};
-    if (deadline.expired()) {
-        ec = std::make_error_code(std::errc::timed_out);
-        return {};
-    }
-    for (const Address& a : addresses) {
-        Socket s = connect_one(a, deadline, ec);
-        if (!ec) return s;
-        if (ec == std::errc::timed_out) break;
-    }
-    return {};
+    ec = t.ec;
+    return t.ec ? Socket() : std::move(t.socket);
 }
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,
@@ -3536,7 +3584,10 @@ public:
     Headers& operator=(const Headers& other) {
         if (this != &other) {
             clear();
-            for (const Field& f : other) add(f.name, f.value);
+            // Indexes, not iterators, here and in the other loops of the library: the same
+            // code, and no iterator members to instantiate in every program.
+            for (std::size_t i = 0; i < other.size_; ++i)
+                add(other.fields_[i].name, other.fields_[i].value);
         }
         return *this;
     }
@@ -3697,8 +3748,8 @@ inline std::size_t Headers::erase(std::string_view name) noexcept {
 }
 
 inline const Headers::Field* Headers::find(std::string_view name) const noexcept {
-    for (const Field& f : *this) {
-        if (iequals(f.name, name)) return &f;
+    for (std::size_t i = 0; i < size_; ++i) {
+        if (iequals(fields_[i].name, name)) return &fields_[i];
     }
     return nullptr;
 }
@@ -4404,6 +4455,7 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -5320,7 +5372,7 @@ inline std::string remove_dot_segments(std::string_view in) {
             in.remove_prefix(next);
         }
     }
-    if (out.empty() || out[0] != '/') out.insert(out.begin(), '/');
+    if (out.empty() || out[0] != '/') out.insert(std::size_t{0}, 1, '/');
     return out;
 }
 
@@ -5606,7 +5658,8 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
     bool has_host = false;
     bool has_agent = false;
     const Headers::Field* length = nullptr;
-    for (const Headers::Field& f : req.headers) {
+    for (std::size_t i = 0; i < req.headers.size(); ++i) {
+        const Headers::Field& f = req.headers[i];
         if (!is_token(f.name) || !is_field_value(f.value)) return;
         if (iequals(f.name, "Host")) has_host = true;
         if (iequals(f.name, "User-Agent")) has_agent = true;
@@ -5637,7 +5690,8 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
         out.append(user_agent);
         out.append("\r\n");
     }
-    for (const Headers::Field& f : req.headers) {
+    for (std::size_t i = 0; i < req.headers.size(); ++i) {
+        const Headers::Field& f = req.headers[i];
         out.append(f.name);
         out.append(": ");
         out.append(f.value);
@@ -6272,12 +6326,29 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
     std::string hop_authority;
     std::string hop_origin;
     const http::Request* req = &original;
-    // A copy, made only once the target or a redirect changes it (not built otherwise).
-    std::optional<http::Request> redirected;
+    // A copy, made only once the target or a redirect changes it (not built otherwise). Not
+    // std::optional: this holder instantiates three functions, optional<Request> about thirty.
+    struct Lazy {
+        union {
+            http::Request r;
+        };
+        bool made = false;
+        Lazy() noexcept {}
+        ~Lazy() {
+            if (made) r.~Request();
+        }
+        http::Request& make(const http::Request& from) {
+            if (!made) {
+                new (&r) http::Request();
+                made = true;
+                r = from;
+            }
+            return r;
+        }
+    } lazy;
     if (!cache_same_) {
-        redirected.emplace(original);
-        redirected->target = url->target();
-        req = &*redirected;
+        lazy.make(original).target = url->target();
+        req = &lazy.r;
     }
     const std::string* const first_origin = origin;  // cache_origin_: not changed below
     for (int hop = 0;; ++hop) {
@@ -6313,25 +6384,23 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
             detail::http_clear(res);
             return;
         }
-        if (!redirected) {
-            redirected.emplace(original);
-            req = &*redirected;
-        }
-        redirected->target = next.target();
-        bool to_get = s == 303 ? redirected->method != "HEAD"
-                               : (s == 301 || s == 302) && redirected->method == "POST";
+        http::Request& redirected = lazy.make(original);
+        req = &redirected;
+        redirected.target = next.target();
+        bool to_get = s == 303 ? redirected.method != "HEAD"
+                               : (s == 301 || s == 302) && redirected.method == "POST";
         if (to_get) {
-            redirected->method = "GET";
-            redirected->body.clear();
-            redirected->headers.erase("Content-Type");
-            redirected->headers.erase("Content-Length");
-            redirected->headers.erase("Transfer-Encoding");
+            redirected.method = "GET";
+            redirected.body.clear();
+            redirected.headers.erase("Content-Type");
+            redirected.headers.erase("Content-Length");
+            redirected.headers.erase("Transfer-Encoding");
         }
         hop_authority = next.authority();
         hop_origin = next.origin();
         if (hop_origin != *first_origin) {
-            redirected->headers.erase("Authorization");
-            redirected->headers.erase("Cookie");
+            redirected.headers.erase("Authorization");
+            redirected.headers.erase("Cookie");
         }
         hop_url = std::move(next);
         url = &hop_url;
@@ -6347,7 +6416,8 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
                                                 http::Response& res, std::error_code& ec) {
     // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
     bool user_close = false;
-    for (const auto& f : req.headers) {
+    for (std::size_t i = 0; i < req.headers.size(); ++i) {
+        const http::Headers::Field& f = req.headers[i];
         if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
             user_close = true;
     }
@@ -6487,12 +6557,13 @@ inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const htt
     }
     auto timeout = options_.connect_timeout;
     if (dl.is_set()) {
-        std::chrono::milliseconds left(dl.poll_ms());
-        if (left.count() == 0) {
+        const std::chrono::milliseconds::rep left = dl.poll_ms();
+        if (left == 0) {
             ec = std::make_error_code(std::errc::timed_out);
             return ConnPtr();
         }
-        if (timeout.count() <= 0 || left < timeout) timeout = left;
+        if (timeout.count() <= 0 || left < timeout.count())
+            timeout = std::chrono::milliseconds(left);
     }
     Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
     if (ec) return ConnPtr();
@@ -6518,14 +6589,12 @@ inline void HttpClient::release(ConnPtr c) noexcept {
 // calls are made), and a kernel timeout that is not yet the end of either bound just loops.
 inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size_t n,
                                        const detail::Deadline& dl, std::error_code& ec) noexcept {
-    using std::chrono::milliseconds;
-    using clock = std::chrono::steady_clock;
-    const milliseconds idle =
-        options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
+    // Milliseconds as plain integers below: the same arithmetic as with chrono durations,
+    // without a dozen chrono operator instantiations in every program.
+    using ms = std::chrono::milliseconds;
+    const ms::rep idle = options_.read_timeout.count() > 0 ? options_.read_timeout.count() : 0;
     Socket& s = c.sock;
-    auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
-    auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
-    if (!dl.is_set() && kernel() == idle) {
+    if (!dl.is_set() && (sending ? s.write_timeout() : s.read_timeout()).count() == idle) {
         // The hot path: one system call, the kernel timer being the idle timeout (the socket
         // is blocking, so EAGAIN means that timer expired).
         for (;;) {
@@ -6542,40 +6611,40 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
             return 0;
         }
     }
-    const auto start = clock::now();
+    const auto start = std::chrono::steady_clock::now().time_since_epoch().count();
     for (;;) {
-        auto now = clock::now();
-        const milliseconds forever(INT32_MAX);
-        milliseconds u = forever;
-        if (idle.count() > 0) {
-            auto spent = std::chrono::duration_cast<milliseconds>(now - start);
-            u = idle - spent;
+        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+        const ms::rep forever = INT32_MAX;
+        ms::rep u = forever;
+        if (idle > 0) u = idle - static_cast<ms::rep>((now - start) / 1000000);  // ns to ms
+        if (dl.is_set()) {
+            const ms::rep left = dl.poll_ms();
+            if (left < u) u = left;
         }
-        if (dl.is_set() && milliseconds(dl.poll_ms()) < u) u = milliseconds(dl.poll_ms());
-        if (u.count() <= 0) {
+        if (u <= 0) {
             ec = std::make_error_code(std::errc::timed_out);
             return 0;
         }
-        milliseconds k = kernel();
-        milliseconds want;
+        const ms::rep k = (sending ? s.write_timeout() : s.read_timeout()).count();
+        ms::rep want;
         if (u == forever) {
-            want = milliseconds(0);
-        } else if (idle.count() > 0 && u >= idle) {
+            want = 0;
+        } else if (idle > 0 && u >= idle) {
             want = idle;
-        } else if (k.count() > 0 && k <= u) {
+        } else if (k > 0 && k <= u) {
             want = k;
         } else {
-            want = u / 2 > milliseconds(1) ? u / 2 : milliseconds(1);
+            want = u / 2 > 1 ? u / 2 : 1;
         }
         if (want != k) {
             if (sending) {
-                s.write_timeout(want, ec);
+                s.write_timeout(ms(want), ec);
             } else {
-                s.read_timeout(want, ec);
+                s.read_timeout(ms(want), ec);
             }
             if (ec) return 0;
         }
-        std::size_t got = call();
+        std::size_t got = sending ? s.send(p, n, ec) : s.recv(p, n, ec);
         if (ec != std::errc::timed_out) return got;
     }
 }

@@ -387,19 +387,27 @@ inline Socket Socket::connect(const Address& address, std::chrono::milliseconds 
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,
                               std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    auto deadline = detail::Deadline::after(timeout);
-    auto addresses = detail::resolve_stream(host, port, false, ec);
+    // Each resolved address is tried as the resolver's list is walked (no std::vector of them).
+    struct Try {
+        detail::Deadline deadline;
+        Socket socket;
+        std::error_code ec;
+        bool first;
+        static bool next(void* ctx, const Address& a) noexcept {
+            auto& t = *static_cast<Try*>(ctx);
+            if (t.first && t.deadline.expired()) {  // the resolver took the whole timeout
+                t.ec = std::make_error_code(std::errc::timed_out);
+                return true;
+            }
+            t.first = false;
+            t.socket = connect_one(a, t.deadline, t.ec);
+            return !t.ec || t.ec == std::errc::timed_out;
+        }
+    } t{detail::Deadline::after(timeout), Socket(), std::error_code(), true};
+    detail::walk_stream(host, port, false, &Try::next, &t, ec);
     if (ec) return {};
-    if (deadline.expired()) {
-        ec = std::make_error_code(std::errc::timed_out);
-        return {};
-    }
-    for (const Address& a : addresses) {
-        Socket s = connect_one(a, deadline, ec);
-        if (!ec) return s;
-        if (ec == std::errc::timed_out) break;
-    }
-    return {};
+    ec = t.ec;
+    return t.ec ? Socket() : std::move(t.socket);
 }
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <type_traits>
 
 #include <netdb.h>
 #include <poll.h>
@@ -38,7 +39,9 @@ inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,
                        ::recv,   ::poll,    ::close,       ::getaddrinfo,
                        ::freeaddrinfo};
 
-/** A point in time after which a blocking call gives up; `none()` never expires. */
+/** A point in time after which a blocking call gives up; `none()` never expires.
+ *  Kept as steady_clock nanoseconds in a plain integer: the arithmetic is the same as with
+ *  time_point and durations, without instantiating a dozen chrono operators in every program. */
 class Deadline {
 public:
     using clock = std::chrono::steady_clock;
@@ -49,15 +52,14 @@ public:
     /** A deadline @p timeout from now; a zero or negative timeout means none. */
     static Deadline after(std::chrono::milliseconds timeout) noexcept {
         Deadline d;
-        if (timeout.count() > 0) {
-            auto now = clock::now();
+        const long long ms = timeout.count();
+        if (ms > 0) {
+            const long long now = now_ns();
             // A timeout beyond the clock's range (milliseconds::max() as "forever") would
             // overflow now + timeout: treat it as no deadline.
-            if (timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(
-                               clock::time_point::max() - now))
-                return d;
+            if (ms >= (LLONG_MAX - now) / 1000000) return d;
             d.set_ = true;
-            d.at_ = now + timeout;
+            d.at_ = now + ms * 1000000;
         }
         return d;
     }
@@ -66,15 +68,15 @@ public:
     bool is_set() const noexcept { return set_; }
 
     /** Whether this deadline has passed. */
-    bool expired() const noexcept { return set_ && clock::now() >= at_; }
+    bool expired() const noexcept { return set_ && now_ns() >= at_; }
 
     /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
      *  wait never ends just before the deadline and spins). */
     int poll_ms() const noexcept {
         if (!set_) return -1;
-        auto left = at_ - clock::now();
-        if (left <= clock::duration::zero()) return 0;
-        auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+        const long long left = at_ - now_ns();
+        if (left <= 0) return 0;
+        const long long ms = left / 1000000 + (left % 1000000 != 0 ? 1 : 0);
         return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
     }
 
@@ -86,8 +88,14 @@ public:
     }
 
 private:
+    static long long now_ns() noexcept {
+        static_assert(std::is_same<clock::duration, std::chrono::nanoseconds>::value,
+                      "steady_clock counts nanoseconds");
+        return static_cast<long long>(clock::now().time_since_epoch().count());
+    }
+
     bool set_ = false;
-    clock::time_point at_{};
+    long long at_ = 0;  // clock::now() in nanoseconds when set_
 };
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.

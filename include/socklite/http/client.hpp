@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -625,12 +626,29 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
     std::string hop_authority;
     std::string hop_origin;
     const http::Request* req = &original;
-    // A copy, made only once the target or a redirect changes it (not built otherwise).
-    std::optional<http::Request> redirected;
+    // A copy, made only once the target or a redirect changes it (not built otherwise). Not
+    // std::optional: this holder instantiates three functions, optional<Request> about thirty.
+    struct Lazy {
+        union {
+            http::Request r;
+        };
+        bool made = false;
+        Lazy() noexcept {}
+        ~Lazy() {
+            if (made) r.~Request();
+        }
+        http::Request& make(const http::Request& from) {
+            if (!made) {
+                new (&r) http::Request();
+                made = true;
+                r = from;
+            }
+            return r;
+        }
+    } lazy;
     if (!cache_same_) {
-        redirected.emplace(original);
-        redirected->target = url->target();
-        req = &*redirected;
+        lazy.make(original).target = url->target();
+        req = &lazy.r;
     }
     const std::string* const first_origin = origin;  // cache_origin_: not changed below
     for (int hop = 0;; ++hop) {
@@ -666,25 +684,23 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
             detail::http_clear(res);
             return;
         }
-        if (!redirected) {
-            redirected.emplace(original);
-            req = &*redirected;
-        }
-        redirected->target = next.target();
-        bool to_get = s == 303 ? redirected->method != "HEAD"
-                               : (s == 301 || s == 302) && redirected->method == "POST";
+        http::Request& redirected = lazy.make(original);
+        req = &redirected;
+        redirected.target = next.target();
+        bool to_get = s == 303 ? redirected.method != "HEAD"
+                               : (s == 301 || s == 302) && redirected.method == "POST";
         if (to_get) {
-            redirected->method = "GET";
-            redirected->body.clear();
-            redirected->headers.erase("Content-Type");
-            redirected->headers.erase("Content-Length");
-            redirected->headers.erase("Transfer-Encoding");
+            redirected.method = "GET";
+            redirected.body.clear();
+            redirected.headers.erase("Content-Type");
+            redirected.headers.erase("Content-Length");
+            redirected.headers.erase("Transfer-Encoding");
         }
         hop_authority = next.authority();
         hop_origin = next.origin();
         if (hop_origin != *first_origin) {
-            redirected->headers.erase("Authorization");
-            redirected->headers.erase("Cookie");
+            redirected.headers.erase("Authorization");
+            redirected.headers.erase("Cookie");
         }
         hop_url = std::move(next);
         url = &hop_url;
@@ -700,7 +716,8 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
                                                 http::Response& res, std::error_code& ec) {
     // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
     bool user_close = false;
-    for (const auto& f : req.headers) {
+    for (std::size_t i = 0; i < req.headers.size(); ++i) {
+        const http::Headers::Field& f = req.headers[i];
         if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
             user_close = true;
     }
@@ -840,12 +857,13 @@ inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const htt
     }
     auto timeout = options_.connect_timeout;
     if (dl.is_set()) {
-        std::chrono::milliseconds left(dl.poll_ms());
-        if (left.count() == 0) {
+        const std::chrono::milliseconds::rep left = dl.poll_ms();
+        if (left == 0) {
             ec = std::make_error_code(std::errc::timed_out);
             return ConnPtr();
         }
-        if (timeout.count() <= 0 || left < timeout) timeout = left;
+        if (timeout.count() <= 0 || left < timeout.count())
+            timeout = std::chrono::milliseconds(left);
     }
     Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
     if (ec) return ConnPtr();
@@ -871,14 +889,12 @@ inline void HttpClient::release(ConnPtr c) noexcept {
 // calls are made), and a kernel timeout that is not yet the end of either bound just loops.
 inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size_t n,
                                        const detail::Deadline& dl, std::error_code& ec) noexcept {
-    using std::chrono::milliseconds;
-    using clock = std::chrono::steady_clock;
-    const milliseconds idle =
-        options_.read_timeout.count() > 0 ? options_.read_timeout : milliseconds(0);
+    // Milliseconds as plain integers below: the same arithmetic as with chrono durations,
+    // without a dozen chrono operator instantiations in every program.
+    using ms = std::chrono::milliseconds;
+    const ms::rep idle = options_.read_timeout.count() > 0 ? options_.read_timeout.count() : 0;
     Socket& s = c.sock;
-    auto kernel = [&] { return sending ? s.write_timeout() : s.read_timeout(); };
-    auto call = [&] { return sending ? s.send(p, n, ec) : s.recv(p, n, ec); };
-    if (!dl.is_set() && kernel() == idle) {
+    if (!dl.is_set() && (sending ? s.write_timeout() : s.read_timeout()).count() == idle) {
         // The hot path: one system call, the kernel timer being the idle timeout (the socket
         // is blocking, so EAGAIN means that timer expired).
         for (;;) {
@@ -895,40 +911,40 @@ inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size
             return 0;
         }
     }
-    const auto start = clock::now();
+    const auto start = std::chrono::steady_clock::now().time_since_epoch().count();
     for (;;) {
-        auto now = clock::now();
-        const milliseconds forever(INT32_MAX);
-        milliseconds u = forever;
-        if (idle.count() > 0) {
-            auto spent = std::chrono::duration_cast<milliseconds>(now - start);
-            u = idle - spent;
+        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+        const ms::rep forever = INT32_MAX;
+        ms::rep u = forever;
+        if (idle > 0) u = idle - static_cast<ms::rep>((now - start) / 1000000);  // ns to ms
+        if (dl.is_set()) {
+            const ms::rep left = dl.poll_ms();
+            if (left < u) u = left;
         }
-        if (dl.is_set() && milliseconds(dl.poll_ms()) < u) u = milliseconds(dl.poll_ms());
-        if (u.count() <= 0) {
+        if (u <= 0) {
             ec = std::make_error_code(std::errc::timed_out);
             return 0;
         }
-        milliseconds k = kernel();
-        milliseconds want;
+        const ms::rep k = (sending ? s.write_timeout() : s.read_timeout()).count();
+        ms::rep want;
         if (u == forever) {
-            want = milliseconds(0);
-        } else if (idle.count() > 0 && u >= idle) {
+            want = 0;
+        } else if (idle > 0 && u >= idle) {
             want = idle;
-        } else if (k.count() > 0 && k <= u) {
+        } else if (k > 0 && k <= u) {
             want = k;
         } else {
-            want = u / 2 > milliseconds(1) ? u / 2 : milliseconds(1);
+            want = u / 2 > 1 ? u / 2 : 1;
         }
         if (want != k) {
             if (sending) {
-                s.write_timeout(want, ec);
+                s.write_timeout(ms(want), ec);
             } else {
-                s.read_timeout(want, ec);
+                s.read_timeout(ms(want), ec);
             }
             if (ec) return 0;
         }
-        std::size_t got = call();
+        std::size_t got = sending ? s.send(p, n, ec) : s.recv(p, n, ec);
         if (ec != std::errc::timed_out) return got;
     }
 }

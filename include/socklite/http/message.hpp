@@ -82,7 +82,10 @@ public:
     Headers& operator=(const Headers& other) {
         if (this != &other) {
             clear();
-            for (const Field& f : other) add(f.name, f.value);
+            // Indexes, not iterators, here and in the other loops of the library: the same
+            // code, and no iterator members to instantiate in every program.
+            for (std::size_t i = 0; i < other.size_; ++i)
+                add(other.fields_[i].name, other.fields_[i].value);
         }
         return *this;
     }
@@ -243,8 +246,8 @@ inline std::size_t Headers::erase(std::string_view name) noexcept {
 }
 
 inline const Headers::Field* Headers::find(std::string_view name) const noexcept {
-    for (const Field& f : *this) {
-        if (iequals(f.name, name)) return &f;
+    for (std::size_t i = 0; i < size_; ++i) {
+        if (iequals(fields_[i].name, name)) return &fields_[i];
     }
     return nullptr;
 }

@@ -95,7 +95,8 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
     bool has_host = false;
     bool has_agent = false;
     const Headers::Field* length = nullptr;
-    for (const Headers::Field& f : req.headers) {
+    for (std::size_t i = 0; i < req.headers.size(); ++i) {
+        const Headers::Field& f = req.headers[i];
         if (!is_token(f.name) || !is_field_value(f.value)) return;
         if (iequals(f.name, "Host")) has_host = true;
         if (iequals(f.name, "User-Agent")) has_agent = true;
@@ -126,7 +127,8 @@ inline void serialize_head(const Request& req, std::string_view host, std::strin
         out.append(user_agent);
         out.append("\r\n");
     }
-    for (const Headers::Field& f : req.headers) {
+    for (std::size_t i = 0; i < req.headers.size(); ++i) {
+        const Headers::Field& f = req.headers[i];
         out.append(f.name);
         out.append(": ");
         out.append(f.value);

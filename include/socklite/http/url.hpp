@@ -209,7 +209,7 @@ inline std::string remove_dot_segments(std::string_view in) {
             in.remove_prefix(next);
         }
     }
-    if (out.empty() || out[0] != '/') out.insert(out.begin(), '/');
+    if (out.empty() || out[0] != '/') out.insert(std::size_t{0}, 1, '/');
     return out;
 }
 
