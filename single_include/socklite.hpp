@@ -5260,7 +5260,12 @@ public:
      *  `:port` only when the port is not the scheme's default. */
     std::string authority() const;
     /** `scheme://authority`: the key under which connections can be pooled. */
-    std::string origin() const { return scheme_ + "://" + authority(); }
+    std::string origin() const {
+        std::string o = scheme_;  // appends rather than operator+: no template to instantiate
+        o += "://";
+        o += authority();
+        return o;
+    }
     /** The whole URL (without fragment): `scheme://[userinfo@]authority/path[?query]`. */
     std::string str() const;
 
@@ -5529,18 +5534,32 @@ inline Url Url::resolve(std::string_view ref, std::error_code& ec) const noexcep
     if (detail::url::scheme_length(ref) != 0) return parse(ref, ec);
     std::size_t hash = ref.find('#');
     if (hash != std::string_view::npos) ref = ref.substr(0, hash);
-    if (ref.substr(0, 2) == "//") return parse(scheme_ + ":" + std::string(ref), ec);
-    std::string base = scheme_ + "://";
-    if (!userinfo_.empty()) base += userinfo_ + "@";
+    std::string base = scheme_;  // built with appends: no operator+ to instantiate
+    if (ref.substr(0, 2) == "//") {
+        base += ':';
+        base.append(ref.data(), ref.size());
+        return parse(base, ec);
+    }
+    base += "://";
+    if (!userinfo_.empty()) {
+        base += userinfo_;
+        base += '@';
+    }
     base += authority();
-    if (ref.empty()) return parse(base + target(), ec);
-    if (ref[0] == '?') return parse(base + path_ + std::string(ref), ec);
-    if (ref[0] == '/') return parse(base + std::string(ref), ec);
-    // A relative path: merge with the base path's directory (RFC 3986 section 5.2.3).
-    std::size_t slash = path_.rfind('/');
-    std::string merged = path_.substr(0, slash + 1);
-    merged.append(ref.data(), ref.size());
-    return parse(base + merged, ec);
+    if (ref.empty()) {
+        base += target();
+    } else if (ref[0] == '?') {
+        base += path_;
+        base.append(ref.data(), ref.size());
+    } else if (ref[0] == '/') {
+        base.append(ref.data(), ref.size());
+    } else {
+        // A relative path: merge with the base path's directory (RFC 3986 section 5.2.3).
+        std::size_t slash = path_.rfind('/');
+        base.append(path_, 0, slash + 1);
+        base.append(ref.data(), ref.size());
+    }
+    return parse(base, ec);
 }
 
 inline std::string Url::authority() const {
@@ -5568,8 +5587,12 @@ inline std::string Url::authority() const {
 
 inline std::string Url::str() const {
     if (empty()) return {};
-    std::string s = scheme_ + "://";
-    if (!userinfo_.empty()) s += userinfo_ + "@";
+    std::string s = scheme_;
+    s += "://";
+    if (!userinfo_.empty()) {
+        s += userinfo_;
+        s += '@';
+    }
     s += authority();
     s += target();
     return s;
@@ -6221,7 +6244,7 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
     if (callback_error_) {
         std::exception_ptr e = std::move(callback_error_);
         callback_error_ = nullptr;
-        std::rethrow_exception(e);
+        std::rethrow_exception(std::move(e));  // moved: no copy constructor to instantiate
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
 }

@@ -521,7 +521,7 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
     if (callback_error_) {
         std::exception_ptr e = std::move(callback_error_);
         callback_error_ = nullptr;
-        std::rethrow_exception(e);
+        std::rethrow_exception(std::move(e));  // moved: no copy constructor to instantiate
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
 }
