@@ -39,21 +39,21 @@ struct CharTable {
     unsigned char v[256];  ///< bits per byte value
 };
 
-/** Builds the table at compile time. */
+/** Builds the table at compile time. One expression per byte value, no inner loop: GCC's
+ *  constant evaluator took 70 M instructions over the loop over the 15 symbols, 16 M this way. */
 constexpr CharTable make_char_table() {
     CharTable t{};
     for (int c = 0; c < 256; ++c) {
-        unsigned char bits = 0;
         bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         bool digit = c >= '0' && c <= '9';
-        if (alpha || digit) bits |= cc_tchar;
-        for (const char* sym = "!#$%&'*+-.^_`|~"; *sym != '\0'; ++sym) {
-            if (c == *sym) bits |= cc_tchar;
-        }
-        if ((c > 0x20 && c < 0x7f) || c >= 0x80 || c == ' ' || c == '\t') bits |= cc_field;
-        if (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) bits |= cc_hex;
-        if (c == ' ' || c == '\t') bits |= cc_ows;
-        t.v[c] = bits;
+        bool symbol = c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' ||
+                      c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' ||
+                      c == '`' || c == '|' || c == '~';  // tchar's symbols: !#$%&'*+-.^_`|~
+        t.v[c] = static_cast<unsigned char>(
+            (alpha || digit || symbol ? cc_tchar : 0) |
+            ((c > 0x20 && c < 0x7f) || c >= 0x80 || c == ' ' || c == '\t' ? cc_field : 0) |
+            (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ? cc_hex : 0) |
+            (c == ' ' || c == '\t' ? cc_ows : 0));
     }
     return t;
 }
