@@ -1357,6 +1357,7 @@ inline void EventLoop::run() {
 /** @file
  *  socklite::Address (IPv4, IPv6 and Unix-domain endpoints) and socklite::resolve(). */
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1514,6 +1515,19 @@ inline bool parse_port(std::string_view text, std::uint16_t& port) noexcept {
     if (value > 65535) return false;
     port = static_cast<std::uint16_t>(value);
     return true;
+}
+
+/** The address a descriptor is bound to (`getsockname`), or its peer's (`getpeername`). */
+inline Address socket_name(int fd, bool peer, std::error_code& ec) noexcept {
+    Address a;
+    socklen_t len = Address::capacity();
+    if ((peer ? ::getpeername(fd, a.data(), &len) : ::getsockname(fd, a.data(), &len)) != 0) {
+        ec = {errno, std::system_category()};
+        return {};
+    }
+    a.resize(len);
+    ec.clear();
+    return a;
 }
 }  // namespace detail
 
@@ -2438,15 +2452,7 @@ inline int Socket::get_option(int level, int name, const char* op) const {
 }
 
 inline Address Socket::local_address(std::error_code& ec) const noexcept {
-    Address a;
-    socklen_t len = Address::capacity();
-    if (::getsockname(fd_, a.data(), &len) != 0) {
-        ec = detail::last_error();
-        return {};
-    }
-    a.resize(len);
-    ec.clear();
-    return a;
+    return detail::socket_name(fd_, false, ec);
 }
 
 inline Address Socket::local_address() const {
@@ -2457,15 +2463,7 @@ inline Address Socket::local_address() const {
 }
 
 inline Address Socket::peer_address(std::error_code& ec) const noexcept {
-    Address a;
-    socklen_t len = Address::capacity();
-    if (::getpeername(fd_, a.data(), &len) != 0) {
-        ec = detail::last_error();
-        return {};
-    }
-    a.resize(len);
-    ec.clear();
-    return a;
+    return detail::socket_name(fd_, true, ec);
 }
 
 inline Address Socket::peer_address() const {
@@ -2745,15 +2743,7 @@ inline Accepted Listener::accept(std::chrono::milliseconds timeout) {
 }
 
 inline Address Listener::local_address(std::error_code& ec) const noexcept {
-    Address a;
-    socklen_t len = Address::capacity();
-    if (::getsockname(fd_, a.data(), &len) != 0) {
-        ec = detail::last_error();
-        return {};
-    }
-    a.resize(len);
-    ec.clear();
-    return a;
+    return detail::socket_name(fd_, false, ec);
 }
 
 inline Address Listener::local_address() const {

@@ -6,6 +6,7 @@
 /** @file
  *  socklite::Address (IPv4, IPv6 and Unix-domain endpoints) and socklite::resolve(). */
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -165,6 +166,19 @@ inline bool parse_port(std::string_view text, std::uint16_t& port) noexcept {
     if (value > 65535) return false;
     port = static_cast<std::uint16_t>(value);
     return true;
+}
+
+/** The address a descriptor is bound to (`getsockname`), or its peer's (`getpeername`). */
+inline Address socket_name(int fd, bool peer, std::error_code& ec) noexcept {
+    Address a;
+    socklen_t len = Address::capacity();
+    if ((peer ? ::getpeername(fd, a.data(), &len) : ::getsockname(fd, a.data(), &len)) != 0) {
+        ec = {errno, std::system_category()};
+        return {};
+    }
+    a.resize(len);
+    ec.clear();
+    return a;
 }
 }  // namespace detail
 

@@ -286,15 +286,7 @@ inline Accepted Listener::accept(std::chrono::milliseconds timeout) {
 }
 
 inline Address Listener::local_address(std::error_code& ec) const noexcept {
-    Address a;
-    socklen_t len = Address::capacity();
-    if (::getsockname(fd_, a.data(), &len) != 0) {
-        ec = detail::last_error();
-        return {};
-    }
-    a.resize(len);
-    ec.clear();
-    return a;
+    return detail::socket_name(fd_, false, ec);
 }
 
 inline Address Listener::local_address() const {

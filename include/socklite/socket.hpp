@@ -633,15 +633,7 @@ inline int Socket::get_option(int level, int name, const char* op) const {
 }
 
 inline Address Socket::local_address(std::error_code& ec) const noexcept {
-    Address a;
-    socklen_t len = Address::capacity();
-    if (::getsockname(fd_, a.data(), &len) != 0) {
-        ec = detail::last_error();
-        return {};
-    }
-    a.resize(len);
-    ec.clear();
-    return a;
+    return detail::socket_name(fd_, false, ec);
 }
 
 inline Address Socket::local_address() const {
@@ -652,15 +644,7 @@ inline Address Socket::local_address() const {
 }
 
 inline Address Socket::peer_address(std::error_code& ec) const noexcept {
-    Address a;
-    socklen_t len = Address::capacity();
-    if (::getpeername(fd_, a.data(), &len) != 0) {
-        ec = detail::last_error();
-        return {};
-    }
-    a.resize(len);
-    ec.clear();
-    return a;
+    return detail::socket_name(fd_, true, ec);
 }
 
 inline Address Socket::peer_address() const {
