@@ -115,8 +115,7 @@ private:
                 if (n != static_cast<ssize_t>(ping_size)) break;
             }
         } else {
-            while (::recv(c, buf.data(), buf.size(), 0) > 0) {
-            }
+            while (::recv(c, buf.data(), buf.size(), 0) > 0) {}
         }
         ::close(c);
     }
@@ -210,9 +209,7 @@ TEST_CASE("socket: 64 KiB writes over loopback", "[socket][bulk]") {
     {
         Peer peer(Peer::Mode::sink);
         socklite::Socket sock = socklite_connection(peer.port(), false);
-        BENCHMARK("socklite send_all, 64 KiB") {
-            sock.send_all(chunk.data(), chunk.size());
-        };
+        BENCHMARK("socklite send_all, 64 KiB") { sock.send_all(chunk.data(), chunk.size()); };
     }
     {
         Peer peer(Peer::Mode::sink);

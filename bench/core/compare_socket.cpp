@@ -116,8 +116,7 @@ bool write_full(int fd, const void* buf, std::size_t len) {
 
 void serve_ping(int fd) {
     std::array<char, ping_size> buf{};
-    while (read_full(fd, buf.data(), buf.size()) && write_full(fd, buf.data(), buf.size())) {
-    }
+    while (read_full(fd, buf.data(), buf.size()) && write_full(fd, buf.data(), buf.size())) {}
 }
 
 void serve_bulk(int fd) {
@@ -478,15 +477,20 @@ void print_row(const char* name, const Cell& a, const Cell& b, int decimals) {
 void print_tables(const Options& o, const std::vector<std::unique_ptr<Variant>>& vs) {
     const Variant& raw = *vs.front();
     auto trips = [](const Slice& s) { return s.ops / s.wall; };
-    auto megabytes = [](const Slice& s) { return s.ops * static_cast<double>(chunk_size) / s.wall / 1e6; };
+    auto megabytes = [](const Slice& s) {
+        return s.ops * static_cast<double>(chunk_size) / s.wall / 1e6;
+    };
     auto micros = [](const Slice& s) { return s.cpu / s.ops * 1e6; };
-    std::printf("\nloopback TCP; %d rounds x %d ms slices per variant and exercise; peer: plain "
-                "POSIX in forked processes; CPUs: %s\n",
-                o.rounds, o.slice_ms, o.pin.c_str());
-    std::printf("value: median over slices; vs raw: median of per-round speed ratios to raw POSIX "
-                "(95%% confidence interval)\n");
+    std::printf(
+        "\nloopback TCP; %d rounds x %d ms slices per variant and exercise; peer: plain "
+        "POSIX in forked processes; CPUs: %s\n",
+        o.rounds, o.slice_ms, o.pin.c_str());
+    std::printf(
+        "value: median over slices; vs raw: median of per-round speed ratios to raw POSIX "
+        "(95%% confidence interval)\n");
 
-    std::printf("\nthroughput (wall clock)       64 B ping-pong                      64 KiB writes\n");
+    std::printf(
+        "\nthroughput (wall clock)       64 B ping-pong                      64 KiB writes\n");
     std::printf("%-20s %12s  %-20s  %12s  %s\n", "variant", "round trips/s", "vs raw", "MB/s",
                 "vs raw");
     bool met = true;
@@ -498,16 +502,18 @@ void print_tables(const Options& o, const std::vector<std::unique_ptr<Variant>>&
             met = false;
     }
 
-    std::printf("\nclient CPU (user+sys)         64 B ping-pong                      64 KiB writes\n");
+    std::printf(
+        "\nclient CPU (user+sys)         64 B ping-pong                      64 KiB writes\n");
     std::printf("%-20s %12s  %-20s  %12s  %s\n", "variant", "us per trip", "vs raw", "us per write",
                 "vs raw");
     for (const auto& v : vs) {
         print_row(v->name(), cell(v->ping_slices, raw.ping_slices, micros, true),
                   cell(v->bulk_slices, raw.bulk_slices, micros, true), 2);
     }
-    std::printf("\ntarget, socklite >= 0.97 of raw POSIX in throughput (both variants, both "
-                "exercises): %s\n",
-                met ? "met" : "MISSED");
+    std::printf(
+        "\ntarget, socklite >= 0.97 of raw POSIX in throughput (both variants, both "
+        "exercises): %s\n",
+        met ? "met" : "MISSED");
 }
 
 template <class Work>
@@ -569,17 +575,20 @@ int main(int argc, char** argv) {
         vs.push_back(std::make_unique<VariantOf<RawClient<false>>>("raw POSIX", port));
         vs.push_back(std::make_unique<VariantOf<RawClient<true>>>("raw + SO_*TIMEO", port));
         vs.push_back(std::make_unique<VariantOf<SockliteClient<false>>>("socklite", port));
-        vs.push_back(std::make_unique<VariantOf<SockliteClient<true>>>("socklite + timeouts", port));
+        vs.push_back(
+            std::make_unique<VariantOf<SockliteClient<true>>>("socklite + timeouts", port));
 #if SOCKLITE_BENCH_HAVE_ASIO
         vs.push_back(std::make_unique<VariantOf<AsioClient>>("asio (sync)", port));
 #endif
 
         // The watchdog: a stuck measurement ends the run (SIGALRM terminates; the peers follow).
-        double planned = 2.0 * static_cast<double>(vs.size()) * (opt.rounds + 1) * opt.slice_ms / 1000;
+        double planned =
+            2.0 * static_cast<double>(vs.size()) * (opt.rounds + 1) * opt.slice_ms / 1000;
         ::alarm(static_cast<unsigned>(2 * planned + 60));
         std::fprintf(stderr, "compare_socket: about %.0f s\n", planned);
 
-        auto slice = std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(opt.slice_ms));
+        auto slice =
+            std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(opt.slice_ms));
         run_rounds(vs, opt.rounds, slice, [](Variant& v, Clock::time_point until, bool record) {
             Slice s = v.ping(until);
             if (record) v.ping_slices.push_back(s);

@@ -203,15 +203,20 @@ inline Address::Family Address::family() const noexcept {
 inline std::uint16_t Address::port() const noexcept {
     switch (family()) {
         case Family::ipv4: return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
-        case Family::ipv6: return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
+        case Family::ipv6:
+            return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
         default: return 0;
     }
 }
 
 inline void Address::port(std::uint16_t value) noexcept {
     switch (family()) {
-        case Family::ipv4: reinterpret_cast<sockaddr_in*>(&storage_)->sin_port = htons(value); break;
-        case Family::ipv6: reinterpret_cast<sockaddr_in6*>(&storage_)->sin6_port = htons(value); break;
+        case Family::ipv4:
+            reinterpret_cast<sockaddr_in*>(&storage_)->sin_port = htons(value);
+            break;
+        case Family::ipv6:
+            reinterpret_cast<sockaddr_in6*>(&storage_)->sin6_port = htons(value);
+            break;
         default: break;
     }
 }
@@ -334,7 +339,8 @@ inline Address parse_wrapped(std::string_view before, std::string_view ip, std::
 }
 }  // namespace detail
 
-inline Address Address::ipv4(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept {
+inline Address Address::ipv4(std::string_view ip, std::uint16_t port,
+                             std::error_code& ec) noexcept {
     Address a = detail::parse_wrapped("", ip, ":0", Family::ipv4, ec);
     a.port(port);
     return a;
@@ -347,7 +353,8 @@ inline Address Address::ipv4(std::string_view ip, std::uint16_t port) {
     return a;
 }
 
-inline Address Address::ipv6(std::string_view ip, std::uint16_t port, std::error_code& ec) noexcept {
+inline Address Address::ipv6(std::string_view ip, std::uint16_t port,
+                             std::error_code& ec) noexcept {
     Address a = detail::parse_wrapped("[", ip, "]:0", Family::ipv6, ec);
     a.port(port);
     return a;
@@ -388,8 +395,8 @@ inline Address Address::unix_path(std::string_view path, std::error_code& ec) no
 }
 
 inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool passive,
-                               bool (*visit)(void* ctx, const Address& address), void* ctx,
-                               std::error_code& ec) noexcept {
+                                bool (*visit)(void* ctx, const Address& address), void* ctx,
+                                std::error_code& ec) noexcept {
     ec.clear();
     try {
         if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
@@ -404,7 +411,8 @@ inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool 
         hints.ai_socktype = SOCK_STREAM;
         hints.ai_flags = passive ? AI_PASSIVE : 0;
         addrinfo* res = nullptr;
-        int rc = sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
+        int rc =
+            sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
         if (rc == EAI_SYSTEM) {
             ec = last_error();
             return false;

@@ -25,31 +25,31 @@ namespace socklite {
  *
  *  The values are stable; they live in socklite::error_category(). */
 enum class errc {
-    unexpected_eof = 1,        ///< the peer closed before the expected bytes arrived
-    bad_address,               ///< text that is not a valid address (`host:port`, `[v6]:port`, path)
-    no_address,                ///< name resolution returned no usable address
-    line_too_long,             ///< a line exceeded the framing limit before its `\n`
-    queue_full,                ///< an output queue would exceed its byte bound
-    bad_url,                   ///< a URL that does not parse
-    unsupported_scheme,        ///< a URL scheme other than `http` (or `https`)
-    tls_not_enabled,           ///< `https://` requested, but TLS support is not built in
-    bad_status_line,           ///< an HTTP status line that breaks RFC 9112 section 4
-    bad_request_line,          ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,               ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
-    bad_header,                ///< a header field that breaks RFC 9110/9112 (name, value, folding)
-    header_too_large,          ///< the header section exceeds its size limit
-    too_many_headers,          ///< the header section exceeds its field-count limit
-    bad_content_length,        ///< a `Content-Length` that is not digits, overflows, or conflicts
-    bad_transfer_encoding,     ///< a `Transfer-Encoding` the parser cannot frame
-    bad_chunk,                 ///< a chunk size, extension, or chunk terminator that is invalid
-    trailer_too_large,         ///< the chunked trailer section exceeds its limits
-    body_too_large,            ///< a message body exceeds its size limit
-    bad_field,                 ///< CR, LF, NUL or a bad character in a field to be sent
-    too_many_redirects,        ///< a redirect chain longer than the configured limit
-    bad_redirect,              ///< a redirect without a usable `Location`
-    websocket_handshake,       ///< a WebSocket opening handshake that fails RFC 6455 section 4
-    websocket_protocol,        ///< a WebSocket frame or message that breaks RFC 6455
-    websocket_message_too_big, ///< a WebSocket message exceeds its size limit
+    unexpected_eof = 1,     ///< the peer closed before the expected bytes arrived
+    bad_address,            ///< text that is not a valid address (`host:port`, `[v6]:port`, path)
+    no_address,             ///< name resolution returned no usable address
+    line_too_long,          ///< a line exceeded the framing limit before its `\n`
+    queue_full,             ///< an output queue would exceed its byte bound
+    bad_url,                ///< a URL that does not parse
+    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
+    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
+    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
+    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
+    bad_version,            ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
+    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
+    header_too_large,       ///< the header section exceeds its size limit
+    too_many_headers,       ///< the header section exceeds its field-count limit
+    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
+    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
+    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
+    trailer_too_large,      ///< the chunked trailer section exceeds its limits
+    body_too_large,         ///< a message body exceeds its size limit
+    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
+    too_many_redirects,     ///< a redirect chain longer than the configured limit
+    bad_redirect,           ///< a redirect without a usable `Location`
+    websocket_handshake,    ///< a WebSocket opening handshake that fails RFC 6455 section 4
+    websocket_protocol,     ///< a WebSocket frame or message that breaks RFC 6455
+    websocket_message_too_big,  ///< a WebSocket message exceeds its size limit
 };
 
 /** The category of socklite::errc codes; its name is `"socklite"`. */

@@ -11,8 +11,8 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <new>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -349,7 +349,7 @@ private:
     std::size_t running_pos_ = 0;
     detail::Mutex post_mutex_;
     detail::Array<Task> posted_;  // guarded by post_mutex_
-    bool wake_pending_ = false;  // guarded by post_mutex_
+    bool wake_pending_ = false;   // guarded by post_mutex_
 };
 
 // ---------------------------------------------------------------------------------------------

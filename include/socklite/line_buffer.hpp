@@ -94,9 +94,7 @@ public:
     }
 
     /** The bytes received after the last complete line (an unterminated tail). */
-    std::string_view pending() const noexcept {
-        return std::string_view(buf_).substr(start_);
-    }
+    std::string_view pending() const noexcept { return std::string_view(buf_).substr(start_); }
 
     /** Discards everything, including an error state. */
     void clear() noexcept {

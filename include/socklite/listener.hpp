@@ -91,7 +91,8 @@ public:
      *  `""` or `"*"` (every local address); port 0 picks a free ephemeral port (see
      *  local_address()). Each resolved address is tried until one binds.
      *  @throws Error, e.g. `bind 127.0.0.1:8000: Address already in use`. */
-    static Listener bind(std::string_view host, std::uint16_t port, const ListenOptions& options = {});
+    static Listener bind(std::string_view host, std::uint16_t port,
+                         const ListenOptions& options = {});
     /** As bind(std::string_view, std::uint16_t, const ListenOptions&), reporting through @p ec. */
     static Listener bind(std::string_view host, std::uint16_t port, const ListenOptions& options,
                          std::error_code& ec) noexcept;

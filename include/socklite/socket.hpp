@@ -161,47 +161,69 @@ public:
     /** Disables (true) or enables Nagle's algorithm (`TCP_NODELAY`). @throws Error. */
     void nodelay(bool on) { set_flag(IPPROTO_TCP, TCP_NODELAY, on, "set TCP_NODELAY"); }
     /** As nodelay(bool), reporting through @p ec. */
-    void nodelay(bool on, std::error_code& ec) noexcept { set_option(IPPROTO_TCP, TCP_NODELAY, on, ec); }
+    void nodelay(bool on, std::error_code& ec) noexcept {
+        set_option(IPPROTO_TCP, TCP_NODELAY, on, ec);
+    }
     /** Whether `TCP_NODELAY` is set. @throws Error. */
     bool nodelay() const { return get_option(IPPROTO_TCP, TCP_NODELAY, "get TCP_NODELAY") != 0; }
     /** As nodelay(), reporting through @p ec (false on error). */
-    bool nodelay(std::error_code& ec) const noexcept { return get_option(IPPROTO_TCP, TCP_NODELAY, ec) != 0; }
+    bool nodelay(std::error_code& ec) const noexcept {
+        return get_option(IPPROTO_TCP, TCP_NODELAY, ec) != 0;
+    }
 
     /** Enables TCP keep-alive probes (`SO_KEEPALIVE`). @throws Error. */
     void keepalive(bool on) { set_flag(SOL_SOCKET, SO_KEEPALIVE, on, "set SO_KEEPALIVE"); }
     /** As keepalive(bool), reporting through @p ec. */
-    void keepalive(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_KEEPALIVE, on, ec); }
+    void keepalive(bool on, std::error_code& ec) noexcept {
+        set_option(SOL_SOCKET, SO_KEEPALIVE, on, ec);
+    }
     /** Whether `SO_KEEPALIVE` is set. @throws Error. */
     bool keepalive() const { return get_option(SOL_SOCKET, SO_KEEPALIVE, "get SO_KEEPALIVE") != 0; }
     /** As keepalive(), reporting through @p ec (false on error). */
-    bool keepalive(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_KEEPALIVE, ec) != 0; }
+    bool keepalive(std::error_code& ec) const noexcept {
+        return get_option(SOL_SOCKET, SO_KEEPALIVE, ec) != 0;
+    }
 
     /** Sets `SO_REUSEADDR`. @throws Error. */
     void reuse_address(bool on) { set_flag(SOL_SOCKET, SO_REUSEADDR, on, "set SO_REUSEADDR"); }
     /** As reuse_address(bool), reporting through @p ec. */
-    void reuse_address(bool on, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_REUSEADDR, on, ec); }
+    void reuse_address(bool on, std::error_code& ec) noexcept {
+        set_option(SOL_SOCKET, SO_REUSEADDR, on, ec);
+    }
     /** Whether `SO_REUSEADDR` is set. @throws Error. */
-    bool reuse_address() const { return get_option(SOL_SOCKET, SO_REUSEADDR, "get SO_REUSEADDR") != 0; }
+    bool reuse_address() const {
+        return get_option(SOL_SOCKET, SO_REUSEADDR, "get SO_REUSEADDR") != 0;
+    }
     /** As reuse_address(), reporting through @p ec (false on error). */
-    bool reuse_address(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_REUSEADDR, ec) != 0; }
+    bool reuse_address(std::error_code& ec) const noexcept {
+        return get_option(SOL_SOCKET, SO_REUSEADDR, ec) != 0;
+    }
 
     /** Requests a kernel send buffer of @p bytes (`SO_SNDBUF`; Linux doubles it). @throws Error. */
     void send_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_SNDBUF, bytes, "set SO_SNDBUF"); }
     /** As send_buffer_size(int), reporting through @p ec. */
-    void send_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_SNDBUF, bytes, ec); }
+    void send_buffer_size(int bytes, std::error_code& ec) noexcept {
+        set_option(SOL_SOCKET, SO_SNDBUF, bytes, ec);
+    }
     /** The kernel send buffer size in bytes. @throws Error. */
     int send_buffer_size() const { return get_option(SOL_SOCKET, SO_SNDBUF, "get SO_SNDBUF"); }
     /** As send_buffer_size(), reporting through @p ec (0 on error). */
-    int send_buffer_size(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_SNDBUF, ec); }
+    int send_buffer_size(std::error_code& ec) const noexcept {
+        return get_option(SOL_SOCKET, SO_SNDBUF, ec);
+    }
 
     /** Requests a kernel receive buffer of @p bytes (`SO_RCVBUF`; Linux doubles it). @throws Error. */
     void recv_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_RCVBUF, bytes, "set SO_RCVBUF"); }
     /** As recv_buffer_size(int), reporting through @p ec. */
-    void recv_buffer_size(int bytes, std::error_code& ec) noexcept { set_option(SOL_SOCKET, SO_RCVBUF, bytes, ec); }
+    void recv_buffer_size(int bytes, std::error_code& ec) noexcept {
+        set_option(SOL_SOCKET, SO_RCVBUF, bytes, ec);
+    }
     /** The kernel receive buffer size in bytes. @throws Error. */
     int recv_buffer_size() const { return get_option(SOL_SOCKET, SO_RCVBUF, "get SO_RCVBUF"); }
     /** As recv_buffer_size(), reporting through @p ec (0 on error). */
-    int recv_buffer_size(std::error_code& ec) const noexcept { return get_option(SOL_SOCKET, SO_RCVBUF, ec); }
+    int recv_buffer_size(std::error_code& ec) const noexcept {
+        return get_option(SOL_SOCKET, SO_RCVBUF, ec);
+    }
 
     /** Switches non-blocking mode: calls then report `std::errc::operation_would_block` instead
      *  of waiting (use this with an event loop). @throws Error. */
@@ -453,7 +475,8 @@ inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extr
 }
 
 inline std::size_t Socket::send(const void* data, std::size_t len, std::error_code& ec) noexcept {
-    return io(true, const_cast<void*>(data), len, 0, detail::Deadline::after(write_timeout_), true, ec);
+    return io(true, const_cast<void*>(data), len, 0, detail::Deadline::after(write_timeout_), true,
+              ec);
 }
 
 inline std::size_t Socket::send(const void* data, std::size_t len) {
@@ -463,7 +486,8 @@ inline std::size_t Socket::send(const void* data, std::size_t len) {
     return n;
 }
 
-inline std::size_t Socket::send_all(const void* data, std::size_t len, std::error_code& ec) noexcept {
+inline std::size_t Socket::send_all(const void* data, std::size_t len,
+                                    std::error_code& ec) noexcept {
     auto deadline = detail::Deadline::after(write_timeout_);
     auto* p = static_cast<char*>(const_cast<void*>(data));
     std::size_t done = 0;

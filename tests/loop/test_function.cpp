@@ -162,7 +162,8 @@ TEST_CASE("event loop: timer ids are unique and never 0 while slots are reused")
         if ((seed >> 16) % 3 != 0 && !live.empty()) {
             std::size_t k = (seed >> 8) % live.size();
             CHECK(loop.cancel(live[k]));
-            CHECK(!loop.cancel(live[k]));  // a cancelled id stays dead, even once its slot is reused
+            CHECK(
+                !loop.cancel(live[k]));  // a cancelled id stays dead, even once its slot is reused
             live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
         } else {
             EventLoop::TimerId id = loop.call_after(1h, [] {});

@@ -161,8 +161,8 @@ private:
         return new F(*static_cast<const F*>(p));
     }
 
-    mutable Store store_{};  // mutable: a const Function calls its callable as non-const
-    Call call_ = nullptr;    // null when empty
+    mutable Store store_{};    // mutable: a const Function calls its callable as non-const
+    Call call_ = nullptr;      // null when empty
     Manage manage_ = nullptr;  // null when empty or stored inline
 };
 

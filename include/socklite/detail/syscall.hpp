@@ -35,9 +35,8 @@ struct Syscalls {
 };
 
 /** The table in use; constant-initialised with the real calls. */
-inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,
-                       ::recv,   ::poll,    ::close,       ::getaddrinfo,
-                       ::freeaddrinfo};
+inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
+                       ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
 
 /** A point in time after which a blocking call gives up; `none()` never expires.
  *  Kept as steady_clock nanoseconds in a plain integer: the arithmetic is the same as with
