@@ -27,21 +27,8 @@ using socklite_test::check_deadline;
 using socklite_test::elapsed_since;
 using socklite_test::FdLeakGuard;
 using socklite_test::io_timeout;
-
-namespace {
-
-std::string what_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const socklite::Error& e) {
-        return e.what();
-    }
-    return "(no exception)";
-}
-
-std::string message(std::errc e) { return std::make_error_code(e).message(); }
-
-}  // namespace
+using socklite_test::message;
+using socklite_test::what_of;
 
 TEST_CASE("listener: bind to an ephemeral port, by address and by name") {
     FdLeakGuard guard;

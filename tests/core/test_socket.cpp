@@ -28,17 +28,9 @@ using socklite_test::connected_pair;
 using socklite_test::elapsed_since;
 using socklite_test::FdLeakGuard;
 using socklite_test::io_timeout;
+using socklite_test::what_of;
 
 namespace {
-
-std::string what_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const socklite::Error& e) {
-        return e.what();
-    }
-    return "(no exception)";
-}
 
 std::string refused_text() { return std::make_error_code(std::errc::connection_refused).message(); }
 

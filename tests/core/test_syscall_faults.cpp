@@ -27,20 +27,11 @@ using socklite_test::connected_pair;
 using socklite_test::elapsed_since;
 using socklite_test::FdLeakGuard;
 using socklite_test::io_timeout;
+using socklite_test::message;
 using socklite_test::ScopedFaults;
+using socklite_test::what_of;
 
 namespace {
-
-std::string what_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const socklite::Error& e) {
-        return e.what();
-    }
-    return "(no exception)";
-}
-
-std::string message(std::errc e) { return std::make_error_code(e).message(); }
 
 std::string pattern(std::size_t n) {
     std::string s(n, '\0');
