@@ -152,7 +152,7 @@ private:
 // The tutorial's flow: one request with Connection: close, then read until the server closes.
 void fetch_raw(const std::string& text, std::chrono::milliseconds timeout) {
     auto url = socklite::http::Url::parse(text);
-    if (url.is_https()) socklite::detail::throw_error(socklite::errc::tls_not_enabled, "GET", text);
+    if (url.is_https()) socklite::detail::throw_error(socklite::http::errc::tls_not_enabled, "GET", text);
     socklite::http::Request req;
     req.target = url.target();
     req.headers.add("Connection", "close");

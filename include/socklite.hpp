@@ -13,6 +13,7 @@
 #include "socklite/event_loop.hpp"
 #include "socklite/http/chunked.hpp"
 #include "socklite/http/client.hpp"
+#include "socklite/http/error.hpp"
 #include "socklite/http/message.hpp"
 #include "socklite/http/parser.hpp"
 #include "socklite/http/serializer.hpp"

@@ -271,35 +271,16 @@ private:
 
 namespace socklite {
 
-/** Failures that the library itself detects (protocol violations, limits, closed peers).
+/** Failures of the core layer that the library itself detects (closed peers, addresses, limits).
  *
- *  The values are stable; they live in socklite::error_category(). */
+ *  Each module has its own codes and category, as in Beast: HTTP's are socklite::http::errc
+ *  (`socklite/http/error.hpp`). The values are stable; they live in socklite::error_category(). */
 enum class errc {
-    unexpected_eof = 1,     ///< the peer closed before the expected bytes arrived
-    bad_address,            ///< text that is not a valid address (`host:port`, `[v6]:port`, path)
-    no_address,             ///< name resolution returned no usable address
-    line_too_long,          ///< a line exceeded the framing limit before its `\n`
-    queue_full,             ///< an output queue would exceed its byte bound
-    bad_url,                ///< a URL that does not parse
-    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
-    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
-    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
-    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,            ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
-    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
-    header_too_large,       ///< the header section exceeds its size limit
-    too_many_headers,       ///< the header section exceeds its field-count limit
-    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
-    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
-    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
-    trailer_too_large,      ///< the chunked trailer section exceeds its limits
-    body_too_large,         ///< a message body exceeds its size limit
-    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
-    too_many_redirects,     ///< a redirect chain longer than the configured limit
-    bad_redirect,           ///< a redirect without a usable `Location`
-    websocket_handshake,    ///< a WebSocket opening handshake that fails RFC 6455 section 4
-    websocket_protocol,     ///< a WebSocket frame or message that breaks RFC 6455
-    websocket_message_too_big,  ///< a WebSocket message exceeds its size limit
+    unexpected_eof = 1,  ///< the peer closed before the expected bytes arrived
+    bad_address,         ///< text that is not a valid address (`host:port`, `[v6]:port`, path)
+    no_address,          ///< name resolution returned no usable address
+    line_too_long,       ///< a line exceeded the framing limit before its `\n`
+    queue_full,          ///< an output queue would exceed its byte bound
 };
 
 /** The category of socklite::errc codes; its name is `"socklite"`. */
@@ -360,8 +341,6 @@ class ErrcCategory final : public std::error_category {
 public:
     const char* name() const noexcept override { return "socklite"; }
     std::string message(int value) const override {
-        // One string built from a pointer: a return of a literal per case would expand to
-        // a std::string construction per case in every program that uses the category.
         const char* text = "unknown socklite error";
         switch (static_cast<errc>(value)) {
             case errc::unexpected_eof:
@@ -371,30 +350,6 @@ public:
             case errc::no_address: text = "no usable address for host"; break;
             case errc::line_too_long: text = "line too long"; break;
             case errc::queue_full: text = "output queue full"; break;
-            case errc::bad_url: text = "invalid URL"; break;
-            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
-            case errc::tls_not_enabled:
-                text = "TLS not enabled (https:// needs TLS support)";
-                break;
-            case errc::bad_status_line: text = "invalid HTTP status line"; break;
-            case errc::bad_request_line: text = "invalid HTTP request line"; break;
-            case errc::bad_version: text = "unsupported HTTP version"; break;
-            case errc::bad_header: text = "invalid HTTP header field"; break;
-            case errc::header_too_large: text = "HTTP header section too large"; break;
-            case errc::too_many_headers: text = "too many HTTP header fields"; break;
-            case errc::bad_content_length: text = "invalid Content-Length"; break;
-            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
-            case errc::bad_chunk: text = "invalid chunked encoding"; break;
-            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
-            case errc::body_too_large: text = "message body too large"; break;
-            case errc::bad_field:
-                text = "CR, LF, NUL or invalid character in a request field";
-                break;
-            case errc::too_many_redirects: text = "too many redirects"; break;
-            case errc::bad_redirect: text = "redirect without a usable Location"; break;
-            case errc::websocket_handshake: text = "WebSocket handshake failed"; break;
-            case errc::websocket_protocol: text = "WebSocket protocol error"; break;
-            case errc::websocket_message_too_big: text = "WebSocket message too big"; break;
         }
         return text;
     }
@@ -3509,6 +3464,104 @@ inline void Connection::finish(std::error_code ec) {
 #include <string_view>
 #include <system_error>
 
+// ---- begin socklite/http/error.hpp
+#ifndef SOCKLITE_HTTP_ERROR_HPP
+#define SOCKLITE_HTTP_ERROR_HPP
+
+/** @file
+ *  The HTTP module's error codes (socklite::http::errc) and their category. */
+
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+namespace socklite {
+namespace http {
+
+/** Failures that the HTTP layer detects: malformed URLs and messages, limits, redirects.
+ *
+ *  The values are stable; they live in socklite::http::error_category(), named `"socklite.http"`.
+ *  Core failures (an early end of stream, a bad address) stay socklite::errc values. */
+enum class errc {
+    bad_url = 1,            ///< a URL that does not parse
+    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
+    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
+    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
+    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
+    bad_version,            ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
+    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
+    header_too_large,       ///< the header section exceeds its size limit
+    too_many_headers,       ///< the header section exceeds its field-count limit
+    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
+    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
+    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
+    trailer_too_large,      ///< the chunked trailer section exceeds its limits
+    body_too_large,         ///< a message body exceeds its size limit
+    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
+    too_many_redirects,     ///< a redirect chain longer than the configured limit
+    bad_redirect,           ///< a redirect without a usable `Location`
+};
+
+/** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
+const std::error_category& error_category() noexcept;
+
+/** Makes an error code from an http::errc value (found by ADL: `ec = http::errc::bad_url`). */
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+namespace detail {
+
+class ErrcCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.http"; }
+    std::string message(int value) const override {
+        const char* text = "unknown socklite.http error";
+        switch (static_cast<errc>(value)) {
+            case errc::bad_url: text = "invalid URL"; break;
+            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
+            case errc::tls_not_enabled:
+                text = "TLS not enabled (https:// needs TLS support)";
+                break;
+            case errc::bad_status_line: text = "invalid HTTP status line"; break;
+            case errc::bad_request_line: text = "invalid HTTP request line"; break;
+            case errc::bad_version: text = "unsupported HTTP version"; break;
+            case errc::bad_header: text = "invalid HTTP header field"; break;
+            case errc::header_too_large: text = "HTTP header section too large"; break;
+            case errc::too_many_headers: text = "too many HTTP header fields"; break;
+            case errc::bad_content_length: text = "invalid Content-Length"; break;
+            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
+            case errc::bad_chunk: text = "invalid chunked encoding"; break;
+            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
+            case errc::body_too_large: text = "message body too large"; break;
+            case errc::bad_field:
+                text = "CR, LF, NUL or invalid character in a field to be sent";
+                break;
+            case errc::too_many_redirects: text = "too many redirects"; break;
+            case errc::bad_redirect: text = "redirect without a usable Location"; break;
+        }
+        return text;
+    }
+};
+
+}  // namespace detail
+
+inline const std::error_category& error_category() noexcept {
+    static const detail::ErrcCategory category;
+    return category;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+namespace std {
+/** Lets socklite::http::errc convert implicitly to `std::error_code`. */
+template <>
+struct is_error_code_enum<socklite::http::errc> : true_type {};
+}  // namespace std
+
+#endif  // SOCKLITE_HTTP_ERROR_HPP
+// ---- end socklite/http/error.hpp
 // ---- begin socklite/http/detail/grammar.hpp
 #ifndef SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
 #define SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
@@ -3704,7 +3757,7 @@ private:
 /** An HTTP request to be sent: method, request target, header fields and body.
  *
  *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
- *  here, and refuses CR, LF, NUL and other invalid characters (errc::bad_field). */
+ *  here, and refuses CR, LF, NUL and other invalid characters (http::errc::bad_field). */
 struct Request {
     std::string method = "GET";  ///< the method token, case-sensitive (`GET`, `POST`, ...)
     std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`
@@ -3970,7 +4023,7 @@ enum class LineStatus {
     field,         ///< a field line was parsed into the slot
     end_of_block,  ///< the empty line (CRLF) that ends the block
     incomplete,    ///< the window ended before the line did
-    error,         ///< invalid (errc::bad_header)
+    error,         ///< invalid (http::errc::bad_header)
 };
 
 /** Scans one field line (RFC 9112 section 5) at `base + pos`, within `base + end`.
@@ -4149,12 +4202,12 @@ struct ParseResult {
  *  arrive. */
 struct ChunkedLimits {
     /** Longest chunk-size line (size, extensions and whitespace, without CRLF); longer is
-     *  errc::bad_chunk. */
+     *  http::errc::bad_chunk. */
     std::size_t max_chunk_line = 4096;
     /** Largest trailer section in bytes, including its final CRLF; more is
-     *  errc::trailer_too_large. */
+     *  http::errc::trailer_too_large. */
     std::size_t max_trailer_bytes = 16 * 1024;
-    /** Most trailer fields; more is errc::trailer_too_large. */
+    /** Most trailer fields; more is http::errc::trailer_too_large. */
     std::size_t max_trailer_fields = 64;
 };
 
@@ -4164,7 +4217,7 @@ struct ChunkedLimits {
  *  and returns the next run of body bytes as a view into the input (zero copy). Strict:
  *  chunk sizes are hex digits only (no sign, no `0x`, no whitespace before them), checked for
  *  overflow; chunk extensions are skipped (bounded, no control characters); each chunk's data
- *  must end in CRLF; bare CR or LF are errors (errc::bad_chunk); the trailer section is parsed
+ *  must end in CRLF; bare CR or LF are errors (http::errc::bad_chunk); the trailer section is parsed
  *  with the header rules and exposed through trailer(); the final CRLF is required. No
  *  allocation after construction, no I/O.
  *
@@ -4194,8 +4247,8 @@ public:
      *  is never consumed) and call again when more bytes arrived. With need_more and a non-empty
      *  `body`, call again with the rest. With complete, `consumed` ends right after the final
      *  CRLF; the trailers are available until the input buffer changes.
-     *  @return status, consumed, body, ec (errc::bad_chunk, errc::trailer_too_large,
-     *  errc::bad_header for a malformed trailer field). No allocation. */
+     *  @return status, consumed, body, ec (http::errc::bad_chunk, http::errc::trailer_too_large,
+     *  http::errc::bad_header for a malformed trailer field). No allocation. */
     ParseResult decode(std::string_view in) noexcept;
 
     /** Decodes the chunked input in @p buf in place: the body bytes found are moved to the
@@ -4249,7 +4302,7 @@ private:
     std::uint64_t body_size_ = 0;
     std::size_t line_bytes_ = 0;    // bytes of the current size line so far
     std::size_t trailer_pos_ = 0;   // next trailer line, relative to the trailer start
-    errc error_ = errc::bad_chunk;  // the error, once in State::error
+    errc error_ = http::errc::bad_chunk;  // the error, once in State::error
     detail::FieldBlock trailers_;   // trailer scanning state and field slots
 };
 
@@ -4268,7 +4321,7 @@ inline void ChunkedDecoder::reset() noexcept {
     body_size_ = 0;
     line_bytes_ = 0;
     trailer_pos_ = 0;
-    error_ = errc::bad_chunk;
+    error_ = http::errc::bad_chunk;
     trailers_.count = 0;
     trailers_.base = nullptr;
 }
@@ -4310,7 +4363,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
         char c = p[i];
         switch (state_) {
             case State::size_first:
-                if (!is(c, cc_hex)) return fail(i, errc::bad_chunk);
+                if (!is(c, cc_hex)) return fail(i, http::errc::bad_chunk);
                 remaining_ = static_cast<std::uint64_t>(detail::hex_value(c));
                 line_bytes_ = 1;
                 ext_seen_ = false;
@@ -4320,10 +4373,10 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
             case State::size:
                 // The common case: the rest of the digits and the CR in one tight loop.
                 while (is(c, cc_hex)) {
-                    if (remaining_ > max_before_shift) return fail(i, errc::bad_chunk);
+                    if (remaining_ > max_before_shift) return fail(i, http::errc::bad_chunk);
                     remaining_ =
                         (remaining_ << 4) | static_cast<std::uint64_t>(detail::hex_value(c));
-                    if (++line_bytes_ > limits_.max_chunk_line) return fail(i, errc::bad_chunk);
+                    if (++line_bytes_ > limits_.max_chunk_line) return fail(i, http::errc::bad_chunk);
                     if (++i == n) break;
                     c = p[i];
                 }
@@ -4336,29 +4389,29 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 } else if (is(c, cc_ows)) {
                     state_ = State::ext;
                 } else {
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 }
                 if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 ++i;
                 break;
             case State::ext:
                 // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): skipped, but only
                 // whitespace may come before the first ';' and no CTL other than HTAB at all.
                 if (c == '\r') {
-                    if (!ext_seen_) return fail(i, errc::bad_chunk);  // BWS without an extension
+                    if (!ext_seen_) return fail(i, http::errc::bad_chunk);  // BWS without an extension
                     state_ = State::size_lf;
                 } else if (c == ';') {
                     ext_seen_ = true;
                 } else if (!ext_seen_ ? !is(c, cc_ows) : !is(c, cc_field)) {
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 }
                 if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 ++i;
                 break;
             case State::size_lf:
-                if (c != '\n') return fail(i, errc::bad_chunk);
+                if (c != '\n') return fail(i, http::errc::bad_chunk);
                 ++i;
                 if (remaining_ == 0) {
                     state_ = State::trailer;
@@ -4381,12 +4434,12 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 return r;
             }
             case State::data_cr:
-                if (c != '\r') return fail(i, errc::bad_chunk);
+                if (c != '\r') return fail(i, http::errc::bad_chunk);
                 state_ = State::data_lf;
                 ++i;
                 break;
             case State::data_lf:
-                if (c != '\n') return fail(i, errc::bad_chunk);
+                if (c != '\n') return fail(i, http::errc::bad_chunk);
                 state_ = State::size_first;
                 ++i;
                 break;
@@ -4402,7 +4455,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                     switch (detail::scan_field_line(base, window, trailer_pos_, slot)) {
                         case detail::LineStatus::field:
                             if (trailers_.count == trailers_.capacity)
-                                return fail(i, errc::trailer_too_large);
+                                return fail(i, http::errc::trailer_too_large);
                             trailers_.slots[trailers_.count++] = slot;
                             continue;
                         case detail::LineStatus::end_of_block:
@@ -4413,13 +4466,13 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                             return r;
                         case detail::LineStatus::incomplete:
                             if (avail >= limits_.max_trailer_bytes)
-                                return fail(i, errc::trailer_too_large);
+                                return fail(i, http::errc::trailer_too_large);
                             r.consumed = i;
                             return r;
                         case detail::LineStatus::error:
                             return fail(i, base[line] == '\r' || base[line] == '\n'
-                                               ? errc::bad_chunk
-                                               : errc::bad_header);
+                                               ? http::errc::bad_chunk
+                                               : http::errc::bad_header);
                     }
                 }
             }
@@ -4507,11 +4560,11 @@ namespace http {
  *  rejected as soon as it passes the limit, not when it ends). */
 struct ParserLimits {
     /** Largest header section in bytes: status line, fields and the empty line.
-     *  More is errc::header_too_large. */
+     *  More is http::errc::header_too_large. */
     std::size_t max_header_bytes = 64 * 1024;
-    /** Most header fields; more is errc::too_many_headers. */
+    /** Most header fields; more is http::errc::too_many_headers. */
     std::size_t max_fields = 100;
-    /** Most interim (1xx) responses before the final one; more is errc::header_too_large (each
+    /** Most interim (1xx) responses before the final one; more is http::errc::header_too_large (each
      *  interim head is also held to max_header_bytes and max_fields). */
     std::size_t max_interim = 64;
     /** Limits of the chunked decoder used for chunked bodies. */
@@ -4536,16 +4589,16 @@ enum class BodyKind {
  *  call that completed is neither changed nor freed (copy_head() copies them).
  *
  *  Strictness (RFC 9112): the status line is `HTTP/1.0` or `HTTP/1.1` (anything else is
- *  errc::bad_version, a malformed line errc::bad_status_line), SP, a 3-digit code in 100-599,
+ *  http::errc::bad_version, a malformed line http::errc::bad_status_line), SP, a 3-digit code in 100-599,
  *  SP, and a reason of VCHAR/SP/HTAB/obs-text. Every line ends in CRLF: a bare CR and also a
  *  bare LF are errors (RFC 9112 section 2.2 allows accepting a bare LF; this parser does not).
  *  Field names are tokens directly followed by `:`; values hold no CTL but HTAB; obs-fold and
- *  whitespace before the first field are rejected (errc::bad_header; RFC 9112 section 5.2 lets a
+ *  whitespace before the first field are rejected (http::errc::bad_header; RFC 9112 section 5.2 lets a
  *  user agent unfold instead, we reject to close the door on smuggling). `Content-Length` is
  *  digits only (a list of identical values like `5, 5` is accepted, RFC 9110 section 8.6),
- *  below 2^63, and repeated fields must agree (errc::bad_content_length). `Transfer-Encoding` is
+ *  below 2^63, and repeated fields must agree (http::errc::bad_content_length). `Transfer-Encoding` is
  *  a list of tokens without parameters; `chunked` must be the last coding and appear once,
- *  otherwise errc::bad_transfer_encoding; in an HTTP/1.0 response it is an error too.
+ *  otherwise http::errc::bad_transfer_encoding; in an HTTP/1.0 response it is an error too.
  *
  *  Framing (RFC 9112 section 6.3): no body after HEAD, for 1xx, 204, 304, 101 and 2xx to
  *  CONNECT; else a Transfer-Encoding ending in `chunked` wins over Content-Length (and the
@@ -4584,7 +4637,7 @@ public:
     /** Parses the head (status line and header fields) from the start of @p data.
      *  @return complete (consumed = interim responses skipped + this head), need_more (consumed
      *  = the bytes of interim responses skipped, often 0), or error with ec one of
-     *  errc::bad_status_line, bad_version, bad_header, header_too_large, too_many_headers,
+     *  http::errc::bad_status_line, bad_version, bad_header, header_too_large, too_many_headers,
      *  bad_content_length, bad_transfer_encoding. No allocation, no I/O. */
     ParseResult parse_head(std::string_view data) noexcept;
 
@@ -4597,7 +4650,7 @@ public:
 
     /** Reports that the connection was closed by the peer (end of input).
      *  @return complete when the message is complete (a body read until close ends here);
-     *  error with errc::unexpected_eof otherwise. */
+     *  error with socklite::errc::unexpected_eof otherwise. */
     ParseResult finish() noexcept;
 
     /** Starts over for the next response (keeps limits and storage; request method = GET). */
@@ -4655,7 +4708,7 @@ public:
 private:
     enum class Phase : unsigned char { head, body, done, error };
 
-    ParseResult fail(std::size_t consumed, errc e) noexcept;
+    ParseResult fail(std::size_t consumed, std::error_code e) noexcept;
     void clear_head() noexcept;
     detail::LineStatus scan_status_line(const char* base, std::size_t end, errc& e) noexcept;
     bool on_field(std::string_view name, std::string_view value, errc& e) noexcept;
@@ -4668,7 +4721,7 @@ private:
     detail::FieldBlock head_;
     ChunkedDecoder chunked_;
     Phase phase_ = Phase::head;
-    errc error_ = errc::bad_status_line;
+    std::error_code error_ = http::errc::bad_status_line;
     // head scanning
     bool status_done_ = false;
     bool pending_ = false;          // the last call ended inside a line
@@ -4740,7 +4793,7 @@ inline void ResponseParser::reset() noexcept {
     clear_head();
     chunked_.reset();
     phase_ = Phase::head;
-    error_ = errc::bad_status_line;
+    error_ = http::errc::bad_status_line;
     head_request_ = false;
     connect_request_ = false;
     body_kind_ = BodyKind::none;
@@ -4752,7 +4805,7 @@ inline void ResponseParser::reset() noexcept {
     last_interim_status_ = 0;
 }
 
-inline ParseResult ResponseParser::fail(std::size_t consumed, errc e) noexcept {
+inline ParseResult ResponseParser::fail(std::size_t consumed, std::error_code e) noexcept {
     phase_ = Phase::error;
     error_ = e;
     keep_alive_ = false;
@@ -4779,46 +4832,46 @@ inline detail::LineStatus ResponseParser::scan_status_line(const char* base, std
         match = std::memcmp(base, proto, have) == 0;
     }
     if (!match) {
-        e = (have >= 5 && std::memcmp(base, "HTTP/", 5) == 0) ? errc::bad_version
-                                                              : errc::bad_status_line;
+        e = (have >= 5 && std::memcmp(base, "HTTP/", 5) == 0) ? http::errc::bad_version
+                                                              : http::errc::bad_status_line;
         return LineStatus::error;
     }
     if (end < 13) {
         // Validate the fixed-position bytes that did arrive.
         if (end > 7 && base[7] != '0' && base[7] != '1') {
-            e = errc::bad_version;
+            e = http::errc::bad_version;
             return LineStatus::error;
         }
         if (end > 8 && base[8] != ' ') {
-            e = detail::is(base[8], detail::cc_hex) ? errc::bad_version : errc::bad_status_line;
+            e = detail::is(base[8], detail::cc_hex) ? http::errc::bad_version : http::errc::bad_status_line;
             return LineStatus::error;
         }
         for (std::size_t i = 9; i < end && i < 12; ++i) {
             if (base[i] < '0' || base[i] > '9') {
-                e = errc::bad_status_line;
+                e = http::errc::bad_status_line;
                 return LineStatus::error;
             }
         }
         return LineStatus::incomplete;
     }
     if (base[7] != '0' && base[7] != '1') {
-        e = errc::bad_version;
+        e = http::errc::bad_version;
         return LineStatus::error;
     }
     if (base[8] != ' ') {
-        e = detail::is(base[8], detail::cc_hex) ? errc::bad_version : errc::bad_status_line;
+        e = detail::is(base[8], detail::cc_hex) ? http::errc::bad_version : http::errc::bad_status_line;
         return LineStatus::error;
     }
     unsigned d0 = static_cast<unsigned char>(base[9]) - '0';
     unsigned d1 = static_cast<unsigned char>(base[10]) - '0';
     unsigned d2 = static_cast<unsigned char>(base[11]) - '0';
     if (d0 > 9 || d1 > 9 || d2 > 9 || base[12] != ' ') {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     int code = static_cast<int>(d0 * 100 + d1 * 10 + d2);
     if (code < 100 || code > 599) {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     const char* reason = base + 13;
@@ -4826,12 +4879,12 @@ inline detail::LineStatus ResponseParser::scan_status_line(const char* base, std
     const char* p = detail::scan_field_value(reason, e_ptr);
     if (p >= e_ptr) return LineStatus::incomplete;
     if (*p != '\r') {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     if (p + 1 >= e_ptr) return LineStatus::incomplete;
     if (p[1] != '\n') {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     version_ = base[7] == '1' ? 11 : 10;
@@ -4875,7 +4928,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         pending_ = false;
         LineStatus ls = LineStatus::field;
-        errc e = errc::bad_header;
+        errc e = http::errc::bad_header;
         if (!status_done_) {
             if (window == 0) {
                 ls = LineStatus::incomplete;
@@ -4887,9 +4940,9 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         while (ls == LineStatus::field) {
             detail::FieldSlot slot;
             ls = detail::scan_field_line(base, window, pos_, slot);
-            if (ls == LineStatus::error) return fail(skipped, errc::bad_header);
+            if (ls == LineStatus::error) return fail(skipped, http::errc::bad_header);
             if (ls != LineStatus::field) break;
-            if (head_.count == head_.capacity) return fail(skipped, errc::too_many_headers);
+            if (head_.count == head_.capacity) return fail(skipped, http::errc::too_many_headers);
             head_.slots[head_.count++] = slot;
             if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
                           std::string_view(base + slot.value_off, slot.value_len), e)) {
@@ -4898,7 +4951,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         if (ls == LineStatus::error) return fail(skipped, e);
         if (ls == LineStatus::incomplete) {
-            if (size >= limits_.max_header_bytes) return fail(skipped, errc::header_too_large);
+            if (size >= limits_.max_header_bytes) return fail(skipped, http::errc::header_too_large);
             pending_ = true;
             search_ = window;
             if (window > 0 && base[window - 1] == '\r') --search_;  // LF or bare CR decides
@@ -4911,7 +4964,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         // end of the header section
         if (status_ < 200 && status_ != 101) {
-            if (interim_count_ == limits_.max_interim) return fail(skipped, errc::header_too_large);
+            if (interim_count_ == limits_.max_interim) return fail(skipped, http::errc::header_too_large);
             ++interim_count_;
             last_interim_status_ = status_;
             skipped += pos_;
@@ -4938,19 +4991,19 @@ inline bool ResponseParser::on_field(std::string_view name, std::string_view val
     switch (name.size()) {
         case 14:
             if (detail::iequals_lower(name, "content-length")) {
-                e = errc::bad_content_length;
+                e = http::errc::bad_content_length;
                 return parse_content_length(value);
             }
             break;
         case 17:
             if (detail::iequals_lower(name, "transfer-encoding")) {
-                e = errc::bad_transfer_encoding;
+                e = http::errc::bad_transfer_encoding;
                 return parse_transfer_encoding(value);
             }
             break;
         case 10:
             if (detail::iequals_lower(name, "connection")) {
-                e = errc::bad_header;
+                e = http::errc::bad_header;
                 return parse_connection(value);
             }
             break;
@@ -5036,7 +5089,7 @@ inline bool ResponseParser::parse_connection(std::string_view v) noexcept {
 
 inline bool ResponseParser::frame(errc& e) noexcept {
     if (te_seen_ && version_ == 10) {
-        e = errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
+        e = http::errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
         return false;
     }
     upgrade_ = false;
@@ -5115,7 +5168,7 @@ inline ParseResult ResponseParser::finish() noexcept {
         r.status = ParseStatus::complete;
         return r;
     }
-    return fail(0, errc::unexpected_eof);
+    return fail(0, socklite::errc::unexpected_eof);
 }
 
 inline std::string_view ResponseParser::header(std::string_view name) const noexcept {
@@ -5209,12 +5262,12 @@ namespace http {
  *
  *  Parsing is strict: a missing scheme or `//`, an empty host, a bad IPv6 literal, a port that is
  *  not 1-65535, a bad percent escape, or a control character or space anywhere give
- *  errc::bad_url; a scheme other than `http` or `https` gives errc::unsupported_scheme. The
+ *  http::errc::bad_url; a scheme other than `http` or `https` gives http::errc::unsupported_scheme. The
  *  fragment (from the first hash sign on) is dropped. The scheme and a registered host name are
  *  lower-cased; dot segments of the path are removed; printable characters that RFC 3986 does
  *  not allow in a path or query (double quote, `<`, `>`, backslash, `^`, backquote, `{`, `|`,
  *  `}`, and bytes >= 0x80) are percent-encoded, so target() is always safe to put on a request
- *  line. `https://` URLs parse (the client reports errc::tls_not_enabled).
+ *  line. `https://` URLs parse (the client reports http::errc::tls_not_enabled).
  *
  *  @par Example
  *  @code
@@ -5231,15 +5284,15 @@ public:
     Url() = default;
 
     /** Parses an absolute URL.
-     *  @throws Error with errc::bad_url or errc::unsupported_scheme. */
+     *  @throws Error with http::errc::bad_url or http::errc::unsupported_scheme. */
     static Url parse(std::string_view text);
-    /** Parses an absolute URL, reporting failure through @p ec (errc::bad_url or
-     *  errc::unsupported_scheme); returns an empty Url then. */
+    /** Parses an absolute URL, reporting failure through @p ec (http::errc::bad_url or
+     *  http::errc::unsupported_scheme); returns an empty Url then. */
     static Url parse(std::string_view text, std::error_code& ec) noexcept;
 
     /** Resolves a URI reference (absolute, `//host/...`, `/path`, `?query`, or relative path)
      *  against this URL, as RFC 3986 section 5.2 says (the way a browser follows `Location`).
-     *  @throws Error with errc::bad_url or errc::unsupported_scheme. */
+     *  @throws Error with http::errc::bad_url or http::errc::unsupported_scheme. */
     Url resolve(std::string_view reference) const;
     /** As resolve(std::string_view), reporting failure through @p ec. */
     Url resolve(std::string_view reference, std::error_code& ec) const noexcept;
@@ -5422,17 +5475,17 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     };
     for (char ch : text) {
         unsigned char c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c == 0x7f) return fail(errc::bad_url);
+        if (c <= 0x20 || c == 0x7f) return fail(http::errc::bad_url);
     }
     std::size_t slen = scheme_length(text);
-    if (slen == 0) return fail(errc::bad_url);
+    if (slen == 0) return fail(http::errc::bad_url);
     for (std::size_t i = 0; i < slen; ++i) {
         char c = text[i];
         u.scheme_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
     }
-    if (u.scheme_ != "http" && u.scheme_ != "https") return fail(errc::unsupported_scheme);
+    if (u.scheme_ != "http" && u.scheme_ != "https") return fail(http::errc::unsupported_scheme);
     std::string_view rest = text.substr(slen + 1);
-    if (rest.substr(0, 2) != "//") return fail(errc::bad_url);
+    if (rest.substr(0, 2) != "//") return fail(http::errc::bad_url);
     rest.remove_prefix(2);
     std::size_t hash = rest.find('#');
     if (hash != std::string_view::npos) rest = rest.substr(0, hash);
@@ -5450,10 +5503,10 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
             if (c == '%') {
                 if (i + 2 >= ui.size() || !is_hex(static_cast<unsigned char>(ui[i + 1])) ||
                     !is_hex(static_cast<unsigned char>(ui[i + 2])))
-                    return fail(errc::bad_url);
+                    return fail(http::errc::bad_url);
                 i += 2;
             } else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':') {
-                return fail(errc::bad_url);
+                return fail(http::errc::bad_url);
             }
         }
         u.userinfo_.assign(ui.data(), ui.size());
@@ -5465,30 +5518,30 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     bool has_port_sep = false;
     if (!auth.empty() && auth[0] == '[') {
         std::size_t close = auth.find(']');
-        if (close == std::string_view::npos) return fail(errc::bad_url);
+        if (close == std::string_view::npos) return fail(http::errc::bad_url);
         std::string_view lit = auth.substr(1, close - 1);
         std::string_view after = auth.substr(close + 1);
         if (!after.empty()) {
-            if (after[0] != ':') return fail(errc::bad_url);
+            if (after[0] != ':') return fail(http::errc::bad_url);
             has_port_sep = true;
             port_text = after.substr(1);
         }
         std::string_view zone;
         std::size_t pct = lit.find('%');
         if (pct != std::string_view::npos) {
-            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(errc::bad_url);
+            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(http::errc::bad_url);
             zone = lit.substr(pct + 3);
             lit = lit.substr(0, pct);
             for (char ch : zone) {
-                if (!is_unreserved(static_cast<unsigned char>(ch))) return fail(errc::bad_url);
+                if (!is_unreserved(static_cast<unsigned char>(ch))) return fail(http::errc::bad_url);
             }
         }
         char buf[64];
-        if (lit.empty() || lit.size() >= sizeof buf) return fail(errc::bad_url);
+        if (lit.empty() || lit.size() >= sizeof buf) return fail(http::errc::bad_url);
         lit.copy(buf, lit.size());
         buf[lit.size()] = '\0';
         in6_addr a6;
-        if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(errc::bad_url);
+        if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(http::errc::bad_url);
         for (char c : lit) u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
         if (!zone.empty()) {
             u.host_ += '%';
@@ -5503,10 +5556,10 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
             port_text = auth.substr(colon + 1);
             name = auth.substr(0, colon);
         }
-        if (name.empty()) return fail(errc::bad_url);
+        if (name.empty()) return fail(http::errc::bad_url);
         for (char ch : name) {
             unsigned char c = static_cast<unsigned char>(ch);
-            if (!is_unreserved(c) && !is_sub_delim(c)) return fail(errc::bad_url);
+            if (!is_unreserved(c) && !is_sub_delim(c)) return fail(http::errc::bad_url);
             u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
         }
     }
@@ -5515,13 +5568,13 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     u.port_ = default_port(u.scheme_);
     if (has_port_sep && !port_text.empty()) {
         std::uint32_t port = 0;
-        if (port_text.size() > 5) return fail(errc::bad_url);
+        if (port_text.size() > 5) return fail(http::errc::bad_url);
         for (char ch : port_text) {
             unsigned char c = static_cast<unsigned char>(ch);
-            if (!is_digit(c)) return fail(errc::bad_url);
+            if (!is_digit(c)) return fail(http::errc::bad_url);
             port = port * 10 + (c - '0');
         }
-        if (port == 0 || port > 65535) return fail(errc::bad_url);
+        if (port == 0 || port > 65535) return fail(http::errc::bad_url);
         u.port_ = static_cast<std::uint16_t>(port);
         u.explicit_port_ = true;
     }
@@ -5530,11 +5583,11 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     std::size_t q = rest.find('?');
     std::string_view path = rest.substr(0, q);
     std::string normalized;
-    if (!append_normalized(normalized, path)) return fail(errc::bad_url);
+    if (!append_normalized(normalized, path)) return fail(http::errc::bad_url);
     u.path_ = remove_dot_segments(normalized);
     if (q != std::string_view::npos) {
         u.has_query_ = true;
-        if (!append_normalized(u.query_, rest.substr(q + 1))) return fail(errc::bad_url);
+        if (!append_normalized(u.query_, rest.substr(q + 1))) return fail(http::errc::bad_url);
     }
     return u;
 }
@@ -5549,7 +5602,7 @@ inline Url Url::resolve(std::string_view reference) const {
 inline Url Url::resolve(std::string_view ref, std::error_code& ec) const noexcept {
     ec.clear();
     if (empty()) {
-        ec = errc::bad_url;
+        ec = http::errc::bad_url;
         return Url();
     }
     if (detail::url::scheme_length(ref) != 0) return parse(ref, ec);
@@ -5660,25 +5713,25 @@ inline bool is_request_target(std::string_view s) noexcept {
  *  @param req the request: method (a token), target (visible ASCII), headers, body
  *  @param host the `Host` value, e.g. Url::authority(): `example.com`, `[::1]:8080`
  *  @param out the string to append to; left unchanged on error
- *  @param ec errc::bad_field when the method, target, a field name or value, or @p host holds a
+ *  @param ec http::errc::bad_field when the method, target, a field name or value, or @p host holds a
  *  CR, LF, NUL or another invalid character, when there is no host at all, when a given
  *  `Content-Length` disagrees with the body, or when @p req has `Transfer-Encoding` (request
  *  bodies are always sent with Content-Length). Nothing is appended then. */
 inline void serialize_head(const Request& req, std::string_view host, std::string& out,
                            std::error_code& ec) noexcept;
 /** As serialize_head(const Request&, std::string_view, std::string&, std::error_code&), but
- *  @throws Error with errc::bad_field. */
+ *  @throws Error with http::errc::bad_field. */
 inline void serialize_head(const Request& req, std::string_view host, std::string& out);
 
 /** Appends the whole request, head and body, to @p out (see serialize_head()).
  *  @param req the request
  *  @param host the `Host` value (used unless @p req has a `Host` field)
  *  @param out the string to append to; left unchanged on error
- *  @param ec errc::bad_field as for serialize_head(); nothing is appended then. */
+ *  @param ec http::errc::bad_field as for serialize_head(); nothing is appended then. */
 inline void serialize_request(const Request& req, std::string_view host, std::string& out,
                               std::error_code& ec) noexcept;
 /** Returns the whole request for @p url: `Host` is `url.authority()`.
- *  @throws Error with errc::bad_field.
+ *  @throws Error with http::errc::bad_field.
  *
  *  @par Example
  *  @code
@@ -5697,7 +5750,7 @@ inline std::string serialize_request(const Request& req, const Url& url);
 
 inline void serialize_head(const Request& req, std::string_view host, std::string& out,
                            std::error_code& ec) noexcept {
-    ec = errc::bad_field;
+    ec = http::errc::bad_field;
     if (!is_token(req.method) || !is_request_target(req.target)) return;
     bool has_host = false;
     bool has_agent = false;
@@ -5787,13 +5840,13 @@ struct HttpClientOptions {
     /** Deadline for a whole request() call: connects, retries, redirects and bodies
      *  included (`std::errc::timed_out`); zero (the default) means none. */
     std::chrono::milliseconds deadline{0};
-    /** Largest response body accepted, buffered or streamed (errc::body_too_large). */
+    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
     std::uint64_t max_body_size = 256u * 1024 * 1024;
-    /** Largest response header section in bytes (errc::header_too_large). */
+    /** Largest response header section in bytes (http::errc::header_too_large). */
     std::size_t max_header_size = 64 * 1024;
-    /** Most response header fields (errc::too_many_headers). */
+    /** Most response header fields (http::errc::too_many_headers). */
     std::size_t max_header_count = 100;
-    /** Most redirects followed per request; a longer chain is errc::too_many_redirects.
+    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
      *  Zero returns the 3xx response itself. */
     int max_redirects = 10;
     /** Keep connections open between requests (false sends `Connection: close`). */
@@ -5820,7 +5873,7 @@ struct HttpClientOptions {
  *  (blocking in the kernel with `SO_RCVTIMEO` as the idle timeout). Large `Content-Length`
  *  bodies are received straight into Response::body, without an intermediate copy.
  *
- *  `https://` URLs fail with errc::tls_not_enabled. Every request has a throwing overload
+ *  `https://` URLs fail with http::errc::tls_not_enabled. Every request has a throwing overload
  *  (socklite::Error, whose what() names the failed step and the URL, e.g.
  *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
  *  `std::error_code&`. An HttpClient is not thread-safe: use one per thread.
@@ -5860,7 +5913,7 @@ public:
     explicit HttpClient(const Options& options);
     /** A client whose relative targets (`/index.html`) resolve against @p base_url
      *  (`http://host[:port][/prefix]`).
-     *  @throws Error with errc::bad_url, errc::unsupported_scheme or errc::tls_not_enabled. */
+     *  @throws Error with http::errc::bad_url, http::errc::unsupported_scheme or http::errc::tls_not_enabled. */
     explicit HttpClient(std::string_view base_url, const Options& options = Options{});
     /** As HttpClient(std::string_view, const Options&), reporting a bad URL through @p ec; the
      *  client then has no base URL.
@@ -6204,7 +6257,7 @@ inline bool http_is_absolute(std::string_view t) noexcept {
 /** Errors that mean "the server closed a kept-alive connection before reading the request". */
 inline bool http_stale_error(const std::error_code& ec) noexcept {
     return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
-           ec == std::errc::connection_aborted || ec == errc::unexpected_eof;
+           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
 }
 
 /** Empties @p res (status 0), keeping the capacity of its strings and lists; the body is left
@@ -6234,7 +6287,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
     std::error_code ec;
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) detail::throw_error(ec, "HttpClient", std::string(base_url));
 }
 
@@ -6242,7 +6295,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
                               std::error_code& ec)
     : options_(options), parser_(detail::http_limits(options)) {
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
 }
 
@@ -6349,7 +6402,7 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
         } else if (!base_.empty()) {
             parsed = base_.resolve(original.target, ec);
         } else {
-            ec = errc::bad_url;
+            ec = http::errc::bad_url;
         }
         if (ec) {
             err_op_ = "parse URL";
@@ -6397,7 +6450,7 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
     const std::string* const first_origin = origin;  // cache_origin_: not changed below
     for (int hop = 0;; ++hop) {
         if (url->is_https()) {
-            ec = errc::tls_not_enabled;
+            ec = http::errc::tls_not_enabled;
             fail("request", *url);
             detail::http_clear(res);
             return;
@@ -6416,14 +6469,14 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
         bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
         if (!may_follow || !redirect || !res.headers.contains("Location")) return;
         if (hop >= options_.max_redirects) {
-            ec = errc::too_many_redirects;
+            ec = http::errc::too_many_redirects;
             fail("redirect", *url);
             detail::http_clear(res);
             return;
         }
         http::Url next = url->resolve(res.headers.get("Location"), ec);
         if (ec) {
-            ec = errc::bad_redirect;
+            ec = http::errc::bad_redirect;
             fail("redirect", *url);
             detail::http_clear(res);
             return;
@@ -6512,7 +6565,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
     for (;;) {
         c->reserve(c->cap == 0 ? 16 * 1024 : 1);
         std::size_t n = io_some(*c, false, c->buf + c->end, c->cap - c->end, dl, ec);
-        if (!ec && n == 0) ec = errc::unexpected_eof;
+        if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
         if (ec) {
             if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
             fail("read response", url);
@@ -6567,7 +6620,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         }
     }
     if (!read_body(*c, h, is_final, dl, res, ec)) {
-        bool protocol = ec.category() == error_category() && ec != errc::unexpected_eof;
+        bool protocol = ec.category() == http::error_category();
         fail(protocol ? "parse response" : "read response", url);
         return Outcome::failed;
     }
@@ -6738,7 +6791,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     if (p.body_kind() == http::BodyKind::content_length) {
         total = p.content_length();
         if (*total > limit) {
-            ec = errc::body_too_large;
+            ec = http::errc::body_too_large;
             return false;
         }
     }
@@ -6757,7 +6810,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
                     in = std::string_view(c.buf + c.begin, c.end - c.begin);
                 } else {
                     std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
-                    if (!ec && n == 0) ec = errc::unexpected_eof;
+                    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
                     if (ec) return filled;
                     in = std::string_view(dst + filled, n);
                 }
@@ -6802,7 +6855,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
             }
             c.begin += r.consumed;
             if (p.body_received() > limit) {
-                ec = errc::body_too_large;
+                ec = http::errc::body_too_large;
                 return false;
             }
             if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;

@@ -21,35 +21,16 @@
 
 namespace socklite {
 
-/** Failures that the library itself detects (protocol violations, limits, closed peers).
+/** Failures of the core layer that the library itself detects (closed peers, addresses, limits).
  *
- *  The values are stable; they live in socklite::error_category(). */
+ *  Each module has its own codes and category, as in Beast: HTTP's are socklite::http::errc
+ *  (`socklite/http/error.hpp`). The values are stable; they live in socklite::error_category(). */
 enum class errc {
-    unexpected_eof = 1,     ///< the peer closed before the expected bytes arrived
-    bad_address,            ///< text that is not a valid address (`host:port`, `[v6]:port`, path)
-    no_address,             ///< name resolution returned no usable address
-    line_too_long,          ///< a line exceeded the framing limit before its `\n`
-    queue_full,             ///< an output queue would exceed its byte bound
-    bad_url,                ///< a URL that does not parse
-    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
-    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
-    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
-    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,            ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
-    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
-    header_too_large,       ///< the header section exceeds its size limit
-    too_many_headers,       ///< the header section exceeds its field-count limit
-    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
-    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
-    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
-    trailer_too_large,      ///< the chunked trailer section exceeds its limits
-    body_too_large,         ///< a message body exceeds its size limit
-    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
-    too_many_redirects,     ///< a redirect chain longer than the configured limit
-    bad_redirect,           ///< a redirect without a usable `Location`
-    websocket_handshake,    ///< a WebSocket opening handshake that fails RFC 6455 section 4
-    websocket_protocol,     ///< a WebSocket frame or message that breaks RFC 6455
-    websocket_message_too_big,  ///< a WebSocket message exceeds its size limit
+    unexpected_eof = 1,  ///< the peer closed before the expected bytes arrived
+    bad_address,         ///< text that is not a valid address (`host:port`, `[v6]:port`, path)
+    no_address,          ///< name resolution returned no usable address
+    line_too_long,       ///< a line exceeded the framing limit before its `\n`
+    queue_full,          ///< an output queue would exceed its byte bound
 };
 
 /** The category of socklite::errc codes; its name is `"socklite"`. */
@@ -110,8 +91,6 @@ class ErrcCategory final : public std::error_category {
 public:
     const char* name() const noexcept override { return "socklite"; }
     std::string message(int value) const override {
-        // One string built from a pointer: a return of a literal per case would expand to
-        // a std::string construction per case in every program that uses the category.
         const char* text = "unknown socklite error";
         switch (static_cast<errc>(value)) {
             case errc::unexpected_eof:
@@ -121,30 +100,6 @@ public:
             case errc::no_address: text = "no usable address for host"; break;
             case errc::line_too_long: text = "line too long"; break;
             case errc::queue_full: text = "output queue full"; break;
-            case errc::bad_url: text = "invalid URL"; break;
-            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
-            case errc::tls_not_enabled:
-                text = "TLS not enabled (https:// needs TLS support)";
-                break;
-            case errc::bad_status_line: text = "invalid HTTP status line"; break;
-            case errc::bad_request_line: text = "invalid HTTP request line"; break;
-            case errc::bad_version: text = "unsupported HTTP version"; break;
-            case errc::bad_header: text = "invalid HTTP header field"; break;
-            case errc::header_too_large: text = "HTTP header section too large"; break;
-            case errc::too_many_headers: text = "too many HTTP header fields"; break;
-            case errc::bad_content_length: text = "invalid Content-Length"; break;
-            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
-            case errc::bad_chunk: text = "invalid chunked encoding"; break;
-            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
-            case errc::body_too_large: text = "message body too large"; break;
-            case errc::bad_field:
-                text = "CR, LF, NUL or invalid character in a request field";
-                break;
-            case errc::too_many_redirects: text = "too many redirects"; break;
-            case errc::bad_redirect: text = "redirect without a usable Location"; break;
-            case errc::websocket_handshake: text = "WebSocket handshake failed"; break;
-            case errc::websocket_protocol: text = "WebSocket protocol error"; break;
-            case errc::websocket_message_too_big: text = "WebSocket message too big"; break;
         }
         return text;
     }

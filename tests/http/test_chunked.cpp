@@ -68,48 +68,48 @@ std::vector<Case> cases() {
          "HTTP/1.1 200 OK\r\n"},
         {"huge size accepted, data pending", "7fffffffffffffff\r\nabc", incomplete, "abc", {}, ""},
 
-        {"negative size", "-5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"plus sign", "+5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"0x prefix", "0x5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"leading space", " 5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"empty size", "\r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"not hex", "g\r\n", errc::bad_chunk, "", {}, ""},
-        {"space inside size", "5 5\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
-        {"overflow 2^64", "10000000000000000\r\n", errc::bad_chunk, "", {}, ""},
-        {"overflow 2^63", "8000000000000000\r\n", errc::bad_chunk, "", {}, ""},
-        {"overflow long", "ffffffffffffffffffffffff\r\n", errc::bad_chunk, "", {}, ""},
-        {"bare LF after size", "5\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"bare CR after size", "5\rhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
-        {"missing CRLF after data", "5\r\nhelloX\r\n0\r\n\r\n", errc::bad_chunk, "hello", {}, ""},
-        {"bare LF after data", "5\r\nhello\n0\r\n\r\n", errc::bad_chunk, "hello", {}, ""},
-        {"bare CR after data", "5\r\nhello\r0\r\n\r\n", errc::bad_chunk, "hello", {}, ""},
-        {"data longer than size", "3\r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "hel", {}, ""},
-        {"CTL in extension", "5;a\x01\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
-        {"NUL in extension", "5;a" + nul + "\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
-        {"bare LF in extension", "5;a\nb\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
-        {"garbage before extension", "5x;a\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
-        {"word after BWS", "5 a\r\nhello\r\n", errc::bad_chunk, "", {}, ""},
-        {"BWS without extension", "5 \r\nhello\r\n0\r\n\r\n", errc::bad_chunk, "", {}, ""},
+        {"negative size", "-5\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"plus sign", "+5\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"0x prefix", "0x5\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"leading space", " 5\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"empty size", "\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"not hex", "g\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"space inside size", "5 5\r\nhello\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"overflow 2^64", "10000000000000000\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"overflow 2^63", "8000000000000000\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"overflow long", "ffffffffffffffffffffffff\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"bare LF after size", "5\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"bare CR after size", "5\rhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"missing CRLF after data", "5\r\nhelloX\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "hello", {}, ""},
+        {"bare LF after data", "5\r\nhello\n0\r\n\r\n", socklite::http::errc::bad_chunk, "hello", {}, ""},
+        {"bare CR after data", "5\r\nhello\r0\r\n\r\n", socklite::http::errc::bad_chunk, "hello", {}, ""},
+        {"data longer than size", "3\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "hel", {}, ""},
+        {"CTL in extension", "5;a\x01\r\nhello\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"NUL in extension", "5;a" + nul + "\r\nhello\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"bare LF in extension", "5;a\nb\r\nhello\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"garbage before extension", "5x;a\r\nhello\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"word after BWS", "5 a\r\nhello\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"BWS without extension", "5 \r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk, "", {}, ""},
         {"extension without name", "5;\r\nhello\r\n0\r\n\r\n", {}, "hello", {}, ""},
         {"extension too long",
          "5;" + std::string(5000, 'x') + "\r\nhello\r\n0\r\n\r\n",
-         errc::bad_chunk,
+         socklite::http::errc::bad_chunk,
          "",
          {},
          ""},
         {"size line too long",
          std::string(5000, '0') + "5\r\nhello\r\n0\r\n\r\n",
-         errc::bad_chunk,
+         socklite::http::errc::bad_chunk,
          "",
          {},
          ""},
-        {"final CRLF wrong", "0\r\n\rX", errc::bad_chunk, "", {}, ""},
-        {"final bare LF", "0\r\n\n", errc::bad_chunk, "", {}, ""},
-        {"trailer without colon", "0\r\nX\r\n\r\n", errc::bad_header, "", {}, ""},
-        {"trailer space before colon", "0\r\nX : y\r\n\r\n", errc::bad_header, "", {}, ""},
-        {"trailer obs-fold", "0\r\nX: y\r\n z\r\n\r\n", errc::bad_header, "", {}, ""},
-        {"trailer NUL", "0\r\nX: y" + nul + "\r\n\r\n", errc::bad_header, "", {}, ""},
-        {"trailer bare LF", "0\r\nX: y\n\r\n", errc::bad_header, "", {}, ""},
+        {"final CRLF wrong", "0\r\n\rX", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"final bare LF", "0\r\n\n", socklite::http::errc::bad_chunk, "", {}, ""},
+        {"trailer without colon", "0\r\nX\r\n\r\n", socklite::http::errc::bad_header, "", {}, ""},
+        {"trailer space before colon", "0\r\nX : y\r\n\r\n", socklite::http::errc::bad_header, "", {}, ""},
+        {"trailer obs-fold", "0\r\nX: y\r\n z\r\n\r\n", socklite::http::errc::bad_header, "", {}, ""},
+        {"trailer NUL", "0\r\nX: y" + nul + "\r\n\r\n", socklite::http::errc::bad_header, "", {}, ""},
+        {"trailer bare LF", "0\r\nX: y\n\r\n", socklite::http::errc::bad_header, "", {}, ""},
 
         {"truncated: nothing", "", incomplete, "", {}, ""},
         {"truncated: in size", "5", incomplete, "", {}, ""},
@@ -203,7 +203,7 @@ TEST_CASE("chunked: decode_in_place moves the body to the front") {
     std::string badin = "3\r\nabc\r\nzz\r\n";
     buf = guard.place_mutable(badin);
     r = d.decode_in_place(buf, badin.size(), body);
-    CHECK(r.ec == errc::bad_chunk);
+    CHECK(r.ec == socklite::http::errc::bad_chunk);
     CHECK(std::string(buf, body) == "abc");
 }
 
@@ -214,10 +214,10 @@ TEST_CASE("chunked: limits") {
     std::string at_limit = "5;" + std::string(14, 'x') + "\r\nhello\r\n0\r\n\r\n";
     CHECK_FALSE(socklite_test::feed_chunked(at_limit, {at_limit.size()}, guard, lim).ec);
     std::string over = "5;" + std::string(15, 'x') + "\r\nhello\r\n0\r\n\r\n";
-    CHECK(socklite_test::feed_chunked(over, {over.size()}, guard, lim).ec == errc::bad_chunk);
+    CHECK(socklite_test::feed_chunked(over, {over.size()}, guard, lim).ec == socklite::http::errc::bad_chunk);
     CHECK(
         socklite_test::feed_chunked(over, socklite_test::cuts_bytes(over.size()), guard, lim).ec ==
-        errc::bad_chunk);
+        socklite::http::errc::bad_chunk);
 
     lim = ChunkedLimits();
     lim.max_trailer_bytes = 64;
@@ -225,11 +225,11 @@ TEST_CASE("chunked: limits") {
     CHECK_FALSE(socklite_test::feed_chunked(trailer, {trailer.size()}, guard, lim).ec);
     trailer = "0\r\nX: " + std::string(58, 'v') + "\r\n\r\n";
     CHECK(socklite_test::feed_chunked(trailer, {trailer.size()}, guard, lim).ec ==
-          errc::trailer_too_large);
+          socklite::http::errc::trailer_too_large);
     // an endless trailer fails at the limit
     std::string endless = "0\r\nX: " + std::string(1000, 'v');
     CHECK(socklite_test::feed_chunked(endless, {endless.size()}, guard, lim).ec ==
-          errc::trailer_too_large);
+          socklite::http::errc::trailer_too_large);
 
     lim = ChunkedLimits();
     lim.max_trailer_fields = 2;
@@ -237,13 +237,13 @@ TEST_CASE("chunked: limits") {
     CHECK_FALSE(socklite_test::feed_chunked(two, {two.size()}, guard, lim).ec);
     std::string three = "0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
     CHECK(socklite_test::feed_chunked(three, {three.size()}, guard, lim).ec ==
-          errc::trailer_too_large);
+          socklite::http::errc::trailer_too_large);
 }
 
 TEST_CASE("chunked: an error sticks until reset()") {
     ChunkedDecoder d;
-    CHECK(d.decode("x").ec == errc::bad_chunk);
-    CHECK(d.decode("0\r\n\r\n").ec == errc::bad_chunk);
+    CHECK(d.decode("x").ec == socklite::http::errc::bad_chunk);
+    CHECK(d.decode("0\r\n\r\n").ec == socklite::http::errc::bad_chunk);
     d.reset();
     CHECK(d.decode("0\r\n\r\n").complete());
 }

@@ -88,7 +88,7 @@ Case good(const char* name, std::string input, int status, BodyKind kind, bool k
     return c;
 }
 
-Case bad(const char* name, std::string input, errc e, const char* method = "GET") {
+Case bad(const char* name, std::string input, std::error_code e, const char* method = "GET") {
     Case c;
     c.name = name;
     c.input = std::move(input);
@@ -202,134 +202,134 @@ std::vector<Case> cases() {
              200, K::content_length, true, ""),
 
         // ---- status line
-        bad("no SP after code", "HTTP/1.1 200\r\n\r\n", errc::bad_status_line),
-        bad("two SP", "HTTP/1.1  200 OK\r\n\r\n", errc::bad_status_line),
-        bad("two-digit code", "HTTP/1.1 20 OK\r\n\r\n", errc::bad_status_line),
-        bad("four-digit code", "HTTP/1.1 2000 OK\r\n\r\n", errc::bad_status_line),
-        bad("code below 100", "HTTP/1.1 099 X\r\n\r\n", errc::bad_status_line),
-        bad("code above 599", "HTTP/1.1 600 X\r\n\r\n", errc::bad_status_line),
-        bad("signed code", "HTTP/1.1 +20 X\r\n\r\n", errc::bad_status_line),
-        bad("hex code", "HTTP/1.1 0x1 X\r\n\r\n", errc::bad_status_line),
-        bad("HTTP/2.0", "HTTP/2.0 200 OK\r\n\r\n", errc::bad_version),
-        bad("HTTP/1.2", "HTTP/1.2 200 OK\r\n\r\n", errc::bad_version),
-        bad("HTTP/1.10", "HTTP/1.10 200 OK\r\n\r\n", errc::bad_version),
-        bad("HTTP/0.9", "HTTP/0.9 200 OK\r\n\r\n", errc::bad_version),
-        bad("lower-case http", "http/1.1 200 OK\r\n\r\n", errc::bad_status_line),
-        bad("leading space", " HTTP/1.1 200 OK\r\n\r\n", errc::bad_status_line),
-        bad("leading CRLF", "\r\nHTTP/1.1 200 OK\r\n\r\n", errc::bad_status_line),
-        bad("not HTTP at all", "SSH-2.0-OpenSSH_9.2\r\n", errc::bad_status_line),
-        bad("HTTP/0.9 style body", "<html>", errc::bad_status_line),
+        bad("no SP after code", "HTTP/1.1 200\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("two SP", "HTTP/1.1  200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("two-digit code", "HTTP/1.1 20 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("four-digit code", "HTTP/1.1 2000 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("code below 100", "HTTP/1.1 099 X\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("code above 599", "HTTP/1.1 600 X\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("signed code", "HTTP/1.1 +20 X\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("hex code", "HTTP/1.1 0x1 X\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("HTTP/2.0", "HTTP/2.0 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("HTTP/1.2", "HTTP/1.2 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("HTTP/1.10", "HTTP/1.10 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("HTTP/0.9", "HTTP/0.9 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("lower-case http", "http/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("leading space", " HTTP/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("leading CRLF", "\r\nHTTP/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("not HTTP at all", "SSH-2.0-OpenSSH_9.2\r\n", socklite::http::errc::bad_status_line),
+        bad("HTTP/0.9 style body", "<html>", socklite::http::errc::bad_status_line),
         bad("bare LF ends status line", "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
-            errc::bad_status_line),
-        bad("bare CR in status line", "HTTP/1.1 200 O\rK\r\n\r\n", errc::bad_status_line),
-        bad("NUL in reason", "HTTP/1.1 200 O" + nul + "K\r\n\r\n", errc::bad_status_line),
-        bad("DEL in reason", "HTTP/1.1 200 O\x7fK\r\n\r\n", errc::bad_status_line),
-        bad("CTL in reason", "HTTP/1.1 200 O\x1bK\r\n\r\n", errc::bad_status_line),
-        bad("tab instead of SP", "HTTP/1.1\t200 OK\r\n\r\n", errc::bad_status_line),
+            socklite::http::errc::bad_status_line),
+        bad("bare CR in status line", "HTTP/1.1 200 O\rK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("NUL in reason", "HTTP/1.1 200 O" + nul + "K\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("DEL in reason", "HTTP/1.1 200 O\x7fK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("CTL in reason", "HTTP/1.1 200 O\x1bK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("tab instead of SP", "HTTP/1.1\t200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
 
         // ---- header fields
-        bad("space before colon", ok + "Content-Length : 5\r\n\r\nhello", errc::bad_header),
-        bad("tab before colon", ok + "Content-Length\t: 5\r\n\r\nhello", errc::bad_header),
-        bad("obs-fold", ok + "X-A: a\r\n b\r\nContent-Length: 0\r\n\r\n", errc::bad_header),
-        bad("obs-fold with tab", ok + "X-A: a\r\n\tb\r\n\r\n", errc::bad_header),
+        bad("space before colon", ok + "Content-Length : 5\r\n\r\nhello", socklite::http::errc::bad_header),
+        bad("tab before colon", ok + "Content-Length\t: 5\r\n\r\nhello", socklite::http::errc::bad_header),
+        bad("obs-fold", ok + "X-A: a\r\n b\r\nContent-Length: 0\r\n\r\n", socklite::http::errc::bad_header),
+        bad("obs-fold with tab", ok + "X-A: a\r\n\tb\r\n\r\n", socklite::http::errc::bad_header),
         bad("obs-folded TE", ok + "Transfer-Encoding: gzip\r\n chunked\r\n\r\n0\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
         bad("obs-folded TE, empty first line",
-            ok + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", errc::bad_transfer_encoding),
-        bad("whitespace before first field", ok + " X-A: a\r\n\r\n", errc::bad_header),
-        bad("empty name", ok + ": v\r\n\r\n", errc::bad_header),
-        bad("no colon", ok + "NoColon\r\n\r\n", errc::bad_header),
-        bad("quote in name", ok + "X\"A: v\r\n\r\n", errc::bad_header),
-        bad("slash in name", ok + "X/A: v\r\n\r\n", errc::bad_header),
-        bad("non-ASCII name", ok + "X\xc3\xa9: v\r\n\r\n", errc::bad_header),
-        bad("bare LF after field", ok + "X-A: v\nContent-Length: 0\r\n\r\n", errc::bad_header),
-        bad("bare LF ends head", ok + "X-A: v\r\n\n", errc::bad_header),
-        bad("bare CR in value", ok + "X-A: a\rb\r\n\r\n", errc::bad_header),
-        bad("bare CR at end of head", ok + "X-A: a\r\n\rX", errc::bad_header),
-        bad("NUL in value", ok + "X-A: a" + nul + "b\r\n\r\n", errc::bad_header),
-        bad("NUL in name", ok + "X-" + nul + "A: b\r\n\r\n", errc::bad_header),
-        bad("CTL in value", ok + "X-A: a\x01\r\n\r\n", errc::bad_header),
-        bad("DEL in value", ok + "X-A: a\x7f\r\n\r\n", errc::bad_header),
-        bad("LF in long value", ok + "X-A: 0123456789abcdef\n0123456789\r\n\r\n", errc::bad_header),
+            ok + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", socklite::http::errc::bad_transfer_encoding),
+        bad("whitespace before first field", ok + " X-A: a\r\n\r\n", socklite::http::errc::bad_header),
+        bad("empty name", ok + ": v\r\n\r\n", socklite::http::errc::bad_header),
+        bad("no colon", ok + "NoColon\r\n\r\n", socklite::http::errc::bad_header),
+        bad("quote in name", ok + "X\"A: v\r\n\r\n", socklite::http::errc::bad_header),
+        bad("slash in name", ok + "X/A: v\r\n\r\n", socklite::http::errc::bad_header),
+        bad("non-ASCII name", ok + "X\xc3\xa9: v\r\n\r\n", socklite::http::errc::bad_header),
+        bad("bare LF after field", ok + "X-A: v\nContent-Length: 0\r\n\r\n", socklite::http::errc::bad_header),
+        bad("bare LF ends head", ok + "X-A: v\r\n\n", socklite::http::errc::bad_header),
+        bad("bare CR in value", ok + "X-A: a\rb\r\n\r\n", socklite::http::errc::bad_header),
+        bad("bare CR at end of head", ok + "X-A: a\r\n\rX", socklite::http::errc::bad_header),
+        bad("NUL in value", ok + "X-A: a" + nul + "b\r\n\r\n", socklite::http::errc::bad_header),
+        bad("NUL in name", ok + "X-" + nul + "A: b\r\n\r\n", socklite::http::errc::bad_header),
+        bad("CTL in value", ok + "X-A: a\x01\r\n\r\n", socklite::http::errc::bad_header),
+        bad("DEL in value", ok + "X-A: a\x7f\r\n\r\n", socklite::http::errc::bad_header),
+        bad("LF in long value", ok + "X-A: 0123456789abcdef\n0123456789\r\n\r\n", socklite::http::errc::bad_header),
         bad("ESC in long value",
             ok + "X-A: 0123456789abcdef\x1b"
                  "0123456789\r\n\r\n",
-            errc::bad_header),
-        bad("bad Connection list", ok + "Connection: close; x\r\n\r\n", errc::bad_header),
+            socklite::http::errc::bad_header),
+        bad("bad Connection list", ok + "Connection: close; x\r\n\r\n", socklite::http::errc::bad_header),
 
         // ---- Content-Length
-        bad("CL negative", ok + "Content-Length: -5\r\n\r\n", errc::bad_content_length),
-        bad("CL plus sign", ok + "Content-Length: +5\r\n\r\nhello", errc::bad_content_length),
-        bad("CL hex", ok + "Content-Length: 0x5\r\n\r\nhello", errc::bad_content_length),
-        bad("CL inner space", ok + "Content-Length: 5 5\r\n\r\nhello", errc::bad_content_length),
+        bad("CL negative", ok + "Content-Length: -5\r\n\r\n", socklite::http::errc::bad_content_length),
+        bad("CL plus sign", ok + "Content-Length: +5\r\n\r\nhello", socklite::http::errc::bad_content_length),
+        bad("CL hex", ok + "Content-Length: 0x5\r\n\r\nhello", socklite::http::errc::bad_content_length),
+        bad("CL inner space", ok + "Content-Length: 5 5\r\n\r\nhello", socklite::http::errc::bad_content_length),
         bad("CL differing list", ok + "Content-Length: 5, 6\r\n\r\nhello",
-            errc::bad_content_length),
+            socklite::http::errc::bad_content_length),
         bad("CL differing duplicates", ok + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
-            errc::bad_content_length),
+            socklite::http::errc::bad_content_length),
         bad("CL differing duplicates, case",
-            ok + "content-length: 5\r\nCONTENT-LENGTH: 50\r\n\r\nhello", errc::bad_content_length),
-        bad("CL empty", ok + "Content-Length:\r\n\r\n", errc::bad_content_length),
-        bad("CL letters", ok + "Content-Length: abc\r\n\r\n", errc::bad_content_length),
-        bad("CL trailing comma", ok + "Content-Length: 5,\r\n\r\nhello", errc::bad_content_length),
-        bad("CL empty element", ok + "Content-Length: 5,,5\r\n\r\nhello", errc::bad_content_length),
-        bad("CL decimal point", ok + "Content-Length: 5.0\r\n\r\nhello", errc::bad_content_length),
+            ok + "content-length: 5\r\nCONTENT-LENGTH: 50\r\n\r\nhello", socklite::http::errc::bad_content_length),
+        bad("CL empty", ok + "Content-Length:\r\n\r\n", socklite::http::errc::bad_content_length),
+        bad("CL letters", ok + "Content-Length: abc\r\n\r\n", socklite::http::errc::bad_content_length),
+        bad("CL trailing comma", ok + "Content-Length: 5,\r\n\r\nhello", socklite::http::errc::bad_content_length),
+        bad("CL empty element", ok + "Content-Length: 5,,5\r\n\r\nhello", socklite::http::errc::bad_content_length),
+        bad("CL decimal point", ok + "Content-Length: 5.0\r\n\r\nhello", socklite::http::errc::bad_content_length),
         bad("CL overflow 2^64", ok + "Content-Length: 18446744073709551616\r\n\r\n",
-            errc::bad_content_length),
+            socklite::http::errc::bad_content_length),
         bad("CL overflow 2^63", ok + "Content-Length: 9223372036854775808\r\n\r\n",
-            errc::bad_content_length),
+            socklite::http::errc::bad_content_length),
         bad("CL huge", ok + "Content-Length: 99999999999999999999999999999\r\n\r\n",
-            errc::bad_content_length),
+            socklite::http::errc::bad_content_length),
         bad("CL bad even with chunked",
             ok + "Content-Length: x\r\nTransfer-Encoding: chunked\r\n\r\n",
-            errc::bad_content_length),
+            socklite::http::errc::bad_content_length),
 
         // ---- Transfer-Encoding
         bad("TE chunked, identity", ok + "Transfer-Encoding: chunked, identity\r\n\r\n",
-            errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
         bad("TE chunked twice", ok + "Transfer-Encoding: chunked, chunked\r\n\r\n",
-            errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
         bad("TE chunked then gzip field",
             ok + "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n",
-            errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
         bad("TE with parameter", ok + "Transfer-Encoding: chunked;q=1\r\n\r\n",
-            errc::bad_transfer_encoding),
-        bad("TE empty", ok + "Transfer-Encoding:\r\n\r\n", errc::bad_transfer_encoding),
-        bad("TE only commas", ok + "Transfer-Encoding: , ,\r\n\r\n", errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
+        bad("TE empty", ok + "Transfer-Encoding:\r\n\r\n", socklite::http::errc::bad_transfer_encoding),
+        bad("TE only commas", ok + "Transfer-Encoding: , ,\r\n\r\n", socklite::http::errc::bad_transfer_encoding),
         bad("TE quoted", ok + "Transfer-Encoding: \"chunked\"\r\n\r\n",
-            errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
         bad("TE in HTTP/1.0", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-            errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
         bad("TE space inside", ok + "Transfer-Encoding: chun ked\r\n\r\n",
-            errc::bad_transfer_encoding),
+            socklite::http::errc::bad_transfer_encoding),
         bad("TE vertical tab",
             ok + "Transfer-Encoding: \x0b"
                  "chunked\r\n\r\n0\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
         bad("TE form feed", ok + "Transfer-Encoding: chunked\x0c\r\n\r\n0\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
         bad("TE space before colon", ok + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
         bad("TE tab before colon", ok + "Transfer-Encoding\t: chunked\r\n\r\n0\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
         bad("TE as first field with leading space", ok + " Transfer-Encoding: chunked\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
         bad("TE folded onto another field", ok + "X: y\r\n Transfer-Encoding: chunked\r\n\r\n",
-            errc::bad_header),
-        bad("TE with NUL", ok + "Transfer-Encoding: chunked" + nul + "\r\n\r\n", errc::bad_header),
+            socklite::http::errc::bad_header),
+        bad("TE with NUL", ok + "Transfer-Encoding: chunked" + nul + "\r\n\r\n", socklite::http::errc::bad_header),
         bad("TE after a bare LF", ok + "X: y\nTransfer-Encoding: chunked\r\n\r\n",
-            errc::bad_header),
+            socklite::http::errc::bad_header),
 
         // ---- bodies
         bad("chunked: negative size",
-            ok + "Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk),
+            ok + "Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk),
         bad("chunked: 0x prefix",
-            ok + "Transfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", errc::bad_chunk),
+            ok + "Transfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", socklite::http::errc::bad_chunk),
         bad("chunked: overflow", ok + "Transfer-Encoding: chunked\r\n\r\n10000000000000000\r\n",
-            errc::bad_chunk),
+            socklite::http::errc::bad_chunk),
         bad("chunked: missing CRLF after data",
-            ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX0\r\n\r\n", errc::bad_chunk),
+            ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX0\r\n\r\n", socklite::http::errc::bad_chunk),
         bad("chunked: bad trailer",
-            ok + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad Name: x\r\n\r\n", errc::bad_header),
+            ok + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad Name: x\r\n\r\n", socklite::http::errc::bad_header),
         bad("truncated head", ok + "Content-Length: 5\r\n", errc::unexpected_eof),
         bad("empty input", "", errc::unexpected_eof),
         bad("truncated CL body", ok + "Content-Length: 5\r\n\r\nhel", errc::unexpected_eof),
@@ -453,10 +453,10 @@ TEST_CASE("parser: reset() makes it ready for the next response on the connectio
 TEST_CASE("parser: an error sticks until reset()") {
     ResponseParser p;
     auto r = p.parse_head("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n");
-    CHECK(r.ec == errc::bad_header);
-    CHECK(p.parse_head("HTTP/1.1 200 OK\r\n\r\n").ec == errc::bad_header);
-    CHECK(p.parse_body("x").ec == errc::bad_header);
-    CHECK(p.finish().ec == errc::bad_header);
+    CHECK(r.ec == socklite::http::errc::bad_header);
+    CHECK(p.parse_head("HTTP/1.1 200 OK\r\n\r\n").ec == socklite::http::errc::bad_header);
+    CHECK(p.parse_body("x").ec == socklite::http::errc::bad_header);
+    CHECK(p.finish().ec == socklite::http::errc::bad_header);
     CHECK_FALSE(p.keep_alive());
     p.reset();
     CHECK(p.parse_head("HTTP/1.1 200 OK\r\n\r\n").complete());
@@ -475,7 +475,7 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
             r = p.parse_head(guard.place(in));
             if (!r.need_more()) break;
         }
-        CHECK(r.ec == errc::header_too_large);
+        CHECK(r.ec == socklite::http::errc::header_too_large);
         CHECK(in.size() < 1024 + 100 + 1);
     }
     SUBCASE("default limit: 64 KiB") {
@@ -485,7 +485,7 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         ParserLimits lim;
         lim.max_fields = 100000;
         Outcome o = socklite_test::feed_response(in + "\r\n", {in.size() + 2}, guard, lim);
-        CHECK(o.ec == errc::header_too_large);
+        CHECK(o.ec == socklite::http::errc::header_too_large);
         ResponseParser p(lim);
         // also when it arrives in pieces: the error comes as soon as 64 KiB are buffered
         std::size_t fed = 0;
@@ -494,7 +494,7 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
             r = p.parse_head(guard.place(std::string_view(in).substr(0, fed)));
             if (!r.need_more()) break;
         }
-        CHECK(r.ec == errc::header_too_large);
+        CHECK(r.ec == socklite::http::errc::header_too_large);
         CHECK(fed >= 64 * 1024);
         CHECK(fed < 64 * 1024 + 1000);
     }
@@ -509,9 +509,9 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         CHECK_FALSE(o.ec);
         std::string over = head + std::string(201 - head.size() - end.size(), 'v') + end;
         o = socklite_test::feed_response(over, {over.size()}, guard, lim);
-        CHECK(o.ec == errc::header_too_large);
+        CHECK(o.ec == socklite::http::errc::header_too_large);
         o = socklite_test::feed_response(over, socklite_test::cuts_bytes(over.size()), guard, lim);
-        CHECK(o.ec == errc::header_too_large);
+        CHECK(o.ec == socklite::http::errc::header_too_large);
     }
     SUBCASE("field count") {
         ParserLimits lim;
@@ -520,14 +520,14 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         CHECK_FALSE(socklite_test::feed_response(in, {in.size()}, guard, lim).ec);
         in = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n";
         CHECK(socklite_test::feed_response(in, {in.size()}, guard, lim).ec ==
-              errc::too_many_headers);
+              socklite::http::errc::too_many_headers);
         CHECK(
             socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim).ec ==
-            errc::too_many_headers);
+            socklite::http::errc::too_many_headers);
         // without the end of the head: the error does not wait for it
         in = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n";
         ResponseParser p(lim);
-        CHECK(p.parse_head(in).ec == errc::too_many_headers);
+        CHECK(p.parse_head(in).ec == socklite::http::errc::too_many_headers);
     }
     SUBCASE("limits apply to each interim response separately") {
         ParserLimits lim;
@@ -544,24 +544,24 @@ TEST_CASE("parser: limits are enforced while the head is still arriving") {
         CHECK_FALSE(socklite_test::feed_response(in, {in.size()}, guard, lim).ec);
         lim.max_interim = 9;
         CHECK(socklite_test::feed_response(in, {in.size()}, guard, lim).ec ==
-              errc::header_too_large);
+              socklite::http::errc::header_too_large);
         CHECK(
             socklite_test::feed_response(in, socklite_test::cuts_bytes(in.size()), guard, lim).ec ==
-            errc::header_too_large);
+            socklite::http::errc::header_too_large);
     }
 }
 
 TEST_CASE("parser: garbage fails early, before a whole line arrived") {
     ResponseParser p;
-    CHECK(p.parse_head("SSH").ec == errc::bad_status_line);
+    CHECK(p.parse_head("SSH").ec == socklite::http::errc::bad_status_line);
     p.reset();
-    CHECK(p.parse_head("HTTP/2").ec == errc::bad_version);
+    CHECK(p.parse_head("HTTP/2").ec == socklite::http::errc::bad_version);
     p.reset();
-    CHECK(p.parse_head("HTTP/1.1 2x").ec == errc::bad_status_line);
+    CHECK(p.parse_head("HTTP/1.1 2x").ec == socklite::http::errc::bad_status_line);
     p.reset();
-    CHECK(p.parse_head("HTTP/1.1 200 OK\r\nBad Name").ec == errc::bad_header);
+    CHECK(p.parse_head("HTTP/1.1 200 OK\r\nBad Name").ec == socklite::http::errc::bad_header);
     p.reset();
-    CHECK(p.parse_head("HTTP/1.1 200 OK\r\nX: a\x01").ec == errc::bad_header);
+    CHECK(p.parse_head("HTTP/1.1 200 OK\r\nX: a\x01").ec == socklite::http::errc::bad_header);
     p.reset();
     CHECK(p.parse_head("HTTP/1").need_more());
     CHECK(p.parse_head("").need_more());

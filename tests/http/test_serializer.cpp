@@ -158,10 +158,10 @@ TEST_CASE("serializer: injection and invalid characters are refused, nothing pro
         std::string out = "previous bytes";
         std::error_code ec;
         serialize_request(r, c.host, out, ec);
-        CHECK(ec == errc::bad_field);
+        CHECK(ec == socklite::http::errc::bad_field);
         CHECK(out == "previous bytes");
         serialize_head(r, c.host, out, ec);
-        CHECK(ec == errc::bad_field);
+        CHECK(ec == socklite::http::errc::bad_field);
         CHECK(out == "previous bytes");
         CHECK_THROWS_AS(serialize_head(r, c.host, out), socklite::Error);
         CHECK(out == "previous bytes");
@@ -174,7 +174,7 @@ TEST_CASE("serializer: injection and invalid characters are refused, nothing pro
     std::string out;
     std::error_code ec;
     serialize_request(r, "h", out, ec);
-    CHECK(ec == errc::bad_field);
+    CHECK(ec == socklite::http::errc::bad_field);
     CHECK(out.empty());
 }
 

@@ -68,53 +68,53 @@ const Good good_cases[] = {
 
 struct Bad {
     const char* text;
-    errc code;
+    socklite::http::errc code;
 };
 
 const Bad bad_cases[] = {
-    {"", errc::bad_url},
-    {"example.com", errc::bad_url},
-    {"example.com:80/x", errc::unsupported_scheme},  // "example.com" is a valid scheme name
-    {"/path", errc::bad_url},
-    {"http:/host", errc::bad_url},
-    {"http:host", errc::bad_url},
-    {"http://", errc::bad_url},
-    {"http:///path", errc::bad_url},
-    {"http://:80/", errc::bad_url},
-    {"http://host:0/", errc::bad_url},
-    {"http://host:65536/", errc::bad_url},
-    {"http://host:123456/", errc::bad_url},
-    {"http://host:8a/", errc::bad_url},
-    {"http://host:-1/", errc::bad_url},
-    {"http://host:+80/", errc::bad_url},
-    {"http://ho st/", errc::bad_url},
-    {"http://host/a b", errc::bad_url},
-    {" http://host/", errc::bad_url},
-    {"http://host/ ", errc::bad_url},
-    {"http://host/\r\nX: y", errc::bad_url},
-    {"http://host/\n", errc::bad_url},
-    {"http://host/\x7f", errc::bad_url},
-    {"http://host/%", errc::bad_url},
-    {"http://host/%4", errc::bad_url},
-    {"http://host/%zz", errc::bad_url},
-    {"http://host/?%g0", errc::bad_url},
-    {"http://[::1/", errc::bad_url},
-    {"http://[::1]x/", errc::bad_url},
-    {"http://[::g]/", errc::bad_url},
-    {"http://[]/", errc::bad_url},
-    {"http://[127.0.0.1]/", errc::bad_url},
-    {"http://[fe80::1%eth0]/", errc::bad_url},
-    {"http://[fe80::1%25]/", errc::bad_url},
-    {"http://::1/", errc::bad_url},
-    {"http://ho%41st/", errc::bad_url},
-    {"http://ho<st/", errc::bad_url},
-    {"http://us er@host/", errc::bad_url},
-    {"http://us%2@host/", errc::bad_url},
-    {"http://us\"er@host/", errc::bad_url},
-    {"ftp://host/", errc::unsupported_scheme},
-    {"ws://host/", errc::unsupported_scheme},
-    {"1http://host/", errc::bad_url},
-    {"ht tp://host/", errc::bad_url},
+    {"", socklite::http::errc::bad_url},
+    {"example.com", socklite::http::errc::bad_url},
+    {"example.com:80/x", socklite::http::errc::unsupported_scheme},  // "example.com" is a valid scheme name
+    {"/path", socklite::http::errc::bad_url},
+    {"http:/host", socklite::http::errc::bad_url},
+    {"http:host", socklite::http::errc::bad_url},
+    {"http://", socklite::http::errc::bad_url},
+    {"http:///path", socklite::http::errc::bad_url},
+    {"http://:80/", socklite::http::errc::bad_url},
+    {"http://host:0/", socklite::http::errc::bad_url},
+    {"http://host:65536/", socklite::http::errc::bad_url},
+    {"http://host:123456/", socklite::http::errc::bad_url},
+    {"http://host:8a/", socklite::http::errc::bad_url},
+    {"http://host:-1/", socklite::http::errc::bad_url},
+    {"http://host:+80/", socklite::http::errc::bad_url},
+    {"http://ho st/", socklite::http::errc::bad_url},
+    {"http://host/a b", socklite::http::errc::bad_url},
+    {" http://host/", socklite::http::errc::bad_url},
+    {"http://host/ ", socklite::http::errc::bad_url},
+    {"http://host/\r\nX: y", socklite::http::errc::bad_url},
+    {"http://host/\n", socklite::http::errc::bad_url},
+    {"http://host/\x7f", socklite::http::errc::bad_url},
+    {"http://host/%", socklite::http::errc::bad_url},
+    {"http://host/%4", socklite::http::errc::bad_url},
+    {"http://host/%zz", socklite::http::errc::bad_url},
+    {"http://host/?%g0", socklite::http::errc::bad_url},
+    {"http://[::1/", socklite::http::errc::bad_url},
+    {"http://[::1]x/", socklite::http::errc::bad_url},
+    {"http://[::g]/", socklite::http::errc::bad_url},
+    {"http://[]/", socklite::http::errc::bad_url},
+    {"http://[127.0.0.1]/", socklite::http::errc::bad_url},
+    {"http://[fe80::1%eth0]/", socklite::http::errc::bad_url},
+    {"http://[fe80::1%25]/", socklite::http::errc::bad_url},
+    {"http://::1/", socklite::http::errc::bad_url},
+    {"http://ho%41st/", socklite::http::errc::bad_url},
+    {"http://ho<st/", socklite::http::errc::bad_url},
+    {"http://us er@host/", socklite::http::errc::bad_url},
+    {"http://us%2@host/", socklite::http::errc::bad_url},
+    {"http://us\"er@host/", socklite::http::errc::bad_url},
+    {"ftp://host/", socklite::http::errc::unsupported_scheme},
+    {"ws://host/", socklite::http::errc::unsupported_scheme},
+    {"1http://host/", socklite::http::errc::bad_url},
+    {"ht tp://host/", socklite::http::errc::bad_url},
 };
 
 }  // namespace
@@ -156,9 +156,9 @@ TEST_CASE("url: bad URLs are errors, never partial results") {
     }
     std::error_code ec;
     Url::parse(guard.place(std::string_view("http://host/\0x", 14)), ec);
-    CHECK(ec == errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
     Url::parse(guard.place(std::string_view("http://ho\0st/", 13)), ec);
-    CHECK(ec == errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
 }
 
 TEST_CASE("url: the thrown error names the URL and carries the code") {
@@ -166,7 +166,7 @@ TEST_CASE("url: the thrown error names the URL and carries the code") {
         Url::parse("ftp://x/");
         FAIL("no exception");
     } catch (const socklite::Error& e) {
-        CHECK(e.code() == errc::unsupported_scheme);
+        CHECK(e.code() == socklite::http::errc::unsupported_scheme);
         CHECK(std::string(e.what()).find("ftp://x/") != std::string::npos);
     }
 }
@@ -239,13 +239,13 @@ TEST_CASE("url: resolve references as RFC 3986 section 5.4 does") {
     }
     std::error_code ec;
     base.resolve("ftp://x/", ec);
-    CHECK(ec == errc::unsupported_scheme);
+    CHECK(ec == socklite::http::errc::unsupported_scheme);
     base.resolve("/a b", ec);
-    CHECK(ec == errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
     base.resolve("//", ec);
-    CHECK(ec == errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
     Url().resolve("/x", ec);
-    CHECK(ec == errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
     CHECK_THROWS_AS(base.resolve("/\r\n"), socklite::Error);
     // userinfo and port are kept for relative references
     Url withport = Url::parse("http://u@h:8080/dir/file");

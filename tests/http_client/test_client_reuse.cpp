@@ -193,7 +193,7 @@ TEST_CASE("client reuse: a failure leaves the Response empty") {
 
     std::error_code ec;
     cli.get("/bad", res, ec);  // a malformed head
-    CHECK(ec == socklite::errc::bad_header);
+    CHECK(ec == socklite::http::errc::bad_header);
     CHECK(res.status == 0);
     CHECK(res.reason.empty());
     CHECK(res.headers.empty());
@@ -206,7 +206,7 @@ TEST_CASE("client reuse: a failure leaves the Response empty") {
     CHECK(cli.connections_opened() == 2);
 
     cli.get("/bad", res, ec);
-    CHECK(ec == socklite::errc::bad_header);
+    CHECK(ec == socklite::http::errc::bad_header);
     CHECK(res.headers.empty());
 
     // The throwing overloads: Error, and the Response left empty as well.
@@ -219,7 +219,7 @@ TEST_CASE("client reuse: a failure leaves the Response empty") {
     // A URL that cannot be used fails before any I/O; the Response is emptied too.
     cli.get("/small", res);
     cli.get("https://127.0.0.1/", res, ec);
-    CHECK(ec == socklite::errc::tls_not_enabled);
+    CHECK(ec == socklite::http::errc::tls_not_enabled);
     CHECK(res.status == 0);
     CHECK(res.body.empty());
     cli.close_idle();

@@ -471,9 +471,9 @@ TEST_CASE("client: redirects") {
         CHECK(lim.get("/chain/2").body == "GET /end [] auth=");
         std::error_code ec;
         lim.get("/chain/3", ec);
-        CHECK(ec == socklite::errc::too_many_redirects);
+        CHECK(ec == socklite::http::errc::too_many_redirects);
         lim.get("/loop", ec);
-        CHECK(ec == socklite::errc::too_many_redirects);
+        CHECK(ec == socklite::http::errc::too_many_redirects);
         CHECK_THROWS_AS(lim.get("/loop"), socklite::Error);
     }
     SUBCASE("max_redirects = 0 returns the 3xx itself, with its body") {
@@ -530,10 +530,10 @@ TEST_CASE("client: bodies over max_body_size are refused, buffered or chunked") 
     HttpClient cli(srv.url(), o);
     std::error_code ec;
     cli.get("/", ec);
-    CHECK(ec == socklite::errc::body_too_large);
+    CHECK(ec == socklite::http::errc::body_too_large);
     CHECK(cli.idle_connections() == 0);
     cli.get("/", ec);
-    CHECK(ec == socklite::errc::body_too_large);
+    CHECK(ec == socklite::http::errc::body_too_large);
     CHECK(cli.idle_connections() == 0);
 }
 
@@ -541,19 +541,19 @@ TEST_CASE("client: malformed responses are clear errors; the connection is not r
     socklite_test::FdLeakGuard guard;
     struct Case {
         const char* response;
-        socklite::errc expected;
+        std::error_code expected;
     };
     const Case cases[] = {
-        {"HTTP/1.1 2000 OK\r\n\r\n", socklite::errc::bad_status_line},
-        {"HTTP/2.0 200 OK\r\n\r\n", socklite::errc::bad_version},
-        {"HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", socklite::errc::bad_header},
-        {"HTTP/1.1 200 OK\r\nX: a\r\n folded\r\n\r\n", socklite::errc::bad_header},
+        {"HTTP/1.1 2000 OK\r\n\r\n", socklite::http::errc::bad_status_line},
+        {"HTTP/2.0 200 OK\r\n\r\n", socklite::http::errc::bad_version},
+        {"HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", socklite::http::errc::bad_header},
+        {"HTTP/1.1 200 OK\r\nX: a\r\n folded\r\n\r\n", socklite::http::errc::bad_header},
         {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-         socklite::errc::bad_content_length},
-        {"HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", socklite::errc::bad_content_length},
-        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", socklite::errc::bad_chunk},
+         socklite::http::errc::bad_content_length},
+        {"HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", socklite::http::errc::bad_content_length},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", socklite::http::errc::bad_chunk},
         {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", socklite::errc::unexpected_eof},
-        {"HTTP/1.1 200 OK\nContent-Length: 0\n\n", socklite::errc::bad_status_line},
+        {"HTTP/1.1 200 OK\nContent-Length: 0\n\n", socklite::http::errc::bad_status_line},
     };
     for (const Case& k : cases) {
         CAPTURE(k.response);
@@ -592,13 +592,13 @@ TEST_CASE("client: header limits") {
         o.max_header_count = 10;
         HttpClient cli(srv.url(), o);
         cli.get("/", ec);
-        CHECK(ec == socklite::errc::too_many_headers);
+        CHECK(ec == socklite::http::errc::too_many_headers);
     }
     SUBCASE("header bytes") {
         o.max_header_size = 200;
         HttpClient cli(srv.url(), o);
         cli.get("/", ec);
-        CHECK(ec == socklite::errc::header_too_large);
+        CHECK(ec == socklite::http::errc::header_too_large);
     }
 }
 
@@ -610,22 +610,22 @@ TEST_CASE("client: bad requests, URLs and https fail before anything is sent") {
     socklite::http::Headers evil;
     evil.add("X-Evil", "a\r\nInjected: 1");
     cli.get("/", evil, ec);
-    CHECK(ec == socklite::errc::bad_field);
+    CHECK(ec == socklite::http::errc::bad_field);
     cli.get("/a b", ec);
     CHECK(ec);
     cli.get("https://127.0.0.1/", ec);
-    CHECK(ec == socklite::errc::tls_not_enabled);
+    CHECK(ec == socklite::http::errc::tls_not_enabled);
     cli.get("ftp://127.0.0.1/", ec);
-    CHECK(ec == socklite::errc::unsupported_scheme);
+    CHECK(ec == socklite::http::errc::unsupported_scheme);
     CHECK(cli.connections_opened() == 0);
     CHECK_THROWS_AS(HttpClient("https://example.com/"), socklite::Error);
     HttpClient bad("https://example.com", HttpClient::Options{}, ec);
-    CHECK(ec == socklite::errc::tls_not_enabled);
+    CHECK(ec == socklite::http::errc::tls_not_enabled);
     HttpClient bad2("not a url", HttpClient::Options{}, ec);
-    CHECK(ec == socklite::errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
     HttpClient nobase;
     nobase.get("/relative", ec);
-    CHECK(ec == socklite::errc::bad_url);
+    CHECK(ec == socklite::http::errc::bad_url);
     CHECK(nobase.get(srv.url("/abs")).body == "x");
 }
 

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "error.hpp"
 #include "detail/grammar.hpp"
 #include "message.hpp"
 
@@ -51,12 +52,12 @@ struct ParseResult {
  *  arrive. */
 struct ChunkedLimits {
     /** Longest chunk-size line (size, extensions and whitespace, without CRLF); longer is
-     *  errc::bad_chunk. */
+     *  http::errc::bad_chunk. */
     std::size_t max_chunk_line = 4096;
     /** Largest trailer section in bytes, including its final CRLF; more is
-     *  errc::trailer_too_large. */
+     *  http::errc::trailer_too_large. */
     std::size_t max_trailer_bytes = 16 * 1024;
-    /** Most trailer fields; more is errc::trailer_too_large. */
+    /** Most trailer fields; more is http::errc::trailer_too_large. */
     std::size_t max_trailer_fields = 64;
 };
 
@@ -66,7 +67,7 @@ struct ChunkedLimits {
  *  and returns the next run of body bytes as a view into the input (zero copy). Strict:
  *  chunk sizes are hex digits only (no sign, no `0x`, no whitespace before them), checked for
  *  overflow; chunk extensions are skipped (bounded, no control characters); each chunk's data
- *  must end in CRLF; bare CR or LF are errors (errc::bad_chunk); the trailer section is parsed
+ *  must end in CRLF; bare CR or LF are errors (http::errc::bad_chunk); the trailer section is parsed
  *  with the header rules and exposed through trailer(); the final CRLF is required. No
  *  allocation after construction, no I/O.
  *
@@ -96,8 +97,8 @@ public:
      *  is never consumed) and call again when more bytes arrived. With need_more and a non-empty
      *  `body`, call again with the rest. With complete, `consumed` ends right after the final
      *  CRLF; the trailers are available until the input buffer changes.
-     *  @return status, consumed, body, ec (errc::bad_chunk, errc::trailer_too_large,
-     *  errc::bad_header for a malformed trailer field). No allocation. */
+     *  @return status, consumed, body, ec (http::errc::bad_chunk, http::errc::trailer_too_large,
+     *  http::errc::bad_header for a malformed trailer field). No allocation. */
     ParseResult decode(std::string_view in) noexcept;
 
     /** Decodes the chunked input in @p buf in place: the body bytes found are moved to the
@@ -151,7 +152,7 @@ private:
     std::uint64_t body_size_ = 0;
     std::size_t line_bytes_ = 0;    // bytes of the current size line so far
     std::size_t trailer_pos_ = 0;   // next trailer line, relative to the trailer start
-    errc error_ = errc::bad_chunk;  // the error, once in State::error
+    errc error_ = http::errc::bad_chunk;  // the error, once in State::error
     detail::FieldBlock trailers_;   // trailer scanning state and field slots
 };
 
@@ -170,7 +171,7 @@ inline void ChunkedDecoder::reset() noexcept {
     body_size_ = 0;
     line_bytes_ = 0;
     trailer_pos_ = 0;
-    error_ = errc::bad_chunk;
+    error_ = http::errc::bad_chunk;
     trailers_.count = 0;
     trailers_.base = nullptr;
 }
@@ -212,7 +213,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
         char c = p[i];
         switch (state_) {
             case State::size_first:
-                if (!is(c, cc_hex)) return fail(i, errc::bad_chunk);
+                if (!is(c, cc_hex)) return fail(i, http::errc::bad_chunk);
                 remaining_ = static_cast<std::uint64_t>(detail::hex_value(c));
                 line_bytes_ = 1;
                 ext_seen_ = false;
@@ -222,10 +223,10 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
             case State::size:
                 // The common case: the rest of the digits and the CR in one tight loop.
                 while (is(c, cc_hex)) {
-                    if (remaining_ > max_before_shift) return fail(i, errc::bad_chunk);
+                    if (remaining_ > max_before_shift) return fail(i, http::errc::bad_chunk);
                     remaining_ =
                         (remaining_ << 4) | static_cast<std::uint64_t>(detail::hex_value(c));
-                    if (++line_bytes_ > limits_.max_chunk_line) return fail(i, errc::bad_chunk);
+                    if (++line_bytes_ > limits_.max_chunk_line) return fail(i, http::errc::bad_chunk);
                     if (++i == n) break;
                     c = p[i];
                 }
@@ -238,29 +239,29 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 } else if (is(c, cc_ows)) {
                     state_ = State::ext;
                 } else {
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 }
                 if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 ++i;
                 break;
             case State::ext:
                 // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): skipped, but only
                 // whitespace may come before the first ';' and no CTL other than HTAB at all.
                 if (c == '\r') {
-                    if (!ext_seen_) return fail(i, errc::bad_chunk);  // BWS without an extension
+                    if (!ext_seen_) return fail(i, http::errc::bad_chunk);  // BWS without an extension
                     state_ = State::size_lf;
                 } else if (c == ';') {
                     ext_seen_ = true;
                 } else if (!ext_seen_ ? !is(c, cc_ows) : !is(c, cc_field)) {
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 }
                 if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
-                    return fail(i, errc::bad_chunk);
+                    return fail(i, http::errc::bad_chunk);
                 ++i;
                 break;
             case State::size_lf:
-                if (c != '\n') return fail(i, errc::bad_chunk);
+                if (c != '\n') return fail(i, http::errc::bad_chunk);
                 ++i;
                 if (remaining_ == 0) {
                     state_ = State::trailer;
@@ -283,12 +284,12 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 return r;
             }
             case State::data_cr:
-                if (c != '\r') return fail(i, errc::bad_chunk);
+                if (c != '\r') return fail(i, http::errc::bad_chunk);
                 state_ = State::data_lf;
                 ++i;
                 break;
             case State::data_lf:
-                if (c != '\n') return fail(i, errc::bad_chunk);
+                if (c != '\n') return fail(i, http::errc::bad_chunk);
                 state_ = State::size_first;
                 ++i;
                 break;
@@ -304,7 +305,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                     switch (detail::scan_field_line(base, window, trailer_pos_, slot)) {
                         case detail::LineStatus::field:
                             if (trailers_.count == trailers_.capacity)
-                                return fail(i, errc::trailer_too_large);
+                                return fail(i, http::errc::trailer_too_large);
                             trailers_.slots[trailers_.count++] = slot;
                             continue;
                         case detail::LineStatus::end_of_block:
@@ -315,13 +316,13 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                             return r;
                         case detail::LineStatus::incomplete:
                             if (avail >= limits_.max_trailer_bytes)
-                                return fail(i, errc::trailer_too_large);
+                                return fail(i, http::errc::trailer_too_large);
                             r.consumed = i;
                             return r;
                         case detail::LineStatus::error:
                             return fail(i, base[line] == '\r' || base[line] == '\n'
-                                               ? errc::bad_chunk
-                                               : errc::bad_header);
+                                               ? http::errc::bad_chunk
+                                               : http::errc::bad_header);
                     }
                 }
             }

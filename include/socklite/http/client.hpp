@@ -25,6 +25,7 @@
 #include "../detail/function.hpp"
 #include "../detail/syscall.hpp"
 #include "../error.hpp"
+#include "error.hpp"
 #include "../socket.hpp"
 #include "message.hpp"
 #include "parser.hpp"
@@ -43,13 +44,13 @@ struct HttpClientOptions {
     /** Deadline for a whole request() call: connects, retries, redirects and bodies
      *  included (`std::errc::timed_out`); zero (the default) means none. */
     std::chrono::milliseconds deadline{0};
-    /** Largest response body accepted, buffered or streamed (errc::body_too_large). */
+    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
     std::uint64_t max_body_size = 256u * 1024 * 1024;
-    /** Largest response header section in bytes (errc::header_too_large). */
+    /** Largest response header section in bytes (http::errc::header_too_large). */
     std::size_t max_header_size = 64 * 1024;
-    /** Most response header fields (errc::too_many_headers). */
+    /** Most response header fields (http::errc::too_many_headers). */
     std::size_t max_header_count = 100;
-    /** Most redirects followed per request; a longer chain is errc::too_many_redirects.
+    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
      *  Zero returns the 3xx response itself. */
     int max_redirects = 10;
     /** Keep connections open between requests (false sends `Connection: close`). */
@@ -76,7 +77,7 @@ struct HttpClientOptions {
  *  (blocking in the kernel with `SO_RCVTIMEO` as the idle timeout). Large `Content-Length`
  *  bodies are received straight into Response::body, without an intermediate copy.
  *
- *  `https://` URLs fail with errc::tls_not_enabled. Every request has a throwing overload
+ *  `https://` URLs fail with http::errc::tls_not_enabled. Every request has a throwing overload
  *  (socklite::Error, whose what() names the failed step and the URL, e.g.
  *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
  *  `std::error_code&`. An HttpClient is not thread-safe: use one per thread.
@@ -116,7 +117,7 @@ public:
     explicit HttpClient(const Options& options);
     /** A client whose relative targets (`/index.html`) resolve against @p base_url
      *  (`http://host[:port][/prefix]`).
-     *  @throws Error with errc::bad_url, errc::unsupported_scheme or errc::tls_not_enabled. */
+     *  @throws Error with http::errc::bad_url, http::errc::unsupported_scheme or http::errc::tls_not_enabled. */
     explicit HttpClient(std::string_view base_url, const Options& options = Options{});
     /** As HttpClient(std::string_view, const Options&), reporting a bad URL through @p ec; the
      *  client then has no base URL.
@@ -460,7 +461,7 @@ inline bool http_is_absolute(std::string_view t) noexcept {
 /** Errors that mean "the server closed a kept-alive connection before reading the request". */
 inline bool http_stale_error(const std::error_code& ec) noexcept {
     return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
-           ec == std::errc::connection_aborted || ec == errc::unexpected_eof;
+           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
 }
 
 /** Empties @p res (status 0), keeping the capacity of its strings and lists; the body is left
@@ -490,7 +491,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
     std::error_code ec;
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) detail::throw_error(ec, "HttpClient", std::string(base_url));
 }
 
@@ -498,7 +499,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
                               std::error_code& ec)
     : options_(options), parser_(detail::http_limits(options)) {
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = errc::tls_not_enabled;
+    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
 }
 
@@ -605,7 +606,7 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
         } else if (!base_.empty()) {
             parsed = base_.resolve(original.target, ec);
         } else {
-            ec = errc::bad_url;
+            ec = http::errc::bad_url;
         }
         if (ec) {
             err_op_ = "parse URL";
@@ -653,7 +654,7 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
     const std::string* const first_origin = origin;  // cache_origin_: not changed below
     for (int hop = 0;; ++hop) {
         if (url->is_https()) {
-            ec = errc::tls_not_enabled;
+            ec = http::errc::tls_not_enabled;
             fail("request", *url);
             detail::http_clear(res);
             return;
@@ -672,14 +673,14 @@ inline void HttpClient::run(const http::Request& original, const Handlers& h, ht
         bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
         if (!may_follow || !redirect || !res.headers.contains("Location")) return;
         if (hop >= options_.max_redirects) {
-            ec = errc::too_many_redirects;
+            ec = http::errc::too_many_redirects;
             fail("redirect", *url);
             detail::http_clear(res);
             return;
         }
         http::Url next = url->resolve(res.headers.get("Location"), ec);
         if (ec) {
-            ec = errc::bad_redirect;
+            ec = http::errc::bad_redirect;
             fail("redirect", *url);
             detail::http_clear(res);
             return;
@@ -768,7 +769,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
     for (;;) {
         c->reserve(c->cap == 0 ? 16 * 1024 : 1);
         std::size_t n = io_some(*c, false, c->buf + c->end, c->cap - c->end, dl, ec);
-        if (!ec && n == 0) ec = errc::unexpected_eof;
+        if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
         if (ec) {
             if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
             fail("read response", url);
@@ -823,7 +824,7 @@ inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std:
         }
     }
     if (!read_body(*c, h, is_final, dl, res, ec)) {
-        bool protocol = ec.category() == error_category() && ec != errc::unexpected_eof;
+        bool protocol = ec.category() == http::error_category();
         fail(protocol ? "parse response" : "read response", url);
         return Outcome::failed;
     }
@@ -994,7 +995,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
     if (p.body_kind() == http::BodyKind::content_length) {
         total = p.content_length();
         if (*total > limit) {
-            ec = errc::body_too_large;
+            ec = http::errc::body_too_large;
             return false;
         }
     }
@@ -1013,7 +1014,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
                     in = std::string_view(c.buf + c.begin, c.end - c.begin);
                 } else {
                     std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
-                    if (!ec && n == 0) ec = errc::unexpected_eof;
+                    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
                     if (ec) return filled;
                     in = std::string_view(dst + filled, n);
                 }
@@ -1058,7 +1059,7 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
             }
             c.begin += r.consumed;
             if (p.body_received() > limit) {
-                ec = errc::body_too_large;
+                ec = http::errc::body_too_large;
                 return false;
             }
             if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;

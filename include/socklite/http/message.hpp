@@ -181,7 +181,7 @@ private:
 /** An HTTP request to be sent: method, request target, header fields and body.
  *
  *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
- *  here, and refuses CR, LF, NUL and other invalid characters (errc::bad_field). */
+ *  here, and refuses CR, LF, NUL and other invalid characters (http::errc::bad_field). */
 struct Request {
     std::string method = "GET";  ///< the method token, case-sensitive (`GET`, `POST`, ...)
     std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`

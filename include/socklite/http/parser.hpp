@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "error.hpp"
 #include "chunked.hpp"
 #include "detail/grammar.hpp"
 #include "message.hpp"
@@ -25,11 +26,11 @@ namespace http {
  *  rejected as soon as it passes the limit, not when it ends). */
 struct ParserLimits {
     /** Largest header section in bytes: status line, fields and the empty line.
-     *  More is errc::header_too_large. */
+     *  More is http::errc::header_too_large. */
     std::size_t max_header_bytes = 64 * 1024;
-    /** Most header fields; more is errc::too_many_headers. */
+    /** Most header fields; more is http::errc::too_many_headers. */
     std::size_t max_fields = 100;
-    /** Most interim (1xx) responses before the final one; more is errc::header_too_large (each
+    /** Most interim (1xx) responses before the final one; more is http::errc::header_too_large (each
      *  interim head is also held to max_header_bytes and max_fields). */
     std::size_t max_interim = 64;
     /** Limits of the chunked decoder used for chunked bodies. */
@@ -54,16 +55,16 @@ enum class BodyKind {
  *  call that completed is neither changed nor freed (copy_head() copies them).
  *
  *  Strictness (RFC 9112): the status line is `HTTP/1.0` or `HTTP/1.1` (anything else is
- *  errc::bad_version, a malformed line errc::bad_status_line), SP, a 3-digit code in 100-599,
+ *  http::errc::bad_version, a malformed line http::errc::bad_status_line), SP, a 3-digit code in 100-599,
  *  SP, and a reason of VCHAR/SP/HTAB/obs-text. Every line ends in CRLF: a bare CR and also a
  *  bare LF are errors (RFC 9112 section 2.2 allows accepting a bare LF; this parser does not).
  *  Field names are tokens directly followed by `:`; values hold no CTL but HTAB; obs-fold and
- *  whitespace before the first field are rejected (errc::bad_header; RFC 9112 section 5.2 lets a
+ *  whitespace before the first field are rejected (http::errc::bad_header; RFC 9112 section 5.2 lets a
  *  user agent unfold instead, we reject to close the door on smuggling). `Content-Length` is
  *  digits only (a list of identical values like `5, 5` is accepted, RFC 9110 section 8.6),
- *  below 2^63, and repeated fields must agree (errc::bad_content_length). `Transfer-Encoding` is
+ *  below 2^63, and repeated fields must agree (http::errc::bad_content_length). `Transfer-Encoding` is
  *  a list of tokens without parameters; `chunked` must be the last coding and appear once,
- *  otherwise errc::bad_transfer_encoding; in an HTTP/1.0 response it is an error too.
+ *  otherwise http::errc::bad_transfer_encoding; in an HTTP/1.0 response it is an error too.
  *
  *  Framing (RFC 9112 section 6.3): no body after HEAD, for 1xx, 204, 304, 101 and 2xx to
  *  CONNECT; else a Transfer-Encoding ending in `chunked` wins over Content-Length (and the
@@ -102,7 +103,7 @@ public:
     /** Parses the head (status line and header fields) from the start of @p data.
      *  @return complete (consumed = interim responses skipped + this head), need_more (consumed
      *  = the bytes of interim responses skipped, often 0), or error with ec one of
-     *  errc::bad_status_line, bad_version, bad_header, header_too_large, too_many_headers,
+     *  http::errc::bad_status_line, bad_version, bad_header, header_too_large, too_many_headers,
      *  bad_content_length, bad_transfer_encoding. No allocation, no I/O. */
     ParseResult parse_head(std::string_view data) noexcept;
 
@@ -115,7 +116,7 @@ public:
 
     /** Reports that the connection was closed by the peer (end of input).
      *  @return complete when the message is complete (a body read until close ends here);
-     *  error with errc::unexpected_eof otherwise. */
+     *  error with socklite::errc::unexpected_eof otherwise. */
     ParseResult finish() noexcept;
 
     /** Starts over for the next response (keeps limits and storage; request method = GET). */
@@ -173,7 +174,7 @@ public:
 private:
     enum class Phase : unsigned char { head, body, done, error };
 
-    ParseResult fail(std::size_t consumed, errc e) noexcept;
+    ParseResult fail(std::size_t consumed, std::error_code e) noexcept;
     void clear_head() noexcept;
     detail::LineStatus scan_status_line(const char* base, std::size_t end, errc& e) noexcept;
     bool on_field(std::string_view name, std::string_view value, errc& e) noexcept;
@@ -186,7 +187,7 @@ private:
     detail::FieldBlock head_;
     ChunkedDecoder chunked_;
     Phase phase_ = Phase::head;
-    errc error_ = errc::bad_status_line;
+    std::error_code error_ = http::errc::bad_status_line;
     // head scanning
     bool status_done_ = false;
     bool pending_ = false;          // the last call ended inside a line
@@ -258,7 +259,7 @@ inline void ResponseParser::reset() noexcept {
     clear_head();
     chunked_.reset();
     phase_ = Phase::head;
-    error_ = errc::bad_status_line;
+    error_ = http::errc::bad_status_line;
     head_request_ = false;
     connect_request_ = false;
     body_kind_ = BodyKind::none;
@@ -270,7 +271,7 @@ inline void ResponseParser::reset() noexcept {
     last_interim_status_ = 0;
 }
 
-inline ParseResult ResponseParser::fail(std::size_t consumed, errc e) noexcept {
+inline ParseResult ResponseParser::fail(std::size_t consumed, std::error_code e) noexcept {
     phase_ = Phase::error;
     error_ = e;
     keep_alive_ = false;
@@ -297,46 +298,46 @@ inline detail::LineStatus ResponseParser::scan_status_line(const char* base, std
         match = std::memcmp(base, proto, have) == 0;
     }
     if (!match) {
-        e = (have >= 5 && std::memcmp(base, "HTTP/", 5) == 0) ? errc::bad_version
-                                                              : errc::bad_status_line;
+        e = (have >= 5 && std::memcmp(base, "HTTP/", 5) == 0) ? http::errc::bad_version
+                                                              : http::errc::bad_status_line;
         return LineStatus::error;
     }
     if (end < 13) {
         // Validate the fixed-position bytes that did arrive.
         if (end > 7 && base[7] != '0' && base[7] != '1') {
-            e = errc::bad_version;
+            e = http::errc::bad_version;
             return LineStatus::error;
         }
         if (end > 8 && base[8] != ' ') {
-            e = detail::is(base[8], detail::cc_hex) ? errc::bad_version : errc::bad_status_line;
+            e = detail::is(base[8], detail::cc_hex) ? http::errc::bad_version : http::errc::bad_status_line;
             return LineStatus::error;
         }
         for (std::size_t i = 9; i < end && i < 12; ++i) {
             if (base[i] < '0' || base[i] > '9') {
-                e = errc::bad_status_line;
+                e = http::errc::bad_status_line;
                 return LineStatus::error;
             }
         }
         return LineStatus::incomplete;
     }
     if (base[7] != '0' && base[7] != '1') {
-        e = errc::bad_version;
+        e = http::errc::bad_version;
         return LineStatus::error;
     }
     if (base[8] != ' ') {
-        e = detail::is(base[8], detail::cc_hex) ? errc::bad_version : errc::bad_status_line;
+        e = detail::is(base[8], detail::cc_hex) ? http::errc::bad_version : http::errc::bad_status_line;
         return LineStatus::error;
     }
     unsigned d0 = static_cast<unsigned char>(base[9]) - '0';
     unsigned d1 = static_cast<unsigned char>(base[10]) - '0';
     unsigned d2 = static_cast<unsigned char>(base[11]) - '0';
     if (d0 > 9 || d1 > 9 || d2 > 9 || base[12] != ' ') {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     int code = static_cast<int>(d0 * 100 + d1 * 10 + d2);
     if (code < 100 || code > 599) {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     const char* reason = base + 13;
@@ -344,12 +345,12 @@ inline detail::LineStatus ResponseParser::scan_status_line(const char* base, std
     const char* p = detail::scan_field_value(reason, e_ptr);
     if (p >= e_ptr) return LineStatus::incomplete;
     if (*p != '\r') {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     if (p + 1 >= e_ptr) return LineStatus::incomplete;
     if (p[1] != '\n') {
-        e = errc::bad_status_line;
+        e = http::errc::bad_status_line;
         return LineStatus::error;
     }
     version_ = base[7] == '1' ? 11 : 10;
@@ -393,7 +394,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         pending_ = false;
         LineStatus ls = LineStatus::field;
-        errc e = errc::bad_header;
+        errc e = http::errc::bad_header;
         if (!status_done_) {
             if (window == 0) {
                 ls = LineStatus::incomplete;
@@ -405,9 +406,9 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         while (ls == LineStatus::field) {
             detail::FieldSlot slot;
             ls = detail::scan_field_line(base, window, pos_, slot);
-            if (ls == LineStatus::error) return fail(skipped, errc::bad_header);
+            if (ls == LineStatus::error) return fail(skipped, http::errc::bad_header);
             if (ls != LineStatus::field) break;
-            if (head_.count == head_.capacity) return fail(skipped, errc::too_many_headers);
+            if (head_.count == head_.capacity) return fail(skipped, http::errc::too_many_headers);
             head_.slots[head_.count++] = slot;
             if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
                           std::string_view(base + slot.value_off, slot.value_len), e)) {
@@ -416,7 +417,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         if (ls == LineStatus::error) return fail(skipped, e);
         if (ls == LineStatus::incomplete) {
-            if (size >= limits_.max_header_bytes) return fail(skipped, errc::header_too_large);
+            if (size >= limits_.max_header_bytes) return fail(skipped, http::errc::header_too_large);
             pending_ = true;
             search_ = window;
             if (window > 0 && base[window - 1] == '\r') --search_;  // LF or bare CR decides
@@ -429,7 +430,7 @@ inline ParseResult ResponseParser::parse_head(std::string_view data) noexcept {
         }
         // end of the header section
         if (status_ < 200 && status_ != 101) {
-            if (interim_count_ == limits_.max_interim) return fail(skipped, errc::header_too_large);
+            if (interim_count_ == limits_.max_interim) return fail(skipped, http::errc::header_too_large);
             ++interim_count_;
             last_interim_status_ = status_;
             skipped += pos_;
@@ -456,19 +457,19 @@ inline bool ResponseParser::on_field(std::string_view name, std::string_view val
     switch (name.size()) {
         case 14:
             if (detail::iequals_lower(name, "content-length")) {
-                e = errc::bad_content_length;
+                e = http::errc::bad_content_length;
                 return parse_content_length(value);
             }
             break;
         case 17:
             if (detail::iequals_lower(name, "transfer-encoding")) {
-                e = errc::bad_transfer_encoding;
+                e = http::errc::bad_transfer_encoding;
                 return parse_transfer_encoding(value);
             }
             break;
         case 10:
             if (detail::iequals_lower(name, "connection")) {
-                e = errc::bad_header;
+                e = http::errc::bad_header;
                 return parse_connection(value);
             }
             break;
@@ -554,7 +555,7 @@ inline bool ResponseParser::parse_connection(std::string_view v) noexcept {
 
 inline bool ResponseParser::frame(errc& e) noexcept {
     if (te_seen_ && version_ == 10) {
-        e = errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
+        e = http::errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
         return false;
     }
     upgrade_ = false;
@@ -633,7 +634,7 @@ inline ParseResult ResponseParser::finish() noexcept {
         r.status = ParseStatus::complete;
         return r;
     }
-    return fail(0, errc::unexpected_eof);
+    return fail(0, socklite::errc::unexpected_eof);
 }
 
 inline std::string_view ResponseParser::header(std::string_view name) const noexcept {

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "error.hpp"
 #include "../version.hpp"
 #include "detail/grammar.hpp"
 #include "message.hpp"
@@ -53,25 +54,25 @@ inline bool is_request_target(std::string_view s) noexcept {
  *  @param req the request: method (a token), target (visible ASCII), headers, body
  *  @param host the `Host` value, e.g. Url::authority(): `example.com`, `[::1]:8080`
  *  @param out the string to append to; left unchanged on error
- *  @param ec errc::bad_field when the method, target, a field name or value, or @p host holds a
+ *  @param ec http::errc::bad_field when the method, target, a field name or value, or @p host holds a
  *  CR, LF, NUL or another invalid character, when there is no host at all, when a given
  *  `Content-Length` disagrees with the body, or when @p req has `Transfer-Encoding` (request
  *  bodies are always sent with Content-Length). Nothing is appended then. */
 inline void serialize_head(const Request& req, std::string_view host, std::string& out,
                            std::error_code& ec) noexcept;
 /** As serialize_head(const Request&, std::string_view, std::string&, std::error_code&), but
- *  @throws Error with errc::bad_field. */
+ *  @throws Error with http::errc::bad_field. */
 inline void serialize_head(const Request& req, std::string_view host, std::string& out);
 
 /** Appends the whole request, head and body, to @p out (see serialize_head()).
  *  @param req the request
  *  @param host the `Host` value (used unless @p req has a `Host` field)
  *  @param out the string to append to; left unchanged on error
- *  @param ec errc::bad_field as for serialize_head(); nothing is appended then. */
+ *  @param ec http::errc::bad_field as for serialize_head(); nothing is appended then. */
 inline void serialize_request(const Request& req, std::string_view host, std::string& out,
                               std::error_code& ec) noexcept;
 /** Returns the whole request for @p url: `Host` is `url.authority()`.
- *  @throws Error with errc::bad_field.
+ *  @throws Error with http::errc::bad_field.
  *
  *  @par Example
  *  @code
@@ -90,7 +91,7 @@ inline std::string serialize_request(const Request& req, const Url& url);
 
 inline void serialize_head(const Request& req, std::string_view host, std::string& out,
                            std::error_code& ec) noexcept {
-    ec = errc::bad_field;
+    ec = http::errc::bad_field;
     if (!is_token(req.method) || !is_request_target(req.target)) return;
     bool has_host = false;
     bool has_agent = false;

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 
 #include "../error.hpp"
+#include "error.hpp"
 
 namespace socklite {
 namespace http {
@@ -25,12 +26,12 @@ namespace http {
  *
  *  Parsing is strict: a missing scheme or `//`, an empty host, a bad IPv6 literal, a port that is
  *  not 1-65535, a bad percent escape, or a control character or space anywhere give
- *  errc::bad_url; a scheme other than `http` or `https` gives errc::unsupported_scheme. The
+ *  http::errc::bad_url; a scheme other than `http` or `https` gives http::errc::unsupported_scheme. The
  *  fragment (from the first hash sign on) is dropped. The scheme and a registered host name are
  *  lower-cased; dot segments of the path are removed; printable characters that RFC 3986 does
  *  not allow in a path or query (double quote, `<`, `>`, backslash, `^`, backquote, `{`, `|`,
  *  `}`, and bytes >= 0x80) are percent-encoded, so target() is always safe to put on a request
- *  line. `https://` URLs parse (the client reports errc::tls_not_enabled).
+ *  line. `https://` URLs parse (the client reports http::errc::tls_not_enabled).
  *
  *  @par Example
  *  @code
@@ -47,15 +48,15 @@ public:
     Url() = default;
 
     /** Parses an absolute URL.
-     *  @throws Error with errc::bad_url or errc::unsupported_scheme. */
+     *  @throws Error with http::errc::bad_url or http::errc::unsupported_scheme. */
     static Url parse(std::string_view text);
-    /** Parses an absolute URL, reporting failure through @p ec (errc::bad_url or
-     *  errc::unsupported_scheme); returns an empty Url then. */
+    /** Parses an absolute URL, reporting failure through @p ec (http::errc::bad_url or
+     *  http::errc::unsupported_scheme); returns an empty Url then. */
     static Url parse(std::string_view text, std::error_code& ec) noexcept;
 
     /** Resolves a URI reference (absolute, `//host/...`, `/path`, `?query`, or relative path)
      *  against this URL, as RFC 3986 section 5.2 says (the way a browser follows `Location`).
-     *  @throws Error with errc::bad_url or errc::unsupported_scheme. */
+     *  @throws Error with http::errc::bad_url or http::errc::unsupported_scheme. */
     Url resolve(std::string_view reference) const;
     /** As resolve(std::string_view), reporting failure through @p ec. */
     Url resolve(std::string_view reference, std::error_code& ec) const noexcept;
@@ -238,17 +239,17 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     };
     for (char ch : text) {
         unsigned char c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c == 0x7f) return fail(errc::bad_url);
+        if (c <= 0x20 || c == 0x7f) return fail(http::errc::bad_url);
     }
     std::size_t slen = scheme_length(text);
-    if (slen == 0) return fail(errc::bad_url);
+    if (slen == 0) return fail(http::errc::bad_url);
     for (std::size_t i = 0; i < slen; ++i) {
         char c = text[i];
         u.scheme_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
     }
-    if (u.scheme_ != "http" && u.scheme_ != "https") return fail(errc::unsupported_scheme);
+    if (u.scheme_ != "http" && u.scheme_ != "https") return fail(http::errc::unsupported_scheme);
     std::string_view rest = text.substr(slen + 1);
-    if (rest.substr(0, 2) != "//") return fail(errc::bad_url);
+    if (rest.substr(0, 2) != "//") return fail(http::errc::bad_url);
     rest.remove_prefix(2);
     std::size_t hash = rest.find('#');
     if (hash != std::string_view::npos) rest = rest.substr(0, hash);
@@ -266,10 +267,10 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
             if (c == '%') {
                 if (i + 2 >= ui.size() || !is_hex(static_cast<unsigned char>(ui[i + 1])) ||
                     !is_hex(static_cast<unsigned char>(ui[i + 2])))
-                    return fail(errc::bad_url);
+                    return fail(http::errc::bad_url);
                 i += 2;
             } else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':') {
-                return fail(errc::bad_url);
+                return fail(http::errc::bad_url);
             }
         }
         u.userinfo_.assign(ui.data(), ui.size());
@@ -281,30 +282,30 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     bool has_port_sep = false;
     if (!auth.empty() && auth[0] == '[') {
         std::size_t close = auth.find(']');
-        if (close == std::string_view::npos) return fail(errc::bad_url);
+        if (close == std::string_view::npos) return fail(http::errc::bad_url);
         std::string_view lit = auth.substr(1, close - 1);
         std::string_view after = auth.substr(close + 1);
         if (!after.empty()) {
-            if (after[0] != ':') return fail(errc::bad_url);
+            if (after[0] != ':') return fail(http::errc::bad_url);
             has_port_sep = true;
             port_text = after.substr(1);
         }
         std::string_view zone;
         std::size_t pct = lit.find('%');
         if (pct != std::string_view::npos) {
-            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(errc::bad_url);
+            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(http::errc::bad_url);
             zone = lit.substr(pct + 3);
             lit = lit.substr(0, pct);
             for (char ch : zone) {
-                if (!is_unreserved(static_cast<unsigned char>(ch))) return fail(errc::bad_url);
+                if (!is_unreserved(static_cast<unsigned char>(ch))) return fail(http::errc::bad_url);
             }
         }
         char buf[64];
-        if (lit.empty() || lit.size() >= sizeof buf) return fail(errc::bad_url);
+        if (lit.empty() || lit.size() >= sizeof buf) return fail(http::errc::bad_url);
         lit.copy(buf, lit.size());
         buf[lit.size()] = '\0';
         in6_addr a6;
-        if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(errc::bad_url);
+        if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(http::errc::bad_url);
         for (char c : lit) u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
         if (!zone.empty()) {
             u.host_ += '%';
@@ -319,10 +320,10 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
             port_text = auth.substr(colon + 1);
             name = auth.substr(0, colon);
         }
-        if (name.empty()) return fail(errc::bad_url);
+        if (name.empty()) return fail(http::errc::bad_url);
         for (char ch : name) {
             unsigned char c = static_cast<unsigned char>(ch);
-            if (!is_unreserved(c) && !is_sub_delim(c)) return fail(errc::bad_url);
+            if (!is_unreserved(c) && !is_sub_delim(c)) return fail(http::errc::bad_url);
             u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
         }
     }
@@ -331,13 +332,13 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     u.port_ = default_port(u.scheme_);
     if (has_port_sep && !port_text.empty()) {
         std::uint32_t port = 0;
-        if (port_text.size() > 5) return fail(errc::bad_url);
+        if (port_text.size() > 5) return fail(http::errc::bad_url);
         for (char ch : port_text) {
             unsigned char c = static_cast<unsigned char>(ch);
-            if (!is_digit(c)) return fail(errc::bad_url);
+            if (!is_digit(c)) return fail(http::errc::bad_url);
             port = port * 10 + (c - '0');
         }
-        if (port == 0 || port > 65535) return fail(errc::bad_url);
+        if (port == 0 || port > 65535) return fail(http::errc::bad_url);
         u.port_ = static_cast<std::uint16_t>(port);
         u.explicit_port_ = true;
     }
@@ -346,11 +347,11 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     std::size_t q = rest.find('?');
     std::string_view path = rest.substr(0, q);
     std::string normalized;
-    if (!append_normalized(normalized, path)) return fail(errc::bad_url);
+    if (!append_normalized(normalized, path)) return fail(http::errc::bad_url);
     u.path_ = remove_dot_segments(normalized);
     if (q != std::string_view::npos) {
         u.has_query_ = true;
-        if (!append_normalized(u.query_, rest.substr(q + 1))) return fail(errc::bad_url);
+        if (!append_normalized(u.query_, rest.substr(q + 1))) return fail(http::errc::bad_url);
     }
     return u;
 }
@@ -365,7 +366,7 @@ inline Url Url::resolve(std::string_view reference) const {
 inline Url Url::resolve(std::string_view ref, std::error_code& ec) const noexcept {
     ec.clear();
     if (empty()) {
-        ec = errc::bad_url;
+        ec = http::errc::bad_url;
         return Url();
     }
     if (detail::url::scheme_length(ref) != 0) return parse(ref, ec);

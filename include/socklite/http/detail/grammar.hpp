@@ -12,7 +12,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "../../error.hpp"
+#include "../error.hpp"
 #include "../message.hpp"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -184,7 +184,7 @@ enum class LineStatus {
     field,         ///< a field line was parsed into the slot
     end_of_block,  ///< the empty line (CRLF) that ends the block
     incomplete,    ///< the window ended before the line did
-    error,         ///< invalid (errc::bad_header)
+    error,         ///< invalid (http::errc::bad_header)
 };
 
 /** Scans one field line (RFC 9112 section 5) at `base + pos`, within `base + end`.

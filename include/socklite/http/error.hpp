@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_ERROR_HPP
+#define SOCKLITE_HTTP_ERROR_HPP
+
+/** @file
+ *  The HTTP module's error codes (socklite::http::errc) and their category. */
+
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+namespace socklite {
+namespace http {
+
+/** Failures that the HTTP layer detects: malformed URLs and messages, limits, redirects.
+ *
+ *  The values are stable; they live in socklite::http::error_category(), named `"socklite.http"`.
+ *  Core failures (an early end of stream, a bad address) stay socklite::errc values. */
+enum class errc {
+    bad_url = 1,            ///< a URL that does not parse
+    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
+    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
+    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
+    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
+    bad_version,            ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
+    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
+    header_too_large,       ///< the header section exceeds its size limit
+    too_many_headers,       ///< the header section exceeds its field-count limit
+    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
+    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
+    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
+    trailer_too_large,      ///< the chunked trailer section exceeds its limits
+    body_too_large,         ///< a message body exceeds its size limit
+    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
+    too_many_redirects,     ///< a redirect chain longer than the configured limit
+    bad_redirect,           ///< a redirect without a usable `Location`
+};
+
+/** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
+const std::error_category& error_category() noexcept;
+
+/** Makes an error code from an http::errc value (found by ADL: `ec = http::errc::bad_url`). */
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+namespace detail {
+
+class ErrcCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.http"; }
+    std::string message(int value) const override {
+        const char* text = "unknown socklite.http error";
+        switch (static_cast<errc>(value)) {
+            case errc::bad_url: text = "invalid URL"; break;
+            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
+            case errc::tls_not_enabled:
+                text = "TLS not enabled (https:// needs TLS support)";
+                break;
+            case errc::bad_status_line: text = "invalid HTTP status line"; break;
+            case errc::bad_request_line: text = "invalid HTTP request line"; break;
+            case errc::bad_version: text = "unsupported HTTP version"; break;
+            case errc::bad_header: text = "invalid HTTP header field"; break;
+            case errc::header_too_large: text = "HTTP header section too large"; break;
+            case errc::too_many_headers: text = "too many HTTP header fields"; break;
+            case errc::bad_content_length: text = "invalid Content-Length"; break;
+            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
+            case errc::bad_chunk: text = "invalid chunked encoding"; break;
+            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
+            case errc::body_too_large: text = "message body too large"; break;
+            case errc::bad_field:
+                text = "CR, LF, NUL or invalid character in a field to be sent";
+                break;
+            case errc::too_many_redirects: text = "too many redirects"; break;
+            case errc::bad_redirect: text = "redirect without a usable Location"; break;
+        }
+        return text;
+    }
+};
+
+}  // namespace detail
+
+inline const std::error_category& error_category() noexcept {
+    static const detail::ErrcCategory category;
+    return category;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+namespace std {
+/** Lets socklite::http::errc convert implicitly to `std::error_code`. */
+template <>
+struct is_error_code_enum<socklite::http::errc> : true_type {};
+}  // namespace std
+
+#endif  // SOCKLITE_HTTP_ERROR_HPP
