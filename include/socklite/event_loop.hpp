@@ -11,12 +11,12 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
 
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -27,39 +27,6 @@
 
 namespace socklite {
 namespace detail {
-
-/** A plain (pthread) mutex: all that EventLoop::post() needs, without the compile time of
- *  `<mutex>`. */
-class Mutex {
-public:
-    /** An unlocked mutex. */
-    Mutex() noexcept = default;
-    Mutex(const Mutex&) = delete;
-    Mutex& operator=(const Mutex&) = delete;
-    /** Destroys the mutex (which must be unlocked). */
-    ~Mutex() { ::pthread_mutex_destroy(&m_); }
-    /** Blocks until the mutex is ours. */
-    void lock() noexcept { ::pthread_mutex_lock(&m_); }
-    /** Releases the mutex. */
-    void unlock() noexcept { ::pthread_mutex_unlock(&m_); }
-
-private:
-    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
-};
-
-/** Holds a Mutex locked for its lifetime (like `std::lock_guard`). */
-class MutexLock {
-public:
-    /** Locks @p m. */
-    explicit MutexLock(Mutex& m) noexcept : m_(m) { m_.lock(); }
-    MutexLock(const MutexLock&) = delete;
-    MutexLock& operator=(const MutexLock&) = delete;
-    /** Unlocks the mutex. */
-    ~MutexLock() { m_.unlock(); }
-
-private:
-    Mutex& m_;
-};
 
 /** A growable array with just what the event loop needs: far less for the compiler to
  *  instantiate than `std::vector`, once per element type. @p T must be nothrow movable:
@@ -347,7 +314,7 @@ private:
     std::uint64_t next_seq_ = 0;
     detail::Array<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
-    detail::Mutex post_mutex_;
+    std::mutex post_mutex_;
     detail::Array<Task> posted_;  // guarded by post_mutex_
     bool wake_pending_ = false;   // guarded by post_mutex_
 };
@@ -614,7 +581,7 @@ inline void EventLoop::compact_heap() {
 inline void EventLoop::post(Task task) {
     bool wake = false;
     {
-        detail::MutexLock lock(post_mutex_);
+        std::lock_guard<std::mutex> lock(post_mutex_);
         posted_.push_back(std::move(task));
         if (!wake_pending_) wake = wake_pending_ = true;
     }
@@ -693,7 +660,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
         std::uint64_t value;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &value, sizeof value);
         // Tasks posted while this batch runs wait for the next iteration.
-        detail::MutexLock lock(post_mutex_);
+        std::lock_guard<std::mutex> lock(post_mutex_);
         running_.swap(posted_);
         wake_pending_ = false;
     }
