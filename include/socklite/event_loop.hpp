@@ -14,8 +14,8 @@
 #include <mutex>
 #include <new>
 #include <string>
-#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -26,96 +26,6 @@
 #include "error.hpp"
 
 namespace socklite {
-namespace detail {
-
-/** A growable array with just what the event loop needs: far less for the compiler to
- *  instantiate than `std::vector`, once per element type. @p T must be nothrow movable:
- *  elements move when the array grows. */
-template <class T>
-class Array {
-    static_assert(std::is_nothrow_move_constructible<T>::value,
-                  "detail::Array moves elements when it grows");
-
-public:
-    /** An empty array (no allocation). */
-    Array() noexcept = default;
-    Array(const Array&) = delete;
-    Array& operator=(const Array&) = delete;
-    /** Destroys the elements and frees the storage. */
-    ~Array() {
-        clear();
-        ::operator delete(data_);
-    }
-    /** The number of elements. */
-    std::size_t size() const noexcept { return size_; }
-    /** Whether there are no elements. */
-    bool empty() const noexcept { return size_ == 0; }
-    /** The first element (storage of size() elements). */
-    T* data() noexcept { return data_; }
-    /** Element @p i (below size()). */
-    T& operator[](std::size_t i) noexcept { return data_[i]; }
-    /** Element @p i (below size()). */
-    const T& operator[](std::size_t i) const noexcept { return data_[i]; }
-    /** The first element (the array must not be empty). */
-    const T& front() const noexcept { return data_[0]; }
-    /** Appends @p value (which must not be an element of this array).
-     *  @throws std::bad_alloc (the array is unchanged). */
-    void push_back(T&& value) {
-        if (size_ == capacity_) reserve(size_ + 1);
-        ::new (static_cast<void*>(data_ + size_)) T(std::move(value));
-        ++size_;
-    }
-    /** Appends default-constructed elements up to @p n in all (never shrinks).
-     *  @throws std::bad_alloc (the array is unchanged). */
-    void grow_to(std::size_t n) {
-        if (n > capacity_) reserve(n);
-        for (; size_ < n; ++size_) ::new (static_cast<void*>(data_ + size_)) T();
-    }
-    /** Destroys the last element. */
-    void pop_back() noexcept { data_[--size_].~T(); }
-    /** Destroys the elements from @p n on. */
-    void truncate(std::size_t n) noexcept {
-        while (size_ > n) pop_back();
-    }
-    /** Destroys every element (the storage stays). */
-    void clear() noexcept { truncate(0); }
-    /** Exchanges the contents of this and @p other. */
-    void swap(Array& other) noexcept {
-        Array t;
-        move_from(t, *this);
-        move_from(*this, other);
-        move_from(other, t);
-    }
-
-private:
-    static void move_from(Array& to, Array& from) noexcept {
-        to.data_ = from.data_;
-        to.size_ = from.size_;
-        to.capacity_ = from.capacity_;
-        from.data_ = nullptr;
-        from.size_ = from.capacity_ = 0;
-    }
-    // Room for at least n elements, at least doubling (amortised O(1) appends).
-    void reserve(std::size_t n) {
-        std::size_t cap = capacity_ < 4 ? 8 : 2 * capacity_;
-        if (cap < n) cap = n;
-        if (cap > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
-        T* fresh = static_cast<T*>(::operator new(cap * sizeof(T)));
-        for (std::size_t i = 0; i < size_; ++i) {
-            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
-            data_[i].~T();
-        }
-        ::operator delete(data_);
-        data_ = fresh;
-        capacity_ = cap;
-    }
-
-    T* data_ = nullptr;
-    std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
-};
-
-}  // namespace detail
 
 /** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
  *  becomes readable or writable, when a timer expires, or when another thread post()s work.
@@ -304,18 +214,18 @@ private:
     int dispatching_ = 0;
     static constexpr std::uint32_t no_slot = UINT32_MAX;
 
-    detail::Array<Watch> watches_;         // indexed by descriptor
-    detail::Array<FdCallback> graveyard_;  // callbacks removed while dispatching
-    detail::Array<epoll_event> ready_;
-    detail::Array<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
-    detail::Array<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
+    std::vector<Watch> watches_;         // indexed by descriptor
+    std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
+    std::vector<epoll_event> ready_;
+    std::vector<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
+    std::vector<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
     std::uint32_t free_timer_ = no_slot;  // first free slot, linked through Timer::next_free
     std::size_t timer_count_ = 0;         // live slots
     std::uint64_t next_seq_ = 0;
-    detail::Array<Task> running_;  // posted tasks being run (loop thread)
+    std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
     std::mutex post_mutex_;
-    detail::Array<Task> posted_;  // guarded by post_mutex_
+    std::vector<Task> posted_;  // guarded by post_mutex_
     bool wake_pending_ = false;   // guarded by post_mutex_
 };
 
@@ -376,7 +286,7 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback,
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.grow_to(static_cast<std::size_t>(fd) + 1);
+            watches_.resize(static_cast<std::size_t>(fd) + 1);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -532,7 +442,7 @@ inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::dur
     if (free_timer_ == no_slot) {
         if (timers_.size() >= no_slot) throw std::bad_alloc();  // ids have 32 bits of slot
         auto slot = static_cast<std::uint32_t>(timers_.size());
-        timers_.grow_to(timers_.size() + 1);
+        timers_.emplace_back();
         timers_[slot].next_free = no_slot;
         free_timer_ = slot;
     }
@@ -574,7 +484,7 @@ inline void EventLoop::compact_heap() {
     for (std::size_t i = 0; i < heap_.size(); ++i) {
         if (find_timer(heap_[i].id)) heap_[n++] = heap_[i];
     }
-    heap_.truncate(n);
+    heap_.resize(n);
     for (std::size_t i = n / 2; i-- > 0;) heap_sift_down(i);
 }
 
@@ -669,7 +579,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
 
 inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::error_code& ec) {
     ec.clear();
-    if (ready_.empty()) ready_.grow_to(256);
+    if (ready_.empty()) ready_.resize(256);
     int n;
     for (;;) {
         n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()),
@@ -715,7 +625,7 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         running.callback(ev.events);
     }
     if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096)
-        ready_.grow_to(ready_.size() * 2);
+        ready_.resize(ready_.size() * 2);
     count += run_timers();
     if (woken || running_pos_ < running_.size()) count += run_posted(woken);
     return count;
