@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <mutex>
 #include <new>
+#include <queue>
 #include <string>
 #include <utility>
 #include <vector>
@@ -182,9 +183,24 @@ private:
         Clock::time_point when;
         std::uint64_t seq;  // creation order: breaks ties between equal deadlines
         TimerId id;
-        // The earlier deadline (then the older timer) comes first.
-        bool before(const HeapEntry& o) const noexcept {
-            return when != o.when ? when < o.when : seq < o.seq;
+    };
+    // Orders the timer queue: the earlier deadline (then the older timer) comes out first.
+    struct Later {
+        bool operator()(const HeapEntry& a, const HeapEntry& b) const noexcept {
+            return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+        }
+    };
+    // The pending deadlines. Cancelled timers stay queued until they come out on top (lazy
+    // cancellation); compact() drops them all at once.
+    struct TimerQueue : std::priority_queue<HeapEntry, std::vector<HeapEntry>, Later> {
+        template <class Live>
+        void compact(Live live) {
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < c.size(); ++i) {
+                if (live(c[i].id)) c[n++] = c[i];
+            }
+            c.resize(n);
+            std::make_heap(c.begin(), c.end(), comp);
         }
     };
     // Resets dispatch state even when a callback throws.
@@ -200,9 +216,6 @@ private:
     TimerId schedule(Clock::time_point when, Clock::duration interval, Task task);
     Timer* find_timer(TimerId id) noexcept;
     void release_timer(TimerId id) noexcept;
-    void heap_push(const HeapEntry& e);
-    void heap_pop() noexcept;
-    void heap_sift_down(std::size_t i) noexcept;
     int wait_ms(std::chrono::milliseconds timeout) const noexcept;
     std::size_t run_timers();
     std::size_t run_posted(bool woken);
@@ -217,7 +230,7 @@ private:
     std::vector<Watch> watches_;         // indexed by descriptor
     std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
     std::vector<epoll_event> ready_;
-    std::vector<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
+    TimerQueue heap_;
     std::vector<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
     std::uint32_t free_timer_ = no_slot;  // first free slot, linked through Timer::next_free
     std::size_t timer_count_ = 0;         // live slots
@@ -402,38 +415,6 @@ inline void EventLoop::release_timer(TimerId id) noexcept {
     }
 }
 
-inline void EventLoop::heap_push(const HeapEntry& e) {
-    heap_.push_back(HeapEntry(e));
-    std::size_t i = heap_.size() - 1;
-    while (i > 0) {
-        std::size_t parent = (i - 1) / 2;
-        if (!e.before(heap_[parent])) break;
-        heap_[i] = heap_[parent];
-        i = parent;
-    }
-    heap_[i] = e;
-}
-
-inline void EventLoop::heap_sift_down(std::size_t i) noexcept {
-    const std::size_t n = heap_.size();
-    const HeapEntry e = heap_[i];
-    for (;;) {
-        std::size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && heap_[child + 1].before(heap_[child])) ++child;
-        if (!heap_[child].before(e)) break;
-        heap_[i] = heap_[child];
-        i = child;
-    }
-    heap_[i] = e;
-}
-
-inline void EventLoop::heap_pop() noexcept {
-    heap_[0] = heap_[heap_.size() - 1];
-    heap_.pop_back();
-    if (!heap_.empty()) heap_sift_down(0);
-}
-
 inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
                                               Task task) {
     // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
@@ -449,7 +430,7 @@ inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::dur
     const std::uint32_t slot = free_timer_;
     Timer& t = timers_[slot];
     TimerId id = (static_cast<TimerId>(t.generation + 1) << 32) | (static_cast<TimerId>(slot) + 1);
-    heap_push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
+    heap_.push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
     ++next_seq_;
     free_timer_ = t.next_free;
     ++t.generation;
@@ -480,12 +461,7 @@ inline bool EventLoop::cancel(TimerId id) noexcept {
 }
 
 inline void EventLoop::compact_heap() {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < heap_.size(); ++i) {
-        if (find_timer(heap_[i].id)) heap_[n++] = heap_[i];
-    }
-    heap_.resize(n);
-    for (std::size_t i = n / 2; i-- > 0;) heap_sift_down(i);
+    heap_.compact([this](TimerId id) { return find_timer(id) != nullptr; });
 }
 
 inline void EventLoop::post(Task task) {
@@ -506,7 +482,7 @@ inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept 
     long long ms = timeout.count() < 0 ? -1 : timeout.count();
     if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
     if (!heap_.empty()) {
-        auto left = heap_.front().when - Clock::now();
+        auto left = heap_.top().when - Clock::now();
         // Round up, so a timer is never run early and the loop does not spin on 0 ms waits.
         long long t = left <= Clock::duration::zero()
                           ? 0
@@ -521,9 +497,9 @@ inline std::size_t EventLoop::run_timers() {
     auto now = Clock::now();
     // Timers added by these callbacks wait for the next iteration (now is fixed here), so a
     // zero-delay timer that re-arms itself cannot starve the descriptors.
-    while (!heap_.empty() && heap_.front().when <= now) {
-        HeapEntry top = heap_.front();
-        heap_pop();
+    while (!heap_.empty() && heap_.top().when <= now) {
+        HeapEntry top = heap_.top();
+        heap_.pop();
         Timer* t = find_timer(top.id);
         if (!t) continue;  // cancelled
         if (t->interval == Clock::duration::zero()) {
@@ -534,7 +510,7 @@ inline std::size_t EventLoop::run_timers() {
         } else {
             auto next = top.when + t->interval;
             if (next <= now) next = now + t->interval;  // late: skip, don't burst
-            heap_push(HeapEntry{next, top.seq, top.id});
+            heap_.push(HeapEntry{next, top.seq, top.id});
             // Run a moved-out copy, so the task may cancel its own timer safely.
             Task task = std::move(t->task);
             ++count;
