@@ -40,8 +40,9 @@ namespace socklite {
  *  written as the socket becomes writable. send() returns whether the queue is at or below
  *  Options::high_water (like the return value of Node's `write()`): when it returns false,
  *  wait for on_drain(), which is called when the queue falls to Options::low_water. The hard
- *  bound Options::max_queued is never exceeded: a send() that would exceed it is refused with
- *  errc::queue_full and queues nothing, so the caller still has its data.
+ *  bound Options::max_queued is never exceeded by adding to a queue: such a send() is refused
+ *  with errc::queue_full and queues nothing, so the caller still has its data (one send() into
+ *  an empty queue is taken whatever its size: the caller already holds that much).
  *
  *  **Flow control.** pause_reading() stops reading (the kernel's buffers fill and TCP slows the
  *  peer down); resume_reading() starts again and offers the bytes still buffered first. With
@@ -104,7 +105,7 @@ public:
          *  link does not run dry, and the producer is not woken for every few bytes. */
         std::size_t low_water = 16 * 1024;
         /** The hard bound on queued output: send() beyond it fails with errc::queue_full and
-         *  queues nothing. Keep it at least high_water + max_input, so that a handler that
+         *  queues nothing (one send() into an empty queue is taken whatever its size). Keep it at least high_water + max_input, so that a handler that
          *  answers its input in full (an echo) never meets it with auto_pause on. */
         std::size_t max_queued = 1024 * 1024;
         /** Pause reading while queued output is above high_water; resume on drain. */
@@ -151,8 +152,9 @@ public:
     /** Sends @p data now or queues it; never blocks, never calls a handler.
      *  @return whether queued output is at or below Options::high_water (false: wait for
      *  on_drain() before sending much more).
-     *  @throws Error: errc::queue_full if queued_bytes() + @p data.size() would exceed
-     *  Options::max_queued (nothing is queued), `std::errc::not_connected` once closed or after
+     *  @throws Error: errc::queue_full if output is queued and queued_bytes() + @p data.size()
+     *  would exceed Options::max_queued (nothing is queued; into an empty queue any size is
+     *  taken), `std::errc::not_connected` once closed or after
      *  shutdown_write(). A socket error found while writing is not thrown: on_close() reports
      *  it from the loop. */
     bool send(std::string_view data);
@@ -353,7 +355,7 @@ inline bool Connection::send(std::string_view data, std::error_code& ec) noexcep
         ec = std::make_error_code(std::errc::not_connected);
         return false;
     }
-    if (queued_bytes() + data.size() > options_.max_queued) {
+    if (queued_bytes() > 0 && queued_bytes() + data.size() > options_.max_queued) {
         ec = errc::queue_full;
         return false;
     }
