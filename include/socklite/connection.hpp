@@ -111,8 +111,8 @@ public:
         /** Pause reading while queued output is above high_water; resume on drain. */
         bool auto_pause = true;
     };
-    /** Offered the buffered input (valid during the call only); returns how many bytes from
-     *  its start it consumed (at most its size). */
+    /** Offered the buffered input (valid during the call, until close()); returns how many
+     *  bytes from its start it consumed (at most its size). */
     using InputHandler = detail::Function<std::size_t(std::string_view buffered)>;
     /** Receives one line, without its `\n` (or `\r\n`); the view is valid during the call only. */
     using LineHandler = detail::Function<void(std::string_view line)>;
@@ -218,6 +218,7 @@ private:
     void kick() noexcept;  // runs handle(0) soon from the loop
     void finish(std::error_code ec);  // closes and calls on_close (the last thing a frame does)
     void release_buffers() noexcept;
+    void release_input() noexcept;
 
     EventLoop& loop_;
     Socket socket_;
@@ -335,6 +336,10 @@ inline std::size_t Connection::close() noexcept {
 inline void Connection::release_buffers() noexcept {
     std::string().swap(out_);
     out_pos_ = 0;
+    release_input();
+}
+
+inline void Connection::release_input() noexcept {
     std::string().swap(in_);
     in_pos_ = line_scan_ = 0;
 }
@@ -408,9 +413,7 @@ inline void Connection::shutdown_write() noexcept {
 
 inline void Connection::close_after_flush() noexcept {
     if (!socket_.is_open()) return;
-    discard_input_ = true;
-    in_.clear();
-    in_pos_ = line_scan_ = 0;
+    discard_input_ = true;  // the buffer is dropped from the loop (a handler may be reading it)
     shutdown_write();
     update_interest();
 }
@@ -505,6 +508,7 @@ inline void Connection::handle(EventLoop::Events events) {
         if (std::error_code ec = flush()) return finish(ec);
     }
     if (!after_output()) return;
+    if (discard_input_ && buffered_bytes() > 0) release_input();
     if (reoffer_ && wants_input()) {
         reoffer_ = false;
         if (buffered_bytes() > 0 && !deliver({})) return;
@@ -578,6 +582,7 @@ inline bool Connection::deliver(std::string_view fresh) {
             return false;
         }
         if (!socket_.is_open()) return false;  // close() from the handler: in_ is gone
+        if (discard_input_) break;              // close_after_flush() from the handler
         if (consumed > buffered.size()) consumed = buffered.size();
         if (from_buffer) {
             in_pos_ += consumed;
@@ -594,6 +599,10 @@ inline bool Connection::deliver(std::string_view fresh) {
             }
             break;
         }
+    }
+    if (discard_input_) {
+        in_pos_ = in_.size();
+        fresh = {};
     }
     if (in_pos_ == in_.size()) {
         if (in_.capacity() > 16 * 1024) std::string().swap(in_);  // a burst is over
@@ -636,7 +645,6 @@ inline bool Connection::take_lines(std::string_view buffered, std::size_t& consu
 }
 
 inline void Connection::peer_end() {
-    detail::AliveGuard guard(dead_flag_);
     peer_ended_ = true;
     if (!discard_input_ && line_mode_ && on_line_ && buffered_bytes() > 0) {
         // An unterminated last line is what the peer sent: deliver it.

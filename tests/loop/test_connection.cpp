@@ -329,6 +329,38 @@ TEST_CASE("connection: close_after_flush delivers the queue, then waits for the 
     CHECK(rec.lines.empty());
 }
 
+TEST_CASE("connection: close_after_flush from a line handler drops the lines after it") {
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    Recorder rec;
+    rec.attach(conn);
+    conn.on_line([&](std::string_view l) {
+        rec.lines.emplace_back(l);
+        conn.send("bye\n");
+        conn.close_after_flush();
+    });
+    link.client.send_all("one\ntwo\nthree\n");
+    REQUIRE(run_until(loop, [&] { return !rec.lines.empty(); }));
+    loop.run_once(0ms);
+    CHECK(conn.buffered_bytes() == 0);
+    CHECK(conn.is_open());  // until the peer ends too
+    std::string got;
+    char buf[64];
+    link.client.non_blocking(true);
+    REQUIRE(run_until(loop, [&] {
+        std::error_code ec;
+        std::size_t n = link.client.recv(buf, sizeof buf, ec);
+        if (!ec) got.append(buf, n);
+        return !ec && n == 0;
+    }));
+    CHECK(got == "bye\n");
+    link.client.close();
+    REQUIRE(run_until(loop, [&] { return rec.closed; }));
+    CHECK_FALSE(rec.why);
+    CHECK(rec.lines == std::vector<std::string>{"one"});
+}
+
 TEST_CASE("connection: a write error found by send() is reported from the loop") {
     EventLoop loop;
     Link link;
