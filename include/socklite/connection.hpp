@@ -196,11 +196,11 @@ public:
 
 private:
     void start(std::error_code& ec) noexcept;
-    // The one way user code is called: the handler in `slot` is moved out while it runs (it may
-    // replace itself, or destroy this Connection), then put back unless replaced. `invoke`
-    // calls it. @return false when the Connection was destroyed: touch nothing then.
+    // The one way user code is called (detail::call_handler): false when *this was destroyed.
     template <class Handler, class Invoke>
-    bool call(Handler& slot, Invoke&& invoke);
+    bool call(Handler& slot, Invoke&& invoke) {
+        return detail::call_handler(dead_flag_, slot, std::forward<Invoke>(invoke));
+    }
     void handle(EventLoop::Events events);
     // Writes queued bytes until the socket would block; a hard error is returned.
     std::error_code flush() noexcept;
@@ -277,21 +277,6 @@ inline Connection::Connection(EventLoop& loop, Socket socket, const Options& opt
 inline Connection::~Connection() {
     detail::AliveGuard::destroyed(dead_flag_);
     close();
-}
-
-template <class Handler, class Invoke>
-bool Connection::call(Handler& slot, Invoke&& invoke) {
-    detail::AliveGuard guard(dead_flag_);
-    struct Restore {  // also when the handler throws
-        detail::AliveGuard& guard;
-        Handler& slot;
-        Handler handler;
-        ~Restore() {
-            if (!guard.dead && !slot) slot = std::move(handler);
-        }
-    } running{guard, slot, std::move(slot)};
-    invoke(running.handler);
-    return !guard.dead;
 }
 
 inline void Connection::on_input(InputHandler handler) {
