@@ -84,9 +84,8 @@ int main(int argc, char** argv) {
         auto listener = socklite::Listener::bind(args.host, args.port, listen_options);
         std::string where = listener.local_address().to_string();
         EchoServer server(loop, std::move(listener));
-        loop.add(signals, socklite::EventLoop::readable, [&](socklite::EventLoop::Events) {
-            loop.stop();
-        });
+        loop.add(signals, socklite::EventLoop::readable,
+                 [&](socklite::EventLoop::Events) { loop.stop(); });
 
         cli::note("listening on " + where);
         loop.run();

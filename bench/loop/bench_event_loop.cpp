@@ -119,7 +119,8 @@ TEST_CASE("event loop: echo throughput") {
             return input.size();
         });
         BENCHMARK("echo 4 MiB through a Connection (loopback TCP, one thread)") {
-            return echo_round(client, data, buf, [&] { loop.run_once(std::chrono::milliseconds(0)); });
+            return echo_round(client, data, buf,
+                              [&] { loop.run_once(std::chrono::milliseconds(0)); });
         };
     }
     {

@@ -217,7 +217,7 @@ private:
     void peer_end();
     bool wants_input() const noexcept;
     void update_interest() noexcept;
-    void kick() noexcept;  // runs handle(0) soon from the loop
+    void kick() noexcept;             // runs handle(0) soon from the loop
     void finish(std::error_code ec);  // closes and calls on_close (the last thing a frame does)
     void release_buffers() noexcept;
     void release_input() noexcept;
@@ -237,15 +237,15 @@ private:
     CloseHandler on_close_;
     std::error_code pending_error_;  // found outside the loop (send), reported from the loop
     EventLoop::TimerId kick_ = 0;
-    bool paused_ = false;           // pause_reading()
-    bool throttled_ = false;        // auto_pause: queue above high water
-    bool above_high_ = false;       // the queue exceeded high water since the last drain
-    bool reoffer_ = false;          // buffered input to offer again once reading
-    bool line_mode_ = false;        // on_line() rather than on_input()
-    bool peer_ended_ = false;       // end of stream received
-    bool shut_requested_ = false;   // shutdown_write() or close_after_flush()
-    bool discard_input_ = false;    // close_after_flush()
-    bool write_shut_ = false;       // shutdown(write) done
+    bool paused_ = false;          // pause_reading()
+    bool throttled_ = false;       // auto_pause: queue above high water
+    bool above_high_ = false;      // the queue exceeded high water since the last drain
+    bool reoffer_ = false;         // buffered input to offer again once reading
+    bool line_mode_ = false;       // on_line() rather than on_input()
+    bool peer_ended_ = false;      // end of stream received
+    bool shut_requested_ = false;  // shutdown_write() or close_after_flush()
+    bool discard_input_ = false;   // close_after_flush()
+    bool write_shut_ = false;      // shutdown(write) done
     bool* dead_flag_ = nullptr;
 };
 
@@ -300,7 +300,8 @@ inline void Connection::on_line(LineHandler handler) {
 
 inline bool Connection::wants_input() const noexcept {
     return socket_.is_open() && !peer_ended_ && !paused_ && !throttled_ && !discard_input_ &&
-           !pending_error_ && (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_));
+           !pending_error_ &&
+           (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_));
 }
 
 inline bool Connection::reading() const noexcept {
@@ -429,7 +430,8 @@ inline void Connection::update_interest() noexcept {
     if (want == 0) {
         if (loop_.watching(fd)) loop_.remove(fd, ec);
     } else if (!loop_.watching(fd)) {
-        loop_.add(fd, want, [this](EventLoop::Events events) { handle(events); }, ec);
+        loop_.add(
+            fd, want, [this](EventLoop::Events events) { handle(events); }, ec);
     } else {
         loop_.modify(fd, want, ec);
     }
@@ -517,7 +519,7 @@ inline bool Connection::read_input() {
             // Nothing held back: read onto the stack and offer from there; only what the
             // handler leaves is copied into the input buffer.
             asked = discard_input_ || options_.max_input > sizeof scratch ? sizeof scratch
-                                                                           : options_.max_input;
+                                                                          : options_.max_input;
             n = socket_.recv(scratch, asked, ec);
         } else {
             std::size_t room = options_.max_input - buffered_bytes();
@@ -569,7 +571,7 @@ inline bool Connection::deliver(std::string_view fresh) {
             return false;
         }
         if (!socket_.is_open()) return false;  // close() from the handler: in_ is gone
-        if (discard_input_) break;              // close_after_flush() from the handler
+        if (discard_input_) break;             // close_after_flush() from the handler
         if (consumed > buffered.size()) consumed = buffered.size();
         if (from_buffer) {
             in_pos_ += consumed;

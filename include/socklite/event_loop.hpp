@@ -231,15 +231,15 @@ private:
     std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
     std::vector<epoll_event> ready_;
     TimerQueue heap_;
-    std::vector<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
+    std::vector<Timer> timers_;           // slots, indexed by the low half of a TimerId, minus 1
     std::uint32_t free_timer_ = no_slot;  // first free slot, linked through Timer::next_free
     std::size_t timer_count_ = 0;         // live slots
     std::uint64_t next_seq_ = 0;
     std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
     std::mutex post_mutex_;
-    std::vector<Task> posted_;  // guarded by post_mutex_
-    bool wake_pending_ = false;   // guarded by post_mutex_
+    std::vector<Task> posted_;   // guarded by post_mutex_
+    bool wake_pending_ = false;  // guarded by post_mutex_
 };
 
 // ---------------------------------------------------------------------------------------------
