@@ -93,7 +93,7 @@ class Connection {
 public:
     /** Limits and flow control of one connection. */
     struct Options {
-        /** The most input bytes held for the handler. 256 KiB: a max_line line fits with room
+        /** The most input bytes held for the handler (at least 1). 256 KiB: a max_line line fits with room
          *  to spare, and so do the header sections that HTTP servers accept (8-64 KiB). */
         std::size_t max_input = 256 * 1024;
         /** The longest line on_line() accepts, in bytes (without the `\n`). */
@@ -258,6 +258,7 @@ inline void Connection::start(std::error_code& ec) noexcept {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return;
     }
+    if (options_.max_input == 0) options_.max_input = 1;  // a read of 0 bytes would mean "end"
     if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
     if (ec) socket_.close();
     // Nothing to watch yet: reading starts with a handler, writing with a queue.
