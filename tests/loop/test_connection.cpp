@@ -19,6 +19,8 @@
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
 
+#include "support/fd_count.hpp"
+
 using namespace std::chrono_literals;
 using socklite::Connection;
 using socklite::EventLoop;
@@ -240,6 +242,7 @@ TEST_CASE("connection: a line longer than the limit closes with line_too_long") 
 }
 
 TEST_CASE("connection: input waits in the kernel until a handler is set") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -330,6 +333,7 @@ TEST_CASE("connection: close_after_flush delivers the queue, then waits for the 
 }
 
 TEST_CASE("connection: close_after_flush from a line handler drops the lines after it") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -435,6 +439,7 @@ std::string pattern(std::size_t n, unsigned seed = 1) {
 }  // namespace
 
 TEST_CASE("connection: on_input leaves what it does not consume for the next offer") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -458,6 +463,7 @@ TEST_CASE("connection: on_input leaves what it does not consume for the next off
 }
 
 TEST_CASE("connection: pause_reading stops reading; resume_reading offers the buffered rest") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -490,6 +496,7 @@ TEST_CASE("connection: pause_reading stops reading; resume_reading offers the bu
 }
 
 TEST_CASE("connection: send() reports the high-water mark, on_drain the low one") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection::Options options;
@@ -534,6 +541,7 @@ TEST_CASE("connection: send() reports the high-water mark, on_drain the low one"
 }
 
 TEST_CASE("connection: the simple echo is exact, and bounded while the peer does not read") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -589,6 +597,7 @@ TEST_CASE("connection: the simple echo is exact, and bounded while the peer does
 }
 
 TEST_CASE("connection: after on_end the connection still sends; shutdown_write finishes it") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -634,6 +643,7 @@ TEST_CASE("connection: after on_end the connection still sends; shutdown_write f
 }
 
 TEST_CASE("connection: without on_end, the peer's end writes the queue in full, then closes") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -664,6 +674,7 @@ TEST_CASE("connection: without on_end, the peer's end writes the queue in full, 
 }
 
 TEST_CASE("connection: a reset with output queued says so; close() counts what it drops") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
@@ -699,6 +710,7 @@ TEST_CASE("connection: a reset with output queued says so; close() counts what i
 }
 
 TEST_CASE("connection: a full input buffer that the handler does not consume ends it") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection::Options options;
@@ -738,6 +750,7 @@ TEST_CASE("connection: a full input buffer that the handler does not consume end
 }
 
 TEST_CASE("connection: any handler may destroy the connection") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
     Connection::Options options;
