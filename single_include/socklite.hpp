@@ -27,6 +27,8 @@
 #ifndef SOCKLITE_DETAIL_ALIVE_HPP
 #define SOCKLITE_DETAIL_ALIVE_HPP
 
+#include <utility>
+
 // Private: lets an object notice that a user callback destroyed it. An object that calls user
 // code keeps a `bool* dead_flag_`; each entry point puts an AliveGuard on its stack, and the
 // destructor calls AliveGuard::destroyed(dead_flag_). After every user callback the entry point
@@ -72,6 +74,26 @@ private:
     bool* prev_;
 };
 
+/** Calls the handler held in @p slot, a member of an object that keeps @p dead_flag, through
+ *  @p invoke (which receives the handler). The handler is moved out while it runs, so it may
+ *  replace itself or destroy the object; it is put back afterwards (also when it throws) unless
+ *  it was replaced or the object is gone. @return false when the object was destroyed: the
+ *  caller must return at once, touching no member. */
+template <class Handler, class Invoke>
+bool call_handler(bool*& dead_flag, Handler& slot, Invoke&& invoke) {
+    AliveGuard guard(dead_flag);
+    struct Restore {
+        AliveGuard& guard;
+        Handler& slot;
+        Handler handler;
+        ~Restore() {
+            if (!guard.dead && !slot) slot = std::move(handler);
+        }
+    } running{guard, slot, std::move(slot)};
+    invoke(running.handler);
+    return !guard.dead;
+}
+
 }  // namespace detail
 }  // namespace socklite
 
@@ -83,8 +105,8 @@ private:
 
 /** @file
  *  socklite::detail::Function: the small type-erased callable behind every socklite callback
- *  type, so that no public header needs `<functional>` (which alone costs more to compile than
- *  most of socklite). */
+ *  type. `std::function` in its place adds about 0.12 s (+19%) to every TU that includes the
+ *  umbrella header at -O0 (docs/benchmarks.md, issue 7), hence this private one. */
 
 #include <cstddef>
 #include <new>
@@ -391,12 +413,13 @@ inline const std::error_category& resolve_category() noexcept {
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <new>
+#include <queue>
 #include <string>
-#include <type_traits>
 #include <utility>
+#include <vector>
 
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -531,129 +554,6 @@ inline void close_quietly(int fd) noexcept {
 // ---- end socklite/detail/syscall.hpp
 
 namespace socklite {
-namespace detail {
-
-/** A plain (pthread) mutex: all that EventLoop::post() needs, without the compile time of
- *  `<mutex>`. */
-class Mutex {
-public:
-    /** An unlocked mutex. */
-    Mutex() noexcept = default;
-    Mutex(const Mutex&) = delete;
-    Mutex& operator=(const Mutex&) = delete;
-    /** Destroys the mutex (which must be unlocked). */
-    ~Mutex() { ::pthread_mutex_destroy(&m_); }
-    /** Blocks until the mutex is ours. */
-    void lock() noexcept { ::pthread_mutex_lock(&m_); }
-    /** Releases the mutex. */
-    void unlock() noexcept { ::pthread_mutex_unlock(&m_); }
-
-private:
-    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
-};
-
-/** Holds a Mutex locked for its lifetime (like `std::lock_guard`). */
-class MutexLock {
-public:
-    /** Locks @p m. */
-    explicit MutexLock(Mutex& m) noexcept : m_(m) { m_.lock(); }
-    MutexLock(const MutexLock&) = delete;
-    MutexLock& operator=(const MutexLock&) = delete;
-    /** Unlocks the mutex. */
-    ~MutexLock() { m_.unlock(); }
-
-private:
-    Mutex& m_;
-};
-
-/** A growable array with just what the event loop needs: far less for the compiler to
- *  instantiate than `std::vector`, once per element type. @p T must be nothrow movable:
- *  elements move when the array grows. */
-template <class T>
-class Array {
-    static_assert(std::is_nothrow_move_constructible<T>::value,
-                  "detail::Array moves elements when it grows");
-
-public:
-    /** An empty array (no allocation). */
-    Array() noexcept = default;
-    Array(const Array&) = delete;
-    Array& operator=(const Array&) = delete;
-    /** Destroys the elements and frees the storage. */
-    ~Array() {
-        clear();
-        ::operator delete(data_);
-    }
-    /** The number of elements. */
-    std::size_t size() const noexcept { return size_; }
-    /** Whether there are no elements. */
-    bool empty() const noexcept { return size_ == 0; }
-    /** The first element (storage of size() elements). */
-    T* data() noexcept { return data_; }
-    /** Element @p i (below size()). */
-    T& operator[](std::size_t i) noexcept { return data_[i]; }
-    /** Element @p i (below size()). */
-    const T& operator[](std::size_t i) const noexcept { return data_[i]; }
-    /** The first element (the array must not be empty). */
-    const T& front() const noexcept { return data_[0]; }
-    /** Appends @p value (which must not be an element of this array).
-     *  @throws std::bad_alloc (the array is unchanged). */
-    void push_back(T&& value) {
-        if (size_ == capacity_) reserve(size_ + 1);
-        ::new (static_cast<void*>(data_ + size_)) T(std::move(value));
-        ++size_;
-    }
-    /** Appends default-constructed elements up to @p n in all (never shrinks).
-     *  @throws std::bad_alloc (the array is unchanged). */
-    void grow_to(std::size_t n) {
-        if (n > capacity_) reserve(n);
-        for (; size_ < n; ++size_) ::new (static_cast<void*>(data_ + size_)) T();
-    }
-    /** Destroys the last element. */
-    void pop_back() noexcept { data_[--size_].~T(); }
-    /** Destroys the elements from @p n on. */
-    void truncate(std::size_t n) noexcept {
-        while (size_ > n) pop_back();
-    }
-    /** Destroys every element (the storage stays). */
-    void clear() noexcept { truncate(0); }
-    /** Exchanges the contents of this and @p other. */
-    void swap(Array& other) noexcept {
-        Array t;
-        move_from(t, *this);
-        move_from(*this, other);
-        move_from(other, t);
-    }
-
-private:
-    static void move_from(Array& to, Array& from) noexcept {
-        to.data_ = from.data_;
-        to.size_ = from.size_;
-        to.capacity_ = from.capacity_;
-        from.data_ = nullptr;
-        from.size_ = from.capacity_ = 0;
-    }
-    // Room for at least n elements, at least doubling (amortised O(1) appends).
-    void reserve(std::size_t n) {
-        std::size_t cap = capacity_ < 4 ? 8 : 2 * capacity_;
-        if (cap < n) cap = n;
-        if (cap > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
-        T* fresh = static_cast<T*>(::operator new(cap * sizeof(T)));
-        for (std::size_t i = 0; i < size_; ++i) {
-            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
-            data_[i].~T();
-        }
-        ::operator delete(data_);
-        data_ = fresh;
-        capacity_ = cap;
-    }
-
-    T* data_ = nullptr;
-    std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
-};
-
-}  // namespace detail
 
 /** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
  *  becomes readable or writable, when a timer expires, or when another thread post()s work.
@@ -810,9 +710,24 @@ private:
         Clock::time_point when;
         std::uint64_t seq;  // creation order: breaks ties between equal deadlines
         TimerId id;
-        // The earlier deadline (then the older timer) comes first.
-        bool before(const HeapEntry& o) const noexcept {
-            return when != o.when ? when < o.when : seq < o.seq;
+    };
+    // Orders the timer queue: the earlier deadline (then the older timer) comes out first.
+    struct Later {
+        bool operator()(const HeapEntry& a, const HeapEntry& b) const noexcept {
+            return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+        }
+    };
+    // The pending deadlines. Cancelled timers stay queued until they come out on top (lazy
+    // cancellation); compact() drops them all at once.
+    struct TimerQueue : std::priority_queue<HeapEntry, std::vector<HeapEntry>, Later> {
+        template <class Live>
+        void compact(Live live) {
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < c.size(); ++i) {
+                if (live(c[i].id)) c[n++] = c[i];
+            }
+            c.resize(n);
+            std::make_heap(c.begin(), c.end(), comp);
         }
     };
     // Resets dispatch state even when a callback throws.
@@ -828,9 +743,6 @@ private:
     TimerId schedule(Clock::time_point when, Clock::duration interval, Task task);
     Timer* find_timer(TimerId id) noexcept;
     void release_timer(TimerId id) noexcept;
-    void heap_push(const HeapEntry& e);
-    void heap_pop() noexcept;
-    void heap_sift_down(std::size_t i) noexcept;
     int wait_ms(std::chrono::milliseconds timeout) const noexcept;
     std::size_t run_timers();
     std::size_t run_posted(bool woken);
@@ -842,19 +754,19 @@ private:
     int dispatching_ = 0;
     static constexpr std::uint32_t no_slot = UINT32_MAX;
 
-    detail::Array<Watch> watches_;         // indexed by descriptor
-    detail::Array<FdCallback> graveyard_;  // callbacks removed while dispatching
-    detail::Array<epoll_event> ready_;
-    detail::Array<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
-    detail::Array<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
+    std::vector<Watch> watches_;         // indexed by descriptor
+    std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
+    std::vector<epoll_event> ready_;
+    TimerQueue heap_;
+    std::vector<Timer> timers_;           // slots, indexed by the low half of a TimerId, minus 1
     std::uint32_t free_timer_ = no_slot;  // first free slot, linked through Timer::next_free
     std::size_t timer_count_ = 0;         // live slots
     std::uint64_t next_seq_ = 0;
-    detail::Array<Task> running_;  // posted tasks being run (loop thread)
+    std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
-    detail::Mutex post_mutex_;
-    detail::Array<Task> posted_;  // guarded by post_mutex_
-    bool wake_pending_ = false;   // guarded by post_mutex_
+    std::mutex post_mutex_;
+    std::vector<Task> posted_;   // guarded by post_mutex_
+    bool wake_pending_ = false;  // guarded by post_mutex_
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -914,7 +826,7 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback,
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.grow_to(static_cast<std::size_t>(fd) + 1);
+            watches_.resize(static_cast<std::size_t>(fd) + 1);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -1030,38 +942,6 @@ inline void EventLoop::release_timer(TimerId id) noexcept {
     }
 }
 
-inline void EventLoop::heap_push(const HeapEntry& e) {
-    heap_.push_back(HeapEntry(e));
-    std::size_t i = heap_.size() - 1;
-    while (i > 0) {
-        std::size_t parent = (i - 1) / 2;
-        if (!e.before(heap_[parent])) break;
-        heap_[i] = heap_[parent];
-        i = parent;
-    }
-    heap_[i] = e;
-}
-
-inline void EventLoop::heap_sift_down(std::size_t i) noexcept {
-    const std::size_t n = heap_.size();
-    const HeapEntry e = heap_[i];
-    for (;;) {
-        std::size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && heap_[child + 1].before(heap_[child])) ++child;
-        if (!heap_[child].before(e)) break;
-        heap_[i] = heap_[child];
-        i = child;
-    }
-    heap_[i] = e;
-}
-
-inline void EventLoop::heap_pop() noexcept {
-    heap_[0] = heap_[heap_.size() - 1];
-    heap_.pop_back();
-    if (!heap_.empty()) heap_sift_down(0);
-}
-
 inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
                                               Task task) {
     // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
@@ -1070,14 +950,14 @@ inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::dur
     if (free_timer_ == no_slot) {
         if (timers_.size() >= no_slot) throw std::bad_alloc();  // ids have 32 bits of slot
         auto slot = static_cast<std::uint32_t>(timers_.size());
-        timers_.grow_to(timers_.size() + 1);
+        timers_.emplace_back();
         timers_[slot].next_free = no_slot;
         free_timer_ = slot;
     }
     const std::uint32_t slot = free_timer_;
     Timer& t = timers_[slot];
     TimerId id = (static_cast<TimerId>(t.generation + 1) << 32) | (static_cast<TimerId>(slot) + 1);
-    heap_push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
+    heap_.push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
     ++next_seq_;
     free_timer_ = t.next_free;
     ++t.generation;
@@ -1108,18 +988,13 @@ inline bool EventLoop::cancel(TimerId id) noexcept {
 }
 
 inline void EventLoop::compact_heap() {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < heap_.size(); ++i) {
-        if (find_timer(heap_[i].id)) heap_[n++] = heap_[i];
-    }
-    heap_.truncate(n);
-    for (std::size_t i = n / 2; i-- > 0;) heap_sift_down(i);
+    heap_.compact([this](TimerId id) { return find_timer(id) != nullptr; });
 }
 
 inline void EventLoop::post(Task task) {
     bool wake = false;
     {
-        detail::MutexLock lock(post_mutex_);
+        std::lock_guard<std::mutex> lock(post_mutex_);
         posted_.push_back(std::move(task));
         if (!wake_pending_) wake = wake_pending_ = true;
     }
@@ -1134,7 +1009,7 @@ inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept 
     long long ms = timeout.count() < 0 ? -1 : timeout.count();
     if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
     if (!heap_.empty()) {
-        auto left = heap_.front().when - Clock::now();
+        auto left = heap_.top().when - Clock::now();
         // Round up, so a timer is never run early and the loop does not spin on 0 ms waits.
         long long t = left <= Clock::duration::zero()
                           ? 0
@@ -1149,9 +1024,9 @@ inline std::size_t EventLoop::run_timers() {
     auto now = Clock::now();
     // Timers added by these callbacks wait for the next iteration (now is fixed here), so a
     // zero-delay timer that re-arms itself cannot starve the descriptors.
-    while (!heap_.empty() && heap_.front().when <= now) {
-        HeapEntry top = heap_.front();
-        heap_pop();
+    while (!heap_.empty() && heap_.top().when <= now) {
+        HeapEntry top = heap_.top();
+        heap_.pop();
         Timer* t = find_timer(top.id);
         if (!t) continue;  // cancelled
         if (t->interval == Clock::duration::zero()) {
@@ -1162,7 +1037,7 @@ inline std::size_t EventLoop::run_timers() {
         } else {
             auto next = top.when + t->interval;
             if (next <= now) next = now + t->interval;  // late: skip, don't burst
-            heap_push(HeapEntry{next, top.seq, top.id});
+            heap_.push(HeapEntry{next, top.seq, top.id});
             // Run a moved-out copy, so the task may cancel its own timer safely.
             Task task = std::move(t->task);
             ++count;
@@ -1198,7 +1073,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
         std::uint64_t value;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &value, sizeof value);
         // Tasks posted while this batch runs wait for the next iteration.
-        detail::MutexLock lock(post_mutex_);
+        std::lock_guard<std::mutex> lock(post_mutex_);
         running_.swap(posted_);
         wake_pending_ = false;
     }
@@ -1207,7 +1082,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
 
 inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::error_code& ec) {
     ec.clear();
-    if (ready_.empty()) ready_.grow_to(256);
+    if (ready_.empty()) ready_.resize(256);
     int n;
     for (;;) {
         n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()),
@@ -1253,7 +1128,7 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         running.callback(ev.events);
     }
     if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096)
-        ready_.grow_to(ready_.size() * 2);
+        ready_.resize(ready_.size() * 2);
     count += run_timers();
     if (woken || running_pos_ < running_.size()) count += run_posted(woken);
     return count;
@@ -2831,7 +2706,7 @@ public:
 private:
     void start(std::error_code& ec) noexcept;
     void handle();
-    void pause(std::error_code why, detail::AliveGuard& guard);
+    void pause(std::error_code why);
 
     EventLoop& loop_;
     Listener listener_;
@@ -2896,24 +2771,22 @@ inline void Acceptor::close() noexcept {
 }
 
 inline void Acceptor::handle() {
-    detail::AliveGuard guard(dead_flag_);
     for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open(); ++i) {
         std::error_code ec;
         Accepted accepted = listener_.accept(ec);
         if (ec == std::errc::operation_would_block) return;  // backlog drained
-        if (ec) return pause(ec, guard);
+        if (ec) return pause(ec);
         // ListenOptions::accept_non_blocking saves this system call.
         if (!accepted.socket.non_blocking()) accepted.socket.non_blocking(true, ec);
         if (ec) continue;  // cannot happen on a fresh socket; drop it rather than block later
-        // Move the handler out while it runs: it may destroy this Acceptor.
-        AcceptHandler handler = std::move(on_accept_);
-        handler(std::move(accepted));
-        if (guard.dead) return;
-        if (!on_accept_) on_accept_ = std::move(handler);
+        // The handler may destroy this Acceptor.
+        if (!detail::call_handler(dead_flag_, on_accept_,
+                                  [&](AcceptHandler& h) { h(std::move(accepted)); }))
+            return;
     }
 }
 
-inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
+inline void Acceptor::pause(std::error_code why) {
     std::error_code ignored;
     loop_.remove(listener_.native_handle(), ignored);
     timer_ = loop_.call_after(options_.pause, [this] {
@@ -2924,17 +2797,9 @@ inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
                 listener_.native_handle(), EventLoop::readable,
                 [this](EventLoop::Events) { handle(); }, ec);
         // If even that fails, try again after another pause rather than give up for good.
-        if (ec) {
-            detail::AliveGuard g(dead_flag_);
-            pause(ec, g);
-        }
+        if (ec) pause(ec);
     });
-    if (on_error_) {
-        ErrorHandler handler = std::move(on_error_);
-        handler(why);
-        if (guard.dead) return;
-        if (!on_error_) on_error_ = std::move(handler);
-    }
+    if (on_error_) detail::call_handler(dead_flag_, on_error_, [&](ErrorHandler& h) { h(why); });
 }
 
 }  // namespace socklite
@@ -2946,192 +2811,122 @@ inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
 #define SOCKLITE_CONNECTION_HPP
 
 /** @file
- *  socklite::Connection: a non-blocking socket on an EventLoop with line framing on input and a
- *  bounded output queue. */
+ *  socklite::Connection: a buffered, flow-controlled byte stream on an EventLoop: input with a
+ *  consumed count, pause and resume, a drain notification, and half-close without loss. */
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
-// ---- begin socklite/line_buffer.hpp
-#ifndef SOCKLITE_LINE_BUFFER_HPP
-#define SOCKLITE_LINE_BUFFER_HPP
-
-/** @file
- *  socklite::LineBuffer: splits a byte stream into `\n`-terminated lines, with a length limit. */
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <system_error>
-
 
 namespace socklite {
 
-/** Splits a byte stream into lines: TCP delivers bytes, not messages, so one `recv` may hold half
- *  a line or several. Feed whatever arrives to append(), then take complete lines with
- *  next_line(). A line ends at `\n`; a `\r` before it is dropped too.
+/** A connected socket served by an EventLoop, as a stream with backpressure in both directions
+ *  (the model of libuv's `uv_read_start`/`uv_read_stop`/`uv_shutdown` and Node's streams).
  *
- *  Memory is bounded: a line longer than max_line() bytes is an error (errc::line_too_long)
- *  rather than an ever-growing buffer. No I/O; allocation only as append() needs room.
+ *  **Input.** Reading starts once an input handler is set (until then bytes wait in the
+ *  kernel, and the peer's end or a reset is noticed only by a send()). Received bytes go to an
+ *  input buffer, and on_input()'s handler is offered everything buffered; it returns how many
+ *  bytes it consumed (a parser takes whole messages, in place, and leaves a partial one). What
+ *  it leaves stays buffered and is offered again, followed by the next bytes received; the
+ *  handler is called again at once while it consumes something and bytes remain. The buffer is
+ *  bounded by Options::max_input: if it is full and the handler consumes nothing, no message
+ *  can ever complete, so the connection ends with `std::errc::message_size` (a peer cannot make
+ *  you hold more than max_input bytes). on_line() is the same stream cut into `\n`-terminated
+ *  lines (a `\r` before the `\n` is dropped; a line over Options::max_line ends the connection
+ *  with errc::line_too_long).
  *
- *  @par Example
- *  @code
- *  socklite::LineBuffer lines;
- *  char buf[4096];
- *  while (std::size_t n = sock.recv(buf, sizeof buf)) {
- *      lines.append(std::string_view(buf, n));
- *      std::string line;
- *      while (lines.next_line(line)) std::cout << line << '\n';
- *  }
- *  @endcode */
-class LineBuffer {
-public:
-    /** A buffer that accepts lines of up to @p max_line bytes (excluding the terminator). */
-    explicit LineBuffer(std::size_t max_line = 64 * 1024) : max_line_(max_line) {}
-
-    /** Appends received bytes (dropped while the buffer is in error, see next_line()). */
-    void append(std::string_view bytes) {
-        if (too_long_) return;  // in error until clear(): keep memory bounded, drop the bytes
-        if (start_ > 0 && start_ == buf_.size()) {  // everything consumed: reuse from the start
-            buf_.clear();
-            scan_ = start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buf_.size()) {  // compact, amortised O(1)
-            buf_.erase(0, start_);
-            scan_ -= start_;
-            start_ = 0;
-        }
-        buf_.append(bytes.data(), bytes.size());
-    }
-
-    /** Moves the next complete line into @p line (without `\n` or `\r\n`).
-     *  @param line receives the line; left unchanged when none is taken.
-     *  @return true when a line was taken; false when none is complete yet or on error.
-     *  @param ec set to errc::line_too_long when more than max_line() bytes arrived without a
-     *  `\n`; the buffer then stays in error until clear(). */
-    bool next_line(std::string& line, std::error_code& ec) {
-        ec.clear();
-        if (too_long_) {
-            ec = errc::line_too_long;
-            return false;
-        }
-        std::size_t nl = buf_.find('\n', scan_);
-        if (nl == std::string::npos) {
-            scan_ = buf_.size();
-            std::size_t tail = buf_.size() - start_;
-            // Room for a '\r' before the '\n' (written so that max_line_ = SIZE_MAX cannot wrap).
-            if (tail > max_line_ && tail - max_line_ > 1) {
-                too_long_ = true;
-                ec = errc::line_too_long;
-            }
-            return false;
-        }
-        std::size_t end = nl;
-        if (end > start_ && buf_[end - 1] == '\r') --end;
-        if (end - start_ > max_line_) {
-            too_long_ = true;
-            ec = errc::line_too_long;
-            return false;
-        }
-        line.assign(buf_, start_, end - start_);
-        start_ = scan_ = nl + 1;
-        return true;
-    }
-
-    /** As next_line(std::string&, std::error_code&). @throws Error with errc::line_too_long. */
-    bool next_line(std::string& line) {
-        std::error_code ec;
-        bool got = next_line(line, ec);
-        if (ec) detail::throw_error(ec, "read line", "");
-        return got;
-    }
-
-    /** The bytes received after the last complete line (an unterminated tail). */
-    std::string_view pending() const noexcept { return std::string_view(buf_).substr(start_); }
-
-    /** Discards everything, including an error state. */
-    void clear() noexcept {
-        buf_.clear();
-        start_ = scan_ = 0;
-        too_long_ = false;
-    }
-
-    /** The longest line accepted, in bytes. */
-    std::size_t max_line() const noexcept { return max_line_; }
-
-private:
-    std::string buf_;
-    std::size_t start_ = 0;  // first byte not yet returned
-    std::size_t scan_ = 0;   // bytes before this hold no '\n' (so each byte is searched once)
-    std::size_t max_line_;
-    bool too_long_ = false;
-};
-
-}  // namespace socklite
-
-#endif  // SOCKLITE_LINE_BUFFER_HPP
-// ---- end socklite/line_buffer.hpp
-
-namespace socklite {
-
-/** A connected socket served by an EventLoop: it reads whatever arrives and hands you complete
- *  lines (or raw bytes), and it queues what you send until the socket can take it.
+ *  **Output.** send() first writes directly; what the socket does not take is queued and
+ *  written as the socket becomes writable. send() returns whether the queue is at or below
+ *  Options::high_water (like the return value of Node's `write()`): when it returns false,
+ *  wait for on_drain(), which is called when the queue falls to Options::low_water. The hard
+ *  bound Options::max_queued is never exceeded by adding to a queue: such a send() is refused
+ *  with errc::queue_full and queues nothing, so the caller still has its data (one send() into
+ *  an empty queue is taken whatever its size: the caller already holds that much).
  *
- *  **Input.** With on_line() set, input is split into `\n`-terminated lines (a `\r` before the
- *  `\n` is dropped) by a LineBuffer; a line longer than Options::max_line closes the connection
- *  with errc::line_too_long. With on_data() set instead, bytes are handed over as they come.
- *  Set the handler right after construction: input that arrives before either is set waits
- *  (up to Options::max_line bytes in all) and is delivered along with the next bytes received.
+ *  **Flow control.** pause_reading() stops reading (the kernel's buffers fill and TCP slows the
+ *  peer down); resume_reading() starts again and offers the bytes still buffered first. With
+ *  Options::auto_pause (the default), reading also pauses by itself while queued output is
+ *  above high_water and resumes on drain, so the simplest echo, `send(input); return
+ *  input.size();`, is correct: a peer that sends without reading is simply not read from; the
+ *  input buffer stays within max_input and the queue within high_water + max_input.
  *
- *  **Output.** send() first tries to write directly; what the socket does not take is queued and
- *  written as the socket becomes writable (the loop watches `writable` only while bytes are
- *  queued). The queue is bounded by Options::max_queued: a send() that would exceed it fails
- *  with errc::queue_full and queues nothing, so a peer that never reads cannot grow your memory
- *  without limit; you decide what to do (drop the message, or close()).
+ *  **End of a connection.**
+ *  - The peer's end of stream (it half-closed or closed) is its own event: an unterminated last
+ *    line is delivered to on_line() first, then on_end() is called, and the connection stays
+ *    open for sending. Without an on_end() handler the default is close_after_flush(): the
+ *    queued output is written in full, then the connection closes.
+ *  - shutdown_write() writes the queue in full, then shuts down the sending direction (the
+ *    peer reads end of stream); input goes on. close_after_flush() does the same, discards any
+ *    further input and closes once the peer has ended too (a lingering close: closing with
+ *    unread input would send a reset that can destroy the peer's last bytes). Bound the wait
+ *    with a timer if the peer may never close.
+ *  - on_close() is called exactly once when the connection ends by itself, with the reason:
+ *    empty after both directions ended in order, else the error (e.g.
+ *    `std::errc::connection_reset`, errc::line_too_long, `std::errc::message_size`). The socket
+ *    is closed by then, and queued_bytes() tells how many queued bytes were never sent.
+ *  - close() ends the connection at once, without on_close(), and returns the number of queued
+ *    bytes it discarded. Nothing queued is dropped without one of these two saying so.
  *
- *  **End of a connection.** on_close() is called exactly once, when the connection ends for a
- *  reason you did not ask for, and the Connection is closed by then:
- *  - the peer closed (end of stream): an unterminated last line is delivered to on_line() first
- *    (it is what the peer sent), queued output is written as far as the socket takes it at once,
- *    and on_close() gets an empty error code;
- *  - the peer reset the connection, or another socket error: the unterminated tail and the
- *    queue are discarded, and on_close() gets the error (e.g. `std::errc::connection_reset`);
- *  - a line too long: errc::line_too_long;
- *  - after close_after_flush(), once the peer has closed too: an empty error code.
- *  close() ends the connection at once and does not call on_close().
- *
- *  **Lifetime.** A Connection is not movable (the loop calls back into it). Any callback may
+ *  **Lifetime.** A Connection is not movable (the loop calls back into it). Any handler may
  *  destroy the Connection (typically on_close() erasing it from a map): it notices and touches
- *  nothing afterwards. Everything runs on the loop's thread.
+ *  nothing afterwards. No member function calls a handler: handlers run from the loop only.
+ *  Everything runs on the loop's thread.
  *
- *  Memory: about 400 bytes per idle connection plus your handlers; buffers grow only while
- *  lines are incomplete or output is queued, and are released once they drain.
+ *  **Memory.** 512 bytes per idle connection (x86-64), plus handlers that capture more than
+ *  two pointers. The input buffer grows only while bytes are unconsumed (at most max_input),
+ *  the output queue only while the socket is behind (at most max_queued, or one larger send()
+ *  into an empty queue); both are released once empty. Reading happens on the stack.
  *
  *  @par Example
  *  @code
  *  auto conn = std::make_unique<socklite::Connection>(loop, std::move(accepted.socket));
- *  conn->on_line([c = conn.get()](std::string_view line) { c->send(std::string(line) + "\n"); });
- *  conn->on_close([&](std::error_code) { ... erase it ... });
+ *  socklite::Connection* c = conn.get();
+ *  c->on_input([c](std::string_view input) {  // an echo: correct with the default options
+ *      c->send(input);
+ *      return input.size();
+ *  });
+ *  c->on_close([&, c](std::error_code) { connections.erase(c); });
  *  @endcode */
 class Connection {
 public:
-    /** Limits of one connection. */
+    /** Limits and flow control of one connection. */
     struct Options {
-        /** The longest input line accepted, in bytes (without the `\n`). */
+        /** The most input bytes held for the handler (at least 1). 256 KiB: a max_line line fits with room
+         *  to spare, and so do the header sections that HTTP servers accept (8-64 KiB). */
+        std::size_t max_input = 256 * 1024;
+        /** The longest line on_line() accepts, in bytes (without the `\n`). */
         std::size_t max_line = 64 * 1024;
-        /** The most output bytes queued at once; send() beyond it fails with errc::queue_full. */
+        /** send() returns false, and auto_pause stops reading, above this many queued bytes.
+         *  64 KiB: about what the kernel's own send buffer holds on a fast link, so queueing
+         *  more in user space adds memory and latency, not throughput. */
+        std::size_t high_water = 64 * 1024;
+        /** on_drain() is called when the queue falls to this after exceeding high_water.
+         *  16 KiB: the kernel still holds data to send while the producer wakes up, so the
+         *  link does not run dry, and the producer is not woken for every few bytes. */
+        std::size_t low_water = 16 * 1024;
+        /** The hard bound on queued output: send() beyond it fails with errc::queue_full and
+         *  queues nothing (one send() into an empty queue is taken whatever its size). Keep it at least high_water + max_input, so that a handler that
+         *  answers its input in full (an echo) never meets it with auto_pause on. */
         std::size_t max_queued = 1024 * 1024;
+        /** Pause reading while queued output is above high_water; resume on drain. */
+        bool auto_pause = true;
     };
+    /** Offered the buffered input (valid during the call, until close()); returns how many
+     *  bytes from its start it consumed (at most its size). */
+    using InputHandler = detail::Function<std::size_t(std::string_view buffered)>;
     /** Receives one line, without its `\n` (or `\r\n`); the view is valid during the call only. */
     using LineHandler = detail::Function<void(std::string_view line)>;
-    /** Receives bytes as they arrive; the view is valid during the call only. */
-    using DataHandler = detail::Function<void(std::string_view bytes)>;
-    /** Told why the connection ended: empty for an orderly close, else the error. */
+    /** Told about an event without data: the peer's end of stream (on_end()), or a drained
+     *  output queue (on_drain()). */
+    using EventHandler = detail::Function<void()>;
+    /** Told why the connection ended: empty for an orderly end, else the error. */
     using CloseHandler = detail::Function<void(std::error_code ec)>;
 
-    /** Takes over @p socket, switches it to non-blocking mode and watches it on @p loop.
+    /** Takes over @p socket, switches it to non-blocking mode and serves it on @p loop.
      *  @throws Error (e.g. when the loop refuses the descriptor). */
     Connection(EventLoop& loop, Socket socket, const Options& options);
     /** As Connection(EventLoop&, Socket, const Options&), with default options. */
@@ -3142,44 +2937,62 @@ public:
                std::error_code& ec) noexcept;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
-    /** Stops watching and closes the socket (queued output is discarded); no callback runs. */
+    /** Stops watching and closes the socket (queued output is discarded); no handler runs. */
     ~Connection();
 
-    /** Delivers input as lines to @p handler (replacing on_data()). */
-    void on_line(LineHandler handler) {
-        on_line_ = std::move(handler);
-        on_data_ = nullptr;
-    }
-    /** Delivers input as raw bytes to @p handler (replacing on_line(); no framing, no limit). */
-    void on_data(DataHandler handler) {
-        on_data_ = std::move(handler);
-        on_line_ = nullptr;
-    }
-    /** Calls @p handler once when the connection ends (see the class notes). */
+    /** Offers input to @p handler (replacing on_line()), and starts reading. Bytes already
+     *  buffered are offered soon, from the loop. */
+    void on_input(InputHandler handler);
+    /** Delivers input as lines to @p handler (replacing on_input()), and starts reading. */
+    void on_line(LineHandler handler);
+    /** Calls @p handler when the peer ends its stream (see the class notes for the default). */
+    void on_end(EventHandler handler) { on_end_ = std::move(handler); }
+    /** Calls @p handler whenever queued output falls to Options::low_water after having been
+     *  above Options::high_water. */
+    void on_drain(EventHandler handler) { on_drain_ = std::move(handler); }
+    /** Calls @p handler once when the connection ends by itself (see the class notes). */
     void on_close(CloseHandler handler) { on_close_ = std::move(handler); }
 
     /** Sends @p data now or queues it; never blocks, never calls a handler.
-     *  @throws Error: errc::queue_full if queued_bytes() + @p data.size() would exceed
-     *  Options::max_queued (nothing is queued), `std::errc::not_connected` once closed or
-     *  closing (close_after_flush()). A socket
-     *  error found while writing is not thrown: on_close() reports it from the loop. */
-    void send(std::string_view data);
-    /** As send(std::string_view), reporting through @p ec. @return true when sent or queued. */
+     *  @return whether queued output is at or below Options::high_water (false: wait for
+     *  on_drain() before sending much more).
+     *  @throws Error: errc::queue_full if output is queued and queued_bytes() + @p data.size()
+     *  would exceed Options::max_queued (nothing is queued; into an empty queue any size is
+     *  taken), `std::errc::not_connected` once closed or after
+     *  shutdown_write(). A socket error found while writing is not thrown: on_close() reports
+     *  it from the loop. */
+    bool send(std::string_view data);
+    /** As send(std::string_view), reporting through @p ec (and returning false on error). */
     bool send(std::string_view data, std::error_code& ec) noexcept;
 
-    /** Closes now: stops watching, closes the socket, discards queued output and unread input.
-     *  on_close() is not called. Idempotent. */
-    void close() noexcept;
-    /** Graceful close: stops delivering input, writes the queued output, then shuts down the
-     *  sending direction (the peer reads end of stream) and waits for the peer to close, which
-     *  ends the connection and calls on_close(). Bound the wait with a timer if the peer may
-     *  never close. */
+    /** Stops reading: no input is offered until resume_reading(). Idempotent. */
+    void pause_reading() noexcept;
+    /** Reads again; bytes still buffered are offered first, soon, from the loop. */
+    void resume_reading() noexcept;
+    /** Writes the queued output in full, then shuts down the sending direction: the peer reads
+     *  end of stream. Input goes on; once the peer has ended too, the connection closes and
+     *  on_close() gets an empty error code. Further send()s fail. Idempotent. */
+    void shutdown_write() noexcept;
+    /** As shutdown_write(), and discards all further input (unconsumed input included). */
     void close_after_flush() noexcept;
+    /** Closes now: stops watching, closes the socket, discards queued output and unread input.
+     *  on_close() is not called. Idempotent.
+     *  @return the number of queued bytes discarded (never sent). */
+    std::size_t close() noexcept;
 
     /** Whether the socket is still open. */
     bool is_open() const noexcept { return socket_.is_open(); }
+    /** Whether input is being read now: a handler is set, reading is not paused (by you or by
+     *  auto_pause), and the peer has not ended its stream. */
+    bool reading() const noexcept;
+    /** Whether pause_reading() is in force. */
+    bool reading_paused() const noexcept { return paused_; }
+    /** Whether the peer has ended its stream (on_end() was or is about to be called). */
+    bool peer_ended() const noexcept { return peer_ended_; }
     /** The number of bytes sent but not yet taken by the socket. */
     std::size_t queued_bytes() const noexcept { return out_.size() - out_pos_; }
+    /** The number of input bytes received but not yet consumed. */
+    std::size_t buffered_bytes() const noexcept { return in_.size() - in_pos_; }
     /** The socket (for addresses and options; do not read, write or close it yourself). */
     const Socket& socket() const noexcept { return socket_; }
     /** The options in force. */
@@ -3187,29 +3000,54 @@ public:
 
 private:
     void start(std::error_code& ec) noexcept;
+    // The one way user code is called (detail::call_handler): false when *this was destroyed.
+    template <class Handler, class Invoke>
+    bool call(Handler& slot, Invoke&& invoke) {
+        return detail::call_handler(dead_flag_, slot, std::forward<Invoke>(invoke));
+    }
     void handle(EventLoop::Events events);
     // Writes queued bytes until the socket would block; a hard error is returned.
     std::error_code flush() noexcept;
+    // After output progress: the drain event, the deferred shutdown, the orderly end.
+    // @return false when the connection ended or was destroyed.
+    bool after_output();
+    bool read_input();
+    // Offers the input to the handlers: the buffered bytes, or @p fresh ones while the buffer
+    // is empty. @return false when the connection ended or was destroyed.
+    bool deliver(std::string_view fresh);
+    bool take_lines(std::string_view buffered, std::size_t& consumed);
+    void peer_end();
+    bool wants_input() const noexcept;
     void update_interest() noexcept;
-    void read_input(detail::AliveGuard& guard);
-    // Delivers bytes to the handlers; false when the connection ended or was destroyed.
-    bool deliver(std::string_view bytes, detail::AliveGuard& guard);
-    void peer_closed(detail::AliveGuard& guard);
+    void kick() noexcept;             // runs handle(0) soon from the loop
     void finish(std::error_code ec);  // closes and calls on_close (the last thing a frame does)
     void release_buffers() noexcept;
+    void release_input() noexcept;
 
     EventLoop& loop_;
     Socket socket_;
     Options options_;
-    LineBuffer lines_;
-    std::string out_;  // queued output, from out_pos_ on
+    std::string in_;  // received input, unconsumed from in_pos_ on
+    std::size_t in_pos_ = 0;
+    std::size_t line_scan_ = 0;  // bytes of the buffered input known to hold no '\n'
+    std::string out_;            // queued output, from out_pos_ on
     std::size_t out_pos_ = 0;
+    InputHandler on_input_;
     LineHandler on_line_;
-    DataHandler on_data_;
+    EventHandler on_end_;
+    EventHandler on_drain_;
     CloseHandler on_close_;
-    std::error_code pending_error_;  // a write error found by send(), reported from the loop
-    bool closing_ = false;           // close_after_flush() called
-    bool write_shut_ = false;
+    std::error_code pending_error_;  // found outside the loop (send), reported from the loop
+    EventLoop::TimerId kick_ = 0;
+    bool paused_ = false;          // pause_reading()
+    bool throttled_ = false;       // auto_pause: queue above high water
+    bool above_high_ = false;      // the queue exceeded high water since the last drain
+    bool reoffer_ = false;         // buffered input to offer again once reading
+    bool line_mode_ = false;       // on_line() rather than on_input()
+    bool peer_ended_ = false;      // end of stream received
+    bool shut_requested_ = false;  // shutdown_write() or close_after_flush()
+    bool discard_input_ = false;   // close_after_flush()
+    bool write_shut_ = false;      // shutdown(write) done
     bool* dead_flag_ = nullptr;
 };
 
@@ -3222,22 +3060,20 @@ inline void Connection::start(std::error_code& ec) noexcept {
         ec = std::make_error_code(std::errc::bad_file_descriptor);
         return;
     }
+    if (options_.max_input == 0) options_.max_input = 1;  // a read of 0 bytes would mean "end"
     if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
-    if (!ec)
-        loop_.add(
-            socket_.native_handle(), EventLoop::readable,
-            [this](EventLoop::Events events) { handle(events); }, ec);
     if (ec) socket_.close();
+    // Nothing to watch yet: reading starts with a handler, writing with a queue.
 }
 
 inline Connection::Connection(EventLoop& loop, Socket socket, const Options& options,
                               std::error_code& ec) noexcept
-    : loop_(loop), socket_(std::move(socket)), options_(options), lines_(options.max_line) {
+    : loop_(loop), socket_(std::move(socket)), options_(options) {
     start(ec);
 }
 
 inline Connection::Connection(EventLoop& loop, Socket socket, const Options& options)
-    : loop_(loop), socket_(std::move(socket)), options_(options), lines_(options.max_line) {
+    : loop_(loop), socket_(std::move(socket)), options_(options) {
     std::error_code ec;
     start(ec);
     if (ec) detail::throw_error(ec, "watch connection", "");
@@ -3248,76 +3084,163 @@ inline Connection::~Connection() {
     close();
 }
 
-inline void Connection::close() noexcept {
+inline void Connection::on_input(InputHandler handler) {
+    on_input_ = std::move(handler);
+    on_line_ = nullptr;
+    line_mode_ = false;
+    reoffer_ = true;
+    kick();
+}
+
+inline void Connection::on_line(LineHandler handler) {
+    on_line_ = std::move(handler);
+    on_input_ = nullptr;
+    line_mode_ = true;
+    line_scan_ = 0;
+    reoffer_ = true;
+    kick();
+}
+
+inline bool Connection::wants_input() const noexcept {
+    return socket_.is_open() && !peer_ended_ && !paused_ && !throttled_ && !discard_input_ &&
+           !pending_error_ &&
+           (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_));
+}
+
+inline bool Connection::reading() const noexcept {
+    return socket_.is_open() && !peer_ended_ && (discard_input_ || wants_input());
+}
+
+inline std::size_t Connection::close() noexcept {
+    std::size_t dropped = queued_bytes();
+    if (kick_ != 0) loop_.cancel(kick_);
+    kick_ = 0;
     if (socket_.is_open()) {
         std::error_code ignored;
-        loop_.remove(socket_.native_handle(), ignored);
+        if (loop_.watching(socket_.native_handle())) loop_.remove(socket_.native_handle(), ignored);
         socket_.close();
     }
     release_buffers();
+    return dropped;
 }
 
 inline void Connection::release_buffers() noexcept {
     std::string().swap(out_);
     out_pos_ = 0;
-    lines_.clear();
+    release_input();
 }
 
-inline void Connection::send(std::string_view data) {
+inline void Connection::release_input() noexcept {
+    std::string().swap(in_);
+    in_pos_ = line_scan_ = 0;
+}
+
+inline bool Connection::send(std::string_view data) {
     std::error_code ec;
-    if (!send(data, ec)) {
+    bool below = send(data, ec);
+    if (ec) {
         std::error_code ignored;
         Address peer = socket_.is_open() ? socket_.peer_address(ignored) : Address();
         detail::throw_error(ec, "send", peer.empty() ? "" : peer.to_string());
     }
+    return below;
 }
 
 inline bool Connection::send(std::string_view data, std::error_code& ec) noexcept {
-    if (!socket_.is_open() || closing_) {
+    if (!socket_.is_open() || shut_requested_) {
         ec = std::make_error_code(std::errc::not_connected);
         return false;
     }
-    if (queued_bytes() + data.size() > options_.max_queued) {
+    if (queued_bytes() > 0 && queued_bytes() + data.size() > options_.max_queued) {
         ec = errc::queue_full;
         return false;
     }
     ec.clear();
-    if (data.empty() || pending_error_) return true;  // an error is reported by the loop soon
+    if (pending_error_) return false;  // reported by the loop soon
     std::size_t sent = 0;
-    if (queued_bytes() == 0) {  // try the direct write first: usually it takes everything
+    if (queued_bytes() == 0 && !data.empty()) {  // the direct write usually takes everything
         std::error_code wec;
         sent = socket_.send(data.data(), data.size(), wec);
         if (wec && wec != std::errc::operation_would_block) {
             pending_error_ = wec;
-            update_interest();  // the loop reports the error through on_close()
-            return true;
+            kick();
+            return false;
         }
         if (sent == data.size()) return true;
     }
     try {
-        if (out_pos_ > 0 && out_pos_ == out_.size()) {
-            out_.clear();
-            out_pos_ = 0;
-        }
         out_.append(data.data() + sent, data.size() - sent);
     } catch (...) {
-        // Only the part already sent went out; the stream is now incomplete: treat as fatal.
+        // Part of it may be out already: the stream has a hole, so it cannot go on.
         pending_error_ = std::make_error_code(std::errc::not_enough_memory);
-        update_interest();
-        return true;
+        kick();
+        return false;
+    }
+    if (queued_bytes() > options_.high_water) {
+        above_high_ = true;
+        if (options_.auto_pause) throttled_ = true;
     }
     update_interest();
-    return true;
+    return !above_high_;
+}
+
+inline void Connection::pause_reading() noexcept {
+    paused_ = true;
+    update_interest();
+}
+
+inline void Connection::resume_reading() noexcept {
+    if (!paused_) return;
+    paused_ = false;
+    reoffer_ = true;
+    kick();
+}
+
+inline void Connection::shutdown_write() noexcept {
+    if (!socket_.is_open() || shut_requested_) return;
+    shut_requested_ = true;
+    kick();  // from the loop: shut down now if nothing is queued, end if the peer has ended
 }
 
 inline void Connection::close_after_flush() noexcept {
-    if (!socket_.is_open() || closing_) return;
-    closing_ = true;
-    lines_.clear();
-    if (queued_bytes() == 0 && !write_shut_) {
-        std::error_code ignored;
-        socket_.shutdown(Shutdown::write, ignored);
-        write_shut_ = true;
+    if (!socket_.is_open()) return;
+    discard_input_ = true;  // the buffer is dropped from the loop (a handler may be reading it)
+    shutdown_write();
+    update_interest();
+}
+
+inline void Connection::kick() noexcept {
+    if (kick_ != 0 || !socket_.is_open()) return;
+    try {
+        kick_ = loop_.call_after(std::chrono::milliseconds(0), [this] {
+            kick_ = 0;
+            handle(0);
+        });
+    } catch (...) {
+        // Out of memory: the next event on the socket does the same work.
+    }
+}
+
+inline void Connection::update_interest() noexcept {
+    if (!socket_.is_open()) return;
+    EventLoop::Events want = 0;
+    if (reading() && buffered_bytes() < options_.max_input) want |= EventLoop::readable;
+    if (queued_bytes() > 0) want |= EventLoop::writable;
+    const int fd = socket_.native_handle();
+    std::error_code ec;
+    // Not watched at all when nothing is wanted: error and hang-up are reported regardless of
+    // the interest, and a paused connection must not be woken (and spin) by them.
+    if (want == 0) {
+        if (loop_.watching(fd)) loop_.remove(fd, ec);
+    } else if (!loop_.watching(fd)) {
+        loop_.add(
+            fd, want, [this](EventLoop::Events events) { handle(events); }, ec);
+    } else {
+        loop_.modify(fd, want, ec);
+    }
+    if (ec && !pending_error_) {
+        pending_error_ = ec;
+        kick();
     }
 }
 
@@ -3333,117 +3256,218 @@ inline std::error_code Connection::flush() noexcept {
     }
     if (out_pos_ == out_.size()) {
         // Drained: give the memory back if a burst made it large.
-        if (out_.capacity() > 16 * 1024) std::string().swap(out_);
+        if (out_.capacity() > 64 * 1024) std::string().swap(out_);
         out_.clear();
         out_pos_ = 0;
-        if (closing_ && !write_shut_) {
-            socket_.shutdown(Shutdown::write, ec);
-            write_shut_ = true;
-        }
     } else if (out_pos_ > 64 * 1024 && out_pos_ * 2 > out_.size()) {
         out_.erase(0, out_pos_);  // keep the queue compact, amortised O(1) per byte
         out_pos_ = 0;
     }
-    update_interest();
     return {};
 }
 
-inline void Connection::update_interest() noexcept {
-    if (!socket_.is_open()) return;
-    EventLoop::Events events = EventLoop::readable;
-    if (queued_bytes() > 0 || pending_error_) events |= EventLoop::writable;
-    std::error_code ignored;
-    loop_.modify(socket_.native_handle(), events, ignored);
+inline bool Connection::after_output() {
+    if (above_high_ && queued_bytes() <= options_.low_water) {
+        above_high_ = false;
+        if (throttled_) {
+            throttled_ = false;
+            reoffer_ = true;
+        }
+        if (on_drain_ && !call(on_drain_, [](EventHandler& h) { h(); })) return false;
+        if (!socket_.is_open()) return false;
+    }
+    if (shut_requested_ && !write_shut_ && queued_bytes() == 0) {
+        std::error_code ec;
+        socket_.shutdown(Shutdown::write, ec);
+        write_shut_ = true;
+        if (ec && ec != std::errc::not_connected) {
+            finish(ec);
+            return false;
+        }
+    }
+    if (write_shut_ && peer_ended_) {
+        finish({});  // both directions ended in order
+        return false;
+    }
+    return true;
 }
 
 inline void Connection::handle(EventLoop::Events events) {
     detail::AliveGuard guard(dead_flag_);
     if (pending_error_) return finish(pending_error_);
-    if (events & EventLoop::error) {
-        int err = 0;
-        socklen_t len = sizeof err;
-        ::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len);
-        if (err != 0) return finish({err, std::system_category()});
-        // No error after all: reading tells what happened.
-    }
-    if (events & EventLoop::writable) {
+    if (queued_bytes() > 0 &&
+        (events & (EventLoop::writable | EventLoop::error | EventLoop::hangup))) {
         if (std::error_code ec = flush()) return finish(ec);
     }
-    if (events & (EventLoop::readable | EventLoop::hangup | EventLoop::error)) read_input(guard);
+    if (!after_output()) return;
+    if (discard_input_ && buffered_bytes() > 0) release_input();
+    if (reoffer_ && wants_input()) {
+        reoffer_ = false;
+        if (buffered_bytes() > 0 && !deliver({})) return;
+    }
+    if (reading() && (events & (EventLoop::readable | EventLoop::hangup | EventLoop::error))) {
+        if (!read_input()) return;
+    }
+    update_interest();
 }
 
-inline void Connection::read_input(detail::AliveGuard& guard) {
-    char buf[16 * 1024];
-    std::size_t total = 0;
+inline bool Connection::read_input() {
+    char scratch[64 * 1024];
     // A bounded amount per event: the loop is level-triggered, so the rest comes next time and
     // one busy peer cannot starve the others.
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 4 && reading(); ++i) {
         std::error_code ec;
-        std::size_t n = socket_.recv(buf, sizeof buf, ec);
+        std::size_t asked, n;
+        if (discard_input_ || buffered_bytes() == 0) {
+            // Nothing held back: read onto the stack and offer from there; only what the
+            // handler leaves is copied into the input buffer.
+            asked = discard_input_ || options_.max_input > sizeof scratch ? sizeof scratch
+                                                                          : options_.max_input;
+            n = socket_.recv(scratch, asked, ec);
+        } else {
+            std::size_t room = options_.max_input - buffered_bytes();
+            if (room == 0) break;
+            asked = room < sizeof scratch ? room : sizeof scratch;
+            if (in_pos_ > 0 && in_.size() + asked > in_.capacity()) {
+                in_.erase(0, in_pos_);  // move the unconsumed part to the front, not grow
+                in_pos_ = 0;
+            }
+            std::size_t old = in_.size();
+            try {
+                in_.resize(old + asked);
+            } catch (...) {
+                finish(std::make_error_code(std::errc::not_enough_memory));
+                return false;
+            }
+            n = socket_.recv(&in_[old], asked, ec);
+            in_.resize(old + n);
+        }
         if (ec) {
             if (ec == std::errc::operation_would_block) break;
-            return finish(ec);  // reset: the unterminated tail is discarded
+            finish(ec);  // a reset: unconsumed input is discarded
+            return false;
         }
-        if (n == 0) return peer_closed(guard);
-        total += n;
-        if (closing_) continue;  // closing: input is read and dropped, waiting for end of stream
-        if (!deliver(std::string_view(buf, n), guard)) return;
-        if (n < sizeof buf) break;
+        if (n == 0) {
+            peer_end();
+            return false;
+        }
+        if (discard_input_) continue;  // closing: read and dropped, waiting for end of stream
+        bool fresh = buffered_bytes() == 0;
+        if (!deliver(fresh ? std::string_view(scratch, n) : std::string_view())) return false;
+        if (n < asked) break;
     }
-    // A burst may have grown the line buffer: release it once nothing is pending.
-    if (total > 16 * 1024 && lines_.pending().empty()) lines_ = LineBuffer(options_.max_line);
+    return true;
 }
 
-inline bool Connection::deliver(std::string_view bytes, detail::AliveGuard& guard) {
-    if (on_data_) {
-        DataHandler handler = std::move(on_data_);  // the handler may destroy *this
-        handler(bytes);
-        if (guard.dead) return false;
-        if (!on_data_ && !on_line_) on_data_ = std::move(handler);
-        return socket_.is_open() && !closing_;
+inline bool Connection::deliver(std::string_view fresh) {
+    // The input is `fresh` (bytes on the stack) while the buffer is empty, else the buffer.
+    while (wants_input()) {
+        bool from_buffer = in_pos_ < in_.size();
+        std::string_view buffered =
+            from_buffer ? std::string_view(in_.data() + in_pos_, in_.size() - in_pos_) : fresh;
+        if (buffered.empty()) break;
+        std::size_t consumed = 0;
+        bool lines = line_mode_;
+        if (lines) {
+            if (!take_lines(buffered, consumed)) return false;
+        } else if (!call(on_input_, [&](InputHandler& h) { consumed = h(buffered); })) {
+            return false;
+        }
+        if (!socket_.is_open()) return false;  // close() from the handler: in_ is gone
+        if (discard_input_) break;             // close_after_flush() from the handler
+        if (consumed > buffered.size()) consumed = buffered.size();
+        if (from_buffer) {
+            in_pos_ += consumed;
+        } else {
+            fresh.remove_prefix(consumed);
+        }
+        line_scan_ = line_scan_ > consumed ? line_scan_ - consumed : 0;
+        if (consumed == 0) {
+            // Nothing taken from a full buffer: no message can ever complete.
+            if (buffered.size() >= options_.max_input && wants_input()) {
+                finish(lines ? make_error_code(errc::line_too_long)
+                             : std::make_error_code(std::errc::message_size));
+                return false;
+            }
+            break;
+        }
     }
-    lines_.append(bytes);
-    if (!on_line_) {
-        // No handler yet: lines wait in the buffer, within the same bound as one line.
-        if (lines_.pending().size() <= options_.max_line) return true;
-        finish(errc::line_too_long);
-        return false;
+    if (discard_input_) {
+        in_pos_ = in_.size();
+        fresh = {};
     }
-    std::string line;
-    std::error_code ec;
+    if (in_pos_ == in_.size()) {
+        if (in_.capacity() > 16 * 1024) std::string().swap(in_);  // a burst is over
+        in_.clear();
+        in_pos_ = 0;
+    }
+    if (!fresh.empty()) {  // left by the handler (or while paused): it waits in the buffer
+        try {
+            in_.append(fresh.data(), fresh.size());
+        } catch (...) {
+            finish(std::make_error_code(std::errc::not_enough_memory));
+            return false;
+        }
+    }
+    return true;
+}
+
+inline bool Connection::take_lines(std::string_view buffered, std::size_t& consumed) {
     // Each line goes to the handler in force at that moment (a handler may replace itself).
-    while (socket_.is_open() && !closing_ && on_line_ && lines_.next_line(line, ec)) {
-        LineHandler handler = std::move(on_line_);  // the handler may destroy *this
-        handler(line);
-        if (guard.dead) return false;
-        if (!on_line_ && !on_data_) on_line_ = std::move(handler);
+    while (wants_input() && line_mode_) {
+        std::size_t from = line_scan_ > consumed ? line_scan_ : consumed;
+        std::size_t nl = buffered.find('\n', from);
+        if (nl == std::string_view::npos) {
+            line_scan_ = buffered.size();
+            // Room for a '\r' before the '\n' (written so that max_line = SIZE_MAX cannot wrap).
+            std::size_t tail = buffered.size() - consumed;
+            if (tail > options_.max_line && tail - options_.max_line > 1) break;
+            return true;
+        }
+        std::size_t end = nl > consumed && buffered[nl - 1] == '\r' ? nl - 1 : nl;
+        if (end - consumed > options_.max_line) break;
+        std::string_view line = buffered.substr(consumed, end - consumed);
+        consumed = line_scan_ = nl + 1;
+        if (!call(on_line_, [&](LineHandler& h) { h(line); })) return false;
+        if (!socket_.is_open()) return true;
     }
-    if (ec) {
-        finish(ec);  // errc::line_too_long
-        return false;
-    }
-    return socket_.is_open();
+    if (!wants_input() || !line_mode_) return true;
+    finish(errc::line_too_long);
+    return false;
 }
 
-inline void Connection::peer_closed(detail::AliveGuard& guard) {
-    if (!closing_ && on_line_ && !lines_.pending().empty()) {
-        std::string tail(lines_.pending());
-        lines_.clear();
-        LineHandler handler = std::move(on_line_);
-        handler(tail);
-        if (guard.dead) return;
-        if (!on_line_ && !on_data_) on_line_ = std::move(handler);
+inline void Connection::peer_end() {
+    peer_ended_ = true;
+    if (!discard_input_ && line_mode_ && on_line_ && buffered_bytes() > 0) {
+        // An unterminated last line is what the peer sent: deliver it.
+        std::string_view tail(in_.data() + in_pos_, in_.size() - in_pos_);
+        if (!call(on_line_, [&](LineHandler& h) { h(tail); })) return;
         if (!socket_.is_open()) return;
+        in_.clear();
+        in_pos_ = line_scan_ = 0;
     }
-    flush();  // best effort: what the socket takes right now
-    finish({});
+    if (on_end_ && !discard_input_) {
+        if (!call(on_end_, [](EventHandler& h) { h(); })) return;
+        if (!socket_.is_open()) return;
+    } else if (!on_end_) {
+        shut_requested_ = true;  // the default: write the queue in full, then close
+    }
+    if (!after_output()) return;
+    update_interest();
 }
 
 inline void Connection::finish(std::error_code ec) {
-    close();
-    CloseHandler handler = std::move(on_close_);
+    // The socket closes first; the queue stays until on_close() has run, so that
+    // queued_bytes() tells it how much was never sent.
+    if (kick_ != 0) loop_.cancel(kick_);
+    kick_ = 0;
+    std::error_code ignored;
+    if (loop_.watching(socket_.native_handle())) loop_.remove(socket_.native_handle(), ignored);
+    socket_.close();
+    if (!on_close_) return release_buffers();
+    if (!call(on_close_, [&](CloseHandler& h) { h(ec); })) return;  // it may destroy *this
     on_close_ = nullptr;
-    if (handler) handler(ec);  // may destroy *this: nothing may follow
+    release_buffers();
 }
 
 }  // namespace socklite
@@ -6893,6 +6917,124 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
 
 #endif  // SOCKLITE_HTTP_CLIENT_HPP
 // ---- end socklite/http/client.hpp
+// ---- begin socklite/line_buffer.hpp
+#ifndef SOCKLITE_LINE_BUFFER_HPP
+#define SOCKLITE_LINE_BUFFER_HPP
+
+/** @file
+ *  socklite::LineBuffer: splits a byte stream into `\n`-terminated lines, with a length limit. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace socklite {
+
+/** Splits a byte stream into lines: TCP delivers bytes, not messages, so one `recv` may hold half
+ *  a line or several. Feed whatever arrives to append(), then take complete lines with
+ *  next_line(). A line ends at `\n`; a `\r` before it is dropped too.
+ *
+ *  Memory is bounded: a line longer than max_line() bytes is an error (errc::line_too_long)
+ *  rather than an ever-growing buffer. No I/O; allocation only as append() needs room.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::LineBuffer lines;
+ *  char buf[4096];
+ *  while (std::size_t n = sock.recv(buf, sizeof buf)) {
+ *      lines.append(std::string_view(buf, n));
+ *      std::string line;
+ *      while (lines.next_line(line)) std::cout << line << '\n';
+ *  }
+ *  @endcode */
+class LineBuffer {
+public:
+    /** A buffer that accepts lines of up to @p max_line bytes (excluding the terminator). */
+    explicit LineBuffer(std::size_t max_line = 64 * 1024) : max_line_(max_line) {}
+
+    /** Appends received bytes (dropped while the buffer is in error, see next_line()). */
+    void append(std::string_view bytes) {
+        if (too_long_) return;  // in error until clear(): keep memory bounded, drop the bytes
+        if (start_ > 0 && start_ == buf_.size()) {  // everything consumed: reuse from the start
+            buf_.clear();
+            scan_ = start_ = 0;
+        } else if (start_ > 4096 && start_ * 2 > buf_.size()) {  // compact, amortised O(1)
+            buf_.erase(0, start_);
+            scan_ -= start_;
+            start_ = 0;
+        }
+        buf_.append(bytes.data(), bytes.size());
+    }
+
+    /** Moves the next complete line into @p line (without `\n` or `\r\n`).
+     *  @param line receives the line; left unchanged when none is taken.
+     *  @return true when a line was taken; false when none is complete yet or on error.
+     *  @param ec set to errc::line_too_long when more than max_line() bytes arrived without a
+     *  `\n`; the buffer then stays in error until clear(). */
+    bool next_line(std::string& line, std::error_code& ec) {
+        ec.clear();
+        if (too_long_) {
+            ec = errc::line_too_long;
+            return false;
+        }
+        std::size_t nl = buf_.find('\n', scan_);
+        if (nl == std::string::npos) {
+            scan_ = buf_.size();
+            std::size_t tail = buf_.size() - start_;
+            // Room for a '\r' before the '\n' (written so that max_line_ = SIZE_MAX cannot wrap).
+            if (tail > max_line_ && tail - max_line_ > 1) {
+                too_long_ = true;
+                ec = errc::line_too_long;
+            }
+            return false;
+        }
+        std::size_t end = nl;
+        if (end > start_ && buf_[end - 1] == '\r') --end;
+        if (end - start_ > max_line_) {
+            too_long_ = true;
+            ec = errc::line_too_long;
+            return false;
+        }
+        line.assign(buf_, start_, end - start_);
+        start_ = scan_ = nl + 1;
+        return true;
+    }
+
+    /** As next_line(std::string&, std::error_code&). @throws Error with errc::line_too_long. */
+    bool next_line(std::string& line) {
+        std::error_code ec;
+        bool got = next_line(line, ec);
+        if (ec) detail::throw_error(ec, "read line", "");
+        return got;
+    }
+
+    /** The bytes received after the last complete line (an unterminated tail). */
+    std::string_view pending() const noexcept { return std::string_view(buf_).substr(start_); }
+
+    /** Discards everything, including an error state. */
+    void clear() noexcept {
+        buf_.clear();
+        start_ = scan_ = 0;
+        too_long_ = false;
+    }
+
+    /** The longest line accepted, in bytes. */
+    std::size_t max_line() const noexcept { return max_line_; }
+
+private:
+    std::string buf_;
+    std::size_t start_ = 0;  // first byte not yet returned
+    std::size_t scan_ = 0;   // bytes before this hold no '\n' (so each byte is searched once)
+    std::size_t max_line_;
+    bool too_long_ = false;
+};
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_LINE_BUFFER_HPP
+// ---- end socklite/line_buffer.hpp
 
 #endif  // SOCKLITE_HPP
 // ---- end socklite.hpp

@@ -81,7 +81,7 @@ public:
 private:
     void start(std::error_code& ec) noexcept;
     void handle();
-    void pause(std::error_code why, detail::AliveGuard& guard);
+    void pause(std::error_code why);
 
     EventLoop& loop_;
     Listener listener_;
@@ -146,24 +146,22 @@ inline void Acceptor::close() noexcept {
 }
 
 inline void Acceptor::handle() {
-    detail::AliveGuard guard(dead_flag_);
     for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open(); ++i) {
         std::error_code ec;
         Accepted accepted = listener_.accept(ec);
         if (ec == std::errc::operation_would_block) return;  // backlog drained
-        if (ec) return pause(ec, guard);
+        if (ec) return pause(ec);
         // ListenOptions::accept_non_blocking saves this system call.
         if (!accepted.socket.non_blocking()) accepted.socket.non_blocking(true, ec);
         if (ec) continue;  // cannot happen on a fresh socket; drop it rather than block later
-        // Move the handler out while it runs: it may destroy this Acceptor.
-        AcceptHandler handler = std::move(on_accept_);
-        handler(std::move(accepted));
-        if (guard.dead) return;
-        if (!on_accept_) on_accept_ = std::move(handler);
+        // The handler may destroy this Acceptor.
+        if (!detail::call_handler(dead_flag_, on_accept_,
+                                  [&](AcceptHandler& h) { h(std::move(accepted)); }))
+            return;
     }
 }
 
-inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
+inline void Acceptor::pause(std::error_code why) {
     std::error_code ignored;
     loop_.remove(listener_.native_handle(), ignored);
     timer_ = loop_.call_after(options_.pause, [this] {
@@ -174,17 +172,9 @@ inline void Acceptor::pause(std::error_code why, detail::AliveGuard& guard) {
                 listener_.native_handle(), EventLoop::readable,
                 [this](EventLoop::Events) { handle(); }, ec);
         // If even that fails, try again after another pause rather than give up for good.
-        if (ec) {
-            detail::AliveGuard g(dead_flag_);
-            pause(ec, g);
-        }
+        if (ec) pause(ec);
     });
-    if (on_error_) {
-        ErrorHandler handler = std::move(on_error_);
-        handler(why);
-        if (guard.dead) return;
-        if (!on_error_) on_error_ = std::move(handler);
-    }
+    if (on_error_) detail::call_handler(dead_flag_, on_error_, [&](ErrorHandler& h) { h(why); });
 }
 
 }  // namespace socklite

@@ -11,12 +11,13 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <new>
+#include <queue>
 #include <string>
-#include <type_traits>
 #include <utility>
+#include <vector>
 
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -26,129 +27,6 @@
 #include "error.hpp"
 
 namespace socklite {
-namespace detail {
-
-/** A plain (pthread) mutex: all that EventLoop::post() needs, without the compile time of
- *  `<mutex>`. */
-class Mutex {
-public:
-    /** An unlocked mutex. */
-    Mutex() noexcept = default;
-    Mutex(const Mutex&) = delete;
-    Mutex& operator=(const Mutex&) = delete;
-    /** Destroys the mutex (which must be unlocked). */
-    ~Mutex() { ::pthread_mutex_destroy(&m_); }
-    /** Blocks until the mutex is ours. */
-    void lock() noexcept { ::pthread_mutex_lock(&m_); }
-    /** Releases the mutex. */
-    void unlock() noexcept { ::pthread_mutex_unlock(&m_); }
-
-private:
-    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
-};
-
-/** Holds a Mutex locked for its lifetime (like `std::lock_guard`). */
-class MutexLock {
-public:
-    /** Locks @p m. */
-    explicit MutexLock(Mutex& m) noexcept : m_(m) { m_.lock(); }
-    MutexLock(const MutexLock&) = delete;
-    MutexLock& operator=(const MutexLock&) = delete;
-    /** Unlocks the mutex. */
-    ~MutexLock() { m_.unlock(); }
-
-private:
-    Mutex& m_;
-};
-
-/** A growable array with just what the event loop needs: far less for the compiler to
- *  instantiate than `std::vector`, once per element type. @p T must be nothrow movable:
- *  elements move when the array grows. */
-template <class T>
-class Array {
-    static_assert(std::is_nothrow_move_constructible<T>::value,
-                  "detail::Array moves elements when it grows");
-
-public:
-    /** An empty array (no allocation). */
-    Array() noexcept = default;
-    Array(const Array&) = delete;
-    Array& operator=(const Array&) = delete;
-    /** Destroys the elements and frees the storage. */
-    ~Array() {
-        clear();
-        ::operator delete(data_);
-    }
-    /** The number of elements. */
-    std::size_t size() const noexcept { return size_; }
-    /** Whether there are no elements. */
-    bool empty() const noexcept { return size_ == 0; }
-    /** The first element (storage of size() elements). */
-    T* data() noexcept { return data_; }
-    /** Element @p i (below size()). */
-    T& operator[](std::size_t i) noexcept { return data_[i]; }
-    /** Element @p i (below size()). */
-    const T& operator[](std::size_t i) const noexcept { return data_[i]; }
-    /** The first element (the array must not be empty). */
-    const T& front() const noexcept { return data_[0]; }
-    /** Appends @p value (which must not be an element of this array).
-     *  @throws std::bad_alloc (the array is unchanged). */
-    void push_back(T&& value) {
-        if (size_ == capacity_) reserve(size_ + 1);
-        ::new (static_cast<void*>(data_ + size_)) T(std::move(value));
-        ++size_;
-    }
-    /** Appends default-constructed elements up to @p n in all (never shrinks).
-     *  @throws std::bad_alloc (the array is unchanged). */
-    void grow_to(std::size_t n) {
-        if (n > capacity_) reserve(n);
-        for (; size_ < n; ++size_) ::new (static_cast<void*>(data_ + size_)) T();
-    }
-    /** Destroys the last element. */
-    void pop_back() noexcept { data_[--size_].~T(); }
-    /** Destroys the elements from @p n on. */
-    void truncate(std::size_t n) noexcept {
-        while (size_ > n) pop_back();
-    }
-    /** Destroys every element (the storage stays). */
-    void clear() noexcept { truncate(0); }
-    /** Exchanges the contents of this and @p other. */
-    void swap(Array& other) noexcept {
-        Array t;
-        move_from(t, *this);
-        move_from(*this, other);
-        move_from(other, t);
-    }
-
-private:
-    static void move_from(Array& to, Array& from) noexcept {
-        to.data_ = from.data_;
-        to.size_ = from.size_;
-        to.capacity_ = from.capacity_;
-        from.data_ = nullptr;
-        from.size_ = from.capacity_ = 0;
-    }
-    // Room for at least n elements, at least doubling (amortised O(1) appends).
-    void reserve(std::size_t n) {
-        std::size_t cap = capacity_ < 4 ? 8 : 2 * capacity_;
-        if (cap < n) cap = n;
-        if (cap > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
-        T* fresh = static_cast<T*>(::operator new(cap * sizeof(T)));
-        for (std::size_t i = 0; i < size_; ++i) {
-            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
-            data_[i].~T();
-        }
-        ::operator delete(data_);
-        data_ = fresh;
-        capacity_ = cap;
-    }
-
-    T* data_ = nullptr;
-    std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
-};
-
-}  // namespace detail
 
 /** A single-threaded readiness loop on Linux epoll: it calls your function when a descriptor
  *  becomes readable or writable, when a timer expires, or when another thread post()s work.
@@ -305,9 +183,24 @@ private:
         Clock::time_point when;
         std::uint64_t seq;  // creation order: breaks ties between equal deadlines
         TimerId id;
-        // The earlier deadline (then the older timer) comes first.
-        bool before(const HeapEntry& o) const noexcept {
-            return when != o.when ? when < o.when : seq < o.seq;
+    };
+    // Orders the timer queue: the earlier deadline (then the older timer) comes out first.
+    struct Later {
+        bool operator()(const HeapEntry& a, const HeapEntry& b) const noexcept {
+            return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+        }
+    };
+    // The pending deadlines. Cancelled timers stay queued until they come out on top (lazy
+    // cancellation); compact() drops them all at once.
+    struct TimerQueue : std::priority_queue<HeapEntry, std::vector<HeapEntry>, Later> {
+        template <class Live>
+        void compact(Live live) {
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < c.size(); ++i) {
+                if (live(c[i].id)) c[n++] = c[i];
+            }
+            c.resize(n);
+            std::make_heap(c.begin(), c.end(), comp);
         }
     };
     // Resets dispatch state even when a callback throws.
@@ -323,9 +216,6 @@ private:
     TimerId schedule(Clock::time_point when, Clock::duration interval, Task task);
     Timer* find_timer(TimerId id) noexcept;
     void release_timer(TimerId id) noexcept;
-    void heap_push(const HeapEntry& e);
-    void heap_pop() noexcept;
-    void heap_sift_down(std::size_t i) noexcept;
     int wait_ms(std::chrono::milliseconds timeout) const noexcept;
     std::size_t run_timers();
     std::size_t run_posted(bool woken);
@@ -337,19 +227,19 @@ private:
     int dispatching_ = 0;
     static constexpr std::uint32_t no_slot = UINT32_MAX;
 
-    detail::Array<Watch> watches_;         // indexed by descriptor
-    detail::Array<FdCallback> graveyard_;  // callbacks removed while dispatching
-    detail::Array<epoll_event> ready_;
-    detail::Array<HeapEntry> heap_;  // binary min-heap; may hold cancelled ids (lazy cancellation)
-    detail::Array<Timer> timers_;    // slots, indexed by the low half of a TimerId, minus 1
+    std::vector<Watch> watches_;         // indexed by descriptor
+    std::vector<FdCallback> graveyard_;  // callbacks removed while dispatching
+    std::vector<epoll_event> ready_;
+    TimerQueue heap_;
+    std::vector<Timer> timers_;           // slots, indexed by the low half of a TimerId, minus 1
     std::uint32_t free_timer_ = no_slot;  // first free slot, linked through Timer::next_free
     std::size_t timer_count_ = 0;         // live slots
     std::uint64_t next_seq_ = 0;
-    detail::Array<Task> running_;  // posted tasks being run (loop thread)
+    std::vector<Task> running_;  // posted tasks being run (loop thread)
     std::size_t running_pos_ = 0;
-    detail::Mutex post_mutex_;
-    detail::Array<Task> posted_;  // guarded by post_mutex_
-    bool wake_pending_ = false;   // guarded by post_mutex_
+    std::mutex post_mutex_;
+    std::vector<Task> posted_;   // guarded by post_mutex_
+    bool wake_pending_ = false;  // guarded by post_mutex_
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +299,7 @@ inline void EventLoop::add(int fd, Events events, FdCallback callback,
     }
     try {
         if (static_cast<std::size_t>(fd) >= watches_.size())
-            watches_.grow_to(static_cast<std::size_t>(fd) + 1);
+            watches_.resize(static_cast<std::size_t>(fd) + 1);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return;
@@ -525,38 +415,6 @@ inline void EventLoop::release_timer(TimerId id) noexcept {
     }
 }
 
-inline void EventLoop::heap_push(const HeapEntry& e) {
-    heap_.push_back(HeapEntry(e));
-    std::size_t i = heap_.size() - 1;
-    while (i > 0) {
-        std::size_t parent = (i - 1) / 2;
-        if (!e.before(heap_[parent])) break;
-        heap_[i] = heap_[parent];
-        i = parent;
-    }
-    heap_[i] = e;
-}
-
-inline void EventLoop::heap_sift_down(std::size_t i) noexcept {
-    const std::size_t n = heap_.size();
-    const HeapEntry e = heap_[i];
-    for (;;) {
-        std::size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && heap_[child + 1].before(heap_[child])) ++child;
-        if (!heap_[child].before(e)) break;
-        heap_[i] = heap_[child];
-        i = child;
-    }
-    heap_[i] = e;
-}
-
-inline void EventLoop::heap_pop() noexcept {
-    heap_[0] = heap_[heap_.size() - 1];
-    heap_.pop_back();
-    if (!heap_.empty()) heap_sift_down(0);
-}
-
 inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::duration interval,
                                               Task task) {
     // Cancelled entries stay in the heap until they reach the top; when they outnumber the live
@@ -565,14 +423,14 @@ inline EventLoop::TimerId EventLoop::schedule(Clock::time_point when, Clock::dur
     if (free_timer_ == no_slot) {
         if (timers_.size() >= no_slot) throw std::bad_alloc();  // ids have 32 bits of slot
         auto slot = static_cast<std::uint32_t>(timers_.size());
-        timers_.grow_to(timers_.size() + 1);
+        timers_.emplace_back();
         timers_[slot].next_free = no_slot;
         free_timer_ = slot;
     }
     const std::uint32_t slot = free_timer_;
     Timer& t = timers_[slot];
     TimerId id = (static_cast<TimerId>(t.generation + 1) << 32) | (static_cast<TimerId>(slot) + 1);
-    heap_push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
+    heap_.push(HeapEntry{when, next_seq_, id});  // may throw: the slot stays free
     ++next_seq_;
     free_timer_ = t.next_free;
     ++t.generation;
@@ -603,18 +461,13 @@ inline bool EventLoop::cancel(TimerId id) noexcept {
 }
 
 inline void EventLoop::compact_heap() {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < heap_.size(); ++i) {
-        if (find_timer(heap_[i].id)) heap_[n++] = heap_[i];
-    }
-    heap_.truncate(n);
-    for (std::size_t i = n / 2; i-- > 0;) heap_sift_down(i);
+    heap_.compact([this](TimerId id) { return find_timer(id) != nullptr; });
 }
 
 inline void EventLoop::post(Task task) {
     bool wake = false;
     {
-        detail::MutexLock lock(post_mutex_);
+        std::lock_guard<std::mutex> lock(post_mutex_);
         posted_.push_back(std::move(task));
         if (!wake_pending_) wake = wake_pending_ = true;
     }
@@ -629,7 +482,7 @@ inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept 
     long long ms = timeout.count() < 0 ? -1 : timeout.count();
     if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
     if (!heap_.empty()) {
-        auto left = heap_.front().when - Clock::now();
+        auto left = heap_.top().when - Clock::now();
         // Round up, so a timer is never run early and the loop does not spin on 0 ms waits.
         long long t = left <= Clock::duration::zero()
                           ? 0
@@ -644,9 +497,9 @@ inline std::size_t EventLoop::run_timers() {
     auto now = Clock::now();
     // Timers added by these callbacks wait for the next iteration (now is fixed here), so a
     // zero-delay timer that re-arms itself cannot starve the descriptors.
-    while (!heap_.empty() && heap_.front().when <= now) {
-        HeapEntry top = heap_.front();
-        heap_pop();
+    while (!heap_.empty() && heap_.top().when <= now) {
+        HeapEntry top = heap_.top();
+        heap_.pop();
         Timer* t = find_timer(top.id);
         if (!t) continue;  // cancelled
         if (t->interval == Clock::duration::zero()) {
@@ -657,7 +510,7 @@ inline std::size_t EventLoop::run_timers() {
         } else {
             auto next = top.when + t->interval;
             if (next <= now) next = now + t->interval;  // late: skip, don't burst
-            heap_push(HeapEntry{next, top.seq, top.id});
+            heap_.push(HeapEntry{next, top.seq, top.id});
             // Run a moved-out copy, so the task may cancel its own timer safely.
             Task task = std::move(t->task);
             ++count;
@@ -693,7 +546,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
         std::uint64_t value;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &value, sizeof value);
         // Tasks posted while this batch runs wait for the next iteration.
-        detail::MutexLock lock(post_mutex_);
+        std::lock_guard<std::mutex> lock(post_mutex_);
         running_.swap(posted_);
         wake_pending_ = false;
     }
@@ -702,7 +555,7 @@ inline std::size_t EventLoop::run_posted(bool woken) {
 
 inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::error_code& ec) {
     ec.clear();
-    if (ready_.empty()) ready_.grow_to(256);
+    if (ready_.empty()) ready_.resize(256);
     int n;
     for (;;) {
         n = ::epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()),
@@ -748,7 +601,7 @@ inline std::size_t EventLoop::run_once(std::chrono::milliseconds timeout, std::e
         running.callback(ev.events);
     }
     if (static_cast<std::size_t>(n) == ready_.size() && ready_.size() < 4096)
-        ready_.grow_to(ready_.size() * 2);
+        ready_.resize(ready_.size() * 2);
     count += run_timers();
     if (woken || running_pos_ < running_.size()) count += run_posted(woken);
     return count;

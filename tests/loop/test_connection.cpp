@@ -2,8 +2,10 @@
 // Copyright (c) 2026 the socklite authors
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,6 +18,8 @@
 #include <socklite/event_loop.hpp>
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
+
+#include "support/fd_count.hpp"
 
 using namespace std::chrono_literals;
 using socklite::Connection;
@@ -31,12 +35,14 @@ std::size_t open_fds() {
     return n;
 }
 
+// Runs the loop until done() holds (false after a generous bound). `idle` only bounds each
+// wait of the loop: tests that also drive their own socket from done() pass a short one.
 template <class Pred>
-bool run_until(EventLoop& loop, Pred done) {
-    auto deadline = Clock::now() + 10s;
+bool run_until(EventLoop& loop, Pred done, std::chrono::milliseconds idle = 50ms) {
+    auto deadline = Clock::now() + 20s;
     while (!done()) {
         if (Clock::now() > deadline) return false;
-        loop.run_once(50ms);
+        loop.run_once(idle);
     }
     return true;
 }
@@ -105,12 +111,15 @@ TEST_CASE("connection: a line handler may replace itself; the next line goes to 
     CHECK(got == std::vector<std::string>{"A1", "B2", "B3"});
 }
 
-TEST_CASE("connection: raw bytes with on_data") {
+TEST_CASE("connection: raw bytes with on_input, consuming all") {
     EventLoop loop;
     Link link;
     Connection conn(loop, std::move(link.server));
     std::string got;
-    conn.on_data([&](std::string_view b) { got += b; });
+    conn.on_input([&](std::string_view b) {
+        got += b;
+        return b.size();
+    });
     link.client.send_all("no\nframing");
     REQUIRE(run_until(loop, [&] { return got.size() == 10; }));
     CHECK(got == "no\nframing");
@@ -148,7 +157,8 @@ TEST_CASE("connection: the output queue is bounded when the peer does not read")
     std::size_t accepted = 0;
     std::error_code ec;
     for (int i = 0; i < 10000 && !ec; ++i) {
-        if (conn.send(chunk, ec)) accepted += chunk.size();
+        conn.send(chunk, ec);
+        if (!ec) accepted += chunk.size();
         loop.run_once(0ms);
     }
     REQUIRE(ec == socklite::errc::queue_full);
@@ -176,6 +186,7 @@ TEST_CASE("connection: the output queue is bounded when the peer does not read")
     CHECK(conn.queued_bytes() == 0);
     CHECK(loop.interest(conn.socket().native_handle()) == EventLoop::readable);
     CHECK(conn.send("more\n", ec));
+    CHECK_FALSE(ec);
     CHECK_FALSE(rec.closed);
 }
 
@@ -230,21 +241,22 @@ TEST_CASE("connection: a line longer than the limit closes with line_too_long") 
     CHECK(rec.why == socklite::errc::line_too_long);
 }
 
-TEST_CASE("connection: input without a handler is bounded too") {
+TEST_CASE("connection: input waits in the kernel until a handler is set") {
+    socklite_test::FdLeakGuard leaks;
     EventLoop loop;
     Link link;
-    Connection::Options options;
-    options.max_line = 16;
-    Connection conn(loop, std::move(link.server), options);
-    bool closed = false;
-    std::error_code why;
-    conn.on_close([&](std::error_code ec) {
-        closed = true;
-        why = ec;
-    });
-    link.client.send_all("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n");  // 20 bytes of short lines, unread
-    REQUIRE(run_until(loop, [&] { return closed; }));
-    CHECK(why == socklite::errc::line_too_long);
+    Connection conn(loop, std::move(link.server));
+    link.client.send_all("early\n");
+    // Without a handler the socket is not even watched: nothing can be read, or lost.
+    CHECK_FALSE(loop.watching(conn.socket().native_handle()));
+    CHECK_FALSE(conn.reading());
+    for (int i = 0; i < 5; ++i) loop.run_once(0ms);
+    CHECK(conn.buffered_bytes() == 0);
+    Recorder rec;
+    rec.attach(conn);
+    CHECK(conn.reading());
+    REQUIRE(run_until(loop, [&] { return rec.lines.size() == 1; }));
+    CHECK(rec.lines[0] == "early");
 }
 
 TEST_CASE("connection: handlers may destroy the connection") {
@@ -264,6 +276,7 @@ TEST_CASE("connection: handlers may destroy the connection") {
         CHECK(lines == 1);
     }
     SUBCASE("in on_close") {
+        conn->on_line([](std::string_view) {});
         conn->on_close([&](std::error_code) { conn.reset(); });
         link.client.close();
         REQUIRE(run_until(loop, [&] { return conn == nullptr; }));
@@ -319,6 +332,39 @@ TEST_CASE("connection: close_after_flush delivers the queue, then waits for the 
     CHECK(rec.lines.empty());
 }
 
+TEST_CASE("connection: close_after_flush from a line handler drops the lines after it") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    Recorder rec;
+    rec.attach(conn);
+    conn.on_line([&](std::string_view l) {
+        rec.lines.emplace_back(l);
+        conn.send("bye\n");
+        conn.close_after_flush();
+    });
+    link.client.send_all("one\ntwo\nthree\n");
+    REQUIRE(run_until(loop, [&] { return !rec.lines.empty(); }));
+    loop.run_once(0ms);
+    CHECK(conn.buffered_bytes() == 0);
+    CHECK(conn.is_open());  // until the peer ends too
+    std::string got;
+    char buf[64];
+    link.client.non_blocking(true);
+    REQUIRE(run_until(loop, [&] {
+        std::error_code ec;
+        std::size_t n = link.client.recv(buf, sizeof buf, ec);
+        if (!ec) got.append(buf, n);
+        return !ec && n == 0;
+    }));
+    CHECK(got == "bye\n");
+    link.client.close();
+    REQUIRE(run_until(loop, [&] { return rec.closed; }));
+    CHECK_FALSE(rec.why);
+    CHECK(rec.lines == std::vector<std::string>{"one"});
+}
+
 TEST_CASE("connection: a write error found by send() is reported from the loop") {
     EventLoop loop;
     Link link;
@@ -340,6 +386,436 @@ TEST_CASE("connection: constructing from a closed socket fails") {
     CHECK(ec == std::errc::bad_file_descriptor);
     CHECK_FALSE(conn.is_open());
     CHECK_THROWS_AS(Connection(loop, Socket()), socklite::Error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flow control, half-close, close reasons
+
+namespace {
+
+// The test's end of a link driven without blocking, in the loop's thread: writes `out` from
+// `sent` on, reads into `got` (at most `read_limit` bytes per step, to play a slow reader).
+struct Client {
+    Socket& sock;
+    std::string out;
+    std::size_t sent = 0;
+    std::string got;
+    bool eof = false;
+    std::size_t read_limit = 64 * 1024;
+    explicit Client(Socket& s) : sock(s) { sock.non_blocking(true); }
+    // One step of writing; returns whether the socket took anything.
+    bool write_some() {
+        if (sent == out.size()) return false;
+        std::error_code ec;
+        std::size_t n = sock.send(out.data() + sent, out.size() - sent, ec);
+        REQUIRE((!ec || ec == std::errc::operation_would_block));
+        sent += n;
+        return n > 0;
+    }
+    // One step of reading.
+    void read_some() {
+        std::vector<char> buf(read_limit);
+        std::error_code ec;
+        std::size_t n = sock.recv(buf.data(), buf.size(), ec);
+        if (ec) {
+            REQUIRE(ec == std::errc::operation_would_block);
+            return;
+        }
+        if (n == 0) eof = true;
+        got.append(buf.data(), n);
+    }
+};
+
+std::string pattern(std::size_t n, unsigned seed = 1) {
+    std::string s(n, '\0');
+    std::uint32_t x = seed * 2654435761u + 1;
+    for (auto& c : s) {
+        x = x * 1664525u + 1013904223u;
+        c = static_cast<char>(x >> 24);
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("connection: on_input leaves what it does not consume for the next offer") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    std::vector<std::string> offers, messages;
+    // 4-byte messages, one per call: the handler is called again while it consumes something.
+    conn.on_input([&](std::string_view in) {
+        offers.emplace_back(in);
+        if (in.size() < 4) return std::size_t{0};
+        messages.emplace_back(in.substr(0, 4));
+        return std::size_t{4};
+    });
+    link.client.send_all("aaaabbbbcc");
+    REQUIRE(run_until(loop, [&] { return messages.size() == 2; }));
+    loop.run_once(0ms);
+    CHECK(conn.buffered_bytes() == 2);
+    link.client.send_all("cc");
+    REQUIRE(run_until(loop, [&] { return messages.size() == 3; }));
+    CHECK(messages == std::vector<std::string>{"aaaa", "bbbb", "cccc"});
+    CHECK(offers == std::vector<std::string>{"aaaabbbbcc", "bbbbcc", "cc", "cccc"});
+    CHECK(conn.buffered_bytes() == 0);
+}
+
+TEST_CASE("connection: pause_reading stops reading; resume_reading offers the buffered rest") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    std::vector<std::string> offers;
+    // Takes one line per offer, then pauses.
+    conn.on_input([&](std::string_view in) {
+        offers.emplace_back(in);
+        conn.pause_reading();
+        return in.find('\n') + 1;
+    });
+    link.client.send_all("one\ntwo\n");
+    REQUIRE(run_until(loop, [&] { return offers.size() == 1; }));
+    CHECK(conn.reading_paused());
+    CHECK_FALSE(conn.reading());
+    CHECK(conn.buffered_bytes() == 4);
+    // Paused with nothing to write: not watched at all, so new bytes stay in the kernel.
+    CHECK_FALSE(loop.watching(conn.socket().native_handle()));
+    link.client.send_all("three\n");
+    for (int i = 0; i < 5; ++i) loop.run_once(0ms);
+    CHECK(offers.size() == 1);
+    CHECK(conn.buffered_bytes() == 4);
+
+    conn.resume_reading();  // the buffered "two\n" first, without new bytes
+    REQUIRE(run_until(loop, [&] { return offers.size() == 2; }));
+    CHECK(offers[1] == "two\n");
+    conn.resume_reading();
+    REQUIRE(run_until(loop, [&] { return offers.size() == 3; }));
+    CHECK(offers[2] == "three\n");
+    CHECK(conn.buffered_bytes() == 0);
+}
+
+TEST_CASE("connection: send() reports the high-water mark, on_drain the low one") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection::Options options;
+    options.high_water = 64 * 1024;
+    options.low_water = 16 * 1024;
+    Connection conn(loop, std::move(link.server), options);
+    Recorder rec;
+    rec.attach(conn);
+    int drains = 0;
+    std::size_t queued_at_drain = 0;
+    conn.on_drain([&] {
+        ++drains;
+        queued_at_drain = conn.queued_bytes();
+    });
+    // The peer does not read: the kernel's buffers fill, then the queue passes high water.
+    const std::string chunk = pattern(16 * 1024);
+    std::string expected;
+    bool below = true;
+    while (below) {
+        below = conn.send(chunk);
+        expected += chunk;
+        REQUIRE(expected.size() < 256u * 1024 * 1024);
+        loop.run_once(0ms);
+    }
+    CHECK(conn.queued_bytes() > options.high_water);
+    CHECK_FALSE(conn.reading());  // auto_pause: no input is read while the queue is high
+    CHECK(drains == 0);
+
+    Client client(link.client);
+    REQUIRE(run_until(
+        loop,
+        [&] {
+            client.read_some();
+            return client.got.size() == expected.size();
+        },
+        1ms));
+    CHECK(client.got == expected);
+    CHECK(drains == 1);
+    CHECK(queued_at_drain <= options.low_water);
+    CHECK(conn.reading());
+    CHECK_FALSE(rec.closed);
+}
+
+TEST_CASE("connection: the simple echo is exact, and bounded while the peer does not read") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    std::size_t max_queued = 0, max_buffered = 0;
+    conn.on_input([&](std::string_view input) {
+        conn.send(input);
+        max_queued = std::max(max_queued, conn.queued_bytes());
+        max_buffered = std::max(max_buffered, conn.buffered_bytes());
+        return input.size();
+    });
+    bool closed = false;
+    std::error_code why;
+    conn.on_close([&](std::error_code ec) {
+        closed = true;
+        why = ec;
+    });
+    Client client(link.client);
+    client.out = pattern(8 * 1024 * 1024);
+    // Write without reading until the whole path is full: the server stops reading, TCP stops
+    // us. A full path is a socket that takes nothing while the loop has nothing left to do.
+    int idle = 0;
+    REQUIRE(run_until(
+        loop,
+        [&] {
+            bool progress = client.write_some();
+            progress = loop.run_once(0ms) > 0 || progress;
+            idle = progress ? 0 : idle + 1;
+            return idle >= 3 || client.sent == client.out.size();
+        },
+        1ms));
+    const auto& o = conn.options();
+    CHECK(max_queued <= o.high_water + o.max_input);
+    CHECK(conn.queued_bytes() <= o.high_water + o.max_input);
+    CHECK(conn.buffered_bytes() <= o.max_input);
+    // Now the client reads: everything comes back, in order.
+    bool shut = false;
+    REQUIRE(run_until(
+        loop,
+        [&] {
+            client.write_some();
+            client.read_some();
+            if (client.sent == client.out.size() && !shut) {
+                link.client.shutdown(socklite::Shutdown::write);
+                shut = true;
+            }
+            return client.eof;
+        },
+        1ms));
+    CHECK(client.got.size() == client.out.size());
+    CHECK(client.got == client.out);
+    REQUIRE(run_until(loop, [&] { return closed; }));
+    CHECK_FALSE(why);
+}
+
+TEST_CASE("connection: after on_end the connection still sends; shutdown_write finishes it") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    std::string got;
+    conn.on_input([&](std::string_view in) {
+        got += in;
+        return in.size();
+    });
+    const std::string big = pattern(1024 * 1024);
+    int ends = 0, closes = 0;
+    std::error_code why;
+    conn.on_end([&] {
+        ++ends;
+        CHECK(conn.peer_ended());
+        CHECK(conn.is_open());
+        conn.send("bye " + got + "\n");
+        conn.send(big);
+        conn.shutdown_write();
+        std::error_code ec;
+        CHECK_FALSE(conn.send("late", ec));
+        CHECK(ec == std::errc::not_connected);
+    });
+    conn.on_close([&](std::error_code ec) {
+        ++closes;
+        why = ec;
+    });
+    link.client.send_all("abc");
+    link.client.shutdown(socklite::Shutdown::write);
+    Client client(link.client);
+    client.read_limit = 4096;  // a slow reader
+    REQUIRE(run_until(
+        loop,
+        [&] {
+            client.read_some();
+            return client.eof && closes == 1;
+        },
+        1ms));
+    CHECK(ends == 1);
+    CHECK(client.got == "bye abc\n" + big);
+    CHECK_FALSE(why);
+    loop.run_once(0ms);
+    CHECK(closes == 1);
+}
+
+TEST_CASE("connection: without on_end, the peer's end writes the queue in full, then closes") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    const std::string big = pattern(2 * 1024 * 1024);
+    bool closed = false;
+    std::error_code why;
+    conn.on_input([&](std::string_view in) {
+        if (in == "go") conn.send(big);
+        return in.size();
+    });
+    conn.on_close([&](std::error_code ec) {
+        closed = true;
+        why = ec;
+    });
+    link.client.send_all("go");
+    link.client.shutdown(socklite::Shutdown::write);
+    Client client(link.client);
+    REQUIRE(run_until(
+        loop,
+        [&] {
+            client.read_some();
+            return client.eof;
+        },
+        1ms));
+    CHECK(client.got == big);
+    REQUIRE(run_until(loop, [&] { return closed; }));
+    CHECK_FALSE(why);
+}
+
+TEST_CASE("connection: a reset with output queued says so; close() counts what it drops") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection conn(loop, std::move(link.server));
+    bool closed = false;
+    std::error_code why;
+    std::size_t queued_at_close = 0;
+    conn.on_input([](std::string_view in) { return in.size(); });
+    conn.on_close([&](std::error_code ec) {
+        closed = true;
+        why = ec;
+        queued_at_close = conn.queued_bytes();
+    });
+    const std::string chunk(64 * 1024, 'r');
+    std::error_code ec;
+    for (int i = 0; i < 4096 && conn.queued_bytes() < 256 * 1024; ++i) {
+        conn.send(chunk, ec);
+        REQUIRE_FALSE(ec);
+    }
+    REQUIRE(conn.queued_bytes() >= 256 * 1024);
+    reset(link.client);
+    REQUIRE(run_until(loop, [&] { return closed; }));
+    CHECK((why == std::errc::connection_reset || why == std::errc::broken_pipe));
+    CHECK(queued_at_close >= 256 * 1024);
+    CHECK(conn.queued_bytes() == 0);  // released once on_close returned
+
+    Link other;
+    Connection second(loop, std::move(other.server));
+    for (int i = 0; i < 4096 && second.queued_bytes() == 0; ++i) second.send(chunk);
+    std::size_t queued = second.queued_bytes();
+    REQUIRE(queued > 0);
+    CHECK(second.close() == queued);
+    CHECK(second.close() == 0);
+}
+
+TEST_CASE("connection: a full input buffer that the handler does not consume ends it") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection::Options options;
+    options.max_input = 1024;
+    SUBCASE("on_input: message_size") {
+        Connection conn(loop, std::move(link.server), options);
+        std::size_t largest = 0;
+        conn.on_input([&](std::string_view in) {
+            largest = std::max(largest, in.size());
+            return std::size_t{0};  // waits for a message end that never comes
+        });
+        bool closed = false;
+        std::error_code why;
+        conn.on_close([&](std::error_code ec) {
+            closed = true;
+            why = ec;
+        });
+        link.client.send_all(std::string(4096, 'm'));
+        REQUIRE(run_until(loop, [&] { return closed; }));
+        CHECK(why == std::errc::message_size);
+        CHECK(largest == options.max_input);
+    }
+    SUBCASE("a handler that pauses instead keeps the connection, bounded") {
+        Connection conn(loop, std::move(link.server), options);
+        int offers = 0;
+        conn.on_input([&](std::string_view in) {
+            ++offers;
+            if (in.size() == 1024) conn.pause_reading();
+            return std::size_t{0};
+        });
+        link.client.send_all(std::string(4096, 'm'));
+        REQUIRE(run_until(loop, [&] { return conn.reading_paused(); }));
+        for (int i = 0; i < 5; ++i) loop.run_once(0ms);
+        CHECK(conn.is_open());
+        CHECK(conn.buffered_bytes() == 1024);
+    }
+}
+
+TEST_CASE("connection: any handler may destroy the connection") {
+    socklite_test::FdLeakGuard leaks;
+    EventLoop loop;
+    Link link;
+    Connection::Options options;
+    options.high_water = 1024;
+    options.low_water = 0;
+    auto conn = std::make_unique<Connection>(loop, std::move(link.server), options);
+    Connection* c = conn.get();
+    int calls = 0;
+    bool closing_subcase = false;
+    auto consume = [](std::string_view in) { return in.size(); };
+    SUBCASE("on_input") {
+        c->on_input([&](std::string_view) {
+            ++calls;
+            conn.reset();
+            return std::size_t{1};
+        });
+        link.client.send_all("abc");
+    }
+    SUBCASE("on_line") {
+        c->on_line([&](std::string_view) {
+            ++calls;
+            conn.reset();
+        });
+        link.client.send_all("1\n2\n3\n");
+    }
+    SUBCASE("on_end") {
+        c->on_input(consume);
+        c->on_end([&] {
+            ++calls;
+            conn.reset();
+        });
+        link.client.shutdown(socklite::Shutdown::write);
+    }
+    SUBCASE("on_drain") {
+        c->on_input(consume);
+        c->on_drain([&] {
+            ++calls;
+            conn.reset();
+        });
+        c->send(std::string(8 * 1024 * 1024, 'd'));
+        REQUIRE(c->queued_bytes() > 1024);
+        Client client(link.client);
+        REQUIRE(run_until(
+            loop,
+            [&] {
+                client.read_some();
+                return conn == nullptr;
+            },
+            1ms));
+    }
+    SUBCASE("on_close") {
+        closing_subcase = true;
+        c->on_input(consume);
+        c->on_close([&](std::error_code) {
+            ++calls;
+            conn.reset();
+        });
+        link.client.close();
+    }
+    // A close handler must not run once a handler destroyed the connection.
+    if (!closing_subcase && conn)
+        c->on_close([&](std::error_code) { FAIL_CHECK("on_close after destruction"); });
+    REQUIRE(run_until(loop, [&] { return conn == nullptr; }));
+    for (int i = 0; i < 3; ++i) loop.run_once(0ms);
+    CHECK(calls == 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 #ifndef SOCKLITE_DETAIL_ALIVE_HPP
 #define SOCKLITE_DETAIL_ALIVE_HPP
 
+#include <utility>
+
 // Private: lets an object notice that a user callback destroyed it. An object that calls user
 // code keeps a `bool* dead_flag_`; each entry point puts an AliveGuard on its stack, and the
 // destructor calls AliveGuard::destroyed(dead_flag_). After every user callback the entry point
@@ -47,6 +49,26 @@ private:
     bool*& slot_;  // only used while !dead
     bool* prev_;
 };
+
+/** Calls the handler held in @p slot, a member of an object that keeps @p dead_flag, through
+ *  @p invoke (which receives the handler). The handler is moved out while it runs, so it may
+ *  replace itself or destroy the object; it is put back afterwards (also when it throws) unless
+ *  it was replaced or the object is gone. @return false when the object was destroyed: the
+ *  caller must return at once, touching no member. */
+template <class Handler, class Invoke>
+bool call_handler(bool*& dead_flag, Handler& slot, Invoke&& invoke) {
+    AliveGuard guard(dead_flag);
+    struct Restore {
+        AliveGuard& guard;
+        Handler& slot;
+        Handler handler;
+        ~Restore() {
+            if (!guard.dead && !slot) slot = std::move(handler);
+        }
+    } running{guard, slot, std::move(slot)};
+    invoke(running.handler);
+    return !guard.dead;
+}
 
 }  // namespace detail
 }  // namespace socklite
