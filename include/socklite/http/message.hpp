@@ -16,15 +16,16 @@
 namespace socklite {
 namespace http {
 
-/** Compares two strings ASCII-case-insensitively (header names, tokens). No allocation. */
+/** Compares two strings ASCII-case-insensitively (header names, tokens). No allocation.
+ *  The one case-insensitive comparison of the library: the parsers, serializers and Headers use
+ *  it. */
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        unsigned char x = static_cast<unsigned char>(a[i]);
-        unsigned char y = static_cast<unsigned char>(b[i]);
-        if (static_cast<unsigned>(x - 'A') < 26u) x = static_cast<unsigned char>(x + 32);
-        if (static_cast<unsigned>(y - 'A') < 26u) y = static_cast<unsigned char>(y + 32);
-        if (x != y) return false;
+        unsigned x = static_cast<unsigned char>(a[i]);
+        unsigned y = static_cast<unsigned char>(b[i]);
+        // Equal, or the same letter in the other case: they differ in bit 0x20 alone.
+        if (x != y && ((x ^ y) != 0x20 || (x | 0x20) - 'a' >= 26u)) return false;
     }
     return true;
 }

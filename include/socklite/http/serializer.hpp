@@ -27,7 +27,7 @@ inline constexpr const char* user_agent = "socklite/" SOCKLITE_VERSION_STRING;
 
 /** Whether @p s is a valid token (RFC 9110 section 5.6.2): a method or a field name. */
 inline bool is_token(std::string_view s) noexcept {
-    return !s.empty() && detail::scan_token(s.data(), s.data() + s.size()) == s.data() + s.size();
+    return detail::is_token(s);
 }
 /** Whether @p s may be sent as a field value: VCHAR, SP, HTAB and obs-text only (no CR, LF,
  *  NUL or other control character). */
