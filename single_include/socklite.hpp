@@ -3616,6 +3616,8 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
  *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -3628,8 +3630,31 @@ namespace http {
  *  The one case-insensitive comparison of the library: the parsers, serializers and Headers use
  *  it. */
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+        // Eight bytes at a time, each word lower-cased without carries between bytes: a byte is
+        // an upper-case letter when its low seven bits plus 0x3f reach 0x80 but plus 0x25 do
+        // not, and its own high bit is clear; its 0x20 bit is then set.
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        constexpr std::uint64_t highs = ones * 0x80;
+        auto lower = [](std::uint64_t x) {
+            std::uint64_t low7 = x & ~highs;
+            std::uint64_t upper = (low7 + ones * 0x3f) & ~(low7 + ones * 0x25) & ~x & highs;
+            return x | (upper >> 2);
+        };
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0;; i += 8) {
+            if (i + 8 > n) i = n - 8;  // the last eight bytes, overlapping
+            std::uint64_t x, y;
+            std::memcpy(&x, a.data() + i, 8);
+            std::memcpy(&y, b.data() + i, 8);
+            diff |= x == y ? 0 : lower(x) ^ lower(y);
+            if (i + 8 == n) break;
+        }
+        return diff == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
         unsigned x = static_cast<unsigned char>(a[i]);
         unsigned y = static_cast<unsigned char>(b[i]);
         // Equal, or the same letter in the other case: they differ in bit 0x20 alone.
@@ -4022,13 +4047,13 @@ inline std::uint64_t swar_special(std::uint64_t x) noexcept {
  *  @p end. */
 inline const char* scan_field_value(const char* p, const char* end) noexcept {
 #if SOCKLITE_HTTP_SIMD
-    const __m128i space = _mm_set1_epi8(0x20);
-    const __m128i minus1 = _mm_set1_epi8(-1);
+    const __m128i last_ctl = _mm_set1_epi8(0x1f);
+    const __m128i zero = _mm_setzero_si128();
     const __m128i del = _mm_set1_epi8(0x7f);
     while (end - p >= 16) {
-        // A CTL is signed-below 0x20 and not negative (obs-text is); DEL is 0x7f.
+        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        __m128i ctl = _mm_and_si128(_mm_cmplt_epi8(x, space), _mm_cmpgt_epi8(x, minus1));
+        __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
         unsigned mask = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
         if (mask == 0) {
@@ -4056,14 +4081,34 @@ inline const char* scan_field_value(const char* p, const char* end) noexcept {
     return p;
 }
 
-/** Finds the first ':' in [@p p, @p end), or returns @p end. */
-inline const char* find_colon(const char* p, const char* end) noexcept {
+/** Finds the first ':' in [@p p, @p end), or returns @p end. Sets @p simple when every byte
+ *  before it is known to be a letter, a digit or '-' (the usual field name: no need to check it
+ *  against the token table); false says nothing. */
+inline const char* find_colon(const char* p, const char* end, bool& simple) noexcept {
+    simple = false;
 #if SOCKLITE_HTTP_SIMD
     const __m128i colon = _mm_set1_epi8(':');
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i to_alpha = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
+    const __m128i alpha_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
+    const __m128i to_digit = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
+    const __m128i digit_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
+    const __m128i dash = _mm_set1_epi8('-');
+    unsigned other = 0;  // bytes seen that are not letters, digits or '-'
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, colon)));
-        if (mask != 0) return p + __builtin_ctz(mask);
+        // (b - lo) mod 256 < n, as a signed compare after moving lo to -128.
+        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, case_bit), to_alpha), alpha_end);
+        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, to_digit), digit_end);
+        __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(x, dash));
+        unsigned good = static_cast<unsigned>(_mm_movemask_epi8(ok));
+        unsigned found = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, colon)));
+        if (found != 0) {
+            unsigned before = (found & (0u - found)) - 1;  // the bytes before the first ':'
+            simple = other == 0 && (~good & before) == 0;
+            return p + __builtin_ctz(found);
+        }
+        other |= ~good & 0xffffu;
         p += 16;
     }
 #endif
@@ -4079,6 +4124,12 @@ inline const char* find_colon(const char* p, const char* end) noexcept {
     }
     while (p < end && *p != ':') ++p;
     return p;
+}
+
+/** Finds the first ':' in [@p p, @p end), or returns @p end. */
+inline const char* find_colon(const char* p, const char* end) noexcept {
+    bool simple;
+    return find_colon(p, end, simple);
 }
 
 /** Skips visible ASCII (0x21-0x7e) from @p p: the bytes of a request target. Returns the first
@@ -4223,9 +4274,11 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
         return LineStatus::end_of_block;
     }
     const char* name = p;
-    // Fast path: find the colon, then check the name's bytes all at once.
-    p = find_colon(p, e);
-    if (p == e || p == name || !all_tchar(name, p)) {
+    // Fast path: find the colon, then check the name's bytes all at once (when the colon
+    // search has not already seen that they are letters, digits and '-').
+    bool simple;
+    p = find_colon(p, e, simple);
+    if (p == e || p == name || (!simple && !all_tchar(name, p))) {
         // Slow path, to tell an error from a line that has not fully arrived.
         p = scan_token(name, e);
         if (p >= e) return LineStatus::incomplete;
@@ -5474,7 +5527,11 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             if (head_.count == head_.capacity)
                 return fail(skipped, http::errc::too_many_headers);
             head_.slots[head_.count++] = slot;
-            if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
+            // Only a few names matter (see on_field()); most lengths rule a field out at once.
+            constexpr std::uint32_t lengths =
+                (1u << 10) | (1u << 14) | (1u << 17) | (IsRequest ? (1u << 4) | (1u << 6) | (1u << 7) : 0u);
+            if (slot.name_len < 32 && (lengths >> slot.name_len & 1u) != 0 &&
+                !on_field(std::string_view(base + slot.name_off, slot.name_len),
                           std::string_view(base + slot.value_off, slot.value_len), e)) {
                 return fail(skipped, e);
             }
@@ -5530,19 +5587,22 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
 template <bool IsRequest>
 inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_view value,
                                              errc& e) noexcept {
-    // Few names matter; dispatch on length first.
+    // Few names matter; dispatch on length, then on the first letter (@p lit is lower case).
+    auto is_name = [&name](std::string_view lit) {
+        return (name[0] | 0x20) == lit[0] && iequals(name, lit);
+    };
     switch (name.size()) {
         case 14:
-            if (iequals(name, "content-length")) {
+            if (is_name("content-length")) {
                 e = http::errc::bad_content_length;
                 return parse_content_length(value);
             }
             break;
         case 17:
-            if (iequals(name, "transfer-encoding")) return parse_transfer_encoding(value, e);
+            if (is_name("transfer-encoding")) return parse_transfer_encoding(value, e);
             break;
         case 10:
-            if (iequals(name, "connection")) {
+            if (is_name("connection")) {
                 e = http::errc::bad_header;
                 return detail::for_each_token(value, [this](std::string_view t) {
                            if (iequals(t, "close")) conn_close_ = true;
@@ -5553,7 +5613,7 @@ inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_
             }
             break;
         case 4:
-            if (IsRequest && iequals(name, "host")) {
+            if (IsRequest && is_name("host")) {
                 // RFC 9112 section 3.2: exactly one, `uri-host [ ":" port ]`.
                 e = http::errc::bad_host;
                 if (host_field_ != 0) return false;
@@ -5572,11 +5632,11 @@ inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_
             }
             break;
         case 6:
-            if (IsRequest && iequals(name, "expect") && iequals(value, "100-continue"))
+            if (IsRequest && is_name("expect") && iequals(value, "100-continue"))
                 expect_continue_ = true;
             break;
         case 7:
-            if (IsRequest && iequals(name, "upgrade")) upgrade_field_ = true;
+            if (IsRequest && is_name("upgrade")) upgrade_field_ = true;
             break;
         default: break;
     }

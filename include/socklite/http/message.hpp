@@ -8,6 +8,8 @@
  *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,8 +22,31 @@ namespace http {
  *  The one case-insensitive comparison of the library: the parsers, serializers and Headers use
  *  it. */
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+        // Eight bytes at a time, each word lower-cased without carries between bytes: a byte is
+        // an upper-case letter when its low seven bits plus 0x3f reach 0x80 but plus 0x25 do
+        // not, and its own high bit is clear; its 0x20 bit is then set.
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        constexpr std::uint64_t highs = ones * 0x80;
+        auto lower = [](std::uint64_t x) {
+            std::uint64_t low7 = x & ~highs;
+            std::uint64_t upper = (low7 + ones * 0x3f) & ~(low7 + ones * 0x25) & ~x & highs;
+            return x | (upper >> 2);
+        };
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0;; i += 8) {
+            if (i + 8 > n) i = n - 8;  // the last eight bytes, overlapping
+            std::uint64_t x, y;
+            std::memcpy(&x, a.data() + i, 8);
+            std::memcpy(&y, b.data() + i, 8);
+            diff |= x == y ? 0 : lower(x) ^ lower(y);
+            if (i + 8 == n) break;
+        }
+        return diff == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
         unsigned x = static_cast<unsigned char>(a[i]);
         unsigned y = static_cast<unsigned char>(b[i]);
         // Equal, or the same letter in the other case: they differ in bit 0x20 alone.

@@ -666,7 +666,11 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             if (head_.count == head_.capacity)
                 return fail(skipped, http::errc::too_many_headers);
             head_.slots[head_.count++] = slot;
-            if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
+            // Only a few names matter (see on_field()); most lengths rule a field out at once.
+            constexpr std::uint32_t lengths =
+                (1u << 10) | (1u << 14) | (1u << 17) | (IsRequest ? (1u << 4) | (1u << 6) | (1u << 7) : 0u);
+            if (slot.name_len < 32 && (lengths >> slot.name_len & 1u) != 0 &&
+                !on_field(std::string_view(base + slot.name_off, slot.name_len),
                           std::string_view(base + slot.value_off, slot.value_len), e)) {
                 return fail(skipped, e);
             }
@@ -722,19 +726,22 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
 template <bool IsRequest>
 inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_view value,
                                              errc& e) noexcept {
-    // Few names matter; dispatch on length first.
+    // Few names matter; dispatch on length, then on the first letter (@p lit is lower case).
+    auto is_name = [&name](std::string_view lit) {
+        return (name[0] | 0x20) == lit[0] && iequals(name, lit);
+    };
     switch (name.size()) {
         case 14:
-            if (iequals(name, "content-length")) {
+            if (is_name("content-length")) {
                 e = http::errc::bad_content_length;
                 return parse_content_length(value);
             }
             break;
         case 17:
-            if (iequals(name, "transfer-encoding")) return parse_transfer_encoding(value, e);
+            if (is_name("transfer-encoding")) return parse_transfer_encoding(value, e);
             break;
         case 10:
-            if (iequals(name, "connection")) {
+            if (is_name("connection")) {
                 e = http::errc::bad_header;
                 return detail::for_each_token(value, [this](std::string_view t) {
                            if (iequals(t, "close")) conn_close_ = true;
@@ -745,7 +752,7 @@ inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_
             }
             break;
         case 4:
-            if (IsRequest && iequals(name, "host")) {
+            if (IsRequest && is_name("host")) {
                 // RFC 9112 section 3.2: exactly one, `uri-host [ ":" port ]`.
                 e = http::errc::bad_host;
                 if (host_field_ != 0) return false;
@@ -764,11 +771,11 @@ inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_
             }
             break;
         case 6:
-            if (IsRequest && iequals(name, "expect") && iequals(value, "100-continue"))
+            if (IsRequest && is_name("expect") && iequals(value, "100-continue"))
                 expect_continue_ = true;
             break;
         case 7:
-            if (IsRequest && iequals(name, "upgrade")) upgrade_field_ = true;
+            if (IsRequest && is_name("upgrade")) upgrade_field_ = true;
             break;
         default: break;
     }

@@ -151,13 +151,13 @@ inline std::uint64_t swar_special(std::uint64_t x) noexcept {
  *  @p end. */
 inline const char* scan_field_value(const char* p, const char* end) noexcept {
 #if SOCKLITE_HTTP_SIMD
-    const __m128i space = _mm_set1_epi8(0x20);
-    const __m128i minus1 = _mm_set1_epi8(-1);
+    const __m128i last_ctl = _mm_set1_epi8(0x1f);
+    const __m128i zero = _mm_setzero_si128();
     const __m128i del = _mm_set1_epi8(0x7f);
     while (end - p >= 16) {
-        // A CTL is signed-below 0x20 and not negative (obs-text is); DEL is 0x7f.
+        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        __m128i ctl = _mm_and_si128(_mm_cmplt_epi8(x, space), _mm_cmpgt_epi8(x, minus1));
+        __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
         unsigned mask = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
         if (mask == 0) {
@@ -185,14 +185,34 @@ inline const char* scan_field_value(const char* p, const char* end) noexcept {
     return p;
 }
 
-/** Finds the first ':' in [@p p, @p end), or returns @p end. */
-inline const char* find_colon(const char* p, const char* end) noexcept {
+/** Finds the first ':' in [@p p, @p end), or returns @p end. Sets @p simple when every byte
+ *  before it is known to be a letter, a digit or '-' (the usual field name: no need to check it
+ *  against the token table); false says nothing. */
+inline const char* find_colon(const char* p, const char* end, bool& simple) noexcept {
+    simple = false;
 #if SOCKLITE_HTTP_SIMD
     const __m128i colon = _mm_set1_epi8(':');
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i to_alpha = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
+    const __m128i alpha_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
+    const __m128i to_digit = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
+    const __m128i digit_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
+    const __m128i dash = _mm_set1_epi8('-');
+    unsigned other = 0;  // bytes seen that are not letters, digits or '-'
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, colon)));
-        if (mask != 0) return p + __builtin_ctz(mask);
+        // (b - lo) mod 256 < n, as a signed compare after moving lo to -128.
+        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, case_bit), to_alpha), alpha_end);
+        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, to_digit), digit_end);
+        __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(x, dash));
+        unsigned good = static_cast<unsigned>(_mm_movemask_epi8(ok));
+        unsigned found = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, colon)));
+        if (found != 0) {
+            unsigned before = (found & (0u - found)) - 1;  // the bytes before the first ':'
+            simple = other == 0 && (~good & before) == 0;
+            return p + __builtin_ctz(found);
+        }
+        other |= ~good & 0xffffu;
         p += 16;
     }
 #endif
@@ -208,6 +228,12 @@ inline const char* find_colon(const char* p, const char* end) noexcept {
     }
     while (p < end && *p != ':') ++p;
     return p;
+}
+
+/** Finds the first ':' in [@p p, @p end), or returns @p end. */
+inline const char* find_colon(const char* p, const char* end) noexcept {
+    bool simple;
+    return find_colon(p, end, simple);
 }
 
 /** Skips visible ASCII (0x21-0x7e) from @p p: the bytes of a request target. Returns the first
@@ -352,9 +378,11 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
         return LineStatus::end_of_block;
     }
     const char* name = p;
-    // Fast path: find the colon, then check the name's bytes all at once.
-    p = find_colon(p, e);
-    if (p == e || p == name || !all_tchar(name, p)) {
+    // Fast path: find the colon, then check the name's bytes all at once (when the colon
+    // search has not already seen that they are letters, digits and '-').
+    bool simple;
+    p = find_colon(p, e, simple);
+    if (p == e || p == name || (!simple && !all_tchar(name, p))) {
         // Slow path, to tell an error from a line that has not fully arrived.
         p = scan_token(name, e);
         if (p >= e) return LineStatus::incomplete;
