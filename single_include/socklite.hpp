@@ -5013,7 +5013,8 @@ public:
      *  when the body is finished (consumed ends there: later bytes belong to the next
      *  message); need_more otherwise (with a non-empty `body`, call again with the rest; with
      *  an empty one, wait for more bytes). Errors: those of ChunkedDecoder::decode(), and
-     *  http::errc::body_too_large. */
+     *  http::errc::body_too_large (reported by the call after the one that delivered the
+     *  bytes up to ParserLimits::max_body_size). */
     ParseResult parse_body(std::string_view data) noexcept;
 
     /** Reports that the connection was closed by the peer (end of input).
@@ -5774,19 +5775,24 @@ inline ParseResult BasicParser<IsRequest>::parse_body(std::string_view data) noe
         case BodyKind::chunked:
             r = chunked_.decode(data);
             if (r.error()) return fail(r.consumed, r.ec);
-            if (r.body.size() > limits_.max_body_size - body_received_)
-                return fail(0, http::errc::body_too_large);
-            body_received_ += r.body.size();
-            if (r.complete()) phase_ = Phase::done;
-            return r;
+            break;
         case BodyKind::until_close:
-            if (data.size() > limits_.max_body_size - body_received_)
-                return fail(0, http::errc::body_too_large);
             r.body = data;
             r.consumed = data.size();
-            body_received_ += data.size();
-            return r;
+            break;
     }
+    if (r.body.size() > limits_.max_body_size - body_received_) {
+        // Deliver the bytes up to the limit, then fail: the same bytes come out however the
+        // input is split.
+        r.body = r.body.substr(0, static_cast<std::size_t>(limits_.max_body_size - body_received_));
+        body_received_ += r.body.size();
+        ParseResult e = fail(0, http::errc::body_too_large);
+        if (r.body.empty()) return e;
+        r.status = ParseStatus::need_more;  // the next call reports the error
+        return r;
+    }
+    body_received_ += r.body.size();
+    if (r.complete()) phase_ = Phase::done;
     return r;
 }
 

@@ -377,10 +377,20 @@ TEST_CASE("request parser: limits give 414, 431 and 413 as the bytes arrive") {
         std::string ch = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                          "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
         for (auto cuts : {socklite_test::cuts_whole(ch.size()),
-                          socklite_test::cuts_bytes(ch.size())}) {
-            CHECK(socklite_test::feed_request(ch, cuts, guard, l4).ec ==
-                  socklite::http::errc::body_too_large);
+                          socklite_test::cuts_bytes(ch.size()),
+                          socklite_test::cuts_split(ch.size(), ch.size() - 12)}) {
+            Outcome o = socklite_test::feed_request(ch, cuts, guard, l4);
+            CHECK(o.ec == socklite::http::errc::body_too_large);
+            CHECK(o.body == "abcd");  // the bytes up to the limit, however the input is split
         }
+        // fuzz regression: one chunk larger than the limit, whole or in pieces
+        std::string big = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "11\r\n" + std::string(17, 'y') + "\r\n0\r\n\r\n";
+        Outcome whole = socklite_test::feed_request(big, {big.size()}, guard, l4);
+        CHECK(whole.ec == socklite::http::errc::body_too_large);
+        for (std::size_t at = 1; at < big.size(); ++at)
+            CHECK(socklite_test::feed_request(big, socklite_test::cuts_split(big.size(), at), guard,
+                                              l4) == whole);
         l4.max_body_size = 5;
         CHECK_FALSE(socklite_test::feed_request(ch, {ch.size()}, guard, l4).ec);
     }
