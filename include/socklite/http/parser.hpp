@@ -277,6 +277,11 @@ private:
     bool parse_transfer_encoding(std::string_view value, errc& e) noexcept;
     bool frame(errc& e) noexcept;
 
+    // For each name length, the first letter (lower case) of the one field name of that length
+    // that on_field() looks at, or 0.
+    static constexpr char name_key[18] = {0, 0, 0, 0, IsRequest ? 'h' : 0, 0, IsRequest ? 'e' : 0,
+                                          IsRequest ? 'u' : 0, 0, 0, 'c', 0, 0, 0, 'c', 0, 0, 't'};
+
     ParserLimits limits_;
     detail::FieldBlock head_;
     ChunkedDecoder chunked_;
@@ -667,10 +672,10 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             if (head_.count == head_.capacity)
                 return fail(skipped, http::errc::too_many_headers);
             head_.slots[head_.count++] = slot;
-            // Only a few names matter (see on_field()); most lengths rule a field out at once.
-            constexpr std::uint32_t lengths =
-                (1u << 10) | (1u << 14) | (1u << 17) | (IsRequest ? (1u << 4) | (1u << 6) | (1u << 7) : 0u);
-            if (slot.name_len < 32 && (lengths >> slot.name_len & 1u) != 0 &&
+            // Only a few names matter (see on_field()): their length and first letter rule
+            // most fields out at once.
+            const std::size_t key = slot.name_len < sizeof name_key ? slot.name_len : 0;
+            if ((name_key[key] == (base[slot.name_off] | 0x20)) &&
                 !on_field(std::string_view(base + slot.name_off, slot.name_len),
                           std::string_view(base + slot.value_off, slot.value_len), e)) {
                 return fail(skipped, e);
@@ -727,33 +732,31 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
 template <bool IsRequest>
 inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_view value,
                                              errc& e) noexcept {
-    // Few names matter; dispatch on length, then on the first letter (@p lit is lower case).
+    // Few names matter: the caller has matched the length and first letter (name_key).
     auto is_name = [&name](std::string_view lit) {
         return (name[0] | 0x20) == lit[0] && iequals(name, lit);
     };
-    switch (name.size()) {
-        case 14:
-            if (is_name("content-length")) {
-                e = http::errc::bad_content_length;
-                return parse_content_length(value);
-            }
-            break;
-        case 17:
-            if (is_name("transfer-encoding")) return parse_transfer_encoding(value, e);
-            break;
-        case 10:
-            if (is_name("connection")) {
-                e = http::errc::bad_header;
-                return detail::for_each_token(value, [this](std::string_view t) {
-                           if (iequals(t, "close")) conn_close_ = true;
-                           if (iequals(t, "keep-alive")) conn_keep_alive_ = true;
-                           if (iequals(t, "upgrade")) conn_upgrade_ = true;
-                           return true;
-                       }) >= 0;
-            }
-            break;
-        case 4:
-            if (IsRequest && is_name("host")) {
+    const std::size_t n = name.size();
+    if (n == 14) {
+        if (is_name("content-length")) {
+            e = http::errc::bad_content_length;
+            return parse_content_length(value);
+        }
+    } else if (n == 10) {
+        if (is_name("connection")) {
+            e = http::errc::bad_header;
+            return detail::for_each_token(value, [this](std::string_view t) {
+                       if (iequals(t, "close")) conn_close_ = true;
+                       if (iequals(t, "keep-alive")) conn_keep_alive_ = true;
+                       if (iequals(t, "upgrade")) conn_upgrade_ = true;
+                       return true;
+                   }) >= 0;
+        }
+    } else if (n == 17) {
+        if (is_name("transfer-encoding")) return parse_transfer_encoding(value, e);
+    } else if constexpr (IsRequest) {
+        if (n == 4) {
+            if (is_name("host")) {
                 // RFC 9112 section 3.2: exactly one, `uri-host [ ":" port ]`.
                 e = http::errc::bad_host;
                 if (host_field_ != 0) return false;
@@ -770,15 +773,11 @@ inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_
                 }
                 return detail::is_uri_host(host);
             }
-            break;
-        case 6:
-            if (IsRequest && is_name("expect") && iequals(value, "100-continue"))
-                expect_continue_ = true;
-            break;
-        case 7:
-            if (IsRequest && is_name("upgrade")) upgrade_field_ = true;
-            break;
-        default: break;
+        } else if (n == 6) {
+            if (is_name("expect") && iequals(value, "100-continue")) expect_continue_ = true;
+        } else if (n == 7) {
+            if (is_name("upgrade")) upgrade_field_ = true;
+        }
     }
     return true;
 }

@@ -149,20 +149,37 @@ inline std::uint64_t swar_special(std::uint64_t x) noexcept {
 /** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
  *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Never reads at or past
  *  @p end. */
-inline const char* scan_field_value(const char* p, const char* end) noexcept {
+SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
+                                                                const char* end) noexcept {
 #if SOCKLITE_HTTP_SIMD
     const __m128i last_ctl = _mm_set1_epi8(0x1f);
     const __m128i zero = _mm_setzero_si128();
     const __m128i del = _mm_set1_epi8(0x7f);
-    while (end - p >= 16) {
-        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
+    auto special = [&](const char* q) {
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
         __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
-        unsigned mask = static_cast<unsigned>(
+        return static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
-        if (mask == 0) {
-            p += 16;
-            continue;
+    };
+    for (;;) {
+        // 32 bytes a round: most field values end within the first, so the loop's exit
+        // branch is well predicted.
+        unsigned mask;
+        if (end - p >= 32) {
+            mask = special(p) | special(p + 16) << 16;
+            if (mask == 0) {
+                p += 32;
+                continue;
+            }
+        } else if (end - p >= 16) {
+            mask = special(p);
+            if (mask == 0) {
+                p += 16;
+                continue;
+            }
+        } else {
+            break;
         }
         p += __builtin_ctz(mask);
         if (*p != '\t') return p;
@@ -188,7 +205,8 @@ inline const char* scan_field_value(const char* p, const char* end) noexcept {
 /** Finds the first ':' in [@p p, @p end), or returns @p end. Sets @p simple when every byte
  *  before it is known to be a letter, a digit or '-' (the usual field name: no need to check it
  *  against the token table); false says nothing. */
-inline const char* find_colon(const char* p, const char* end, bool& simple) noexcept {
+SOCKLITE_HTTP_ALWAYS_INLINE inline const char* find_colon(const char* p, const char* end,
+                                                          bool& simple) noexcept {
     simple = false;
 #if SOCKLITE_HTTP_SIMD
     const __m128i colon = _mm_set1_epi8(':');
