@@ -4051,31 +4051,16 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
     const __m128i last_ctl = _mm_set1_epi8(0x1f);
     const __m128i zero = _mm_setzero_si128();
     const __m128i del = _mm_set1_epi8(0x7f);
-    // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
-    auto special = [&](const char* q) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    while (end - p >= 16) {
+        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
+        // (16 bytes a round measured faster than 32 on the typical values of a head.)
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
-        return static_cast<unsigned>(
+        unsigned mask = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
-    };
-    for (;;) {
-        // 32 bytes a round: most field values end within the first, so the loop's exit
-        // branch is well predicted.
-        unsigned mask;
-        if (end - p >= 32) {
-            mask = special(p) | special(p + 16) << 16;
-            if (mask == 0) {
-                p += 32;
-                continue;
-            }
-        } else if (end - p >= 16) {
-            mask = special(p);
-            if (mask == 0) {
-                p += 16;
-                continue;
-            }
-        } else {
-            break;
+        if (mask == 0) {
+            p += 16;
+            continue;
         }
         p += __builtin_ctz(mask);
         if (*p != '\t') return p;
@@ -4622,7 +4607,7 @@ inline void ChunkedDecoder::reset() noexcept {
     body_size_ = 0;
     line_bytes_ = 0;
     trailer_pos_ = 0;
-    error_ = {};
+    if (error_.set()) error_ = {};
     trailers_.count = 0;
     trailers_.base = nullptr;
 }
@@ -5259,7 +5244,7 @@ template <bool IsRequest>
 inline void BasicParser<IsRequest>::reset() noexcept {
     clear_head();
     chunked_.reset();
-    error_ = {};
+    if (error_.set()) error_ = {};  // (a default error_code costs a call: only when needed)
     phase_ = Phase::head;
     head_request_ = false;
     connect_request_ = false;
@@ -5543,22 +5528,40 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
                 if (ls == LineStatus::field) start_done_ = true;
             }
         }
-        while (ls == LineStatus::field) {
-            detail::FieldSlot slot;
-            ls = detail::scan_field_line(base, window, pos_, slot);
-            if (ls == LineStatus::error) return fail(skipped, http::errc::bad_header);
-            if (ls != LineStatus::field) break;
-            if (head_.count == head_.capacity)
-                return fail(skipped, http::errc::too_many_headers);
-            head_.slots[head_.count++] = slot;
-            // Only a few names matter (see on_field()): their length and first letter rule
-            // most fields out at once.
-            const std::size_t key = slot.name_len < sizeof name_key ? slot.name_len : 0;
-            if ((name_key[key] == (base[slot.name_off] | 0x20)) &&
-                !on_field(std::string_view(base + slot.name_off, slot.name_len),
-                          std::string_view(base + slot.value_off, slot.value_len), e)) {
-                return fail(skipped, e);
+        if (ls == LineStatus::field) {
+            // The line position and the field count live in registers through the loop: as
+            // members, every line would wait on the store of the one before.
+            std::size_t pos = pos_;
+            std::size_t count = head_.count;
+            detail::FieldSlot* const slots = head_.slots;
+            const std::size_t capacity = head_.capacity;
+            for (;;) {
+                detail::FieldSlot slot;
+                ls = detail::scan_field_line(base, window, pos, slot);
+                if (ls != LineStatus::field) {
+                    e = http::errc::bad_header;  // for an error: a malformed field line
+                    break;
+                }
+                if (count == capacity) {
+                    ls = LineStatus::error;
+                    e = http::errc::too_many_headers;
+                    break;
+                }
+                slots[count++] = slot;
+                // Only a few names matter (see on_field()): their length and first letter
+                // rule most fields out at once.
+                const std::size_t key = slot.name_len < sizeof name_key ? slot.name_len : 0;
+                if (name_key[key] == (base[slot.name_off] | 0x20)) {
+                    head_.count = count;
+                    if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
+                                  std::string_view(base + slot.value_off, slot.value_len), e)) {
+                        ls = LineStatus::error;
+                        break;
+                    }
+                }
             }
+            pos_ = pos;
+            head_.count = count;
         }
         if (ls == LineStatus::error) return fail(skipped, e);
         if (ls == LineStatus::incomplete) {
@@ -5757,8 +5760,7 @@ inline bool BasicParser<IsRequest>::frame(errc& e) noexcept {
         return false;
     }
     body_remaining_ = body_kind_ == BodyKind::content_length ? content_length_ : 0;
-    chunked_.reset();
-    return true;
+    return true;  // (the chunked decoder was reset with the parser)
 }
 
 template <bool IsRequest>

@@ -156,7 +156,7 @@ inline void ChunkedDecoder::reset() noexcept {
     body_size_ = 0;
     line_bytes_ = 0;
     trailer_pos_ = 0;
-    error_ = {};
+    if (error_.set()) error_ = {};
     trailers_.count = 0;
     trailers_.base = nullptr;
 }

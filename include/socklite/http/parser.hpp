@@ -380,7 +380,7 @@ template <bool IsRequest>
 inline void BasicParser<IsRequest>::reset() noexcept {
     clear_head();
     chunked_.reset();
-    error_ = {};
+    if (error_.set()) error_ = {};  // (a default error_code costs a call: only when needed)
     phase_ = Phase::head;
     head_request_ = false;
     connect_request_ = false;
@@ -664,22 +664,40 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
                 if (ls == LineStatus::field) start_done_ = true;
             }
         }
-        while (ls == LineStatus::field) {
-            detail::FieldSlot slot;
-            ls = detail::scan_field_line(base, window, pos_, slot);
-            if (ls == LineStatus::error) return fail(skipped, http::errc::bad_header);
-            if (ls != LineStatus::field) break;
-            if (head_.count == head_.capacity)
-                return fail(skipped, http::errc::too_many_headers);
-            head_.slots[head_.count++] = slot;
-            // Only a few names matter (see on_field()): their length and first letter rule
-            // most fields out at once.
-            const std::size_t key = slot.name_len < sizeof name_key ? slot.name_len : 0;
-            if ((name_key[key] == (base[slot.name_off] | 0x20)) &&
-                !on_field(std::string_view(base + slot.name_off, slot.name_len),
-                          std::string_view(base + slot.value_off, slot.value_len), e)) {
-                return fail(skipped, e);
+        if (ls == LineStatus::field) {
+            // The line position and the field count live in registers through the loop: as
+            // members, every line would wait on the store of the one before.
+            std::size_t pos = pos_;
+            std::size_t count = head_.count;
+            detail::FieldSlot* const slots = head_.slots;
+            const std::size_t capacity = head_.capacity;
+            for (;;) {
+                detail::FieldSlot slot;
+                ls = detail::scan_field_line(base, window, pos, slot);
+                if (ls != LineStatus::field) {
+                    e = http::errc::bad_header;  // for an error: a malformed field line
+                    break;
+                }
+                if (count == capacity) {
+                    ls = LineStatus::error;
+                    e = http::errc::too_many_headers;
+                    break;
+                }
+                slots[count++] = slot;
+                // Only a few names matter (see on_field()): their length and first letter
+                // rule most fields out at once.
+                const std::size_t key = slot.name_len < sizeof name_key ? slot.name_len : 0;
+                if (name_key[key] == (base[slot.name_off] | 0x20)) {
+                    head_.count = count;
+                    if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
+                                  std::string_view(base + slot.value_off, slot.value_len), e)) {
+                        ls = LineStatus::error;
+                        break;
+                    }
+                }
             }
+            pos_ = pos;
+            head_.count = count;
         }
         if (ls == LineStatus::error) return fail(skipped, e);
         if (ls == LineStatus::incomplete) {
@@ -878,8 +896,7 @@ inline bool BasicParser<IsRequest>::frame(errc& e) noexcept {
         return false;
     }
     body_remaining_ = body_kind_ == BodyKind::content_length ? content_length_ : 0;
-    chunked_.reset();
-    return true;
+    return true;  // (the chunked decoder was reset with the parser)
 }
 
 template <bool IsRequest>

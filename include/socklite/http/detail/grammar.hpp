@@ -155,31 +155,16 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
     const __m128i last_ctl = _mm_set1_epi8(0x1f);
     const __m128i zero = _mm_setzero_si128();
     const __m128i del = _mm_set1_epi8(0x7f);
-    // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
-    auto special = [&](const char* q) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    while (end - p >= 16) {
+        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
+        // (16 bytes a round measured faster than 32 on the typical values of a head.)
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
-        return static_cast<unsigned>(
+        unsigned mask = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
-    };
-    for (;;) {
-        // 32 bytes a round: most field values end within the first, so the loop's exit
-        // branch is well predicted.
-        unsigned mask;
-        if (end - p >= 32) {
-            mask = special(p) | special(p + 16) << 16;
-            if (mask == 0) {
-                p += 32;
-                continue;
-            }
-        } else if (end - p >= 16) {
-            mask = special(p);
-            if (mask == 0) {
-                p += 16;
-                continue;
-            }
-        } else {
-            break;
+        if (mask == 0) {
+            p += 16;
+            continue;
         }
         p += __builtin_ctz(mask);
         if (*p != '\t') return p;
