@@ -285,7 +285,8 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         std::string_view zone;
         std::size_t pct = lit.find('%');
         if (pct != std::string_view::npos) {
-            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(http::errc::bad_url);
+            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3)
+                return fail(http::errc::bad_url);
             zone = lit.substr(pct + 3);
             lit = lit.substr(0, pct);
             for (char ch : zone) {
