@@ -46,6 +46,7 @@ enum CharClass : std::uint16_t {
     cc_query = 512,      ///< a query (or path) character without `%`: pchar, `/`, `?`
     cc_scheme = 1024,    ///< a URI scheme character after the first: ALPHA, DIGIT, `+-.`
     cc_target = 2048,    ///< an origin-form request-target character: query characters, `%`
+    cc_reg_name = 4096,  ///< a reg-name character: unreserved, sub-delims, `%`
 };
 
 /** The 256-entry table of CharClass bits. */
@@ -75,7 +76,8 @@ constexpr CharTable make_char_table() {
             (unreserved ? cc_unreserved : 0) | (sub_delim ? cc_sub_delim : 0) |
             (pchar ? cc_pchar : 0) | (pchar || c == '/' || c == '?' ? cc_query : 0) |
             (alpha || digit || c == '+' || c == '-' || c == '.' ? cc_scheme : 0) |
-            (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0));
+            (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0) |
+            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0));
     }
     return t;
 }
@@ -290,11 +292,27 @@ inline bool is_token(std::string_view s) noexcept {
     return !s.empty() && all_tchar(s.data(), s.data() + s.size());
 }
 
+/** Finds the first byte @p c in [@p p, @p end), or returns @p end (inline: the strings here
+ *  are short, a library call costs more than the search). */
+inline const char* find_byte(const char* p, const char* end, char c) noexcept {
+#if SOCKLITE_HTTP_SIMD
+    const __m128i v = _mm_set1_epi8(c);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)));
+        if (mask != 0) return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && *p != c) ++p;
+    return p;
+}
+
 /** Whether every `%` in [@p p, @p end) starts a percent-encoded byte (`%` and two hex digits). */
 inline bool valid_percent(const char* p, const char* end) noexcept {
     for (;;) {
-        p = static_cast<const char*>(std::memchr(p, '%', static_cast<std::size_t>(end - p)));
-        if (p == nullptr) return true;
+        p = find_byte(p, end, '%');
+        if (p == end) return true;
         if (end - p < 3 || !is(p[1], cc_hex) || !is(p[2], cc_hex)) return false;
         p += 3;
     }
@@ -313,10 +331,7 @@ inline bool is_uri_host(std::string_view s) noexcept {
         }
         return true;
     }
-    for (const char* q = p; q < e; ++q) {
-        if (!is(*q, cc_unreserved | cc_sub_delim) && *q != '%') return false;
-    }
-    return valid_percent(p, e);
+    return all_in(p, e, cc_reg_name) && valid_percent(p, e);
 }
 
 /** Walks a comma-separated list of tokens (RFC 9110 section 5.6.1: `#token`, empty elements
