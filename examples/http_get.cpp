@@ -46,7 +46,7 @@ struct Settings {
     std::vector<std::string> urls;
     std::string output;
     bool raw = false;
-    std::chrono::milliseconds timeout{0};
+    std::chrono::milliseconds timeout = socklite::no_timeout;
     int max_redirects = 10;
 };
 
@@ -159,7 +159,7 @@ void fetch_raw(const std::string& text, std::chrono::milliseconds timeout) {
     std::string wire = socklite::http::serialize_request(req, url);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     auto left = [&] {
-        if (timeout.count() <= 0) return std::chrono::milliseconds(30000);  // idle bound
+        if (timeout == socklite::no_timeout) return std::chrono::milliseconds(30000);  // idle bound
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (ms.count() <= 0)

@@ -43,7 +43,7 @@ struct HttpClientOptions {
     std::chrono::milliseconds read_timeout{30000};
     /** Deadline for a whole request() call: connects, retries, redirects and bodies
      *  included (`std::errc::timed_out`); zero (the default) means none. */
-    std::chrono::milliseconds deadline{0};
+    std::chrono::milliseconds deadline = no_timeout;
     /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
     std::uint64_t max_body_size = 256u * 1024 * 1024;
     /** Largest response header section in bytes (http::errc::header_too_large). */
