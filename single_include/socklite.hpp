@@ -3677,13 +3677,25 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 
 /** @file
  *  HTTP message value types: http::Headers (ordered, case-insensitive, multi-valued),
- *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
+ *  http::Request (with http::BodySource for uploads) and http::Response, and http::FieldView (a
+ *  header field seen by the parsers). */
 
+#include <cerrno>
+#include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace socklite {
 namespace http {
@@ -3724,6 +3736,7 @@ struct FieldView {
  *  h.get("ACCEPT");      // "text/html" (the first)
  *  h.values("Accept");   // {"text/html", "text/plain"}
  *  h.joined("Accept");   // "text/html, text/plain"
+ *  socklite::http::Headers k{{"Accept", "text/html"}, {"X-Trace", "1"}};
  *  @endcode */
 class Headers {
 public:
@@ -3743,6 +3756,11 @@ public:
 
     /** An empty header list. */
     Headers() = default;
+    /** The fields @p fields, in order: `Headers h{{"Accept", "text/html"}, {"X-Id", "7"}};` */
+    Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+        fields_.reserve(fields.size());
+        for (const auto& f : fields) add(f.first, f.second);
+    }
     /** A copy of @p other's fields. */
     Headers(const Headers& other) : fields_(other.begin(), other.end()), size_(other.size_) {}
     /** Takes @p other's fields; @p other is left empty. */
@@ -3850,7 +3868,36 @@ private:
     std::size_t size_ = 0;
 };
 
-/** An HTTP request to be sent: method, request target, header fields and body.
+/** A request body produced piece by piece, so that an upload never has to sit in memory.
+ *
+ *  With a known length the body is sent with `Content-Length`, otherwise with the chunked
+ *  transfer coding (RFC 9112 section 7.1). A source is read once: a request that carries one is
+ *  never sent again (not retried on a stale connection, and a 307 or 308 redirect for it is
+ *  returned as the response instead of followed).
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Request req;
+ *  req.method = "PUT";
+ *  req.target = "/upload/big.iso";
+ *  req.body_source = socklite::http::BodySource::file("big.iso");
+ *  @endcode */
+struct BodySource {
+    /** Fills at most `size` bytes at `buffer` and returns how many; 0 means the body is
+     *  complete. An exception thrown here aborts the request (and propagates from the throwing
+     *  HttpClient calls). Empty: no source. */
+    std::function<std::size_t(char* buffer, std::size_t size)> read;
+    /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
+     *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
+    std::optional<std::uint64_t> length;
+
+    /** A source that reads the file at @p path; its length is the file's size at this call.
+     *  @throws std::system_error when the file cannot be opened or its size read. */
+    static BodySource file(const std::string& path);
+};
+
+/** An HTTP request to be sent: method, request target, header fields, body, and the limits
+ *  that override the client's for this request.
  *
  *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
  *  here, and refuses CR, LF, NUL and other invalid characters (http::errc::bad_field). */
@@ -3859,6 +3906,15 @@ struct Request {
     std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`
     Headers headers;             ///< extra header fields, sent in this order
     std::string body;            ///< the body; sent with `Content-Length` when not empty
+    BodySource body_source;      ///< an upload read piece by piece (instead of `body`)
+    /** The deadline of this request as a whole, connects, redirects and body included
+     *  (instead of HttpClientOptions::deadline); socklite::no_timeout for none, zero or less
+     *  fails at once. */
+    std::optional<std::chrono::milliseconds> timeout;
+    /** Most redirects to follow for this request (instead of HttpClientOptions::max_redirects). */
+    std::optional<int> max_redirects;
+    /** Largest response body accepted (instead of HttpClientOptions::max_body_size). */
+    std::optional<std::uint64_t> max_body_size;
 };
 
 /** An HTTP response as received: status line, header fields, body and trailers. */
@@ -3869,6 +3925,7 @@ struct Response {
     Headers headers;     ///< the header fields, in received order
     std::string body;    ///< the body, decoded from chunked; empty when streamed elsewhere
     Headers trailers;    ///< trailer fields of a chunked body (usually none)
+    std::string url;     ///< where the response came from: the last URL after redirects
 
     /** The status line without CRLF: `HTTP/1.1 200 OK` (no space after the code when the reason
      *  is empty). */
@@ -3942,6 +3999,25 @@ inline std::string Headers::joined(std::string_view name) const {
         first = false;
     }
     return out;
+}
+
+inline BodySource BodySource::file(const std::string& path) {
+    std::shared_ptr<std::FILE> f(std::fopen(path.c_str(), "rb"), [](std::FILE* p) {
+        if (p != nullptr) std::fclose(p);
+    });
+    if (!f) throw std::system_error(errno, std::system_category(), "open " + path);
+    struct stat st {};
+    if (::fstat(::fileno(f.get()), &st) != 0)
+        throw std::system_error(errno, std::system_category(), "stat " + path);
+    BodySource s;
+    s.length = static_cast<std::uint64_t>(st.st_size);
+    s.read = [f, path](char* buffer, std::size_t size) -> std::size_t {
+        std::size_t n = std::fread(buffer, 1, size, f.get());
+        if (n == 0 && std::ferror(f.get()))
+            throw std::system_error(EIO, std::system_category(), "read " + path);
+        return n;
+    };
+    return s;
 }
 
 }  // namespace http
@@ -4617,14 +4693,14 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 
 /** @file
  *  socklite::HttpClient: a blocking HTTP/1.1 client with a keep-alive connection pool,
- *  redirects, timeouts and streaming bodies. */
+ *  redirects, timeouts, uploads and streaming bodies. */
 
-#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <exception>
+#include <functional>
+#include <initializer_list>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -4632,7 +4708,24 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <system_error>
 #include <utility>
 
-#include <sys/socket.h>
+// ---- begin socklite/http/detail/body_reader.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+#define SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+
+// Private to HttpClient: reads one response (head, then body) from a pooled connection through
+// the parser, and sends request bodies from a BodySource. Every byte goes through Socket's
+// read_some / write_some with the request's deadline.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
 
 // ---- begin socklite/http/parser.hpp
 #ifndef SOCKLITE_HTTP_PARSER_HPP
@@ -5297,42 +5390,531 @@ inline void ResponseParser::copy_head(Response& out) const {
 
 #endif  // SOCKLITE_HTTP_PARSER_HPP
 // ---- end socklite/http/parser.hpp
-// ---- begin socklite/http/serializer.hpp
-#ifndef SOCKLITE_HTTP_SERIALIZER_HPP
-#define SOCKLITE_HTTP_SERIALIZER_HPP
+// ---- begin socklite/http/detail/pool.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_POOL_HPP
+#define SOCKLITE_HTTP_DETAIL_POOL_HPP
+
+// Private to HttpClient: one kept-alive connection (socket and receive buffer) and the pool of
+// idle ones.
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** One connection to an origin: the socket and the bytes received but not consumed yet. */
+struct Connection {
+    std::string key;          // the origin, scheme://host[:port]: which requests may reuse it
+    Socket socket;            //
+    std::vector<char> buffer; // [begin, end) received and not consumed yet
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool reused = false;  // has carried a request before this one
+
+    /** The bytes received and not consumed yet. */
+    std::string_view pending() const noexcept {
+        return std::string_view(buffer.data() + begin, end - begin);
+    }
+    /** Where the next bytes go, and how many fit there. */
+    char* space() noexcept { return buffer.data() + end; }
+    std::size_t room() const noexcept { return buffer.size() - end; }
+    /** Room for at least @p n bytes after end, moving the pending bytes to the front first. */
+    void reserve(std::size_t n) {
+        if (begin == end) begin = end = 0;
+        if (room() >= n) return;
+        if (begin > 0) {
+            std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+            end -= begin;
+            begin = 0;
+            if (room() >= n) return;
+        }
+        buffer.resize(buffer.size() * 2 > end + n ? buffer.size() * 2 : end + n);
+    }
+};
+
+/** The idle connections of one client, all origins together, oldest first. */
+class Pool {
+public:
+    /** The most recently used idle connection to @p key, or nullptr. */
+    std::unique_ptr<Connection> take(const std::string& key) noexcept {
+        for (std::size_t i = idle_.size(); i-- > 0;) {
+            if (idle_[i]->key != key) continue;
+            std::unique_ptr<Connection> c = std::move(idle_[i]);
+            idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
+            return c;
+        }
+        return nullptr;
+    }
+    /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
+    void put(std::unique_ptr<Connection> c, std::size_t max) {
+        if (max == 0) return;
+        if (idle_.size() >= max) idle_.erase(idle_.begin());
+        idle_.push_back(std::move(c));
+    }
+    /** The number of idle connections. */
+    std::size_t size() const noexcept { return idle_.size(); }
+    /** Closes every idle connection. */
+    void clear() noexcept { idle_.clear(); }
+
+private:
+    std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_POOL_HPP
+// ---- end socklite/http/detail/pool.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** Where a response body goes: the callbacks when set, else @c into (nullptr: dropped, as the
+ *  body of a redirect that is followed). */
+struct BodySink {
+    std::string* into = nullptr;
+    Headers* trailers = nullptr;  // where the trailer fields of a chunked body go
+    const std::function<bool(std::string_view)>* on_body = nullptr;
+    const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
+};
+
+/** Sends all of @p data on @p c's socket by @p deadline. */
+inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
+                      std::error_code& ec) noexcept {
+    while (!data.empty()) {
+        std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
+        if (ec) return false;
+        data.remove_prefix(n);
+    }
+    ec.clear();
+    return true;
+}
+
+/** Sends the body of @p source, `Content-Length` framed when its length is known (the head
+ *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
+ *  size ends it). Exceptions of the source propagate. */
+inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
+                        std::error_code& ec) {
+    static constexpr std::size_t piece = 64 * 1024;
+    static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
+    std::string buf(room + piece + 2, '\0');
+    std::uint64_t sent = 0;
+    for (;;) {
+        const std::size_t n = source.read(&buf[room], piece);
+        if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
+            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
+            return false;
+        }
+        sent += n;
+        std::string_view out(buf.data() + room, n);
+        if (!source.length) {
+            char size[room];
+            const int len = std::snprintf(size, sizeof size, "%zx\r\n", n);
+            char* start = &buf[room - static_cast<std::size_t>(len)];
+            std::memcpy(start, size, static_cast<std::size_t>(len));
+            std::memcpy(&buf[room + n], "\r\n", 2);
+            out = std::string_view(start, static_cast<std::size_t>(len) + n + 2);
+        }
+        if (!out.empty() && !write_all(c, out, deadline, ec)) return false;
+        if (n == 0) return true;
+    }
+}
+
+/** Reads one response from a connection: head(), then body(). */
+class BodyReader {
+public:
+    BodyReader(Connection& c, ResponseParser& p, const Deadline& deadline) noexcept
+        : c_(c), p_(p), deadline_(deadline) {}
+
+    /** Reads the final head (skipping interim 1xx responses) and copies it into @p res. */
+    bool head(Response& res, std::error_code& ec);
+    /** Reads the body into @p sink, refusing more than @p limit bytes. Exceptions thrown by the
+     *  callbacks propagate. */
+    bool body(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
+    /** Whether any byte of the response arrived (before that, a failure may mean a stale
+     *  connection). */
+    bool got_bytes() const noexcept { return received_ > 0; }
+
+private:
+    bool read_more(std::size_t want, std::error_code& ec);
+    bool into_string(std::string& out, std::size_t size, const BodySink& sink, std::error_code& ec);
+    bool pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
+    bool deliver(const BodySink& sink, std::string_view data, std::error_code& ec);
+    void progress(const BodySink& sink);
+
+    Connection& c_;
+    ResponseParser& p_;
+    Deadline deadline_;
+    std::uint64_t received_ = 0;
+    std::optional<std::uint64_t> total_;
+    bool reported_all_ = false;  // the last progress call said received == total
+};
+
+// Reads what the socket has into the buffer (at most `want` bytes); end of stream is an error
+// while the parser still needs bytes.
+inline bool BodyReader::read_more(std::size_t want, std::error_code& ec) {
+    c_.reserve(want);
+    const std::size_t room = want < c_.room() ? want : c_.room();
+    std::size_t n = c_.socket.read_some(c_.space(), room, deadline_, ec);
+    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
+    if (ec) return false;
+    c_.end += n;
+    received_ += n;
+    return true;
+}
+
+inline bool BodyReader::head(Response& res, std::error_code& ec) {
+    c_.begin = c_.end = 0;
+    for (;;) {
+        if (!read_more(16 * 1024, ec)) return false;
+        ParseResult r = p_.parse_head(c_.pending());
+        if (r.error()) {
+            ec = r.ec;
+            return false;
+        }
+        if (!r.complete()) {
+            c_.begin += r.consumed;  // interim (1xx) responses skipped
+            continue;
+        }
+        // The views point into the buffer: copy them before it moves. The strings of a reused
+        // Response are overwritten in place (no allocation once grown).
+        res.status = p_.status();
+        res.version = p_.version();
+        res.reason.assign(p_.reason().data(), p_.reason().size());
+        res.headers.clear();
+        res.trailers.clear();
+        res.headers.reserve(p_.field_count());
+        for (std::size_t i = 0; i < p_.field_count(); ++i)
+            res.headers.add(p_.field(i).name, p_.field(i).value);
+        c_.begin += r.consumed;
+        return true;
+    }
+}
+
+inline bool BodyReader::body(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
+    if (p_.body_kind() == BodyKind::content_length) {
+        total_ = p_.content_length();
+        if (*total_ > limit) {
+            ec = http::errc::body_too_large;
+            return false;
+        }
+    }
+    bool ok;
+    // A Content-Length body kept in memory goes straight into the string, sized once.
+    if (sink.into != nullptr && !sink.on_body && total_ && *total_ > 0 && !p_.complete()) {
+        ok = into_string(*sink.into, static_cast<std::size_t>(*total_), sink, ec);
+    } else {
+        if (sink.into != nullptr) sink.into->clear();
+        ok = pieces(sink, limit, ec);
+    }
+    if (ok && !reported_all_ && sink.on_progress && *sink.on_progress) {
+        // The last call says received == total, also when the total was not known before.
+        (*sink.on_progress)(p_.body_received(), p_.body_received());
+    }
+    return ok;
+}
+
+inline bool BodyReader::into_string(std::string& out, std::size_t size, const BodySink& sink,
+                                    std::error_code& ec) {
+    // A reused Response whose body has this length already is refilled without zero-filling.
+    out.resize(size);
+    std::size_t filled = 0;
+    while (!p_.complete()) {
+        std::string_view in = c_.pending();
+        if (in.empty()) {  // straight from the socket into the string
+            std::size_t n = c_.socket.read_some(&out[filled], size - filled, deadline_, ec);
+            if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
+            if (ec) {
+                out.resize(filled);
+                return false;
+            }
+            in = std::string_view(&out[filled], n);
+        }
+        ParseResult r = p_.parse_body(in);
+        if (in.data() != &out[filled]) {
+            std::memcpy(&out[filled], r.body.data(), r.body.size());
+            c_.begin += r.consumed;
+        }
+        filled += r.body.size();
+        progress(sink);
+    }
+    return true;
+}
+
+inline bool BodyReader::pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
+    for (;;) {
+        while (!p_.complete()) {  // whatever the buffer holds first
+            ParseResult r = p_.parse_body(c_.pending());
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            c_.begin += r.consumed;
+            if (p_.body_received() > limit) {
+                ec = http::errc::body_too_large;
+                return false;
+            }
+            if (!r.body.empty() && !deliver(sink, r.body, ec)) return false;
+            if (r.body.empty() && !r.complete()) break;  // need more bytes
+        }
+        if (p_.complete()) {
+            if (p_.body_kind() == BodyKind::chunked && sink.trailers != nullptr)
+                p_.chunked().copy_trailers(*sink.trailers);
+            return true;
+        }
+        std::size_t want = 64 * 1024;
+        if (total_) {  // never read past this response
+            const std::uint64_t left = *total_ - p_.body_received();
+            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
+        }
+        if (!read_more(want, ec)) {
+            if (ec != socklite::errc::unexpected_eof) return false;
+            ParseResult r = p_.finish();  // a body delimited by the end of the connection
+            ec = r.ec;
+            return !r.error();
+        }
+    }
+}
+
+inline bool BodyReader::deliver(const BodySink& sink, std::string_view data, std::error_code& ec) {
+    if (sink.on_body && *sink.on_body) {
+        if (!(*sink.on_body)(data)) {
+            ec = std::make_error_code(std::errc::operation_canceled);
+            return false;
+        }
+    } else if (sink.into != nullptr) {
+        sink.into->append(data.data(), data.size());
+    }
+    progress(sink);
+    return true;
+}
+
+inline void BodyReader::progress(const BodySink& sink) {
+    if (!sink.on_progress || !*sink.on_progress) return;
+    (*sink.on_progress)(p_.body_received(), total_);
+    reported_all_ = total_ && p_.body_received() == *total_;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+// ---- end socklite/http/detail/body_reader.hpp
+// ---- begin socklite/http/encoding.hpp
+#ifndef SOCKLITE_HTTP_ENCODING_HPP
+#define SOCKLITE_HTTP_ENCODING_HPP
 
 /** @file
- *  The HTTP/1.1 request serializer: turns an http::Request into bytes for the wire, refusing
- *  anything that could inject a line (CR, LF, NUL, other invalid characters). No I/O. */
+ *  The encodings a request needs: percent-encoded query strings (RFC 3986),
+ *  `application/x-www-form-urlencoded` bodies and Basic credentials (RFC 7617). No I/O. */
 
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <system_error>
+#include <utility>
+#include <vector>
 
-// ---- begin socklite/version.hpp
-#ifndef SOCKLITE_VERSION_HPP
-#define SOCKLITE_VERSION_HPP
+// ---- begin socklite/detail/base64.hpp
+#ifndef SOCKLITE_DETAIL_BASE64_HPP
+#define SOCKLITE_DETAIL_BASE64_HPP
 
-/** @file
- *  The library's version, as macros for the preprocessor and as a string. */
+// Private: base64 with the standard alphabet and padding (RFC 4648 section 4), as HTTP Basic
+// authentication (RFC 7617) and the WebSocket handshake (RFC 6455 section 4.2.2) use it.
 
-/** Major version: changes break the API. */
-#define SOCKLITE_VERSION_MAJOR 0
-/** Minor version: features added compatibly. */
-#define SOCKLITE_VERSION_MINOR 1
-/** Patch version: fixes only. */
-#define SOCKLITE_VERSION_PATCH 0
-/** The version as a string literal, e.g. `"0.1.0"` (used in `User-Agent`). */
-#define SOCKLITE_VERSION_STRING "0.1.0"
+#include <cstddef>
+#include <string>
+#include <string_view>
 
 namespace socklite {
-/** The library's version as `"MAJOR.MINOR.PATCH"`. */
-inline constexpr const char* version = SOCKLITE_VERSION_STRING;
+namespace detail {
+
+/** Appends the base64 encoding of @p in to @p out (padded with `=`). */
+inline void base64_append(std::string_view in, std::string& out) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3) {  // every 3 bytes become 4 characters of 6 bits
+        unsigned v = static_cast<unsigned char>(in[i]) << 16 |
+                     static_cast<unsigned char>(in[i + 1]) << 8 |
+                     static_cast<unsigned char>(in[i + 2]);
+        out += alphabet[v >> 18];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    const std::size_t rest = in.size() - i;
+    if (rest == 0) return;
+    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
+    if (rest == 2) v |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+}
+
+/** The base64 encoding of @p in. */
+inline std::string base64_encode(std::string_view in) {
+    std::string out;
+    base64_append(in, out);
+    return out;
+}
+
+}  // namespace detail
 }  // namespace socklite
 
-#endif  // SOCKLITE_VERSION_HPP
-// ---- end socklite/version.hpp
+#endif  // SOCKLITE_DETAIL_BASE64_HPP
+// ---- end socklite/detail/base64.hpp
+
+namespace socklite {
+namespace http {
+
+/** Query parameters or form fields: name-value pairs, in order, names may repeat.
+ *  `socklite::http::Query q{{"q", "a b"}, {"page", "2"}};` */
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+/** Appends @p text to @p out percent-encoded for a URL component: the unreserved characters of
+ *  RFC 3986 section 2.3 (letters, digits, `-._~`) as they are, every other byte as `%XX`; with
+ *  @p space_as_plus a space becomes `+` (the form encoding). */
+inline void percent_encode(std::string_view text, std::string& out, bool space_as_plus = false) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char ch : text) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (keep) {
+            out += ch;
+        } else if (c == ' ' && space_as_plus) {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+}
+
+/** @p text percent-encoded for a URL component (see percent_encode(std::string_view,
+ *  std::string&, bool)): `percent_encode("a b&c")` is `a%20b%26c`. */
+inline std::string percent_encode(std::string_view text) {
+    std::string out;
+    percent_encode(text, out);
+    return out;
+}
+
+/** @p text with each `%XX` escape decoded (a `%` not followed by two hex digits is kept). */
+inline std::string percent_decode(std::string_view text) {
+    auto digit = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        int hi = -1;
+        int lo = -1;
+        if (text[i] == '%' && i + 2 < text.size()) {
+            hi = digit(text[i + 1]);
+            lo = digit(text[i + 2]);
+        }
+        if (hi < 0 || lo < 0) {
+            out += text[i];
+            continue;
+        }
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+/** The query string of @p params: `name=value` pairs joined by `&`, each name and value
+ *  percent-encoded (a space is `%20`): `{{"q", "a b"}, {"n", "1"}}` gives `q=a%20b&n=1`. */
+inline std::string query_string(const Query& params) {
+    std::string out;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (i > 0) out += '&';
+        percent_encode(params[i].first, out);
+        out += '=';
+        percent_encode(params[i].second, out);
+    }
+    return out;
+}
+
+/** @p target with @p params appended as its query (after `?`, or after `&` when @p target has a
+ *  query already): `with_query("/search", {{"q", "a b"}})` is `/search?q=a%20b`. */
+inline std::string with_query(std::string_view target, const Query& params) {
+    std::string out(target);
+    if (params.empty()) return out;
+    out += target.find('?') == std::string_view::npos ? '?' : '&';
+    out += query_string(params);
+    return out;
+}
+
+/** The `application/x-www-form-urlencoded` body of @p fields (the HTML form encoding): as
+ *  query_string(), but a space is `+`: `{{"name", "J Doe"}}` gives `name=J+Doe`. */
+inline std::string form_urlencoded(const Query& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += '&';
+        percent_encode(fields[i].first, out, true);
+        out += '=';
+        percent_encode(fields[i].second, out, true);
+    }
+    return out;
+}
+
+/** The `Authorization` value of Basic authentication (RFC 7617): `Basic ` and the base64 of
+ *  `user:password`. The credentials travel in clear text: meant for https, or a trusted path.
+ *  `basic_authorization("Aladdin", "open sesame")` is `Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==`. */
+inline std::string basic_authorization(std::string_view user, std::string_view password) {
+    std::string plain(user);
+    plain += ':';
+    plain.append(password.data(), password.size());
+    std::string out = "Basic ";
+    socklite::detail::base64_append(plain, out);
+    return out;
+}
+
+/** The `Authorization` value for a URL's userinfo (`user:password`, percent-encoded as in the
+ *  URL, see Url::userinfo()), or an empty string when @p userinfo is empty. */
+inline std::string basic_authorization(std::string_view userinfo) {
+    if (userinfo.empty()) return {};
+    const std::size_t colon = userinfo.find(':');
+    const std::string_view user = userinfo.substr(0, colon);
+    const std::string_view password =
+        colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
+    return basic_authorization(percent_decode(user), percent_decode(password));
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_ENCODING_HPP
+// ---- end socklite/http/encoding.hpp
+// ---- begin socklite/http/redirect.hpp
+#ifndef SOCKLITE_HTTP_REDIRECT_HPP
+#define SOCKLITE_HTTP_REDIRECT_HPP
+
+/** @file
+ *  The redirect rule of the HTTP client as a pure function: http::next_hop(). No I/O. */
+
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
 // ---- begin socklite/http/url.hpp
 #ifndef SOCKLITE_HTTP_URL_HPP
 #define SOCKLITE_HTTP_URL_HPP
@@ -5777,6 +6359,114 @@ inline std::string Url::str() const {
 namespace socklite {
 namespace http {
 
+/** Whether @p status is a redirect that a client follows: 301, 302, 303, 307 or 308. */
+inline bool is_redirect(int status) noexcept {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/** Where a redirect leads: the next URL and the request to send there. */
+struct Hop {
+    Url url;          ///< the resolved `Location`
+    Request request;  ///< the request for it: target set, method and fields adjusted
+};
+
+/** The request that follows a response, or none when the response ends the exchange.
+ *
+ *  The rule (RFC 9110 section 15.4): a response with one of the redirect statuses
+ *  (is_redirect()) and a `Location` is followed; `Location` may be relative and is resolved
+ *  against @p url (RFC 3986 section 5). 303 makes every method but HEAD a GET without body;
+ *  301 and 302 do so for POST only (what browsers do, and the RFC permits); 307 and 308 keep
+ *  method and body. A body given as a BodySource cannot be sent twice, so a redirect that keeps
+ *  the body is not followed for it. When the origin changes, `Authorization` and `Cookie` are
+ *  dropped: credentials meant for one server are not handed to another. No I/O.
+ *  @param request the request that was sent to @p url
+ *  @param status the response's status code
+ *  @param location the response's `Location` value (empty when it had none)
+ *  @param url the URL @p request was sent to
+ *  @param ec http::errc::bad_redirect when @p location is not a usable URL (nothing returned)
+ *  @return the next hop, or std::nullopt (also on error)
+ *
+ *  @par Example
+ *  @code
+ *  std::error_code ec;
+ *  auto hop = socklite::http::next_hop(req, 303, "/done", url, ec);
+ *  // hop->request.method == "GET", hop->url.str() == "http://host/done"
+ *  @endcode */
+inline std::optional<Hop> next_hop(const Request& request, int status, std::string_view location,
+                                   const Url& url, std::error_code& ec) {
+    ec.clear();
+    if (!is_redirect(status) || location.empty()) return std::nullopt;
+    const bool to_get = status == 303 ? request.method != "HEAD"
+                                      : (status == 301 || status == 302) && request.method == "POST";
+    if (!to_get && request.body_source.read) return std::nullopt;  // it cannot be read again
+    Url next = url.resolve(location, ec);
+    if (ec) {
+        ec = errc::bad_redirect;
+        return std::nullopt;
+    }
+    Hop hop{std::move(next), request};
+    Request& r = hop.request;
+    r.target = hop.url.target();
+    if (to_get) {
+        r.method = "GET";
+        r.body.clear();
+        r.body_source = BodySource();
+        r.headers.erase("Content-Type");
+        r.headers.erase("Content-Length");
+        r.headers.erase("Transfer-Encoding");
+    }
+    if (hop.url.origin() != url.origin()) {
+        r.headers.erase("Authorization");
+        r.headers.erase("Cookie");
+    }
+    return hop;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_REDIRECT_HPP
+// ---- end socklite/http/redirect.hpp
+// ---- begin socklite/http/serializer.hpp
+#ifndef SOCKLITE_HTTP_SERIALIZER_HPP
+#define SOCKLITE_HTTP_SERIALIZER_HPP
+
+/** @file
+ *  The HTTP/1.1 request serializer: turns an http::Request into bytes for the wire, refusing
+ *  anything that could inject a line (CR, LF, NUL, other invalid characters). No I/O. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+// ---- begin socklite/version.hpp
+#ifndef SOCKLITE_VERSION_HPP
+#define SOCKLITE_VERSION_HPP
+
+/** @file
+ *  The library's version, as macros for the preprocessor and as a string. */
+
+/** Major version: changes break the API. */
+#define SOCKLITE_VERSION_MAJOR 0
+/** Minor version: features added compatibly. */
+#define SOCKLITE_VERSION_MINOR 1
+/** Patch version: fixes only. */
+#define SOCKLITE_VERSION_PATCH 0
+/** The version as a string literal, e.g. `"0.1.0"` (used in `User-Agent`). */
+#define SOCKLITE_VERSION_STRING "0.1.0"
+
+namespace socklite {
+/** The library's version as `"MAJOR.MINOR.PATCH"`. */
+inline constexpr const char* version = SOCKLITE_VERSION_STRING;
+}  // namespace socklite
+
+#endif  // SOCKLITE_VERSION_HPP
+// ---- end socklite/version.hpp
+
+namespace socklite {
+namespace http {
+
 /** The `User-Agent` value the serializer adds: `socklite/<version>`. */
 inline constexpr const char* user_agent = "socklite/" SOCKLITE_VERSION_STRING;
 
@@ -5926,7 +6616,8 @@ inline std::string serialize_request(const Request& req, const Url& url) {
 
 namespace socklite {
 
-/** The limits and timeouts of an HttpClient; zero durations mean "no limit". */
+/** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
+ *  socklite::no_timeout is no limit, zero or less has expired already. */
 struct HttpClientOptions {
     /** Longest wait for a TCP connection to be established (resolution included). */
     std::chrono::milliseconds connect_timeout{10000};
@@ -5934,7 +6625,7 @@ struct HttpClientOptions {
      *  accept more of the request (`std::errc::timed_out`). */
     std::chrono::milliseconds read_timeout{30000};
     /** Deadline for a whole request() call: connects, retries, redirects and bodies
-     *  included (`std::errc::timed_out`); zero (the default) means none. */
+     *  included (`std::errc::timed_out`); http::Request::timeout overrides it per request. */
     std::chrono::milliseconds deadline = no_timeout;
     /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
     std::uint64_t max_body_size = 256u * 1024 * 1024;
@@ -5949,6 +6640,10 @@ struct HttpClientOptions {
     bool keep_alive = true;
     /** Most idle connections kept in the pool (all origins together). */
     std::size_t max_idle_connections = 8;
+    /** When not empty, every connection goes to this Unix-domain socket (a path, or `@name`
+     *  in the abstract namespace) instead of the URL's host and port, which still make the
+     *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
+    std::string unix_socket;
 };
 
 /** A blocking HTTP/1.1 client: one request at a time, connections kept alive and reused.
@@ -5956,19 +6651,19 @@ struct HttpClientOptions {
  *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
  *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
  *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request
- *  (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
- *  Redirects (301, 302, 303, 307, 308) are followed up to Options::max_redirects: 303, and 301
- *  or 302 after a POST, become a GET without body; 307 and 308 keep the method and body;
- *  `Authorization` and `Cookie` are dropped when the origin changes; a relative `Location` is
- *  resolved against the request's URL. Bodies arrive whole in Response::body, or piece by piece through
- *  Handlers::on_body so that a download never has to fit in memory.
+ *  response, or a check that never waits before a non-idempotent request), and an idempotent
+ *  request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
+ *  Redirects follow http::next_hop() up to Options::max_redirects; Response::url tells where
+ *  they ended. `user:password@` in a URL is sent as Basic authentication. Bodies arrive whole in
+ *  Response::body, or piece by piece through Handlers::on_body so that a download never has to
+ *  fit in memory; uploads can come from a http::BodySource in the same way.
  *
  *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
- *  request (head and small body in one buffer) and, usually, one `recv` of the whole response
- *  (blocking in the kernel with `SO_RCVTIMEO` as the idle timeout). Large `Content-Length`
- *  bodies are received straight into Response::body, without an intermediate copy.
+ *  request (head and small body in one buffer) and, usually, one `recv` of the whole response.
+ *  Every byte goes through Socket::read_some() and Socket::write_some().
  *
+ *  Names: options() is the configuration (of type Options), so the `OPTIONS` method is
+ *  options_request(); `delete` is a C++ keyword, so the `DELETE` method is remove().
  *  `https://` URLs fail with http::errc::tls_not_enabled. Every request has a throwing overload
  *  (socklite::Error, whose what() names the failed step and the URL, e.g.
  *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
@@ -5977,7 +6672,7 @@ struct HttpClientOptions {
  *  @par Example
  *  @code
  *  socklite::HttpClient cli("http://127.0.0.1:8080");
- *  auto res = cli.get("/index.html");
+ *  auto res = cli.get("/search", {{"q", "a b"}});  // GET /search?q=a%20b
  *  std::cout << res.status << ' ' << res.headers.get("content-type") << '\n' << res.body;
  *  @endcode */
 class HttpClient {
@@ -5987,20 +6682,21 @@ public:
 
     /** Receives the body as it arrives (decoded from chunked); return false to abort the
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
-    using BodyCallback = detail::Function<bool(std::string_view data)>;
-    /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
+    using BodyCallback = std::function<bool(std::string_view data)>;
+    /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it;
+     *  the last call has received == total (also when the total was not known before). */
     using ProgressCallback =
-        detail::Function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
-    using HeadCallback = detail::Function<bool(const http::Response& head)>;
+    using HeadCallback = std::function<bool(const http::Response& head)>;
 
     /** Optional per-request callbacks, for streaming. Only the final response (after
      *  redirects) reaches them. */
     struct Handlers {
         HeadCallback on_head;          ///< called once the final head has arrived
         BodyCallback on_body;          ///< when set, the body goes here, not to Response::body
-        ProgressCallback on_progress;  ///< called after each piece of the body
+        ProgressCallback on_progress;  ///< called after each piece of the body, and at its end
     };
 
     /** A client without a base URL: requests must name absolute `http://` URLs. */
@@ -6009,7 +6705,8 @@ public:
     explicit HttpClient(const Options& options);
     /** A client whose relative targets (`/index.html`) resolve against @p base_url
      *  (`http://host[:port][/prefix]`).
-     *  @throws Error with http::errc::bad_url, http::errc::unsupported_scheme or http::errc::tls_not_enabled. */
+     *  @throws Error with http::errc::bad_url, http::errc::unsupported_scheme or
+     *  http::errc::tls_not_enabled. */
     explicit HttpClient(std::string_view base_url, const Options& options = Options{});
     /** As HttpClient(std::string_view, const Options&), reporting a bad URL through @p ec; the
      *  client then has no base URL.
@@ -6027,7 +6724,7 @@ public:
 
     /** Sends @p request (its target: a path resolved against the base URL, or an absolute URL)
      *  and returns the final response, following redirects.
-     *  @param request method, target, extra headers and body
+     *  @param request method, target, extra headers, body, and per-request limits
      *  @param handlers optional streaming callbacks
      *  @return the response; its body is empty when Handlers::on_body took it
      *  @throws Error; an exception thrown by a callback propagates unchanged. */
@@ -6043,9 +6740,8 @@ public:
     /** As request(const http::Request&, const Handlers&), storing the final response in
      *  @p response and reusing its storage: the strings of its header fields, its reason and
      *  the capacity of its body. Repeated requests into one Response allocate nothing once it
-     *  has grown, and a body of the same size as the last one is received without touching
-     *  fresh memory. On failure @p response is left empty (status 0), its storage kept.
-     *  @param request method, target, extra headers and body
+     *  has grown. On failure @p response is left empty (status 0), its storage kept.
+     *  @param request method, target, extra headers, body, and per-request limits
      *  @param handlers optional streaming callbacks
      *  @param response overwritten with the final response
      *  @throws Error; an exception thrown by a callback propagates unchanged. */
@@ -6057,278 +6753,178 @@ public:
                  std::error_code& ec) noexcept;
 
     /** `GET @p target`. @throws Error. */
-    http::Response get(std::string_view target) { return simple("GET", target, {}, {}, nullptr); }
+    http::Response get(std::string_view target) { return request(make("GET", target)); }
     /** `GET @p target`, reporting through @p ec. */
     http::Response get(std::string_view target, std::error_code& ec) noexcept {
-        return simple("GET", target, {}, {}, nullptr, ec);
+        return call("GET", target, {}, {}, ec);
     }
     /** `GET @p target` into @p response, reusing its storage (see
      *  request(const http::Request&, const Handlers&, http::Response&)). @throws Error. */
     void get(std::string_view target, http::Response& response) {
-        request(prepare("GET", target, {}, {}, nullptr), Handlers{}, response);
+        request(make("GET", target), Handlers{}, response);
     }
     /** `GET @p target` into @p response, reusing its storage, reporting through @p ec. */
     void get(std::string_view target, http::Response& response, std::error_code& ec) noexcept;
-    /** `GET @p target` with extra @p headers. @throws Error. */
+    /** `GET @p target` with extra @p headers (a Headers object: a brace list in this place is
+     *  a query, see the next overload). @throws Error. */
     http::Response get(std::string_view target, const http::Headers& headers) {
-        return simple("GET", target, {}, {}, &headers);
+        return get(target, http::Query(), headers);
     }
     /** `GET @p target` with extra @p headers, reporting through @p ec. */
     http::Response get(std::string_view target, const http::Headers& headers,
                        std::error_code& ec) noexcept {
-        return simple("GET", target, {}, {}, &headers, ec);
+        return get(target, http::Query(), headers, ec);
     }
+    /** `GET @p target` with the parameters @p query appended, percent-encoded:
+     *  `cli.get("/search", {{"q", "a b"}})` asks for `/search?q=a%20b` (see http::with_query()).
+     *  @throws Error. */
+    http::Response get(std::string_view target,
+                       std::initializer_list<std::pair<std::string_view, std::string_view>> query) {
+        return get(target, http::Query(query.begin(), query.end()));
+    }
+    /** `GET @p target` with @p query appended (percent-encoded, see http::with_query()) and
+     *  extra @p headers. @throws Error. */
+    http::Response get(std::string_view target, const http::Query& query,
+                       const http::Headers& headers = http::Headers()) {
+        http::Request r = make("GET", http::with_query(target, query));
+        r.headers = headers;
+        return request(r);
+    }
+    /** As get(std::string_view, const http::Query&, const http::Headers&), reporting through
+     *  @p ec. */
+    http::Response get(std::string_view target, const http::Query& query,
+                       const http::Headers& headers, std::error_code& ec) noexcept;
     /** `HEAD @p target` (no body). @throws Error. */
-    http::Response head(std::string_view target) { return simple("HEAD", target, {}, {}, nullptr); }
+    http::Response head(std::string_view target) { return request(make("HEAD", target)); }
     /** `HEAD @p target`, reporting through @p ec. */
     http::Response head(std::string_view target, std::error_code& ec) noexcept {
-        return simple("HEAD", target, {}, {}, nullptr, ec);
+        return call("HEAD", target, {}, {}, ec);
     }
-    /** `DELETE @p target`. @throws Error. */
-    http::Response del(std::string_view target) {
-        return simple("DELETE", target, {}, {}, nullptr);
-    }
+    /** `DELETE @p target` (`delete` being a keyword). @throws Error. */
+    http::Response remove(std::string_view target) { return request(make("DELETE", target)); }
     /** `DELETE @p target`, reporting through @p ec. */
-    http::Response del(std::string_view target, std::error_code& ec) noexcept {
-        return simple("DELETE", target, {}, {}, nullptr, ec);
+    http::Response remove(std::string_view target, std::error_code& ec) noexcept {
+        return call("DELETE", target, {}, {}, ec);
     }
     /** `OPTIONS @p target` (`*` for the server as a whole). @throws Error. */
-    http::Response options(std::string_view target) {
-        return simple("OPTIONS", target, {}, {}, nullptr);
+    http::Response options_request(std::string_view target) {
+        return request(make("OPTIONS", target));
     }
     /** `OPTIONS @p target`, reporting through @p ec. */
-    http::Response options(std::string_view target, std::error_code& ec) noexcept {
-        return simple("OPTIONS", target, {}, {}, nullptr, ec);
+    http::Response options_request(std::string_view target, std::error_code& ec) noexcept {
+        return call("OPTIONS", target, {}, {}, ec);
     }
     /** `POST @p target` with @p body of type @p content_type. @throws Error. */
     http::Response post(std::string_view target, std::string_view body,
                         std::string_view content_type = "application/octet-stream") {
-        return simple("POST", target, body, content_type, nullptr);
+        return request(make("POST", target, body, content_type));
     }
     /** `POST`, reporting through @p ec. */
     http::Response post(std::string_view target, std::string_view body,
                         std::string_view content_type, std::error_code& ec) noexcept {
-        return simple("POST", target, body, content_type, nullptr, ec);
+        return call("POST", target, body, content_type, ec);
     }
+    /** `POST @p target` with @p fields as an `application/x-www-form-urlencoded` body (what an
+     *  HTML form sends): `cli.post_form("/login", {{"user", "ann"}, {"pw", "x y"}})`.
+     *  @throws Error. */
+    http::Response post_form(std::string_view target, const http::Query& fields) {
+        return post(target, http::form_urlencoded(fields), "application/x-www-form-urlencoded");
+    }
+    /** As post_form(std::string_view, const http::Query&), reporting through @p ec. */
+    http::Response post_form(std::string_view target, const http::Query& fields,
+                             std::error_code& ec) noexcept;
     /** `PUT @p target` with @p body of type @p content_type. @throws Error. */
     http::Response put(std::string_view target, std::string_view body,
                        std::string_view content_type = "application/octet-stream") {
-        return simple("PUT", target, body, content_type, nullptr);
+        return request(make("PUT", target, body, content_type));
     }
     /** `PUT`, reporting through @p ec. */
     http::Response put(std::string_view target, std::string_view body,
                        std::string_view content_type, std::error_code& ec) noexcept {
-        return simple("PUT", target, body, content_type, nullptr, ec);
+        return call("PUT", target, body, content_type, ec);
     }
     /** `PATCH @p target` with @p body of type @p content_type. @throws Error. */
     http::Response patch(std::string_view target, std::string_view body,
                          std::string_view content_type = "application/octet-stream") {
-        return simple("PATCH", target, body, content_type, nullptr);
+        return request(make("PATCH", target, body, content_type));
     }
     /** `PATCH`, reporting through @p ec. */
     http::Response patch(std::string_view target, std::string_view body,
                          std::string_view content_type, std::error_code& ec) noexcept {
-        return simple("PATCH", target, body, content_type, nullptr, ec);
+        return call("PATCH", target, body, content_type, ec);
     }
 
     /** The options this client was built with. */
-    const Options& settings() const noexcept { return options_; }
+    const Options& options() const noexcept { return options_; }
     /** The base URL (empty when none). */
     const http::Url& base_url() const noexcept { return base_; }
     /** The number of idle connections in the pool. */
     std::size_t idle_connections() const noexcept { return pool_.size(); }
-    /** The number of TCP connections this client has opened so far (for tests and tuning). */
+    /** The number of connections this client has opened so far (for tests and tuning). */
     std::uint64_t connections_opened() const noexcept { return opened_; }
     /** Closes every idle pooled connection. */
     void close_idle() noexcept { pool_.clear(); }
 
 private:
-    struct Conn;
-    // The owner of one connection (a tiny unique_ptr: fewer templates to compile).
-    class ConnPtr {
-    public:
-        ConnPtr() noexcept = default;
-        explicit ConnPtr(Conn* c) noexcept : c_(c) {}
-        ConnPtr(ConnPtr&& o) noexcept : c_(o.release()) {}
-        ConnPtr& operator=(ConnPtr&& o) noexcept {
-            reset(o.release());
-            return *this;
-        }
-        ConnPtr(const ConnPtr&) = delete;
-        ConnPtr& operator=(const ConnPtr&) = delete;
-        ~ConnPtr() { reset(nullptr); }
-        Conn* operator->() const noexcept { return c_; }
-        Conn& operator*() const noexcept { return *c_; }
-        explicit operator bool() const noexcept { return c_ != nullptr; }
-        Conn* release() noexcept {
-            Conn* c = c_;
-            c_ = nullptr;
-            return c;
-        }
-        void reset(Conn* c) noexcept;
-
-    private:
-        Conn* c_ = nullptr;
-    };
-    // The idle connections: a list, most recently used first.
-    class Pool {
-    public:
-        Pool() noexcept = default;
-        Pool(Pool&& o) noexcept : head_(o.head_), size_(o.size_) {
-            o.head_ = nullptr;
-            o.size_ = 0;
-        }
-        Pool& operator=(Pool&& o) noexcept {
-            if (this != &o) {
-                clear();
-                head_ = o.head_;
-                size_ = o.size_;
-                o.head_ = nullptr;
-                o.size_ = 0;
-            }
-            return *this;
-        }
-        Pool(const Pool&) = delete;
-        Pool& operator=(const Pool&) = delete;
-        ~Pool() { clear(); }
-        std::size_t size() const noexcept { return size_; }
-        void clear() noexcept;
-        ConnPtr take(const std::string& key) noexcept;  // the newest for key, or empty
-        void put(ConnPtr c, std::size_t max) noexcept;  // closes the oldest beyond max
-
-    private:
-        Conn* head_ = nullptr;
-        std::size_t size_ = 0;
-    };
+    struct Exchange;
+    using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
+    enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
-    http::Response simple(const char* method, std::string_view target, std::string_view body,
-                          std::string_view content_type, const http::Headers* headers);
-    http::Response simple(const char* method, std::string_view target, std::string_view body,
-                          std::string_view content_type, const http::Headers* headers,
-                          std::error_code& ec) noexcept;
-    const http::Request& prepare(const char* method, std::string_view target, std::string_view body,
-                                 std::string_view content_type, const http::Headers* headers);
+    static http::Request make(std::string_view method, std::string_view target,
+                              std::string_view body = {}, std::string_view content_type = {});
+    http::Response call(std::string_view method, std::string_view target, std::string_view body,
+                        std::string_view content_type, std::error_code& ec) noexcept;
     void run(const http::Request& req, const Handlers& h, http::Response& res, std::error_code& ec);
-    Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
-                     const http::Request& req, bool final_hop, const Handlers& h,
-                     const detail::Deadline& dl, bool fresh_only, http::Response& res,
-                     std::error_code& ec);
-    ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
-                    const detail::Deadline& dl, std::error_code& ec);
-    void release(ConnPtr c) noexcept;
-    std::size_t io_some(Conn& c, bool sending, char* p, std::size_t n, const detail::Deadline& dl,
-                        std::error_code& ec) noexcept;
-    bool send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
-                  std::error_code& ec) noexcept;
-    bool read_body(Conn& c, const Handlers& h, bool deliver, const detail::Deadline& dl,
-                   http::Response& res, std::error_code& ec);
-    bool emit(const Handlers& h, bool deliver, std::string_view data, http::Response& res,
-              std::optional<std::uint64_t> total, std::error_code& ec);
-    void fail(const char* op, const http::Url& url) {
+    bool locate(Exchange& x, std::error_code& ec) const;
+    bool hop(Exchange& x, std::error_code& ec);
+    Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
+    bool serialize(const Exchange& x, std::error_code& ec);
+    bool send_request(const Exchange& x, http::detail::Connection& c, std::error_code& ec);
+    bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
+    ConnectionPtr acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
+    ConnectionPtr open(const Exchange& x, std::error_code& ec);
+    void fail(const char* op, const std::string& where) {
         err_op_ = op;
-        err_where_ = url.str();
+        err_where_ = where;
     }
 
     Options options_;
     http::Url base_;
     http::ResponseParser parser_;
-    Pool pool_;
-    std::string wbuf_;
-    http::Request scratch_;    // the request built by get(), post() ...
-    bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
-    std::string wbuf_method_;
-    std::string wbuf_target_;
-    std::string wbuf_authority_;
+    http::detail::Pool pool_;
+    std::string wbuf_;  // the request head (and a small body): one send
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
-    std::exception_ptr callback_error_;
-    std::string cache_target_;  // the last target, and what it resolved to
-    http::Url cache_url_;
-    std::string cache_authority_;
-    std::string cache_origin_;
-    bool cache_same_ = false;  // whether the target is sent as given
 };
 
 // ---------------------------------------------------------------------------------------------
 // Implementation
 
-// A private type defined outside the class: kept out of the API docs.
 /// @cond INTERNAL
-/** One pooled connection: the socket, its receive buffer and bookkeeping. */
-struct HttpClient::Conn {
-    Conn* next = nullptr;  // in the pool's list
-    std::string key;       // origin: scheme://host[:port]
-    Socket sock;
-    char* buf = nullptr;  // receive buffer (owned); [begin, end) not consumed yet
-    std::size_t cap = 0;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    bool reused = false;  // has carried a request before this one
+/** One request on its way through redirects: where it goes now and what it sends. */
+struct HttpClient::Exchange {
+    Exchange(const Handlers& h, http::Response& res, const http::Request& req,
+             const Options& o) noexcept
+        : handlers(h),
+          response(res),
+          deadline(Deadline::after(req.timeout.value_or(o.deadline))),
+          max_body(req.max_body_size.value_or(o.max_body_size)),
+          request(&req) {}
 
-    Conn() = default;
-    Conn(const Conn&) = delete;
-    Conn& operator=(const Conn&) = delete;
-    ~Conn() { delete[] buf; }
-
-    void reserve(std::size_t n) {  // room for at least n bytes after end (compacting first)
-        if (begin == end) begin = end = 0;
-        if (cap - end >= n) return;
-        if (begin > 0) {
-            std::memmove(buf, buf + begin, end - begin);
-            end -= begin;
-            begin = 0;
-            if (cap - end >= n) return;
-        }
-        std::size_t want = cap * 2 > end + n ? cap * 2 : end + n;
-        char* grown = new char[want];
-        if (end > 0) std::memcpy(grown, buf, end);
-        delete[] buf;
-        buf = grown;
-        cap = want;
-    }
+    const Handlers& handlers;
+    http::Response& response;
+    Deadline deadline;       // the whole request, redirects included
+    std::uint64_t max_body;  // largest body accepted
+    const http::Request* request;  // what this hop sends: the caller's, or *changed
+    std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
+    http::Url url;                          // where this hop goes
+    std::string authority;                  // its Host field
+    std::string key;                        // its origin: which pooled connections fit
+    bool follow = true;                     // whether a redirect is followed at all
+    std::optional<http::Hop> next;          // the redirect this hop's response asks for
 };
-
-inline void HttpClient::ConnPtr::reset(Conn* c) noexcept {
-    Conn* old = c_;
-    c_ = c;
-    delete old;
-}
-
-inline void HttpClient::Pool::clear() noexcept {
-    while (head_ != nullptr) {
-        Conn* c = head_;
-        head_ = c->next;
-        delete c;
-    }
-    size_ = 0;
-}
-
-inline HttpClient::ConnPtr HttpClient::Pool::take(const std::string& key) noexcept {
-    for (Conn** link = &head_; *link != nullptr; link = &(*link)->next) {
-        if ((*link)->key != key) continue;
-        Conn* c = *link;
-        *link = c->next;
-        c->next = nullptr;
-        --size_;
-        return ConnPtr(c);
-    }
-    return ConnPtr();
-}
-
-inline void HttpClient::Pool::put(ConnPtr c, std::size_t max) noexcept {
-    if (max == 0) return;
-    Conn* raw = c.release();
-    raw->next = head_;
-    head_ = raw;
-    if (++size_ <= max) return;
-    Conn** link = &head_;  // close the oldest, the last in the list
-    while ((*link)->next != nullptr) link = &(*link)->next;
-    delete *link;
-    *link = nullptr;
-    --size_;
-}
 /// @endcond
 
 namespace detail {
@@ -6338,7 +6934,7 @@ inline bool http_idempotent(std::string_view m) noexcept {
            m == "TRACE";
 }
 
-inline bool http_is_absolute(std::string_view t) noexcept {
+inline bool http_is_absolute(std::string_view t) noexcept {  // scheme ":" (RFC 3986 section 3.1)
     std::size_t colon = t.find(':');
     if (colon == std::string_view::npos || colon == 0) return false;
     for (std::size_t i = 0; i < colon; ++i) {
@@ -6356,15 +6952,15 @@ inline bool http_stale_error(const std::error_code& ec) noexcept {
            ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
 }
 
-/** Empties @p res (status 0), keeping the capacity of its strings and lists; the body is left
- *  as is when @p keep_body (a body of the same size is then received without zero-filling). */
-inline void http_clear(http::Response& res, bool keep_body = false) noexcept {
+/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
+inline void http_clear(http::Response& res) noexcept {
     res.status = 0;
     res.reason.clear();
     res.version = 11;
     res.headers.clear();
-    if (!keep_body) res.body.clear();
+    res.body.clear();
     res.trailers.clear();
+    res.url.clear();
 }
 
 inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
@@ -6410,11 +7006,11 @@ inline http::Response HttpClient::request(const http::Request& req, const Handle
 
 inline void HttpClient::request(const http::Request& req, const Handlers& h, http::Response& res) {
     std::error_code ec;
-    run(req, h, res, ec);
-    if (callback_error_) {
-        std::exception_ptr e = std::move(callback_error_);
-        callback_error_ = nullptr;
-        std::rethrow_exception(std::move(e));  // moved: no copy constructor to instantiate
+    try {
+        run(req, h, res, ec);
+    } catch (...) {  // a callback's exception (or bad_alloc): the connection is closed already
+        detail::http_clear(res);
+        throw;
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
 }
@@ -6423,566 +7019,309 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
                                 std::error_code& ec) noexcept {
     try {
         run(req, h, res, ec);
-        callback_error_ = nullptr;
-    } catch (...) {  // std::bad_alloc
+    } catch (const std::bad_alloc&) {
         pool_.clear();
         detail::http_clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
+    } catch (...) {
+        detail::http_clear(res);
+        ec = std::make_error_code(std::errc::operation_canceled);
     }
 }
 
 inline void HttpClient::get(std::string_view target, http::Response& res,
                             std::error_code& ec) noexcept {
     try {
-        request(prepare("GET", target, {}, {}, nullptr), Handlers{}, res, ec);
-    } catch (...) {
+        request(make("GET", target), Handlers{}, res, ec);
+    } catch (...) {  // std::bad_alloc from make()
         detail::http_clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
 }
 
-inline const http::Request& HttpClient::prepare(const char* method, std::string_view target,
-                                                std::string_view body,
-                                                std::string_view content_type,
-                                                const http::Headers* headers) {
-    // One request object, reused: its strings keep their capacity from call to call.
-    http::Request& req = scratch_;
-    if (req.method != method) req.method.assign(method);  // comparing costs less than copying
-    if (req.target != target) req.target.assign(target.data(), target.size());
-    if (headers != nullptr) {
-        req.headers = *headers;
-    } else {
-        req.headers.clear();
-    }
-    if (!content_type.empty() && !req.headers.contains("Content-Type"))
-        req.headers.add("Content-Type", content_type);
-    if (!body.empty() || !req.body.empty()) req.body.assign(body.data(), body.size());
-    return req;
-}
-
-inline http::Response HttpClient::simple(const char* method, std::string_view target,
-                                         std::string_view body, std::string_view content_type,
-                                         const http::Headers* headers) {
-    return request(prepare(method, target, body, content_type, headers));
-}
-
-inline http::Response HttpClient::simple(const char* method, std::string_view target,
-                                         std::string_view body, std::string_view content_type,
-                                         const http::Headers* headers,
-                                         std::error_code& ec) noexcept {
+inline http::Response HttpClient::get(std::string_view target, const http::Query& query,
+                                      const http::Headers& headers, std::error_code& ec) noexcept {
     try {
-        return request(prepare(method, target, body, content_type, headers), Handlers{}, ec);
+        http::Request r = make("GET", http::with_query(target, query));
+        r.headers = headers;
+        return request(r, Handlers{}, ec);
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return {};
     }
 }
 
-inline void HttpClient::run(const http::Request& original, const Handlers& h, http::Response& res,
-                            std::error_code& ec) {
-    ec.clear();
-    detail::http_clear(res, true);  // read_body() replaces or clears the body
-    callback_error_ = nullptr;
-    err_op_ = "request";
-    err_where_.clear();
-    auto dl = detail::Deadline::after(options_.deadline);
-
-    // The URL of a repeated target is parsed once (a keep-alive loop asks for the same paths).
-    if (cache_target_ != original.target || cache_url_.empty()) {
-        cache_url_ = http::Url();
-        http::Url parsed;
-        if (original.target == "*" && !base_.empty()) {
-            parsed = base_;  // `OPTIONS *`: the server as a whole
-        } else if (detail::http_is_absolute(original.target)) {
-            parsed = http::Url::parse(original.target, ec);
-        } else if (!base_.empty()) {
-            parsed = base_.resolve(original.target, ec);
-        } else {
-            ec = http::errc::bad_url;
-        }
-        if (ec) {
-            err_op_ = "parse URL";
-            err_where_ = original.target;
-            detail::http_clear(res);
-            return;
-        }
-        cache_target_ = original.target;
-        cache_authority_ = parsed.authority();
-        cache_origin_ = parsed.origin();
-        cache_same_ = original.target == "*" || parsed.target() == original.target;
-        cache_url_ = std::move(parsed);
-    }
-    const http::Url* url = &cache_url_;
-    const std::string* authority = &cache_authority_;
-    const std::string* origin = &cache_origin_;
-    http::Url hop_url;  // the current URL once a redirect was followed
-    std::string hop_authority;
-    std::string hop_origin;
-    const http::Request* req = &original;
-    // A copy, made only once the target or a redirect changes it (not built otherwise). Not
-    // std::optional: this holder instantiates three functions, optional<Request> about thirty.
-    struct Lazy {
-        union {
-            http::Request r;
-        };
-        bool made = false;
-        Lazy() noexcept {}
-        ~Lazy() {
-            if (made) r.~Request();
-        }
-        http::Request& make(const http::Request& from) {
-            if (!made) {
-                new (&r) http::Request();
-                made = true;
-                r = from;
-            }
-            return r;
-        }
-    } lazy;
-    if (!cache_same_) {
-        lazy.make(original).target = url->target();
-        req = &lazy.r;
-    }
-    const std::string* const first_origin = origin;  // cache_origin_: not changed below
-    for (int hop = 0;; ++hop) {
-        if (url->is_https()) {
-            ec = http::errc::tls_not_enabled;
-            fail("request", *url);
-            detail::http_clear(res);
-            return;
-        }
-        // Whether the response is final (reaches the callbacks) is known from its head:
-        // exchange() treats a redirect with a Location as not final unless may_follow is false.
-        bool may_follow = options_.max_redirects > 0;
-        Outcome o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, false, res, ec);
-        if (o == Outcome::retry)
-            o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, true, res, ec);
-        if (o != Outcome::ok) {
-            detail::http_clear(res);
-            return;
-        }
-        int s = res.status;
-        bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-        if (!may_follow || !redirect || !res.headers.contains("Location")) return;
-        if (hop >= options_.max_redirects) {
-            ec = http::errc::too_many_redirects;
-            fail("redirect", *url);
-            detail::http_clear(res);
-            return;
-        }
-        http::Url next = url->resolve(res.headers.get("Location"), ec);
-        if (ec) {
-            ec = http::errc::bad_redirect;
-            fail("redirect", *url);
-            detail::http_clear(res);
-            return;
-        }
-        http::Request& redirected = lazy.make(original);
-        req = &redirected;
-        redirected.target = next.target();
-        bool to_get = s == 303 ? redirected.method != "HEAD"
-                               : (s == 301 || s == 302) && redirected.method == "POST";
-        if (to_get) {
-            redirected.method = "GET";
-            redirected.body.clear();
-            redirected.headers.erase("Content-Type");
-            redirected.headers.erase("Content-Length");
-            redirected.headers.erase("Transfer-Encoding");
-        }
-        hop_authority = next.authority();
-        hop_origin = next.origin();
-        if (hop_origin != *first_origin) {
-            redirected.headers.erase("Authorization");
-            redirected.headers.erase("Cookie");
-        }
-        hop_url = std::move(next);
-        url = &hop_url;
-        authority = &hop_authority;
-        origin = &hop_origin;
+inline http::Response HttpClient::post_form(std::string_view target, const http::Query& fields,
+                                            std::error_code& ec) noexcept {
+    try {
+        return call("POST", target, http::form_urlencoded(fields),
+                    "application/x-www-form-urlencoded", ec);
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
     }
 }
 
-inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std::string& authority,
-                                                const std::string& key, const http::Request& req,
-                                                bool final_hop, const Handlers& h,
-                                                const detail::Deadline& dl, bool fresh_only,
-                                                http::Response& res, std::error_code& ec) {
-    // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
-    bool user_close = false;
-    for (std::size_t i = 0; i < req.headers.size(); ++i) {
-        const http::Headers::Field& f = req.headers[i];
-        if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
-            user_close = true;
-    }
-    bool send_close = !options_.keep_alive && !user_close;
-    // A plain request repeated as is (same method, target and host, no header or body of its
-    // own: a keep-alive loop) is sent from the bytes serialized last time.
-    bool plain = req.headers.empty() && req.body.empty();
-    bool body_apart = req.body.size() > 64 * 1024;
-    if (!(plain && wbuf_plain_ && req.method == wbuf_method_ && req.target == wbuf_target_ &&
-          authority == wbuf_authority_)) {
-        wbuf_plain_ = false;
-        wbuf_.clear();
-        http::serialize_head(req, authority, wbuf_, ec);
-        if (ec) {
-            fail("send", url);
-            return Outcome::failed;
-        }
-        if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
-        // One send for head and body, unless the body is large (then copying it costs more).
-        if (!body_apart) wbuf_ += req.body;
-        if (plain) {
-            wbuf_method_ = req.method;
-            wbuf_target_ = req.target;
-            wbuf_authority_ = authority;
-            wbuf_plain_ = true;
-        }
-    }
-    bool idempotent = detail::http_idempotent(req.method);
-    ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
-    if (!c) {
-        fail("connect", url);
-        return Outcome::failed;
-    }
-    bool can_retry = c->reused && idempotent && !fresh_only;
+inline http::Request HttpClient::make(std::string_view method, std::string_view target,
+                                      std::string_view body, std::string_view content_type) {
+    http::Request r;
+    r.method.assign(method.data(), method.size());
+    r.target.assign(target.data(), target.size());
+    r.body.assign(body.data(), body.size());
+    if (!content_type.empty()) r.headers.add("Content-Type", content_type);
+    return r;
+}
 
-    if (!send_all(*c, wbuf_.data(), wbuf_.size(), dl, ec) ||
-        (body_apart && !send_all(*c, req.body.data(), req.body.size(), dl, ec))) {
-        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
-        fail("send", url);
-        return Outcome::failed;
+inline http::Response HttpClient::call(std::string_view method, std::string_view target,
+                                       std::string_view body, std::string_view content_type,
+                                       std::error_code& ec) noexcept {
+    try {
+        return request(make(method, target, body, content_type), Handlers{}, ec);
+    } catch (...) {  // std::bad_alloc from make()
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
     }
+}
 
-    http::ResponseParser& p = parser_;
-    p.reset();
-    p.request_method(req.method);
-    c->begin = c->end = 0;
-    std::uint64_t received = 0;
+inline void HttpClient::run(const http::Request& req, const Handlers& h, http::Response& res,
+                            std::error_code& ec) {
+    ec.clear();
+    res.status = 0;  // the rest is overwritten by the head, or cleared on failure
+    err_op_ = "request";
+    err_where_.clear();
+    Exchange x(h, res, req, options_);
+    int redirects_left = req.max_redirects.value_or(options_.max_redirects);
+    x.follow = redirects_left > 0;
+    if (!locate(x, ec)) {
+        fail("parse URL", req.target);
+        detail::http_clear(res);
+        return;
+    }
     for (;;) {
-        c->reserve(c->cap == 0 ? 16 * 1024 : 1);
-        std::size_t n = io_some(*c, false, c->buf + c->end, c->cap - c->end, dl, ec);
-        if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
-        if (ec) {
-            if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
-            fail("read response", url);
-            return Outcome::failed;
+        if (!hop(x, ec)) {
+            detail::http_clear(res);
+            return;
         }
-        received += n;
-        c->end += n;
-        http::ParseResult r = p.parse_head(std::string_view(c->buf + c->begin, c->end - c->begin));
-        if (r.error()) {
-            ec = r.ec;
-            fail("parse response", url);
-            return Outcome::failed;
+        if (!x.next) break;
+        if (redirects_left-- == 0) {
+            ec = http::errc::too_many_redirects;
+            fail("redirect", x.url.str());
+            detail::http_clear(res);
+            return;
         }
-        if (r.complete()) {
-            // The views point into the buffer: copy them before it moves. The Response may be
-            // a reused one: its strings are overwritten in place (no allocation once grown).
-            res.status = p.status();
-            res.version = p.version();
-            if (std::string_view(res.reason) != p.reason()) {
-                res.reason.clear();
-                res.reason.append(p.reason().data(), p.reason().size());
-            }
-            res.headers.clear();
-            res.trailers.clear();
-            res.headers.reserve(p.field_count());  // one allocation for the field list
-            for (std::size_t i = 0; i < p.field_count(); ++i) {
-                http::FieldView f = p.field(i);
-                res.headers.add(f.name, f.value);
-            }
-            c->begin += r.consumed;
-            break;
-        }
-        c->begin += r.consumed;  // interim (1xx) responses skipped
+        x.changed = std::move(x.next->request);
+        x.request = &*x.changed;
+        x.url = std::move(x.next->url);
+        x.authority = x.url.authority();
+        x.key = x.url.origin();
     }
-    int s = res.status;
-    bool is_final = final_hop || !((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) &&
-                                   res.headers.contains("Location"));
-    if (is_final && h.on_head) {
-        bool go = false;
-        std::string kept;  // a reused Response's previous body, out of sight of the callback
-        kept.swap(res.body);
-        try {
-            go = h.on_head(res);
-        } catch (...) {
-            callback_error_ = std::current_exception();
-        }
-        kept.swap(res.body);
-        if (!go) {
-            ec = std::make_error_code(std::errc::operation_canceled);
-            fail("read response", url);
-            return Outcome::failed;
-        }
+    res.url = x.url.str();
+}
+
+// Resolves the request's target: an absolute URL, a reference against the base URL, or `*`
+// (OPTIONS for the server as a whole). The request is copied only when its target changes.
+inline bool HttpClient::locate(Exchange& x, std::error_code& ec) const {
+    const std::string& target = x.request->target;
+    if (target == "*" && !base_.empty()) {
+        x.url = base_;
+    } else if (detail::http_is_absolute(target)) {
+        x.url = http::Url::parse(target, ec);
+    } else if (!base_.empty()) {
+        x.url = base_.resolve(target, ec);
+    } else {
+        ec = http::errc::bad_url;
     }
-    if (!read_body(*c, h, is_final, dl, res, ec)) {
-        bool protocol = ec.category() == http::error_category();
-        fail(protocol ? "parse response" : "read response", url);
+    if (ec) return false;
+    if (target != "*" && x.url.target() != target) {
+        x.changed = *x.request;
+        x.changed->target = x.url.target();
+        x.request = &*x.changed;
+    }
+    x.authority = x.url.authority();
+    x.key = x.url.origin();
+    return true;
+}
+
+// One hop of the redirect chain: a try, and a second one on a fresh connection when a pooled
+// connection turned out to be closed by the server.
+inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
+    if (x.url.is_https()) {
+        ec = http::errc::tls_not_enabled;
+        fail("request", x.url.str());
+        return false;
+    }
+    Outcome o = attempt(x, Reuse::pooled, ec);
+    if (o == Outcome::retry) o = attempt(x, Reuse::fresh_only, ec);
+    return o == Outcome::ok;
+}
+
+inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::error_code& ec) {
+    // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
+    if (!serialize(x, ec)) {
+        fail("send", x.url.str());
         return Outcome::failed;
     }
-    bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
-    if (reusable) {
+    const http::Request& req = *x.request;
+    ConnectionPtr c = acquire(x, reuse, ec);
+    if (!c) {
+        fail("connect", x.url.str());
+        return Outcome::failed;
+    }
+    // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
+    const bool can_retry = c->reused && reuse == Reuse::pooled &&
+                           detail::http_idempotent(req.method) && !req.body_source.read;
+    if (!send_request(x, *c, ec)) {
+        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
+        fail("send", x.url.str());
+        return Outcome::failed;
+    }
+    parser_.reset();
+    parser_.request_method(req.method);
+    http::detail::BodyReader reader(*c, parser_, x.deadline);
+    if (!reader.head(x.response, ec)) {
+        if (!reader.got_bytes() && can_retry && detail::http_stale_error(ec))
+            return Outcome::retry;
+        fail(ec.category() == http::error_category() ? "parse response" : "read response",
+             x.url.str());
+        return Outcome::failed;
+    }
+    if (!receive(x, reader, ec)) return Outcome::failed;
+    const bool closing = !options_.keep_alive || req.headers.joined("Connection").find("close") !=
+                                                     std::string::npos;
+    if (parser_.keep_alive() && !closing && c->pending().empty()) {
         c->begin = c->end = 0;
-        release(std::move(c));
+        pool_.put(std::move(c), options_.max_idle_connections);
     }
     return Outcome::ok;
 }
 
-inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const http::Url& url,
-                                               bool careful, bool fresh_only,
-                                               const detail::Deadline& dl, std::error_code& ec) {
-    while (!fresh_only) {
-        ConnPtr c = pool_.take(key);
-        if (!c) break;
-        // A connection about to carry a request that must not be repeated is checked first
-        // (one non-blocking peek): end of stream, an error or unexpected bytes mean the server
-        // is done with it. For the others, a failure before the first byte of the response is
-        // retried on a fresh connection, which costs nothing when all is well.
-        if (careful) {
-            char byte;
-            ssize_t n =
-                detail::sys.recv(c->sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-            if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
-        }
-        c->reused = true;
-        ec.clear();
-        return c;
+// The head: the request line and fields by the serializer, then what the client adds: framing
+// of a streamed body, Basic credentials from the URL, `Connection: close`.
+inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
+    const http::Request& req = *x.request;
+    const bool streamed = static_cast<bool>(req.body_source.read);
+    if (streamed && !req.body.empty()) {
+        ec = std::make_error_code(std::errc::invalid_argument);  // two bodies
+        return false;
     }
-    auto timeout = options_.connect_timeout;
-    if (dl.is_set()) {
-        const std::chrono::milliseconds::rep left = dl.poll_ms();
-        if (left == 0) {
-            ec = std::make_error_code(std::errc::timed_out);
-            return ConnPtr();
-        }
-        if (timeout.count() <= 0 || left < timeout.count())
-            timeout = std::chrono::milliseconds(left);
+    wbuf_.clear();
+    http::serialize_head(req, x.authority, wbuf_, ec);
+    if (ec) return false;
+    wbuf_.resize(wbuf_.size() - 2);  // reopened: the empty line comes last
+    if (streamed) {
+        // The serializer writes `Content-Length: 0` last for an empty POST/PUT/PATCH body.
+        static constexpr std::string_view zero = "Content-Length: 0\r\n";
+        if (wbuf_.size() >= zero.size() &&
+            std::string_view(wbuf_).substr(wbuf_.size() - zero.size()) == zero)
+            wbuf_.resize(wbuf_.size() - zero.size());
+        wbuf_ += req.body_source.length ? "Content-Length: " + std::to_string(*req.body_source.length)
+                                        : std::string("Transfer-Encoding: chunked");
+        wbuf_ += "\r\n";
     }
-    Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
-    if (ec) return ConnPtr();
-    ++opened_;
-    s.nodelay(true, ec);
-    if (!ec && options_.read_timeout.count() > 0) s.read_timeout(options_.read_timeout, ec);
-    if (!ec && options_.read_timeout.count() > 0) s.write_timeout(options_.read_timeout, ec);
-    if (ec) return ConnPtr();
-    ConnPtr c(new Conn);
-    c->key = key;
-    c->sock = std::move(s);
-    return c;
-}
-
-inline void HttpClient::release(ConnPtr c) noexcept {
-    pool_.put(std::move(c), options_.max_idle_connections);
-}
-
-// One send or recv, bounded by the idle timeout and the deadline. In the common case (no
-// deadline, kernel timer equal to the idle timeout) this is exactly one system call: the socket
-// blocks in the kernel with SO_RCVTIMEO / SO_SNDTIMEO. With a deadline, the kernel timer is
-// lowered when the deadline is nearer than the idle timeout (halving, so that few setsockopt
-// calls are made), and a kernel timeout that is not yet the end of either bound just loops.
-inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size_t n,
-                                       const detail::Deadline& dl, std::error_code& ec) noexcept {
-    // Milliseconds as plain integers below: the same arithmetic as with chrono durations,
-    // without a dozen chrono operator instantiations in every program.
-    using ms = std::chrono::milliseconds;
-    const ms::rep idle = options_.read_timeout.count() > 0 ? options_.read_timeout.count() : 0;
-    Socket& s = c.sock;
-    if (!dl.is_set() && (sending ? s.write_timeout() : s.read_timeout()).count() == idle) {
-        // The hot path: one system call, the kernel timer being the idle timeout (the socket
-        // is blocking, so EAGAIN means that timer expired).
-        for (;;) {
-            ssize_t got = sending ? detail::sys.send(s.native_handle(), p, n, MSG_NOSIGNAL)
-                                  : detail::sys.recv(s.native_handle(), p, n, 0);
-            if (got >= 0) {
-                ec.clear();
-                return static_cast<std::size_t>(got);
-            }
-            if (errno == EINTR) continue;
-            ec = errno == EAGAIN || errno == EWOULDBLOCK
-                     ? std::make_error_code(std::errc::timed_out)
-                     : detail::last_error();
-            return 0;
-        }
+    if (!x.url.userinfo().empty() && !req.headers.contains("Authorization")) {
+        wbuf_ += "Authorization: ";
+        wbuf_ += http::basic_authorization(x.url.userinfo());
+        wbuf_ += "\r\n";
     }
-    const auto start = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (;;) {
-        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-        const ms::rep forever = INT32_MAX;
-        ms::rep u = forever;
-        if (idle > 0) u = idle - static_cast<ms::rep>((now - start) / 1000000);  // ns to ms
-        if (dl.is_set()) {
-            const ms::rep left = dl.poll_ms();
-            if (left < u) u = left;
-        }
-        if (u <= 0) {
-            ec = std::make_error_code(std::errc::timed_out);
-            return 0;
-        }
-        const ms::rep k = (sending ? s.write_timeout() : s.read_timeout()).count();
-        ms::rep want;
-        if (u == forever) {
-            want = 0;
-        } else if (idle > 0 && u >= idle) {
-            want = idle;
-        } else if (k > 0 && k <= u) {
-            want = k;
-        } else {
-            want = u / 2 > 1 ? u / 2 : 1;
-        }
-        if (want != k) {
-            if (sending) {
-                s.write_timeout(ms(want), ec);
-            } else {
-                s.read_timeout(ms(want), ec);
-            }
-            if (ec) return 0;
-        }
-        std::size_t got = sending ? s.send(p, n, ec) : s.recv(p, n, ec);
-        if (ec != std::errc::timed_out) return got;
-    }
-}
-
-inline bool HttpClient::send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
-                                 std::error_code& ec) noexcept {
-    while (n > 0) {
-        std::size_t k = io_some(c, true, const_cast<char*>(p), n, dl, ec);
-        if (ec) return false;
-        p += k;
-        n -= k;
-    }
-    ec.clear();
+    if (!options_.keep_alive && !req.headers.contains("Connection"))
+        wbuf_ += "Connection: close\r\n";
+    wbuf_ += "\r\n";
+    // One send for head and body, unless the body is large (then copying it costs more).
+    if (req.body.size() <= 64 * 1024) wbuf_ += req.body;
     return true;
 }
 
-inline bool HttpClient::emit(const Handlers& h, bool deliver, std::string_view data,
-                             http::Response& res, std::optional<std::uint64_t> total,
-                             std::error_code& ec) {
-    if (!deliver) return true;
-    try {
-        if (h.on_body) {
-            if (!data.empty() && !h.on_body(data)) {
+inline bool HttpClient::send_request(const Exchange& x, http::detail::Connection& c,
+                                     std::error_code& ec) {
+    const http::Request& req = *x.request;
+    if (!http::detail::write_all(c, wbuf_, x.deadline, ec)) return false;
+    if (req.body_source.read) return http::detail::send_source(c, req.body_source, x.deadline, ec);
+    if (req.body.size() > 64 * 1024) return http::detail::write_all(c, req.body, x.deadline, ec);
+    return true;
+}
+
+// After the head: whether the response is a redirect to follow (then its body is read and
+// dropped), the head callback, then the body.
+inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
+                                std::error_code& ec) {
+    http::Response& res = x.response;
+    x.next.reset();
+    if (x.follow) {
+        x.next = http::next_hop(*x.request, res.status, res.headers.get("Location"), x.url, ec);
+        if (ec) {
+            fail("redirect", x.url.str());
+            return false;
+        }
+    }
+    http::detail::BodySink sink;
+    if (!x.next) {
+        const Handlers& h = x.handlers;
+        if (h.on_head) {
+            std::string kept;  // a reused Response's previous body, out of sight of the callback
+            kept.swap(res.body);
+            const bool go = h.on_head(res);
+            kept.swap(res.body);
+            if (!go) {
                 ec = std::make_error_code(std::errc::operation_canceled);
+                fail("read response", x.url.str());
                 return false;
             }
-        } else if (!data.empty()) {
-            res.body.append(data.data(), data.size());
         }
-        if (h.on_progress) h.on_progress(parser_.body_received(), total);
-    } catch (const std::bad_alloc&) {
-        throw;
-    } catch (...) {
-        callback_error_ = std::current_exception();
-        ec = std::make_error_code(std::errc::operation_canceled);
+        sink = {&res.body, &res.trailers, &h.on_body, &h.on_progress};
+    }
+    if (!reader.body(sink, x.max_body, ec)) {
+        const bool protocol = ec.category() == http::error_category();
+        fail(protocol ? "parse response" : "read response", x.url.str());
         return false;
     }
     return true;
 }
 
-inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
-                                  const detail::Deadline& dl, http::Response& res,
-                                  std::error_code& ec) {
-    http::ResponseParser& p = parser_;
-    const std::uint64_t limit = options_.max_body_size;
-    std::optional<std::uint64_t> total;
-    if (p.body_kind() == http::BodyKind::content_length) {
-        total = p.content_length();
-        if (*total > limit) {
-            ec = http::errc::body_too_large;
-            return false;
+inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse reuse,
+                                                     std::error_code& ec) {
+    const http::Request& req = *x.request;
+    // A request that must not be repeated goes on a pooled connection only after a check that
+    // never waits (an expired deadline): end of stream, an error or stray bytes mean the server
+    // is done with it. The others are simply retried when the connection proves stale.
+    const bool check = !detail::http_idempotent(req.method) || req.body_source.read;
+    while (reuse == Reuse::pooled) {
+        ConnectionPtr c = pool_.take(x.key);
+        if (!c) break;
+        if (check) {
+            char byte;
+            std::error_code quiet;
+            c->socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()),
+                                quiet);
+            if (quiet != std::errc::timed_out) continue;
         }
+        c->reused = true;
+        ec.clear();
+        return c;
     }
-    // A Content-Length body kept in memory is received straight into Response::body (sized
-    // once), without passing through the connection's buffer.
-    if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
-        const std::size_t size = static_cast<std::size_t>(*total);
-        bool done = false;
-        // Fills dst[0, size) with the body, from the buffer first, then straight from the
-        // socket; returns how many bytes it filled. Never throws.
-        auto fill = [&](char* dst, std::size_t) noexcept -> std::size_t {
-            std::size_t filled = 0;
-            for (;;) {
-                std::string_view in;
-                if (c.begin < c.end) {
-                    in = std::string_view(c.buf + c.begin, c.end - c.begin);
-                } else {
-                    std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
-                    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
-                    if (ec) return filled;
-                    in = std::string_view(dst + filled, n);
-                }
-                http::ParseResult r = p.parse_body(in);
-                if (in.data() != dst + filled) {
-                    std::memcpy(dst + filled, r.body.data(), r.body.size());
-                    c.begin += r.consumed;
-                }
-                filled += r.body.size();
-                if (h.on_progress) {
-                    try {
-                        h.on_progress(p.body_received(), total);
-                    } catch (...) {
-                        callback_error_ = std::current_exception();
-                        ec = std::make_error_code(std::errc::operation_canceled);
-                        return filled;
-                    }
-                }
-                if (r.complete()) {
-                    done = true;
-                    return filled;
-                }
-            }
-        };
-#if defined(__cpp_lib_string_resize_and_overwrite)
-        res.body.resize_and_overwrite(size, fill);  // C++23: no zero-filling first
-#else
-        // A reused Response whose body is at least this long is cut, not zero-filled.
-        res.body.resize(size);
-        res.body.resize(fill(&res.body[0], size));
-#endif
-        return done;
+    return open(x, ec);
+}
+
+inline HttpClient::ConnectionPtr HttpClient::open(const Exchange& x, std::error_code& ec) {
+    std::chrono::milliseconds timeout = x.deadline.remaining();
+    if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
+    const bool local = !options_.unix_socket.empty();
+    Socket s;
+    if (local) {
+        Address a = Address::unix_path(options_.unix_socket, ec);
+        if (!ec) s = Socket::connect(a, timeout, ec);
+    } else {
+        s = Socket::connect(x.url.host(), x.url.port(), timeout, ec);
     }
-    res.body.clear();  // a reused Response's previous body
-    for (;;) {
-        // Whatever the buffer holds first.
-        while (!p.complete()) {
-            http::ParseResult r = p.parse_body(std::string_view(c.buf + c.begin, c.end - c.begin));
-            if (r.error()) {
-                ec = r.ec;
-                return false;
-            }
-            c.begin += r.consumed;
-            if (p.body_received() > limit) {
-                ec = http::errc::body_too_large;
-                return false;
-            }
-            if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;
-            if (r.complete()) {
-                if (p.body_kind() == http::BodyKind::chunked)
-                    p.chunked().copy_trailers(res.trailers);
-                break;
-            }
-            if (r.body.empty()) break;  // need more bytes
-        }
-        if (p.complete()) return true;
-        std::size_t want = 64 * 1024;
-        if (total) {
-            std::uint64_t left = *total - p.body_received();
-            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
-        }
-        c.reserve(want);
-        std::size_t room = c.cap - c.end;
-        if (total && want < room) room = want;  // never read past this response
-        std::size_t n = io_some(c, false, c.buf + c.end, room, dl, ec);
-        if (ec) return false;
-        if (n == 0) {
-            http::ParseResult r = p.finish();
-            if (r.error()) {
-                ec = r.ec;
-                return false;
-            }
-            return true;  // a body delimited by the end of the connection
-        }
-        c.end += n;
-    }
+    if (ec) return nullptr;
+    ++opened_;
+    if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
+    if (!ec) s.read_timeout(options_.read_timeout, ec);
+    if (!ec) s.write_timeout(options_.read_timeout, ec);
+    if (ec) return nullptr;
+    ConnectionPtr c(new http::detail::Connection);
+    c->key = x.key;
+    c->socket = std::move(s);
+    return c;
 }
 
 }  // namespace socklite
