@@ -286,6 +286,7 @@ public:
     void close_idle() noexcept { pool_.clear(); }
 
 private:
+    struct Route;
     struct Exchange;
     using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
@@ -296,7 +297,7 @@ private:
     http::Response call(std::string_view method, std::string_view target, std::string_view body,
                         std::string_view content_type, std::error_code& ec) noexcept;
     void run(const http::Request& req, const Handlers& h, http::Response& res, std::error_code& ec);
-    bool locate(Exchange& x, std::error_code& ec) const;
+    bool locate(Exchange& x, std::error_code& ec);
     bool hop(Exchange& x, std::error_code& ec);
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
@@ -314,6 +315,13 @@ private:
     http::ResponseParser parser_;
     http::detail::Pool pool_;
     std::string wbuf_;  // the request head (and a small body): one send
+    // The last target and where it led; when the request was plain (no fields, no body),
+    // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
+    // and serializing anew cost some 8,000 instructions, half of a small GET.
+    std::string last_target_;
+    std::unique_ptr<Route> last_route_;
+    bool wbuf_plain_ = false;
+    std::string wbuf_method_;
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
@@ -323,6 +331,21 @@ private:
 // Implementation
 
 /// @cond INTERNAL
+/** Where a request goes: the resolved URL and what an exchange needs of it. */
+struct HttpClient::Route {
+    explicit Route(http::Url u)
+        : url(std::move(u)),
+          target(url.target()),
+          authority(url.authority()),
+          key(url.origin()),
+          text(url.str()) {}
+    http::Url url;
+    std::string target;     // the request target sent (origin-form: path and query)
+    std::string authority;  // its Host field
+    std::string key;        // its origin: which pooled connections fit
+    std::string text;       // the whole URL, for messages and Response::url
+};
+
 /** One request on its way through redirects: where it goes now and what it sends. */
 struct HttpClient::Exchange {
     Exchange(const Handlers& h, http::Response& res, const http::Request& req,
@@ -339,9 +362,8 @@ struct HttpClient::Exchange {
     std::uint64_t max_body;  // largest body accepted
     const http::Request* request;  // what this hop sends: the caller's, or *changed
     std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
-    http::Url url;                          // where this hop goes
-    std::string authority;                  // its Host field
-    std::string key;                        // its origin: which pooled connections fit
+    const Route* route = nullptr;           // where this hop goes: *last_route_ or hop_route
+    std::optional<Route> hop_route;         // a redirect's destination
     bool follow = true;                     // whether a redirect is followed at all
     std::optional<http::Hop> next;          // the redirect this hop's response asks for
 };
@@ -525,49 +547,54 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
         if (!x.next) break;
         if (redirects_left-- == 0) {
             ec = http::errc::too_many_redirects;
-            fail("redirect", x.url.str());
+            fail("redirect", x.route->text);
             detail::http_clear(res);
             return;
         }
         x.changed = std::move(x.next->request);
         x.request = &*x.changed;
-        x.url = std::move(x.next->url);
-        x.authority = x.url.authority();
-        x.key = x.url.origin();
+        x.hop_route.emplace(std::move(x.next->url));
+        x.route = &*x.hop_route;
     }
-    res.url = x.url.str();
+    if (res.url != x.route->text) res.url = x.route->text;
 }
 
 // Resolves the request's target: an absolute URL, a reference against the base URL, or `*`
 // (OPTIONS for the server as a whole). The request is copied only when its target changes.
-inline bool HttpClient::locate(Exchange& x, std::error_code& ec) const {
+inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
     const std::string& target = x.request->target;
-    if (target == "*" && !base_.empty()) {
-        x.url = base_;
-    } else if (detail::http_is_absolute(target)) {
-        x.url = http::Url::parse(target, ec);
-    } else if (!base_.empty()) {
-        x.url = base_.resolve(target, ec);
-    } else {
-        ec = http::errc::bad_url;
+    if (!last_route_ || target != last_target_) {
+        last_route_.reset();
+        wbuf_plain_ = false;
+        http::Url url;
+        if (target == "*" && !base_.empty()) {
+            url = base_;
+        } else if (detail::http_is_absolute(target)) {
+            url = http::Url::parse(target, ec);
+        } else if (!base_.empty()) {
+            url = base_.resolve(target, ec);
+        } else {
+            ec = http::errc::bad_url;
+        }
+        if (ec) return false;
+        last_route_.reset(new Route(std::move(url)));
+        last_target_ = target;
     }
-    if (ec) return false;
-    if (target != "*" && x.url.target() != target) {
+    x.route = last_route_.get();
+    if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
         x.changed = *x.request;
-        x.changed->target = x.url.target();
+        x.changed->target = x.route->target;
         x.request = &*x.changed;
     }
-    x.authority = x.url.authority();
-    x.key = x.url.origin();
     return true;
 }
 
 // One hop of the redirect chain: a try, and a second one on a fresh connection when a pooled
 // connection turned out to be closed by the server.
 inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
-    if (x.url.is_https()) {
+    if (x.route->url.is_https()) {
         ec = http::errc::tls_not_enabled;
-        fail("request", x.url.str());
+        fail("request", x.route->text);
         return false;
     }
     Outcome o = attempt(x, Reuse::pooled, ec);
@@ -578,13 +605,13 @@ inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
 inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::error_code& ec) {
     // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
     if (!serialize(x, ec)) {
-        fail("send", x.url.str());
+        fail("send", x.route->text);
         return Outcome::failed;
     }
     const http::Request& req = *x.request;
     ConnectionPtr c = acquire(x, reuse, ec);
     if (!c) {
-        fail("connect", x.url.str());
+        fail("connect", x.route->text);
         return Outcome::failed;
     }
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
@@ -592,7 +619,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
                            detail::http_idempotent(req.method) && !req.body_source.read;
     if (!send_request(x, *c, ec)) {
         if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
-        fail("send", x.url.str());
+        fail("send", x.route->text);
         return Outcome::failed;
     }
     parser_.reset();
@@ -602,7 +629,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         if (!reader.got_bytes() && can_retry && detail::http_stale_error(ec))
             return Outcome::retry;
         fail(ec.category() == http::error_category() ? "parse response" : "read response",
-             x.url.str());
+             x.route->text);
         return Outcome::failed;
     }
     if (!receive(x, reader, ec)) return Outcome::failed;
@@ -624,8 +651,13 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         ec = std::make_error_code(std::errc::invalid_argument);  // two bodies
         return false;
     }
+    // A plain request (no fields, no body) to the last route has the bytes of last time.
+    const bool plain = req.headers.empty() && req.body.empty() && !streamed &&
+                       x.route == last_route_.get();
+    if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
+    wbuf_plain_ = false;
     wbuf_.clear();
-    http::serialize_head(req, x.authority, wbuf_, ec);
+    http::serialize_head(req, x.route->authority, wbuf_, ec);
     if (ec) return false;
     wbuf_.resize(wbuf_.size() - 2);  // reopened: the empty line comes last
     if (streamed) {
@@ -638,9 +670,9 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
                                         : std::string("Transfer-Encoding: chunked");
         wbuf_ += "\r\n";
     }
-    if (!x.url.userinfo().empty() && !req.headers.contains("Authorization")) {
+    if (!x.route->url.userinfo().empty() && !req.headers.contains("Authorization")) {
         wbuf_ += "Authorization: ";
-        wbuf_ += http::basic_authorization(x.url.userinfo());
+        wbuf_ += http::basic_authorization(x.route->url.userinfo());
         wbuf_ += "\r\n";
     }
     if (!options_.keep_alive && !req.headers.contains("Connection"))
@@ -648,6 +680,8 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
     wbuf_ += "\r\n";
     // One send for head and body, unless the body is large (then copying it costs more).
     if (req.body.size() <= 64 * 1024) wbuf_ += req.body;
+    if (plain) wbuf_method_ = req.method;
+    wbuf_plain_ = plain;
     return true;
 }
 
@@ -667,9 +701,10 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     http::Response& res = x.response;
     x.next.reset();
     if (x.follow) {
-        x.next = http::next_hop(*x.request, res.status, res.headers.get("Location"), x.url, ec);
+        x.next = http::next_hop(*x.request, res.status, res.headers.get("Location"),
+                                x.route->url, ec);
         if (ec) {
-            fail("redirect", x.url.str());
+            fail("redirect", x.route->text);
             return false;
         }
     }
@@ -683,7 +718,7 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
             kept.swap(res.body);
             if (!go) {
                 ec = std::make_error_code(std::errc::operation_canceled);
-                fail("read response", x.url.str());
+                fail("read response", x.route->text);
                 return false;
             }
         }
@@ -691,7 +726,7 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     }
     if (!reader.body(sink, x.max_body, ec)) {
         const bool protocol = ec.category() == http::error_category();
-        fail(protocol ? "parse response" : "read response", x.url.str());
+        fail(protocol ? "parse response" : "read response", x.route->text);
         return false;
     }
     return true;
@@ -705,7 +740,7 @@ inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse re
     // is done with it. The others are simply retried when the connection proves stale.
     const bool check = !detail::http_idempotent(req.method) || req.body_source.read;
     while (reuse == Reuse::pooled) {
-        ConnectionPtr c = pool_.take(x.key);
+        ConnectionPtr c = pool_.take(x.route->key);
         if (!c) break;
         if (check) {
             char byte;
@@ -730,7 +765,7 @@ inline HttpClient::ConnectionPtr HttpClient::open(const Exchange& x, std::error_
         Address a = Address::unix_path(options_.unix_socket, ec);
         if (!ec) s = Socket::connect(a, timeout, ec);
     } else {
-        s = Socket::connect(x.url.host(), x.url.port(), timeout, ec);
+        s = Socket::connect(x.route->url.host(), x.route->url.port(), timeout, ec);
     }
     if (ec) return nullptr;
     ++opened_;
@@ -739,7 +774,7 @@ inline HttpClient::ConnectionPtr HttpClient::open(const Exchange& x, std::error_
     if (!ec) s.write_timeout(options_.read_timeout, ec);
     if (ec) return nullptr;
     ConnectionPtr c(new http::detail::Connection);
-    c->key = x.key;
+    c->key = x.route->key;
     c->socket = std::move(s);
     return c;
 }

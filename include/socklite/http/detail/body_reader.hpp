@@ -140,7 +140,8 @@ inline bool BodyReader::head(Response& res, std::error_code& ec) {
         // Response are overwritten in place (no allocation once grown).
         res.status = p_.status();
         res.version = p_.version();
-        res.reason.assign(p_.reason().data(), p_.reason().size());
+        if (std::string_view(res.reason) != p_.reason())  // a reused Response: often the same
+            res.reason.assign(p_.reason().data(), p_.reason().size());
         res.headers.clear();
         res.trailers.clear();
         res.headers.reserve(p_.field_count());
