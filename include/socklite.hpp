@@ -14,6 +14,7 @@
 #include "socklite/event_loop.hpp"
 #include "socklite/http/chunked.hpp"
 #include "socklite/http/client.hpp"
+#include "socklite/http/client_options.hpp"
 #include "socklite/http/encoding.hpp"
 #include "socklite/http/error.hpp"
 #include "socklite/http/message.hpp"

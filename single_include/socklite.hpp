@@ -469,8 +469,8 @@ public:
         if (timeout == no_timeout) return none();
         const clock::time_point now = clock::now();
         if (timeout <= std::chrono::milliseconds::zero()) return at(now);
-        if (timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(
-                           clock::time_point::max() - now))
+        if (timeout >=
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now))
             return none();
         return at(now + timeout);
     }
@@ -2126,10 +2126,11 @@ private:
         write_timeout_ = other.write_timeout_;
         peer_ = other.peer_;
     }
-    enum class Direction { receive, send };
+    // receive_all: MSG_WAITALL while the call may wait in the kernel (recv_exact).
+    enum class Direction { receive, receive_all, send };
     // One receive or send step, bounded by the deadline and the direction's timeout.
-    std::size_t transfer(Direction dir, void* buf, std::size_t len, int extra_flags,
-                         Deadline deadline, std::error_code& ec) noexcept;
+    std::size_t transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                         std::error_code& ec) noexcept;
     // Loops until all of len is transferred, end of stream or an error (recv_exact, send_all).
     std::size_t transfer_all(Direction dir, char* p, std::size_t len, std::error_code& ec) noexcept;
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
@@ -2287,8 +2288,8 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
     return s;
 }
 
-inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, int extra_flags,
-                                    Deadline deadline, std::error_code& ec) noexcept {
+inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                                    std::error_code& ec) noexcept {
     const bool sending = dir == Direction::send;
     const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
     // A blocking socket waits in the kernel, one system call, when the kernel's timer
@@ -2305,8 +2306,7 @@ inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, i
         }
     }
     for (;;) {
-        int flags = extra_flags | (in_kernel ? 0 : MSG_DONTWAIT);
-        if (!in_kernel) flags &= ~MSG_WAITALL;
+        int flags = in_kernel ? (dir == Direction::receive_all ? MSG_WAITALL : 0) : MSG_DONTWAIT;
         ssize_t n = sending ? detail::sys.send(fd_, buf, len, flags | MSG_NOSIGNAL)
                             : detail::sys.recv(fd_, buf, len, flags);
         if (n >= 0) {
@@ -2336,7 +2336,7 @@ inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, i
 
 inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline,
                                      std::error_code& ec) noexcept {
-    return transfer(Direction::receive, buffer, len, 0, deadline, ec);
+    return transfer(Direction::receive, buffer, len, deadline, ec);
 }
 
 inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline) {
@@ -2348,7 +2348,7 @@ inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadli
 
 inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline,
                                       std::error_code& ec) noexcept {
-    return transfer(Direction::send, const_cast<void*>(data), len, 0, deadline, ec);
+    return transfer(Direction::send, const_cast<void*>(data), len, deadline, ec);
 }
 
 inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline) {
@@ -2368,7 +2368,7 @@ inline std::size_t Socket::transfer_all(Direction dir, char* p, std::size_t len,
     std::size_t done = 0;
     ec.clear();
     while (done < len) {
-        std::size_t n = transfer(dir, p + done, len - done, sending ? 0 : MSG_WAITALL, step, ec);
+        std::size_t n = transfer(dir, p + done, len - done, step, ec);
         if (ec) break;
         if (n == 0 && !sending) {
             ec = errc::unexpected_eof;
@@ -2425,7 +2425,7 @@ inline std::string Socket::recv(std::size_t max) {
 }
 
 inline std::size_t Socket::recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept {
-    return transfer_all(Direction::receive, static_cast<char*>(buffer), len, ec);
+    return transfer_all(Direction::receive_all, static_cast<char*>(buffer), len, ec);
 }
 
 inline void Socket::recv_exact(void* buffer, std::size_t len) {
@@ -3683,8 +3683,8 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -4708,17 +4708,64 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <system_error>
 #include <utility>
 
+// ---- begin socklite/http/client_options.hpp
+#ifndef SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+#define SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+
+/** @file
+ *  socklite::HttpClientOptions: the limits and timeouts of an HttpClient. */
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+
+namespace socklite {
+
+/** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
+ *  socklite::no_timeout is no limit, zero or less has expired already. */
+struct HttpClientOptions {
+    /** Longest wait for a TCP connection to be established (resolution included). */
+    std::chrono::milliseconds connect_timeout{10000};
+    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
+     *  accept more of the request (`std::errc::timed_out`). */
+    std::chrono::milliseconds read_timeout{30000};
+    /** Deadline for a whole request() call: connects, retries, redirects and bodies
+     *  included (`std::errc::timed_out`); http::Request::timeout overrides it per request. */
+    std::chrono::milliseconds deadline = no_timeout;
+    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
+    std::uint64_t max_body_size = 256u * 1024 * 1024;
+    /** Largest response header section in bytes (http::errc::header_too_large). */
+    std::size_t max_header_size = 64 * 1024;
+    /** Most response header fields (http::errc::too_many_headers). */
+    std::size_t max_header_count = 100;
+    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
+     *  Zero returns the 3xx response itself. */
+    int max_redirects = 10;
+    /** Keep connections open between requests (false sends `Connection: close`). */
+    bool keep_alive = true;
+    /** Most idle connections kept in the pool (all origins together). */
+    std::size_t max_idle_connections = 8;
+    /** When not empty, every connection goes to this Unix-domain socket (a path, or `@name`
+     *  in the abstract namespace) instead of the URL's host and port, which still make the
+     *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
+    std::string unix_socket;
+};
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+// ---- end socklite/http/client_options.hpp
 // ---- begin socklite/http/detail/body_reader.hpp
 #ifndef SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
 #define SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
 
 // Private to HttpClient: reads one response (head, then body) from a pooled connection through
-// the parser, and sends request bodies from a BodySource. Every byte goes through Socket's
-// read_some / write_some with the request's deadline.
+// the parser. Every byte goes through Socket::read_some with the request's deadline.
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -5397,523 +5444,15 @@ inline void ResponseParser::copy_head(Response& out) const {
 // Private to HttpClient: one kept-alive connection (socket and receive buffer) and the pool of
 // idle ones.
 
+#include <chrono>
 #include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace socklite {
-namespace http {
-namespace detail {
-
-/** One connection to an origin: the socket and the bytes received but not consumed yet. */
-struct Connection {
-    std::string key;          // the origin, scheme://host[:port]: which requests may reuse it
-    Socket socket;            //
-    std::vector<char> buffer; // [begin, end) received and not consumed yet
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    bool reused = false;  // has carried a request before this one
-
-    /** The bytes received and not consumed yet. */
-    std::string_view pending() const noexcept {
-        return std::string_view(buffer.data() + begin, end - begin);
-    }
-    /** Where the next bytes go, and how many fit there. */
-    char* space() noexcept { return buffer.data() + end; }
-    std::size_t room() const noexcept { return buffer.size() - end; }
-    /** Room for at least @p n bytes after end, moving the pending bytes to the front first. */
-    void reserve(std::size_t n) {
-        if (begin == end) begin = end = 0;
-        if (room() >= n) return;
-        if (begin > 0) {
-            std::memmove(buffer.data(), buffer.data() + begin, end - begin);
-            end -= begin;
-            begin = 0;
-            if (room() >= n) return;
-        }
-        buffer.resize(buffer.size() * 2 > end + n ? buffer.size() * 2 : end + n);
-    }
-};
-
-/** The idle connections of one client, all origins together, oldest first. */
-class Pool {
-public:
-    /** The most recently used idle connection to @p key, or nullptr. */
-    std::unique_ptr<Connection> take(const std::string& key) noexcept {
-        for (std::size_t i = idle_.size(); i-- > 0;) {
-            if (idle_[i]->key != key) continue;
-            std::unique_ptr<Connection> c = std::move(idle_[i]);
-            idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
-            return c;
-        }
-        return nullptr;
-    }
-    /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
-    void put(std::unique_ptr<Connection> c, std::size_t max) {
-        if (max == 0) return;
-        if (idle_.size() >= max) idle_.erase(idle_.begin());
-        idle_.push_back(std::move(c));
-    }
-    /** The number of idle connections. */
-    std::size_t size() const noexcept { return idle_.size(); }
-    /** Closes every idle connection. */
-    void clear() noexcept { idle_.clear(); }
-
-private:
-    std::vector<std::unique_ptr<Connection>> idle_;
-};
-
-}  // namespace detail
-}  // namespace http
-}  // namespace socklite
-
-#endif  // SOCKLITE_HTTP_DETAIL_POOL_HPP
-// ---- end socklite/http/detail/pool.hpp
-
-namespace socklite {
-namespace http {
-namespace detail {
-
-/** Where a response body goes: the callbacks when set, else @c into (nullptr: dropped, as the
- *  body of a redirect that is followed). */
-struct BodySink {
-    std::string* into = nullptr;
-    Headers* trailers = nullptr;  // where the trailer fields of a chunked body go
-    const std::function<bool(std::string_view)>* on_body = nullptr;
-    const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
-};
-
-/** Sends all of @p data on @p c's socket by @p deadline. */
-inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
-                      std::error_code& ec) noexcept {
-    while (!data.empty()) {
-        std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
-        if (ec) return false;
-        data.remove_prefix(n);
-    }
-    ec.clear();
-    return true;
-}
-
-/** Sends the body of @p source, `Content-Length` framed when its length is known (the head
- *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
- *  size ends it). Exceptions of the source propagate. */
-inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
-                        std::error_code& ec) {
-    static constexpr std::size_t piece = 64 * 1024;
-    static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
-    std::string buf(room + piece + 2, '\0');
-    std::uint64_t sent = 0;
-    for (;;) {
-        const std::size_t n = source.read(&buf[room], piece);
-        if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
-            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
-            return false;
-        }
-        sent += n;
-        std::string_view out(buf.data() + room, n);
-        if (!source.length) {
-            char size[room];
-            const int len = std::snprintf(size, sizeof size, "%zx\r\n", n);
-            char* start = &buf[room - static_cast<std::size_t>(len)];
-            std::memcpy(start, size, static_cast<std::size_t>(len));
-            std::memcpy(&buf[room + n], "\r\n", 2);
-            out = std::string_view(start, static_cast<std::size_t>(len) + n + 2);
-        }
-        if (!out.empty() && !write_all(c, out, deadline, ec)) return false;
-        if (n == 0) return true;
-    }
-}
-
-/** Reads one response from a connection: head(), then body(). */
-class BodyReader {
-public:
-    BodyReader(Connection& c, ResponseParser& p, const Deadline& deadline) noexcept
-        : c_(c), p_(p), deadline_(deadline) {}
-
-    /** Reads the final head (skipping interim 1xx responses) and copies it into @p res. */
-    bool head(Response& res, std::error_code& ec);
-    /** Reads the body into @p sink, refusing more than @p limit bytes. Exceptions thrown by the
-     *  callbacks propagate. */
-    bool body(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
-    /** Whether any byte of the response arrived (before that, a failure may mean a stale
-     *  connection). */
-    bool got_bytes() const noexcept { return received_ > 0; }
-
-private:
-    bool read_more(std::size_t want, std::error_code& ec);
-    bool into_string(std::string& out, std::size_t size, const BodySink& sink, std::error_code& ec);
-    bool pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
-    bool deliver(const BodySink& sink, std::string_view data, std::error_code& ec);
-    void progress(const BodySink& sink);
-
-    Connection& c_;
-    ResponseParser& p_;
-    Deadline deadline_;
-    std::uint64_t received_ = 0;
-    std::optional<std::uint64_t> total_;
-    bool reported_all_ = false;  // the last progress call said received == total
-};
-
-// Reads what the socket has into the buffer (at most `want` bytes); end of stream is an error
-// while the parser still needs bytes.
-inline bool BodyReader::read_more(std::size_t want, std::error_code& ec) {
-    c_.reserve(want);
-    const std::size_t room = want < c_.room() ? want : c_.room();
-    std::size_t n = c_.socket.read_some(c_.space(), room, deadline_, ec);
-    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
-    if (ec) return false;
-    c_.end += n;
-    received_ += n;
-    return true;
-}
-
-inline bool BodyReader::head(Response& res, std::error_code& ec) {
-    c_.begin = c_.end = 0;
-    for (;;) {
-        if (!read_more(16 * 1024, ec)) return false;
-        ParseResult r = p_.parse_head(c_.pending());
-        if (r.error()) {
-            ec = r.ec;
-            return false;
-        }
-        if (!r.complete()) {
-            c_.begin += r.consumed;  // interim (1xx) responses skipped
-            continue;
-        }
-        // The views point into the buffer: copy them before it moves. The strings of a reused
-        // Response are overwritten in place (no allocation once grown).
-        res.status = p_.status();
-        res.version = p_.version();
-        res.reason.assign(p_.reason().data(), p_.reason().size());
-        res.headers.clear();
-        res.trailers.clear();
-        res.headers.reserve(p_.field_count());
-        for (std::size_t i = 0; i < p_.field_count(); ++i)
-            res.headers.add(p_.field(i).name, p_.field(i).value);
-        c_.begin += r.consumed;
-        return true;
-    }
-}
-
-inline bool BodyReader::body(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
-    if (p_.body_kind() == BodyKind::content_length) {
-        total_ = p_.content_length();
-        if (*total_ > limit) {
-            ec = http::errc::body_too_large;
-            return false;
-        }
-    }
-    bool ok;
-    // A Content-Length body kept in memory goes straight into the string, sized once.
-    if (sink.into != nullptr && !sink.on_body && total_ && *total_ > 0 && !p_.complete()) {
-        ok = into_string(*sink.into, static_cast<std::size_t>(*total_), sink, ec);
-    } else {
-        if (sink.into != nullptr) sink.into->clear();
-        ok = pieces(sink, limit, ec);
-    }
-    if (ok && !reported_all_ && sink.on_progress && *sink.on_progress) {
-        // The last call says received == total, also when the total was not known before.
-        (*sink.on_progress)(p_.body_received(), p_.body_received());
-    }
-    return ok;
-}
-
-inline bool BodyReader::into_string(std::string& out, std::size_t size, const BodySink& sink,
-                                    std::error_code& ec) {
-    // A reused Response whose body has this length already is refilled without zero-filling.
-    out.resize(size);
-    std::size_t filled = 0;
-    while (!p_.complete()) {
-        std::string_view in = c_.pending();
-        if (in.empty()) {  // straight from the socket into the string
-            std::size_t n = c_.socket.read_some(&out[filled], size - filled, deadline_, ec);
-            if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
-            if (ec) {
-                out.resize(filled);
-                return false;
-            }
-            in = std::string_view(&out[filled], n);
-        }
-        ParseResult r = p_.parse_body(in);
-        if (in.data() != &out[filled]) {
-            std::memcpy(&out[filled], r.body.data(), r.body.size());
-            c_.begin += r.consumed;
-        }
-        filled += r.body.size();
-        progress(sink);
-    }
-    return true;
-}
-
-inline bool BodyReader::pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
-    for (;;) {
-        while (!p_.complete()) {  // whatever the buffer holds first
-            ParseResult r = p_.parse_body(c_.pending());
-            if (r.error()) {
-                ec = r.ec;
-                return false;
-            }
-            c_.begin += r.consumed;
-            if (p_.body_received() > limit) {
-                ec = http::errc::body_too_large;
-                return false;
-            }
-            if (!r.body.empty() && !deliver(sink, r.body, ec)) return false;
-            if (r.body.empty() && !r.complete()) break;  // need more bytes
-        }
-        if (p_.complete()) {
-            if (p_.body_kind() == BodyKind::chunked && sink.trailers != nullptr)
-                p_.chunked().copy_trailers(*sink.trailers);
-            return true;
-        }
-        std::size_t want = 64 * 1024;
-        if (total_) {  // never read past this response
-            const std::uint64_t left = *total_ - p_.body_received();
-            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
-        }
-        if (!read_more(want, ec)) {
-            if (ec != socklite::errc::unexpected_eof) return false;
-            ParseResult r = p_.finish();  // a body delimited by the end of the connection
-            ec = r.ec;
-            return !r.error();
-        }
-    }
-}
-
-inline bool BodyReader::deliver(const BodySink& sink, std::string_view data, std::error_code& ec) {
-    if (sink.on_body && *sink.on_body) {
-        if (!(*sink.on_body)(data)) {
-            ec = std::make_error_code(std::errc::operation_canceled);
-            return false;
-        }
-    } else if (sink.into != nullptr) {
-        sink.into->append(data.data(), data.size());
-    }
-    progress(sink);
-    return true;
-}
-
-inline void BodyReader::progress(const BodySink& sink) {
-    if (!sink.on_progress || !*sink.on_progress) return;
-    (*sink.on_progress)(p_.body_received(), total_);
-    reported_all_ = total_ && p_.body_received() == *total_;
-}
-
-}  // namespace detail
-}  // namespace http
-}  // namespace socklite
-
-#endif  // SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
-// ---- end socklite/http/detail/body_reader.hpp
-// ---- begin socklite/http/encoding.hpp
-#ifndef SOCKLITE_HTTP_ENCODING_HPP
-#define SOCKLITE_HTTP_ENCODING_HPP
-
-/** @file
- *  The encodings a request needs: percent-encoded query strings (RFC 3986),
- *  `application/x-www-form-urlencoded` bodies and Basic credentials (RFC 7617). No I/O. */
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-// ---- begin socklite/detail/base64.hpp
-#ifndef SOCKLITE_DETAIL_BASE64_HPP
-#define SOCKLITE_DETAIL_BASE64_HPP
-
-// Private: base64 with the standard alphabet and padding (RFC 4648 section 4), as HTTP Basic
-// authentication (RFC 7617) and the WebSocket handshake (RFC 6455 section 4.2.2) use it.
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-
-namespace socklite {
-namespace detail {
-
-/** Appends the base64 encoding of @p in to @p out (padded with `=`). */
-inline void base64_append(std::string_view in, std::string& out) {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {  // every 3 bytes become 4 characters of 6 bits
-        unsigned v = static_cast<unsigned char>(in[i]) << 16 |
-                     static_cast<unsigned char>(in[i + 1]) << 8 |
-                     static_cast<unsigned char>(in[i + 2]);
-        out += alphabet[v >> 18];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
-    }
-    const std::size_t rest = in.size() - i;
-    if (rest == 0) return;
-    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
-    if (rest == 2) v |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
-    out += '=';
-}
-
-/** The base64 encoding of @p in. */
-inline std::string base64_encode(std::string_view in) {
-    std::string out;
-    base64_append(in, out);
-    return out;
-}
-
-}  // namespace detail
-}  // namespace socklite
-
-#endif  // SOCKLITE_DETAIL_BASE64_HPP
-// ---- end socklite/detail/base64.hpp
-
-namespace socklite {
-namespace http {
-
-/** Query parameters or form fields: name-value pairs, in order, names may repeat.
- *  `socklite::http::Query q{{"q", "a b"}, {"page", "2"}};` */
-using Query = std::vector<std::pair<std::string, std::string>>;
-
-/** Appends @p text to @p out percent-encoded for a URL component: the unreserved characters of
- *  RFC 3986 section 2.3 (letters, digits, `-._~`) as they are, every other byte as `%XX`; with
- *  @p space_as_plus a space becomes `+` (the form encoding). */
-inline void percent_encode(std::string_view text, std::string& out, bool space_as_plus = false) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    for (char ch : text) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-        if (keep) {
-            out += ch;
-        } else if (c == ' ' && space_as_plus) {
-            out += '+';
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-}
-
-/** @p text percent-encoded for a URL component (see percent_encode(std::string_view,
- *  std::string&, bool)): `percent_encode("a b&c")` is `a%20b%26c`. */
-inline std::string percent_encode(std::string_view text) {
-    std::string out;
-    percent_encode(text, out);
-    return out;
-}
-
-/** @p text with each `%XX` escape decoded (a `%` not followed by two hex digits is kept). */
-inline std::string percent_decode(std::string_view text) {
-    auto digit = [](char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        int hi = -1;
-        int lo = -1;
-        if (text[i] == '%' && i + 2 < text.size()) {
-            hi = digit(text[i + 1]);
-            lo = digit(text[i + 2]);
-        }
-        if (hi < 0 || lo < 0) {
-            out += text[i];
-            continue;
-        }
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
-}
-
-/** The query string of @p params: `name=value` pairs joined by `&`, each name and value
- *  percent-encoded (a space is `%20`): `{{"q", "a b"}, {"n", "1"}}` gives `q=a%20b&n=1`. */
-inline std::string query_string(const Query& params) {
-    std::string out;
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        if (i > 0) out += '&';
-        percent_encode(params[i].first, out);
-        out += '=';
-        percent_encode(params[i].second, out);
-    }
-    return out;
-}
-
-/** @p target with @p params appended as its query (after `?`, or after `&` when @p target has a
- *  query already): `with_query("/search", {{"q", "a b"}})` is `/search?q=a%20b`. */
-inline std::string with_query(std::string_view target, const Query& params) {
-    std::string out(target);
-    if (params.empty()) return out;
-    out += target.find('?') == std::string_view::npos ? '?' : '&';
-    out += query_string(params);
-    return out;
-}
-
-/** The `application/x-www-form-urlencoded` body of @p fields (the HTML form encoding): as
- *  query_string(), but a space is `+`: `{{"name", "J Doe"}}` gives `name=J+Doe`. */
-inline std::string form_urlencoded(const Query& fields) {
-    std::string out;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i > 0) out += '&';
-        percent_encode(fields[i].first, out, true);
-        out += '=';
-        percent_encode(fields[i].second, out, true);
-    }
-    return out;
-}
-
-/** The `Authorization` value of Basic authentication (RFC 7617): `Basic ` and the base64 of
- *  `user:password`. The credentials travel in clear text: meant for https, or a trusted path.
- *  `basic_authorization("Aladdin", "open sesame")` is `Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==`. */
-inline std::string basic_authorization(std::string_view user, std::string_view password) {
-    std::string plain(user);
-    plain += ':';
-    plain.append(password.data(), password.size());
-    std::string out = "Basic ";
-    socklite::detail::base64_append(plain, out);
-    return out;
-}
-
-/** The `Authorization` value for a URL's userinfo (`user:password`, percent-encoded as in the
- *  URL, see Url::userinfo()), or an empty string when @p userinfo is empty. */
-inline std::string basic_authorization(std::string_view userinfo) {
-    if (userinfo.empty()) return {};
-    const std::size_t colon = userinfo.find(':');
-    const std::string_view user = userinfo.substr(0, colon);
-    const std::string_view password =
-        colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
-    return basic_authorization(percent_decode(user), percent_decode(password));
-}
-
-}  // namespace http
-}  // namespace socklite
-
-#endif  // SOCKLITE_HTTP_ENCODING_HPP
-// ---- end socklite/http/encoding.hpp
-// ---- begin socklite/http/redirect.hpp
-#ifndef SOCKLITE_HTTP_REDIRECT_HPP
-#define SOCKLITE_HTTP_REDIRECT_HPP
-
-/** @file
- *  The redirect rule of the HTTP client as a pure function: http::next_hop(). No I/O. */
-
-#include <optional>
-#include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 // ---- begin socklite/http/url.hpp
 #ifndef SOCKLITE_HTTP_URL_HPP
@@ -6358,6 +5897,702 @@ inline std::string Url::str() const {
 
 namespace socklite {
 namespace http {
+namespace detail {
+
+/** One connection to an origin: the socket and the bytes received but not consumed yet. */
+struct Connection {
+    std::string key;           // the origin, scheme://host[:port]: which requests may reuse it
+    Socket socket;             //
+    std::vector<char> buffer;  // [begin, end) received and not consumed yet
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool reused = false;  // has carried a request before this one
+
+    /** The bytes received and not consumed yet. */
+    std::string_view pending() const noexcept {
+        return std::string_view(buffer.data() + begin, end - begin);
+    }
+    /** Where the next bytes go, and how many fit there. */
+    char* space() noexcept { return buffer.data() + end; }
+    std::size_t room() const noexcept { return buffer.size() - end; }
+    /** Room for at least @p n bytes after end, moving the pending bytes to the front first. */
+    void reserve(std::size_t n) {
+        if (begin == end) begin = end = 0;
+        if (room() >= n) return;
+        if (begin > 0) {
+            std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+            end -= begin;
+            begin = 0;
+            if (room() >= n) return;
+        }
+        buffer.resize(buffer.size() * 2 > end + n ? buffer.size() * 2 : end + n);
+    }
+};
+
+/** The idle connections of one client, all origins together, oldest first. */
+class Pool {
+public:
+    /** Whether take() checks a connection before handing it out. */
+    enum class Check { none, alive };
+
+    /** The most recently used idle connection to @p key (marked reused), or nullptr. With
+     *  Check::alive, each candidate is first read without waiting (an expired deadline): end of
+     *  stream, an error or stray bytes mean the server is done with it, and it is closed. */
+    std::unique_ptr<Connection> take(const std::string& key, Check check) noexcept {
+        for (std::size_t i = idle_.size(); i-- > 0;) {
+            if (idle_[i]->key != key) continue;
+            std::unique_ptr<Connection> c = std::move(idle_[i]);
+            idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
+            if (check == Check::alive && !quiet(*c)) continue;
+            c->reused = true;
+            return c;
+        }
+        return nullptr;
+    }
+    /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
+    void put(std::unique_ptr<Connection> c, std::size_t max) {
+        if (max == 0) return;
+        c->begin = c->end = 0;
+        if (idle_.size() >= max) idle_.erase(idle_.begin());
+        idle_.push_back(std::move(c));
+    }
+    /** The number of idle connections. */
+    std::size_t size() const noexcept { return idle_.size(); }
+    /** Closes every idle connection. */
+    void clear() noexcept { idle_.clear(); }
+
+private:
+    static bool quiet(Connection& c) noexcept {
+        char byte;
+        std::error_code ec;
+        c.socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()), ec);
+        return ec == std::errc::timed_out;
+    }
+
+    std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+/** Where a request goes: the resolved URL and what an exchange needs of it. */
+struct Route {
+    explicit Route(http::Url u)
+        : url(std::move(u)),
+          target(url.target()),
+          authority(url.authority()),
+          key(url.origin()),
+          text(url.str()) {}
+    http::Url url;
+    std::string target;     // the request target sent (origin-form: path and query)
+    std::string authority;  // its Host field
+    std::string key;        // its origin: which pooled connections fit
+    std::string text;       // the whole URL, for messages and Response::url
+};
+
+/** Whether @p target is an absolute URL: a scheme and `:` (RFC 3986 section 3.1). */
+inline bool is_absolute(std::string_view target) noexcept {
+    std::size_t colon = target.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        char c = target[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/** Where @p target leads: an absolute URL, a reference resolved against @p base, or `*` (the
+ *  server as a whole, for OPTIONS); http::errc::bad_url for a reference without a base. */
+inline Url resolve(const Url& base, const std::string& target, std::error_code& ec) {
+    ec.clear();
+    if (target == "*" && !base.empty()) return base;
+    if (is_absolute(target)) return Url::parse(target, ec);
+    if (!base.empty()) return base.resolve(target, ec);
+    ec = errc::bad_url;
+    return Url();
+}
+
+/** Whether a request with @p method may be sent twice (RFC 9110 section 9.2.2): a retry on a
+ *  fresh connection is safe for these. */
+inline bool idempotent(std::string_view method) noexcept {
+    return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+           method == "OPTIONS" || method == "TRACE";
+}
+
+/** Errors that mean "the server closed a kept-alive connection before reading the request". */
+inline bool stale(const std::error_code& ec) noexcept {
+    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
+           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
+}
+
+/** Opens a connection for @p route: to its host and port, or to the Unix-domain socket
+ *  @p unix_socket when not empty; @p io_timeout bounds each read and write on it. */
+inline std::unique_ptr<Connection> connect(const Route& route, const std::string& unix_socket,
+                                           std::chrono::milliseconds connect_timeout,
+                                           std::chrono::milliseconds io_timeout,
+                                           std::error_code& ec) {
+    const bool local = !unix_socket.empty();
+    Socket s;
+    if (local) {
+        Address a = Address::unix_path(unix_socket, ec);
+        if (!ec) s = Socket::connect(a, connect_timeout, ec);
+    } else {
+        s = Socket::connect(route.url.host(), route.url.port(), connect_timeout, ec);
+    }
+    if (ec) return nullptr;
+    if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
+    if (!ec) s.read_timeout(io_timeout, ec);
+    if (!ec) s.write_timeout(io_timeout, ec);
+    if (ec) return nullptr;
+    std::unique_ptr<Connection> c(new Connection);
+    c->key = route.key;
+    c->socket = std::move(s);
+    return c;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_POOL_HPP
+// ---- end socklite/http/detail/pool.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** Where a response body goes: the callbacks when set, else @c into (nullptr: dropped, as the
+ *  body of a redirect that is followed). */
+struct BodySink {
+    std::string* into = nullptr;
+    Headers* trailers = nullptr;  // where the trailer fields of a chunked body go
+    const std::function<bool(std::string_view)>* on_body = nullptr;
+    const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
+};
+
+/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
+inline void clear(Response& res) noexcept {
+    res.status = 0;
+    res.reason.clear();
+    res.version = 11;
+    res.headers.clear();
+    res.body.clear();
+    res.trailers.clear();
+    res.url.clear();
+}
+
+/** The parser limits for a response head of at most @p bytes and @p fields. */
+inline ParserLimits parser_limits(std::size_t bytes, std::size_t fields) noexcept {
+    ParserLimits l;
+    l.max_header_bytes = bytes;
+    l.max_fields = fields;
+    return l;
+}
+
+/** Reads one response from a connection: head(), then body(). */
+class BodyReader {
+public:
+    /** A reader of the response to a @p method request on @p c; @p p starts over. */
+    BodyReader(Connection& c, ResponseParser& p, std::string_view method,
+               const Deadline& deadline) noexcept
+        : c_(c), p_(p), deadline_(deadline) {
+        p_.reset();
+        p_.request_method(method);
+    }
+
+    /** Reads the final head (skipping interim 1xx responses) and copies it into @p res. */
+    bool head(Response& res, std::error_code& ec);
+    /** Reads the body into @p sink, refusing more than @p limit bytes. Exceptions thrown by the
+     *  callbacks propagate. */
+    bool body(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
+    /** Whether any byte of the response arrived (before that, a failure may mean a stale
+     *  connection). */
+    bool got_bytes() const noexcept { return received_ > 0; }
+
+private:
+    bool read_more(std::size_t want, std::error_code& ec);
+    bool into_string(std::string& out, std::size_t size, const BodySink& sink, std::error_code& ec);
+    bool pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
+    bool deliver(const BodySink& sink, std::string_view data, std::error_code& ec);
+    void progress(const BodySink& sink);
+
+    Connection& c_;
+    ResponseParser& p_;
+    Deadline deadline_;
+    std::uint64_t received_ = 0;
+    std::optional<std::uint64_t> total_;
+    bool reported_all_ = false;  // the last progress call said received == total
+};
+
+// Reads what the socket has into the buffer (at most `want` bytes); end of stream is an error
+// while the parser still needs bytes.
+inline bool BodyReader::read_more(std::size_t want, std::error_code& ec) {
+    c_.reserve(want);
+    const std::size_t room = want < c_.room() ? want : c_.room();
+    std::size_t n = c_.socket.read_some(c_.space(), room, deadline_, ec);
+    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
+    if (ec) return false;
+    c_.end += n;
+    received_ += n;
+    return true;
+}
+
+inline bool BodyReader::head(Response& res, std::error_code& ec) {
+    c_.begin = c_.end = 0;
+    for (;;) {
+        if (!read_more(16 * 1024, ec)) return false;
+        ParseResult r = p_.parse_head(c_.pending());
+        if (r.error()) {
+            ec = r.ec;
+            return false;
+        }
+        if (!r.complete()) {
+            c_.begin += r.consumed;  // interim (1xx) responses skipped
+            continue;
+        }
+        // The views point into the buffer: copy them before it moves. The strings of a reused
+        // Response are overwritten in place (no allocation once grown).
+        res.status = p_.status();
+        res.version = p_.version();
+        if (std::string_view(res.reason) != p_.reason())  // a reused Response: often the same
+            res.reason.assign(p_.reason().data(), p_.reason().size());
+        res.headers.clear();
+        res.trailers.clear();
+        res.headers.reserve(p_.field_count());
+        for (std::size_t i = 0; i < p_.field_count(); ++i)
+            res.headers.add(p_.field(i).name, p_.field(i).value);
+        c_.begin += r.consumed;
+        return true;
+    }
+}
+
+inline bool BodyReader::body(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
+    if (p_.body_kind() == BodyKind::content_length) {
+        total_ = p_.content_length();
+        if (*total_ > limit) {
+            ec = http::errc::body_too_large;
+            return false;
+        }
+    }
+    bool ok;
+    // A Content-Length body kept in memory goes straight into the string, sized once.
+    if (sink.into != nullptr && !sink.on_body && total_ && *total_ > 0 && !p_.complete()) {
+        ok = into_string(*sink.into, static_cast<std::size_t>(*total_), sink, ec);
+    } else {
+        if (sink.into != nullptr) sink.into->clear();
+        ok = pieces(sink, limit, ec);
+    }
+    if (ok && !reported_all_ && sink.on_progress && *sink.on_progress) {
+        // The last call says received == total, also when the total was not known before.
+        (*sink.on_progress)(p_.body_received(), p_.body_received());
+    }
+    return ok;
+}
+
+inline bool BodyReader::into_string(std::string& out, std::size_t size, const BodySink& sink,
+                                    std::error_code& ec) {
+    // A reused Response whose body has this length already is refilled without zero-filling.
+    out.resize(size);
+    std::size_t filled = 0;
+    while (!p_.complete()) {
+        std::string_view in = c_.pending();
+        if (in.empty()) {  // straight from the socket into the string
+            std::size_t n = c_.socket.read_some(&out[filled], size - filled, deadline_, ec);
+            if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
+            if (ec) {
+                out.resize(filled);
+                return false;
+            }
+            in = std::string_view(&out[filled], n);
+        }
+        ParseResult r = p_.parse_body(in);
+        if (in.data() != &out[filled]) {
+            std::memcpy(&out[filled], r.body.data(), r.body.size());
+            c_.begin += r.consumed;
+        }
+        filled += r.body.size();
+        progress(sink);
+    }
+    return true;
+}
+
+inline bool BodyReader::pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
+    for (;;) {
+        while (!p_.complete()) {  // whatever the buffer holds first
+            ParseResult r = p_.parse_body(c_.pending());
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            c_.begin += r.consumed;
+            if (p_.body_received() > limit) {
+                ec = http::errc::body_too_large;
+                return false;
+            }
+            if (!r.body.empty() && !deliver(sink, r.body, ec)) return false;
+            if (r.body.empty() && !r.complete()) break;  // need more bytes
+        }
+        if (p_.complete()) {
+            if (p_.body_kind() == BodyKind::chunked && sink.trailers != nullptr)
+                p_.chunked().copy_trailers(*sink.trailers);
+            return true;
+        }
+        std::size_t want = 64 * 1024;
+        if (total_) {  // never read past this response
+            const std::uint64_t left = *total_ - p_.body_received();
+            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
+        }
+        if (!read_more(want, ec)) {
+            if (ec != socklite::errc::unexpected_eof) return false;
+            ParseResult r = p_.finish();  // a body delimited by the end of the connection
+            ec = r.ec;
+            return !r.error();
+        }
+    }
+}
+
+inline bool BodyReader::deliver(const BodySink& sink, std::string_view data, std::error_code& ec) {
+    if (sink.on_body && *sink.on_body) {
+        if (!(*sink.on_body)(data)) {
+            ec = std::make_error_code(std::errc::operation_canceled);
+            return false;
+        }
+    } else if (sink.into != nullptr) {
+        sink.into->append(data.data(), data.size());
+    }
+    progress(sink);
+    return true;
+}
+
+inline void BodyReader::progress(const BodySink& sink) {
+    if (!sink.on_progress || !*sink.on_progress) return;
+    (*sink.on_progress)(p_.body_received(), total_);
+    reported_all_ = total_ && p_.body_received() == *total_;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+// ---- end socklite/http/detail/body_reader.hpp
+// ---- begin socklite/http/detail/request_writer.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
+#define SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
+
+// Private to HttpClient: the fields the client adds to a serialized head, and sending bodies.
+// Every byte goes through Socket::write_some with the request's deadline.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+// ---- begin socklite/http/encoding.hpp
+#ifndef SOCKLITE_HTTP_ENCODING_HPP
+#define SOCKLITE_HTTP_ENCODING_HPP
+
+/** @file
+ *  The encodings a request needs: percent-encoded query strings (RFC 3986),
+ *  `application/x-www-form-urlencoded` bodies and Basic credentials (RFC 7617). No I/O. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- begin socklite/detail/base64.hpp
+#ifndef SOCKLITE_DETAIL_BASE64_HPP
+#define SOCKLITE_DETAIL_BASE64_HPP
+
+// Private: base64 with the standard alphabet and padding (RFC 4648 section 4), as HTTP Basic
+// authentication (RFC 7617) and the WebSocket handshake (RFC 6455 section 4.2.2) use it.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace socklite {
+namespace detail {
+
+/** Appends the base64 encoding of @p in to @p out (padded with `=`). */
+inline void base64_append(std::string_view in, std::string& out) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3) {  // every 3 bytes become 4 characters of 6 bits
+        unsigned v = static_cast<unsigned char>(in[i]) << 16 |
+                     static_cast<unsigned char>(in[i + 1]) << 8 |
+                     static_cast<unsigned char>(in[i + 2]);
+        out += alphabet[v >> 18];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    const std::size_t rest = in.size() - i;
+    if (rest == 0) return;
+    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
+    if (rest == 2) v |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+}
+
+/** The base64 encoding of @p in. */
+inline std::string base64_encode(std::string_view in) {
+    std::string out;
+    base64_append(in, out);
+    return out;
+}
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_BASE64_HPP
+// ---- end socklite/detail/base64.hpp
+
+namespace socklite {
+namespace http {
+
+/** Query parameters or form fields: name-value pairs, in order, names may repeat.
+ *  `socklite::http::Query q{{"q", "a b"}, {"page", "2"}};` */
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+/** Appends @p text to @p out percent-encoded for a URL component: the unreserved characters of
+ *  RFC 3986 section 2.3 (letters, digits, `-._~`) as they are, every other byte as `%XX`; with
+ *  @p space_as_plus a space becomes `+` (the form encoding). */
+inline void percent_encode(std::string_view text, std::string& out, bool space_as_plus = false) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char ch : text) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (keep) {
+            out += ch;
+        } else if (c == ' ' && space_as_plus) {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+}
+
+/** @p text percent-encoded for a URL component (see percent_encode(std::string_view,
+ *  std::string&, bool)): `percent_encode("a b&c")` is `a%20b%26c`. */
+inline std::string percent_encode(std::string_view text) {
+    std::string out;
+    percent_encode(text, out);
+    return out;
+}
+
+/** @p text with each `%XX` escape decoded (a `%` not followed by two hex digits is kept). */
+inline std::string percent_decode(std::string_view text) {
+    auto digit = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        int hi = -1;
+        int lo = -1;
+        if (text[i] == '%' && i + 2 < text.size()) {
+            hi = digit(text[i + 1]);
+            lo = digit(text[i + 2]);
+        }
+        if (hi < 0 || lo < 0) {
+            out += text[i];
+            continue;
+        }
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+/** The query string of @p params: `name=value` pairs joined by `&`, each name and value
+ *  percent-encoded (a space is `%20`): `{{"q", "a b"}, {"n", "1"}}` gives `q=a%20b&n=1`. */
+inline std::string query_string(const Query& params) {
+    std::string out;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (i > 0) out += '&';
+        percent_encode(params[i].first, out);
+        out += '=';
+        percent_encode(params[i].second, out);
+    }
+    return out;
+}
+
+/** @p target with @p params appended as its query (after `?`, or after `&` when @p target has a
+ *  query already): `with_query("/search", {{"q", "a b"}})` is `/search?q=a%20b`. */
+inline std::string with_query(std::string_view target, const Query& params) {
+    std::string out(target);
+    if (params.empty()) return out;
+    out += target.find('?') == std::string_view::npos ? '?' : '&';
+    out += query_string(params);
+    return out;
+}
+
+/** The `application/x-www-form-urlencoded` body of @p fields (the HTML form encoding): as
+ *  query_string(), but a space is `+`: `{{"name", "J Doe"}}` gives `name=J+Doe`. */
+inline std::string form_urlencoded(const Query& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += '&';
+        percent_encode(fields[i].first, out, true);
+        out += '=';
+        percent_encode(fields[i].second, out, true);
+    }
+    return out;
+}
+
+/** The `Authorization` value of Basic authentication (RFC 7617): `Basic ` and the base64 of
+ *  `user:password`. The credentials travel in clear text: meant for https, or a trusted path.
+ *  `basic_authorization("Aladdin", "open sesame")` is `Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==`. */
+inline std::string basic_authorization(std::string_view user, std::string_view password) {
+    std::string plain(user);
+    plain += ':';
+    plain.append(password.data(), password.size());
+    std::string out = "Basic ";
+    socklite::detail::base64_append(plain, out);
+    return out;
+}
+
+/** The `Authorization` value for a URL's userinfo (`user:password`, percent-encoded as in the
+ *  URL, see Url::userinfo()), or an empty string when @p userinfo is empty. */
+inline std::string basic_authorization(std::string_view userinfo) {
+    if (userinfo.empty()) return {};
+    const std::size_t colon = userinfo.find(':');
+    const std::string_view user = userinfo.substr(0, colon);
+    const std::string_view password =
+        colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
+    return basic_authorization(percent_decode(user), percent_decode(password));
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_ENCODING_HPP
+// ---- end socklite/http/encoding.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** The largest body sent in the same buffer (one send) as the head: copying more costs more
+ *  than a second system call. */
+inline constexpr std::size_t inline_body = 64 * 1024;
+
+/** Completes a head from serialize_head(): the framing of a streamed body, Basic credentials
+ *  from the URL's @p userinfo (unless the request has its own), `Connection: close` when
+ *  @p close, then the empty line. */
+inline void finish_head(const Request& req, std::string_view userinfo, bool close,
+                        std::string& head) {
+    head.resize(head.size() - 2);  // reopened: the empty line comes last
+    if (req.body_source.read) {
+        // The serializer writes `Content-Length: 0` last for an empty POST/PUT/PATCH body.
+        static constexpr std::string_view zero = "Content-Length: 0\r\n";
+        if (head.size() >= zero.size() &&
+            head.compare(head.size() - zero.size(), zero.size(), zero.data(), zero.size()) == 0)
+            head.resize(head.size() - zero.size());
+        if (req.body_source.length) {
+            head += "Content-Length: ";
+            head += std::to_string(*req.body_source.length);
+        } else {
+            head += "Transfer-Encoding: chunked";  // RFC 9112 section 7.1
+        }
+        head += "\r\n";
+    }
+    if (!userinfo.empty() && !req.headers.contains("Authorization")) {
+        head += "Authorization: ";
+        head += basic_authorization(userinfo);
+        head += "\r\n";
+    }
+    if (close && !req.headers.contains("Connection")) head += "Connection: close\r\n";
+    head += "\r\n";
+}
+
+/** Sends all of @p data on @p c's socket by @p deadline. */
+inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
+                      std::error_code& ec) noexcept {
+    while (!data.empty()) {
+        std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
+        if (ec) return false;
+        data.remove_prefix(n);
+    }
+    ec.clear();
+    return true;
+}
+
+/** Sends the body of @p source, `Content-Length` framed when its length is known (the head
+ *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
+ *  size ends it). Exceptions of the source propagate. */
+inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
+                        std::error_code& ec) {
+    static constexpr std::size_t piece = 64 * 1024;
+    static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
+    std::string buf(room + piece + 2, '\0');
+    std::uint64_t sent = 0;
+    for (;;) {
+        const std::size_t n = source.read(&buf[room], piece);
+        if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
+            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
+            return false;
+        }
+        sent += n;
+        std::string_view out(buf.data() + room, n);
+        if (!source.length) {
+            char size[room];
+            const int len = std::snprintf(size, sizeof size, "%zx\r\n", n);
+            char* start = &buf[room - static_cast<std::size_t>(len)];
+            std::memcpy(start, size, static_cast<std::size_t>(len));
+            std::memcpy(&buf[room + n], "\r\n", 2);
+            out = std::string_view(start, static_cast<std::size_t>(len) + n + 2);
+        }
+        if (!out.empty() && !write_all(c, out, deadline, ec)) return false;
+        if (n == 0) return true;
+    }
+}
+
+/** Sends a request: @p head (with a small body in it already), then a large body or the
+ *  body source. */
+inline bool send_request(Connection& c, std::string_view head, const Request& req,
+                         const Deadline& deadline, std::error_code& ec) {
+    if (!write_all(c, head, deadline, ec)) return false;
+    if (req.body_source.read) return send_source(c, req.body_source, deadline, ec);
+    if (req.body.size() > inline_body) return write_all(c, req.body, deadline, ec);
+    return true;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
+// ---- end socklite/http/detail/request_writer.hpp
+// ---- begin socklite/http/redirect.hpp
+#ifndef SOCKLITE_HTTP_REDIRECT_HPP
+#define SOCKLITE_HTTP_REDIRECT_HPP
+
+/** @file
+ *  The redirect rule of the HTTP client as a pure function: http::next_hop(). No I/O. */
+
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+
+namespace socklite {
+namespace http {
 
 /** Whether @p status is a redirect that a client follows: 301, 302, 303, 307 or 308. */
 inline bool is_redirect(int status) noexcept {
@@ -6396,8 +6631,9 @@ inline std::optional<Hop> next_hop(const Request& request, int status, std::stri
                                    const Url& url, std::error_code& ec) {
     ec.clear();
     if (!is_redirect(status) || location.empty()) return std::nullopt;
-    const bool to_get = status == 303 ? request.method != "HEAD"
-                                      : (status == 301 || status == 302) && request.method == "POST";
+    const bool to_get = status == 303
+                            ? request.method != "HEAD"
+                            : (status == 301 || status == 302) && request.method == "POST";
     if (!to_get && request.body_source.read) return std::nullopt;  // it cannot be read again
     Url next = url.resolve(location, ec);
     if (ec) {
@@ -6616,51 +6852,16 @@ inline std::string serialize_request(const Request& req, const Url& url) {
 
 namespace socklite {
 
-/** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
- *  socklite::no_timeout is no limit, zero or less has expired already. */
-struct HttpClientOptions {
-    /** Longest wait for a TCP connection to be established (resolution included). */
-    std::chrono::milliseconds connect_timeout{10000};
-    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
-     *  accept more of the request (`std::errc::timed_out`). */
-    std::chrono::milliseconds read_timeout{30000};
-    /** Deadline for a whole request() call: connects, retries, redirects and bodies
-     *  included (`std::errc::timed_out`); http::Request::timeout overrides it per request. */
-    std::chrono::milliseconds deadline = no_timeout;
-    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
-    std::uint64_t max_body_size = 256u * 1024 * 1024;
-    /** Largest response header section in bytes (http::errc::header_too_large). */
-    std::size_t max_header_size = 64 * 1024;
-    /** Most response header fields (http::errc::too_many_headers). */
-    std::size_t max_header_count = 100;
-    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
-     *  Zero returns the 3xx response itself. */
-    int max_redirects = 10;
-    /** Keep connections open between requests (false sends `Connection: close`). */
-    bool keep_alive = true;
-    /** Most idle connections kept in the pool (all origins together). */
-    std::size_t max_idle_connections = 8;
-    /** When not empty, every connection goes to this Unix-domain socket (a path, or `@name`
-     *  in the abstract namespace) instead of the URL's host and port, which still make the
-     *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
-    std::string unix_socket;
-};
-
 /** A blocking HTTP/1.1 client: one request at a time, connections kept alive and reused.
  *
- *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
- *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
- *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a check that never waits before a non-idempotent request), and an idempotent
- *  request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
- *  Redirects follow http::next_hop() up to Options::max_redirects; Response::url tells where
- *  they ended. `user:password@` in a URL is sent as Basic authentication. Bodies arrive whole in
- *  Response::body, or piece by piece through Handlers::on_body so that a download never has to
- *  fit in memory; uploads can come from a http::BodySource in the same way.
- *
- *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
- *  request (head and small body in one buffer) and, usually, one `recv` of the whole response.
- *  Every byte goes through Socket::read_some() and Socket::write_some().
+ *  Connections are pooled per origin and reused while the server keeps them open; one the
+ *  server closed meanwhile is detected, and an idempotent request (GET, HEAD, PUT, DELETE,
+ *  OPTIONS, TRACE) is then retried once on a fresh connection. Redirects follow
+ *  http::next_hop() up to Options::max_redirects; Response::url tells where they ended.
+ *  `user:password@` in a URL is sent as Basic authentication. Bodies arrive whole in
+ *  Response::body or piece by piece through Handlers::on_body; uploads can come piece by piece
+ *  from a http::BodySource. A small request on a kept-alive connection costs one `send` and,
+ *  usually, one `recv`, through Socket::read_some() and Socket::write_some().
  *
  *  Names: options() is the configuration (of type Options), so the `OPTIONS` method is
  *  options_request(); `delete` is a C++ keyword, so the `DELETE` method is remove().
@@ -6728,11 +6929,19 @@ public:
      *  @param handlers optional streaming callbacks
      *  @return the response; its body is empty when Handlers::on_body took it
      *  @throws Error; an exception thrown by a callback propagates unchanged. */
-    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{});
+    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{}) {
+        http::Response res;
+        this->request(request, handlers, res);
+        return res;
+    }
     /** As request(const http::Request&, const Handlers&), reporting through @p ec; a callback
      *  that throws makes the request fail with `std::errc::operation_canceled`. */
     http::Response request(const http::Request& request, const Handlers& handlers,
-                           std::error_code& ec) noexcept;
+                           std::error_code& ec) noexcept {
+        http::Response res;
+        this->request(request, handlers, res, ec);
+        return res;
+    }
     /** As request(const http::Request&, const Handlers&, std::error_code&), without callbacks. */
     http::Response request(const http::Request& request, std::error_code& ec) noexcept {
         return this->request(request, Handlers{}, ec);
@@ -6786,14 +6995,15 @@ public:
      *  extra @p headers. @throws Error. */
     http::Response get(std::string_view target, const http::Query& query,
                        const http::Headers& headers = http::Headers()) {
-        http::Request r = make("GET", http::with_query(target, query));
-        r.headers = headers;
-        return request(r);
+        return request(make("GET", http::with_query(target, query), {}, {}, &headers));
     }
     /** As get(std::string_view, const http::Query&, const http::Headers&), reporting through
      *  @p ec. */
     http::Response get(std::string_view target, const http::Query& query,
-                       const http::Headers& headers, std::error_code& ec) noexcept;
+                       const http::Headers& headers, std::error_code& ec) noexcept {
+        return guarded(
+            [&] { return make("GET", http::with_query(target, query), {}, {}, &headers); }, ec);
+    }
     /** `HEAD @p target` (no body). @throws Error. */
     http::Response head(std::string_view target) { return request(make("HEAD", target)); }
     /** `HEAD @p target`, reporting through @p ec. */
@@ -6828,11 +7038,14 @@ public:
      *  HTML form sends): `cli.post_form("/login", {{"user", "ann"}, {"pw", "x y"}})`.
      *  @throws Error. */
     http::Response post_form(std::string_view target, const http::Query& fields) {
-        return post(target, http::form_urlencoded(fields), "application/x-www-form-urlencoded");
+        return post(target, http::form_urlencoded(fields), form);
     }
     /** As post_form(std::string_view, const http::Query&), reporting through @p ec. */
     http::Response post_form(std::string_view target, const http::Query& fields,
-                             std::error_code& ec) noexcept;
+                             std::error_code& ec) noexcept {
+        return guarded([&] { return make("POST", target, http::form_urlencoded(fields), form); },
+                       ec);
+    }
     /** `PUT @p target` with @p body of type @p content_type. @throws Error. */
     http::Response put(std::string_view target, std::string_view body,
                        std::string_view content_type = "application/octet-stream") {
@@ -6867,23 +7080,36 @@ public:
 
 private:
     struct Exchange;
+    using Route = http::detail::Route;
     using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
     enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
+    static constexpr const char* form = "application/x-www-form-urlencoded";
     static http::Request make(std::string_view method, std::string_view target,
-                              std::string_view body = {}, std::string_view content_type = {});
+                              std::string_view body = {}, std::string_view content_type = {},
+                              const http::Headers* headers = nullptr);
     http::Response call(std::string_view method, std::string_view target, std::string_view body,
-                        std::string_view content_type, std::error_code& ec) noexcept;
+                        std::string_view content_type, std::error_code& ec) noexcept {
+        return guarded([&] { return make(method, target, body, content_type); }, ec);
+    }
+    // Sends the request that make_request() builds; its std::bad_alloc becomes an error code.
+    template <class Make>
+    http::Response guarded(const Make& make_request, std::error_code& ec) noexcept {
+        try {
+            return request(make_request(), Handlers{}, ec);
+        } catch (...) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return {};
+        }
+    }
     void run(const http::Request& req, const Handlers& h, http::Response& res, std::error_code& ec);
-    bool locate(Exchange& x, std::error_code& ec) const;
+    bool locate(Exchange& x, std::error_code& ec);
     bool hop(Exchange& x, std::error_code& ec);
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
-    bool send_request(const Exchange& x, http::detail::Connection& c, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
     ConnectionPtr acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
-    ConnectionPtr open(const Exchange& x, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
         err_where_ = where;
@@ -6894,6 +7120,13 @@ private:
     http::ResponseParser parser_;
     http::detail::Pool pool_;
     std::string wbuf_;  // the request head (and a small body): one send
+    // The last target and where it led; when the request was plain (no fields, no body),
+    // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
+    // and serializing anew cost some 8,000 instructions, half of a small GET.
+    std::string last_target_;
+    std::unique_ptr<Route> last_route_;
+    bool wbuf_plain_ = false;
+    std::string wbuf_method_;
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
@@ -6905,75 +7138,29 @@ private:
 /// @cond INTERNAL
 /** One request on its way through redirects: where it goes now and what it sends. */
 struct HttpClient::Exchange {
-    Exchange(const Handlers& h, http::Response& res, const http::Request& req,
-             const Options& o) noexcept
+    Exchange(const Handlers& h, http::Response& res, const http::Request& req, const Options& o)
         : handlers(h),
           response(res),
+          request(&req),
           deadline(Deadline::after(req.timeout.value_or(o.deadline))),
-          max_body(req.max_body_size.value_or(o.max_body_size)),
-          request(&req) {}
+          max_body(req.max_body_size.value_or(o.max_body_size)) {}
 
     const Handlers& handlers;
     http::Response& response;
-    Deadline deadline;       // the whole request, redirects included
-    std::uint64_t max_body;  // largest body accepted
-    const http::Request* request;  // what this hop sends: the caller's, or *changed
+    const http::Request* request;          // what this hop sends: the caller's, or *changed
+    Deadline deadline;                     // the whole request, redirects included
+    std::uint64_t max_body;                // largest body accepted
     std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
-    http::Url url;                          // where this hop goes
-    std::string authority;                  // its Host field
-    std::string key;                        // its origin: which pooled connections fit
-    bool follow = true;                     // whether a redirect is followed at all
-    std::optional<http::Hop> next;          // the redirect this hop's response asks for
+    const Route* route = nullptr;          // where this hop goes: *last_route_ or hop_route
+    std::optional<Route> hop_route;        // a redirect's destination
+    bool follow = true;                    // whether a redirect is followed at all
+    std::optional<http::Hop> next;         // the redirect this hop's response asks for
 };
 /// @endcond
 
-namespace detail {
-
-inline bool http_idempotent(std::string_view m) noexcept {
-    return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" ||
-           m == "TRACE";
-}
-
-inline bool http_is_absolute(std::string_view t) noexcept {  // scheme ":" (RFC 3986 section 3.1)
-    std::size_t colon = t.find(':');
-    if (colon == std::string_view::npos || colon == 0) return false;
-    for (std::size_t i = 0; i < colon; ++i) {
-        char c = t[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-        if (!ok) return false;
-    }
-    return true;
-}
-
-/** Errors that mean "the server closed a kept-alive connection before reading the request". */
-inline bool http_stale_error(const std::error_code& ec) noexcept {
-    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
-           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
-}
-
-/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
-inline void http_clear(http::Response& res) noexcept {
-    res.status = 0;
-    res.reason.clear();
-    res.version = 11;
-    res.headers.clear();
-    res.body.clear();
-    res.trailers.clear();
-    res.url.clear();
-}
-
-inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
-    http::ParserLimits l;
-    l.max_header_bytes = o.max_header_size;
-    l.max_fields = o.max_header_count;
-    return l;
-}
-
-}  // namespace detail
-
 inline HttpClient::HttpClient(const Options& options)
-    : options_(options), parser_(detail::http_limits(options)) {}
+    : options_(options),
+      parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {}
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
@@ -6985,23 +7172,11 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
                               std::error_code& ec)
-    : options_(options), parser_(detail::http_limits(options)) {
+    : options_(options),
+      parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {
     base_ = http::Url::parse(base_url, ec);
     if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
-}
-
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h) {
-    http::Response res;
-    request(req, h, res);
-    return res;
-}
-
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
-                                          std::error_code& ec) noexcept {
-    http::Response res;
-    request(req, h, res, ec);
-    return res;
 }
 
 inline void HttpClient::request(const http::Request& req, const Handlers& h, http::Response& res) {
@@ -7009,7 +7184,7 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
     try {
         run(req, h, res, ec);
     } catch (...) {  // a callback's exception (or bad_alloc): the connection is closed already
-        detail::http_clear(res);
+        http::detail::clear(res);
         throw;
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
@@ -7021,10 +7196,10 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
         run(req, h, res, ec);
     } catch (const std::bad_alloc&) {
         pool_.clear();
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
     } catch (...) {
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::operation_canceled);
     }
 }
@@ -7034,53 +7209,21 @@ inline void HttpClient::get(std::string_view target, http::Response& res,
     try {
         request(make("GET", target), Handlers{}, res, ec);
     } catch (...) {  // std::bad_alloc from make()
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
-    }
-}
-
-inline http::Response HttpClient::get(std::string_view target, const http::Query& query,
-                                      const http::Headers& headers, std::error_code& ec) noexcept {
-    try {
-        http::Request r = make("GET", http::with_query(target, query));
-        r.headers = headers;
-        return request(r, Handlers{}, ec);
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
-    }
-}
-
-inline http::Response HttpClient::post_form(std::string_view target, const http::Query& fields,
-                                            std::error_code& ec) noexcept {
-    try {
-        return call("POST", target, http::form_urlencoded(fields),
-                    "application/x-www-form-urlencoded", ec);
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
     }
 }
 
 inline http::Request HttpClient::make(std::string_view method, std::string_view target,
-                                      std::string_view body, std::string_view content_type) {
+                                      std::string_view body, std::string_view content_type,
+                                      const http::Headers* headers) {
     http::Request r;
+    if (headers != nullptr) r.headers = *headers;
     r.method.assign(method.data(), method.size());
     r.target.assign(target.data(), target.size());
     r.body.assign(body.data(), body.size());
     if (!content_type.empty()) r.headers.add("Content-Type", content_type);
     return r;
-}
-
-inline http::Response HttpClient::call(std::string_view method, std::string_view target,
-                                       std::string_view body, std::string_view content_type,
-                                       std::error_code& ec) noexcept {
-    try {
-        return request(make(method, target, body, content_type), Handlers{}, ec);
-    } catch (...) {  // std::bad_alloc from make()
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
-    }
 }
 
 inline void HttpClient::run(const http::Request& req, const Handlers& h, http::Response& res,
@@ -7092,62 +7235,54 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
     Exchange x(h, res, req, options_);
     int redirects_left = req.max_redirects.value_or(options_.max_redirects);
     x.follow = redirects_left > 0;
-    if (!locate(x, ec)) {
-        fail("parse URL", req.target);
-        detail::http_clear(res);
-        return;
-    }
-    for (;;) {
-        if (!hop(x, ec)) {
-            detail::http_clear(res);
-            return;
-        }
-        if (!x.next) break;
+    bool ok = locate(x, ec);
+    if (!ok) fail("parse URL", req.target);
+    while (ok && (ok = hop(x, ec)) && x.next) {
         if (redirects_left-- == 0) {
             ec = http::errc::too_many_redirects;
-            fail("redirect", x.url.str());
-            detail::http_clear(res);
-            return;
+            fail("redirect", x.route->text);
+            ok = false;
+            break;
         }
         x.changed = std::move(x.next->request);
         x.request = &*x.changed;
-        x.url = std::move(x.next->url);
-        x.authority = x.url.authority();
-        x.key = x.url.origin();
+        x.hop_route.emplace(std::move(x.next->url));
+        x.route = &*x.hop_route;
     }
-    res.url = x.url.str();
+    if (!ok) {
+        http::detail::clear(res);
+    } else if (res.url != x.route->text) {
+        res.url = x.route->text;
+    }
 }
 
-// Resolves the request's target: an absolute URL, a reference against the base URL, or `*`
-// (OPTIONS for the server as a whole). The request is copied only when its target changes.
-inline bool HttpClient::locate(Exchange& x, std::error_code& ec) const {
+// Where the request's target leads (kept for the next request); the request is copied only
+// when the target it sends differs.
+inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
     const std::string& target = x.request->target;
-    if (target == "*" && !base_.empty()) {
-        x.url = base_;
-    } else if (detail::http_is_absolute(target)) {
-        x.url = http::Url::parse(target, ec);
-    } else if (!base_.empty()) {
-        x.url = base_.resolve(target, ec);
-    } else {
-        ec = http::errc::bad_url;
+    if (!last_route_ || target != last_target_) {
+        last_route_.reset();
+        wbuf_plain_ = false;
+        http::Url url = http::detail::resolve(base_, target, ec);
+        if (ec) return false;
+        last_route_.reset(new Route(std::move(url)));
+        last_target_ = target;
     }
-    if (ec) return false;
-    if (target != "*" && x.url.target() != target) {
+    x.route = last_route_.get();
+    if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
         x.changed = *x.request;
-        x.changed->target = x.url.target();
+        x.changed->target = x.route->target;
         x.request = &*x.changed;
     }
-    x.authority = x.url.authority();
-    x.key = x.url.origin();
     return true;
 }
 
 // One hop of the redirect chain: a try, and a second one on a fresh connection when a pooled
 // connection turned out to be closed by the server.
 inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
-    if (x.url.is_https()) {
+    if (x.route->url.is_https()) {
         ec = http::errc::tls_not_enabled;
-        fail("request", x.url.str());
+        fail("request", x.route->text);
         return false;
     }
     Outcome o = attempt(x, Reuse::pooled, ec);
@@ -7158,45 +7293,39 @@ inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
 inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::error_code& ec) {
     // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
     if (!serialize(x, ec)) {
-        fail("send", x.url.str());
+        fail("send", x.route->text);
         return Outcome::failed;
     }
     const http::Request& req = *x.request;
     ConnectionPtr c = acquire(x, reuse, ec);
     if (!c) {
-        fail("connect", x.url.str());
+        fail("connect", x.route->text);
         return Outcome::failed;
     }
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
     const bool can_retry = c->reused && reuse == Reuse::pooled &&
-                           detail::http_idempotent(req.method) && !req.body_source.read;
-    if (!send_request(x, *c, ec)) {
-        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
-        fail("send", x.url.str());
+                           http::detail::idempotent(req.method) && !req.body_source.read;
+    if (!http::detail::send_request(*c, wbuf_, req, x.deadline, ec)) {
+        if (can_retry && http::detail::stale(ec)) return Outcome::retry;
+        fail("send", x.route->text);
         return Outcome::failed;
     }
-    parser_.reset();
-    parser_.request_method(req.method);
-    http::detail::BodyReader reader(*c, parser_, x.deadline);
+    http::detail::BodyReader reader(*c, parser_, req.method, x.deadline);
     if (!reader.head(x.response, ec)) {
-        if (!reader.got_bytes() && can_retry && detail::http_stale_error(ec))
-            return Outcome::retry;
+        if (!reader.got_bytes() && can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail(ec.category() == http::error_category() ? "parse response" : "read response",
-             x.url.str());
+             x.route->text);
         return Outcome::failed;
     }
     if (!receive(x, reader, ec)) return Outcome::failed;
-    const bool closing = !options_.keep_alive || req.headers.joined("Connection").find("close") !=
-                                                     std::string::npos;
-    if (parser_.keep_alive() && !closing && c->pending().empty()) {
-        c->begin = c->end = 0;
+    const bool closing =
+        !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
+    if (parser_.keep_alive() && !closing && c->pending().empty())
         pool_.put(std::move(c), options_.max_idle_connections);
-    }
     return Outcome::ok;
 }
 
-// The head: the request line and fields by the serializer, then what the client adds: framing
-// of a streamed body, Basic credentials from the URL, `Connection: close`.
+// The head (serializer, then what the client adds), and a small body in the same buffer.
 inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
     const http::Request& req = *x.request;
     const bool streamed = static_cast<bool>(req.body_source.read);
@@ -7204,39 +7333,19 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         ec = std::make_error_code(std::errc::invalid_argument);  // two bodies
         return false;
     }
+    // A plain request (no fields, no body) to the last route has the bytes of last time.
+    const bool plain =
+        req.headers.empty() && req.body.empty() && !streamed && x.route == last_route_.get();
+    if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
+    wbuf_plain_ = false;
     wbuf_.clear();
-    http::serialize_head(req, x.authority, wbuf_, ec);
+    http::serialize_head(req, x.route->authority, wbuf_, ec);
     if (ec) return false;
-    wbuf_.resize(wbuf_.size() - 2);  // reopened: the empty line comes last
-    if (streamed) {
-        // The serializer writes `Content-Length: 0` last for an empty POST/PUT/PATCH body.
-        static constexpr std::string_view zero = "Content-Length: 0\r\n";
-        if (wbuf_.size() >= zero.size() &&
-            std::string_view(wbuf_).substr(wbuf_.size() - zero.size()) == zero)
-            wbuf_.resize(wbuf_.size() - zero.size());
-        wbuf_ += req.body_source.length ? "Content-Length: " + std::to_string(*req.body_source.length)
-                                        : std::string("Transfer-Encoding: chunked");
-        wbuf_ += "\r\n";
-    }
-    if (!x.url.userinfo().empty() && !req.headers.contains("Authorization")) {
-        wbuf_ += "Authorization: ";
-        wbuf_ += http::basic_authorization(x.url.userinfo());
-        wbuf_ += "\r\n";
-    }
-    if (!options_.keep_alive && !req.headers.contains("Connection"))
-        wbuf_ += "Connection: close\r\n";
-    wbuf_ += "\r\n";
+    http::detail::finish_head(req, x.route->url.userinfo(), !options_.keep_alive, wbuf_);
     // One send for head and body, unless the body is large (then copying it costs more).
-    if (req.body.size() <= 64 * 1024) wbuf_ += req.body;
-    return true;
-}
-
-inline bool HttpClient::send_request(const Exchange& x, http::detail::Connection& c,
-                                     std::error_code& ec) {
-    const http::Request& req = *x.request;
-    if (!http::detail::write_all(c, wbuf_, x.deadline, ec)) return false;
-    if (req.body_source.read) return http::detail::send_source(c, req.body_source, x.deadline, ec);
-    if (req.body.size() > 64 * 1024) return http::detail::write_all(c, req.body, x.deadline, ec);
+    if (req.body.size() <= http::detail::inline_body) wbuf_ += req.body;
+    if (plain) wbuf_method_ = req.method;
+    wbuf_plain_ = plain;
     return true;
 }
 
@@ -7247,9 +7356,10 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     http::Response& res = x.response;
     x.next.reset();
     if (x.follow) {
-        x.next = http::next_hop(*x.request, res.status, res.headers.get("Location"), x.url, ec);
+        x.next =
+            http::next_hop(*x.request, res.status, res.headers.get("Location"), x.route->url, ec);
         if (ec) {
-            fail("redirect", x.url.str());
+            fail("redirect", x.route->text);
             return false;
         }
     }
@@ -7263,7 +7373,7 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
             kept.swap(res.body);
             if (!go) {
                 ec = std::make_error_code(std::errc::operation_canceled);
-                fail("read response", x.url.str());
+                fail("read response", x.route->text);
                 return false;
             }
         }
@@ -7271,7 +7381,7 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     }
     if (!reader.body(sink, x.max_body, ec)) {
         const bool protocol = ec.category() == http::error_category();
-        fail(protocol ? "parse response" : "read response", x.url.str());
+        fail(protocol ? "parse response" : "read response", x.route->text);
         return false;
     }
     return true;
@@ -7280,47 +7390,22 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
 inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse reuse,
                                                      std::error_code& ec) {
     const http::Request& req = *x.request;
-    // A request that must not be repeated goes on a pooled connection only after a check that
-    // never waits (an expired deadline): end of stream, an error or stray bytes mean the server
-    // is done with it. The others are simply retried when the connection proves stale.
-    const bool check = !detail::http_idempotent(req.method) || req.body_source.read;
-    while (reuse == Reuse::pooled) {
-        ConnectionPtr c = pool_.take(x.key);
-        if (!c) break;
-        if (check) {
-            char byte;
-            std::error_code quiet;
-            c->socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()),
-                                quiet);
-            if (quiet != std::errc::timed_out) continue;
+    // A request that must not be repeated is only sent on a pooled connection checked first;
+    // the others are retried when the connection proves stale.
+    const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
+    if (reuse == Reuse::pooled) {
+        ConnectionPtr c = pool_.take(x.route->key, check ? http::detail::Pool::Check::alive
+                                                         : http::detail::Pool::Check::none);
+        if (c) {
+            ec.clear();
+            return c;
         }
-        c->reused = true;
-        ec.clear();
-        return c;
     }
-    return open(x, ec);
-}
-
-inline HttpClient::ConnectionPtr HttpClient::open(const Exchange& x, std::error_code& ec) {
     std::chrono::milliseconds timeout = x.deadline.remaining();
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
-    const bool local = !options_.unix_socket.empty();
-    Socket s;
-    if (local) {
-        Address a = Address::unix_path(options_.unix_socket, ec);
-        if (!ec) s = Socket::connect(a, timeout, ec);
-    } else {
-        s = Socket::connect(x.url.host(), x.url.port(), timeout, ec);
-    }
-    if (ec) return nullptr;
-    ++opened_;
-    if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
-    if (!ec) s.read_timeout(options_.read_timeout, ec);
-    if (!ec) s.write_timeout(options_.read_timeout, ec);
-    if (ec) return nullptr;
-    ConnectionPtr c(new http::detail::Connection);
-    c->key = x.key;
-    c->socket = std::move(s);
+    ConnectionPtr c =
+        http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
+    if (c) ++opened_;
     return c;
 }
 

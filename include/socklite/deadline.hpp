@@ -51,8 +51,8 @@ public:
         if (timeout == no_timeout) return none();
         const clock::time_point now = clock::now();
         if (timeout <= std::chrono::milliseconds::zero()) return at(now);
-        if (timeout >= std::chrono::duration_cast<std::chrono::milliseconds>(
-                           clock::time_point::max() - now))
+        if (timeout >=
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now))
             return none();
         return at(now + timeout);
     }

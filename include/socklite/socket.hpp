@@ -310,10 +310,11 @@ private:
         write_timeout_ = other.write_timeout_;
         peer_ = other.peer_;
     }
-    enum class Direction { receive, send };
+    // receive_all: MSG_WAITALL while the call may wait in the kernel (recv_exact).
+    enum class Direction { receive, receive_all, send };
     // One receive or send step, bounded by the deadline and the direction's timeout.
-    std::size_t transfer(Direction dir, void* buf, std::size_t len, int extra_flags,
-                         Deadline deadline, std::error_code& ec) noexcept;
+    std::size_t transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                         std::error_code& ec) noexcept;
     // Loops until all of len is transferred, end of stream or an error (recv_exact, send_all).
     std::size_t transfer_all(Direction dir, char* p, std::size_t len, std::error_code& ec) noexcept;
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
@@ -471,8 +472,8 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
     return s;
 }
 
-inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, int extra_flags,
-                                    Deadline deadline, std::error_code& ec) noexcept {
+inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                                    std::error_code& ec) noexcept {
     const bool sending = dir == Direction::send;
     const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
     // A blocking socket waits in the kernel, one system call, when the kernel's timer
@@ -489,8 +490,7 @@ inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, i
         }
     }
     for (;;) {
-        int flags = extra_flags | (in_kernel ? 0 : MSG_DONTWAIT);
-        if (!in_kernel) flags &= ~MSG_WAITALL;
+        int flags = in_kernel ? (dir == Direction::receive_all ? MSG_WAITALL : 0) : MSG_DONTWAIT;
         ssize_t n = sending ? detail::sys.send(fd_, buf, len, flags | MSG_NOSIGNAL)
                             : detail::sys.recv(fd_, buf, len, flags);
         if (n >= 0) {
@@ -520,7 +520,7 @@ inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, i
 
 inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline,
                                      std::error_code& ec) noexcept {
-    return transfer(Direction::receive, buffer, len, 0, deadline, ec);
+    return transfer(Direction::receive, buffer, len, deadline, ec);
 }
 
 inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline) {
@@ -532,7 +532,7 @@ inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadli
 
 inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline,
                                       std::error_code& ec) noexcept {
-    return transfer(Direction::send, const_cast<void*>(data), len, 0, deadline, ec);
+    return transfer(Direction::send, const_cast<void*>(data), len, deadline, ec);
 }
 
 inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline) {
@@ -552,7 +552,7 @@ inline std::size_t Socket::transfer_all(Direction dir, char* p, std::size_t len,
     std::size_t done = 0;
     ec.clear();
     while (done < len) {
-        std::size_t n = transfer(dir, p + done, len - done, sending ? 0 : MSG_WAITALL, step, ec);
+        std::size_t n = transfer(dir, p + done, len - done, step, ec);
         if (ec) break;
         if (n == 0 && !sending) {
             ec = errc::unexpected_eof;
@@ -609,7 +609,7 @@ inline std::string Socket::recv(std::size_t max) {
 }
 
 inline std::size_t Socket::recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept {
-    return transfer_all(Direction::receive, static_cast<char*>(buffer), len, ec);
+    return transfer_all(Direction::receive_all, static_cast<char*>(buffer), len, ec);
 }
 
 inline void Socket::recv_exact(void* buffer, std::size_t len) {

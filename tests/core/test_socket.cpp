@@ -7,8 +7,8 @@
 #include <socklite/socket.hpp>
 
 #include <csignal>
-#include <initializer_list>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -253,8 +253,8 @@ TEST_CASE("socket: read_some with a Deadline: the nearer of deadline and read ti
         CHECK(!ec);
     }
     SUBCASE("throwing overload names the operation and the peer") {
-        std::string what = what_of(
-            [&] { c.client.read_some(buf, sizeof buf, socklite::Deadline::after(10ms)); });
+        std::string what =
+            what_of([&] { c.client.read_some(buf, sizeof buf, socklite::Deadline::after(10ms)); });
         CHECK(what.rfind("recv 127.0.0.1:", 0) == 0);
         CHECK(what.find(std::make_error_code(std::errc::timed_out).message()) != std::string::npos);
     }

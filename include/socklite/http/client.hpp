@@ -20,12 +20,13 @@
 #include <system_error>
 #include <utility>
 
-#include "../address.hpp"
 #include "../deadline.hpp"
 #include "../error.hpp"
 #include "../socket.hpp"
+#include "client_options.hpp"
 #include "detail/body_reader.hpp"
 #include "detail/pool.hpp"
+#include "detail/request_writer.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
 #include "message.hpp"
@@ -36,51 +37,16 @@
 
 namespace socklite {
 
-/** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
- *  socklite::no_timeout is no limit, zero or less has expired already. */
-struct HttpClientOptions {
-    /** Longest wait for a TCP connection to be established (resolution included). */
-    std::chrono::milliseconds connect_timeout{10000};
-    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
-     *  accept more of the request (`std::errc::timed_out`). */
-    std::chrono::milliseconds read_timeout{30000};
-    /** Deadline for a whole request() call: connects, retries, redirects and bodies
-     *  included (`std::errc::timed_out`); http::Request::timeout overrides it per request. */
-    std::chrono::milliseconds deadline = no_timeout;
-    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
-    std::uint64_t max_body_size = 256u * 1024 * 1024;
-    /** Largest response header section in bytes (http::errc::header_too_large). */
-    std::size_t max_header_size = 64 * 1024;
-    /** Most response header fields (http::errc::too_many_headers). */
-    std::size_t max_header_count = 100;
-    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
-     *  Zero returns the 3xx response itself. */
-    int max_redirects = 10;
-    /** Keep connections open between requests (false sends `Connection: close`). */
-    bool keep_alive = true;
-    /** Most idle connections kept in the pool (all origins together). */
-    std::size_t max_idle_connections = 8;
-    /** When not empty, every connection goes to this Unix-domain socket (a path, or `@name`
-     *  in the abstract namespace) instead of the URL's host and port, which still make the
-     *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
-    std::string unix_socket;
-};
-
 /** A blocking HTTP/1.1 client: one request at a time, connections kept alive and reused.
  *
- *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
- *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
- *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a check that never waits before a non-idempotent request), and an idempotent
- *  request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
- *  Redirects follow http::next_hop() up to Options::max_redirects; Response::url tells where
- *  they ended. `user:password@` in a URL is sent as Basic authentication. Bodies arrive whole in
- *  Response::body, or piece by piece through Handlers::on_body so that a download never has to
- *  fit in memory; uploads can come from a http::BodySource in the same way.
- *
- *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
- *  request (head and small body in one buffer) and, usually, one `recv` of the whole response.
- *  Every byte goes through Socket::read_some() and Socket::write_some().
+ *  Connections are pooled per origin and reused while the server keeps them open; one the
+ *  server closed meanwhile is detected, and an idempotent request (GET, HEAD, PUT, DELETE,
+ *  OPTIONS, TRACE) is then retried once on a fresh connection. Redirects follow
+ *  http::next_hop() up to Options::max_redirects; Response::url tells where they ended.
+ *  `user:password@` in a URL is sent as Basic authentication. Bodies arrive whole in
+ *  Response::body or piece by piece through Handlers::on_body; uploads can come piece by piece
+ *  from a http::BodySource. A small request on a kept-alive connection costs one `send` and,
+ *  usually, one `recv`, through Socket::read_some() and Socket::write_some().
  *
  *  Names: options() is the configuration (of type Options), so the `OPTIONS` method is
  *  options_request(); `delete` is a C++ keyword, so the `DELETE` method is remove().
@@ -148,11 +114,19 @@ public:
      *  @param handlers optional streaming callbacks
      *  @return the response; its body is empty when Handlers::on_body took it
      *  @throws Error; an exception thrown by a callback propagates unchanged. */
-    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{});
+    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{}) {
+        http::Response res;
+        this->request(request, handlers, res);
+        return res;
+    }
     /** As request(const http::Request&, const Handlers&), reporting through @p ec; a callback
      *  that throws makes the request fail with `std::errc::operation_canceled`. */
     http::Response request(const http::Request& request, const Handlers& handlers,
-                           std::error_code& ec) noexcept;
+                           std::error_code& ec) noexcept {
+        http::Response res;
+        this->request(request, handlers, res, ec);
+        return res;
+    }
     /** As request(const http::Request&, const Handlers&, std::error_code&), without callbacks. */
     http::Response request(const http::Request& request, std::error_code& ec) noexcept {
         return this->request(request, Handlers{}, ec);
@@ -206,14 +180,15 @@ public:
      *  extra @p headers. @throws Error. */
     http::Response get(std::string_view target, const http::Query& query,
                        const http::Headers& headers = http::Headers()) {
-        http::Request r = make("GET", http::with_query(target, query));
-        r.headers = headers;
-        return request(r);
+        return request(make("GET", http::with_query(target, query), {}, {}, &headers));
     }
     /** As get(std::string_view, const http::Query&, const http::Headers&), reporting through
      *  @p ec. */
     http::Response get(std::string_view target, const http::Query& query,
-                       const http::Headers& headers, std::error_code& ec) noexcept;
+                       const http::Headers& headers, std::error_code& ec) noexcept {
+        return guarded(
+            [&] { return make("GET", http::with_query(target, query), {}, {}, &headers); }, ec);
+    }
     /** `HEAD @p target` (no body). @throws Error. */
     http::Response head(std::string_view target) { return request(make("HEAD", target)); }
     /** `HEAD @p target`, reporting through @p ec. */
@@ -248,11 +223,14 @@ public:
      *  HTML form sends): `cli.post_form("/login", {{"user", "ann"}, {"pw", "x y"}})`.
      *  @throws Error. */
     http::Response post_form(std::string_view target, const http::Query& fields) {
-        return post(target, http::form_urlencoded(fields), "application/x-www-form-urlencoded");
+        return post(target, http::form_urlencoded(fields), form);
     }
     /** As post_form(std::string_view, const http::Query&), reporting through @p ec. */
     http::Response post_form(std::string_view target, const http::Query& fields,
-                             std::error_code& ec) noexcept;
+                             std::error_code& ec) noexcept {
+        return guarded([&] { return make("POST", target, http::form_urlencoded(fields), form); },
+                       ec);
+    }
     /** `PUT @p target` with @p body of type @p content_type. @throws Error. */
     http::Response put(std::string_view target, std::string_view body,
                        std::string_view content_type = "application/octet-stream") {
@@ -286,25 +264,37 @@ public:
     void close_idle() noexcept { pool_.clear(); }
 
 private:
-    struct Route;
     struct Exchange;
+    using Route = http::detail::Route;
     using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
     enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
+    static constexpr const char* form = "application/x-www-form-urlencoded";
     static http::Request make(std::string_view method, std::string_view target,
-                              std::string_view body = {}, std::string_view content_type = {});
+                              std::string_view body = {}, std::string_view content_type = {},
+                              const http::Headers* headers = nullptr);
     http::Response call(std::string_view method, std::string_view target, std::string_view body,
-                        std::string_view content_type, std::error_code& ec) noexcept;
+                        std::string_view content_type, std::error_code& ec) noexcept {
+        return guarded([&] { return make(method, target, body, content_type); }, ec);
+    }
+    // Sends the request that make_request() builds; its std::bad_alloc becomes an error code.
+    template <class Make>
+    http::Response guarded(const Make& make_request, std::error_code& ec) noexcept {
+        try {
+            return request(make_request(), Handlers{}, ec);
+        } catch (...) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return {};
+        }
+    }
     void run(const http::Request& req, const Handlers& h, http::Response& res, std::error_code& ec);
     bool locate(Exchange& x, std::error_code& ec);
     bool hop(Exchange& x, std::error_code& ec);
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
-    bool send_request(const Exchange& x, http::detail::Connection& c, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
     ConnectionPtr acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
-    ConnectionPtr open(const Exchange& x, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
         err_where_ = where;
@@ -331,91 +321,31 @@ private:
 // Implementation
 
 /// @cond INTERNAL
-/** Where a request goes: the resolved URL and what an exchange needs of it. */
-struct HttpClient::Route {
-    explicit Route(http::Url u)
-        : url(std::move(u)),
-          target(url.target()),
-          authority(url.authority()),
-          key(url.origin()),
-          text(url.str()) {}
-    http::Url url;
-    std::string target;     // the request target sent (origin-form: path and query)
-    std::string authority;  // its Host field
-    std::string key;        // its origin: which pooled connections fit
-    std::string text;       // the whole URL, for messages and Response::url
-};
-
 /** One request on its way through redirects: where it goes now and what it sends. */
 struct HttpClient::Exchange {
-    Exchange(const Handlers& h, http::Response& res, const http::Request& req,
-             const Options& o) noexcept
+    Exchange(const Handlers& h, http::Response& res, const http::Request& req, const Options& o)
         : handlers(h),
           response(res),
+          request(&req),
           deadline(Deadline::after(req.timeout.value_or(o.deadline))),
-          max_body(req.max_body_size.value_or(o.max_body_size)),
-          request(&req) {}
+          max_body(req.max_body_size.value_or(o.max_body_size)) {}
 
     const Handlers& handlers;
     http::Response& response;
-    Deadline deadline;       // the whole request, redirects included
-    std::uint64_t max_body;  // largest body accepted
-    const http::Request* request;  // what this hop sends: the caller's, or *changed
+    const http::Request* request;          // what this hop sends: the caller's, or *changed
+    Deadline deadline;                     // the whole request, redirects included
+    std::uint64_t max_body;                // largest body accepted
     std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
-    const Route* route = nullptr;           // where this hop goes: *last_route_ or hop_route
-    std::optional<Route> hop_route;         // a redirect's destination
-    bool follow = true;                     // whether a redirect is followed at all
-    std::optional<http::Hop> next;          // the redirect this hop's response asks for
+    const Route* route = nullptr;          // where this hop goes: *last_route_ or hop_route
+    std::optional<Route> hop_route;        // a redirect's destination
+    bool follow = true;                    // whether a redirect is followed at all
+    std::optional<http::Hop> next;         // the redirect this hop's response asks for
 };
 /// @endcond
 
-namespace detail {
-
-inline bool http_idempotent(std::string_view m) noexcept {
-    return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" ||
-           m == "TRACE";
-}
-
-inline bool http_is_absolute(std::string_view t) noexcept {  // scheme ":" (RFC 3986 section 3.1)
-    std::size_t colon = t.find(':');
-    if (colon == std::string_view::npos || colon == 0) return false;
-    for (std::size_t i = 0; i < colon; ++i) {
-        char c = t[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-        if (!ok) return false;
-    }
-    return true;
-}
-
-/** Errors that mean "the server closed a kept-alive connection before reading the request". */
-inline bool http_stale_error(const std::error_code& ec) noexcept {
-    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
-           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
-}
-
-/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
-inline void http_clear(http::Response& res) noexcept {
-    res.status = 0;
-    res.reason.clear();
-    res.version = 11;
-    res.headers.clear();
-    res.body.clear();
-    res.trailers.clear();
-    res.url.clear();
-}
-
-inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
-    http::ParserLimits l;
-    l.max_header_bytes = o.max_header_size;
-    l.max_fields = o.max_header_count;
-    return l;
-}
-
-}  // namespace detail
-
 inline HttpClient::HttpClient(const Options& options)
-    : options_(options), parser_(detail::http_limits(options)) {}
+    : options_(options),
+      parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {}
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
@@ -427,23 +357,11 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
                               std::error_code& ec)
-    : options_(options), parser_(detail::http_limits(options)) {
+    : options_(options),
+      parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {
     base_ = http::Url::parse(base_url, ec);
     if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
-}
-
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h) {
-    http::Response res;
-    request(req, h, res);
-    return res;
-}
-
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
-                                          std::error_code& ec) noexcept {
-    http::Response res;
-    request(req, h, res, ec);
-    return res;
 }
 
 inline void HttpClient::request(const http::Request& req, const Handlers& h, http::Response& res) {
@@ -451,7 +369,7 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
     try {
         run(req, h, res, ec);
     } catch (...) {  // a callback's exception (or bad_alloc): the connection is closed already
-        detail::http_clear(res);
+        http::detail::clear(res);
         throw;
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
@@ -463,10 +381,10 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
         run(req, h, res, ec);
     } catch (const std::bad_alloc&) {
         pool_.clear();
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
     } catch (...) {
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::operation_canceled);
     }
 }
@@ -476,53 +394,21 @@ inline void HttpClient::get(std::string_view target, http::Response& res,
     try {
         request(make("GET", target), Handlers{}, res, ec);
     } catch (...) {  // std::bad_alloc from make()
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
-    }
-}
-
-inline http::Response HttpClient::get(std::string_view target, const http::Query& query,
-                                      const http::Headers& headers, std::error_code& ec) noexcept {
-    try {
-        http::Request r = make("GET", http::with_query(target, query));
-        r.headers = headers;
-        return request(r, Handlers{}, ec);
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
-    }
-}
-
-inline http::Response HttpClient::post_form(std::string_view target, const http::Query& fields,
-                                            std::error_code& ec) noexcept {
-    try {
-        return call("POST", target, http::form_urlencoded(fields),
-                    "application/x-www-form-urlencoded", ec);
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
     }
 }
 
 inline http::Request HttpClient::make(std::string_view method, std::string_view target,
-                                      std::string_view body, std::string_view content_type) {
+                                      std::string_view body, std::string_view content_type,
+                                      const http::Headers* headers) {
     http::Request r;
+    if (headers != nullptr) r.headers = *headers;
     r.method.assign(method.data(), method.size());
     r.target.assign(target.data(), target.size());
     r.body.assign(body.data(), body.size());
     if (!content_type.empty()) r.headers.add("Content-Type", content_type);
     return r;
-}
-
-inline http::Response HttpClient::call(std::string_view method, std::string_view target,
-                                       std::string_view body, std::string_view content_type,
-                                       std::error_code& ec) noexcept {
-    try {
-        return request(make(method, target, body, content_type), Handlers{}, ec);
-    } catch (...) {  // std::bad_alloc from make()
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
-    }
 }
 
 inline void HttpClient::run(const http::Request& req, const Handlers& h, http::Response& res,
@@ -534,48 +420,35 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
     Exchange x(h, res, req, options_);
     int redirects_left = req.max_redirects.value_or(options_.max_redirects);
     x.follow = redirects_left > 0;
-    if (!locate(x, ec)) {
-        fail("parse URL", req.target);
-        detail::http_clear(res);
-        return;
-    }
-    for (;;) {
-        if (!hop(x, ec)) {
-            detail::http_clear(res);
-            return;
-        }
-        if (!x.next) break;
+    bool ok = locate(x, ec);
+    if (!ok) fail("parse URL", req.target);
+    while (ok && (ok = hop(x, ec)) && x.next) {
         if (redirects_left-- == 0) {
             ec = http::errc::too_many_redirects;
             fail("redirect", x.route->text);
-            detail::http_clear(res);
-            return;
+            ok = false;
+            break;
         }
         x.changed = std::move(x.next->request);
         x.request = &*x.changed;
         x.hop_route.emplace(std::move(x.next->url));
         x.route = &*x.hop_route;
     }
-    if (res.url != x.route->text) res.url = x.route->text;
+    if (!ok) {
+        http::detail::clear(res);
+    } else if (res.url != x.route->text) {
+        res.url = x.route->text;
+    }
 }
 
-// Resolves the request's target: an absolute URL, a reference against the base URL, or `*`
-// (OPTIONS for the server as a whole). The request is copied only when its target changes.
+// Where the request's target leads (kept for the next request); the request is copied only
+// when the target it sends differs.
 inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
     const std::string& target = x.request->target;
     if (!last_route_ || target != last_target_) {
         last_route_.reset();
         wbuf_plain_ = false;
-        http::Url url;
-        if (target == "*" && !base_.empty()) {
-            url = base_;
-        } else if (detail::http_is_absolute(target)) {
-            url = http::Url::parse(target, ec);
-        } else if (!base_.empty()) {
-            url = base_.resolve(target, ec);
-        } else {
-            ec = http::errc::bad_url;
-        }
+        http::Url url = http::detail::resolve(base_, target, ec);
         if (ec) return false;
         last_route_.reset(new Route(std::move(url)));
         last_target_ = target;
@@ -616,34 +489,28 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
     }
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
     const bool can_retry = c->reused && reuse == Reuse::pooled &&
-                           detail::http_idempotent(req.method) && !req.body_source.read;
-    if (!send_request(x, *c, ec)) {
-        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
+                           http::detail::idempotent(req.method) && !req.body_source.read;
+    if (!http::detail::send_request(*c, wbuf_, req, x.deadline, ec)) {
+        if (can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail("send", x.route->text);
         return Outcome::failed;
     }
-    parser_.reset();
-    parser_.request_method(req.method);
-    http::detail::BodyReader reader(*c, parser_, x.deadline);
+    http::detail::BodyReader reader(*c, parser_, req.method, x.deadline);
     if (!reader.head(x.response, ec)) {
-        if (!reader.got_bytes() && can_retry && detail::http_stale_error(ec))
-            return Outcome::retry;
+        if (!reader.got_bytes() && can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail(ec.category() == http::error_category() ? "parse response" : "read response",
              x.route->text);
         return Outcome::failed;
     }
     if (!receive(x, reader, ec)) return Outcome::failed;
-    const bool closing = !options_.keep_alive || req.headers.joined("Connection").find("close") !=
-                                                     std::string::npos;
-    if (parser_.keep_alive() && !closing && c->pending().empty()) {
-        c->begin = c->end = 0;
+    const bool closing =
+        !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
+    if (parser_.keep_alive() && !closing && c->pending().empty())
         pool_.put(std::move(c), options_.max_idle_connections);
-    }
     return Outcome::ok;
 }
 
-// The head: the request line and fields by the serializer, then what the client adds: framing
-// of a streamed body, Basic credentials from the URL, `Connection: close`.
+// The head (serializer, then what the client adds), and a small body in the same buffer.
 inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
     const http::Request& req = *x.request;
     const bool streamed = static_cast<bool>(req.body_source.read);
@@ -652,45 +519,18 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         return false;
     }
     // A plain request (no fields, no body) to the last route has the bytes of last time.
-    const bool plain = req.headers.empty() && req.body.empty() && !streamed &&
-                       x.route == last_route_.get();
+    const bool plain =
+        req.headers.empty() && req.body.empty() && !streamed && x.route == last_route_.get();
     if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
     wbuf_plain_ = false;
     wbuf_.clear();
     http::serialize_head(req, x.route->authority, wbuf_, ec);
     if (ec) return false;
-    wbuf_.resize(wbuf_.size() - 2);  // reopened: the empty line comes last
-    if (streamed) {
-        // The serializer writes `Content-Length: 0` last for an empty POST/PUT/PATCH body.
-        static constexpr std::string_view zero = "Content-Length: 0\r\n";
-        if (wbuf_.size() >= zero.size() &&
-            std::string_view(wbuf_).substr(wbuf_.size() - zero.size()) == zero)
-            wbuf_.resize(wbuf_.size() - zero.size());
-        wbuf_ += req.body_source.length ? "Content-Length: " + std::to_string(*req.body_source.length)
-                                        : std::string("Transfer-Encoding: chunked");
-        wbuf_ += "\r\n";
-    }
-    if (!x.route->url.userinfo().empty() && !req.headers.contains("Authorization")) {
-        wbuf_ += "Authorization: ";
-        wbuf_ += http::basic_authorization(x.route->url.userinfo());
-        wbuf_ += "\r\n";
-    }
-    if (!options_.keep_alive && !req.headers.contains("Connection"))
-        wbuf_ += "Connection: close\r\n";
-    wbuf_ += "\r\n";
+    http::detail::finish_head(req, x.route->url.userinfo(), !options_.keep_alive, wbuf_);
     // One send for head and body, unless the body is large (then copying it costs more).
-    if (req.body.size() <= 64 * 1024) wbuf_ += req.body;
+    if (req.body.size() <= http::detail::inline_body) wbuf_ += req.body;
     if (plain) wbuf_method_ = req.method;
     wbuf_plain_ = plain;
-    return true;
-}
-
-inline bool HttpClient::send_request(const Exchange& x, http::detail::Connection& c,
-                                     std::error_code& ec) {
-    const http::Request& req = *x.request;
-    if (!http::detail::write_all(c, wbuf_, x.deadline, ec)) return false;
-    if (req.body_source.read) return http::detail::send_source(c, req.body_source, x.deadline, ec);
-    if (req.body.size() > 64 * 1024) return http::detail::write_all(c, req.body, x.deadline, ec);
     return true;
 }
 
@@ -701,8 +541,8 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     http::Response& res = x.response;
     x.next.reset();
     if (x.follow) {
-        x.next = http::next_hop(*x.request, res.status, res.headers.get("Location"),
-                                x.route->url, ec);
+        x.next =
+            http::next_hop(*x.request, res.status, res.headers.get("Location"), x.route->url, ec);
         if (ec) {
             fail("redirect", x.route->text);
             return false;
@@ -735,47 +575,22 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
 inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse reuse,
                                                      std::error_code& ec) {
     const http::Request& req = *x.request;
-    // A request that must not be repeated goes on a pooled connection only after a check that
-    // never waits (an expired deadline): end of stream, an error or stray bytes mean the server
-    // is done with it. The others are simply retried when the connection proves stale.
-    const bool check = !detail::http_idempotent(req.method) || req.body_source.read;
-    while (reuse == Reuse::pooled) {
-        ConnectionPtr c = pool_.take(x.route->key);
-        if (!c) break;
-        if (check) {
-            char byte;
-            std::error_code quiet;
-            c->socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()),
-                                quiet);
-            if (quiet != std::errc::timed_out) continue;
+    // A request that must not be repeated is only sent on a pooled connection checked first;
+    // the others are retried when the connection proves stale.
+    const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
+    if (reuse == Reuse::pooled) {
+        ConnectionPtr c = pool_.take(x.route->key, check ? http::detail::Pool::Check::alive
+                                                         : http::detail::Pool::Check::none);
+        if (c) {
+            ec.clear();
+            return c;
         }
-        c->reused = true;
-        ec.clear();
-        return c;
     }
-    return open(x, ec);
-}
-
-inline HttpClient::ConnectionPtr HttpClient::open(const Exchange& x, std::error_code& ec) {
     std::chrono::milliseconds timeout = x.deadline.remaining();
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
-    const bool local = !options_.unix_socket.empty();
-    Socket s;
-    if (local) {
-        Address a = Address::unix_path(options_.unix_socket, ec);
-        if (!ec) s = Socket::connect(a, timeout, ec);
-    } else {
-        s = Socket::connect(x.route->url.host(), x.route->url.port(), timeout, ec);
-    }
-    if (ec) return nullptr;
-    ++opened_;
-    if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
-    if (!ec) s.read_timeout(options_.read_timeout, ec);
-    if (!ec) s.write_timeout(options_.read_timeout, ec);
-    if (ec) return nullptr;
-    ConnectionPtr c(new http::detail::Connection);
-    c->key = x.route->key;
-    c->socket = std::move(s);
+    ConnectionPtr c =
+        http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
+    if (c) ++opened_;
     return c;
 }
 

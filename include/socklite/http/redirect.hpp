@@ -55,8 +55,9 @@ inline std::optional<Hop> next_hop(const Request& request, int status, std::stri
                                    const Url& url, std::error_code& ec) {
     ec.clear();
     if (!is_redirect(status) || location.empty()) return std::nullopt;
-    const bool to_get = status == 303 ? request.method != "HEAD"
-                                      : (status == 301 || status == 302) && request.method == "POST";
+    const bool to_get = status == 303
+                            ? request.method != "HEAD"
+                            : (status == 301 || status == 302) && request.method == "POST";
     if (!to_get && request.body_source.read) return std::nullopt;  // it cannot be read again
     Url next = url.resolve(location, ec);
     if (ec) {

@@ -4,12 +4,10 @@
 #define SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
 
 // Private to HttpClient: reads one response (head, then body) from a pooled connection through
-// the parser, and sends request bodies from a BodySource. Every byte goes through Socket's
-// read_some / write_some with the request's deadline.
+// the parser. Every byte goes through Socket::read_some with the request's deadline.
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -38,53 +36,35 @@ struct BodySink {
     const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
 };
 
-/** Sends all of @p data on @p c's socket by @p deadline. */
-inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
-                      std::error_code& ec) noexcept {
-    while (!data.empty()) {
-        std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
-        if (ec) return false;
-        data.remove_prefix(n);
-    }
-    ec.clear();
-    return true;
+/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
+inline void clear(Response& res) noexcept {
+    res.status = 0;
+    res.reason.clear();
+    res.version = 11;
+    res.headers.clear();
+    res.body.clear();
+    res.trailers.clear();
+    res.url.clear();
 }
 
-/** Sends the body of @p source, `Content-Length` framed when its length is known (the head
- *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
- *  size ends it). Exceptions of the source propagate. */
-inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
-                        std::error_code& ec) {
-    static constexpr std::size_t piece = 64 * 1024;
-    static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
-    std::string buf(room + piece + 2, '\0');
-    std::uint64_t sent = 0;
-    for (;;) {
-        const std::size_t n = source.read(&buf[room], piece);
-        if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
-            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
-            return false;
-        }
-        sent += n;
-        std::string_view out(buf.data() + room, n);
-        if (!source.length) {
-            char size[room];
-            const int len = std::snprintf(size, sizeof size, "%zx\r\n", n);
-            char* start = &buf[room - static_cast<std::size_t>(len)];
-            std::memcpy(start, size, static_cast<std::size_t>(len));
-            std::memcpy(&buf[room + n], "\r\n", 2);
-            out = std::string_view(start, static_cast<std::size_t>(len) + n + 2);
-        }
-        if (!out.empty() && !write_all(c, out, deadline, ec)) return false;
-        if (n == 0) return true;
-    }
+/** The parser limits for a response head of at most @p bytes and @p fields. */
+inline ParserLimits parser_limits(std::size_t bytes, std::size_t fields) noexcept {
+    ParserLimits l;
+    l.max_header_bytes = bytes;
+    l.max_fields = fields;
+    return l;
 }
 
 /** Reads one response from a connection: head(), then body(). */
 class BodyReader {
 public:
-    BodyReader(Connection& c, ResponseParser& p, const Deadline& deadline) noexcept
-        : c_(c), p_(p), deadline_(deadline) {}
+    /** A reader of the response to a @p method request on @p c; @p p starts over. */
+    BodyReader(Connection& c, ResponseParser& p, std::string_view method,
+               const Deadline& deadline) noexcept
+        : c_(c), p_(p), deadline_(deadline) {
+        p_.reset();
+        p_.request_method(method);
+    }
 
     /** Reads the final head (skipping interim 1xx responses) and copies it into @p res. */
     bool head(Response& res, std::error_code& ec);
