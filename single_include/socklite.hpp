@@ -1480,17 +1480,9 @@ inline std::string join_host_port(std::string_view host, std::uint16_t port) {
     return out;
 }
 
-/** getaddrinfo() for stream sockets, without collecting: calls @p visit (with @p ctx) for each
- *  distinct IPv4 or IPv6 address in the resolver's order, its port set to @p port, until @p visit
- *  returns true. @p passive for binding (an empty host means "any"). A plain function pointer
- *  rather than a template, so a caller costs no instantiation. @p ec: the resolver's error,
- *  errc::no_address when nothing was visited, or `not_enough_memory` when @p visit or the
- *  resolver threw std::bad_alloc. @return true when @p visit stopped the walk. */
-bool walk_stream(std::string_view host, std::uint16_t port, bool passive,
-                 bool (*visit)(void* ctx, const Address& address), void* ctx,
-                 std::error_code& ec) noexcept;
-
-/** getaddrinfo() for stream sockets; @p passive for binding (an empty host means "any"). */
+/** getaddrinfo() for stream sockets: each distinct IPv4 or IPv6 address in the resolver's
+ *  order, its port set to @p port; @p passive for binding (an empty host means "any").
+ *  @p ec: the resolver's error, errc::no_address when there is none, or `not_enough_memory`. */
 std::vector<Address> resolve_stream(std::string_view host, std::uint16_t port, bool passive,
                                     std::error_code& ec) noexcept;
 
@@ -1733,17 +1725,17 @@ inline Address Address::unix_path(std::string_view path, std::error_code& ec) no
     return Address(reinterpret_cast<const sockaddr*>(&un), len);
 }
 
-inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool passive,
-                                bool (*visit)(void* ctx, const Address& address), void* ctx,
-                                std::error_code& ec) noexcept {
+inline std::vector<Address> detail::resolve_stream(std::string_view host, std::uint16_t port,
+                                                   bool passive, std::error_code& ec) noexcept {
     ec.clear();
+    std::vector<Address> out;
     try {
         if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
             host = host.substr(1, host.size() - 2);
         std::string name(host);
         if (name.find('\0') != std::string::npos) {
             ec = errc::bad_address;
-            return false;
+            return out;
         }
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
@@ -1754,54 +1746,33 @@ inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool 
             sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
         if (rc == EAI_SYSTEM) {
             ec = last_error();
-            return false;
+            return out;
         }
         if (rc != 0) {
             ec = std::error_code(rc, resolve_category());
-            return false;
+            return out;
         }
-        // Freed on every path, including a std::bad_alloc thrown by visit.
+        // Freed on every path, including a std::bad_alloc thrown by push_back.
         struct Free {
             addrinfo* p;
             ~Free() { sys.freeaddrinfo(p); }
         } free_res{res};
-        bool any = false;
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
             if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
             Address a(ai->ai_addr, ai->ai_addrlen);
             a.port(port);
-            bool seen = false;  // the list is short: compare with the entries before this one
-            for (addrinfo* bi = res; bi != ai && !seen; bi = bi->ai_next) {
-                if (bi->ai_family != AF_INET && bi->ai_family != AF_INET6) continue;
-                Address b(bi->ai_addr, bi->ai_addrlen);
-                b.port(port);
-                seen = b == a;
-            }
-            if (seen) continue;
-            any = true;
-            if (visit(ctx, a)) return true;
+            bool seen = false;  // the list is short: compare with the entries kept so far
+            for (std::size_t i = 0; i < out.size() && !seen; ++i) seen = out[i] == a;
+            if (!seen) out.push_back(a);
         }
-        if (!any) ec = errc::no_address;
+        if (out.empty()) ec = errc::no_address;
     } catch (...) {
+        out.clear();
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
-    return false;
-}
-
-namespace detail {
-inline bool collect_address(void* ctx, const Address& address) {
-    static_cast<std::vector<Address>*>(ctx)->push_back(address);
-    return false;
-}
-}  // namespace detail
-
-inline std::vector<Address> detail::resolve_stream(std::string_view host, std::uint16_t port,
-                                                   bool passive, std::error_code& ec) noexcept {
-    std::vector<Address> out;
-    walk_stream(host, port, passive, &collect_address, &out, ec);
-    if (ec) out.clear();
     return out;
 }
+
 
 inline std::vector<Address> resolve(std::string_view host, std::uint16_t port,
                                     std::error_code& ec) noexcept {
@@ -1832,6 +1803,7 @@ inline std::vector<Address> resolve(std::string_view host, std::uint16_t port) {
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -2257,27 +2229,19 @@ inline Socket Socket::connect(const Address& address, std::chrono::milliseconds 
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,
                               std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    // Each resolved address is tried as the resolver's list is walked (no std::vector of them).
-    struct Try {
-        Deadline deadline;
-        Socket socket;
-        std::error_code ec;
-        bool first;
-        static bool next(void* ctx, const Address& a) noexcept {
-            auto& t = *static_cast<Try*>(ctx);
-            if (t.first && t.deadline.expired()) {  // the resolver took the whole timeout
-                t.ec = std::make_error_code(std::errc::timed_out);
-                return true;
-            }
-            t.first = false;
-            t.socket = connect_one(a, t.deadline, t.ec);
-            return !t.ec || t.ec == std::errc::timed_out;
-        }
-    } t{Deadline::after(timeout), Socket(), std::error_code(), true};
-    detail::walk_stream(host, port, false, &Try::next, &t, ec);
+    const Deadline deadline = Deadline::after(timeout);
+    std::vector<Address> addresses = detail::resolve_stream(host, port, false, ec);
     if (ec) return {};
-    ec = t.ec;
-    return t.ec ? Socket() : std::move(t.socket);
+    if (deadline.expired() && timeout > std::chrono::milliseconds::zero()) {
+        ec = std::make_error_code(std::errc::timed_out);  // the resolver took the whole timeout
+        return {};
+    }
+    Socket s;
+    for (const Address& a : addresses) {
+        s = connect_one(a, deadline, ec);
+        if (!ec || ec == std::errc::timed_out) break;
+    }
+    return s;
 }
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,
@@ -3685,7 +3649,6 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -3696,6 +3659,7 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 #include <vector>
 
 #include <sys/stat.h>
+
 
 namespace socklite {
 namespace http {
@@ -3886,7 +3850,7 @@ struct BodySource {
     /** Fills at most `size` bytes at `buffer` and returns how many; 0 means the body is
      *  complete. An exception thrown here aborts the request (and propagates from the throwing
      *  HttpClient calls). Empty: no source. */
-    std::function<std::size_t(char* buffer, std::size_t size)> read;
+    socklite::detail::Function<std::size_t(char* buffer, std::size_t size)> read;
     /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
      *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
     std::optional<std::uint64_t> length;
@@ -4698,9 +4662,7 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
-#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -4768,7 +4730,6 @@ struct HttpClientOptions {
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -5447,7 +5408,6 @@ inline void ResponseParser::copy_head(Response& out) const {
 #include <chrono>
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -5929,30 +5889,31 @@ struct Connection {
     }
 };
 
-/** The idle connections of one client, all origins together, oldest first. */
+/** The idle connections of one client, all origins together, oldest first. A Connection is
+ *  moved in and out by value: one without a socket means none. */
 class Pool {
 public:
     /** Whether take() checks a connection before handing it out. */
     enum class Check { none, alive };
 
-    /** The most recently used idle connection to @p key (marked reused), or nullptr. With
+    /** The most recently used idle connection to @p key (marked reused), or one without a socket. With
      *  Check::alive, each candidate is first read without waiting (an expired deadline): end of
      *  stream, an error or stray bytes mean the server is done with it, and it is closed. */
-    std::unique_ptr<Connection> take(const std::string& key, Check check) noexcept {
+    Connection take(const std::string& key, Check check) noexcept {
         for (std::size_t i = idle_.size(); i-- > 0;) {
-            if (idle_[i]->key != key) continue;
-            std::unique_ptr<Connection> c = std::move(idle_[i]);
+            if (idle_[i].key != key) continue;
+            Connection c = std::move(idle_[i]);
             idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
-            if (check == Check::alive && !quiet(*c)) continue;
-            c->reused = true;
+            if (check == Check::alive && !quiet(c)) continue;
+            c.reused = true;
             return c;
         }
-        return nullptr;
+        return Connection();
     }
     /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
-    void put(std::unique_ptr<Connection> c, std::size_t max) {
+    void put(Connection&& c, std::size_t max) {
         if (max == 0) return;
-        c->begin = c->end = 0;
+        c.begin = c.end = 0;
         if (idle_.size() >= max) idle_.erase(idle_.begin());
         idle_.push_back(std::move(c));
     }
@@ -5969,7 +5930,7 @@ private:
         return ec == std::errc::timed_out;
     }
 
-    std::vector<std::unique_ptr<Connection>> idle_;
+    std::vector<Connection> idle_;
 };
 
 /** Where a request goes: the resolved URL and what an exchange needs of it. */
@@ -6026,10 +5987,9 @@ inline bool stale(const std::error_code& ec) noexcept {
 
 /** Opens a connection for @p route: to its host and port, or to the Unix-domain socket
  *  @p unix_socket when not empty; @p io_timeout bounds each read and write on it. */
-inline std::unique_ptr<Connection> connect(const Route& route, const std::string& unix_socket,
-                                           std::chrono::milliseconds connect_timeout,
-                                           std::chrono::milliseconds io_timeout,
-                                           std::error_code& ec) {
+inline Connection connect(const Route& route, const std::string& unix_socket,
+                          std::chrono::milliseconds connect_timeout,
+                          std::chrono::milliseconds io_timeout, std::error_code& ec) {
     const bool local = !unix_socket.empty();
     Socket s;
     if (local) {
@@ -6038,14 +5998,14 @@ inline std::unique_ptr<Connection> connect(const Route& route, const std::string
     } else {
         s = Socket::connect(route.url.host(), route.url.port(), connect_timeout, ec);
     }
-    if (ec) return nullptr;
+    if (ec) return Connection();
     if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
     if (!ec) s.read_timeout(io_timeout, ec);
     if (!ec) s.write_timeout(io_timeout, ec);
-    if (ec) return nullptr;
-    std::unique_ptr<Connection> c(new Connection);
-    c->key = route.key;
-    c->socket = std::move(s);
+    if (ec) return Connection();
+    Connection c;
+    c.key = route.key;
+    c.socket = std::move(s);
     return c;
 }
 
@@ -6065,8 +6025,9 @@ namespace detail {
 struct BodySink {
     std::string* into = nullptr;
     Headers* trailers = nullptr;  // where the trailer fields of a chunked body go
-    const std::function<bool(std::string_view)>* on_body = nullptr;
-    const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
+    const socklite::detail::Function<bool(std::string_view)>* on_body = nullptr;
+    const socklite::detail::Function<void(std::uint64_t, std::optional<std::uint64_t>)>*
+        on_progress = nullptr;
 };
 
 /** Empties @p res (status 0), keeping the capacity of its strings and lists. */
@@ -6883,14 +6844,14 @@ public:
 
     /** Receives the body as it arrives (decoded from chunked); return false to abort the
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
-    using BodyCallback = std::function<bool(std::string_view data)>;
+    using BodyCallback = socklite::detail::Function<bool(std::string_view data)>;
     /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it;
      *  the last call has received == total (also when the total was not known before). */
-    using ProgressCallback =
-        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+    using ProgressCallback = socklite::detail::Function<void(std::uint64_t received,
+                                                             std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
-    using HeadCallback = std::function<bool(const http::Response& head)>;
+    using HeadCallback = socklite::detail::Function<bool(const http::Response& head)>;
 
     /** Optional per-request callbacks, for streaming. Only the final response (after
      *  redirects) reaches them. */
@@ -7081,7 +7042,6 @@ public:
 private:
     struct Exchange;
     using Route = http::detail::Route;
-    using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
     enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
@@ -7109,7 +7069,7 @@ private:
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
-    ConnectionPtr acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
+    http::detail::Connection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
         err_where_ = where;
@@ -7124,7 +7084,7 @@ private:
     // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
     // and serializing anew cost some 8,000 instructions, half of a small GET.
     std::string last_target_;
-    std::unique_ptr<Route> last_route_;
+    std::optional<Route> last_route_;
     bool wbuf_plain_ = false;
     std::string wbuf_method_;
     std::uint64_t opened_ = 0;
@@ -7265,10 +7225,10 @@ inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
         wbuf_plain_ = false;
         http::Url url = http::detail::resolve(base_, target, ec);
         if (ec) return false;
-        last_route_.reset(new Route(std::move(url)));
+        last_route_.emplace(std::move(url));
         last_target_ = target;
     }
-    x.route = last_route_.get();
+    x.route = &*last_route_;
     if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
         x.changed = *x.request;
         x.changed->target = x.route->target;
@@ -7297,20 +7257,20 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         return Outcome::failed;
     }
     const http::Request& req = *x.request;
-    ConnectionPtr c = acquire(x, reuse, ec);
-    if (!c) {
+    http::detail::Connection c = acquire(x, reuse, ec);
+    if (!c.socket) {
         fail("connect", x.route->text);
         return Outcome::failed;
     }
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
-    const bool can_retry = c->reused && reuse == Reuse::pooled &&
+    const bool can_retry = c.reused && reuse == Reuse::pooled &&
                            http::detail::idempotent(req.method) && !req.body_source.read;
-    if (!http::detail::send_request(*c, wbuf_, req, x.deadline, ec)) {
+    if (!http::detail::send_request(c, wbuf_, req, x.deadline, ec)) {
         if (can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail("send", x.route->text);
         return Outcome::failed;
     }
-    http::detail::BodyReader reader(*c, parser_, req.method, x.deadline);
+    http::detail::BodyReader reader(c, parser_, req.method, x.deadline);
     if (!reader.head(x.response, ec)) {
         if (!reader.got_bytes() && can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail(ec.category() == http::error_category() ? "parse response" : "read response",
@@ -7320,7 +7280,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
     if (!receive(x, reader, ec)) return Outcome::failed;
     const bool closing =
         !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
-    if (parser_.keep_alive() && !closing && c->pending().empty())
+    if (parser_.keep_alive() && !closing && c.pending().empty())
         pool_.put(std::move(c), options_.max_idle_connections);
     return Outcome::ok;
 }
@@ -7334,8 +7294,8 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         return false;
     }
     // A plain request (no fields, no body) to the last route has the bytes of last time.
-    const bool plain =
-        req.headers.empty() && req.body.empty() && !streamed && x.route == last_route_.get();
+    const bool plain = req.headers.empty() && req.body.empty() && !streamed && last_route_ &&
+                       x.route == &*last_route_;
     if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
     wbuf_plain_ = false;
     wbuf_.clear();
@@ -7387,25 +7347,26 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     return true;
 }
 
-inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse reuse,
-                                                     std::error_code& ec) {
+inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reuse,
+                                                    std::error_code& ec) {
     const http::Request& req = *x.request;
     // A request that must not be repeated is only sent on a pooled connection checked first;
     // the others are retried when the connection proves stale.
     const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
     if (reuse == Reuse::pooled) {
-        ConnectionPtr c = pool_.take(x.route->key, check ? http::detail::Pool::Check::alive
-                                                         : http::detail::Pool::Check::none);
-        if (c) {
+        http::detail::Connection c =
+            pool_.take(x.route->key,
+                       check ? http::detail::Pool::Check::alive : http::detail::Pool::Check::none);
+        if (c.socket) {
             ec.clear();
             return c;
         }
     }
     std::chrono::milliseconds timeout = x.deadline.remaining();
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
-    ConnectionPtr c =
+    http::detail::Connection c =
         http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
-    if (c) ++opened_;
+    if (c.socket) ++opened_;
     return c;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -441,27 +442,19 @@ inline Socket Socket::connect(const Address& address, std::chrono::milliseconds 
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,
                               std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    // Each resolved address is tried as the resolver's list is walked (no std::vector of them).
-    struct Try {
-        Deadline deadline;
-        Socket socket;
-        std::error_code ec;
-        bool first;
-        static bool next(void* ctx, const Address& a) noexcept {
-            auto& t = *static_cast<Try*>(ctx);
-            if (t.first && t.deadline.expired()) {  // the resolver took the whole timeout
-                t.ec = std::make_error_code(std::errc::timed_out);
-                return true;
-            }
-            t.first = false;
-            t.socket = connect_one(a, t.deadline, t.ec);
-            return !t.ec || t.ec == std::errc::timed_out;
-        }
-    } t{Deadline::after(timeout), Socket(), std::error_code(), true};
-    detail::walk_stream(host, port, false, &Try::next, &t, ec);
+    const Deadline deadline = Deadline::after(timeout);
+    std::vector<Address> addresses = detail::resolve_stream(host, port, false, ec);
     if (ec) return {};
-    ec = t.ec;
-    return t.ec ? Socket() : std::move(t.socket);
+    if (deadline.expired() && timeout > std::chrono::milliseconds::zero()) {
+        ec = std::make_error_code(std::errc::timed_out);  // the resolver took the whole timeout
+        return {};
+    }
+    Socket s;
+    for (const Address& a : addresses) {
+        s = connect_one(a, deadline, ec);
+        if (!ec || ec == std::errc::timed_out) break;
+    }
+    return s;
 }
 
 inline Socket Socket::connect(std::string_view host, std::uint16_t port,

@@ -10,9 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
-#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -21,6 +19,7 @@
 #include <utility>
 
 #include "../deadline.hpp"
+#include "../detail/function.hpp"
 #include "../error.hpp"
 #include "../socket.hpp"
 #include "client_options.hpp"
@@ -68,14 +67,14 @@ public:
 
     /** Receives the body as it arrives (decoded from chunked); return false to abort the
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
-    using BodyCallback = std::function<bool(std::string_view data)>;
+    using BodyCallback = socklite::detail::Function<bool(std::string_view data)>;
     /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it;
      *  the last call has received == total (also when the total was not known before). */
-    using ProgressCallback =
-        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+    using ProgressCallback = socklite::detail::Function<void(std::uint64_t received,
+                                                             std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
-    using HeadCallback = std::function<bool(const http::Response& head)>;
+    using HeadCallback = socklite::detail::Function<bool(const http::Response& head)>;
 
     /** Optional per-request callbacks, for streaming. Only the final response (after
      *  redirects) reaches them. */
@@ -266,7 +265,6 @@ public:
 private:
     struct Exchange;
     using Route = http::detail::Route;
-    using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
     enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
@@ -294,7 +292,7 @@ private:
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
-    ConnectionPtr acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
+    http::detail::Connection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
         err_where_ = where;
@@ -309,7 +307,7 @@ private:
     // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
     // and serializing anew cost some 8,000 instructions, half of a small GET.
     std::string last_target_;
-    std::unique_ptr<Route> last_route_;
+    std::optional<Route> last_route_;
     bool wbuf_plain_ = false;
     std::string wbuf_method_;
     std::uint64_t opened_ = 0;
@@ -450,10 +448,10 @@ inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
         wbuf_plain_ = false;
         http::Url url = http::detail::resolve(base_, target, ec);
         if (ec) return false;
-        last_route_.reset(new Route(std::move(url)));
+        last_route_.emplace(std::move(url));
         last_target_ = target;
     }
-    x.route = last_route_.get();
+    x.route = &*last_route_;
     if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
         x.changed = *x.request;
         x.changed->target = x.route->target;
@@ -482,20 +480,20 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         return Outcome::failed;
     }
     const http::Request& req = *x.request;
-    ConnectionPtr c = acquire(x, reuse, ec);
-    if (!c) {
+    http::detail::Connection c = acquire(x, reuse, ec);
+    if (!c.socket) {
         fail("connect", x.route->text);
         return Outcome::failed;
     }
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
-    const bool can_retry = c->reused && reuse == Reuse::pooled &&
+    const bool can_retry = c.reused && reuse == Reuse::pooled &&
                            http::detail::idempotent(req.method) && !req.body_source.read;
-    if (!http::detail::send_request(*c, wbuf_, req, x.deadline, ec)) {
+    if (!http::detail::send_request(c, wbuf_, req, x.deadline, ec)) {
         if (can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail("send", x.route->text);
         return Outcome::failed;
     }
-    http::detail::BodyReader reader(*c, parser_, req.method, x.deadline);
+    http::detail::BodyReader reader(c, parser_, req.method, x.deadline);
     if (!reader.head(x.response, ec)) {
         if (!reader.got_bytes() && can_retry && http::detail::stale(ec)) return Outcome::retry;
         fail(ec.category() == http::error_category() ? "parse response" : "read response",
@@ -505,7 +503,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
     if (!receive(x, reader, ec)) return Outcome::failed;
     const bool closing =
         !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
-    if (parser_.keep_alive() && !closing && c->pending().empty())
+    if (parser_.keep_alive() && !closing && c.pending().empty())
         pool_.put(std::move(c), options_.max_idle_connections);
     return Outcome::ok;
 }
@@ -519,8 +517,8 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         return false;
     }
     // A plain request (no fields, no body) to the last route has the bytes of last time.
-    const bool plain =
-        req.headers.empty() && req.body.empty() && !streamed && x.route == last_route_.get();
+    const bool plain = req.headers.empty() && req.body.empty() && !streamed && last_route_ &&
+                       x.route == &*last_route_;
     if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
     wbuf_plain_ = false;
     wbuf_.clear();
@@ -572,25 +570,26 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     return true;
 }
 
-inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse reuse,
-                                                     std::error_code& ec) {
+inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reuse,
+                                                    std::error_code& ec) {
     const http::Request& req = *x.request;
     // A request that must not be repeated is only sent on a pooled connection checked first;
     // the others are retried when the connection proves stale.
     const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
     if (reuse == Reuse::pooled) {
-        ConnectionPtr c = pool_.take(x.route->key, check ? http::detail::Pool::Check::alive
-                                                         : http::detail::Pool::Check::none);
-        if (c) {
+        http::detail::Connection c =
+            pool_.take(x.route->key,
+                       check ? http::detail::Pool::Check::alive : http::detail::Pool::Check::none);
+        if (c.socket) {
             ec.clear();
             return c;
         }
     }
     std::chrono::milliseconds timeout = x.deadline.remaining();
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
-    ConnectionPtr c =
+    http::detail::Connection c =
         http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
-    if (c) ++opened_;
+    if (c.socket) ++opened_;
     return c;
 }
 

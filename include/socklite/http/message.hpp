@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -24,6 +23,8 @@
 #include <vector>
 
 #include <sys/stat.h>
+
+#include "../detail/function.hpp"
 
 namespace socklite {
 namespace http {
@@ -214,7 +215,7 @@ struct BodySource {
     /** Fills at most `size` bytes at `buffer` and returns how many; 0 means the body is
      *  complete. An exception thrown here aborts the request (and propagates from the throwing
      *  HttpClient calls). Empty: no source. */
-    std::function<std::size_t(char* buffer, std::size_t size)> read;
+    socklite::detail::Function<std::size_t(char* buffer, std::size_t size)> read;
     /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
      *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
     std::optional<std::uint64_t> length;

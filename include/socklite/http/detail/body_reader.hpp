@@ -10,13 +10,13 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 #include "../../deadline.hpp"
+#include "../../detail/function.hpp"
 #include "../../error.hpp"
 #include "../error.hpp"
 #include "../message.hpp"
@@ -32,8 +32,9 @@ namespace detail {
 struct BodySink {
     std::string* into = nullptr;
     Headers* trailers = nullptr;  // where the trailer fields of a chunked body go
-    const std::function<bool(std::string_view)>* on_body = nullptr;
-    const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
+    const socklite::detail::Function<bool(std::string_view)>* on_body = nullptr;
+    const socklite::detail::Function<void(std::uint64_t, std::optional<std::uint64_t>)>*
+        on_progress = nullptr;
 };
 
 /** Empties @p res (status 0), keeping the capacity of its strings and lists. */

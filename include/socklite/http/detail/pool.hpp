@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -57,30 +56,31 @@ struct Connection {
     }
 };
 
-/** The idle connections of one client, all origins together, oldest first. */
+/** The idle connections of one client, all origins together, oldest first. A Connection is
+ *  moved in and out by value: one without a socket means none. */
 class Pool {
 public:
     /** Whether take() checks a connection before handing it out. */
     enum class Check { none, alive };
 
-    /** The most recently used idle connection to @p key (marked reused), or nullptr. With
+    /** The most recently used idle connection to @p key (marked reused), or one without a socket. With
      *  Check::alive, each candidate is first read without waiting (an expired deadline): end of
      *  stream, an error or stray bytes mean the server is done with it, and it is closed. */
-    std::unique_ptr<Connection> take(const std::string& key, Check check) noexcept {
+    Connection take(const std::string& key, Check check) noexcept {
         for (std::size_t i = idle_.size(); i-- > 0;) {
-            if (idle_[i]->key != key) continue;
-            std::unique_ptr<Connection> c = std::move(idle_[i]);
+            if (idle_[i].key != key) continue;
+            Connection c = std::move(idle_[i]);
             idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
-            if (check == Check::alive && !quiet(*c)) continue;
-            c->reused = true;
+            if (check == Check::alive && !quiet(c)) continue;
+            c.reused = true;
             return c;
         }
-        return nullptr;
+        return Connection();
     }
     /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
-    void put(std::unique_ptr<Connection> c, std::size_t max) {
+    void put(Connection&& c, std::size_t max) {
         if (max == 0) return;
-        c->begin = c->end = 0;
+        c.begin = c.end = 0;
         if (idle_.size() >= max) idle_.erase(idle_.begin());
         idle_.push_back(std::move(c));
     }
@@ -97,7 +97,7 @@ private:
         return ec == std::errc::timed_out;
     }
 
-    std::vector<std::unique_ptr<Connection>> idle_;
+    std::vector<Connection> idle_;
 };
 
 /** Where a request goes: the resolved URL and what an exchange needs of it. */
@@ -154,10 +154,9 @@ inline bool stale(const std::error_code& ec) noexcept {
 
 /** Opens a connection for @p route: to its host and port, or to the Unix-domain socket
  *  @p unix_socket when not empty; @p io_timeout bounds each read and write on it. */
-inline std::unique_ptr<Connection> connect(const Route& route, const std::string& unix_socket,
-                                           std::chrono::milliseconds connect_timeout,
-                                           std::chrono::milliseconds io_timeout,
-                                           std::error_code& ec) {
+inline Connection connect(const Route& route, const std::string& unix_socket,
+                          std::chrono::milliseconds connect_timeout,
+                          std::chrono::milliseconds io_timeout, std::error_code& ec) {
     const bool local = !unix_socket.empty();
     Socket s;
     if (local) {
@@ -166,14 +165,14 @@ inline std::unique_ptr<Connection> connect(const Route& route, const std::string
     } else {
         s = Socket::connect(route.url.host(), route.url.port(), connect_timeout, ec);
     }
-    if (ec) return nullptr;
+    if (ec) return Connection();
     if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
     if (!ec) s.read_timeout(io_timeout, ec);
     if (!ec) s.write_timeout(io_timeout, ec);
-    if (ec) return nullptr;
-    std::unique_ptr<Connection> c(new Connection);
-    c->key = route.key;
-    c->socket = std::move(s);
+    if (ec) return Connection();
+    Connection c;
+    c.key = route.key;
+    c.socket = std::move(s);
     return c;
 }
 
