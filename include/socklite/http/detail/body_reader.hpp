@@ -143,7 +143,8 @@ inline bool BodyReader::body(const BodySink& sink, std::uint64_t limit, std::err
     }
     bool ok;
     // A Content-Length body kept in memory goes straight into the string, sized once.
-    if (sink.into != nullptr && !sink.on_body && total_ && *total_ > 0 && !p_.complete()) {
+    const bool callback = sink.on_body != nullptr && *sink.on_body;
+    if (sink.into != nullptr && !callback && total_ && *total_ > 0 && !p_.complete()) {
         ok = into_string(*sink.into, static_cast<std::size_t>(*total_), sink, ec);
     } else {
         if (sink.into != nullptr) sink.into->clear();
