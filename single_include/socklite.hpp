@@ -6325,10 +6325,16 @@ namespace http {
  *  `socklite::http::Query q{{"q", "a b"}, {"page", "2"}};` */
 using Query = std::vector<std::pair<std::string, std::string>>;
 
+/** How percent_encode() writes a space. */
+enum class Space {
+    percent,  ///< `%20`, as in a URL (RFC 3986)
+    plus      ///< `+`, as in an `application/x-www-form-urlencoded` body
+};
+
 /** Appends @p text to @p out percent-encoded for a URL component: the unreserved characters of
- *  RFC 3986 section 2.3 (letters, digits, `-._~`) as they are, every other byte as `%XX`; with
- *  @p space_as_plus a space becomes `+` (the form encoding). */
-inline void percent_encode(std::string_view text, std::string& out, bool space_as_plus = false) {
+ *  RFC 3986 section 2.3 (letters, digits, `-._~`) as they are, every other byte as `%XX`, a
+ *  space as @p space says. */
+inline void percent_encode(std::string_view text, std::string& out, Space space = Space::percent) {
     static constexpr char hex[] = "0123456789ABCDEF";
     for (char ch : text) {
         const unsigned char c = static_cast<unsigned char>(ch);
@@ -6336,7 +6342,7 @@ inline void percent_encode(std::string_view text, std::string& out, bool space_a
                           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
         if (keep) {
             out += ch;
-        } else if (c == ' ' && space_as_plus) {
+        } else if (c == ' ' && space == Space::plus) {
             out += '+';
         } else {
             out += '%';
@@ -6347,7 +6353,7 @@ inline void percent_encode(std::string_view text, std::string& out, bool space_a
 }
 
 /** @p text percent-encoded for a URL component (see percent_encode(std::string_view,
- *  std::string&, bool)): `percent_encode("a b&c")` is `a%20b%26c`. */
+ *  std::string&, Space)): `percent_encode("a b&c")` is `a%20b%26c`. */
 inline std::string percent_encode(std::string_view text) {
     std::string out;
     percent_encode(text, out);
@@ -6409,9 +6415,9 @@ inline std::string form_urlencoded(const Query& fields) {
     std::string out;
     for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += '&';
-        percent_encode(fields[i].first, out, true);
+        percent_encode(fields[i].first, out, Space::plus);
         out += '=';
-        percent_encode(fields[i].second, out, true);
+        percent_encode(fields[i].second, out, Space::plus);
     }
     return out;
 }
