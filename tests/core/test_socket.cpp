@@ -693,3 +693,24 @@ TEST_CASE("socket: huge timeouts mean wait, without overflowing the clock") {
     auto a = c.listener.accept(std::chrono::milliseconds::max());
     CHECK(a.socket.is_open());
 }
+
+TEST_CASE("socket and listener: a zero timeout has expired, it never means forever") {
+    FdLeakGuard guard;
+    auto l = Listener::bind("127.0.0.1", 0);
+    std::error_code ec;
+    auto start = std::chrono::steady_clock::now();
+    l.accept(0ms, ec);  // nobody waiting: timed out at once
+    CHECK(ec == std::errc::timed_out);
+    CHECK(elapsed_since(start) < io_timeout);
+    Socket c = Socket::connect(l.local_address(), io_timeout);
+    pollfd p{l.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, static_cast<int>(io_timeout.count())) == 1);
+    auto a = l.accept(0ms, ec);  // one waiting: taken without waiting
+    CHECK(!ec);
+    CHECK(a.socket.is_open());
+    // A connect with no time at all either completes at once or reports timed_out; never hangs.
+    start = std::chrono::steady_clock::now();
+    Socket::connect(l.local_address(), -1ms, ec);
+    CHECK((!ec || ec == std::errc::timed_out));
+    CHECK(elapsed_since(start) < io_timeout);
+}
