@@ -160,17 +160,9 @@ inline std::string join_host_port(std::string_view host, std::uint16_t port) {
     return out;
 }
 
-/** getaddrinfo() for stream sockets, without collecting: calls @p visit (with @p ctx) for each
- *  distinct IPv4 or IPv6 address in the resolver's order, its port set to @p port, until @p visit
- *  returns true. @p passive for binding (an empty host means "any"). A plain function pointer
- *  rather than a template, so a caller costs no instantiation. @p ec: the resolver's error,
- *  errc::no_address when nothing was visited, or `not_enough_memory` when @p visit or the
- *  resolver threw std::bad_alloc. @return true when @p visit stopped the walk. */
-bool walk_stream(std::string_view host, std::uint16_t port, bool passive,
-                 bool (*visit)(void* ctx, const Address& address), void* ctx,
-                 std::error_code& ec) noexcept;
-
-/** getaddrinfo() for stream sockets; @p passive for binding (an empty host means "any"). */
+/** getaddrinfo() for stream sockets: each distinct IPv4 or IPv6 address in the resolver's
+ *  order, its port set to @p port; @p passive for binding (an empty host means "any").
+ *  @p ec: the resolver's error, errc::no_address when there is none, or `not_enough_memory`. */
 std::vector<Address> resolve_stream(std::string_view host, std::uint16_t port, bool passive,
                                     std::error_code& ec) noexcept;
 
@@ -413,17 +405,17 @@ inline Address Address::unix_path(std::string_view path, std::error_code& ec) no
     return Address(reinterpret_cast<const sockaddr*>(&un), len);
 }
 
-inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool passive,
-                                bool (*visit)(void* ctx, const Address& address), void* ctx,
-                                std::error_code& ec) noexcept {
+inline std::vector<Address> detail::resolve_stream(std::string_view host, std::uint16_t port,
+                                                   bool passive, std::error_code& ec) noexcept {
     ec.clear();
+    std::vector<Address> out;
     try {
         if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
             host = host.substr(1, host.size() - 2);
         std::string name(host);
         if (name.find('\0') != std::string::npos) {
             ec = errc::bad_address;
-            return false;
+            return out;
         }
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
@@ -434,54 +426,33 @@ inline bool detail::walk_stream(std::string_view host, std::uint16_t port, bool 
             sys.getaddrinfo(name.empty() && passive ? nullptr : name.c_str(), "0", &hints, &res);
         if (rc == EAI_SYSTEM) {
             ec = last_error();
-            return false;
+            return out;
         }
         if (rc != 0) {
             ec = std::error_code(rc, resolve_category());
-            return false;
+            return out;
         }
-        // Freed on every path, including a std::bad_alloc thrown by visit.
+        // Freed on every path, including a std::bad_alloc thrown by push_back.
         struct Free {
             addrinfo* p;
             ~Free() { sys.freeaddrinfo(p); }
         } free_res{res};
-        bool any = false;
         for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
             if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
             Address a(ai->ai_addr, ai->ai_addrlen);
             a.port(port);
-            bool seen = false;  // the list is short: compare with the entries before this one
-            for (addrinfo* bi = res; bi != ai && !seen; bi = bi->ai_next) {
-                if (bi->ai_family != AF_INET && bi->ai_family != AF_INET6) continue;
-                Address b(bi->ai_addr, bi->ai_addrlen);
-                b.port(port);
-                seen = b == a;
-            }
-            if (seen) continue;
-            any = true;
-            if (visit(ctx, a)) return true;
+            bool seen = false;  // the list is short: compare with the entries kept so far
+            for (std::size_t i = 0; i < out.size() && !seen; ++i) seen = out[i] == a;
+            if (!seen) out.push_back(a);
         }
-        if (!any) ec = errc::no_address;
+        if (out.empty()) ec = errc::no_address;
     } catch (...) {
+        out.clear();
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
-    return false;
-}
-
-namespace detail {
-inline bool collect_address(void* ctx, const Address& address) {
-    static_cast<std::vector<Address>*>(ctx)->push_back(address);
-    return false;
-}
-}  // namespace detail
-
-inline std::vector<Address> detail::resolve_stream(std::string_view host, std::uint16_t port,
-                                                   bool passive, std::error_code& ec) noexcept {
-    std::vector<Address> out;
-    walk_stream(host, port, passive, &collect_address, &out, ec);
-    if (ec) out.clear();
     return out;
 }
+
 
 inline std::vector<Address> resolve(std::string_view host, std::uint16_t port,
                                     std::error_code& ec) noexcept {
