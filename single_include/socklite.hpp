@@ -424,22 +424,6 @@ inline const std::error_category& resolve_category() noexcept {
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-// ---- begin socklite/detail/syscall.hpp
-#ifndef SOCKLITE_DETAIL_SYSCALL_HPP
-#define SOCKLITE_DETAIL_SYSCALL_HPP
-
-// Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
-// one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
-// seam); nothing else should touch it. Also the wait on one descriptor shared by blocking calls.
-
-#include <cerrno>
-
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <unistd.h>
-
 // ---- begin socklite/deadline.hpp
 #ifndef SOCKLITE_DEADLINE_HPP
 #define SOCKLITE_DEADLINE_HPP
@@ -533,6 +517,22 @@ private:
 
 #endif  // SOCKLITE_DEADLINE_HPP
 // ---- end socklite/deadline.hpp
+// ---- begin socklite/detail/syscall.hpp
+#ifndef SOCKLITE_DETAIL_SYSCALL_HPP
+#define SOCKLITE_DETAIL_SYSCALL_HPP
+
+// Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
+// one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
+// seam); nothing else should touch it. Also the wait on one descriptor shared by blocking calls.
+
+#include <cerrno>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 
 namespace socklite {
 namespace detail {
@@ -713,10 +713,11 @@ public:
     void run();
     /** As run(), reporting loop failures through @p ec (callback exceptions still propagate). */
     void run(std::error_code& ec);
-    /** Waits up to @p timeout for something to happen (0: do not wait; negative: no limit,
-     *  though a pending timer bounds the wait) and runs the ready callbacks, the expired timers
-     *  and the posted functions. @return the number of callbacks run. @throws Error. */
-    std::size_t run_once(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
+    /** Waits up to @p timeout for something to happen and runs the ready callbacks, the expired
+     *  timers and the posted functions. As everywhere in socklite, no_timeout (the default) waits
+     *  as long as it takes (a pending timer still bounds the wait), and zero or less has already
+     *  expired: the call does not wait. @return the number of callbacks run. @throws Error. */
+    std::size_t run_once(std::chrono::milliseconds timeout = no_timeout);
     /** As run_once(std::chrono::milliseconds), reporting through @p ec. */
     std::size_t run_once(std::chrono::milliseconds timeout, std::error_code& ec);
     /** Makes run() return once the current iteration is done (the events, timers and posted
@@ -1041,7 +1042,7 @@ inline void EventLoop::post(Task task) {
 }
 
 inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept {
-    long long ms = timeout.count() < 0 ? -1 : timeout.count();
+    long long ms = timeout == no_timeout ? -1 : (timeout.count() < 0 ? 0 : timeout.count());
     if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
     if (!heap_.empty()) {
         auto left = heap_.top().when - Clock::now();
@@ -1183,7 +1184,7 @@ inline void EventLoop::run(std::error_code& ec) {
         ~Consume() { stop = false; }
     } consume{stop_};
     while (!stop_) {
-        run_once(std::chrono::milliseconds(-1), ec);
+        run_once(no_timeout, ec);
         if (ec) return;
     }
 }
@@ -3580,6 +3581,7 @@ inline void Connection::finish(std::error_code ec) {
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 // ---- begin socklite/http/error.hpp
 #ifndef SOCKLITE_HTTP_ERROR_HPP
@@ -4479,50 +4481,20 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
     return LineStatus::field;
 }
 
-/** Fixed storage for parsed fields (allocated once) plus the base their offsets refer to.
- *  Movable, not copyable (it owns @p slots; a plain pointer spares `<memory>`). */
+/** Fixed storage for parsed fields (sized once, so a parse never allocates) plus the base
+ *  their offsets refer to. */
 struct FieldBlock {
-    FieldSlot* slots = nullptr;  ///< capacity entries, owned
-    std::size_t capacity = 0;    ///< the most fields storable
-    std::size_t count = 0;       ///< fields parsed so far
-    const char* base = nullptr;  ///< the buffer start the offsets refer to
-
-    /** No storage. */
-    FieldBlock() noexcept = default;
-    FieldBlock(const FieldBlock&) = delete;
-    FieldBlock& operator=(const FieldBlock&) = delete;
-    /** Takes @p o's storage; @p o is left without any. */
-    FieldBlock(FieldBlock&& o) noexcept
-        : slots(o.slots), capacity(o.capacity), count(o.count), base(o.base) {
-        o.slots = nullptr;
-        o.capacity = 0;
-        o.count = 0;
-    }
-    /** Takes @p o's storage, freeing this one's. */
-    FieldBlock& operator=(FieldBlock&& o) noexcept {
-        if (this != &o) {
-            delete[] slots;
-            slots = o.slots;
-            capacity = o.capacity;
-            count = o.count;
-            base = o.base;
-            o.slots = nullptr;
-            o.capacity = 0;
-            o.count = 0;
-        }
-        return *this;
-    }
-    /** Frees the storage. */
-    ~FieldBlock() { delete[] slots; }
+    std::vector<FieldSlot> slots;  ///< room for the most fields storable (its size)
+    std::size_t count = 0;         ///< fields parsed so far
+    const char* base = nullptr;    ///< the buffer start the offsets refer to
 
     /** Allocates room for @p n fields. */
     void allocate(std::size_t n) {
-        FieldSlot* fresh = n ? new FieldSlot[n] : nullptr;
-        delete[] slots;
-        slots = fresh;
-        capacity = n;
+        slots.assign(n, FieldSlot{});
         count = 0;
     }
+    /** The most fields storable. */
+    std::size_t capacity() const noexcept { return slots.size(); }
     /** The @p i-th field as views. */
     FieldView field(std::size_t i) const noexcept {
         const FieldSlot& s = slots[i];
@@ -4957,7 +4929,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                     std::size_t line = trailer_pos_;
                     switch (detail::scan_field_line(base, window, trailer_pos_, slot)) {
                         case detail::LineStatus::field:
-                            if (trailers_.count == trailers_.capacity)
+                            if (trailers_.count == trailers_.capacity())
                                 return error_.fail(i, http::errc::trailer_too_large);
                             trailers_.slots[trailers_.count++] = slot;
                             continue;
@@ -5779,8 +5751,8 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             // members, every line would wait on the store of the one before.
             std::size_t pos = pos_;
             std::size_t count = head_.count;
-            detail::FieldSlot* const slots = head_.slots;
-            const std::size_t capacity = head_.capacity;
+            detail::FieldSlot* const slots = head_.slots.data();
+            const std::size_t capacity = head_.capacity();
             for (;;) {
                 detail::FieldSlot slot;
                 ls = detail::scan_field_line(base, window, pos, slot);

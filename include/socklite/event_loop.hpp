@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "deadline.hpp"
 #include "detail/function.hpp"
 #include "detail/syscall.hpp"
 #include "error.hpp"
@@ -151,10 +152,11 @@ public:
     void run();
     /** As run(), reporting loop failures through @p ec (callback exceptions still propagate). */
     void run(std::error_code& ec);
-    /** Waits up to @p timeout for something to happen (0: do not wait; negative: no limit,
-     *  though a pending timer bounds the wait) and runs the ready callbacks, the expired timers
-     *  and the posted functions. @return the number of callbacks run. @throws Error. */
-    std::size_t run_once(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
+    /** Waits up to @p timeout for something to happen and runs the ready callbacks, the expired
+     *  timers and the posted functions. As everywhere in socklite, no_timeout (the default) waits
+     *  as long as it takes (a pending timer still bounds the wait), and zero or less has already
+     *  expired: the call does not wait. @return the number of callbacks run. @throws Error. */
+    std::size_t run_once(std::chrono::milliseconds timeout = no_timeout);
     /** As run_once(std::chrono::milliseconds), reporting through @p ec. */
     std::size_t run_once(std::chrono::milliseconds timeout, std::error_code& ec);
     /** Makes run() return once the current iteration is done (the events, timers and posted
@@ -479,7 +481,7 @@ inline void EventLoop::post(Task task) {
 }
 
 inline int EventLoop::wait_ms(std::chrono::milliseconds timeout) const noexcept {
-    long long ms = timeout.count() < 0 ? -1 : timeout.count();
+    long long ms = timeout == no_timeout ? -1 : (timeout.count() < 0 ? 0 : timeout.count());
     if (running_pos_ < running_.size()) return 0;  // posted work left over from an exception
     if (!heap_.empty()) {
         auto left = heap_.top().when - Clock::now();
@@ -621,7 +623,7 @@ inline void EventLoop::run(std::error_code& ec) {
         ~Consume() { stop = false; }
     } consume{stop_};
     while (!stop_) {
-        run_once(std::chrono::milliseconds(-1), ec);
+        run_once(no_timeout, ec);
         if (ec) return;
     }
 }

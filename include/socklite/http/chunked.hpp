@@ -334,7 +334,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                     std::size_t line = trailer_pos_;
                     switch (detail::scan_field_line(base, window, trailer_pos_, slot)) {
                         case detail::LineStatus::field:
-                            if (trailers_.count == trailers_.capacity)
+                            if (trailers_.count == trailers_.capacity())
                                 return error_.fail(i, http::errc::trailer_too_large);
                             trailers_.slots[trailers_.count++] = slot;
                             continue;

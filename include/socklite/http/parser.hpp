@@ -684,8 +684,8 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             // members, every line would wait on the store of the one before.
             std::size_t pos = pos_;
             std::size_t count = head_.count;
-            detail::FieldSlot* const slots = head_.slots;
-            const std::size_t capacity = head_.capacity;
+            detail::FieldSlot* const slots = head_.slots.data();
+            const std::size_t capacity = head_.capacity();
             for (;;) {
                 detail::FieldSlot slot;
                 ls = detail::scan_field_line(base, window, pos, slot);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "../error.hpp"
 #include "../message.hpp"
@@ -424,50 +425,20 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
     return LineStatus::field;
 }
 
-/** Fixed storage for parsed fields (allocated once) plus the base their offsets refer to.
- *  Movable, not copyable (it owns @p slots; a plain pointer spares `<memory>`). */
+/** Fixed storage for parsed fields (sized once, so a parse never allocates) plus the base
+ *  their offsets refer to. */
 struct FieldBlock {
-    FieldSlot* slots = nullptr;  ///< capacity entries, owned
-    std::size_t capacity = 0;    ///< the most fields storable
-    std::size_t count = 0;       ///< fields parsed so far
-    const char* base = nullptr;  ///< the buffer start the offsets refer to
-
-    /** No storage. */
-    FieldBlock() noexcept = default;
-    FieldBlock(const FieldBlock&) = delete;
-    FieldBlock& operator=(const FieldBlock&) = delete;
-    /** Takes @p o's storage; @p o is left without any. */
-    FieldBlock(FieldBlock&& o) noexcept
-        : slots(o.slots), capacity(o.capacity), count(o.count), base(o.base) {
-        o.slots = nullptr;
-        o.capacity = 0;
-        o.count = 0;
-    }
-    /** Takes @p o's storage, freeing this one's. */
-    FieldBlock& operator=(FieldBlock&& o) noexcept {
-        if (this != &o) {
-            delete[] slots;
-            slots = o.slots;
-            capacity = o.capacity;
-            count = o.count;
-            base = o.base;
-            o.slots = nullptr;
-            o.capacity = 0;
-            o.count = 0;
-        }
-        return *this;
-    }
-    /** Frees the storage. */
-    ~FieldBlock() { delete[] slots; }
+    std::vector<FieldSlot> slots;  ///< room for the most fields storable (its size)
+    std::size_t count = 0;         ///< fields parsed so far
+    const char* base = nullptr;    ///< the buffer start the offsets refer to
 
     /** Allocates room for @p n fields. */
     void allocate(std::size_t n) {
-        FieldSlot* fresh = n ? new FieldSlot[n] : nullptr;
-        delete[] slots;
-        slots = fresh;
-        capacity = n;
+        slots.assign(n, FieldSlot{});
         count = 0;
     }
+    /** The most fields storable. */
+    std::size_t capacity() const noexcept { return slots.size(); }
     /** The @p i-th field as views. */
     FieldView field(std::size_t i) const noexcept {
         const FieldSlot& s = slots[i];
