@@ -430,18 +430,109 @@ inline const std::error_category& resolve_category() noexcept {
 
 // Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
 // one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
-// seam); nothing else should touch it. Also the deadline arithmetic shared by blocking calls.
+// seam); nothing else should touch it. Also the wait on one descriptor shared by blocking calls.
 
 #include <cerrno>
-#include <chrono>
-#include <climits>
-#include <type_traits>
 
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+// ---- begin socklite/deadline.hpp
+#ifndef SOCKLITE_DEADLINE_HPP
+#define SOCKLITE_DEADLINE_HPP
+
+/** @file
+ *  socklite::Deadline, the point in time after which a blocking call gives up, and
+ *  socklite::no_timeout, the one timeout that means "wait as long as it takes". */
+
+#include <chrono>
+#include <climits>
+
+namespace socklite {
+
+/** The timeout that means "wait as long as it takes". It is the only such value: a timeout of
+ *  zero or less means "already expired" (the call fails with `std::errc::timed_out` unless it
+ *  completes without waiting), so a remaining time computed down to zero never turns into
+ *  forever. */
+inline constexpr std::chrono::milliseconds no_timeout = std::chrono::milliseconds::max();
+
+/** A point on `std::chrono::steady_clock` after which a blocking call gives up, or none.
+ *
+ *  One Deadline bounds a whole operation however many system calls it makes: take it once
+ *  (`Deadline::after(5s)`) and pass the same value to each call.
+ *
+ *  @par Example
+ *  @code
+ *  auto deadline = socklite::Deadline::after(std::chrono::seconds(5));
+ *  char buf[4096];
+ *  std::error_code ec;
+ *  while (!ec) sock.read_some(buf, sizeof buf, deadline, ec);  // timed_out after 5 s at most
+ *  @endcode */
+class Deadline {
+public:
+    /** The clock deadlines are taken on: monotonic, unaffected by changes of the wall clock. */
+    using clock = std::chrono::steady_clock;
+
+    /** No deadline (never expires). */
+    Deadline() noexcept = default;
+    /** No deadline: the same as Deadline(). */
+    static Deadline none() noexcept { return Deadline(); }
+    /** A deadline at @p when. */
+    static Deadline at(clock::time_point when) noexcept {
+        Deadline d;
+        d.at_ = when;
+        return d;
+    }
+    /** A deadline @p timeout from now: none for socklite::no_timeout, already expired for zero
+     *  or less; a timeout beyond the clock's range is none. */
+    static Deadline after(std::chrono::milliseconds timeout) noexcept {
+        if (timeout == no_timeout) return none();
+        const clock::time_point now = clock::now();
+        if (timeout <= std::chrono::milliseconds::zero()) return at(now);
+        if (timeout >=
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now))
+            return none();
+        return at(now + timeout);
+    }
+
+    /** Whether this deadline can expire (false for none()). */
+    bool is_set() const noexcept { return at_ != clock::time_point::max(); }
+    /** Whether this deadline has passed. */
+    bool expired() const noexcept { return is_set() && clock::now() >= at_; }
+    /** The point in time (`clock::time_point::max()` for none()). */
+    clock::time_point time() const noexcept { return at_; }
+    /** The time left, rounded up to whole milliseconds: no_timeout for none(), zero once passed. */
+    std::chrono::milliseconds remaining() const noexcept {
+        if (!is_set()) return no_timeout;
+        const clock::duration left = at_ - clock::now();
+        if (left <= clock::duration::zero()) return std::chrono::milliseconds::zero();
+        // Rounded up: a wait never ends just before the deadline and then spins.
+        return std::chrono::ceil<std::chrono::milliseconds>(left);
+    }
+    /** The time left as `poll(2)` takes it: -1 for none(), 0 once passed, at most INT_MAX. */
+    int poll_ms() const noexcept {
+        const std::chrono::milliseconds left = remaining();
+        if (left == no_timeout) return -1;
+        return left.count() > INT_MAX ? INT_MAX : static_cast<int>(left.count());
+    }
+    /** The earlier of this deadline and @p other. */
+    Deadline earliest(const Deadline& other) const noexcept {
+        return other.at_ < at_ ? other : *this;
+    }
+    /** Whether @p a comes before @p b (none() comes after every set deadline). */
+    friend bool operator<(const Deadline& a, const Deadline& b) noexcept { return a.at_ < b.at_; }
+
+private:
+    clock::time_point at_ = clock::time_point::max();
+};
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_DEADLINE_HPP
+// ---- end socklite/deadline.hpp
 
 namespace socklite {
 namespace detail {
@@ -463,64 +554,8 @@ struct Syscalls {
 inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
                        ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
 
-/** A point in time after which a blocking call gives up; `none()` never expires.
- *  Kept as steady_clock nanoseconds in a plain integer: the arithmetic is the same as with
- *  time_point and durations, without instantiating a dozen chrono operators in every program. */
-class Deadline {
-public:
-    using clock = std::chrono::steady_clock;
-
-    /** A deadline that never expires. */
-    static Deadline none() noexcept { return Deadline(); }
-
-    /** A deadline @p timeout from now; a zero or negative timeout means none. */
-    static Deadline after(std::chrono::milliseconds timeout) noexcept {
-        Deadline d;
-        const long long ms = timeout.count();
-        if (ms > 0) {
-            const long long now = now_ns();
-            // A timeout beyond the clock's range (milliseconds::max() as "forever") would
-            // overflow now + timeout: treat it as no deadline.
-            if (ms >= (LLONG_MAX - now) / 1000000) return d;
-            d.set_ = true;
-            d.at_ = now + ms * 1000000;
-        }
-        return d;
-    }
-
-    /** Whether this deadline can expire. */
-    bool is_set() const noexcept { return set_; }
-
-    /** Whether this deadline has passed. */
-    bool expired() const noexcept { return set_ && now_ns() >= at_; }
-
-    /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
-     *  wait never ends just before the deadline and spins). */
-    int poll_ms() const noexcept {
-        if (!set_) return -1;
-        const long long left = at_ - now_ns();
-        if (left <= 0) return 0;
-        const long long ms = left / 1000000 + (left % 1000000 != 0 ? 1 : 0);
-        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
-    }
-
-    /** The earlier of this deadline and @p other. */
-    Deadline min(const Deadline& other) const noexcept {
-        if (!set_) return other;
-        if (!other.set_) return *this;
-        return at_ <= other.at_ ? *this : other;
-    }
-
-private:
-    static long long now_ns() noexcept {
-        static_assert(std::is_same<clock::duration, std::chrono::nanoseconds>::value,
-                      "steady_clock counts nanoseconds");
-        return static_cast<long long>(clock::now().time_since_epoch().count());
-    }
-
-    bool set_ = false;
-    long long at_ = 0;  // clock::now() in nanoseconds when set_
-};
+/** The deadline type of the blocking calls (now public: socklite::Deadline). */
+using Deadline = socklite::Deadline;
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
@@ -1702,9 +1737,6 @@ inline std::vector<Address> resolve(std::string_view host, std::uint16_t port) {
 
 namespace socklite {
 
-/** The timeout value that means "wait as long as it takes" (any zero or negative duration). */
-inline constexpr std::chrono::milliseconds no_timeout{0};
-
 /** Which direction(s) Socket::shutdown() closes. */
 enum class Shutdown {
     read = SHUT_RD,   ///< no more receiving
@@ -1720,8 +1752,15 @@ enum class Shutdown {
  *
  *  **Timeouts.** read_timeout() and write_timeout() bound each blocking call as a whole: recv(),
  *  recv_exact(), send() and send_all() either finish or fail with `std::errc::timed_out` within
- *  the timeout, however many system calls they make. In non-blocking mode (non_blocking(true))
- *  calls never wait and report `std::errc::operation_would_block` instead.
+ *  the timeout, however many system calls they make. socklite::no_timeout (the default) waits as
+ *  long as it takes; zero or less never waits (`timed_out` unless the call completes at once).
+ *  read_some() and write_some() also take a socklite::Deadline, for an operation that spans
+ *  many calls (an HTTP exchange): each waits until the deadline at most, and no longer than the
+ *  timeout. In non-blocking mode (non_blocking(true)) calls never wait and report
+ *  `std::errc::operation_would_block` instead.
+ *
+ *  Every byte the library reads or writes goes through these calls (the HTTP client too), so
+ *  that a layer under them (TLS) sees all of it.
  *
  *  A Socket may be used by two threads at once when one only sends and the other only receives;
  *  changing options or closing while another thread uses the socket is not supported.
@@ -1759,7 +1798,8 @@ public:
      *
      *  Every address that resolve() returns is tried in order until one accepts. @p timeout is one
      *  deadline for the whole call, resolution included: when it passes the call fails with
-     *  `std::errc::timed_out`, however many addresses remain. The error reported otherwise is the
+     *  `std::errc::timed_out`, however many addresses remain (socklite::no_timeout: no limit;
+     *  zero or less: only an address that connects at once). The error reported otherwise is the
      *  last address's. (`getaddrinfo` itself cannot be interrupted: a resolver slower than the
      *  timeout delays the failure, and then no address is tried.)
      *  @throws Error, e.g. `connect localhost:8000: Connection refused`. */
@@ -1820,6 +1860,26 @@ public:
     /** As recv_exact(void*, std::size_t), reporting through @p ec.
      *  @return the bytes received before any error (all @p len on success). */
     std::size_t recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept;
+
+    /** Receives what is available, up to @p len bytes, waiting for at least one until
+     *  @p deadline at most, and no longer than read_timeout() (both bounds hold; the nearer
+     *  ends the wait with `std::errc::timed_out`). With no deadline (Deadline::none()) and a
+     *  blocking socket this is one `recv` system call.
+     *  @return the bytes received; 0 means the peer closed its side. @throws Error. */
+    std::size_t read_some(void* buffer, std::size_t len, const Deadline& deadline);
+    /** As read_some(void*, std::size_t, const Deadline&), reporting through @p ec (0 bytes on
+     *  error). An expired deadline makes this a check that never waits: `timed_out` when
+     *  nothing is there. */
+    std::size_t read_some(void* buffer, std::size_t len, const Deadline& deadline,
+                          std::error_code& ec) noexcept;
+    /** Sends what one system call accepts of @p data, waiting for room until @p deadline at
+     *  most and no longer than write_timeout().
+     *  @return the bytes sent (at least one on success). @throws Error. */
+    std::size_t write_some(const void* data, std::size_t len, const Deadline& deadline);
+    /** As write_some(const void*, std::size_t, const Deadline&), reporting through @p ec (0
+     *  bytes on error). */
+    std::size_t write_some(const void* data, std::size_t len, const Deadline& deadline,
+                           std::error_code& ec) noexcept;
 
     /** Shuts down one or both directions; shutdown(Shutdown::write) sends end-of-stream while
      *  still receiving. @throws Error. */
@@ -1909,15 +1969,18 @@ public:
     /** Whether the socket is in non-blocking mode (as set through this object). */
     bool non_blocking() const noexcept { return non_blocking_; }
 
-    /** Bounds each receiving call (recv(), recv_exact()) by @p timeout; no_timeout (the default)
-     *  waits forever. @throws Error. */
+    /** Bounds each receiving call (recv(), recv_exact(), read_some()) by @p timeout;
+     *  socklite::no_timeout (the default) waits forever, zero or less never waits.
+     *  @throws Error. */
     void read_timeout(std::chrono::milliseconds timeout);
     /** As read_timeout(std::chrono::milliseconds), reporting through @p ec. */
     void read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
     /** The current read timeout (no_timeout when unset). */
     std::chrono::milliseconds read_timeout() const noexcept { return read_timeout_; }
 
-    /** Bounds each sending call (send(), send_all()) by @p timeout. @throws Error. */
+    /** Bounds each sending call (send(), send_all(), write_some()) by @p timeout;
+     *  socklite::no_timeout (the default) waits forever, zero or less never waits.
+     *  @throws Error. */
     void write_timeout(std::chrono::milliseconds timeout);
     /** As write_timeout(std::chrono::milliseconds), reporting through @p ec. */
     void write_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
@@ -1957,17 +2020,20 @@ private:
         write_timeout_ = other.write_timeout_;
         peer_ = other.peer_;
     }
-    // One receive or send step; `first` says whether the kernel timer (SO_RCVTIMEO/SO_SNDTIMEO,
-    // equal to the timeout) still matches the call's deadline, so a blocking call may be used.
-    std::size_t io(bool sending, void* buf, std::size_t len, int extra_flags,
-                   const detail::Deadline& deadline, bool first, std::error_code& ec) noexcept;
+    // receive_all: MSG_WAITALL while the call may wait in the kernel (recv_exact).
+    enum class Direction { receive, receive_all, send };
+    // One receive or send step, bounded by the deadline and the direction's timeout.
+    std::size_t transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                         std::error_code& ec) noexcept;
+    // Loops until all of len is transferred, end of stream or an error (recv_exact, send_all).
+    std::size_t transfer_all(Direction dir, char* p, std::size_t len, std::error_code& ec) noexcept;
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
     void set_flag(int level, int name, int value, const char* op);
     int get_option(int level, int name, const char* op) const;
     int get_option(int level, int name, std::error_code& ec) const noexcept;
     void set_kernel_timeout(int name, std::chrono::milliseconds t, std::error_code& ec) noexcept;
     std::string peer_text() const;
-    static Socket connect_one(const Address& address, const detail::Deadline& deadline,
+    static Socket connect_one(const Address& address, const Deadline& deadline,
                               std::error_code& ec) noexcept;
 
     int fd_ = -1;
@@ -1988,7 +2054,7 @@ inline std::string Socket::peer_text() const {
     return "fd " + std::to_string(fd_);
 }
 
-inline Socket Socket::connect_one(const Address& address, const detail::Deadline& deadline,
+inline Socket Socket::connect_one(const Address& address, const Deadline& deadline,
                                   std::error_code& ec) noexcept {
     // A Unix-domain connect is never "in progress": with O_NONBLOCK a full backlog is an instant
     // EAGAIN, and after EINTR the socket is simply not connected. So a Unix socket connects
@@ -2073,7 +2139,7 @@ inline Socket Socket::connect(const Address& address, std::chrono::milliseconds 
         ec = errc::bad_address;
         return {};
     }
-    return connect_one(address, detail::Deadline::after(timeout), ec);
+    return connect_one(address, Deadline::after(timeout), ec);
 }
 
 inline Socket Socket::connect(const Address& address, std::chrono::milliseconds timeout) {
@@ -2087,7 +2153,7 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
                               std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
     // Each resolved address is tried as the resolver's list is walked (no std::vector of them).
     struct Try {
-        detail::Deadline deadline;
+        Deadline deadline;
         Socket socket;
         std::error_code ec;
         bool first;
@@ -2101,7 +2167,7 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
             t.socket = connect_one(a, t.deadline, t.ec);
             return !t.ec || t.ec == std::errc::timed_out;
         }
-    } t{detail::Deadline::after(timeout), Socket(), std::error_code(), true};
+    } t{Deadline::after(timeout), Socket(), std::error_code(), true};
     detail::walk_stream(host, port, false, &Try::next, &t, ec);
     if (ec) return {};
     ec = t.ec;
@@ -2116,15 +2182,25 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
     return s;
 }
 
-inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extra_flags,
-                              const detail::Deadline& deadline, bool first,
-                              std::error_code& ec) noexcept {
-    // Blocking sockets block in the kernel while the kernel timer still equals the deadline;
-    // later steps of a multi-call operation poll for the time that is left instead.
-    bool dontwait = non_blocking_ || (deadline.is_set() && !first);
+inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                                    std::error_code& ec) noexcept {
+    const bool sending = dir == Direction::send;
+    const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
+    // A blocking socket waits in the kernel, one system call, when the kernel's timer
+    // (SO_RCVTIMEO / SO_SNDTIMEO, set to the timeout) ends no later than the deadline; otherwise
+    // the call tries without waiting and polls until the nearer of the two bounds.
+    bool in_kernel = false;
+    if (!non_blocking_) {
+        if (timeout == no_timeout) {
+            in_kernel = !deadline.is_set();
+        } else {
+            const Deadline bound = Deadline::after(timeout);  // expired for zero or less
+            in_kernel = timeout > std::chrono::milliseconds::zero() && !(deadline < bound);
+            deadline = deadline.earliest(bound);
+        }
+    }
     for (;;) {
-        int flags = extra_flags | (dontwait ? MSG_DONTWAIT : 0);
-        if (dontwait) flags &= ~MSG_WAITALL;
+        int flags = in_kernel ? (dir == Direction::receive_all ? MSG_WAITALL : 0) : MSG_DONTWAIT;
         ssize_t n = sending ? detail::sys.send(fd_, buf, len, flags | MSG_NOSIGNAL)
                             : detail::sys.recv(fd_, buf, len, flags);
         if (n >= 0) {
@@ -2132,17 +2208,19 @@ inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extr
             return static_cast<std::size_t>(n);
         }
         int e = errno;
+        // After an interruption, waiting in the kernel again would restart its timer.
         if (e == EINTR) {
-            dontwait = dontwait || deadline.is_set();
+            in_kernel = in_kernel && !deadline.is_set();
             continue;
         }
-        if ((e == EAGAIN || e == EWOULDBLOCK) && !non_blocking_ && deadline.is_set()) {
-            int w = detail::wait_fd(fd_, sending ? POLLOUT : POLLIN, deadline);
-            if (w == 0) {
-                dontwait = true;
-                continue;
+        if ((e == EAGAIN || e == EWOULDBLOCK) && !non_blocking_) {
+            if (deadline.expired()) {
+                e = ETIMEDOUT;
+            } else {  // ready later, or a kernel timer that ended early: poll for the rest
+                e = detail::wait_fd(fd_, sending ? POLLOUT : POLLIN, deadline);
+                in_kernel = false;
+                if (e == 0) continue;
             }
-            e = w;
         }
         ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
                             : std::error_code(e, std::system_category());
@@ -2150,29 +2228,63 @@ inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extr
     }
 }
 
-inline std::size_t Socket::send(const void* data, std::size_t len, std::error_code& ec) noexcept {
-    return io(true, const_cast<void*>(data), len, 0, detail::Deadline::after(write_timeout_), true,
-              ec);
+inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline,
+                                     std::error_code& ec) noexcept {
+    return transfer(Direction::receive, buffer, len, deadline, ec);
 }
 
-inline std::size_t Socket::send(const void* data, std::size_t len) {
+inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline) {
     std::error_code ec;
-    std::size_t n = send(data, len, ec);
+    std::size_t n = read_some(buffer, len, deadline, ec);
+    if (ec) detail::throw_error(ec, "recv", peer_text());
+    return n;
+}
+
+inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline,
+                                      std::error_code& ec) noexcept {
+    return transfer(Direction::send, const_cast<void*>(data), len, deadline, ec);
+}
+
+inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline) {
+    std::error_code ec;
+    std::size_t n = write_some(data, len, deadline, ec);
     if (ec) detail::throw_error(ec, "send", peer_text());
     return n;
 }
 
-inline std::size_t Socket::send_all(const void* data, std::size_t len,
-                                    std::error_code& ec) noexcept {
-    auto deadline = detail::Deadline::after(write_timeout_);
-    auto* p = static_cast<char*>(const_cast<void*>(data));
+inline std::size_t Socket::transfer_all(Direction dir, char* p, std::size_t len,
+                                        std::error_code& ec) noexcept {
+    const bool sending = dir == Direction::send;
+    // The timeout bounds the whole loop: the first step waits in the kernel with its timer equal
+    // to the timeout (no deadline of its own), the later ones until the deadline taken here.
+    const Deadline whole = Deadline::after(sending ? write_timeout_ : read_timeout_);
+    Deadline step = Deadline::none();
     std::size_t done = 0;
     ec.clear();
     while (done < len) {
-        done += io(true, p + done, len - done, 0, deadline, done == 0, ec);
+        std::size_t n = transfer(dir, p + done, len - done, step, ec);
         if (ec) break;
+        if (n == 0 && !sending) {
+            ec = errc::unexpected_eof;
+            break;
+        }
+        done += n;
+        step = whole;
     }
     return done;
+}
+
+inline std::size_t Socket::send(const void* data, std::size_t len, std::error_code& ec) noexcept {
+    return write_some(data, len, Deadline::none(), ec);
+}
+
+inline std::size_t Socket::send(const void* data, std::size_t len) {
+    return write_some(data, len, Deadline::none());
+}
+
+inline std::size_t Socket::send_all(const void* data, std::size_t len,
+                                    std::error_code& ec) noexcept {
+    return transfer_all(Direction::send, static_cast<char*>(const_cast<void*>(data)), len, ec);
 }
 
 inline void Socket::send_all(const void* data, std::size_t len) {
@@ -2182,14 +2294,11 @@ inline void Socket::send_all(const void* data, std::size_t len) {
 }
 
 inline std::size_t Socket::recv(void* buffer, std::size_t len, std::error_code& ec) noexcept {
-    return io(false, buffer, len, 0, detail::Deadline::after(read_timeout_), true, ec);
+    return read_some(buffer, len, Deadline::none(), ec);
 }
 
 inline std::size_t Socket::recv(void* buffer, std::size_t len) {
-    std::error_code ec;
-    std::size_t n = recv(buffer, len, ec);
-    if (ec) detail::throw_error(ec, "recv", peer_text());
-    return n;
+    return read_some(buffer, len, Deadline::none());
 }
 
 inline std::string Socket::recv(std::size_t max, std::error_code& ec) noexcept {
@@ -2210,20 +2319,7 @@ inline std::string Socket::recv(std::size_t max) {
 }
 
 inline std::size_t Socket::recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept {
-    auto deadline = detail::Deadline::after(read_timeout_);
-    auto* p = static_cast<char*>(buffer);
-    std::size_t done = 0;
-    ec.clear();
-    while (done < len) {
-        std::size_t n = io(false, p + done, len - done, MSG_WAITALL, deadline, done == 0, ec);
-        if (ec) break;
-        if (n == 0) {
-            ec = errc::unexpected_eof;
-            break;
-        }
-        done += n;
-    }
-    return done;
+    return transfer_all(Direction::receive_all, static_cast<char*>(buffer), len, ec);
 }
 
 inline void Socket::recv_exact(void* buffer, std::size_t len) {
@@ -2264,8 +2360,8 @@ inline void Socket::non_blocking(bool on) {
 
 inline void Socket::set_kernel_timeout(int name, std::chrono::milliseconds t,
                                        std::error_code& ec) noexcept {
-    timeval tv{};
-    if (t.count() > 0) {
+    timeval tv{};  // zero: the kernel waits as long as it takes
+    if (t > std::chrono::milliseconds::zero() && t != no_timeout) {
         tv.tv_sec = static_cast<time_t>(t.count() / 1000);
         tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
     }
@@ -2277,7 +2373,6 @@ inline void Socket::set_kernel_timeout(int name, std::chrono::milliseconds t,
 }
 
 inline void Socket::read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    if (timeout.count() < 0) timeout = no_timeout;
     set_kernel_timeout(SO_RCVTIMEO, timeout, ec);
     if (!ec) read_timeout_ = timeout;
 }
@@ -2289,7 +2384,6 @@ inline void Socket::read_timeout(std::chrono::milliseconds timeout) {
 }
 
 inline void Socket::write_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    if (timeout.count() < 0) timeout = no_timeout;
     set_kernel_timeout(SO_SNDTIMEO, timeout, ec);
     if (!ec) write_timeout_ = timeout;
 }
@@ -2447,8 +2541,10 @@ public:
     /** As accept(), reporting through @p ec; in non-blocking mode an empty backlog is
      *  `std::errc::operation_would_block`. */
     Accepted accept(std::error_code& ec) noexcept;
-    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`); in
-     *  non-blocking mode it does not wait (`std::errc::operation_would_block`).
+    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`;
+     *  socklite::no_timeout waits as long as it takes, zero or less takes only a connection
+     *  already waiting); in non-blocking mode it does not wait
+     *  (`std::errc::operation_would_block`).
      *  @throws Error. */
     Accepted accept(std::chrono::milliseconds timeout);
     /** As accept(std::chrono::milliseconds), reporting through @p ec. */
@@ -3637,15 +3733,26 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 
 /** @file
  *  HTTP message value types: http::Headers (ordered, case-insensitive, multi-valued),
- *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
+ *  http::Request (with http::BodySource for uploads) and http::Response, and http::FieldView (a
+ *  header field seen by the parsers). */
 
+#include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace socklite {
 namespace http {
@@ -3710,6 +3817,7 @@ struct FieldView {
  *  h.get("ACCEPT");      // "text/html" (the first)
  *  h.values("Accept");   // {"text/html", "text/plain"}
  *  h.joined("Accept");   // "text/html, text/plain"
+ *  socklite::http::Headers k{{"Accept", "text/html"}, {"X-Trace", "1"}};
  *  @endcode */
 class Headers {
 public:
@@ -3729,6 +3837,11 @@ public:
 
     /** An empty header list. */
     Headers() = default;
+    /** The fields @p fields, in order: `Headers h{{"Accept", "text/html"}, {"X-Id", "7"}};` */
+    Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+        fields_.reserve(fields.size());
+        for (const auto& f : fields) add(f.first, f.second);
+    }
     /** A copy of @p other's fields. */
     Headers(const Headers& other) : fields_(other.begin(), other.end()), size_(other.size_) {}
     /** Takes @p other's fields; @p other is left empty. */
@@ -3836,7 +3949,36 @@ private:
     std::size_t size_ = 0;
 };
 
-/** An HTTP request to be sent: method, request target, header fields and body.
+/** A request body produced piece by piece, so that an upload never has to sit in memory.
+ *
+ *  With a known length the body is sent with `Content-Length`, otherwise with the chunked
+ *  transfer coding (RFC 9112 section 7.1). A source is read once: a request that carries one is
+ *  never sent again (not retried on a stale connection, and a 307 or 308 redirect for it is
+ *  returned as the response instead of followed).
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Request req;
+ *  req.method = "PUT";
+ *  req.target = "/upload/big.iso";
+ *  req.body_source = socklite::http::BodySource::file("big.iso");
+ *  @endcode */
+struct BodySource {
+    /** Fills at most `size` bytes at `buffer` and returns how many; 0 means the body is
+     *  complete. An exception thrown here aborts the request (and propagates from the throwing
+     *  HttpClient calls). Empty: no source. */
+    std::function<std::size_t(char* buffer, std::size_t size)> read;
+    /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
+     *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
+    std::optional<std::uint64_t> length;
+
+    /** A source that reads the file at @p path; its length is the file's size at this call.
+     *  @throws std::system_error when the file cannot be opened or its size read. */
+    static BodySource file(const std::string& path);
+};
+
+/** An HTTP request to be sent: method, request target, header fields, body, and the limits
+ *  that override the client's for this request.
  *
  *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
  *  here, and refuses CR, LF, NUL and other invalid characters (http::errc::bad_field). */
@@ -3845,6 +3987,15 @@ struct Request {
     std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`
     Headers headers;             ///< extra header fields, sent in this order
     std::string body;            ///< the body; sent with `Content-Length` when not empty
+    BodySource body_source;      ///< an upload read piece by piece (instead of `body`)
+    /** The deadline of this request as a whole, connects, redirects and body included
+     *  (instead of HttpClientOptions::deadline); socklite::no_timeout for none, zero or less
+     *  fails at once. */
+    std::optional<std::chrono::milliseconds> timeout;
+    /** Most redirects to follow for this request (instead of HttpClientOptions::max_redirects). */
+    std::optional<int> max_redirects;
+    /** Largest response body accepted (instead of HttpClientOptions::max_body_size). */
+    std::optional<std::uint64_t> max_body_size;
 };
 
 /** An HTTP response as received: status line, header fields, body and trailers. */
@@ -3855,6 +4006,7 @@ struct Response {
     Headers headers;     ///< the header fields, in received order
     std::string body;    ///< the body, decoded from chunked; empty when streamed elsewhere
     Headers trailers;    ///< trailer fields of a chunked body (usually none)
+    std::string url;     ///< where the response came from: the last URL after redirects
 
     /** The status line without CRLF: `HTTP/1.1 200 OK` (no space after the code when the reason
      *  is empty). */
@@ -3928,6 +4080,25 @@ inline std::string Headers::joined(std::string_view name) const {
         first = false;
     }
     return out;
+}
+
+inline BodySource BodySource::file(const std::string& path) {
+    std::shared_ptr<std::FILE> f(std::fopen(path.c_str(), "rb"), [](std::FILE* p) {
+        if (p != nullptr) std::fclose(p);
+    });
+    if (!f) throw std::system_error(errno, std::system_category(), "open " + path);
+    struct stat st {};
+    if (::fstat(::fileno(f.get()), &st) != 0)
+        throw std::system_error(errno, std::system_category(), "stat " + path);
+    BodySource s;
+    s.length = static_cast<std::uint64_t>(st.st_size);
+    s.read = [f, path](char* buffer, std::size_t size) -> std::size_t {
+        std::size_t n = std::fread(buffer, 1, size, f.get());
+        if (n == 0 && std::ferror(f.get()))
+            throw std::system_error(EIO, std::system_category(), "read " + path);
+        return n;
+    };
+    return s;
 }
 
 }  // namespace http
@@ -4877,14 +5048,14 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 
 /** @file
  *  socklite::HttpClient: a blocking HTTP/1.1 client with a keep-alive connection pool,
- *  redirects, timeouts and streaming bodies. */
+ *  redirects, timeouts, uploads and streaming bodies. */
 
-#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <exception>
+#include <functional>
+#include <initializer_list>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -4892,7 +5063,71 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <system_error>
 #include <utility>
 
-#include <sys/socket.h>
+// ---- begin socklite/http/client_options.hpp
+#ifndef SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+#define SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+
+/** @file
+ *  socklite::HttpClientOptions: the limits and timeouts of an HttpClient. */
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+
+namespace socklite {
+
+/** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
+ *  socklite::no_timeout is no limit, zero or less has expired already. */
+struct HttpClientOptions {
+    /** Longest wait for a TCP connection to be established (resolution included). */
+    std::chrono::milliseconds connect_timeout{10000};
+    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
+     *  accept more of the request (`std::errc::timed_out`). */
+    std::chrono::milliseconds read_timeout{30000};
+    /** Deadline for a whole request() call: connects, retries, redirects and bodies
+     *  included (`std::errc::timed_out`); http::Request::timeout overrides it per request. */
+    std::chrono::milliseconds deadline = no_timeout;
+    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
+    std::uint64_t max_body_size = 256u * 1024 * 1024;
+    /** Largest response header section in bytes (http::errc::header_too_large). */
+    std::size_t max_header_size = 64 * 1024;
+    /** Most response header fields (http::errc::too_many_headers). */
+    std::size_t max_header_count = 100;
+    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
+     *  Zero returns the 3xx response itself. */
+    int max_redirects = 10;
+    /** Keep connections open between requests (false sends `Connection: close`). */
+    bool keep_alive = true;
+    /** Most idle connections kept in the pool (all origins together). */
+    std::size_t max_idle_connections = 8;
+    /** When not empty, every connection goes to this Unix-domain socket (a path, or `@name`
+     *  in the abstract namespace) instead of the URL's host and port, which still make the
+     *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
+    std::string unix_socket;
+};
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+// ---- end socklite/http/client_options.hpp
+// ---- begin socklite/http/detail/body_reader.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+#define SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+
+// Private to HttpClient: reads one response (head, then body) from a pooled connection through
+// the parser. Every byte goes through Socket::read_some with the request's deadline.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
 
 // ---- begin socklite/http/parser.hpp
 #ifndef SOCKLITE_HTTP_PARSER_HPP
@@ -5896,43 +6131,23 @@ inline void BasicParser<IsRequest>::copy_head(Request& out) const {
 
 #endif  // SOCKLITE_HTTP_PARSER_HPP
 // ---- end socklite/http/parser.hpp
-// ---- begin socklite/http/serializer.hpp
-#ifndef SOCKLITE_HTTP_SERIALIZER_HPP
-#define SOCKLITE_HTTP_SERIALIZER_HPP
+// ---- begin socklite/http/detail/pool.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_POOL_HPP
+#define SOCKLITE_HTTP_DETAIL_POOL_HPP
 
-/** @file
- *  The HTTP/1.1 serializers for both directions: http::Request and http::Response into bytes for
- *  the wire, and the chunk framing of a streamed body; they refuse anything that could inject a
- *  line (CR, LF, NUL, other invalid characters). No I/O. */
+// Private to HttpClient: one kept-alive connection (socket and receive buffer) and the pool of
+// idle ones.
 
+#include <chrono>
 #include <cstddef>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 
-// ---- begin socklite/version.hpp
-#ifndef SOCKLITE_VERSION_HPP
-#define SOCKLITE_VERSION_HPP
-
-/** @file
- *  The library's version, as macros for the preprocessor and as a string. */
-
-/** Major version: changes break the API. */
-#define SOCKLITE_VERSION_MAJOR 0
-/** Minor version: features added compatibly. */
-#define SOCKLITE_VERSION_MINOR 1
-/** Patch version: fixes only. */
-#define SOCKLITE_VERSION_PATCH 0
-/** The version as a string literal, e.g. `"0.1.0"` (used in `User-Agent`). */
-#define SOCKLITE_VERSION_STRING "0.1.0"
-
-namespace socklite {
-/** The library's version as `"MAJOR.MINOR.PATCH"`. */
-inline constexpr const char* version = SOCKLITE_VERSION_STRING;
-}  // namespace socklite
-
-#endif  // SOCKLITE_VERSION_HPP
-// ---- end socklite/version.hpp
 // ---- begin socklite/http/url.hpp
 #ifndef SOCKLITE_HTTP_URL_HPP
 #define SOCKLITE_HTTP_URL_HPP
@@ -6349,6 +6564,812 @@ inline std::string Url::str() const {
 
 namespace socklite {
 namespace http {
+namespace detail {
+
+/** One connection to an origin: the socket and the bytes received but not consumed yet. */
+struct Connection {
+    std::string key;           // the origin, scheme://host[:port]: which requests may reuse it
+    Socket socket;             //
+    std::vector<char> buffer;  // [begin, end) received and not consumed yet
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool reused = false;  // has carried a request before this one
+
+    /** The bytes received and not consumed yet. */
+    std::string_view pending() const noexcept {
+        return std::string_view(buffer.data() + begin, end - begin);
+    }
+    /** Where the next bytes go, and how many fit there. */
+    char* space() noexcept { return buffer.data() + end; }
+    std::size_t room() const noexcept { return buffer.size() - end; }
+    /** Room for at least @p n bytes after end, moving the pending bytes to the front first. */
+    void reserve(std::size_t n) {
+        if (begin == end) begin = end = 0;
+        if (room() >= n) return;
+        if (begin > 0) {
+            std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+            end -= begin;
+            begin = 0;
+            if (room() >= n) return;
+        }
+        buffer.resize(buffer.size() * 2 > end + n ? buffer.size() * 2 : end + n);
+    }
+};
+
+/** The idle connections of one client, all origins together, oldest first. */
+class Pool {
+public:
+    /** Whether take() checks a connection before handing it out. */
+    enum class Check { none, alive };
+
+    /** The most recently used idle connection to @p key (marked reused), or nullptr. With
+     *  Check::alive, each candidate is first read without waiting (an expired deadline): end of
+     *  stream, an error or stray bytes mean the server is done with it, and it is closed. */
+    std::unique_ptr<Connection> take(const std::string& key, Check check) noexcept {
+        for (std::size_t i = idle_.size(); i-- > 0;) {
+            if (idle_[i]->key != key) continue;
+            std::unique_ptr<Connection> c = std::move(idle_[i]);
+            idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
+            if (check == Check::alive && !quiet(*c)) continue;
+            c->reused = true;
+            return c;
+        }
+        return nullptr;
+    }
+    /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
+    void put(std::unique_ptr<Connection> c, std::size_t max) {
+        if (max == 0) return;
+        c->begin = c->end = 0;
+        if (idle_.size() >= max) idle_.erase(idle_.begin());
+        idle_.push_back(std::move(c));
+    }
+    /** The number of idle connections. */
+    std::size_t size() const noexcept { return idle_.size(); }
+    /** Closes every idle connection. */
+    void clear() noexcept { idle_.clear(); }
+
+private:
+    static bool quiet(Connection& c) noexcept {
+        char byte;
+        std::error_code ec;
+        c.socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()), ec);
+        return ec == std::errc::timed_out;
+    }
+
+    std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+/** Where a request goes: the resolved URL and what an exchange needs of it. */
+struct Route {
+    explicit Route(http::Url u)
+        : url(std::move(u)),
+          target(url.target()),
+          authority(url.authority()),
+          key(url.origin()),
+          text(url.str()) {}
+    http::Url url;
+    std::string target;     // the request target sent (origin-form: path and query)
+    std::string authority;  // its Host field
+    std::string key;        // its origin: which pooled connections fit
+    std::string text;       // the whole URL, for messages and Response::url
+};
+
+/** Whether @p target is an absolute URL: a scheme and `:` (RFC 3986 section 3.1). */
+inline bool is_absolute(std::string_view target) noexcept {
+    std::size_t colon = target.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        char c = target[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/** Where @p target leads: an absolute URL, a reference resolved against @p base, or `*` (the
+ *  server as a whole, for OPTIONS); http::errc::bad_url for a reference without a base. */
+inline Url resolve(const Url& base, const std::string& target, std::error_code& ec) {
+    ec.clear();
+    if (target == "*" && !base.empty()) return base;
+    if (is_absolute(target)) return Url::parse(target, ec);
+    if (!base.empty()) return base.resolve(target, ec);
+    ec = errc::bad_url;
+    return Url();
+}
+
+/** Whether a request with @p method may be sent twice (RFC 9110 section 9.2.2): a retry on a
+ *  fresh connection is safe for these. */
+inline bool idempotent(std::string_view method) noexcept {
+    return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+           method == "OPTIONS" || method == "TRACE";
+}
+
+/** Errors that mean "the server closed a kept-alive connection before reading the request". */
+inline bool stale(const std::error_code& ec) noexcept {
+    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
+           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
+}
+
+/** Opens a connection for @p route: to its host and port, or to the Unix-domain socket
+ *  @p unix_socket when not empty; @p io_timeout bounds each read and write on it. */
+inline std::unique_ptr<Connection> connect(const Route& route, const std::string& unix_socket,
+                                           std::chrono::milliseconds connect_timeout,
+                                           std::chrono::milliseconds io_timeout,
+                                           std::error_code& ec) {
+    const bool local = !unix_socket.empty();
+    Socket s;
+    if (local) {
+        Address a = Address::unix_path(unix_socket, ec);
+        if (!ec) s = Socket::connect(a, connect_timeout, ec);
+    } else {
+        s = Socket::connect(route.url.host(), route.url.port(), connect_timeout, ec);
+    }
+    if (ec) return nullptr;
+    if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
+    if (!ec) s.read_timeout(io_timeout, ec);
+    if (!ec) s.write_timeout(io_timeout, ec);
+    if (ec) return nullptr;
+    std::unique_ptr<Connection> c(new Connection);
+    c->key = route.key;
+    c->socket = std::move(s);
+    return c;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_POOL_HPP
+// ---- end socklite/http/detail/pool.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** Where a response body goes: the callbacks when set, else @c into (nullptr: dropped, as the
+ *  body of a redirect that is followed). */
+struct BodySink {
+    std::string* into = nullptr;
+    Headers* trailers = nullptr;  // where the trailer fields of a chunked body go
+    const std::function<bool(std::string_view)>* on_body = nullptr;
+    const std::function<void(std::uint64_t, std::optional<std::uint64_t>)>* on_progress = nullptr;
+};
+
+/** Empties @p res (status 0), keeping the capacity of its strings and lists. */
+inline void clear(Response& res) noexcept {
+    res.status = 0;
+    res.reason.clear();
+    res.version = 11;
+    res.headers.clear();
+    res.body.clear();
+    res.trailers.clear();
+    res.url.clear();
+}
+
+/** The parser limits for a response head of at most @p bytes and @p fields. */
+inline ParserLimits parser_limits(std::size_t bytes, std::size_t fields) noexcept {
+    ParserLimits l;
+    l.max_header_bytes = bytes;
+    l.max_fields = fields;
+    return l;
+}
+
+/** Reads one response from a connection: head(), then body(). */
+class BodyReader {
+public:
+    /** A reader of the response to a @p method request on @p c; @p p starts over. */
+    BodyReader(Connection& c, ResponseParser& p, std::string_view method,
+               const Deadline& deadline) noexcept
+        : c_(c), p_(p), deadline_(deadline) {
+        p_.reset();
+        p_.request_method(method);
+    }
+
+    /** Reads the final head (skipping interim 1xx responses) and copies it into @p res. */
+    bool head(Response& res, std::error_code& ec);
+    /** Reads the body into @p sink, refusing more than @p limit bytes. Exceptions thrown by the
+     *  callbacks propagate. */
+    bool body(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
+    /** Whether any byte of the response arrived (before that, a failure may mean a stale
+     *  connection). */
+    bool got_bytes() const noexcept { return received_ > 0; }
+
+private:
+    bool read_more(std::size_t want, std::error_code& ec);
+    bool into_string(std::string& out, std::size_t size, const BodySink& sink, std::error_code& ec);
+    bool pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec);
+    bool deliver(const BodySink& sink, std::string_view data, std::error_code& ec);
+    void progress(const BodySink& sink);
+
+    Connection& c_;
+    ResponseParser& p_;
+    Deadline deadline_;
+    std::uint64_t received_ = 0;
+    std::optional<std::uint64_t> total_;
+    bool reported_all_ = false;  // the last progress call said received == total
+};
+
+// Reads what the socket has into the buffer (at most `want` bytes); end of stream is an error
+// while the parser still needs bytes.
+inline bool BodyReader::read_more(std::size_t want, std::error_code& ec) {
+    c_.reserve(want);
+    const std::size_t room = want < c_.room() ? want : c_.room();
+    std::size_t n = c_.socket.read_some(c_.space(), room, deadline_, ec);
+    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
+    if (ec) return false;
+    c_.end += n;
+    received_ += n;
+    return true;
+}
+
+inline bool BodyReader::head(Response& res, std::error_code& ec) {
+    c_.begin = c_.end = 0;
+    for (;;) {
+        if (!read_more(16 * 1024, ec)) return false;
+        ParseResult r = p_.parse_head(c_.pending());
+        if (r.error()) {
+            ec = r.ec;
+            return false;
+        }
+        if (!r.complete()) {
+            c_.begin += r.consumed;  // interim (1xx) responses skipped
+            continue;
+        }
+        // The views point into the buffer: copy them before it moves. The strings of a reused
+        // Response are overwritten in place (no allocation once grown).
+        res.status = p_.status();
+        res.version = p_.version();
+        if (std::string_view(res.reason) != p_.reason())  // a reused Response: often the same
+            res.reason.assign(p_.reason().data(), p_.reason().size());
+        res.headers.clear();
+        res.trailers.clear();
+        res.headers.reserve(p_.field_count());
+        for (std::size_t i = 0; i < p_.field_count(); ++i)
+            res.headers.add(p_.field(i).name, p_.field(i).value);
+        c_.begin += r.consumed;
+        return true;
+    }
+}
+
+inline bool BodyReader::body(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
+    if (p_.body_kind() == BodyKind::content_length) {
+        total_ = p_.content_length();
+        if (*total_ > limit) {
+            ec = http::errc::body_too_large;
+            return false;
+        }
+    }
+    bool ok;
+    // A Content-Length body kept in memory goes straight into the string, sized once.
+    if (sink.into != nullptr && !sink.on_body && total_ && *total_ > 0 && !p_.complete()) {
+        ok = into_string(*sink.into, static_cast<std::size_t>(*total_), sink, ec);
+    } else {
+        if (sink.into != nullptr) sink.into->clear();
+        ok = pieces(sink, limit, ec);
+    }
+    if (ok && !reported_all_ && sink.on_progress && *sink.on_progress) {
+        // The last call says received == total, also when the total was not known before.
+        (*sink.on_progress)(p_.body_received(), p_.body_received());
+    }
+    return ok;
+}
+
+inline bool BodyReader::into_string(std::string& out, std::size_t size, const BodySink& sink,
+                                    std::error_code& ec) {
+    // A reused Response whose body has this length already is refilled without zero-filling.
+    out.resize(size);
+    std::size_t filled = 0;
+    while (!p_.complete()) {
+        std::string_view in = c_.pending();
+        if (in.empty()) {  // straight from the socket into the string
+            std::size_t n = c_.socket.read_some(&out[filled], size - filled, deadline_, ec);
+            if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
+            if (ec) {
+                out.resize(filled);
+                return false;
+            }
+            in = std::string_view(&out[filled], n);
+        }
+        ParseResult r = p_.parse_body(in);
+        if (in.data() != &out[filled]) {
+            std::memcpy(&out[filled], r.body.data(), r.body.size());
+            c_.begin += r.consumed;
+        }
+        filled += r.body.size();
+        progress(sink);
+    }
+    return true;
+}
+
+inline bool BodyReader::pieces(const BodySink& sink, std::uint64_t limit, std::error_code& ec) {
+    for (;;) {
+        while (!p_.complete()) {  // whatever the buffer holds first
+            ParseResult r = p_.parse_body(c_.pending());
+            if (r.error()) {
+                ec = r.ec;
+                return false;
+            }
+            c_.begin += r.consumed;
+            if (p_.body_received() > limit) {
+                ec = http::errc::body_too_large;
+                return false;
+            }
+            if (!r.body.empty() && !deliver(sink, r.body, ec)) return false;
+            if (r.body.empty() && !r.complete()) break;  // need more bytes
+        }
+        if (p_.complete()) {
+            if (p_.body_kind() == BodyKind::chunked && sink.trailers != nullptr)
+                p_.chunked().copy_trailers(*sink.trailers);
+            return true;
+        }
+        std::size_t want = 64 * 1024;
+        if (total_) {  // never read past this response
+            const std::uint64_t left = *total_ - p_.body_received();
+            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
+        }
+        if (!read_more(want, ec)) {
+            if (ec != socklite::errc::unexpected_eof) return false;
+            ParseResult r = p_.finish();  // a body delimited by the end of the connection
+            ec = r.ec;
+            return !r.error();
+        }
+    }
+}
+
+inline bool BodyReader::deliver(const BodySink& sink, std::string_view data, std::error_code& ec) {
+    if (sink.on_body && *sink.on_body) {
+        if (!(*sink.on_body)(data)) {
+            ec = std::make_error_code(std::errc::operation_canceled);
+            return false;
+        }
+    } else if (sink.into != nullptr) {
+        sink.into->append(data.data(), data.size());
+    }
+    progress(sink);
+    return true;
+}
+
+inline void BodyReader::progress(const BodySink& sink) {
+    if (!sink.on_progress || !*sink.on_progress) return;
+    (*sink.on_progress)(p_.body_received(), total_);
+    reported_all_ = total_ && p_.body_received() == *total_;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
+// ---- end socklite/http/detail/body_reader.hpp
+// ---- begin socklite/http/detail/request_writer.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
+#define SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
+
+// Private to HttpClient: the fields the client adds to a serialized head, and sending bodies.
+// Every byte goes through Socket::write_some with the request's deadline.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+// ---- begin socklite/http/encoding.hpp
+#ifndef SOCKLITE_HTTP_ENCODING_HPP
+#define SOCKLITE_HTTP_ENCODING_HPP
+
+/** @file
+ *  The encodings a request needs: percent-encoded query strings (RFC 3986),
+ *  `application/x-www-form-urlencoded` bodies and Basic credentials (RFC 7617). No I/O. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- begin socklite/detail/base64.hpp
+#ifndef SOCKLITE_DETAIL_BASE64_HPP
+#define SOCKLITE_DETAIL_BASE64_HPP
+
+// Private: base64 with the standard alphabet and padding (RFC 4648 section 4), as HTTP Basic
+// authentication (RFC 7617) and the WebSocket handshake (RFC 6455 section 4.2.2) use it.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace socklite {
+namespace detail {
+
+/** Appends the base64 encoding of @p in to @p out (padded with `=`). */
+inline void base64_append(std::string_view in, std::string& out) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3) {  // every 3 bytes become 4 characters of 6 bits
+        unsigned v = static_cast<unsigned char>(in[i]) << 16 |
+                     static_cast<unsigned char>(in[i + 1]) << 8 |
+                     static_cast<unsigned char>(in[i + 2]);
+        out += alphabet[v >> 18];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    const std::size_t rest = in.size() - i;
+    if (rest == 0) return;
+    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
+    if (rest == 2) v |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+}
+
+/** The base64 encoding of @p in. */
+inline std::string base64_encode(std::string_view in) {
+    std::string out;
+    base64_append(in, out);
+    return out;
+}
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_BASE64_HPP
+// ---- end socklite/detail/base64.hpp
+
+namespace socklite {
+namespace http {
+
+/** Query parameters or form fields: name-value pairs, in order, names may repeat.
+ *  `socklite::http::Query q{{"q", "a b"}, {"page", "2"}};` */
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+/** Appends @p text to @p out percent-encoded for a URL component: the unreserved characters of
+ *  RFC 3986 section 2.3 (letters, digits, `-._~`) as they are, every other byte as `%XX`; with
+ *  @p space_as_plus a space becomes `+` (the form encoding). */
+inline void percent_encode(std::string_view text, std::string& out, bool space_as_plus = false) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char ch : text) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (keep) {
+            out += ch;
+        } else if (c == ' ' && space_as_plus) {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+}
+
+/** @p text percent-encoded for a URL component (see percent_encode(std::string_view,
+ *  std::string&, bool)): `percent_encode("a b&c")` is `a%20b%26c`. */
+inline std::string percent_encode(std::string_view text) {
+    std::string out;
+    percent_encode(text, out);
+    return out;
+}
+
+/** @p text with each `%XX` escape decoded (a `%` not followed by two hex digits is kept). */
+inline std::string percent_decode(std::string_view text) {
+    auto digit = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        int hi = -1;
+        int lo = -1;
+        if (text[i] == '%' && i + 2 < text.size()) {
+            hi = digit(text[i + 1]);
+            lo = digit(text[i + 2]);
+        }
+        if (hi < 0 || lo < 0) {
+            out += text[i];
+            continue;
+        }
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+/** The query string of @p params: `name=value` pairs joined by `&`, each name and value
+ *  percent-encoded (a space is `%20`): `{{"q", "a b"}, {"n", "1"}}` gives `q=a%20b&n=1`. */
+inline std::string query_string(const Query& params) {
+    std::string out;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (i > 0) out += '&';
+        percent_encode(params[i].first, out);
+        out += '=';
+        percent_encode(params[i].second, out);
+    }
+    return out;
+}
+
+/** @p target with @p params appended as its query (after `?`, or after `&` when @p target has a
+ *  query already): `with_query("/search", {{"q", "a b"}})` is `/search?q=a%20b`. */
+inline std::string with_query(std::string_view target, const Query& params) {
+    std::string out(target);
+    if (params.empty()) return out;
+    out += target.find('?') == std::string_view::npos ? '?' : '&';
+    out += query_string(params);
+    return out;
+}
+
+/** The `application/x-www-form-urlencoded` body of @p fields (the HTML form encoding): as
+ *  query_string(), but a space is `+`: `{{"name", "J Doe"}}` gives `name=J+Doe`. */
+inline std::string form_urlencoded(const Query& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += '&';
+        percent_encode(fields[i].first, out, true);
+        out += '=';
+        percent_encode(fields[i].second, out, true);
+    }
+    return out;
+}
+
+/** The `Authorization` value of Basic authentication (RFC 7617): `Basic ` and the base64 of
+ *  `user:password`. The credentials travel in clear text: meant for https, or a trusted path.
+ *  `basic_authorization("Aladdin", "open sesame")` is `Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==`. */
+inline std::string basic_authorization(std::string_view user, std::string_view password) {
+    std::string plain(user);
+    plain += ':';
+    plain.append(password.data(), password.size());
+    std::string out = "Basic ";
+    socklite::detail::base64_append(plain, out);
+    return out;
+}
+
+/** The `Authorization` value for a URL's userinfo (`user:password`, percent-encoded as in the
+ *  URL, see Url::userinfo()), or an empty string when @p userinfo is empty. */
+inline std::string basic_authorization(std::string_view userinfo) {
+    if (userinfo.empty()) return {};
+    const std::size_t colon = userinfo.find(':');
+    const std::string_view user = userinfo.substr(0, colon);
+    const std::string_view password =
+        colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
+    return basic_authorization(percent_decode(user), percent_decode(password));
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_ENCODING_HPP
+// ---- end socklite/http/encoding.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** The largest body sent in the same buffer (one send) as the head: copying more costs more
+ *  than a second system call. */
+inline constexpr std::size_t inline_body = 64 * 1024;
+
+/** Completes a head from serialize_head(): the framing of a streamed body, Basic credentials
+ *  from the URL's @p userinfo (unless the request has its own), `Connection: close` when
+ *  @p close, then the empty line. */
+inline void finish_head(const Request& req, std::string_view userinfo, bool close,
+                        std::string& head) {
+    head.resize(head.size() - 2);  // reopened: the empty line comes last
+    if (req.body_source.read) {
+        // The serializer writes `Content-Length: 0` last for an empty POST/PUT/PATCH body.
+        static constexpr std::string_view zero = "Content-Length: 0\r\n";
+        if (head.size() >= zero.size() &&
+            head.compare(head.size() - zero.size(), zero.size(), zero.data(), zero.size()) == 0)
+            head.resize(head.size() - zero.size());
+        if (req.body_source.length) {
+            head += "Content-Length: ";
+            head += std::to_string(*req.body_source.length);
+        } else {
+            head += "Transfer-Encoding: chunked";  // RFC 9112 section 7.1
+        }
+        head += "\r\n";
+    }
+    if (!userinfo.empty() && !req.headers.contains("Authorization")) {
+        head += "Authorization: ";
+        head += basic_authorization(userinfo);
+        head += "\r\n";
+    }
+    if (close && !req.headers.contains("Connection")) head += "Connection: close\r\n";
+    head += "\r\n";
+}
+
+/** Sends all of @p data on @p c's socket by @p deadline. */
+inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
+                      std::error_code& ec) noexcept {
+    while (!data.empty()) {
+        std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
+        if (ec) return false;
+        data.remove_prefix(n);
+    }
+    ec.clear();
+    return true;
+}
+
+/** Sends the body of @p source, `Content-Length` framed when its length is known (the head
+ *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
+ *  size ends it). Exceptions of the source propagate. */
+inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
+                        std::error_code& ec) {
+    static constexpr std::size_t piece = 64 * 1024;
+    static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
+    std::string buf(room + piece + 2, '\0');
+    std::uint64_t sent = 0;
+    for (;;) {
+        const std::size_t n = source.read(&buf[room], piece);
+        if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
+            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
+            return false;
+        }
+        sent += n;
+        std::string_view out(buf.data() + room, n);
+        if (!source.length) {
+            char size[room];
+            const int len = std::snprintf(size, sizeof size, "%zx\r\n", n);
+            char* start = &buf[room - static_cast<std::size_t>(len)];
+            std::memcpy(start, size, static_cast<std::size_t>(len));
+            std::memcpy(&buf[room + n], "\r\n", 2);
+            out = std::string_view(start, static_cast<std::size_t>(len) + n + 2);
+        }
+        if (!out.empty() && !write_all(c, out, deadline, ec)) return false;
+        if (n == 0) return true;
+    }
+}
+
+/** Sends a request: @p head (with a small body in it already), then a large body or the
+ *  body source. */
+inline bool send_request(Connection& c, std::string_view head, const Request& req,
+                         const Deadline& deadline, std::error_code& ec) {
+    if (!write_all(c, head, deadline, ec)) return false;
+    if (req.body_source.read) return send_source(c, req.body_source, deadline, ec);
+    if (req.body.size() > inline_body) return write_all(c, req.body, deadline, ec);
+    return true;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
+// ---- end socklite/http/detail/request_writer.hpp
+// ---- begin socklite/http/redirect.hpp
+#ifndef SOCKLITE_HTTP_REDIRECT_HPP
+#define SOCKLITE_HTTP_REDIRECT_HPP
+
+/** @file
+ *  The redirect rule of the HTTP client as a pure function: http::next_hop(). No I/O. */
+
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+
+namespace socklite {
+namespace http {
+
+/** Whether @p status is a redirect that a client follows: 301, 302, 303, 307 or 308. */
+inline bool is_redirect(int status) noexcept {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/** Where a redirect leads: the next URL and the request to send there. */
+struct Hop {
+    Url url;          ///< the resolved `Location`
+    Request request;  ///< the request for it: target set, method and fields adjusted
+};
+
+/** The request that follows a response, or none when the response ends the exchange.
+ *
+ *  The rule (RFC 9110 section 15.4): a response with one of the redirect statuses
+ *  (is_redirect()) and a `Location` is followed; `Location` may be relative and is resolved
+ *  against @p url (RFC 3986 section 5). 303 makes every method but HEAD a GET without body;
+ *  301 and 302 do so for POST only (what browsers do, and the RFC permits); 307 and 308 keep
+ *  method and body. A body given as a BodySource cannot be sent twice, so a redirect that keeps
+ *  the body is not followed for it. When the origin changes, `Authorization` and `Cookie` are
+ *  dropped: credentials meant for one server are not handed to another. No I/O.
+ *  @param request the request that was sent to @p url
+ *  @param status the response's status code
+ *  @param location the response's `Location` value (empty when it had none)
+ *  @param url the URL @p request was sent to
+ *  @param ec http::errc::bad_redirect when @p location is not a usable URL (nothing returned)
+ *  @return the next hop, or std::nullopt (also on error)
+ *
+ *  @par Example
+ *  @code
+ *  std::error_code ec;
+ *  auto hop = socklite::http::next_hop(req, 303, "/done", url, ec);
+ *  // hop->request.method == "GET", hop->url.str() == "http://host/done"
+ *  @endcode */
+inline std::optional<Hop> next_hop(const Request& request, int status, std::string_view location,
+                                   const Url& url, std::error_code& ec) {
+    ec.clear();
+    if (!is_redirect(status) || location.empty()) return std::nullopt;
+    const bool to_get = status == 303
+                            ? request.method != "HEAD"
+                            : (status == 301 || status == 302) && request.method == "POST";
+    if (!to_get && request.body_source.read) return std::nullopt;  // it cannot be read again
+    Url next = url.resolve(location, ec);
+    if (ec) {
+        ec = errc::bad_redirect;
+        return std::nullopt;
+    }
+    Hop hop{std::move(next), request};
+    Request& r = hop.request;
+    r.target = hop.url.target();
+    if (to_get) {
+        r.method = "GET";
+        r.body.clear();
+        r.body_source = BodySource();
+        r.headers.erase("Content-Type");
+        r.headers.erase("Content-Length");
+        r.headers.erase("Transfer-Encoding");
+    }
+    if (hop.url.origin() != url.origin()) {
+        r.headers.erase("Authorization");
+        r.headers.erase("Cookie");
+    }
+    return hop;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_REDIRECT_HPP
+// ---- end socklite/http/redirect.hpp
+// ---- begin socklite/http/serializer.hpp
+#ifndef SOCKLITE_HTTP_SERIALIZER_HPP
+#define SOCKLITE_HTTP_SERIALIZER_HPP
+
+/** @file
+ *  The HTTP/1.1 serializers for both directions: http::Request and http::Response into bytes for
+ *  the wire, and the chunk framing of a streamed body; they refuse anything that could inject a
+ *  line (CR, LF, NUL, other invalid characters). No I/O. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+// ---- begin socklite/version.hpp
+#ifndef SOCKLITE_VERSION_HPP
+#define SOCKLITE_VERSION_HPP
+
+/** @file
+ *  The library's version, as macros for the preprocessor and as a string. */
+
+/** Major version: changes break the API. */
+#define SOCKLITE_VERSION_MAJOR 0
+/** Minor version: features added compatibly. */
+#define SOCKLITE_VERSION_MINOR 1
+/** Patch version: fixes only. */
+#define SOCKLITE_VERSION_PATCH 0
+/** The version as a string literal, e.g. `"0.1.0"` (used in `User-Agent`). */
+#define SOCKLITE_VERSION_STRING "0.1.0"
+
+namespace socklite {
+/** The library's version as `"MAJOR.MINOR.PATCH"`. */
+inline constexpr const char* version = SOCKLITE_VERSION_STRING;
+}  // namespace socklite
+
+#endif  // SOCKLITE_VERSION_HPP
+// ---- end socklite/version.hpp
+
+namespace socklite {
+namespace http {
 
 /** The `User-Agent` value the serializer adds: `socklite/<version>`. */
 inline constexpr const char* user_agent = "socklite/" SOCKLITE_VERSION_STRING;
@@ -6689,49 +7710,19 @@ inline void serialize_last_chunk(const Headers& trailers, std::string& out,
 
 namespace socklite {
 
-/** The limits and timeouts of an HttpClient; zero durations mean "no limit". */
-struct HttpClientOptions {
-    /** Longest wait for a TCP connection to be established (resolution included). */
-    std::chrono::milliseconds connect_timeout{10000};
-    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
-     *  accept more of the request (`std::errc::timed_out`). */
-    std::chrono::milliseconds read_timeout{30000};
-    /** Deadline for a whole request() call: connects, retries, redirects and bodies
-     *  included (`std::errc::timed_out`); zero (the default) means none. */
-    std::chrono::milliseconds deadline{0};
-    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
-    std::uint64_t max_body_size = 256u * 1024 * 1024;
-    /** Largest response header section in bytes (http::errc::header_too_large). */
-    std::size_t max_header_size = 64 * 1024;
-    /** Most response header fields (http::errc::too_many_headers). */
-    std::size_t max_header_count = 100;
-    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
-     *  Zero returns the 3xx response itself. */
-    int max_redirects = 10;
-    /** Keep connections open between requests (false sends `Connection: close`). */
-    bool keep_alive = true;
-    /** Most idle connections kept in the pool (all origins together). */
-    std::size_t max_idle_connections = 8;
-};
-
 /** A blocking HTTP/1.1 client: one request at a time, connections kept alive and reused.
  *
- *  Connections are pooled per origin (scheme, host and port) and reused while the server keeps
- *  them open; `Connection: close` and HTTP/1.0 responses are honoured. A pooled connection that
- *  the server closed meanwhile is detected (end of stream or reset before any byte of the
- *  response, or a non-blocking peek before a non-idempotent request), and an idempotent request
- *  (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is then retried once on a fresh connection.
- *  Redirects (301, 302, 303, 307, 308) are followed up to Options::max_redirects: 303, and 301
- *  or 302 after a POST, become a GET without body; 307 and 308 keep the method and body;
- *  `Authorization` and `Cookie` are dropped when the origin changes; a relative `Location` is
- *  resolved against the request's URL. Bodies arrive whole in Response::body, or piece by piece through
- *  Handlers::on_body so that a download never has to fit in memory.
+ *  Connections are pooled per origin and reused while the server keeps them open; one the
+ *  server closed meanwhile is detected, and an idempotent request (GET, HEAD, PUT, DELETE,
+ *  OPTIONS, TRACE) is then retried once on a fresh connection. Redirects follow
+ *  http::next_hop() up to Options::max_redirects; Response::url tells where they ended.
+ *  `user:password@` in a URL is sent as Basic authentication. Bodies arrive whole in
+ *  Response::body or piece by piece through Handlers::on_body; uploads can come piece by piece
+ *  from a http::BodySource. A small request on a kept-alive connection costs one `send` and,
+ *  usually, one `recv`, through Socket::read_some() and Socket::write_some().
  *
- *  A small request on a kept-alive connection costs two system calls: one `send` of the whole
- *  request (head and small body in one buffer) and, usually, one `recv` of the whole response
- *  (blocking in the kernel with `SO_RCVTIMEO` as the idle timeout). Large `Content-Length`
- *  bodies are received straight into Response::body, without an intermediate copy.
- *
+ *  Names: options() is the configuration (of type Options), so the `OPTIONS` method is
+ *  options_request(); `delete` is a C++ keyword, so the `DELETE` method is remove().
  *  `https://` URLs fail with http::errc::tls_not_enabled. Every request has a throwing overload
  *  (socklite::Error, whose what() names the failed step and the URL, e.g.
  *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
@@ -6740,7 +7731,7 @@ struct HttpClientOptions {
  *  @par Example
  *  @code
  *  socklite::HttpClient cli("http://127.0.0.1:8080");
- *  auto res = cli.get("/index.html");
+ *  auto res = cli.get("/search", {{"q", "a b"}});  // GET /search?q=a%20b
  *  std::cout << res.status << ' ' << res.headers.get("content-type") << '\n' << res.body;
  *  @endcode */
 class HttpClient {
@@ -6750,20 +7741,21 @@ public:
 
     /** Receives the body as it arrives (decoded from chunked); return false to abort the
      *  request (`std::errc::operation_canceled`). The view is valid during the call only. */
-    using BodyCallback = detail::Function<bool(std::string_view data)>;
-    /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it. */
+    using BodyCallback = std::function<bool(std::string_view data)>;
+    /** Told how many body bytes arrived so far, and the total when `Content-Length` gave it;
+     *  the last call has received == total (also when the total was not known before). */
     using ProgressCallback =
-        detail::Function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
+        std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
     /** Sees the final response's status line and headers before its body. Return false to
      *  abort (`std::errc::operation_canceled`). */
-    using HeadCallback = detail::Function<bool(const http::Response& head)>;
+    using HeadCallback = std::function<bool(const http::Response& head)>;
 
     /** Optional per-request callbacks, for streaming. Only the final response (after
      *  redirects) reaches them. */
     struct Handlers {
         HeadCallback on_head;          ///< called once the final head has arrived
         BodyCallback on_body;          ///< when set, the body goes here, not to Response::body
-        ProgressCallback on_progress;  ///< called after each piece of the body
+        ProgressCallback on_progress;  ///< called after each piece of the body, and at its end
     };
 
     /** A client without a base URL: requests must name absolute `http://` URLs. */
@@ -6772,7 +7764,8 @@ public:
     explicit HttpClient(const Options& options);
     /** A client whose relative targets (`/index.html`) resolve against @p base_url
      *  (`http://host[:port][/prefix]`).
-     *  @throws Error with http::errc::bad_url, http::errc::unsupported_scheme or http::errc::tls_not_enabled. */
+     *  @throws Error with http::errc::bad_url, http::errc::unsupported_scheme or
+     *  http::errc::tls_not_enabled. */
     explicit HttpClient(std::string_view base_url, const Options& options = Options{});
     /** As HttpClient(std::string_view, const Options&), reporting a bad URL through @p ec; the
      *  client then has no base URL.
@@ -6790,15 +7783,23 @@ public:
 
     /** Sends @p request (its target: a path resolved against the base URL, or an absolute URL)
      *  and returns the final response, following redirects.
-     *  @param request method, target, extra headers and body
+     *  @param request method, target, extra headers, body, and per-request limits
      *  @param handlers optional streaming callbacks
      *  @return the response; its body is empty when Handlers::on_body took it
      *  @throws Error; an exception thrown by a callback propagates unchanged. */
-    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{});
+    http::Response request(const http::Request& request, const Handlers& handlers = Handlers{}) {
+        http::Response res;
+        this->request(request, handlers, res);
+        return res;
+    }
     /** As request(const http::Request&, const Handlers&), reporting through @p ec; a callback
      *  that throws makes the request fail with `std::errc::operation_canceled`. */
     http::Response request(const http::Request& request, const Handlers& handlers,
-                           std::error_code& ec) noexcept;
+                           std::error_code& ec) noexcept {
+        http::Response res;
+        this->request(request, handlers, res, ec);
+        return res;
+    }
     /** As request(const http::Request&, const Handlers&, std::error_code&), without callbacks. */
     http::Response request(const http::Request& request, std::error_code& ec) noexcept {
         return this->request(request, Handlers{}, ec);
@@ -6806,9 +7807,8 @@ public:
     /** As request(const http::Request&, const Handlers&), storing the final response in
      *  @p response and reusing its storage: the strings of its header fields, its reason and
      *  the capacity of its body. Repeated requests into one Response allocate nothing once it
-     *  has grown, and a body of the same size as the last one is received without touching
-     *  fresh memory. On failure @p response is left empty (status 0), its storage kept.
-     *  @param request method, target, extra headers and body
+     *  has grown. On failure @p response is left empty (status 0), its storage kept.
+     *  @param request method, target, extra headers, body, and per-request limits
      *  @param handlers optional streaming callbacks
      *  @param response overwritten with the final response
      *  @throws Error; an exception thrown by a callback propagates unchanged. */
@@ -6820,327 +7820,205 @@ public:
                  std::error_code& ec) noexcept;
 
     /** `GET @p target`. @throws Error. */
-    http::Response get(std::string_view target) { return simple("GET", target, {}, {}, nullptr); }
+    http::Response get(std::string_view target) { return request(make("GET", target)); }
     /** `GET @p target`, reporting through @p ec. */
     http::Response get(std::string_view target, std::error_code& ec) noexcept {
-        return simple("GET", target, {}, {}, nullptr, ec);
+        return call("GET", target, {}, {}, ec);
     }
     /** `GET @p target` into @p response, reusing its storage (see
      *  request(const http::Request&, const Handlers&, http::Response&)). @throws Error. */
     void get(std::string_view target, http::Response& response) {
-        request(prepare("GET", target, {}, {}, nullptr), Handlers{}, response);
+        request(make("GET", target), Handlers{}, response);
     }
     /** `GET @p target` into @p response, reusing its storage, reporting through @p ec. */
     void get(std::string_view target, http::Response& response, std::error_code& ec) noexcept;
-    /** `GET @p target` with extra @p headers. @throws Error. */
+    /** `GET @p target` with extra @p headers (a Headers object: a brace list in this place is
+     *  a query, see the next overload). @throws Error. */
     http::Response get(std::string_view target, const http::Headers& headers) {
-        return simple("GET", target, {}, {}, &headers);
+        return get(target, http::Query(), headers);
     }
     /** `GET @p target` with extra @p headers, reporting through @p ec. */
     http::Response get(std::string_view target, const http::Headers& headers,
                        std::error_code& ec) noexcept {
-        return simple("GET", target, {}, {}, &headers, ec);
+        return get(target, http::Query(), headers, ec);
+    }
+    /** `GET @p target` with the parameters @p query appended, percent-encoded:
+     *  `cli.get("/search", {{"q", "a b"}})` asks for `/search?q=a%20b` (see http::with_query()).
+     *  @throws Error. */
+    http::Response get(std::string_view target,
+                       std::initializer_list<std::pair<std::string_view, std::string_view>> query) {
+        return get(target, http::Query(query.begin(), query.end()));
+    }
+    /** `GET @p target` with @p query appended (percent-encoded, see http::with_query()) and
+     *  extra @p headers. @throws Error. */
+    http::Response get(std::string_view target, const http::Query& query,
+                       const http::Headers& headers = http::Headers()) {
+        return request(make("GET", http::with_query(target, query), {}, {}, &headers));
+    }
+    /** As get(std::string_view, const http::Query&, const http::Headers&), reporting through
+     *  @p ec. */
+    http::Response get(std::string_view target, const http::Query& query,
+                       const http::Headers& headers, std::error_code& ec) noexcept {
+        return guarded(
+            [&] { return make("GET", http::with_query(target, query), {}, {}, &headers); }, ec);
     }
     /** `HEAD @p target` (no body). @throws Error. */
-    http::Response head(std::string_view target) { return simple("HEAD", target, {}, {}, nullptr); }
+    http::Response head(std::string_view target) { return request(make("HEAD", target)); }
     /** `HEAD @p target`, reporting through @p ec. */
     http::Response head(std::string_view target, std::error_code& ec) noexcept {
-        return simple("HEAD", target, {}, {}, nullptr, ec);
+        return call("HEAD", target, {}, {}, ec);
     }
-    /** `DELETE @p target`. @throws Error. */
-    http::Response del(std::string_view target) {
-        return simple("DELETE", target, {}, {}, nullptr);
-    }
+    /** `DELETE @p target` (`delete` being a keyword). @throws Error. */
+    http::Response remove(std::string_view target) { return request(make("DELETE", target)); }
     /** `DELETE @p target`, reporting through @p ec. */
-    http::Response del(std::string_view target, std::error_code& ec) noexcept {
-        return simple("DELETE", target, {}, {}, nullptr, ec);
+    http::Response remove(std::string_view target, std::error_code& ec) noexcept {
+        return call("DELETE", target, {}, {}, ec);
     }
     /** `OPTIONS @p target` (`*` for the server as a whole). @throws Error. */
-    http::Response options(std::string_view target) {
-        return simple("OPTIONS", target, {}, {}, nullptr);
+    http::Response options_request(std::string_view target) {
+        return request(make("OPTIONS", target));
     }
     /** `OPTIONS @p target`, reporting through @p ec. */
-    http::Response options(std::string_view target, std::error_code& ec) noexcept {
-        return simple("OPTIONS", target, {}, {}, nullptr, ec);
+    http::Response options_request(std::string_view target, std::error_code& ec) noexcept {
+        return call("OPTIONS", target, {}, {}, ec);
     }
     /** `POST @p target` with @p body of type @p content_type. @throws Error. */
     http::Response post(std::string_view target, std::string_view body,
                         std::string_view content_type = "application/octet-stream") {
-        return simple("POST", target, body, content_type, nullptr);
+        return request(make("POST", target, body, content_type));
     }
     /** `POST`, reporting through @p ec. */
     http::Response post(std::string_view target, std::string_view body,
                         std::string_view content_type, std::error_code& ec) noexcept {
-        return simple("POST", target, body, content_type, nullptr, ec);
+        return call("POST", target, body, content_type, ec);
+    }
+    /** `POST @p target` with @p fields as an `application/x-www-form-urlencoded` body (what an
+     *  HTML form sends): `cli.post_form("/login", {{"user", "ann"}, {"pw", "x y"}})`.
+     *  @throws Error. */
+    http::Response post_form(std::string_view target, const http::Query& fields) {
+        return post(target, http::form_urlencoded(fields), form);
+    }
+    /** As post_form(std::string_view, const http::Query&), reporting through @p ec. */
+    http::Response post_form(std::string_view target, const http::Query& fields,
+                             std::error_code& ec) noexcept {
+        return guarded([&] { return make("POST", target, http::form_urlencoded(fields), form); },
+                       ec);
     }
     /** `PUT @p target` with @p body of type @p content_type. @throws Error. */
     http::Response put(std::string_view target, std::string_view body,
                        std::string_view content_type = "application/octet-stream") {
-        return simple("PUT", target, body, content_type, nullptr);
+        return request(make("PUT", target, body, content_type));
     }
     /** `PUT`, reporting through @p ec. */
     http::Response put(std::string_view target, std::string_view body,
                        std::string_view content_type, std::error_code& ec) noexcept {
-        return simple("PUT", target, body, content_type, nullptr, ec);
+        return call("PUT", target, body, content_type, ec);
     }
     /** `PATCH @p target` with @p body of type @p content_type. @throws Error. */
     http::Response patch(std::string_view target, std::string_view body,
                          std::string_view content_type = "application/octet-stream") {
-        return simple("PATCH", target, body, content_type, nullptr);
+        return request(make("PATCH", target, body, content_type));
     }
     /** `PATCH`, reporting through @p ec. */
     http::Response patch(std::string_view target, std::string_view body,
                          std::string_view content_type, std::error_code& ec) noexcept {
-        return simple("PATCH", target, body, content_type, nullptr, ec);
+        return call("PATCH", target, body, content_type, ec);
     }
 
     /** The options this client was built with. */
-    const Options& settings() const noexcept { return options_; }
+    const Options& options() const noexcept { return options_; }
     /** The base URL (empty when none). */
     const http::Url& base_url() const noexcept { return base_; }
     /** The number of idle connections in the pool. */
     std::size_t idle_connections() const noexcept { return pool_.size(); }
-    /** The number of TCP connections this client has opened so far (for tests and tuning). */
+    /** The number of connections this client has opened so far (for tests and tuning). */
     std::uint64_t connections_opened() const noexcept { return opened_; }
     /** Closes every idle pooled connection. */
     void close_idle() noexcept { pool_.clear(); }
 
 private:
-    struct Conn;
-    // The owner of one connection (a tiny unique_ptr: fewer templates to compile).
-    class ConnPtr {
-    public:
-        ConnPtr() noexcept = default;
-        explicit ConnPtr(Conn* c) noexcept : c_(c) {}
-        ConnPtr(ConnPtr&& o) noexcept : c_(o.release()) {}
-        ConnPtr& operator=(ConnPtr&& o) noexcept {
-            reset(o.release());
-            return *this;
-        }
-        ConnPtr(const ConnPtr&) = delete;
-        ConnPtr& operator=(const ConnPtr&) = delete;
-        ~ConnPtr() { reset(nullptr); }
-        Conn* operator->() const noexcept { return c_; }
-        Conn& operator*() const noexcept { return *c_; }
-        explicit operator bool() const noexcept { return c_ != nullptr; }
-        Conn* release() noexcept {
-            Conn* c = c_;
-            c_ = nullptr;
-            return c;
-        }
-        void reset(Conn* c) noexcept;
-
-    private:
-        Conn* c_ = nullptr;
-    };
-    // The idle connections: a list, most recently used first.
-    class Pool {
-    public:
-        Pool() noexcept = default;
-        Pool(Pool&& o) noexcept : head_(o.head_), size_(o.size_) {
-            o.head_ = nullptr;
-            o.size_ = 0;
-        }
-        Pool& operator=(Pool&& o) noexcept {
-            if (this != &o) {
-                clear();
-                head_ = o.head_;
-                size_ = o.size_;
-                o.head_ = nullptr;
-                o.size_ = 0;
-            }
-            return *this;
-        }
-        Pool(const Pool&) = delete;
-        Pool& operator=(const Pool&) = delete;
-        ~Pool() { clear(); }
-        std::size_t size() const noexcept { return size_; }
-        void clear() noexcept;
-        ConnPtr take(const std::string& key) noexcept;  // the newest for key, or empty
-        void put(ConnPtr c, std::size_t max) noexcept;  // closes the oldest beyond max
-
-    private:
-        Conn* head_ = nullptr;
-        std::size_t size_ = 0;
-    };
+    struct Exchange;
+    using Route = http::detail::Route;
+    using ConnectionPtr = std::unique_ptr<http::detail::Connection>;
     enum class Outcome { ok, failed, retry };
+    enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
-    http::Response simple(const char* method, std::string_view target, std::string_view body,
-                          std::string_view content_type, const http::Headers* headers);
-    http::Response simple(const char* method, std::string_view target, std::string_view body,
-                          std::string_view content_type, const http::Headers* headers,
-                          std::error_code& ec) noexcept;
-    const http::Request& prepare(const char* method, std::string_view target, std::string_view body,
-                                 std::string_view content_type, const http::Headers* headers);
+    static constexpr const char* form = "application/x-www-form-urlencoded";
+    static http::Request make(std::string_view method, std::string_view target,
+                              std::string_view body = {}, std::string_view content_type = {},
+                              const http::Headers* headers = nullptr);
+    http::Response call(std::string_view method, std::string_view target, std::string_view body,
+                        std::string_view content_type, std::error_code& ec) noexcept {
+        return guarded([&] { return make(method, target, body, content_type); }, ec);
+    }
+    // Sends the request that make_request() builds; its std::bad_alloc becomes an error code.
+    template <class Make>
+    http::Response guarded(const Make& make_request, std::error_code& ec) noexcept {
+        try {
+            return request(make_request(), Handlers{}, ec);
+        } catch (...) {
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return {};
+        }
+    }
     void run(const http::Request& req, const Handlers& h, http::Response& res, std::error_code& ec);
-    Outcome exchange(const http::Url& url, const std::string& authority, const std::string& key,
-                     const http::Request& req, bool final_hop, const Handlers& h,
-                     const detail::Deadline& dl, bool fresh_only, http::Response& res,
-                     std::error_code& ec);
-    ConnPtr acquire(const std::string& key, const http::Url& url, bool careful, bool fresh_only,
-                    const detail::Deadline& dl, std::error_code& ec);
-    void release(ConnPtr c) noexcept;
-    std::size_t io_some(Conn& c, bool sending, char* p, std::size_t n, const detail::Deadline& dl,
-                        std::error_code& ec) noexcept;
-    bool send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
-                  std::error_code& ec) noexcept;
-    bool read_body(Conn& c, const Handlers& h, bool deliver, const detail::Deadline& dl,
-                   http::Response& res, std::error_code& ec);
-    bool emit(const Handlers& h, bool deliver, std::string_view data, http::Response& res,
-              std::optional<std::uint64_t> total, std::error_code& ec);
-    void fail(const char* op, const http::Url& url) {
+    bool locate(Exchange& x, std::error_code& ec);
+    bool hop(Exchange& x, std::error_code& ec);
+    Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
+    bool serialize(const Exchange& x, std::error_code& ec);
+    bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
+    ConnectionPtr acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
+    void fail(const char* op, const std::string& where) {
         err_op_ = op;
-        err_where_ = url.str();
+        err_where_ = where;
     }
 
     Options options_;
     http::Url base_;
     http::ResponseParser parser_;
-    Pool pool_;
-    std::string wbuf_;
-    http::Request scratch_;    // the request built by get(), post() ...
-    bool wbuf_plain_ = false;  // wbuf_ holds the plain request below, ready to send again
+    http::detail::Pool pool_;
+    std::string wbuf_;  // the request head (and a small body): one send
+    // The last target and where it led; when the request was plain (no fields, no body),
+    // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
+    // and serializing anew cost some 8,000 instructions, half of a small GET.
+    std::string last_target_;
+    std::unique_ptr<Route> last_route_;
+    bool wbuf_plain_ = false;
     std::string wbuf_method_;
-    std::string wbuf_target_;
-    std::string wbuf_authority_;
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
-    std::exception_ptr callback_error_;
-    std::string cache_target_;  // the last target, and what it resolved to
-    http::Url cache_url_;
-    std::string cache_authority_;
-    std::string cache_origin_;
-    bool cache_same_ = false;  // whether the target is sent as given
 };
 
 // ---------------------------------------------------------------------------------------------
 // Implementation
 
-// A private type defined outside the class: kept out of the API docs.
 /// @cond INTERNAL
-/** One pooled connection: the socket, its receive buffer and bookkeeping. */
-struct HttpClient::Conn {
-    Conn* next = nullptr;  // in the pool's list
-    std::string key;       // origin: scheme://host[:port]
-    Socket sock;
-    char* buf = nullptr;  // receive buffer (owned); [begin, end) not consumed yet
-    std::size_t cap = 0;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    bool reused = false;  // has carried a request before this one
+/** One request on its way through redirects: where it goes now and what it sends. */
+struct HttpClient::Exchange {
+    Exchange(const Handlers& h, http::Response& res, const http::Request& req, const Options& o)
+        : handlers(h),
+          response(res),
+          request(&req),
+          deadline(Deadline::after(req.timeout.value_or(o.deadline))),
+          max_body(req.max_body_size.value_or(o.max_body_size)) {}
 
-    Conn() = default;
-    Conn(const Conn&) = delete;
-    Conn& operator=(const Conn&) = delete;
-    ~Conn() { delete[] buf; }
-
-    void reserve(std::size_t n) {  // room for at least n bytes after end (compacting first)
-        if (begin == end) begin = end = 0;
-        if (cap - end >= n) return;
-        if (begin > 0) {
-            std::memmove(buf, buf + begin, end - begin);
-            end -= begin;
-            begin = 0;
-            if (cap - end >= n) return;
-        }
-        std::size_t want = cap * 2 > end + n ? cap * 2 : end + n;
-        char* grown = new char[want];
-        if (end > 0) std::memcpy(grown, buf, end);
-        delete[] buf;
-        buf = grown;
-        cap = want;
-    }
+    const Handlers& handlers;
+    http::Response& response;
+    const http::Request* request;          // what this hop sends: the caller's, or *changed
+    Deadline deadline;                     // the whole request, redirects included
+    std::uint64_t max_body;                // largest body accepted
+    std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
+    const Route* route = nullptr;          // where this hop goes: *last_route_ or hop_route
+    std::optional<Route> hop_route;        // a redirect's destination
+    bool follow = true;                    // whether a redirect is followed at all
+    std::optional<http::Hop> next;         // the redirect this hop's response asks for
 };
-
-inline void HttpClient::ConnPtr::reset(Conn* c) noexcept {
-    Conn* old = c_;
-    c_ = c;
-    delete old;
-}
-
-inline void HttpClient::Pool::clear() noexcept {
-    while (head_ != nullptr) {
-        Conn* c = head_;
-        head_ = c->next;
-        delete c;
-    }
-    size_ = 0;
-}
-
-inline HttpClient::ConnPtr HttpClient::Pool::take(const std::string& key) noexcept {
-    for (Conn** link = &head_; *link != nullptr; link = &(*link)->next) {
-        if ((*link)->key != key) continue;
-        Conn* c = *link;
-        *link = c->next;
-        c->next = nullptr;
-        --size_;
-        return ConnPtr(c);
-    }
-    return ConnPtr();
-}
-
-inline void HttpClient::Pool::put(ConnPtr c, std::size_t max) noexcept {
-    if (max == 0) return;
-    Conn* raw = c.release();
-    raw->next = head_;
-    head_ = raw;
-    if (++size_ <= max) return;
-    Conn** link = &head_;  // close the oldest, the last in the list
-    while ((*link)->next != nullptr) link = &(*link)->next;
-    delete *link;
-    *link = nullptr;
-    --size_;
-}
 /// @endcond
 
-namespace detail {
-
-inline bool http_idempotent(std::string_view m) noexcept {
-    return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" ||
-           m == "TRACE";
-}
-
-inline bool http_is_absolute(std::string_view t) noexcept {
-    std::size_t colon = t.find(':');
-    if (colon == std::string_view::npos || colon == 0) return false;
-    for (std::size_t i = 0; i < colon; ++i) {
-        char c = t[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-        if (!ok) return false;
-    }
-    return true;
-}
-
-/** Errors that mean "the server closed a kept-alive connection before reading the request". */
-inline bool http_stale_error(const std::error_code& ec) noexcept {
-    return ec == std::errc::connection_reset || ec == std::errc::broken_pipe ||
-           ec == std::errc::connection_aborted || ec == socklite::errc::unexpected_eof;
-}
-
-/** Empties @p res (status 0), keeping the capacity of its strings and lists; the body is left
- *  as is when @p keep_body (a body of the same size is then received without zero-filling). */
-inline void http_clear(http::Response& res, bool keep_body = false) noexcept {
-    res.status = 0;
-    res.reason.clear();
-    res.version = 11;
-    res.headers.clear();
-    if (!keep_body) res.body.clear();
-    res.trailers.clear();
-}
-
-inline http::ParserLimits http_limits(const HttpClient::Options& o) noexcept {
-    http::ParserLimits l;
-    l.max_header_bytes = o.max_header_size;
-    l.max_fields = o.max_header_count;
-    return l;
-}
-
-}  // namespace detail
-
 inline HttpClient::HttpClient(const Options& options)
-    : options_(options), parser_(detail::http_limits(options)) {}
+    : options_(options),
+      parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {}
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
@@ -7152,32 +8030,20 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
 
 inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
                               std::error_code& ec)
-    : options_(options), parser_(detail::http_limits(options)) {
+    : options_(options),
+      parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {
     base_ = http::Url::parse(base_url, ec);
     if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
 }
 
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h) {
-    http::Response res;
-    request(req, h, res);
-    return res;
-}
-
-inline http::Response HttpClient::request(const http::Request& req, const Handlers& h,
-                                          std::error_code& ec) noexcept {
-    http::Response res;
-    request(req, h, res, ec);
-    return res;
-}
-
 inline void HttpClient::request(const http::Request& req, const Handlers& h, http::Response& res) {
     std::error_code ec;
-    run(req, h, res, ec);
-    if (callback_error_) {
-        std::exception_ptr e = std::move(callback_error_);
-        callback_error_ = nullptr;
-        std::rethrow_exception(std::move(e));  // moved: no copy constructor to instantiate
+    try {
+        run(req, h, res, ec);
+    } catch (...) {  // a callback's exception (or bad_alloc): the connection is closed already
+        http::detail::clear(res);
+        throw;
     }
     if (ec) detail::throw_error(ec, err_op_, err_where_);
 }
@@ -7186,566 +8052,219 @@ inline void HttpClient::request(const http::Request& req, const Handlers& h, htt
                                 std::error_code& ec) noexcept {
     try {
         run(req, h, res, ec);
-        callback_error_ = nullptr;
-    } catch (...) {  // std::bad_alloc
+    } catch (const std::bad_alloc&) {
         pool_.clear();
-        detail::http_clear(res);
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
+    } catch (...) {
+        http::detail::clear(res);
+        ec = std::make_error_code(std::errc::operation_canceled);
     }
 }
 
 inline void HttpClient::get(std::string_view target, http::Response& res,
                             std::error_code& ec) noexcept {
     try {
-        request(prepare("GET", target, {}, {}, nullptr), Handlers{}, res, ec);
-    } catch (...) {
-        detail::http_clear(res);
+        request(make("GET", target), Handlers{}, res, ec);
+    } catch (...) {  // std::bad_alloc from make()
+        http::detail::clear(res);
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
 }
 
-inline const http::Request& HttpClient::prepare(const char* method, std::string_view target,
-                                                std::string_view body,
-                                                std::string_view content_type,
-                                                const http::Headers* headers) {
-    // One request object, reused: its strings keep their capacity from call to call.
-    http::Request& req = scratch_;
-    if (req.method != method) req.method.assign(method);  // comparing costs less than copying
-    if (req.target != target) req.target.assign(target.data(), target.size());
-    if (headers != nullptr) {
-        req.headers = *headers;
-    } else {
-        req.headers.clear();
-    }
-    if (!content_type.empty() && !req.headers.contains("Content-Type"))
-        req.headers.add("Content-Type", content_type);
-    if (!body.empty() || !req.body.empty()) req.body.assign(body.data(), body.size());
-    return req;
+inline http::Request HttpClient::make(std::string_view method, std::string_view target,
+                                      std::string_view body, std::string_view content_type,
+                                      const http::Headers* headers) {
+    http::Request r;
+    if (headers != nullptr) r.headers = *headers;
+    r.method.assign(method.data(), method.size());
+    r.target.assign(target.data(), target.size());
+    r.body.assign(body.data(), body.size());
+    if (!content_type.empty()) r.headers.add("Content-Type", content_type);
+    return r;
 }
 
-inline http::Response HttpClient::simple(const char* method, std::string_view target,
-                                         std::string_view body, std::string_view content_type,
-                                         const http::Headers* headers) {
-    return request(prepare(method, target, body, content_type, headers));
-}
-
-inline http::Response HttpClient::simple(const char* method, std::string_view target,
-                                         std::string_view body, std::string_view content_type,
-                                         const http::Headers* headers,
-                                         std::error_code& ec) noexcept {
-    try {
-        return request(prepare(method, target, body, content_type, headers), Handlers{}, ec);
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return {};
-    }
-}
-
-inline void HttpClient::run(const http::Request& original, const Handlers& h, http::Response& res,
+inline void HttpClient::run(const http::Request& req, const Handlers& h, http::Response& res,
                             std::error_code& ec) {
     ec.clear();
-    detail::http_clear(res, true);  // read_body() replaces or clears the body
-    callback_error_ = nullptr;
+    res.status = 0;  // the rest is overwritten by the head, or cleared on failure
     err_op_ = "request";
     err_where_.clear();
-    auto dl = detail::Deadline::after(options_.deadline);
-
-    // The URL of a repeated target is parsed once (a keep-alive loop asks for the same paths).
-    if (cache_target_ != original.target || cache_url_.empty()) {
-        cache_url_ = http::Url();
-        http::Url parsed;
-        if (original.target == "*" && !base_.empty()) {
-            parsed = base_;  // `OPTIONS *`: the server as a whole
-        } else if (detail::http_is_absolute(original.target)) {
-            parsed = http::Url::parse(original.target, ec);
-        } else if (!base_.empty()) {
-            parsed = base_.resolve(original.target, ec);
-        } else {
-            ec = http::errc::bad_url;
-        }
-        if (ec) {
-            err_op_ = "parse URL";
-            err_where_ = original.target;
-            detail::http_clear(res);
-            return;
-        }
-        cache_target_ = original.target;
-        cache_authority_ = parsed.authority();
-        cache_origin_ = parsed.origin();
-        cache_same_ = original.target == "*" || parsed.target() == original.target;
-        cache_url_ = std::move(parsed);
-    }
-    const http::Url* url = &cache_url_;
-    const std::string* authority = &cache_authority_;
-    const std::string* origin = &cache_origin_;
-    http::Url hop_url;  // the current URL once a redirect was followed
-    std::string hop_authority;
-    std::string hop_origin;
-    const http::Request* req = &original;
-    // A copy, made only once the target or a redirect changes it (not built otherwise). Not
-    // std::optional: this holder instantiates three functions, optional<Request> about thirty.
-    struct Lazy {
-        union {
-            http::Request r;
-        };
-        bool made = false;
-        Lazy() noexcept {}
-        ~Lazy() {
-            if (made) r.~Request();
-        }
-        http::Request& make(const http::Request& from) {
-            if (!made) {
-                new (&r) http::Request();
-                made = true;
-                r = from;
-            }
-            return r;
-        }
-    } lazy;
-    if (!cache_same_) {
-        lazy.make(original).target = url->target();
-        req = &lazy.r;
-    }
-    const std::string* const first_origin = origin;  // cache_origin_: not changed below
-    for (int hop = 0;; ++hop) {
-        if (url->is_https()) {
-            ec = http::errc::tls_not_enabled;
-            fail("request", *url);
-            detail::http_clear(res);
-            return;
-        }
-        // Whether the response is final (reaches the callbacks) is known from its head:
-        // exchange() treats a redirect with a Location as not final unless may_follow is false.
-        bool may_follow = options_.max_redirects > 0;
-        Outcome o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, false, res, ec);
-        if (o == Outcome::retry)
-            o = exchange(*url, *authority, *origin, *req, !may_follow, h, dl, true, res, ec);
-        if (o != Outcome::ok) {
-            detail::http_clear(res);
-            return;
-        }
-        int s = res.status;
-        bool redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-        if (!may_follow || !redirect || !res.headers.contains("Location")) return;
-        if (hop >= options_.max_redirects) {
+    Exchange x(h, res, req, options_);
+    int redirects_left = req.max_redirects.value_or(options_.max_redirects);
+    x.follow = redirects_left > 0;
+    bool ok = locate(x, ec);
+    if (!ok) fail("parse URL", req.target);
+    while (ok && (ok = hop(x, ec)) && x.next) {
+        if (redirects_left-- == 0) {
             ec = http::errc::too_many_redirects;
-            fail("redirect", *url);
-            detail::http_clear(res);
-            return;
-        }
-        http::Url next = url->resolve(res.headers.get("Location"), ec);
-        if (ec) {
-            ec = http::errc::bad_redirect;
-            fail("redirect", *url);
-            detail::http_clear(res);
-            return;
-        }
-        http::Request& redirected = lazy.make(original);
-        req = &redirected;
-        redirected.target = next.target();
-        bool to_get = s == 303 ? redirected.method != "HEAD"
-                               : (s == 301 || s == 302) && redirected.method == "POST";
-        if (to_get) {
-            redirected.method = "GET";
-            redirected.body.clear();
-            redirected.headers.erase("Content-Type");
-            redirected.headers.erase("Content-Length");
-            redirected.headers.erase("Transfer-Encoding");
-        }
-        hop_authority = next.authority();
-        hop_origin = next.origin();
-        if (hop_origin != *first_origin) {
-            redirected.headers.erase("Authorization");
-            redirected.headers.erase("Cookie");
-        }
-        hop_url = std::move(next);
-        url = &hop_url;
-        authority = &hop_authority;
-        origin = &hop_origin;
-    }
-}
-
-inline HttpClient::Outcome HttpClient::exchange(const http::Url& url, const std::string& authority,
-                                                const std::string& key, const http::Request& req,
-                                                bool final_hop, const Handlers& h,
-                                                const detail::Deadline& dl, bool fresh_only,
-                                                http::Response& res, std::error_code& ec) {
-    // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
-    bool user_close = false;
-    for (std::size_t i = 0; i < req.headers.size(); ++i) {
-        const http::Headers::Field& f = req.headers[i];
-        if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string::npos)
-            user_close = true;
-    }
-    bool send_close = !options_.keep_alive && !user_close;
-    // A plain request repeated as is (same method, target and host, no header or body of its
-    // own: a keep-alive loop) is sent from the bytes serialized last time.
-    bool plain = req.headers.empty() && req.body.empty();
-    bool body_apart = req.body.size() > 64 * 1024;
-    if (!(plain && wbuf_plain_ && req.method == wbuf_method_ && req.target == wbuf_target_ &&
-          authority == wbuf_authority_)) {
-        wbuf_plain_ = false;
-        wbuf_.clear();
-        http::serialize_head(req, authority, wbuf_, ec);
-        if (ec) {
-            fail("send", url);
-            return Outcome::failed;
-        }
-        if (send_close) wbuf_.insert(wbuf_.size() - 2, "Connection: close\r\n");
-        // One send for head and body, unless the body is large (then copying it costs more).
-        if (!body_apart) wbuf_ += req.body;
-        if (plain) {
-            wbuf_method_ = req.method;
-            wbuf_target_ = req.target;
-            wbuf_authority_ = authority;
-            wbuf_plain_ = true;
-        }
-    }
-    bool idempotent = detail::http_idempotent(req.method);
-    ConnPtr c = acquire(key, url, !idempotent, fresh_only, dl, ec);
-    if (!c) {
-        fail("connect", url);
-        return Outcome::failed;
-    }
-    bool can_retry = c->reused && idempotent && !fresh_only;
-
-    if (!send_all(*c, wbuf_.data(), wbuf_.size(), dl, ec) ||
-        (body_apart && !send_all(*c, req.body.data(), req.body.size(), dl, ec))) {
-        if (can_retry && detail::http_stale_error(ec)) return Outcome::retry;
-        fail("send", url);
-        return Outcome::failed;
-    }
-
-    http::ResponseParser& p = parser_;
-    p.reset();
-    p.request_method(req.method);
-    c->begin = c->end = 0;
-    std::uint64_t received = 0;
-    for (;;) {
-        c->reserve(c->cap == 0 ? 16 * 1024 : 1);
-        std::size_t n = io_some(*c, false, c->buf + c->end, c->cap - c->end, dl, ec);
-        if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
-        if (ec) {
-            if (received == 0 && can_retry && detail::http_stale_error(ec)) return Outcome::retry;
-            fail("read response", url);
-            return Outcome::failed;
-        }
-        received += n;
-        c->end += n;
-        http::ParseResult r = p.parse_head(std::string_view(c->buf + c->begin, c->end - c->begin));
-        if (r.error()) {
-            ec = r.ec;
-            fail("parse response", url);
-            return Outcome::failed;
-        }
-        if (r.complete()) {
-            // The views point into the buffer: copy them before it moves. The Response may be
-            // a reused one: its strings are overwritten in place (no allocation once grown).
-            res.status = p.status();
-            res.version = p.version();
-            if (std::string_view(res.reason) != p.reason()) {
-                res.reason.clear();
-                res.reason.append(p.reason().data(), p.reason().size());
-            }
-            res.headers.clear();
-            res.trailers.clear();
-            res.headers.reserve(p.field_count());  // one allocation for the field list
-            for (std::size_t i = 0; i < p.field_count(); ++i) {
-                http::FieldView f = p.field(i);
-                res.headers.add(f.name, f.value);
-            }
-            c->begin += r.consumed;
+            fail("redirect", x.route->text);
+            ok = false;
             break;
         }
-        c->begin += r.consumed;  // interim (1xx) responses skipped
+        x.changed = std::move(x.next->request);
+        x.request = &*x.changed;
+        x.hop_route.emplace(std::move(x.next->url));
+        x.route = &*x.hop_route;
     }
-    int s = res.status;
-    bool is_final = final_hop || !((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) &&
-                                   res.headers.contains("Location"));
-    if (is_final && h.on_head) {
-        bool go = false;
-        std::string kept;  // a reused Response's previous body, out of sight of the callback
-        kept.swap(res.body);
-        try {
-            go = h.on_head(res);
-        } catch (...) {
-            callback_error_ = std::current_exception();
-        }
-        kept.swap(res.body);
-        if (!go) {
-            ec = std::make_error_code(std::errc::operation_canceled);
-            fail("read response", url);
-            return Outcome::failed;
-        }
-    }
-    if (!read_body(*c, h, is_final, dl, res, ec)) {
-        bool protocol = ec.category() == http::error_category();
-        fail(protocol ? "parse response" : "read response", url);
-        return Outcome::failed;
-    }
-    bool reusable = p.keep_alive() && !user_close && !send_close && c->begin == c->end;
-    if (reusable) {
-        c->begin = c->end = 0;
-        release(std::move(c));
-    }
-    return Outcome::ok;
-}
-
-inline HttpClient::ConnPtr HttpClient::acquire(const std::string& key, const http::Url& url,
-                                               bool careful, bool fresh_only,
-                                               const detail::Deadline& dl, std::error_code& ec) {
-    while (!fresh_only) {
-        ConnPtr c = pool_.take(key);
-        if (!c) break;
-        // A connection about to carry a request that must not be repeated is checked first
-        // (one non-blocking peek): end of stream, an error or unexpected bytes mean the server
-        // is done with it. For the others, a failure before the first byte of the response is
-        // retried on a fresh connection, which costs nothing when all is well.
-        if (careful) {
-            char byte;
-            ssize_t n =
-                detail::sys.recv(c->sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-            if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) continue;
-        }
-        c->reused = true;
-        ec.clear();
-        return c;
-    }
-    auto timeout = options_.connect_timeout;
-    if (dl.is_set()) {
-        const std::chrono::milliseconds::rep left = dl.poll_ms();
-        if (left == 0) {
-            ec = std::make_error_code(std::errc::timed_out);
-            return ConnPtr();
-        }
-        if (timeout.count() <= 0 || left < timeout.count())
-            timeout = std::chrono::milliseconds(left);
-    }
-    Socket s = Socket::connect(url.host(), url.port(), timeout, ec);
-    if (ec) return ConnPtr();
-    ++opened_;
-    s.nodelay(true, ec);
-    if (!ec && options_.read_timeout.count() > 0) s.read_timeout(options_.read_timeout, ec);
-    if (!ec && options_.read_timeout.count() > 0) s.write_timeout(options_.read_timeout, ec);
-    if (ec) return ConnPtr();
-    ConnPtr c(new Conn);
-    c->key = key;
-    c->sock = std::move(s);
-    return c;
-}
-
-inline void HttpClient::release(ConnPtr c) noexcept {
-    pool_.put(std::move(c), options_.max_idle_connections);
-}
-
-// One send or recv, bounded by the idle timeout and the deadline. In the common case (no
-// deadline, kernel timer equal to the idle timeout) this is exactly one system call: the socket
-// blocks in the kernel with SO_RCVTIMEO / SO_SNDTIMEO. With a deadline, the kernel timer is
-// lowered when the deadline is nearer than the idle timeout (halving, so that few setsockopt
-// calls are made), and a kernel timeout that is not yet the end of either bound just loops.
-inline std::size_t HttpClient::io_some(Conn& c, bool sending, char* p, std::size_t n,
-                                       const detail::Deadline& dl, std::error_code& ec) noexcept {
-    // Milliseconds as plain integers below: the same arithmetic as with chrono durations,
-    // without a dozen chrono operator instantiations in every program.
-    using ms = std::chrono::milliseconds;
-    const ms::rep idle = options_.read_timeout.count() > 0 ? options_.read_timeout.count() : 0;
-    Socket& s = c.sock;
-    if (!dl.is_set() && (sending ? s.write_timeout() : s.read_timeout()).count() == idle) {
-        // The hot path: one system call, the kernel timer being the idle timeout (the socket
-        // is blocking, so EAGAIN means that timer expired).
-        for (;;) {
-            ssize_t got = sending ? detail::sys.send(s.native_handle(), p, n, MSG_NOSIGNAL)
-                                  : detail::sys.recv(s.native_handle(), p, n, 0);
-            if (got >= 0) {
-                ec.clear();
-                return static_cast<std::size_t>(got);
-            }
-            if (errno == EINTR) continue;
-            ec = errno == EAGAIN || errno == EWOULDBLOCK
-                     ? std::make_error_code(std::errc::timed_out)
-                     : detail::last_error();
-            return 0;
-        }
-    }
-    const auto start = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (;;) {
-        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-        const ms::rep forever = INT32_MAX;
-        ms::rep u = forever;
-        if (idle > 0) u = idle - static_cast<ms::rep>((now - start) / 1000000);  // ns to ms
-        if (dl.is_set()) {
-            const ms::rep left = dl.poll_ms();
-            if (left < u) u = left;
-        }
-        if (u <= 0) {
-            ec = std::make_error_code(std::errc::timed_out);
-            return 0;
-        }
-        const ms::rep k = (sending ? s.write_timeout() : s.read_timeout()).count();
-        ms::rep want;
-        if (u == forever) {
-            want = 0;
-        } else if (idle > 0 && u >= idle) {
-            want = idle;
-        } else if (k > 0 && k <= u) {
-            want = k;
-        } else {
-            want = u / 2 > 1 ? u / 2 : 1;
-        }
-        if (want != k) {
-            if (sending) {
-                s.write_timeout(ms(want), ec);
-            } else {
-                s.read_timeout(ms(want), ec);
-            }
-            if (ec) return 0;
-        }
-        std::size_t got = sending ? s.send(p, n, ec) : s.recv(p, n, ec);
-        if (ec != std::errc::timed_out) return got;
+    if (!ok) {
+        http::detail::clear(res);
+    } else if (res.url != x.route->text) {
+        res.url = x.route->text;
     }
 }
 
-inline bool HttpClient::send_all(Conn& c, const char* p, std::size_t n, const detail::Deadline& dl,
-                                 std::error_code& ec) noexcept {
-    while (n > 0) {
-        std::size_t k = io_some(c, true, const_cast<char*>(p), n, dl, ec);
+// Where the request's target leads (kept for the next request); the request is copied only
+// when the target it sends differs.
+inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
+    const std::string& target = x.request->target;
+    if (!last_route_ || target != last_target_) {
+        last_route_.reset();
+        wbuf_plain_ = false;
+        http::Url url = http::detail::resolve(base_, target, ec);
         if (ec) return false;
-        p += k;
-        n -= k;
+        last_route_.reset(new Route(std::move(url)));
+        last_target_ = target;
     }
-    ec.clear();
+    x.route = last_route_.get();
+    if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
+        x.changed = *x.request;
+        x.changed->target = x.route->target;
+        x.request = &*x.changed;
+    }
     return true;
 }
 
-inline bool HttpClient::emit(const Handlers& h, bool deliver, std::string_view data,
-                             http::Response& res, std::optional<std::uint64_t> total,
-                             std::error_code& ec) {
-    if (!deliver) return true;
-    try {
-        if (h.on_body) {
-            if (!data.empty() && !h.on_body(data)) {
+// One hop of the redirect chain: a try, and a second one on a fresh connection when a pooled
+// connection turned out to be closed by the server.
+inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
+    if (x.route->url.is_https()) {
+        ec = http::errc::tls_not_enabled;
+        fail("request", x.route->text);
+        return false;
+    }
+    Outcome o = attempt(x, Reuse::pooled, ec);
+    if (o == Outcome::retry) o = attempt(x, Reuse::fresh_only, ec);
+    return o == Outcome::ok;
+}
+
+inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::error_code& ec) {
+    // Serialize first: a request that cannot be sent (bad field) must not cost a connection.
+    if (!serialize(x, ec)) {
+        fail("send", x.route->text);
+        return Outcome::failed;
+    }
+    const http::Request& req = *x.request;
+    ConnectionPtr c = acquire(x, reuse, ec);
+    if (!c) {
+        fail("connect", x.route->text);
+        return Outcome::failed;
+    }
+    // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
+    const bool can_retry = c->reused && reuse == Reuse::pooled &&
+                           http::detail::idempotent(req.method) && !req.body_source.read;
+    if (!http::detail::send_request(*c, wbuf_, req, x.deadline, ec)) {
+        if (can_retry && http::detail::stale(ec)) return Outcome::retry;
+        fail("send", x.route->text);
+        return Outcome::failed;
+    }
+    http::detail::BodyReader reader(*c, parser_, req.method, x.deadline);
+    if (!reader.head(x.response, ec)) {
+        if (!reader.got_bytes() && can_retry && http::detail::stale(ec)) return Outcome::retry;
+        fail(ec.category() == http::error_category() ? "parse response" : "read response",
+             x.route->text);
+        return Outcome::failed;
+    }
+    if (!receive(x, reader, ec)) return Outcome::failed;
+    const bool closing =
+        !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
+    if (parser_.keep_alive() && !closing && c->pending().empty())
+        pool_.put(std::move(c), options_.max_idle_connections);
+    return Outcome::ok;
+}
+
+// The head (serializer, then what the client adds), and a small body in the same buffer.
+inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
+    const http::Request& req = *x.request;
+    const bool streamed = static_cast<bool>(req.body_source.read);
+    if (streamed && !req.body.empty()) {
+        ec = std::make_error_code(std::errc::invalid_argument);  // two bodies
+        return false;
+    }
+    // A plain request (no fields, no body) to the last route has the bytes of last time.
+    const bool plain =
+        req.headers.empty() && req.body.empty() && !streamed && x.route == last_route_.get();
+    if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
+    wbuf_plain_ = false;
+    wbuf_.clear();
+    http::serialize_head(req, x.route->authority, wbuf_, ec);
+    if (ec) return false;
+    http::detail::finish_head(req, x.route->url.userinfo(), !options_.keep_alive, wbuf_);
+    // One send for head and body, unless the body is large (then copying it costs more).
+    if (req.body.size() <= http::detail::inline_body) wbuf_ += req.body;
+    if (plain) wbuf_method_ = req.method;
+    wbuf_plain_ = plain;
+    return true;
+}
+
+// After the head: whether the response is a redirect to follow (then its body is read and
+// dropped), the head callback, then the body.
+inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
+                                std::error_code& ec) {
+    http::Response& res = x.response;
+    x.next.reset();
+    if (x.follow) {
+        x.next =
+            http::next_hop(*x.request, res.status, res.headers.get("Location"), x.route->url, ec);
+        if (ec) {
+            fail("redirect", x.route->text);
+            return false;
+        }
+    }
+    http::detail::BodySink sink;
+    if (!x.next) {
+        const Handlers& h = x.handlers;
+        if (h.on_head) {
+            std::string kept;  // a reused Response's previous body, out of sight of the callback
+            kept.swap(res.body);
+            const bool go = h.on_head(res);
+            kept.swap(res.body);
+            if (!go) {
                 ec = std::make_error_code(std::errc::operation_canceled);
+                fail("read response", x.route->text);
                 return false;
             }
-        } else if (!data.empty()) {
-            res.body.append(data.data(), data.size());
         }
-        if (h.on_progress) h.on_progress(parser_.body_received(), total);
-    } catch (const std::bad_alloc&) {
-        throw;
-    } catch (...) {
-        callback_error_ = std::current_exception();
-        ec = std::make_error_code(std::errc::operation_canceled);
+        sink = {&res.body, &res.trailers, &h.on_body, &h.on_progress};
+    }
+    if (!reader.body(sink, x.max_body, ec)) {
+        const bool protocol = ec.category() == http::error_category();
+        fail(protocol ? "parse response" : "read response", x.route->text);
         return false;
     }
     return true;
 }
 
-inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
-                                  const detail::Deadline& dl, http::Response& res,
-                                  std::error_code& ec) {
-    http::ResponseParser& p = parser_;
-    const std::uint64_t limit = options_.max_body_size;
-    std::optional<std::uint64_t> total;
-    if (p.body_kind() == http::BodyKind::content_length) {
-        total = p.content_length();
-        if (*total > limit) {
-            ec = http::errc::body_too_large;
-            return false;
+inline HttpClient::ConnectionPtr HttpClient::acquire(const Exchange& x, Reuse reuse,
+                                                     std::error_code& ec) {
+    const http::Request& req = *x.request;
+    // A request that must not be repeated is only sent on a pooled connection checked first;
+    // the others are retried when the connection proves stale.
+    const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
+    if (reuse == Reuse::pooled) {
+        ConnectionPtr c = pool_.take(x.route->key, check ? http::detail::Pool::Check::alive
+                                                         : http::detail::Pool::Check::none);
+        if (c) {
+            ec.clear();
+            return c;
         }
     }
-    // A Content-Length body kept in memory is received straight into Response::body (sized
-    // once), without passing through the connection's buffer.
-    if (deliver && !h.on_body && total && *total > 0 && !p.complete()) {
-        const std::size_t size = static_cast<std::size_t>(*total);
-        bool done = false;
-        // Fills dst[0, size) with the body, from the buffer first, then straight from the
-        // socket; returns how many bytes it filled. Never throws.
-        auto fill = [&](char* dst, std::size_t) noexcept -> std::size_t {
-            std::size_t filled = 0;
-            for (;;) {
-                std::string_view in;
-                if (c.begin < c.end) {
-                    in = std::string_view(c.buf + c.begin, c.end - c.begin);
-                } else {
-                    std::size_t n = io_some(c, false, dst + filled, size - filled, dl, ec);
-                    if (!ec && n == 0) ec = socklite::errc::unexpected_eof;
-                    if (ec) return filled;
-                    in = std::string_view(dst + filled, n);
-                }
-                http::ParseResult r = p.parse_body(in);
-                if (in.data() != dst + filled) {
-                    std::memcpy(dst + filled, r.body.data(), r.body.size());
-                    c.begin += r.consumed;
-                }
-                filled += r.body.size();
-                if (h.on_progress) {
-                    try {
-                        h.on_progress(p.body_received(), total);
-                    } catch (...) {
-                        callback_error_ = std::current_exception();
-                        ec = std::make_error_code(std::errc::operation_canceled);
-                        return filled;
-                    }
-                }
-                if (r.complete()) {
-                    done = true;
-                    return filled;
-                }
-            }
-        };
-#if defined(__cpp_lib_string_resize_and_overwrite)
-        res.body.resize_and_overwrite(size, fill);  // C++23: no zero-filling first
-#else
-        // A reused Response whose body is at least this long is cut, not zero-filled.
-        res.body.resize(size);
-        res.body.resize(fill(&res.body[0], size));
-#endif
-        return done;
-    }
-    res.body.clear();  // a reused Response's previous body
-    for (;;) {
-        // Whatever the buffer holds first.
-        while (!p.complete()) {
-            http::ParseResult r = p.parse_body(std::string_view(c.buf + c.begin, c.end - c.begin));
-            if (r.error()) {
-                ec = r.ec;
-                return false;
-            }
-            c.begin += r.consumed;
-            if (p.body_received() > limit) {
-                ec = http::errc::body_too_large;
-                return false;
-            }
-            if (!r.body.empty() && !emit(h, deliver, r.body, res, total, ec)) return false;
-            if (r.complete()) {
-                if (p.body_kind() == http::BodyKind::chunked)
-                    p.chunked().copy_trailers(res.trailers);
-                break;
-            }
-            if (r.body.empty()) break;  // need more bytes
-        }
-        if (p.complete()) return true;
-        std::size_t want = 64 * 1024;
-        if (total) {
-            std::uint64_t left = *total - p.body_received();
-            want = static_cast<std::size_t>(left < 256 * 1024 ? left : 256 * 1024);
-        }
-        c.reserve(want);
-        std::size_t room = c.cap - c.end;
-        if (total && want < room) room = want;  // never read past this response
-        std::size_t n = io_some(c, false, c.buf + c.end, room, dl, ec);
-        if (ec) return false;
-        if (n == 0) {
-            http::ParseResult r = p.finish();
-            if (r.error()) {
-                ec = r.ec;
-                return false;
-            }
-            return true;  // a body delimited by the end of the connection
-        }
-        c.end += n;
-    }
+    std::chrono::milliseconds timeout = x.deadline.remaining();
+    if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
+    ConnectionPtr c =
+        http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
+    if (c) ++opened_;
+    return c;
 }
 
 }  // namespace socklite

@@ -109,8 +109,10 @@ public:
     /** As accept(), reporting through @p ec; in non-blocking mode an empty backlog is
      *  `std::errc::operation_would_block`. */
     Accepted accept(std::error_code& ec) noexcept;
-    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`); in
-     *  non-blocking mode it does not wait (`std::errc::operation_would_block`).
+    /** Accepts one connection, waiting at most @p timeout (then `std::errc::timed_out`;
+     *  socklite::no_timeout waits as long as it takes, zero or less takes only a connection
+     *  already waiting); in non-blocking mode it does not wait
+     *  (`std::errc::operation_would_block`).
      *  @throws Error. */
     Accepted accept(std::chrono::milliseconds timeout);
     /** As accept(std::chrono::milliseconds), reporting through @p ec. */

@@ -21,13 +21,11 @@
 #include <sys/time.h>
 
 #include "address.hpp"
+#include "deadline.hpp"
 #include "detail/syscall.hpp"
 #include "error.hpp"
 
 namespace socklite {
-
-/** The timeout value that means "wait as long as it takes" (any zero or negative duration). */
-inline constexpr std::chrono::milliseconds no_timeout{0};
 
 /** Which direction(s) Socket::shutdown() closes. */
 enum class Shutdown {
@@ -44,8 +42,15 @@ enum class Shutdown {
  *
  *  **Timeouts.** read_timeout() and write_timeout() bound each blocking call as a whole: recv(),
  *  recv_exact(), send() and send_all() either finish or fail with `std::errc::timed_out` within
- *  the timeout, however many system calls they make. In non-blocking mode (non_blocking(true))
- *  calls never wait and report `std::errc::operation_would_block` instead.
+ *  the timeout, however many system calls they make. socklite::no_timeout (the default) waits as
+ *  long as it takes; zero or less never waits (`timed_out` unless the call completes at once).
+ *  read_some() and write_some() also take a socklite::Deadline, for an operation that spans
+ *  many calls (an HTTP exchange): each waits until the deadline at most, and no longer than the
+ *  timeout. In non-blocking mode (non_blocking(true)) calls never wait and report
+ *  `std::errc::operation_would_block` instead.
+ *
+ *  Every byte the library reads or writes goes through these calls (the HTTP client too), so
+ *  that a layer under them (TLS) sees all of it.
  *
  *  A Socket may be used by two threads at once when one only sends and the other only receives;
  *  changing options or closing while another thread uses the socket is not supported.
@@ -83,7 +88,8 @@ public:
      *
      *  Every address that resolve() returns is tried in order until one accepts. @p timeout is one
      *  deadline for the whole call, resolution included: when it passes the call fails with
-     *  `std::errc::timed_out`, however many addresses remain. The error reported otherwise is the
+     *  `std::errc::timed_out`, however many addresses remain (socklite::no_timeout: no limit;
+     *  zero or less: only an address that connects at once). The error reported otherwise is the
      *  last address's. (`getaddrinfo` itself cannot be interrupted: a resolver slower than the
      *  timeout delays the failure, and then no address is tried.)
      *  @throws Error, e.g. `connect localhost:8000: Connection refused`. */
@@ -144,6 +150,26 @@ public:
     /** As recv_exact(void*, std::size_t), reporting through @p ec.
      *  @return the bytes received before any error (all @p len on success). */
     std::size_t recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept;
+
+    /** Receives what is available, up to @p len bytes, waiting for at least one until
+     *  @p deadline at most, and no longer than read_timeout() (both bounds hold; the nearer
+     *  ends the wait with `std::errc::timed_out`). With no deadline (Deadline::none()) and a
+     *  blocking socket this is one `recv` system call.
+     *  @return the bytes received; 0 means the peer closed its side. @throws Error. */
+    std::size_t read_some(void* buffer, std::size_t len, const Deadline& deadline);
+    /** As read_some(void*, std::size_t, const Deadline&), reporting through @p ec (0 bytes on
+     *  error). An expired deadline makes this a check that never waits: `timed_out` when
+     *  nothing is there. */
+    std::size_t read_some(void* buffer, std::size_t len, const Deadline& deadline,
+                          std::error_code& ec) noexcept;
+    /** Sends what one system call accepts of @p data, waiting for room until @p deadline at
+     *  most and no longer than write_timeout().
+     *  @return the bytes sent (at least one on success). @throws Error. */
+    std::size_t write_some(const void* data, std::size_t len, const Deadline& deadline);
+    /** As write_some(const void*, std::size_t, const Deadline&), reporting through @p ec (0
+     *  bytes on error). */
+    std::size_t write_some(const void* data, std::size_t len, const Deadline& deadline,
+                           std::error_code& ec) noexcept;
 
     /** Shuts down one or both directions; shutdown(Shutdown::write) sends end-of-stream while
      *  still receiving. @throws Error. */
@@ -233,15 +259,18 @@ public:
     /** Whether the socket is in non-blocking mode (as set through this object). */
     bool non_blocking() const noexcept { return non_blocking_; }
 
-    /** Bounds each receiving call (recv(), recv_exact()) by @p timeout; no_timeout (the default)
-     *  waits forever. @throws Error. */
+    /** Bounds each receiving call (recv(), recv_exact(), read_some()) by @p timeout;
+     *  socklite::no_timeout (the default) waits forever, zero or less never waits.
+     *  @throws Error. */
     void read_timeout(std::chrono::milliseconds timeout);
     /** As read_timeout(std::chrono::milliseconds), reporting through @p ec. */
     void read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
     /** The current read timeout (no_timeout when unset). */
     std::chrono::milliseconds read_timeout() const noexcept { return read_timeout_; }
 
-    /** Bounds each sending call (send(), send_all()) by @p timeout. @throws Error. */
+    /** Bounds each sending call (send(), send_all(), write_some()) by @p timeout;
+     *  socklite::no_timeout (the default) waits forever, zero or less never waits.
+     *  @throws Error. */
     void write_timeout(std::chrono::milliseconds timeout);
     /** As write_timeout(std::chrono::milliseconds), reporting through @p ec. */
     void write_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
@@ -281,17 +310,20 @@ private:
         write_timeout_ = other.write_timeout_;
         peer_ = other.peer_;
     }
-    // One receive or send step; `first` says whether the kernel timer (SO_RCVTIMEO/SO_SNDTIMEO,
-    // equal to the timeout) still matches the call's deadline, so a blocking call may be used.
-    std::size_t io(bool sending, void* buf, std::size_t len, int extra_flags,
-                   const detail::Deadline& deadline, bool first, std::error_code& ec) noexcept;
+    // receive_all: MSG_WAITALL while the call may wait in the kernel (recv_exact).
+    enum class Direction { receive, receive_all, send };
+    // One receive or send step, bounded by the deadline and the direction's timeout.
+    std::size_t transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                         std::error_code& ec) noexcept;
+    // Loops until all of len is transferred, end of stream or an error (recv_exact, send_all).
+    std::size_t transfer_all(Direction dir, char* p, std::size_t len, std::error_code& ec) noexcept;
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
     void set_flag(int level, int name, int value, const char* op);
     int get_option(int level, int name, const char* op) const;
     int get_option(int level, int name, std::error_code& ec) const noexcept;
     void set_kernel_timeout(int name, std::chrono::milliseconds t, std::error_code& ec) noexcept;
     std::string peer_text() const;
-    static Socket connect_one(const Address& address, const detail::Deadline& deadline,
+    static Socket connect_one(const Address& address, const Deadline& deadline,
                               std::error_code& ec) noexcept;
 
     int fd_ = -1;
@@ -312,7 +344,7 @@ inline std::string Socket::peer_text() const {
     return "fd " + std::to_string(fd_);
 }
 
-inline Socket Socket::connect_one(const Address& address, const detail::Deadline& deadline,
+inline Socket Socket::connect_one(const Address& address, const Deadline& deadline,
                                   std::error_code& ec) noexcept {
     // A Unix-domain connect is never "in progress": with O_NONBLOCK a full backlog is an instant
     // EAGAIN, and after EINTR the socket is simply not connected. So a Unix socket connects
@@ -397,7 +429,7 @@ inline Socket Socket::connect(const Address& address, std::chrono::milliseconds 
         ec = errc::bad_address;
         return {};
     }
-    return connect_one(address, detail::Deadline::after(timeout), ec);
+    return connect_one(address, Deadline::after(timeout), ec);
 }
 
 inline Socket Socket::connect(const Address& address, std::chrono::milliseconds timeout) {
@@ -411,7 +443,7 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
                               std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
     // Each resolved address is tried as the resolver's list is walked (no std::vector of them).
     struct Try {
-        detail::Deadline deadline;
+        Deadline deadline;
         Socket socket;
         std::error_code ec;
         bool first;
@@ -425,7 +457,7 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
             t.socket = connect_one(a, t.deadline, t.ec);
             return !t.ec || t.ec == std::errc::timed_out;
         }
-    } t{detail::Deadline::after(timeout), Socket(), std::error_code(), true};
+    } t{Deadline::after(timeout), Socket(), std::error_code(), true};
     detail::walk_stream(host, port, false, &Try::next, &t, ec);
     if (ec) return {};
     ec = t.ec;
@@ -440,15 +472,25 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
     return s;
 }
 
-inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extra_flags,
-                              const detail::Deadline& deadline, bool first,
-                              std::error_code& ec) noexcept {
-    // Blocking sockets block in the kernel while the kernel timer still equals the deadline;
-    // later steps of a multi-call operation poll for the time that is left instead.
-    bool dontwait = non_blocking_ || (deadline.is_set() && !first);
+inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
+                                    std::error_code& ec) noexcept {
+    const bool sending = dir == Direction::send;
+    const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
+    // A blocking socket waits in the kernel, one system call, when the kernel's timer
+    // (SO_RCVTIMEO / SO_SNDTIMEO, set to the timeout) ends no later than the deadline; otherwise
+    // the call tries without waiting and polls until the nearer of the two bounds.
+    bool in_kernel = false;
+    if (!non_blocking_) {
+        if (timeout == no_timeout) {
+            in_kernel = !deadline.is_set();
+        } else {
+            const Deadline bound = Deadline::after(timeout);  // expired for zero or less
+            in_kernel = timeout > std::chrono::milliseconds::zero() && !(deadline < bound);
+            deadline = deadline.earliest(bound);
+        }
+    }
     for (;;) {
-        int flags = extra_flags | (dontwait ? MSG_DONTWAIT : 0);
-        if (dontwait) flags &= ~MSG_WAITALL;
+        int flags = in_kernel ? (dir == Direction::receive_all ? MSG_WAITALL : 0) : MSG_DONTWAIT;
         ssize_t n = sending ? detail::sys.send(fd_, buf, len, flags | MSG_NOSIGNAL)
                             : detail::sys.recv(fd_, buf, len, flags);
         if (n >= 0) {
@@ -456,17 +498,19 @@ inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extr
             return static_cast<std::size_t>(n);
         }
         int e = errno;
+        // After an interruption, waiting in the kernel again would restart its timer.
         if (e == EINTR) {
-            dontwait = dontwait || deadline.is_set();
+            in_kernel = in_kernel && !deadline.is_set();
             continue;
         }
-        if ((e == EAGAIN || e == EWOULDBLOCK) && !non_blocking_ && deadline.is_set()) {
-            int w = detail::wait_fd(fd_, sending ? POLLOUT : POLLIN, deadline);
-            if (w == 0) {
-                dontwait = true;
-                continue;
+        if ((e == EAGAIN || e == EWOULDBLOCK) && !non_blocking_) {
+            if (deadline.expired()) {
+                e = ETIMEDOUT;
+            } else {  // ready later, or a kernel timer that ended early: poll for the rest
+                e = detail::wait_fd(fd_, sending ? POLLOUT : POLLIN, deadline);
+                in_kernel = false;
+                if (e == 0) continue;
             }
-            e = w;
         }
         ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
                             : std::error_code(e, std::system_category());
@@ -474,29 +518,63 @@ inline std::size_t Socket::io(bool sending, void* buf, std::size_t len, int extr
     }
 }
 
-inline std::size_t Socket::send(const void* data, std::size_t len, std::error_code& ec) noexcept {
-    return io(true, const_cast<void*>(data), len, 0, detail::Deadline::after(write_timeout_), true,
-              ec);
+inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline,
+                                     std::error_code& ec) noexcept {
+    return transfer(Direction::receive, buffer, len, deadline, ec);
 }
 
-inline std::size_t Socket::send(const void* data, std::size_t len) {
+inline std::size_t Socket::read_some(void* buffer, std::size_t len, const Deadline& deadline) {
     std::error_code ec;
-    std::size_t n = send(data, len, ec);
+    std::size_t n = read_some(buffer, len, deadline, ec);
+    if (ec) detail::throw_error(ec, "recv", peer_text());
+    return n;
+}
+
+inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline,
+                                      std::error_code& ec) noexcept {
+    return transfer(Direction::send, const_cast<void*>(data), len, deadline, ec);
+}
+
+inline std::size_t Socket::write_some(const void* data, std::size_t len, const Deadline& deadline) {
+    std::error_code ec;
+    std::size_t n = write_some(data, len, deadline, ec);
     if (ec) detail::throw_error(ec, "send", peer_text());
     return n;
 }
 
-inline std::size_t Socket::send_all(const void* data, std::size_t len,
-                                    std::error_code& ec) noexcept {
-    auto deadline = detail::Deadline::after(write_timeout_);
-    auto* p = static_cast<char*>(const_cast<void*>(data));
+inline std::size_t Socket::transfer_all(Direction dir, char* p, std::size_t len,
+                                        std::error_code& ec) noexcept {
+    const bool sending = dir == Direction::send;
+    // The timeout bounds the whole loop: the first step waits in the kernel with its timer equal
+    // to the timeout (no deadline of its own), the later ones until the deadline taken here.
+    const Deadline whole = Deadline::after(sending ? write_timeout_ : read_timeout_);
+    Deadline step = Deadline::none();
     std::size_t done = 0;
     ec.clear();
     while (done < len) {
-        done += io(true, p + done, len - done, 0, deadline, done == 0, ec);
+        std::size_t n = transfer(dir, p + done, len - done, step, ec);
         if (ec) break;
+        if (n == 0 && !sending) {
+            ec = errc::unexpected_eof;
+            break;
+        }
+        done += n;
+        step = whole;
     }
     return done;
+}
+
+inline std::size_t Socket::send(const void* data, std::size_t len, std::error_code& ec) noexcept {
+    return write_some(data, len, Deadline::none(), ec);
+}
+
+inline std::size_t Socket::send(const void* data, std::size_t len) {
+    return write_some(data, len, Deadline::none());
+}
+
+inline std::size_t Socket::send_all(const void* data, std::size_t len,
+                                    std::error_code& ec) noexcept {
+    return transfer_all(Direction::send, static_cast<char*>(const_cast<void*>(data)), len, ec);
 }
 
 inline void Socket::send_all(const void* data, std::size_t len) {
@@ -506,14 +584,11 @@ inline void Socket::send_all(const void* data, std::size_t len) {
 }
 
 inline std::size_t Socket::recv(void* buffer, std::size_t len, std::error_code& ec) noexcept {
-    return io(false, buffer, len, 0, detail::Deadline::after(read_timeout_), true, ec);
+    return read_some(buffer, len, Deadline::none(), ec);
 }
 
 inline std::size_t Socket::recv(void* buffer, std::size_t len) {
-    std::error_code ec;
-    std::size_t n = recv(buffer, len, ec);
-    if (ec) detail::throw_error(ec, "recv", peer_text());
-    return n;
+    return read_some(buffer, len, Deadline::none());
 }
 
 inline std::string Socket::recv(std::size_t max, std::error_code& ec) noexcept {
@@ -534,20 +609,7 @@ inline std::string Socket::recv(std::size_t max) {
 }
 
 inline std::size_t Socket::recv_exact(void* buffer, std::size_t len, std::error_code& ec) noexcept {
-    auto deadline = detail::Deadline::after(read_timeout_);
-    auto* p = static_cast<char*>(buffer);
-    std::size_t done = 0;
-    ec.clear();
-    while (done < len) {
-        std::size_t n = io(false, p + done, len - done, MSG_WAITALL, deadline, done == 0, ec);
-        if (ec) break;
-        if (n == 0) {
-            ec = errc::unexpected_eof;
-            break;
-        }
-        done += n;
-    }
-    return done;
+    return transfer_all(Direction::receive_all, static_cast<char*>(buffer), len, ec);
 }
 
 inline void Socket::recv_exact(void* buffer, std::size_t len) {
@@ -588,8 +650,8 @@ inline void Socket::non_blocking(bool on) {
 
 inline void Socket::set_kernel_timeout(int name, std::chrono::milliseconds t,
                                        std::error_code& ec) noexcept {
-    timeval tv{};
-    if (t.count() > 0) {
+    timeval tv{};  // zero: the kernel waits as long as it takes
+    if (t > std::chrono::milliseconds::zero() && t != no_timeout) {
         tv.tv_sec = static_cast<time_t>(t.count() / 1000);
         tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
     }
@@ -601,7 +663,6 @@ inline void Socket::set_kernel_timeout(int name, std::chrono::milliseconds t,
 }
 
 inline void Socket::read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    if (timeout.count() < 0) timeout = no_timeout;
     set_kernel_timeout(SO_RCVTIMEO, timeout, ec);
     if (!ec) read_timeout_ = timeout;
 }
@@ -613,7 +674,6 @@ inline void Socket::read_timeout(std::chrono::milliseconds timeout) {
 }
 
 inline void Socket::write_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    if (timeout.count() < 0) timeout = no_timeout;
     set_kernel_timeout(SO_SNDTIMEO, timeout, ec);
     if (!ec) write_timeout_ = timeout;
 }

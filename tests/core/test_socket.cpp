@@ -8,9 +8,11 @@
 
 #include <csignal>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -181,11 +183,102 @@ TEST_CASE("socket: read timeout fires on recv and recv_exact") {
     SUBCASE("the timeout can be removed again") {
         c.client.read_timeout(socklite::no_timeout);
         CHECK(c.client.read_timeout() == socklite::no_timeout);
-        c.client.read_timeout(-5ms);  // negative means none, too
-        CHECK(c.client.read_timeout() == socklite::no_timeout);
         c.server.send_all("x");
         CHECK(c.client.recv(1) == "x");
     }
+    SUBCASE("zero or less is expired, not forever: data already there, else timed_out at once") {
+        for (auto t : {0ms, -5ms}) {
+            c.client.read_timeout(t);
+            CHECK(c.client.read_timeout() == t);
+            std::error_code ec;
+            auto start = std::chrono::steady_clock::now();
+            CHECK(c.client.recv(buf, 1, ec) == 0);
+            CHECK(ec == std::errc::timed_out);
+            CHECK(elapsed_since(start) < timeout);
+            c.server.send_all("y");
+            // The byte may take a moment on loopback: wait for it without the socket's calls.
+            pollfd p{c.client.native_handle(), POLLIN, 0};
+            REQUIRE(::poll(&p, 1, 10000) == 1);
+            CHECK(c.client.recv(1) == "y");
+        }
+    }
+}
+
+TEST_CASE("socket: read_some with a Deadline: the nearer of deadline and read timeout ends it") {
+    FdLeakGuard guard;
+    auto c = connected_pair();
+    char buf[16];
+    const auto near = 200ms;
+    SUBCASE("data already there: returned at once, deadline or not") {
+        c.client.read_timeout(10s);
+        c.server.send_all("abc");
+        CHECK(c.client.read_some(buf, sizeof buf, socklite::Deadline::after(10s)) == 3);
+        c.server.send_all("de");
+        CHECK(c.client.read_some(buf, sizeof buf, socklite::Deadline::none()) == 2);
+        CHECK(std::string(buf, 2) == "de");
+    }
+    SUBCASE("the deadline is nearer than the read timeout") {
+        c.client.read_timeout(10s);
+        std::error_code ec;
+        auto start = std::chrono::steady_clock::now();
+        CHECK(c.client.read_some(buf, sizeof buf, socklite::Deadline::after(near), ec) == 0);
+        check_deadline(elapsed_since(start), near);
+        CHECK(ec == std::errc::timed_out);
+    }
+    SUBCASE("the read timeout is nearer than the deadline") {
+        c.client.read_timeout(near);
+        std::error_code ec;
+        auto start = std::chrono::steady_clock::now();
+        CHECK(c.client.read_some(buf, sizeof buf, socklite::Deadline::after(10s), ec) == 0);
+        check_deadline(elapsed_since(start), near);
+        CHECK(ec == std::errc::timed_out);
+    }
+    SUBCASE("no read timeout: the deadline alone") {
+        std::error_code ec;
+        auto start = std::chrono::steady_clock::now();
+        c.client.read_some(buf, sizeof buf, socklite::Deadline::after(near), ec);
+        check_deadline(elapsed_since(start), near);
+        CHECK(ec == std::errc::timed_out);
+    }
+    SUBCASE("an expired deadline never waits; end of stream is still reported") {
+        std::error_code ec;
+        auto start = std::chrono::steady_clock::now();
+        CHECK(c.client.read_some(buf, sizeof buf, socklite::Deadline::after(0ms), ec) == 0);
+        CHECK(ec == std::errc::timed_out);
+        CHECK(elapsed_since(start) < near);
+        c.server.shutdown(socklite::Shutdown::write);
+        pollfd p{c.client.native_handle(), POLLIN, 0};
+        REQUIRE(::poll(&p, 1, static_cast<int>(io_timeout.count())) == 1);
+        CHECK(c.client.read_some(buf, sizeof buf, socklite::Deadline::after(-1ms), ec) == 0);
+        CHECK(!ec);
+    }
+    SUBCASE("throwing overload names the operation and the peer") {
+        std::string what =
+            what_of([&] { c.client.read_some(buf, sizeof buf, socklite::Deadline::after(10ms)); });
+        CHECK(what.rfind("recv 127.0.0.1:", 0) == 0);
+        CHECK(what.find(std::make_error_code(std::errc::timed_out).message()) != std::string::npos);
+    }
+}
+
+TEST_CASE("socket: write_some with a Deadline fires when the peer never reads") {
+    FdLeakGuard guard;
+    auto c = connected_pair();
+    c.client.write_timeout(10s);
+    std::string chunk(256 * 1024, 'w');
+    std::error_code ec;
+    auto deadline = socklite::Deadline::after(300ms);
+    auto start = std::chrono::steady_clock::now();
+    std::size_t total = 0;
+    for (int i = 0; i < 4096 && !ec; ++i)
+        total += c.client.write_some(chunk.data(), chunk.size(), deadline, ec);
+    CHECK(ec == std::errc::timed_out);
+    CHECK(total > 0);
+    check_deadline(elapsed_since(start), 300ms);
+    // An expired deadline never waits: what fits (the kernel may have moved some along), or
+    // timed_out.
+    start = std::chrono::steady_clock::now();
+    c.client.write_some(chunk.data(), chunk.size(), socklite::Deadline::after(0ms), ec);
+    CHECK(elapsed_since(start) < 300ms);
 }
 
 TEST_CASE("socket: write timeout fires when the peer never reads") {

@@ -83,8 +83,8 @@ TEST_CASE("client: keep-alive reuses one connection; methods and bodies") {
     CHECK(cli.post("/b", "data=1", "application/x-www-form-urlencoded").status == 200);
     CHECK(cli.put("/c", "put-body").status == 200);
     CHECK(cli.patch("/d", "patch-body", "text/plain").status == 200);
-    CHECK(cli.del("/e").status == 200);
-    CHECK(cli.options("*").status == 200);
+    CHECK(cli.remove("/e").status == 200);
+    CHECK(cli.options_request("*").status == 200);
     std::error_code ec;
     CHECK(cli.get("/f", ec).body == "ok");
     CHECK(!ec);
@@ -142,18 +142,22 @@ TEST_CASE("client: chunked body with extensions and trailers, sent in pieces") {
     });
     HttpClient cli(srv.url(), quick());
     std::vector<std::uint64_t> progress;
+    std::vector<std::optional<std::uint64_t>> totals;
     HttpClient::Handlers h;
     h.on_progress = [&](std::uint64_t got, std::optional<std::uint64_t> total) {
-        CHECK(!total);
         progress.push_back(got);
+        totals.push_back(total);
     };
     socklite::http::Request req;
     auto res = cli.request(req, h);
     CHECK(res.body == "hello world!");
     CHECK(res.trailers.get("x-checksum") == "abc");
     CHECK(res.trailers.size() == 2);
-    REQUIRE(!progress.empty());
+    REQUIRE(progress.size() >= 2);
+    // The total is unknown while a chunked body arrives; the last call says received == total.
+    for (std::size_t i = 0; i + 1 < totals.size(); ++i) CHECK(!totals[i]);
     CHECK(progress.back() == 12);
+    CHECK(totals.back() == std::optional<std::uint64_t>(12));
     CHECK(cli.get("/").body == "again");
     CHECK(cli.connections_opened() == 1);
 }
@@ -387,7 +391,7 @@ TEST_CASE("client: the total deadline bounds the whole exchange") {
     CHECK(took < 10s);
 
     SUBCASE("with no idle timeout at all") {
-        o.read_timeout = std::chrono::milliseconds(0);
+        o.read_timeout = socklite::no_timeout;
         HttpClient cli2(srv.url(), o);
         start = std::chrono::steady_clock::now();
         cli2.get("/", ec);

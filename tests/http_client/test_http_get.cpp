@@ -9,10 +9,13 @@
 
 #include <climits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <socklite/listener.hpp>
 
 #include "http_client/scripted.hpp"
 #include "http_client/servers.hpp"
@@ -211,4 +214,62 @@ TEST_CASE("http_get: every failure is one line on stderr and exit status 1") {
         CHECK(one_line(r.err));
         CHECK(r.err.find(expect) != std::string::npos);
     }
+}
+
+TEST_CASE("http_get: user:password@ in the URL becomes Basic authentication, --raw too") {
+    REQUIRE_HTTP_GET();
+    ScriptedServer srv([](ScriptConn& c) {
+        for (;;) {
+            std::string req = c.read_request();
+            if (req.empty()) return;
+            std::string auth = ScriptConn::find_header(req, "authorization");
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(auth.size()) + "\r\n\r\n" +
+                   auth);
+        }
+    });
+    TempDir dir;
+    const std::string url = "http://ann:s%3Acret@" + srv.url("/private").substr(7);
+    auto r = http_get({url}, dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.substr(r.out.find("\r\n\r\n") + 4) == "Basic YW5uOnM6Y3JldA==");  // ann:s:cret
+    auto raw = http_get({"--raw", url}, dir);
+    CHECK(raw.exit_code == 0);
+    CHECK(raw.out.find("\r\n\r\nBasic YW5uOnM6Y3JldA==") != std::string::npos);
+}
+
+TEST_CASE("http_get: --unix-socket PATH sends the request over a Unix-domain socket") {
+    REQUIRE_HTTP_GET();
+    TempDir dir;
+    const std::string path = (dir.path() / "api.sock").string();
+    auto listener = socklite::Listener::bind(socklite::Address::unix_path(path));
+    std::vector<std::string> requests;
+    std::thread server([&] {
+        for (int i = 0; i < 2; ++i) {  // one connection per run (normal, then --raw)
+            std::error_code ec;
+            auto a = listener.accept(30s, ec);
+            if (ec) return;
+            a.socket.read_timeout(30s);
+            std::string req;
+            char buf[4096];
+            while (req.find("\r\n\r\n") == std::string::npos) {
+                std::size_t n = a.socket.recv(buf, sizeof buf, ec);
+                if (ec || n == 0) return;
+                req.append(buf, n);
+            }
+            requests.push_back(req);
+            a.socket.send_all("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+                              ec);
+        }
+    });
+    auto r = http_get({"--unix-socket", path, "http://localhost/v1.43/info"}, dir);
+    auto raw = http_get({"--raw", "--unix-socket", path, "http://localhost/_ping"}, dir);
+    server.join();
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    CHECK(raw.exit_code == 0);
+    CHECK(raw.out == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].rfind("GET /v1.43/info HTTP/1.1\r\n", 0) == 0);
+    CHECK(ScriptConn::find_header(requests[0], "host") == "localhost");
+    CHECK(requests[1].rfind("GET /_ping HTTP/1.1\r\n", 0) == 0);
 }

@@ -5,18 +5,17 @@
 
 // Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
 // one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
-// seam); nothing else should touch it. Also the deadline arithmetic shared by blocking calls.
+// seam); nothing else should touch it. Also the wait on one descriptor shared by blocking calls.
 
 #include <cerrno>
-#include <chrono>
-#include <climits>
-#include <type_traits>
 
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "../deadline.hpp"
 
 namespace socklite {
 namespace detail {
@@ -38,64 +37,8 @@ struct Syscalls {
 inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
                        ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
 
-/** A point in time after which a blocking call gives up; `none()` never expires.
- *  Kept as steady_clock nanoseconds in a plain integer: the arithmetic is the same as with
- *  time_point and durations, without instantiating a dozen chrono operators in every program. */
-class Deadline {
-public:
-    using clock = std::chrono::steady_clock;
-
-    /** A deadline that never expires. */
-    static Deadline none() noexcept { return Deadline(); }
-
-    /** A deadline @p timeout from now; a zero or negative timeout means none. */
-    static Deadline after(std::chrono::milliseconds timeout) noexcept {
-        Deadline d;
-        const long long ms = timeout.count();
-        if (ms > 0) {
-            const long long now = now_ns();
-            // A timeout beyond the clock's range (milliseconds::max() as "forever") would
-            // overflow now + timeout: treat it as no deadline.
-            if (ms >= (LLONG_MAX - now) / 1000000) return d;
-            d.set_ = true;
-            d.at_ = now + ms * 1000000;
-        }
-        return d;
-    }
-
-    /** Whether this deadline can expire. */
-    bool is_set() const noexcept { return set_; }
-
-    /** Whether this deadline has passed. */
-    bool expired() const noexcept { return set_ && now_ns() >= at_; }
-
-    /** Milliseconds left for `poll`: -1 when unset, 0 when passed, rounded up otherwise (so a
-     *  wait never ends just before the deadline and spins). */
-    int poll_ms() const noexcept {
-        if (!set_) return -1;
-        const long long left = at_ - now_ns();
-        if (left <= 0) return 0;
-        const long long ms = left / 1000000 + (left % 1000000 != 0 ? 1 : 0);
-        return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
-    }
-
-    /** The earlier of this deadline and @p other. */
-    Deadline min(const Deadline& other) const noexcept {
-        if (!set_) return other;
-        if (!other.set_) return *this;
-        return at_ <= other.at_ ? *this : other;
-    }
-
-private:
-    static long long now_ns() noexcept {
-        static_assert(std::is_same<clock::duration, std::chrono::nanoseconds>::value,
-                      "steady_clock counts nanoseconds");
-        return static_cast<long long>(clock::now().time_since_epoch().count());
-    }
-
-    bool set_ = false;
-    long long at_ = 0;  // clock::now() in nanoseconds when set_
-};
+/** The deadline type of the blocking calls (now public: socklite::Deadline). */
+using Deadline = socklite::Deadline;
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),

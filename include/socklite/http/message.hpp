@@ -5,15 +5,26 @@
 
 /** @file
  *  HTTP message value types: http::Headers (ordered, case-insensitive, multi-valued),
- *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
+ *  http::Request (with http::BodySource for uploads) and http::Response, and http::FieldView (a
+ *  header field seen by the parsers). */
 
+#include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace socklite {
 namespace http {
@@ -78,6 +89,7 @@ struct FieldView {
  *  h.get("ACCEPT");      // "text/html" (the first)
  *  h.values("Accept");   // {"text/html", "text/plain"}
  *  h.joined("Accept");   // "text/html, text/plain"
+ *  socklite::http::Headers k{{"Accept", "text/html"}, {"X-Trace", "1"}};
  *  @endcode */
 class Headers {
 public:
@@ -97,6 +109,11 @@ public:
 
     /** An empty header list. */
     Headers() = default;
+    /** The fields @p fields, in order: `Headers h{{"Accept", "text/html"}, {"X-Id", "7"}};` */
+    Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+        fields_.reserve(fields.size());
+        for (const auto& f : fields) add(f.first, f.second);
+    }
     /** A copy of @p other's fields. */
     Headers(const Headers& other) : fields_(other.begin(), other.end()), size_(other.size_) {}
     /** Takes @p other's fields; @p other is left empty. */
@@ -204,7 +221,36 @@ private:
     std::size_t size_ = 0;
 };
 
-/** An HTTP request to be sent: method, request target, header fields and body.
+/** A request body produced piece by piece, so that an upload never has to sit in memory.
+ *
+ *  With a known length the body is sent with `Content-Length`, otherwise with the chunked
+ *  transfer coding (RFC 9112 section 7.1). A source is read once: a request that carries one is
+ *  never sent again (not retried on a stale connection, and a 307 or 308 redirect for it is
+ *  returned as the response instead of followed).
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Request req;
+ *  req.method = "PUT";
+ *  req.target = "/upload/big.iso";
+ *  req.body_source = socklite::http::BodySource::file("big.iso");
+ *  @endcode */
+struct BodySource {
+    /** Fills at most `size` bytes at `buffer` and returns how many; 0 means the body is
+     *  complete. An exception thrown here aborts the request (and propagates from the throwing
+     *  HttpClient calls). Empty: no source. */
+    std::function<std::size_t(char* buffer, std::size_t size)> read;
+    /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
+     *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
+    std::optional<std::uint64_t> length;
+
+    /** A source that reads the file at @p path; its length is the file's size at this call.
+     *  @throws std::system_error when the file cannot be opened or its size read. */
+    static BodySource file(const std::string& path);
+};
+
+/** An HTTP request to be sent: method, request target, header fields, body, and the limits
+ *  that override the client's for this request.
  *
  *  The serializer (serializer.hpp) adds `Host`, `User-Agent` and `Content-Length` unless given
  *  here, and refuses CR, LF, NUL and other invalid characters (http::errc::bad_field). */
@@ -213,6 +259,15 @@ struct Request {
     std::string target = "/";    ///< the request target: `/path?query`, or `*` for `OPTIONS`
     Headers headers;             ///< extra header fields, sent in this order
     std::string body;            ///< the body; sent with `Content-Length` when not empty
+    BodySource body_source;      ///< an upload read piece by piece (instead of `body`)
+    /** The deadline of this request as a whole, connects, redirects and body included
+     *  (instead of HttpClientOptions::deadline); socklite::no_timeout for none, zero or less
+     *  fails at once. */
+    std::optional<std::chrono::milliseconds> timeout;
+    /** Most redirects to follow for this request (instead of HttpClientOptions::max_redirects). */
+    std::optional<int> max_redirects;
+    /** Largest response body accepted (instead of HttpClientOptions::max_body_size). */
+    std::optional<std::uint64_t> max_body_size;
 };
 
 /** An HTTP response as received: status line, header fields, body and trailers. */
@@ -223,6 +278,7 @@ struct Response {
     Headers headers;     ///< the header fields, in received order
     std::string body;    ///< the body, decoded from chunked; empty when streamed elsewhere
     Headers trailers;    ///< trailer fields of a chunked body (usually none)
+    std::string url;     ///< where the response came from: the last URL after redirects
 
     /** The status line without CRLF: `HTTP/1.1 200 OK` (no space after the code when the reason
      *  is empty). */
@@ -296,6 +352,25 @@ inline std::string Headers::joined(std::string_view name) const {
         first = false;
     }
     return out;
+}
+
+inline BodySource BodySource::file(const std::string& path) {
+    std::shared_ptr<std::FILE> f(std::fopen(path.c_str(), "rb"), [](std::FILE* p) {
+        if (p != nullptr) std::fclose(p);
+    });
+    if (!f) throw std::system_error(errno, std::system_category(), "open " + path);
+    struct stat st {};
+    if (::fstat(::fileno(f.get()), &st) != 0)
+        throw std::system_error(errno, std::system_category(), "stat " + path);
+    BodySource s;
+    s.length = static_cast<std::uint64_t>(st.st_size);
+    s.read = [f, path](char* buffer, std::size_t size) -> std::size_t {
+        std::size_t n = std::fread(buffer, 1, size, f.get());
+        if (n == 0 && std::ferror(f.get()))
+            throw std::system_error(EIO, std::system_category(), "read " + path);
+        return n;
+    };
+    return s;
 }
 
 }  // namespace http

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+#define SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
+
+/** @file
+ *  socklite::HttpClientOptions: the limits and timeouts of an HttpClient. */
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "../deadline.hpp"
+
+namespace socklite {
+
+/** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
+ *  socklite::no_timeout is no limit, zero or less has expired already. */
+struct HttpClientOptions {
+    /** Longest wait for a TCP connection to be established (resolution included). */
+    std::chrono::milliseconds connect_timeout{10000};
+    /** Idle timeout: longest wait for the next byte of the response, or for the socket to
+     *  accept more of the request (`std::errc::timed_out`). */
+    std::chrono::milliseconds read_timeout{30000};
+    /** Deadline for a whole request() call: connects, retries, redirects and bodies
+     *  included (`std::errc::timed_out`); http::Request::timeout overrides it per request. */
+    std::chrono::milliseconds deadline = no_timeout;
+    /** Largest response body accepted, buffered or streamed (http::errc::body_too_large). */
+    std::uint64_t max_body_size = 256u * 1024 * 1024;
+    /** Largest response header section in bytes (http::errc::header_too_large). */
+    std::size_t max_header_size = 64 * 1024;
+    /** Most response header fields (http::errc::too_many_headers). */
+    std::size_t max_header_count = 100;
+    /** Most redirects followed per request; a longer chain is http::errc::too_many_redirects.
+     *  Zero returns the 3xx response itself. */
+    int max_redirects = 10;
+    /** Keep connections open between requests (false sends `Connection: close`). */
+    bool keep_alive = true;
+    /** Most idle connections kept in the pool (all origins together). */
+    std::size_t max_idle_connections = 8;
+    /** When not empty, every connection goes to this Unix-domain socket (a path, or `@name`
+     *  in the abstract namespace) instead of the URL's host and port, which still make the
+     *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
+    std::string unix_socket;
+};
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_CLIENT_OPTIONS_HPP
