@@ -8681,6 +8681,7 @@ struct ClientRequest {
 /** The opening handshake request for @p request: `GET target HTTP/1.1`, Host, `Upgrade:
  *  websocket`, `Connection: Upgrade`, the key, version 13, and the optional fields. No
  *  extension is offered (permessage-deflate stays off).
+ *  @param request what to send
  *  @param ec http::errc::bad_field when a value holds CR, LF or NUL (nothing is returned then). */
 inline std::string build_request(const ClientRequest& request, std::error_code& ec);
 
@@ -9639,7 +9640,7 @@ struct ClientOptions {
  *  ws.close(1000);
  *  while (ws.receive().type != socklite::WebSocket::MessageType::close) {}
  *  @endcode
- *  @example ws_cat.cpp */
+ *  The ws_cat example program is a complete client. */
 class WebSocket {
 public:
     /** What connect() sends and accepts (ws::ClientOptions). */

@@ -58,7 +58,7 @@ struct ClientOptions {
  *  ws.close(1000);
  *  while (ws.receive().type != socklite::WebSocket::MessageType::close) {}
  *  @endcode
- *  @example ws_cat.cpp */
+ *  The ws_cat example program is a complete client. */
 class WebSocket {
 public:
     /** What connect() sends and accepts (ws::ClientOptions). */

@@ -54,6 +54,7 @@ struct ClientRequest {
 /** The opening handshake request for @p request: `GET target HTTP/1.1`, Host, `Upgrade:
  *  websocket`, `Connection: Upgrade`, the key, version 13, and the optional fields. No
  *  extension is offered (permessage-deflate stays off).
+ *  @param request what to send
  *  @param ec http::errc::bad_field when a value holds CR, LF or NUL (nothing is returned then). */
 inline std::string build_request(const ClientRequest& request, std::error_code& ec);
 
