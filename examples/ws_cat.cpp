@@ -100,10 +100,13 @@ int run(const Settings& s) {
         if (!socket_ready) {
             pollfd fds[2] = {{stdin_open ? 0 : -1, POLLIN, 0},
                              {ws.socket().native_handle(), POLLIN, 0}};
-            if (::poll(fds, 2, -1) < 0) {
+            // Once our close is sent, the server has 30 s to answer it.
+            int ready = ::poll(fds, 2, stdin_open ? -1 : 30000);
+            if (ready < 0) {
                 if (errno == EINTR) continue;
                 throw std::system_error(errno, std::system_category(), "poll");
             }
+            if (ready == 0) cli::fail("close: no answer from the server within 30 s");
             if (fds[0].revents != 0) {
                 char buf[16384];
                 ssize_t n = ::read(0, buf, sizeof buf);

@@ -5,7 +5,9 @@
 
 #include "support/doctest_ext.hpp"
 
+#include <socklite/http/parser.hpp>
 #include <socklite/listener.hpp>
+#include <socklite/ws/handshake.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "support/fd_count.hpp"
+#include "ws/feed.hpp"
 #include "ws/peer.hpp"
 
 using socklite::Deadline;
@@ -175,4 +178,132 @@ TEST_CASE("ws client: connect errors") {
     listener.close();
     WebSocket::connect("ws://127.0.0.1:" + std::to_string(port) + "/", {}, ec);
     CHECK(ec == std::errc::connection_refused);
+}
+
+namespace {
+
+// A one-connection WebSocket server written with the pure pieces (RequestParser, the server-side
+// handshake helpers, Protocol<Role::server>) on a plain Socket: it answers the handshake, then
+// sends @p frames as given (possibly invalid), then reads until the client closes TCP and keeps
+// every frame it received, decoded.
+class ScriptedServer {
+public:
+    explicit ScriptedServer(std::string frames)
+        : listener_(socklite::Listener::bind("127.0.0.1", 0)),
+          port_(listener_.local_address().port()),
+          thread_([this, frames = std::move(frames)] { run(frames); }) {}
+    ~ScriptedServer() {
+        if (thread_.joinable()) thread_.join();
+    }
+    std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/"; }
+    /** Waits for the server to finish; @return the frames it received (decoded). */
+    std::vector<std::string> received() {
+        thread_.join();
+        return received_;
+    }
+    int handshake_status() const { return status_; }
+
+private:
+    void run(const std::string& frames) {
+        auto [sock, addr] = listener_.accept();
+        std::string in;
+        socklite::http::RequestParser parser;
+        char buf[4096];
+        std::error_code ec;
+        for (;;) {
+            auto r = parser.parse_head(in);
+            if (r.complete()) {
+                auto check = socklite::ws::check_request(socklite::ws::upgrade_request(parser));
+                status_ = check.status;
+                std::string answer = check.status == 101
+                                         ? socklite::ws::build_response(check.accept)
+                                         : socklite::ws::build_rejection(check.status);
+                in.erase(0, r.consumed);
+                sock.send_all(answer, ec);
+                break;
+            }
+            if (r.error()) return;
+            std::size_t n = sock.read_some(buf, sizeof buf, soon(), ec);
+            if (ec || n == 0) return;
+            in.append(buf, n);
+        }
+        sock.send_all(frames, ec);
+        for (;;) {
+            std::size_t n = sock.read_some(buf, sizeof buf, soon(), ec);
+            if (ec || n == 0) break;
+            in.append(buf, n);
+        }
+        received_ = ws_test::decode_output<socklite::ws::Role::client>(in);
+    }
+
+    socklite::Listener listener_;
+    std::uint16_t port_;
+    std::vector<std::string> received_;
+    int status_ = 0;
+    std::thread thread_;
+};
+
+std::string server_frame(socklite::ws::Opcode op, const std::string& payload) {
+    std::string out;
+    socklite::ws::append_frame<socklite::ws::Role::server>(out, op, payload);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("ws client: protocol errors from a scripted server are answered with their close code") {
+    using socklite::ws::Opcode;
+    socklite_test::FdLeakGuard fds;
+    struct Case {
+        const char* name;
+        std::string frames;
+        std::error_code ec;
+        std::string close_sent;
+    };
+    const std::vector<Case> cases = {
+        {"reserved bit", std::string("\xc1\x00", 2), socklite::ws::errc::reserved_bits,
+         "close:1002:"},
+        {"bad utf-8 text", server_frame(Opcode::text, "ok\xff"), socklite::ws::errc::invalid_utf8,
+         "close:1007:"},
+        {"invalid close code", server_frame(Opcode::close, std::string("\x03\xed", 2)),
+         socklite::ws::errc::bad_close_frame, "close:1002:"},
+        {"masked frame from a server",
+         [] {
+             std::string out;
+             socklite::ws::append_frame<socklite::ws::Role::client>(out, Opcode::text, "x", true,
+                                                                    {{1, 2, 3, 4}});
+             return out;
+         }(),
+         socklite::ws::errc::masked_frame, "close:1002:"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.name);
+        ScriptedServer server(server_frame(Opcode::ping, "p") + c.frames);
+        WebSocket ws = WebSocket::connect(server.url());
+        std::error_code ec;
+        ws.receive(soon(), ec);
+        CHECK(ec == c.ec);
+        CHECK_FALSE(ws.is_open());
+        // The pong went out before the error, then the close frame of the error's code.
+        CHECK(server.received() == std::vector<std::string>{"pong:p", c.close_sent});
+        CHECK(server.handshake_status() == 101);
+    }
+
+    // A message over the client's limit: 1009.
+    WebSocket::Options options;
+    options.limits.max_message_size = 1000;
+    ScriptedServer server(server_frame(Opcode::binary, std::string(1001, 'b')));
+    WebSocket ws = WebSocket::connect(server.url(), options);
+    std::error_code ec;
+    ws.receive(soon(), ec);
+    CHECK(ec == socklite::ws::errc::message_too_large);
+    CHECK(server.received() == std::vector<std::string>{"close:1009:"});
+
+    // The peer vanishes without a close frame: unexpected_eof (1006, never sent).
+    ScriptedServer quiet("");
+    WebSocket ws2 = WebSocket::connect(quiet.url());
+    ws2.socket().shutdown(socklite::Shutdown::write);  // the server's read loop ends, it closes
+    ws2.receive(soon(), ec);
+    CHECK(ec == socklite::errc::unexpected_eof);
+    CHECK(quiet.received().empty());
 }
