@@ -4,6 +4,7 @@
 
 #include "support/doctest_ext.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -85,9 +86,10 @@ TEST_CASE("ws frame: RFC 6455 section 5.7 examples, byte-exact both ways") {
 
 TEST_CASE("ws frame: header sizes at every length boundary") {
     char h[socklite::ws::max_frame_header_size];
-    for (auto [len, server, client] : std::vector<std::array<std::uint64_t, 3>>{
+    for (const auto& row : std::vector<std::array<std::uint64_t, 3>>{
              {0, 2, 6}, {125, 2, 6}, {126, 4, 8}, {127, 4, 8}, {65535, 4, 8},
              {65536, 10, 14}, {std::uint64_t{1} << 40, 10, 14}}) {
+        const std::uint64_t len = row[0], server = row[1], client = row[2];
         CAPTURE(len);
         CHECK(socklite::ws::write_frame_header<Role::server>(h, Opcode::binary, len) == server);
         CHECK((static_cast<unsigned char>(h[1]) & 0x80) == 0);
