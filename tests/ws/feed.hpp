@@ -103,8 +103,14 @@ template <socklite::ws::Role R>
 std::vector<std::string> decode_output(const std::string& bytes) {
     constexpr socklite::ws::Role peer =
         R == socklite::ws::Role::client ? socklite::ws::Role::server : socklite::ws::Role::client;
-    GuardPage guard(bytes.size() + 16);
-    FrameOutcome f = feed_frames<peer>(bytes, cuts_whole(bytes.size()), guard);
+    static thread_local GuardPage shared(1 << 20);  // mapped once: the fuzzer calls this a lot
+    FrameOutcome f;
+    if (bytes.size() <= shared.capacity()) {
+        f = feed_frames<peer>(bytes, cuts_whole(bytes.size()), shared);
+    } else {
+        GuardPage guard(bytes.size());
+        f = feed_frames<peer>(bytes, cuts_whole(bytes.size()), guard);
+    }
     std::vector<std::string> out;
     for (const Frame& fr : f.frames) {
         std::string s;
