@@ -8498,9 +8498,7 @@ public:
             case errc::bad_subprotocol: text = "WebSocket subprotocol not offered"; break;
             case errc::bad_version: text = "WebSocket version not supported (need 13)"; break;
             case errc::unsupported_scheme: text = "unsupported WebSocket URL scheme"; break;
-            case errc::tls_not_enabled:
-                text = "TLS not enabled (wss:// needs TLS support)";
-                break;
+            case errc::tls_not_enabled: text = "TLS not enabled (wss:// needs TLS support)"; break;
             case errc::closed: text = "WebSocket closed"; break;
         }
         return text;
@@ -8592,7 +8590,9 @@ public:
     }
 
 private:
-    static std::uint32_t rotl(std::uint32_t x, int n) noexcept { return (x << n) | (x >> (32 - n)); }
+    static std::uint32_t rotl(std::uint32_t x, int n) noexcept {
+        return (x << n) | (x >> (32 - n));
+    }
 
     void compress() noexcept {
         std::uint32_t w[80];
@@ -8695,14 +8695,14 @@ inline std::error_code check_response(const http::ResponseParser& response, std:
 
 /** The parts of an upgrade request that a server checks (views into the parsed request). */
 struct UpgradeRequest {
-    std::string_view method;       ///< the request method
-    int version = 11;              ///< the HTTP version: 10 or 11
-    std::string_view upgrade;      ///< the `Upgrade` value
-    std::string_view connection;   ///< the `Connection` value
-    std::string_view key;          ///< the `Sec-WebSocket-Key` value
-    std::string_view ws_version;   ///< the `Sec-WebSocket-Version` value
-    std::string_view subprotocols; ///< the `Sec-WebSocket-Protocol` value (a list), may be empty
-    std::string_view origin;       ///< the `Origin` value, for the application's own check
+    std::string_view method;        ///< the request method
+    int version = 11;               ///< the HTTP version: 10 or 11
+    std::string_view upgrade;       ///< the `Upgrade` value
+    std::string_view connection;    ///< the `Connection` value
+    std::string_view key;           ///< the `Sec-WebSocket-Key` value
+    std::string_view ws_version;    ///< the `Sec-WebSocket-Version` value
+    std::string_view subprotocols;  ///< the `Sec-WebSocket-Protocol` value (a list), may be empty
+    std::string_view origin;        ///< the `Origin` value, for the application's own check
 };
 
 /** The upgrade fields of a parsed request (views into the parser's buffer). */
@@ -8956,9 +8956,9 @@ inline std::string build_rejection(int status) {
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <random>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -9034,7 +9034,7 @@ enum class FrameStatus {
 struct FrameResult {
     FrameStatus status = FrameStatus::need_more;  ///< need_more, complete or error
     std::size_t consumed = 0;                     ///< input bytes used
-    std::string_view payload;         ///< payload bytes found, as on the wire (still masked)
+    std::string_view payload;          ///< payload bytes found, as on the wire (still masked)
     std::uint64_t payload_offset = 0;  ///< where `payload` starts in the frame's payload
     std::error_code ec;                ///< the reason when status is FrameStatus::error
 
@@ -9183,8 +9183,8 @@ inline FrameResult FrameParser<R>::parse(std::string_view data) noexcept {
         r.consumed = size;
     }
     const std::uint64_t left = header_.payload_size - received_;
-    const std::size_t take = static_cast<std::size_t>(
-        std::min<std::uint64_t>(left, data.size() - r.consumed));
+    const std::size_t take =
+        static_cast<std::size_t>(std::min<std::uint64_t>(left, data.size() - r.consumed));
     r.payload = data.substr(r.consumed, take);
     r.payload_offset = received_;
     received_ += take;
@@ -9312,9 +9312,9 @@ public:
     }
 
 private:
-    std::uint8_t need_ = 0;    // continuation bytes still expected
-    std::uint8_t lo_ = 0x80;   // the range of the next continuation byte (narrower after
-    std::uint8_t hi_ = 0xBF;   // E0, ED, F0 and F4: overlongs, surrogates, > U+10FFFF)
+    std::uint8_t need_ = 0;   // continuation bytes still expected
+    std::uint8_t lo_ = 0x80;  // the range of the next continuation byte (narrower after
+    std::uint8_t hi_ = 0xBF;  // E0, ED, F0 and F4: overlongs, surrogates, > U+10FFFF)
     bool failed_ = false;
 };
 
@@ -9339,12 +9339,16 @@ inline bool Utf8Validator::feed(std::string_view piece) noexcept {
                 need_ = 1;
             } else if (c >= 0xE0 && c <= 0xEF) {
                 need_ = 2;
-                if (c == 0xE0) lo_ = 0xA0;       // overlong below U+0800
-                else if (c == 0xED) hi_ = 0x9F;  // surrogates
+                if (c == 0xE0)
+                    lo_ = 0xA0;  // overlong below U+0800
+                else if (c == 0xED)
+                    hi_ = 0x9F;  // surrogates
             } else if (c >= 0xF0 && c <= 0xF4) {
                 need_ = 3;
-                if (c == 0xF0) lo_ = 0x90;       // overlong below U+10000
-                else if (c == 0xF4) hi_ = 0x8F;  // above U+10FFFF
+                if (c == 0xF0)
+                    lo_ = 0x90;  // overlong below U+10000
+                else if (c == 0xF4)
+                    hi_ = 0x8F;  // above U+10FFFF
             } else {
                 failed_ = true;  // continuation byte, C0/C1 (overlong), F5-FF
                 return false;
@@ -9434,7 +9438,8 @@ template <Role R>
 class Protocol {
 public:
     /** A protocol state with the given receive limits. */
-    explicit Protocol(const Limits& limits = {}) : limits_(limits), parser_(limits.max_frame_size) {}
+    explicit Protocol(const Limits& limits = {})
+        : limits_(limits), parser_(limits.max_frame_size) {}
 
     /** Processes received bytes from the start of @p data up to the first event. Allocates
      *  only to grow the message and output buffers. */
@@ -9557,11 +9562,12 @@ inline Event Protocol<R>::feed(std::string_view data) {
                 close_code_ = close_no_status;
                 if (control_.size() == 1) return fail(errc::bad_close_frame, used);
                 if (control_.size() >= 2) {
-                    close_code_ = static_cast<std::uint16_t>(
-                        (static_cast<std::uint8_t>(control_[0]) << 8) |
-                        static_cast<std::uint8_t>(control_[1]));
+                    close_code_ =
+                        static_cast<std::uint16_t>((static_cast<std::uint8_t>(control_[0]) << 8) |
+                                                   static_cast<std::uint8_t>(control_[1]));
                     if (!valid_close_code(close_code_)) return fail(errc::bad_close_frame, used);
-                    if (!Utf8Validator::valid(close_reason())) return fail(errc::invalid_utf8, used);
+                    if (!Utf8Validator::valid(close_reason()))
+                        return fail(errc::invalid_utf8, used);
                 }
                 close_received_ = true;
                 if (!close_sent_) close(close_code_);  // echo the code (section 5.5.1)
@@ -9614,8 +9620,8 @@ struct ClientOptions {
     /** One deadline for connecting and the opening handshake (no_timeout: none); also
      *  bounds the wait for the server to close TCP after the close handshake. */
     std::chrono::milliseconds timeout{30000};
-    std::vector<std::string> subprotocols;  ///< offered, in order of preference
-    std::string origin;                     ///< `Origin`, when not empty
+    std::vector<std::string> subprotocols;                     ///< offered, in order of preference
+    std::string origin;                                        ///< `Origin`, when not empty
     std::vector<std::pair<std::string, std::string>> headers;  ///< more request fields
     ws::Limits limits;  ///< receive limits (frame and message size; 1009 beyond)
 };
@@ -9817,8 +9823,7 @@ inline WebSocket WebSocket::connect(std::string_view url, const Options& options
                 return ws;
             }
             if (r.complete()) {
-                ec = ws::check_response(parser, request.key, options.subprotocols,
-                                        ws.subprotocol_);
+                ec = ws::check_response(parser, request.key, options.subprotocols, ws.subprotocol_);
                 if (ec) return ws;
                 ws.input_.erase(0, r.consumed);  // what follows the head is WebSocket frames
                 break;
@@ -9942,7 +9947,8 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
                 case ws::EventKind::ping: continue;
                 case ws::EventKind::text:
                 case ws::EventKind::binary:
-                    m.type = e.kind == ws::EventKind::text ? MessageType::text : MessageType::binary;
+                    m.type =
+                        e.kind == ws::EventKind::text ? MessageType::text : MessageType::binary;
                     m.data = std::move(protocol_.message());
                     protocol_.message().clear();
                     return m;

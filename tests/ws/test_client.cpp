@@ -30,7 +30,8 @@ Deadline soon() { return Deadline::after(patience); }
 
 std::string pattern(std::size_t n, unsigned seed) {
     std::string s(n, '\0');
-    for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + seed * 7 + (i >> 9)) & 0xFF);
+    for (std::size_t i = 0; i < n; ++i)
+        s[i] = static_cast<char>((i * 131 + seed * 7 + (i >> 9)) & 0xFF);
     return s;
 }
 

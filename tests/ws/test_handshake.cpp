@@ -70,8 +70,8 @@ TEST_CASE("ws handshake: accept key of RFC 6455 section 1.3, generated keys") {
     std::string k1 = socklite::ws::generate_key(), k2 = socklite::ws::generate_key();
     CHECK(k1.size() == 24);
     CHECK(k1 != k2);
-    CHECK(socklite::ws::check_request(socklite::ws::UpgradeRequest{
-                                          "GET", 11, "websocket", "Upgrade", k1, "13", {}, {}})
+    CHECK(socklite::ws::check_request(
+              socklite::ws::UpgradeRequest{"GET", 11, "websocket", "Upgrade", k1, "13", {}, {}})
               .status == 101);
 }
 
@@ -104,19 +104,25 @@ TEST_CASE("ws handshake: client request") {
 TEST_CASE("ws handshake: response checks") {
     const std::string good =
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Accept: " + rfc_accept + "\r\n";
+        "Sec-WebSocket-Accept: " +
+        rfc_accept + "\r\n";
     std::string sel;
     CHECK_FALSE(check(good + "\r\n", key, {}, sel));
     CHECK(sel.empty());
-    CHECK_FALSE(check("HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
-                      "sec-websocket-accept: " + rfc_accept + "\r\n\r\n", key, {}, sel));
+    CHECK_FALSE(
+        check("HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
+              "sec-websocket-accept: " +
+                  rfc_accept + "\r\n\r\n",
+              key, {}, sel));
     CHECK(check(good + "\r\n", "AAAAAAAAAAAAAAAAAAAAAA==", {}, sel) == errc::bad_accept);
     CHECK(check("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", key, {}, sel) ==
           errc::bad_handshake);
     CHECK(check("HTTP/1.1 101 OK\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + rfc_accept +
-                    "\r\n\r\n", key, {}, sel) == errc::bad_handshake);
+                    "\r\n\r\n",
+                key, {}, sel) == errc::bad_handshake);
     CHECK(check("HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " + rfc_accept +
-                    "\r\n\r\n", key, {}, sel) == errc::bad_handshake);
+                    "\r\n\r\n",
+                key, {}, sel) == errc::bad_handshake);
     CHECK(check(good + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n", key, {}, sel) ==
           errc::bad_handshake);
     CHECK(check(good + "Sec-WebSocket-Protocol: chat\r\n\r\n", key, {}, sel) ==
@@ -139,17 +145,18 @@ TEST_CASE("ws handshake: server-side request checks (RFC 6455 section 4.2.1)") {
     CHECK(check_request(req("GET / HTTP/1.1", "Connection: Upgrade\r\n" + k + v)).status == 400);
     CHECK(check_request(req("GET / HTTP/1.1", "Upgrade: websocket\r\n" + k + v)).status == 400);
     CHECK(check_request(req("GET / HTTP/1.1", up + v)).status == 400);
-    auto bad_version = check_request(req("GET / HTTP/1.1", up + k + "Sec-WebSocket-Version: 99\r\n"));
+    auto bad_version =
+        check_request(req("GET / HTTP/1.1", up + k + "Sec-WebSocket-Version: 99\r\n"));
     CHECK(bad_version.status == 426);
     CHECK(bad_version.ec == errc::bad_version);
     CHECK(check_request(req("GET / HTTP/1.1", up + k)).status == 426);
-    for (const char* bad_key : {"dGhlIHNhbXBsZSBub25jZQ=", "dGhlIHNhbXBsZSBub25jZR==",
-                                "dGhlIHNhbXBsZSBub25j*Q==", "dGhlIHNhbXBsZSBub25jZQ",
-                                "dGhlIHNhbXBsZSBub25jZXg=" /* 17 bytes */}) {
+    for (const char* bad_key :
+         {"dGhlIHNhbXBsZSBub25jZQ=", "dGhlIHNhbXBsZSBub25jZR==", "dGhlIHNhbXBsZSBub25j*Q==",
+          "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZXg=" /* 17 bytes */}) {
         CAPTURE(bad_key);
-        CHECK(check_request(req("GET / HTTP/1.1",
-                                up + "Sec-WebSocket-Key: " + bad_key + "\r\n" + v))
-                  .status == 400);
+        CHECK(
+            check_request(req("GET / HTTP/1.1", up + "Sec-WebSocket-Key: " + bad_key + "\r\n" + v))
+                .status == 400);
     }
     std::string r426 = socklite::ws::build_rejection(426);
     CHECK(r426.rfind("HTTP/1.1 426 Upgrade Required\r\n", 0) == 0);
@@ -158,7 +165,8 @@ TEST_CASE("ws handshake: server-side request checks (RFC 6455 section 4.2.1)") {
     CHECK(socklite::ws::build_rejection(400).rfind("HTTP/1.1 400 ", 0) == 0);
     CHECK(socklite::ws::build_response(rfc_accept, "chat") ==
           "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Accept: " + rfc_accept + "\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
+          "Sec-WebSocket-Accept: " +
+              rfc_accept + "\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
 }
 
 TEST_CASE("ws handshake: subprotocol selection and token lists") {

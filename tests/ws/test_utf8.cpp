@@ -51,7 +51,10 @@ const std::vector<Case> cases = {
     {"truncated 2-byte", "\xc2", 1},
     {"truncated 3-byte", "\xe1\x80", 2},
     {"truncated 4-byte", "\xf1\x80\x80", 3},
-    {"truncated inside text", "ab\xe1\x80" "cd", 4},
+    {"truncated inside text",
+     "ab\xe1\x80"
+     "cd",
+     4},
     {"0xfe", "\xfe", 0},
     {"0xff", "\xff", 0},
     {"0xfe 0xfe 0xff 0xff", "\xfe\xfe\xff\xff", 0},
@@ -69,11 +72,12 @@ const std::vector<Case> cases = {
     {"surrogate U+DFFF", "\xed\xbf\xbf", 1},
     {"paired surrogates", "\xed\xa0\x80\xed\xb0\x80", 1},
     {"F5 start", "\xf5\x80\x80\x80", 0},
-    {"invalid after kosme", "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80" "edited",
+    {"invalid after kosme",
+     "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"
+     "edited",
      12},
     {"long ascii then bad", std::string(100, 'x') + "\xff" + std::string(20, 'y'), 100},
-    {"long ascii then good", std::string(37, 'x') + "\xf0\x9f\x98\x80" + std::string(29, 'y'),
-     -1},
+    {"long ascii then good", std::string(37, 'x') + "\xf0\x9f\x98\x80" + std::string(29, 'y'), -1},
 };
 
 // Where feeding one byte at a time first fails (size() if only complete() fails, -1 if valid).

@@ -48,7 +48,9 @@ public:
     }
 
 private:
-    static std::uint32_t rotl(std::uint32_t x, int n) noexcept { return (x << n) | (x >> (32 - n)); }
+    static std::uint32_t rotl(std::uint32_t x, int n) noexcept {
+        return (x << n) | (x >> (32 - n));
+    }
 
     void compress() noexcept {
         std::uint32_t w[80];

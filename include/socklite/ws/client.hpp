@@ -32,8 +32,8 @@ struct ClientOptions {
     /** One deadline for connecting and the opening handshake (no_timeout: none); also
      *  bounds the wait for the server to close TCP after the close handshake. */
     std::chrono::milliseconds timeout{30000};
-    std::vector<std::string> subprotocols;  ///< offered, in order of preference
-    std::string origin;                     ///< `Origin`, when not empty
+    std::vector<std::string> subprotocols;                     ///< offered, in order of preference
+    std::string origin;                                        ///< `Origin`, when not empty
     std::vector<std::pair<std::string, std::string>> headers;  ///< more request fields
     ws::Limits limits;  ///< receive limits (frame and message size; 1009 beyond)
 };
@@ -235,8 +235,7 @@ inline WebSocket WebSocket::connect(std::string_view url, const Options& options
                 return ws;
             }
             if (r.complete()) {
-                ec = ws::check_response(parser, request.key, options.subprotocols,
-                                        ws.subprotocol_);
+                ec = ws::check_response(parser, request.key, options.subprotocols, ws.subprotocol_);
                 if (ec) return ws;
                 ws.input_.erase(0, r.consumed);  // what follows the head is WebSocket frames
                 break;
@@ -360,7 +359,8 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
                 case ws::EventKind::ping: continue;
                 case ws::EventKind::text:
                 case ws::EventKind::binary:
-                    m.type = e.kind == ws::EventKind::text ? MessageType::text : MessageType::binary;
+                    m.type =
+                        e.kind == ws::EventKind::text ? MessageType::text : MessageType::binary;
                     m.data = std::move(protocol_.message());
                     protocol_.message().clear();
                     return m;

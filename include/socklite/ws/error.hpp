@@ -93,9 +93,7 @@ public:
             case errc::bad_subprotocol: text = "WebSocket subprotocol not offered"; break;
             case errc::bad_version: text = "WebSocket version not supported (need 13)"; break;
             case errc::unsupported_scheme: text = "unsupported WebSocket URL scheme"; break;
-            case errc::tls_not_enabled:
-                text = "TLS not enabled (wss:// needs TLS support)";
-                break;
+            case errc::tls_not_enabled: text = "TLS not enabled (wss:// needs TLS support)"; break;
             case errc::closed: text = "WebSocket closed"; break;
         }
         return text;

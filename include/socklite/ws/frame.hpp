@@ -71,7 +71,7 @@ enum class FrameStatus {
 struct FrameResult {
     FrameStatus status = FrameStatus::need_more;  ///< need_more, complete or error
     std::size_t consumed = 0;                     ///< input bytes used
-    std::string_view payload;         ///< payload bytes found, as on the wire (still masked)
+    std::string_view payload;          ///< payload bytes found, as on the wire (still masked)
     std::uint64_t payload_offset = 0;  ///< where `payload` starts in the frame's payload
     std::error_code ec;                ///< the reason when status is FrameStatus::error
 
@@ -220,8 +220,8 @@ inline FrameResult FrameParser<R>::parse(std::string_view data) noexcept {
         r.consumed = size;
     }
     const std::uint64_t left = header_.payload_size - received_;
-    const std::size_t take = static_cast<std::size_t>(
-        std::min<std::uint64_t>(left, data.size() - r.consumed));
+    const std::size_t take =
+        static_cast<std::size_t>(std::min<std::uint64_t>(left, data.size() - r.consumed));
     r.payload = data.substr(r.consumed, take);
     r.payload_offset = received_;
     received_ += take;

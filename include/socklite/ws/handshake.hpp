@@ -68,14 +68,14 @@ inline std::error_code check_response(const http::ResponseParser& response, std:
 
 /** The parts of an upgrade request that a server checks (views into the parsed request). */
 struct UpgradeRequest {
-    std::string_view method;       ///< the request method
-    int version = 11;              ///< the HTTP version: 10 or 11
-    std::string_view upgrade;      ///< the `Upgrade` value
-    std::string_view connection;   ///< the `Connection` value
-    std::string_view key;          ///< the `Sec-WebSocket-Key` value
-    std::string_view ws_version;   ///< the `Sec-WebSocket-Version` value
-    std::string_view subprotocols; ///< the `Sec-WebSocket-Protocol` value (a list), may be empty
-    std::string_view origin;       ///< the `Origin` value, for the application's own check
+    std::string_view method;        ///< the request method
+    int version = 11;               ///< the HTTP version: 10 or 11
+    std::string_view upgrade;       ///< the `Upgrade` value
+    std::string_view connection;    ///< the `Connection` value
+    std::string_view key;           ///< the `Sec-WebSocket-Key` value
+    std::string_view ws_version;    ///< the `Sec-WebSocket-Version` value
+    std::string_view subprotocols;  ///< the `Sec-WebSocket-Protocol` value (a list), may be empty
+    std::string_view origin;        ///< the `Origin` value, for the application's own check
 };
 
 /** The upgrade fields of a parsed request (views into the parser's buffer). */

@@ -10,9 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <random>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -86,7 +86,8 @@ template <Role R>
 class Protocol {
 public:
     /** A protocol state with the given receive limits. */
-    explicit Protocol(const Limits& limits = {}) : limits_(limits), parser_(limits.max_frame_size) {}
+    explicit Protocol(const Limits& limits = {})
+        : limits_(limits), parser_(limits.max_frame_size) {}
 
     /** Processes received bytes from the start of @p data up to the first event. Allocates
      *  only to grow the message and output buffers. */
@@ -209,11 +210,12 @@ inline Event Protocol<R>::feed(std::string_view data) {
                 close_code_ = close_no_status;
                 if (control_.size() == 1) return fail(errc::bad_close_frame, used);
                 if (control_.size() >= 2) {
-                    close_code_ = static_cast<std::uint16_t>(
-                        (static_cast<std::uint8_t>(control_[0]) << 8) |
-                        static_cast<std::uint8_t>(control_[1]));
+                    close_code_ =
+                        static_cast<std::uint16_t>((static_cast<std::uint8_t>(control_[0]) << 8) |
+                                                   static_cast<std::uint8_t>(control_[1]));
                     if (!valid_close_code(close_code_)) return fail(errc::bad_close_frame, used);
-                    if (!Utf8Validator::valid(close_reason())) return fail(errc::invalid_utf8, used);
+                    if (!Utf8Validator::valid(close_reason()))
+                        return fail(errc::invalid_utf8, used);
                 }
                 close_received_ = true;
                 if (!close_sent_) close(close_code_);  // echo the code (section 5.5.1)

@@ -47,9 +47,9 @@ public:
     }
 
 private:
-    std::uint8_t need_ = 0;    // continuation bytes still expected
-    std::uint8_t lo_ = 0x80;   // the range of the next continuation byte (narrower after
-    std::uint8_t hi_ = 0xBF;   // E0, ED, F0 and F4: overlongs, surrogates, > U+10FFFF)
+    std::uint8_t need_ = 0;   // continuation bytes still expected
+    std::uint8_t lo_ = 0x80;  // the range of the next continuation byte (narrower after
+    std::uint8_t hi_ = 0xBF;  // E0, ED, F0 and F4: overlongs, surrogates, > U+10FFFF)
     bool failed_ = false;
 };
 
@@ -74,12 +74,16 @@ inline bool Utf8Validator::feed(std::string_view piece) noexcept {
                 need_ = 1;
             } else if (c >= 0xE0 && c <= 0xEF) {
                 need_ = 2;
-                if (c == 0xE0) lo_ = 0xA0;       // overlong below U+0800
-                else if (c == 0xED) hi_ = 0x9F;  // surrogates
+                if (c == 0xE0)
+                    lo_ = 0xA0;  // overlong below U+0800
+                else if (c == 0xED)
+                    hi_ = 0x9F;  // surrogates
             } else if (c >= 0xF0 && c <= 0xF4) {
                 need_ = 3;
-                if (c == 0xF0) lo_ = 0x90;       // overlong below U+10000
-                else if (c == 0xF4) hi_ = 0x8F;  // above U+10FFFF
+                if (c == 0xF0)
+                    lo_ = 0x90;  // overlong below U+10000
+                else if (c == 0xF4)
+                    hi_ = 0x8F;  // above U+10FFFF
             } else {
                 failed_ = true;  // continuation byte, C0/C1 (overlong), F5-FF
                 return false;
