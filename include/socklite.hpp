@@ -27,5 +27,11 @@
 #include "socklite/listener.hpp"
 #include "socklite/socket.hpp"
 #include "socklite/version.hpp"
+#include "socklite/ws/client.hpp"
+#include "socklite/ws/error.hpp"
+#include "socklite/ws/frame.hpp"
+#include "socklite/ws/handshake.hpp"
+#include "socklite/ws/message.hpp"
+#include "socklite/ws/utf8.hpp"
 
 #endif  // SOCKLITE_HPP

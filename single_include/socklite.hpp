@@ -8350,6 +8350,1608 @@ private:
 
 #endif  // SOCKLITE_LINE_BUFFER_HPP
 // ---- end socklite/line_buffer.hpp
+// ---- begin socklite/ws/client.hpp
+#ifndef SOCKLITE_WS_CLIENT_HPP
+#define SOCKLITE_WS_CLIENT_HPP
+
+/** @file
+ *  socklite::WebSocket: a blocking WebSocket client (RFC 6455) on a Socket, with deadlines. */
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+// ---- begin socklite/ws/error.hpp
+#ifndef SOCKLITE_WS_ERROR_HPP
+#define SOCKLITE_WS_ERROR_HPP
+
+/** @file
+ *  The WebSocket module's error codes (socklite::ws::errc), their category and the close code
+ *  (RFC 6455 section 7.4.1) that answers each protocol error. No I/O. */
+
+#include <cstdint>
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+namespace socklite {
+namespace ws {
+
+/** Failures that the WebSocket layer detects: bad frames, bad messages, bad handshakes.
+ *
+ *  The values are stable; they live in socklite::ws::error_category(), named `"socklite.ws"`.
+ *  close_code_for() gives the close status that reports each one to the peer. */
+enum class errc {
+    reserved_bits = 1,        ///< RSV1-3 set while no extension was negotiated (section 5.2)
+    bad_opcode,               ///< a reserved opcode, 3-7 or 11-15 (section 5.2)
+    unmasked_frame,           ///< a client frame without mask, received by a server (section 5.1)
+    masked_frame,             ///< a server frame with a mask, received by a client (section 5.1)
+    bad_length,               ///< a payload length not in minimal form, or of 2^63 or more (5.2)
+    bad_control_frame,        ///< a control frame fragmented or longer than 125 bytes (5.5)
+    unexpected_continuation,  ///< a continuation frame with no message to continue (5.4)
+    expected_continuation,    ///< a new text or binary frame inside a fragmented message (5.4)
+    frame_too_large,          ///< a frame over the configured frame size limit (close 1009)
+    message_too_large,        ///< a message over the configured message size limit (close 1009)
+    invalid_utf8,             ///< a text message or close reason that is not UTF-8 (close 1007)
+    bad_close_frame,          ///< a close payload of one byte, or an invalid status code (7.4)
+    bad_handshake,            ///< an opening handshake that breaks section 4 (status, fields)
+    bad_accept,               ///< a `Sec-WebSocket-Accept` that does not match the key sent
+    bad_subprotocol,          ///< a subprotocol the client did not offer
+    bad_version,              ///< a request without `Sec-WebSocket-Version: 13` (answer 426)
+    unsupported_scheme,       ///< a URL scheme other than `ws` (or `wss`)
+    tls_not_enabled,          ///< `wss://` requested, but TLS support is not built in
+    closed,                   ///< the connection is closed: the close handshake is over or failed
+};
+
+/** The category of socklite::ws::errc codes; its name is `"socklite.ws"`. */
+const std::error_category& error_category() noexcept;
+
+/** Makes an error code from a ws::errc value (found by ADL: `ec = ws::errc::bad_opcode`). */
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+/** The close status code (RFC 6455 section 7.4.1) that reports @p ec to the peer: 1009 for the
+ *  size limits, 1007 for invalid UTF-8, 1002 for the other protocol errors, 1011 for anything
+ *  else (not a WebSocket protocol error). No allocation. */
+inline std::uint16_t close_code_for(const std::error_code& ec) noexcept {
+    if (ec.category() != error_category()) return 1011;
+    switch (static_cast<errc>(ec.value())) {
+        case errc::frame_too_large:
+        case errc::message_too_large: return 1009;
+        case errc::invalid_utf8: return 1007;
+        default: return 1002;
+    }
+}
+
+namespace detail {
+
+class ErrcCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.ws"; }
+    std::string message(int value) const override {
+        const char* text = "unknown socklite.ws error";
+        switch (static_cast<errc>(value)) {
+            case errc::reserved_bits: text = "WebSocket frame with reserved bits set"; break;
+            case errc::bad_opcode: text = "WebSocket frame with a reserved opcode"; break;
+            case errc::unmasked_frame: text = "unmasked WebSocket frame from a client"; break;
+            case errc::masked_frame: text = "masked WebSocket frame from a server"; break;
+            case errc::bad_length: text = "invalid WebSocket payload length"; break;
+            case errc::bad_control_frame:
+                text = "WebSocket control frame fragmented or over 125 bytes";
+                break;
+            case errc::unexpected_continuation:
+                text = "WebSocket continuation frame without a message";
+                break;
+            case errc::expected_continuation:
+                text = "new WebSocket message inside a fragmented one";
+                break;
+            case errc::frame_too_large: text = "WebSocket frame too large"; break;
+            case errc::message_too_large: text = "WebSocket message too large"; break;
+            case errc::invalid_utf8: text = "invalid UTF-8 in WebSocket text"; break;
+            case errc::bad_close_frame: text = "invalid WebSocket close frame"; break;
+            case errc::bad_handshake: text = "invalid WebSocket handshake"; break;
+            case errc::bad_accept: text = "wrong Sec-WebSocket-Accept"; break;
+            case errc::bad_subprotocol: text = "WebSocket subprotocol not offered"; break;
+            case errc::bad_version: text = "WebSocket version not supported (need 13)"; break;
+            case errc::unsupported_scheme: text = "unsupported WebSocket URL scheme"; break;
+            case errc::tls_not_enabled: text = "TLS not enabled (wss:// needs TLS support)"; break;
+            case errc::closed: text = "WebSocket closed"; break;
+        }
+        return text;
+    }
+};
+
+}  // namespace detail
+
+inline const std::error_category& error_category() noexcept {
+    static const detail::ErrcCategory category;
+    return category;
+}
+
+}  // namespace ws
+}  // namespace socklite
+
+namespace std {
+/** Lets socklite::ws::errc convert implicitly to `std::error_code`. */
+template <>
+struct is_error_code_enum<socklite::ws::errc> : true_type {};
+}  // namespace std
+
+#endif  // SOCKLITE_WS_ERROR_HPP
+// ---- end socklite/ws/error.hpp
+// ---- begin socklite/ws/handshake.hpp
+#ifndef SOCKLITE_WS_HANDSHAKE_HPP
+#define SOCKLITE_WS_HANDSHAKE_HPP
+
+/** @file
+ *  The WebSocket opening handshake (RFC 6455 section 4) as pure functions: the key and its
+ *  accept value, the client's request and the check of the server's 101 response, and for a
+ *  server the check of an upgrade request and its answers. No I/O. */
+
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+// ---- begin socklite/detail/sha1.hpp
+#ifndef SOCKLITE_DETAIL_SHA1_HPP
+#define SOCKLITE_DETAIL_SHA1_HPP
+
+// SHA-1 (FIPS 180-4, RFC 3174), for the WebSocket handshake's Sec-WebSocket-Accept only: it is
+// no longer a secure hash and must not be used as one.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace socklite {
+namespace detail {
+
+/** An incremental SHA-1: update() any number of times, then digest() once. */
+class Sha1 {
+public:
+    /** Adds @p data to the hashed message. */
+    void update(std::string_view data) noexcept {
+        for (char c : data) {
+            block_[used_++] = static_cast<std::uint8_t>(c);
+            if (used_ == 64) {
+                compress();
+                used_ = 0;
+            }
+        }
+        length_ += data.size();
+    }
+    /** Pads the message and returns its 20-byte digest. */
+    std::array<std::uint8_t, 20> digest() noexcept {
+        const std::uint64_t bits = length_ * 8;
+        block_[used_++] = 0x80;
+        if (used_ > 56) {
+            while (used_ < 64) block_[used_++] = 0;
+            compress();
+            used_ = 0;
+        }
+        while (used_ < 56) block_[used_++] = 0;
+        for (int i = 7; i >= 0; --i) block_[used_++] = static_cast<std::uint8_t>(bits >> (8 * i));
+        compress();
+        std::array<std::uint8_t, 20> out{};
+        for (std::size_t i = 0; i < 5; ++i)
+            for (std::size_t j = 0; j < 4; ++j)
+                out[4 * i + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
+        return out;
+    }
+
+private:
+    static std::uint32_t rotl(std::uint32_t x, int n) noexcept {
+        return (x << n) | (x >> (32 - n));
+    }
+
+    void compress() noexcept {
+        std::uint32_t w[80];
+        for (std::size_t i = 0; i < 16; ++i)
+            w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
+                   (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
+        for (std::size_t i = 16; i < 80; ++i)
+            w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+        std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
+        for (std::size_t i = 0; i < 80; ++i) {
+            std::uint32_t f, k;
+            if (i < 20) {
+                f = (b & c) | (~b & d);
+                k = 0x5A827999;
+            } else if (i < 40) {
+                f = b ^ c ^ d;
+                k = 0x6ED9EBA1;
+            } else if (i < 60) {
+                f = (b & c) | (b & d) | (c & d);
+                k = 0x8F1BBCDC;
+            } else {
+                f = b ^ c ^ d;
+                k = 0xCA62C1D6;
+            }
+            std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
+            e = d;
+            d = c;
+            c = rotl(b, 30);
+            b = a;
+            a = t;
+        }
+        h_[0] += a;
+        h_[1] += b;
+        h_[2] += c;
+        h_[3] += d;
+        h_[4] += e;
+    }
+
+    std::uint32_t h_[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+    std::uint8_t block_[64] = {};
+    std::size_t used_ = 0;
+    std::uint64_t length_ = 0;
+};
+
+/** The SHA-1 digest of @p data. */
+inline std::array<std::uint8_t, 20> sha1(std::string_view data) noexcept {
+    Sha1 s;
+    s.update(data);
+    return s.digest();
+}
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_SHA1_HPP
+// ---- end socklite/detail/sha1.hpp
+
+namespace socklite {
+namespace ws {
+
+/** A fresh `Sec-WebSocket-Key`: 16 bytes from `std::random_device`, in base64 (24 characters). */
+inline std::string generate_key();
+
+/** The `Sec-WebSocket-Accept` value for @p key: base64 of the SHA-1 of the key followed by the
+ *  GUID `258EAFA5-E914-47DA-95CA-C5AB0DC85B11` (RFC 6455 section 4.2.2).
+ *  @par Example
+ *  @code
+ *  accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+ *  @endcode */
+inline std::string accept_key(std::string_view key);
+
+/** Whether the comma-separated list @p list holds @p token, compared without case
+ *  (`Connection: keep-alive, Upgrade` holds `upgrade`). No allocation. */
+inline bool has_token(std::string_view list, std::string_view token) noexcept;
+
+/** What a client puts in its opening handshake. */
+struct ClientRequest {
+    std::string host;                       ///< the `Host` value (`example.com:8080`)
+    std::string target = "/";               ///< the request target (path and query)
+    std::string key;                        ///< `Sec-WebSocket-Key` (from generate_key())
+    std::vector<std::string> subprotocols;  ///< offered in `Sec-WebSocket-Protocol`, in order
+    std::string origin;                     ///< `Origin`, when not empty
+    std::vector<std::pair<std::string, std::string>> headers;  ///< more fields, as given
+};
+
+/** The opening handshake request for @p request: `GET target HTTP/1.1`, Host, `Upgrade:
+ *  websocket`, `Connection: Upgrade`, the key, version 13, and the optional fields. No
+ *  extension is offered (permessage-deflate stays off).
+ *  @param request what to send
+ *  @param ec http::errc::bad_field when a value holds CR, LF or NUL (nothing is returned then). */
+inline std::string build_request(const ClientRequest& request, std::error_code& ec);
+
+/** Checks the server's answer to a handshake sent with @p key and @p offered subprotocols: status
+ *  101, `Upgrade: websocket`, `Connection` holding `upgrade`, the right `Sec-WebSocket-Accept`,
+ *  no extension, and a subprotocol only if one of @p offered (then stored in @p selected).
+ *  @return errc::bad_handshake, errc::bad_accept or errc::bad_subprotocol; empty when good. */
+inline std::error_code check_response(const http::ResponseParser& response, std::string_view key,
+                                      const std::vector<std::string>& offered,
+                                      std::string& selected);
+
+/** The parts of an upgrade request that a server checks (views into the parsed request). */
+struct UpgradeRequest {
+    std::string_view method;        ///< the request method
+    int version = 11;               ///< the HTTP version: 10 or 11
+    std::string_view upgrade;       ///< the `Upgrade` value
+    std::string_view connection;    ///< the `Connection` value
+    std::string_view key;           ///< the `Sec-WebSocket-Key` value
+    std::string_view ws_version;    ///< the `Sec-WebSocket-Version` value
+    std::string_view subprotocols;  ///< the `Sec-WebSocket-Protocol` value (a list), may be empty
+    std::string_view origin;        ///< the `Origin` value, for the application's own check
+};
+
+/** The upgrade fields of a parsed request (views into the parser's buffer). */
+inline UpgradeRequest upgrade_request(const http::RequestParser& parser) noexcept;
+
+/** The verdict on an upgrade request. */
+struct UpgradeCheck {
+    int status = 101;    ///< 101 to accept; 400, 405 or 426 to refuse with
+    std::error_code ec;  ///< why it was refused (errc::bad_handshake or errc::bad_version)
+    std::string accept;  ///< the `Sec-WebSocket-Accept` value when accepted
+};
+
+/** Checks an upgrade request (RFC 6455 section 4.2.1): method GET (else 405), HTTP/1.1 (else
+ *  400), `Upgrade` holding `websocket` and `Connection` holding `upgrade` (else 400), a key
+ *  that is the base64 of 16 bytes (else 400), and `Sec-WebSocket-Version: 13` (else 426, to
+ *  be answered with build_rejection(), which names version 13). */
+inline UpgradeCheck check_request(const UpgradeRequest& request);
+
+/** The first of @p supported (in the server's order of preference) that the client offered in
+ *  @p offered (a `Sec-WebSocket-Protocol` list), or empty: then no subprotocol is selected. */
+inline std::string select_subprotocol(std::string_view offered,
+                                      const std::vector<std::string>& supported);
+
+/** The 101 response accepting an upgrade: `Upgrade: websocket`, `Connection: Upgrade`, @p accept
+ *  and, when not empty, @p subprotocol. */
+inline std::string build_response(std::string_view accept, std::string_view subprotocol = {});
+
+/** A response refusing an upgrade with @p status (from UpgradeCheck): 426 carries
+ *  `Sec-WebSocket-Version: 13`, 405 `Allow: GET`, any other status is answered 400; every one has an empty body and closes. */
+inline std::string build_rejection(int status);
+
+// ---------------------------------------------------------------------------------------------
+
+namespace detail {
+
+inline bool iequal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+inline std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// Calls f(token) for each element of a comma-separated list; stops when f returns true.
+template <class F>
+inline bool any_token(std::string_view list, F&& f) {
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        std::string_view item = trim(list.substr(0, comma));
+        if (!item.empty() && f(item)) return true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+inline bool safe_value(std::string_view v) noexcept {
+    return v.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// Whether @p key is base64 of exactly 16 bytes: 22 characters, "==", and the last character's
+// low four bits zero (no stray bits).
+inline bool valid_key(std::string_view key) noexcept {
+    if (key.size() != 24 || key[22] != '=' || key[23] != '=') return false;
+    for (std::size_t i = 0; i < 22; ++i) {
+        char c = key[i];
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '+' || c == '/';
+        if (!ok) return false;
+    }
+    char last = key[21];
+    return last == 'A' || last == 'Q' || last == 'g' || last == 'w';
+}
+
+}  // namespace detail
+
+inline std::string generate_key() {
+    std::random_device random;
+    std::string raw(16, '\0');
+    for (std::size_t i = 0; i < 16; i += 4) {
+        std::uint32_t v = random();
+        for (std::size_t j = 0; j < 4; ++j) raw[i + j] = static_cast<char>(v >> (8 * j));
+    }
+    return socklite::detail::base64_encode(raw);
+}
+
+inline std::string accept_key(std::string_view key) {
+    socklite::detail::Sha1 sha;
+    sha.update(key);
+    sha.update("258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    auto digest = sha.digest();
+    return socklite::detail::base64_encode(
+        std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+inline bool has_token(std::string_view list, std::string_view token) noexcept {
+    return detail::any_token(list, [&](std::string_view t) { return detail::iequal(t, token); });
+}
+
+inline std::string build_request(const ClientRequest& request, std::error_code& ec) {
+    ec.clear();
+    bool ok = detail::safe_value(request.host) && detail::safe_value(request.key) &&
+              detail::safe_value(request.origin) &&
+              request.target.find_first_of(std::string_view(" \r\n\0", 4)) == std::string::npos;
+    for (const auto& p : request.subprotocols) ok = ok && detail::safe_value(p);
+    for (const auto& f : request.headers)
+        ok = ok && detail::safe_value(f.first) && detail::safe_value(f.second) &&
+             f.first.find(':') == std::string::npos && !f.first.empty();
+    if (!ok) {
+        ec = http::errc::bad_field;
+        return {};
+    }
+    std::string out = "GET ";
+    out += request.target.empty() ? std::string("/") : request.target;
+    out += " HTTP/1.1\r\nHost: ";
+    out += request.host;
+    out += "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ";
+    out += request.key;
+    out += "\r\nSec-WebSocket-Version: 13\r\n";
+    if (!request.subprotocols.empty()) {
+        out += "Sec-WebSocket-Protocol: ";
+        for (std::size_t i = 0; i < request.subprotocols.size(); ++i) {
+            if (i) out += ", ";
+            out += request.subprotocols[i];
+        }
+        out += "\r\n";
+    }
+    if (!request.origin.empty()) {
+        out += "Origin: ";
+        out += request.origin;
+        out += "\r\n";
+    }
+    for (const auto& f : request.headers) {
+        out += f.first;
+        out += ": ";
+        out += f.second;
+        out += "\r\n";
+    }
+    out += "\r\n";
+    return out;
+}
+
+inline std::error_code check_response(const http::ResponseParser& response, std::string_view key,
+                                      const std::vector<std::string>& offered,
+                                      std::string& selected) {
+    selected.clear();
+    if (response.status() != 101 || !has_token(response.header("Upgrade"), "websocket") ||
+        !has_token(response.header("Connection"), "upgrade"))
+        return errc::bad_handshake;
+    // Section 4.1: an extension the client did not ask for fails the connection.
+    if (response.has_header("Sec-WebSocket-Extensions")) return errc::bad_handshake;
+    if (detail::trim(response.header("Sec-WebSocket-Accept")) != accept_key(key))
+        return errc::bad_accept;
+    if (response.has_header("Sec-WebSocket-Protocol")) {
+        std::string_view p = detail::trim(response.header("Sec-WebSocket-Protocol"));
+        bool found = false;
+        for (const auto& o : offered) found = found || o == p;
+        if (!found) return errc::bad_subprotocol;
+        selected = std::string(p);
+    }
+    return {};
+}
+
+inline UpgradeRequest upgrade_request(const http::RequestParser& parser) noexcept {
+    UpgradeRequest r;
+    r.method = parser.method();
+    r.version = parser.version();
+    r.upgrade = parser.header("Upgrade");
+    r.connection = parser.header("Connection");
+    r.key = detail::trim(parser.header("Sec-WebSocket-Key"));
+    r.ws_version = detail::trim(parser.header("Sec-WebSocket-Version"));
+    r.subprotocols = parser.header("Sec-WebSocket-Protocol");
+    r.origin = parser.header("Origin");
+    return r;
+}
+
+inline UpgradeCheck check_request(const UpgradeRequest& request) {
+    UpgradeCheck c;
+    auto refuse = [&](int status, errc e) {
+        c.status = status;
+        c.ec = e;
+        return c;
+    };
+    if (request.method != "GET") return refuse(405, errc::bad_handshake);
+    if (request.version != 11) return refuse(400, errc::bad_handshake);
+    if (!has_token(request.upgrade, "websocket") || !has_token(request.connection, "upgrade"))
+        return refuse(400, errc::bad_handshake);
+    if (request.ws_version != "13") return refuse(426, errc::bad_version);
+    if (!detail::valid_key(request.key)) return refuse(400, errc::bad_handshake);
+    c.accept = accept_key(request.key);
+    return c;
+}
+
+inline std::string select_subprotocol(std::string_view offered,
+                                      const std::vector<std::string>& supported) {
+    for (const auto& s : supported)
+        if (detail::any_token(offered, [&](std::string_view t) { return t == s; })) return s;
+    return {};
+}
+
+inline std::string build_response(std::string_view accept, std::string_view subprotocol) {
+    std::string out =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: ";
+    out += accept;
+    out += "\r\n";
+    if (!subprotocol.empty()) {
+        out += "Sec-WebSocket-Protocol: ";
+        out += subprotocol;
+        out += "\r\n";
+    }
+    out += "\r\n";
+    return out;
+}
+
+inline std::string build_rejection(int status) {
+    std::string out = "HTTP/1.1 ";
+    if (status == 426) {
+        out += "426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n";
+    } else if (status == 405) {
+        out += "405 Method Not Allowed\r\nAllow: GET\r\n";
+    } else {
+        out += "400 Bad Request\r\n";
+    }
+    out += "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    return out;
+}
+
+}  // namespace ws
+}  // namespace socklite
+
+#endif  // SOCKLITE_WS_HANDSHAKE_HPP
+// ---- end socklite/ws/handshake.hpp
+// ---- begin socklite/ws/message.hpp
+#ifndef SOCKLITE_WS_MESSAGE_HPP
+#define SOCKLITE_WS_MESSAGE_HPP
+
+/** @file
+ *  The WebSocket protocol without I/O (socklite::ws::Protocol): frames to messages, UTF-8
+ *  validation, automatic pongs and the close handshake, for either role. A client or server
+ *  session moves bytes between a transport and a Protocol. */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+// ---- begin socklite/ws/frame.hpp
+#ifndef SOCKLITE_WS_FRAME_HPP
+#define SOCKLITE_WS_FRAME_HPP
+
+/** @file
+ *  The WebSocket frame codec (RFC 6455 section 5): an incremental frame parser and frame
+ *  builders for either role, fixed at compile time, and the masking transform. Pure code: no
+ *  I/O, no allocation but in append_frame(). */
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace socklite {
+namespace ws {
+
+/** The endpoint that the code runs on: a client masks what it sends and receives unmasked
+ *  frames; a server the reverse (RFC 6455 section 5.1). */
+enum class Role { client, server };
+
+/** Frame opcodes (RFC 6455 section 5.2); the others are reserved. */
+enum class Opcode : std::uint8_t {
+    continuation = 0x0,  ///< a later fragment of a text or binary message
+    text = 0x1,          ///< the first frame of a text (UTF-8) message
+    binary = 0x2,        ///< the first frame of a binary message
+    close = 0x8,         ///< close: optional status code and reason
+    ping = 0x9,          ///< ping: the peer answers with a pong carrying the same payload
+    pong = 0xA,          ///< pong: the answer to a ping (or an unsolicited heartbeat)
+};
+
+/** Whether @p op is a control opcode (close, ping, pong). */
+constexpr bool is_control(Opcode op) noexcept { return (static_cast<unsigned>(op) & 0x8) != 0; }
+
+/** A masking key: four bytes XORed over the payload in turn (RFC 6455 section 5.3). */
+using MaskKey = std::array<std::uint8_t, 4>;
+
+/** The largest frame header: 2 bytes, an 8-byte length and a 4-byte masking key. */
+inline constexpr std::size_t max_frame_header_size = 14;
+
+/** The largest payload of a control frame (RFC 6455 section 5.5). */
+inline constexpr std::size_t max_control_payload = 125;
+
+/** A frame header as received. */
+struct FrameHeader {
+    bool fin = false;                      ///< the last frame of its message
+    Opcode opcode = Opcode::continuation;  ///< what the frame carries
+    bool masked = false;                   ///< whether a masking key is present
+    MaskKey mask{};                        ///< the masking key (zeros when not masked)
+    std::uint64_t payload_size = 0;        ///< the payload length in bytes
+};
+
+/** What one FrameParser::parse() call achieved. */
+enum class FrameStatus {
+    need_more,  ///< the frame is not complete: present the unconsumed bytes again with more
+    complete,   ///< the frame ended in this call (its last payload bytes are in `payload`)
+    error,      ///< the input is invalid; FrameResult::ec says why; the parser stays in error
+};
+
+/** The outcome of one FrameParser::parse() call.
+ *
+ *  As with every parser here, the caller may drop the first `consumed` bytes of the input and
+ *  must present the rest again, followed by any new bytes. */
+struct FrameResult {
+    FrameStatus status = FrameStatus::need_more;  ///< need_more, complete or error
+    std::size_t consumed = 0;                     ///< input bytes used
+    std::string_view payload;          ///< payload bytes found, as on the wire (still masked)
+    std::uint64_t payload_offset = 0;  ///< where `payload` starts in the frame's payload
+    std::error_code ec;                ///< the reason when status is FrameStatus::error
+
+    /** Whether status is FrameStatus::complete. */
+    bool complete() const noexcept { return status == FrameStatus::complete; }
+    /** Whether status is FrameStatus::need_more. */
+    bool need_more() const noexcept { return status == FrameStatus::need_more; }
+    /** Whether status is FrameStatus::error. */
+    bool error() const noexcept { return status == FrameStatus::error; }
+};
+
+/** Parses the frames that an endpoint of role @p R receives, one at a time, in pieces of any
+ *  size.
+ *
+ *  A header is consumed whole or not at all; payload bytes are handed out as they arrive, as
+ *  views into the input (zero-copy, still masked: unmask them with unmask() or unmask_copy()
+ *  and FrameResult::payload_offset). Checked per frame, each as soon as its bytes are in
+ *  (errors in ws::errc): no RSV bit (no extension is negotiated), no reserved opcode, the
+ *  mask present exactly when the sender is a client, the length in minimal form and below
+ *  2^63, control frames final and at most 125 bytes, continuation frames only inside a
+ *  fragmented message and no new message inside one (control frames may come between
+ *  fragments), and the payload within the frame size limit (errc::frame_too_large, 1009).
+ *  No allocation, no I/O.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::ws::FrameParser<socklite::ws::Role::client> p;
+ *  auto r = p.parse(bytes);                   // bytes received and not consumed yet
+ *  if (r.error()) fail(close_code_for(r.ec));
+ *  use(p.header(), r.payload);                // a view into bytes
+ *  bytes.erase(0, r.consumed);
+ *  @endcode */
+template <Role R>
+class FrameParser {
+public:
+    /** A parser that rejects frames of more than @p max_frame_size payload bytes. */
+    explicit FrameParser(std::uint64_t max_frame_size = UINT64_MAX) noexcept
+        : max_frame_size_(max_frame_size) {}
+
+    /** Parses from the start of @p data: the rest of the current frame, or the next frame.
+     *  Stops at the end of a frame, so that one call returns at most one frame's payload. */
+    FrameResult parse(std::string_view data) noexcept;
+
+    /** The header of the current frame (or of the last one, after a complete result). */
+    const FrameHeader& header() const noexcept { return header_; }
+    /** Whether a header was read and its payload is not complete yet. */
+    bool in_frame() const noexcept { return in_frame_; }
+    /** Whether a fragmented message is in progress (its final frame not seen yet). */
+    bool in_message() const noexcept { return in_message_; }
+    /** Starts over, before a new stream (keeps the limit). */
+    void reset() noexcept { *this = FrameParser(max_frame_size_); }
+
+private:
+    FrameResult fail(errc e) noexcept {
+        ec_ = e;
+        FrameResult r;
+        r.status = FrameStatus::error;
+        r.ec = ec_;
+        return r;
+    }
+
+    std::uint64_t max_frame_size_;
+    FrameHeader header_;
+    std::uint64_t received_ = 0;  // payload bytes of the current frame handed out
+    bool in_frame_ = false;
+    bool in_message_ = false;
+    std::error_code ec_;
+};
+
+/** XORs @p key over @p size bytes at @p data, the first being byte @p offset of a payload
+ *  (masking and unmasking are the same transform). No allocation. */
+inline void unmask(char* data, std::size_t size, const MaskKey& key,
+                   std::uint64_t offset = 0) noexcept;
+
+/** As unmask(), writing the result to @p out (which may be @p data itself). */
+inline void unmask_copy(const char* data, std::size_t size, char* out, const MaskKey& key,
+                        std::uint64_t offset = 0) noexcept;
+
+/** Writes the header of a frame sent by an endpoint of role @p R into @p out (at least
+ *  max_frame_header_size bytes): a client's frame carries @p key (send a fresh random one per
+ *  frame, RFC 6455 section 10.3), a server's has none and @p key is ignored. The length takes
+ *  its minimal form. The caller keeps control frames final and within 125 bytes.
+ *  @return the header size (2 to 14). No allocation. */
+template <Role R>
+std::size_t write_frame_header(char* out, Opcode op, std::uint64_t payload_size, bool fin = true,
+                               const MaskKey& key = {}) noexcept;
+
+/** Appends a whole frame sent by an endpoint of role @p R to @p out: the header from
+ *  write_frame_header() and @p payload, masked with @p key when @p R is Role::client. */
+template <Role R>
+void append_frame(std::string& out, Opcode op, std::string_view payload, bool fin = true,
+                  const MaskKey& key = {});
+
+// ---------------------------------------------------------------------------------------------
+
+template <Role R>
+inline FrameResult FrameParser<R>::parse(std::string_view data) noexcept {
+    if (ec_) {
+        FrameResult r;
+        r.status = FrameStatus::error;
+        r.ec = ec_;
+        return r;
+    }
+    FrameResult r;
+    if (!in_frame_) {
+        if (data.size() < 2) return r;
+        const auto b0 = static_cast<std::uint8_t>(data[0]);
+        const auto b1 = static_cast<std::uint8_t>(data[1]);
+        if (b0 & 0x70) return fail(errc::reserved_bits);  // no extension negotiated
+        const unsigned op = b0 & 0x0Fu;
+        if ((op >= 3 && op <= 7) || op >= 11) return fail(errc::bad_opcode);
+        const bool fin = (b0 & 0x80) != 0;
+        const bool masked = (b1 & 0x80) != 0;
+        if (R == Role::server && !masked) return fail(errc::unmasked_frame);
+        if (R == Role::client && masked) return fail(errc::masked_frame);
+        const unsigned len7 = b1 & 0x7Fu;
+        const bool control = op >= 8;
+        if (control && (!fin || len7 > max_control_payload)) return fail(errc::bad_control_frame);
+        if (op == 0 && !in_message_) return fail(errc::unexpected_continuation);
+        if ((op == 1 || op == 2) && in_message_) return fail(errc::expected_continuation);
+        const std::size_t length_bytes = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+        const std::size_t size = 2 + length_bytes + (masked ? 4 : 0);
+        std::uint64_t length = len7;
+        if (length_bytes != 0) {
+            if (data.size() < 2 + length_bytes) return r;
+            length = 0;
+            for (std::size_t i = 0; i < length_bytes; ++i)
+                length = (length << 8) | static_cast<std::uint8_t>(data[2 + i]);
+            // Section 5.2: the minimal number of bytes must be used; the 64-bit form has its
+            // most significant bit 0.
+            if (len7 == 126 && length < 126) return fail(errc::bad_length);
+            if (len7 == 127 && (length <= 0xFFFF || (length >> 63) != 0))
+                return fail(errc::bad_length);
+        }
+        if (length > max_frame_size_) return fail(errc::frame_too_large);
+        if (data.size() < size) return r;
+        header_ = FrameHeader{};
+        header_.fin = fin;
+        header_.opcode = static_cast<Opcode>(op);
+        header_.masked = masked;
+        if (masked) std::memcpy(header_.mask.data(), data.data() + size - 4, 4);
+        header_.payload_size = length;
+        if (!control) in_message_ = !fin;
+        in_frame_ = true;
+        received_ = 0;
+        r.consumed = size;
+    }
+    const std::uint64_t left = header_.payload_size - received_;
+    const std::size_t take =
+        static_cast<std::size_t>(std::min<std::uint64_t>(left, data.size() - r.consumed));
+    r.payload = data.substr(r.consumed, take);
+    r.payload_offset = received_;
+    received_ += take;
+    r.consumed += take;
+    if (received_ == header_.payload_size) {
+        in_frame_ = false;
+        r.status = FrameStatus::complete;
+    }
+    return r;
+}
+
+inline void unmask_copy(const char* data, std::size_t size, char* out, const MaskKey& key,
+                        std::uint64_t offset) noexcept {
+    unsigned char pattern[8];
+    for (std::size_t i = 0; i < 8; ++i) pattern[i] = key[(offset + i) & 3];
+    std::uint64_t word_key;
+    std::memcpy(&word_key, pattern, 8);
+    std::size_t i = 0;
+    for (; size - i >= 8; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, data + i, 8);
+        w ^= word_key;
+        std::memcpy(out + i, &w, 8);
+    }
+    for (; i < size; ++i) out[i] = static_cast<char>(data[i] ^ static_cast<char>(pattern[i & 7]));
+}
+
+inline void unmask(char* data, std::size_t size, const MaskKey& key,
+                   std::uint64_t offset) noexcept {
+    unmask_copy(data, size, data, key, offset);
+}
+
+template <Role R>
+inline std::size_t write_frame_header(char* out, Opcode op, std::uint64_t payload_size, bool fin,
+                                      const MaskKey& key) noexcept {
+    const std::uint8_t mask_bit = R == Role::client ? 0x80 : 0x00;
+    out[0] = static_cast<char>((fin ? 0x80 : 0x00) | static_cast<std::uint8_t>(op));
+    std::size_t n = 2;
+    if (payload_size < 126) {
+        out[1] = static_cast<char>(mask_bit | payload_size);
+    } else if (payload_size <= 0xFFFF) {
+        out[1] = static_cast<char>(mask_bit | 126);
+        out[2] = static_cast<char>(payload_size >> 8);
+        out[3] = static_cast<char>(payload_size & 0xFF);
+        n = 4;
+    } else {
+        out[1] = static_cast<char>(mask_bit | 127);
+        for (int i = 0; i < 8; ++i)
+            out[2 + i] = static_cast<char>((payload_size >> (56 - 8 * i)) & 0xFF);
+        n = 10;
+    }
+    if (R == Role::client) {
+        std::memcpy(out + n, key.data(), 4);
+        n += 4;
+    }
+    return n;
+}
+
+template <Role R>
+inline void append_frame(std::string& out, Opcode op, std::string_view payload, bool fin,
+                         const MaskKey& key) {
+    char header[max_frame_header_size];
+    const std::size_t n = write_frame_header<R>(header, op, payload.size(), fin, key);
+    const std::size_t at = out.size();
+    out.resize(at + n + payload.size());
+    std::memcpy(&out[at], header, n);
+    if (payload.empty()) return;
+    if (R == Role::client) {
+        unmask_copy(payload.data(), payload.size(), &out[at + n], key);
+    } else {
+        std::memcpy(&out[at + n], payload.data(), payload.size());
+    }
+}
+
+}  // namespace ws
+}  // namespace socklite
+
+#endif  // SOCKLITE_WS_FRAME_HPP
+// ---- end socklite/ws/frame.hpp
+// ---- begin socklite/ws/utf8.hpp
+#ifndef SOCKLITE_WS_UTF8_HPP
+#define SOCKLITE_WS_UTF8_HPP
+
+/** @file
+ *  An incremental UTF-8 validator (socklite::ws::Utf8Validator) for text messages that arrive
+ *  in pieces. No allocation, no I/O. */
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace socklite {
+namespace ws {
+
+/** Checks that a byte sequence given in pieces is UTF-8 (RFC 3629), failing at the first byte
+ *  that no valid sequence can contain.
+ *
+ *  A piece may end inside a code point; the next piece continues it. Overlong forms,
+ *  surrogates (U+D800-U+DFFF), values above U+10FFFF and bytes C0, C1, F5-FF are invalid, and
+ *  each is reported at the byte that makes it so (`ED A0` fails at `A0`, `F4 90` at `90`), as
+ *  RFC 6455 section 8.1 asks of an endpoint that fails fast. Runs of ASCII are checked eight
+ *  bytes at a time. No allocation, no I/O.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::ws::Utf8Validator v;
+ *  bool ok = v.feed("\xce\xba\xe1") && v.feed("\xbd\xb9") && v.complete();  // "κό"
+ *  @endcode */
+class Utf8Validator {
+public:
+    /** Checks the next piece. @return false once the input so far cannot be UTF-8 (then every
+     *  later call returns false too, until reset()). */
+    bool feed(std::string_view piece) noexcept;
+    /** Whether the input so far is valid and ends on a code point boundary. */
+    bool complete() const noexcept { return !failed_ && need_ == 0; }
+    /** Whether the input so far is invalid. */
+    bool failed() const noexcept { return failed_; }
+    /** Starts over for a new sequence. */
+    void reset() noexcept { *this = Utf8Validator(); }
+
+    /** Checks a whole sequence at once. */
+    static bool valid(std::string_view text) noexcept {
+        Utf8Validator v;
+        return v.feed(text) && v.complete();
+    }
+
+private:
+    std::uint8_t need_ = 0;   // continuation bytes still expected
+    std::uint8_t lo_ = 0x80;  // the range of the next continuation byte (narrower after
+    std::uint8_t hi_ = 0xBF;  // E0, ED, F0 and F4: overlongs, surrogates, > U+10FFFF)
+    bool failed_ = false;
+};
+
+inline bool Utf8Validator::feed(std::string_view piece) noexcept {
+    if (failed_) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
+    const auto* end = p + piece.size();
+    while (p != end) {
+        if (need_ == 0) {
+            while (end - p >= 8) {  // ASCII fast path
+                std::uint64_t word;
+                std::memcpy(&word, p, 8);
+                if (word & 0x8080808080808080ULL) break;
+                p += 8;
+            }
+            if (p == end) break;
+            unsigned char c = *p++;
+            if (c < 0x80) continue;
+            lo_ = 0x80;
+            hi_ = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                need_ = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need_ = 2;
+                if (c == 0xE0)
+                    lo_ = 0xA0;  // overlong below U+0800
+                else if (c == 0xED)
+                    hi_ = 0x9F;  // surrogates
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need_ = 3;
+                if (c == 0xF0)
+                    lo_ = 0x90;  // overlong below U+10000
+                else if (c == 0xF4)
+                    hi_ = 0x8F;  // above U+10FFFF
+            } else {
+                failed_ = true;  // continuation byte, C0/C1 (overlong), F5-FF
+                return false;
+            }
+        } else {
+            unsigned char c = *p++;
+            if (c < lo_ || c > hi_) {
+                failed_ = true;
+                return false;
+            }
+            lo_ = 0x80;
+            hi_ = 0xBF;
+            --need_;
+        }
+    }
+    return true;
+}
+
+}  // namespace ws
+}  // namespace socklite
+
+#endif  // SOCKLITE_WS_UTF8_HPP
+// ---- end socklite/ws/utf8.hpp
+
+namespace socklite {
+namespace ws {
+
+/** Size limits on what is received; more is errc::frame_too_large or errc::message_too_large,
+ *  answered with close code 1009. */
+struct Limits {
+    std::uint64_t max_frame_size = 64u << 20;    ///< largest frame payload (64 MiB)
+    std::uint64_t max_message_size = 64u << 20;  ///< largest message, all fragments (64 MiB)
+};
+
+/** What Protocol::feed() found. */
+enum class EventKind {
+    need_more,  ///< nothing complete yet: feed more bytes
+    text,       ///< a whole text message (valid UTF-8) is in Protocol::message()
+    binary,     ///< a whole binary message is in Protocol::message()
+    ping,       ///< a ping, its payload in Protocol::control(); a pong is already queued
+    pong,       ///< a pong, its payload in Protocol::control()
+    close,      ///< the peer's close: Protocol::close_code() and close_reason()
+    error,      ///< a protocol error, Event::ec; a close frame with its code is queued
+};
+
+/** The outcome of Protocol::feed(): the caller drops the first `consumed` bytes of its input. */
+struct Event {
+    EventKind kind = EventKind::need_more;  ///< what was found
+    std::size_t consumed = 0;               ///< input bytes used
+    std::error_code ec;                     ///< the reason when kind is EventKind::error
+};
+
+/** The close code that says no status was given (RFC 6455 section 7.4.1); never sent. */
+inline constexpr std::uint16_t close_no_status = 1005;
+
+/** Whether @p code may be sent in a close frame (RFC 6455 section 7.4, IANA registry): 1000-1003,
+ *  1007-1014 and 3000-4999. 1004 is reserved, 1005, 1006 and 1015 are never sent, the rest
+ *  below 3000 are unassigned. */
+constexpr bool valid_close_code(std::uint16_t code) noexcept {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+           (code >= 3000 && code <= 4999);
+}
+
+/** One WebSocket connection's protocol state for an endpoint of role @p R, without I/O.
+ *
+ *  Receiving: feed() takes the bytes that arrived and reports one event at a time: a whole
+ *  text or binary message (fragments joined; text validated as UTF-8 across fragments and
+ *  feeds, failing at the first invalid byte), a ping (its pong is queued at once), a pong, the
+ *  peer's close (validated: a 1-byte payload or an invalid code is errc::bad_close_frame,
+ *  1002; a reason that is not UTF-8 is errc::invalid_utf8, 1007; the close is echoed with the
+ *  same code unless we closed first), or an error (a close frame with close_code_for() the
+ *  error is queued). After a close or an error, feed() reports errc::closed.
+ *
+ *  Sending: send() and close() append frames to output(); the transport writes output() and
+ *  erases what it wrote. A client masks every frame with a fresh key from
+ *  `std::random_device`.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::ws::Protocol<socklite::ws::Role::client> ws;
+ *  socklite::ws::Event e = ws.feed(input);
+ *  input.erase(0, e.consumed);
+ *  if (e.kind == socklite::ws::EventKind::text) print(ws.message());
+ *  write_all(ws.output()); ws.output().clear();   // pongs, close echoes
+ *  @endcode */
+template <Role R>
+class Protocol {
+public:
+    /** A protocol state with the given receive limits. */
+    explicit Protocol(const Limits& limits = {})
+        : limits_(limits), parser_(limits.max_frame_size) {}
+
+    /** Processes received bytes from the start of @p data up to the first event. Allocates
+     *  only to grow the message and output buffers. */
+    Event feed(std::string_view data);
+
+    /** The last text or binary message (the caller may move it out). */
+    std::string& message() noexcept { return message_; }
+    /** The payload of the last ping, pong or close. */
+    const std::string& control() const noexcept { return control_; }
+    /** The peer's close code (close_no_status when its close had no payload). */
+    std::uint16_t close_code() const noexcept { return close_code_; }
+    /** The peer's close reason (a view into control()). */
+    std::string_view close_reason() const noexcept {
+        return control_.size() > 2 ? std::string_view(control_).substr(2) : std::string_view();
+    }
+
+    /** Queues one frame: a whole message (text or binary) when @p fin, else a fragment (then
+     *  Opcode::continuation for the next ones); ping and pong payloads of at most 125 bytes.
+     *  Does nothing once a close was sent (RFC 6455 section 5.5.1). */
+    void send(Opcode op, std::string_view payload, bool fin = true);
+    /** Queues a close frame with @p code (a valid_close_code(), or close_no_status for an empty
+     *  payload) and @p reason (UTF-8, at most 123 bytes); does nothing if a close was sent. */
+    void close(std::uint16_t code = 1000, std::string_view reason = {});
+
+    /** The bytes to send, in order; the transport erases what it wrote. */
+    std::string& output() noexcept { return output_; }
+    /** Whether our close frame was queued. */
+    bool close_sent() const noexcept { return close_sent_; }
+    /** Whether the peer's close frame arrived. */
+    bool close_received() const noexcept { return close_received_; }
+    /** Whether a protocol error ended the connection. */
+    bool failed() const noexcept { return static_cast<bool>(error_); }
+    /** Whether the close handshake is over (both closes exchanged) or an error ended it. */
+    bool closed() const noexcept { return (close_sent_ && close_received_) || failed(); }
+
+private:
+    Event fail(std::error_code ec, std::size_t consumed);
+    MaskKey next_key();
+    void append_payload(std::string& to, const FrameResult& r);
+
+    Limits limits_;
+    FrameParser<R> parser_;
+    Utf8Validator utf8_;
+    Opcode message_opcode_ = Opcode::binary;
+    std::string message_;
+    std::string control_;
+    std::string output_;
+    std::uint16_t close_code_ = close_no_status;
+    bool close_sent_ = false;
+    bool close_received_ = false;
+    std::error_code error_;
+    std::unique_ptr<std::random_device> random_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+template <Role R>
+inline MaskKey Protocol<R>::next_key() {
+    if (!random_) random_ = std::make_unique<std::random_device>();
+    std::uint32_t v = (*random_)();
+    MaskKey key;
+    std::memcpy(key.data(), &v, 4);
+    return key;
+}
+
+template <Role R>
+inline void Protocol<R>::append_payload(std::string& to, const FrameResult& r) {
+    const std::size_t at = to.size();
+    to.append(r.payload.data(), r.payload.size());
+    if (parser_.header().masked && !r.payload.empty())
+        unmask(&to[at], r.payload.size(), parser_.header().mask, r.payload_offset);
+}
+
+template <Role R>
+inline Event Protocol<R>::fail(std::error_code ec, std::size_t consumed) {
+    error_ = ec;
+    if (!close_sent_) {
+        std::uint16_t code = close_code_for(ec);
+        char payload[2] = {static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
+        send(Opcode::close, std::string_view(payload, 2));
+        close_sent_ = true;
+    }
+    return Event{EventKind::error, consumed, ec};
+}
+
+template <Role R>
+inline Event Protocol<R>::feed(std::string_view data) {
+    if (error_ || close_received_) return Event{EventKind::error, 0, errc::closed};
+    std::size_t used = 0;
+    for (;;) {
+        FrameResult r = parser_.parse(data.substr(used));
+        if (r.error()) return fail(r.ec, used);
+        used += r.consumed;
+        const FrameHeader& h = parser_.header();
+        const bool frame_start = r.payload_offset == 0 && (r.consumed != 0 || r.complete());
+        if (is_control(h.opcode)) {
+            if (frame_start) control_.clear();
+            append_payload(control_, r);
+        } else {
+            if (frame_start && h.opcode != Opcode::continuation) {
+                message_opcode_ = h.opcode;
+                message_.clear();
+                utf8_.reset();
+            }
+            if (frame_start && message_.size() + h.payload_size > limits_.max_message_size)
+                return fail(errc::message_too_large, used);
+            const std::size_t at = message_.size();
+            append_payload(message_, r);
+            if (message_opcode_ == Opcode::text &&
+                !utf8_.feed(std::string_view(message_).substr(at)))
+                return fail(errc::invalid_utf8, used);
+        }
+        if (!r.complete()) return Event{EventKind::need_more, used, {}};
+        switch (h.opcode) {
+            case Opcode::ping:
+                if (!close_sent_) send(Opcode::pong, control_);
+                return Event{EventKind::ping, used, {}};
+            case Opcode::pong: return Event{EventKind::pong, used, {}};
+            case Opcode::close: {
+                close_code_ = close_no_status;
+                if (control_.size() == 1) return fail(errc::bad_close_frame, used);
+                if (control_.size() >= 2) {
+                    close_code_ =
+                        static_cast<std::uint16_t>((static_cast<std::uint8_t>(control_[0]) << 8) |
+                                                   static_cast<std::uint8_t>(control_[1]));
+                    if (!valid_close_code(close_code_)) return fail(errc::bad_close_frame, used);
+                    if (!Utf8Validator::valid(close_reason()))
+                        return fail(errc::invalid_utf8, used);
+                }
+                close_received_ = true;
+                if (!close_sent_) close(close_code_);  // echo the code (section 5.5.1)
+                return Event{EventKind::close, used, {}};
+            }
+            default:
+                if (!h.fin) break;
+                if (message_opcode_ == Opcode::text) {
+                    if (!utf8_.complete()) return fail(errc::invalid_utf8, used);
+                    return Event{EventKind::text, used, {}};
+                }
+                return Event{EventKind::binary, used, {}};
+        }
+    }
+}
+
+template <Role R>
+inline void Protocol<R>::send(Opcode op, std::string_view payload, bool fin) {
+    if (close_sent_) return;
+    append_frame<R>(output_, op, payload, fin, R == Role::client ? next_key() : MaskKey{});
+}
+
+template <Role R>
+inline void Protocol<R>::close(std::uint16_t code, std::string_view reason) {
+    if (close_sent_) return;
+    if (code == close_no_status) {
+        send(Opcode::close, {});
+    } else {
+        std::string payload;
+        payload += static_cast<char>(code >> 8);
+        payload += static_cast<char>(code & 0xFF);
+        payload.append(reason.substr(0, max_control_payload - 2));
+        send(Opcode::close, payload);
+    }
+    close_sent_ = true;
+}
+
+}  // namespace ws
+}  // namespace socklite
+
+#endif  // SOCKLITE_WS_MESSAGE_HPP
+// ---- end socklite/ws/message.hpp
+
+namespace socklite {
+
+namespace ws {
+
+/** What WebSocket::connect() sends and accepts. */
+struct ClientOptions {
+    /** One deadline for connecting and the opening handshake (no_timeout: none); also
+     *  bounds the wait for the server to close TCP after the close handshake. */
+    std::chrono::milliseconds timeout{30000};
+    std::vector<std::string> subprotocols;                     ///< offered, in order of preference
+    std::string origin;                                        ///< `Origin`, when not empty
+    std::vector<std::pair<std::string, std::string>> headers;  ///< more request fields
+    ws::Limits limits;  ///< receive limits (frame and message size; 1009 beyond)
+};
+
+}  // namespace ws
+
+/** A blocking WebSocket client connection (`ws://`; `wss://` waits for TLS support).
+ *
+ *  Every byte goes through the Socket's deadline-aware calls. receive() answers pings by
+ *  itself and returns text and binary messages, pongs and the peer's close; send_text(),
+ *  send_binary() and ping() send one frame each; close() starts the close handshake, which
+ *  ends when receive() returns the peer's close. Not thread-safe: one thread at a time (a
+ *  program that waits for input and messages at once polls socket().native_handle(), see the
+ *  ws_cat example). Every failing call also has a `std::error_code&` overload; a protocol error
+ *  sends the close frame of its code (1002, 1007, 1009) and leaves the connection closed.
+ *
+ *  @par Example
+ *  @code
+ *  auto ws = socklite::WebSocket::connect("ws://127.0.0.1:8765/echo");
+ *  ws.send_text("hello");
+ *  auto m = ws.receive(socklite::Deadline::after(std::chrono::seconds(5)));  // "hello"
+ *  ws.close(1000);
+ *  while (ws.receive().type != socklite::WebSocket::MessageType::close) {}
+ *  @endcode
+ *  The ws_cat example program is a complete client. */
+class WebSocket {
+public:
+    /** What connect() sends and accepts (ws::ClientOptions). */
+    using Options = ws::ClientOptions;
+
+    /** The kind of a received Message. */
+    enum class MessageType {
+        text,    ///< a text message (valid UTF-8)
+        binary,  ///< a binary message
+        pong,    ///< a pong (the answer to ping())
+        close,   ///< the peer's close: Message::close_code, and the reason in Message::data
+    };
+
+    /** What receive() returns. */
+    struct Message {
+        MessageType type = MessageType::binary;  ///< what arrived
+        std::string data;                        ///< the payload (the reason, for a close)
+        std::uint16_t close_code = 0;  ///< for a close: its code, ws::close_no_status if none
+    };
+
+    /** A connection that is not open (use connect()). */
+    WebSocket() = default;
+    /** Takes over @p other's connection. */
+    WebSocket(WebSocket&&) = default;
+    /** Takes over @p other's connection, closing this one's socket first. */
+    WebSocket& operator=(WebSocket&&) = default;
+
+    /** Connects to @p url (`ws://host[:port]/path?query`) and performs the opening handshake.
+     *  @throws Error: transport errors, ws::errc::unsupported_scheme, ws::errc::tls_not_enabled
+     *  for `wss://`, http::errc::bad_url, HTTP parse errors of the response,
+     *  ws::errc::bad_handshake (e.g. a status other than 101), ws::errc::bad_accept,
+     *  ws::errc::bad_subprotocol, `std::errc::timed_out`. */
+    static WebSocket connect(std::string_view url, const Options& options = {});
+    /** As connect(std::string_view, const Options&), reporting through @p ec (the returned
+     *  WebSocket is not open then). */
+    static WebSocket connect(std::string_view url, const Options& options,
+                             std::error_code& ec) noexcept;
+
+    /** Sends @p text (UTF-8, not checked) as one text message before @p deadline.
+     *  @throws Error (ws::errc::closed once a close was sent or received). */
+    void send_text(std::string_view text, const Deadline& deadline = {}) {
+        send(ws::Opcode::text, text, deadline, "send_text");
+    }
+    /** As send_text(), reporting through @p ec. */
+    void send_text(std::string_view text, const Deadline& deadline, std::error_code& ec) noexcept {
+        send(ws::Opcode::text, text, deadline, ec);
+    }
+    /** Sends @p data as one binary message before @p deadline. @throws Error. */
+    void send_binary(std::string_view data, const Deadline& deadline = {}) {
+        send(ws::Opcode::binary, data, deadline, "send_binary");
+    }
+    /** As send_binary(), reporting through @p ec. */
+    void send_binary(std::string_view data, const Deadline& deadline,
+                     std::error_code& ec) noexcept {
+        send(ws::Opcode::binary, data, deadline, ec);
+    }
+    /** Sends a ping with @p payload (at most 125 bytes, else `std::errc::invalid_argument`);
+     *  receive() returns the pong. @throws Error. */
+    void ping(std::string_view payload = {}, const Deadline& deadline = {}) {
+        send(ws::Opcode::ping, payload, deadline, "ping");
+    }
+    /** As ping(), reporting through @p ec. */
+    void ping(std::string_view payload, const Deadline& deadline, std::error_code& ec) noexcept {
+        send(ws::Opcode::ping, payload, deadline, ec);
+    }
+    /** Sends a close frame with @p code (ws::valid_close_code(), else
+     *  `std::errc::invalid_argument`) and @p reason (at most 123 bytes); then call receive()
+     *  until it returns the peer's close. A second call does nothing. @throws Error. */
+    void close(std::uint16_t code = 1000, std::string_view reason = {},
+               const Deadline& deadline = {});
+    /** As close(std::uint16_t, std::string_view, const Deadline&), reporting through @p ec. */
+    void close(std::uint16_t code, std::string_view reason, const Deadline& deadline,
+               std::error_code& ec) noexcept;
+
+    /** Waits until @p deadline at most for the next message, pong or close; pings are answered
+     *  on the way. A message cut by the deadline (`std::errc::timed_out`) is kept, and the next
+     *  call goes on with it. After the peer's close the socket is shut down and the server's
+     *  end of stream awaited (Options::timeout at most).
+     *  @throws Error: a protocol error (ws::errc, its close frame already sent),
+     *  socklite::errc::unexpected_eof when the peer closes TCP without a close frame,
+     *  ws::errc::closed after the close, transport errors, `std::errc::timed_out`. */
+    Message receive(const Deadline& deadline = {});
+    /** As receive(const Deadline&), reporting through @p ec. */
+    Message receive(const Deadline& deadline, std::error_code& ec) noexcept;
+
+    /** Whether the handshake succeeded and no close was sent or received yet. */
+    bool is_open() const noexcept {
+        return socket_.is_open() && !protocol_.close_sent() && !protocol_.close_received();
+    }
+    /** The subprotocol the server selected, or empty. */
+    const std::string& subprotocol() const noexcept { return subprotocol_; }
+    /** Whether received bytes wait to be processed: then receive() may return at once though
+     *  the socket is not readable. */
+    bool has_buffered_input() const noexcept { return !input_.empty(); }
+    /** The underlying socket (for its native_handle() in a poll loop; read or write it
+     *  directly and the protocol breaks). */
+    Socket& socket() noexcept { return socket_; }
+
+private:
+    void send(ws::Opcode op, std::string_view payload, const Deadline& deadline, const char* what);
+    void send(ws::Opcode op, std::string_view payload, const Deadline& deadline,
+              std::error_code& ec) noexcept;
+    void flush(const Deadline& deadline, std::error_code& ec) noexcept;
+    void finish() noexcept;
+
+    Socket socket_;
+    ws::Protocol<ws::Role::client> protocol_;
+    std::string input_;
+    std::string subprotocol_;
+    std::string peer_;
+    std::chrono::milliseconds timeout_{30000};
+};
+
+// ---------------------------------------------------------------------------------------------
+
+inline WebSocket WebSocket::connect(std::string_view url, const Options& options) {
+    std::error_code ec;
+    WebSocket ws = connect(url, options, ec);
+    if (ec) detail::throw_error(ec, "websocket connect", std::string(url));
+    return ws;
+}
+
+inline WebSocket WebSocket::connect(std::string_view url, const Options& options,
+                                    std::error_code& ec) noexcept {
+    ec.clear();
+    WebSocket ws;
+    try {
+        // The scheme is checked here; host, port and target are parsed as the http(s) URL with
+        // the same authority and default port (ws 80, wss 443: RFC 6455 section 3).
+        std::size_t colon = url.find("://");
+        std::string scheme(url.substr(0, colon == std::string_view::npos ? 0 : colon));
+        for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if (colon == std::string_view::npos) {
+            ec = http::errc::bad_url;
+            return ws;
+        }
+        if (scheme == "wss") {
+            ec = ws::errc::tls_not_enabled;
+            return ws;
+        }
+        if (scheme != "ws") {
+            ec = ws::errc::unsupported_scheme;
+            return ws;
+        }
+        std::string as_http = "http";
+        as_http += url.substr(colon);
+        http::Url u = http::Url::parse(as_http, ec);
+        if (ec) return ws;
+        ws.peer_ = u.authority();
+        const Deadline deadline = Deadline::after(options.timeout);
+        ws.socket_ = Socket::connect(u.host(), u.port(), deadline.remaining(), ec);
+        if (ec) return ws;
+        ws.timeout_ = options.timeout;
+        ws.protocol_ = ws::Protocol<ws::Role::client>(options.limits);
+
+        ws::ClientRequest request;
+        request.host = u.authority();
+        request.target = u.target();
+        request.key = ws::generate_key();
+        request.subprotocols = options.subprotocols;
+        request.origin = options.origin;
+        request.headers = options.headers;
+        ws.protocol_.output() = ws::build_request(request, ec);
+        if (ec) return ws;
+        ws.flush(deadline, ec);
+        if (ec) return ws;
+
+        http::ResponseParser parser;
+        parser.request_method("GET");
+        for (;;) {
+            http::ParseResult r = parser.parse_head(ws.input_);
+            if (r.error()) {
+                ec = r.ec;
+                return ws;
+            }
+            if (r.complete()) {
+                ec = ws::check_response(parser, request.key, options.subprotocols, ws.subprotocol_);
+                if (ec) return ws;
+                ws.input_.erase(0, r.consumed);  // what follows the head is WebSocket frames
+                break;
+            }
+            char buf[4096];
+            std::size_t n = ws.socket_.read_some(buf, sizeof buf, deadline, ec);
+            if (ec) return ws;
+            if (n == 0) {
+                ec = errc::unexpected_eof;
+                return ws;
+            }
+            ws.input_.append(buf, n);
+        }
+    } catch (const std::bad_alloc&) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+    if (ec) ws.socket_.close();
+    return ws;
+}
+
+inline void WebSocket::flush(const Deadline& deadline, std::error_code& ec) noexcept {
+    std::string& out = protocol_.output();
+    std::size_t sent = 0;
+    while (sent < out.size()) {
+        sent += socket_.write_some(out.data() + sent, out.size() - sent, deadline, ec);
+        if (ec) break;
+    }
+    out.erase(0, sent);
+}
+
+inline void WebSocket::send(ws::Opcode op, std::string_view payload, const Deadline& deadline,
+                            const char* what) {
+    std::error_code ec;
+    send(op, payload, deadline, ec);
+    if (ec) detail::throw_error(ec, what, peer_);
+}
+
+inline void WebSocket::send(ws::Opcode op, std::string_view payload, const Deadline& deadline,
+                            std::error_code& ec) noexcept {
+    ec.clear();
+    if (!is_open()) {
+        ec = ws::errc::closed;
+        return;
+    }
+    if (ws::is_control(op) && payload.size() > ws::max_control_payload) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
+    try {
+        protocol_.send(op, payload);
+    } catch (const std::bad_alloc&) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    flush(deadline, ec);
+}
+
+inline void WebSocket::close(std::uint16_t code, std::string_view reason,
+                             const Deadline& deadline) {
+    std::error_code ec;
+    close(code, reason, deadline, ec);
+    if (ec) detail::throw_error(ec, "close", peer_);
+}
+
+inline void WebSocket::close(std::uint16_t code, std::string_view reason, const Deadline& deadline,
+                             std::error_code& ec) noexcept {
+    ec.clear();
+    if (!socket_.is_open() || protocol_.close_sent()) return;
+    if (!ws::valid_close_code(code) || reason.size() > ws::max_control_payload - 2) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
+    try {
+        protocol_.close(code, reason);
+    } catch (const std::bad_alloc&) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    flush(deadline, ec);
+}
+
+inline WebSocket::Message WebSocket::receive(const Deadline& deadline) {
+    std::error_code ec;
+    Message m = receive(deadline, ec);
+    if (ec) detail::throw_error(ec, "receive", peer_);
+    return m;
+}
+
+inline void WebSocket::finish() noexcept {
+    // RFC 6455 section 7.1.1: the server closes TCP first; wait for it, bounded.
+    std::error_code ec;
+    socket_.shutdown(Shutdown::write, ec);
+    const Deadline until = Deadline::after(timeout_);
+    char buf[512];
+    while (!ec && socket_.read_some(buf, sizeof buf, until, ec) != 0) {}
+    socket_.close();
+}
+
+inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
+                                             std::error_code& ec) noexcept {
+    ec.clear();
+    Message m;
+    if (!socket_.is_open() || protocol_.close_received()) {
+        ec = ws::errc::closed;
+        return m;
+    }
+    try {
+        for (;;) {
+            ws::Event e = protocol_.feed(input_);
+            input_.erase(0, e.consumed);
+            if (!protocol_.output().empty()) {
+                std::error_code wec;
+                flush(deadline, wec);  // pongs and the close echo
+                if (wec && e.kind != ws::EventKind::error) {
+                    ec = wec;
+                    return m;
+                }
+            }
+            switch (e.kind) {
+                case ws::EventKind::need_more: break;
+                case ws::EventKind::ping: continue;
+                case ws::EventKind::text:
+                case ws::EventKind::binary:
+                    m.type =
+                        e.kind == ws::EventKind::text ? MessageType::text : MessageType::binary;
+                    m.data = std::move(protocol_.message());
+                    protocol_.message().clear();
+                    return m;
+                case ws::EventKind::pong:
+                    m.type = MessageType::pong;
+                    m.data = protocol_.control();
+                    return m;
+                case ws::EventKind::close:
+                    m.type = MessageType::close;
+                    m.close_code = protocol_.close_code();
+                    m.data = std::string(protocol_.close_reason());
+                    input_.clear();
+                    finish();
+                    return m;
+                case ws::EventKind::error:
+                    ec = e.ec;
+                    input_.clear();
+                    socket_.close();
+                    return m;
+            }
+            const std::size_t at = input_.size();
+            const std::size_t room = 64 * 1024;
+            input_.resize(at + room);
+            std::size_t n = socket_.read_some(&input_[at], room, deadline, ec);
+            input_.resize(at + n);
+            if (ec) return m;
+            if (n == 0) {
+                ec = errc::unexpected_eof;  // section 7.1.5: closed abnormally (1006)
+                socket_.close();
+                return m;
+            }
+        }
+    } catch (const std::bad_alloc&) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+    return m;
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_WS_CLIENT_HPP
+// ---- end socklite/ws/client.hpp
 
 #endif  // SOCKLITE_HPP
 // ---- end socklite.hpp

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+// examples/ws_cat end to end against Python's websockets (tests/ws/echo_server.py).
+#include <doctest/doctest.h>
+
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <unistd.h>
+
+#include "examples/child_process.hpp"
+#include "support/fd_count.hpp"
+#include "ws/peer.hpp"
+
+using examples_test::Child;
+using examples_test::patience;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// BUILD/examples/ws_cat from BUILD/tests/ws/ (CMake) or BUILD/tests/ (Meson);
+// SOCKLITE_EXAMPLES_DIR overrides.
+std::string ws_cat_path() {
+    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR")) return std::string(dir) + "/ws_cat";
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return {};
+    self[n] = '\0';
+    fs::path here = fs::path(self).parent_path();
+    for (const char* rel : {"../../examples/ws_cat", "../examples/ws_cat"}) {
+        fs::path p = here / rel;
+        if (fs::exists(p)) return fs::canonical(p).string();
+    }
+    return {};
+}
+
+struct IgnoreSigpipe {
+    IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+} ignore_sigpipe;
+
+// Whether @p text is one line `ws_cat: ...`.
+bool one_error_line(const std::string& text) {
+    return text.rfind("ws_cat: ", 0) == 0 && text.find('\n') == text.size() - 1;
+}
+
+}  // namespace
+
+TEST_CASE("ws_cat: lines out, echoes in, stdin EOF closes cleanly (exit 0)") {
+    if (!ws_test::have_python_websockets()) return;
+    socklite_test::FdLeakGuard fds;
+    ws_test::PythonPeer peer;
+    REQUIRE(peer.port() != 0);
+    Child cat(ws_cat_path(), {peer.url("/echo")});
+    std::string expected;
+    for (int i = 0; i < 50; ++i) {
+        std::string line = "line " + std::to_string(i) + " κόσμε " + std::string(i * 37, 'x');
+        cat.write(line + "\n");
+        expected += line + "\n";
+    }
+    cat.write("\n");  // an empty message
+    expected += "\n";
+    // Python's websockets drops the echo of messages that arrive together with the close, so
+    // the close waits until every echo is in.
+    CHECK(Child::pump_until({&cat}, patience, [&] { return cat.out().size() >= expected.size(); }));
+    CHECK(cat.out() == expected);
+    cat.close_stdin();
+    REQUIRE(cat.wait_exit());
+    CHECK(cat.exit_code() == 0);
+    CHECK(cat.err().empty());
+}
+
+TEST_CASE("ws_cat: the server closes first (exit 0 after printing what came)") {
+    if (!ws_test::have_python_websockets()) return;
+    socklite_test::FdLeakGuard fds;
+    ws_test::PythonPeer peer;
+    REQUIRE(peer.port() != 0);
+    Child cat(ws_cat_path(), {peer.url("/close")});
+    REQUIRE(cat.wait_exit());
+    CHECK(cat.exit_code() == 0);
+    CHECK(cat.out() == "bye\n");
+}
+
+TEST_CASE("ws_cat: errors are one line and exit 1; --help exits 0") {
+    socklite_test::FdLeakGuard fds;
+    {
+        Child cat(ws_cat_path(), {"wss://127.0.0.1:1/"});
+        REQUIRE(cat.wait_exit());
+        CHECK(cat.exit_code() == 1);
+        CHECK(one_error_line(cat.err()));
+        CHECK(cat.err().find("TLS") != std::string::npos);
+    }
+    {
+        Child cat(ws_cat_path(), {"ftp://127.0.0.1/"});
+        REQUIRE(cat.wait_exit());
+        CHECK(cat.exit_code() == 1);
+        CHECK(one_error_line(cat.err()));
+    }
+    {
+        Child cat(ws_cat_path(), {});
+        REQUIRE(cat.wait_exit());
+        CHECK(cat.exit_code() == 1);
+        CHECK(one_error_line(cat.err()));
+    }
+    {
+        Child cat(ws_cat_path(), {"--help"});
+        REQUIRE(cat.wait_exit());
+        CHECK(cat.exit_code() == 0);
+        CHECK(cat.out().rfind("usage: ws_cat", 0) == 0);
+    }
+}
+
+TEST_CASE("ws_cat: a refused connection is one line and exit 1") {
+    socklite_test::FdLeakGuard fds;
+    // A port nobody listens on: bind one, learn its number, close it.
+    int port = 0;
+    {
+        ws_test::PythonPeer peer;  // any listener would do; this one is at hand
+        port = peer.port();
+    }
+    if (port == 0) return;
+    Child cat(ws_cat_path(), {"ws://127.0.0.1:" + std::to_string(port) + "/"});
+    REQUIRE(cat.wait_exit());
+    CHECK(cat.exit_code() == 1);
+    CHECK(one_error_line(cat.err()));
+}
