@@ -15,6 +15,7 @@
 #include "socklite/http/client.hpp"
 #include "socklite/http/error.hpp"
 #include "socklite/http/message.hpp"
+#include "socklite/http/parse_result.hpp"
 #include "socklite/http/parser.hpp"
 #include "socklite/http/serializer.hpp"
 #include "socklite/http/url.hpp"

@@ -129,13 +129,32 @@ std::vector<Address> resolve(std::string_view host, std::uint16_t port,
                              std::error_code& ec) noexcept;
 
 namespace detail {
+/** Appends @p host to @p out, in brackets when it is an IPv6 literal (it holds a `:` and has no
+ *  brackets yet). With @p uri_zone, an IPv6 zone's `%` is written `%25` (RFC 6874: a URL, a
+ *  Host value). With join_host_port(), the one host-and-port joiner of the library (Address,
+ *  Url::authority(), error messages). */
+inline void append_host(std::string& out, std::string_view host, bool uri_zone = false) {
+    bool v6 = !host.empty() && host.front() != '[' && host.find(':') != std::string_view::npos;
+    if (!v6) {
+        out.append(host.data(), host.size());
+        return;
+    }
+    out += '[';
+    std::size_t pct = uri_zone ? host.find('%') : std::string_view::npos;
+    if (pct == std::string_view::npos) {
+        out.append(host.data(), host.size());
+    } else {
+        out.append(host.data(), pct);
+        out += "%25";
+        out.append(host.data() + pct + 1, host.size() - pct - 1);
+    }
+    out += ']';
+}
+
 /** `host:port`, with brackets when @p host is an IPv6 literal (for error messages and Host). */
 inline std::string join_host_port(std::string_view host, std::uint16_t port) {
     std::string out;
-    bool v6 = !host.empty() && host.front() != '[' && host.find(':') != std::string_view::npos;
-    if (v6) out += '[';
-    out += host;
-    if (v6) out += ']';
+    append_host(out, host);
     out += ':';
     out += std::to_string(port);
     return out;
@@ -245,8 +264,8 @@ inline std::string Address::host() const {
 
 inline std::string Address::to_string() const {
     switch (family()) {
-        case Family::ipv4: return host() + ':' + std::to_string(port());
-        case Family::ipv6: return '[' + host() + "]:" + std::to_string(port());
+        case Family::ipv4:
+        case Family::ipv6: return detail::join_host_port(host(), port());
         case Family::local: return host();
         case Family::none: break;
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the socklite authors
-// Drives http::ResponseParser / ChunkedDecoder over an input cut into pieces, as a socket would
-// deliver it, with every call's input ending at a guard page; records what came out.
+// Drives http::RequestParser / ResponseParser / ChunkedDecoder over an input cut into pieces, as
+// a socket would deliver it, with every call's input ending at a guard page; records what came
+// out.
 #ifndef SOCKLITE_TESTS_HTTP_FEED_HPP
 #define SOCKLITE_TESTS_HTTP_FEED_HPP
 
@@ -33,12 +34,19 @@ struct Outcome {
     std::size_t interim = 0;
     std::string body;
     std::string rest;  // bytes left after the message
+    // requests
+    std::string method;
+    std::string target;
+    std::string host;
+    int form = -1;
+    bool expect_continue = false;
 
     bool operator==(const Outcome& o) const {
         return ec == o.ec && status == o.status && version == o.version && reason == o.reason &&
                fields == o.fields && trailers == o.trailers && kind == o.kind &&
                keep_alive == o.keep_alive && upgrade == o.upgrade && interim == o.interim &&
-               body == o.body && rest == o.rest;
+               body == o.body && rest == o.rest && method == o.method && target == o.target &&
+               host == o.host && form == o.form && expect_continue == o.expect_continue;
     }
 };
 
@@ -52,21 +60,19 @@ inline std::vector<std::size_t> cuts_bytes(std::size_t n) {
 }
 inline std::vector<std::size_t> cuts_split(std::size_t n, std::size_t at) { return {at, n}; }
 
-/** Parses @p input delivered in pieces ending at @p cuts; @p eof: the peer closes at the end. */
-inline Outcome feed_response(std::string_view input, const std::vector<std::size_t>& cuts,
-                             GuardPage& guard, const socklite::http::ParserLimits& limits = {},
-                             std::string_view method = "GET", bool eof = true) {
+/** Parses @p input with @p p, delivered in pieces ending at @p cuts; @p eof: the peer closes at
+ *  the end; @p record_start records the start line once the head is complete. */
+template <class Parser, class RecordStart>
+inline Outcome feed_message(Parser& p, std::string_view input, const std::vector<std::size_t>& cuts,
+                            GuardPage& guard, bool eof, RecordStart&& record_start) {
     using namespace socklite::http;
-    ResponseParser p(limits);
-    p.request_method(method);
     Outcome out;
     std::string pending;
     std::size_t fed = 0;
     bool finished = false;
     auto record_head = [&] {
-        out.status = p.status();
         out.version = p.version();
-        out.reason = std::string(p.reason());
+        record_start(out);
         for (std::size_t i = 0; i < p.field_count(); ++i) {
             FieldView f = p.field(i);
             out.fields.emplace_back(std::string(f.name), std::string(f.value));
@@ -126,6 +132,32 @@ inline Outcome feed_response(std::string_view input, const std::vector<std::size
     out.upgrade = p.upgrade();
     out.interim = p.interim_count();
     return out;
+}
+
+/** Parses a response delivered in pieces ending at @p cuts; @p eof: the peer closes at the end. */
+inline Outcome feed_response(std::string_view input, const std::vector<std::size_t>& cuts,
+                             GuardPage& guard, const socklite::http::ParserLimits& limits = {},
+                             std::string_view method = "GET", bool eof = true) {
+    socklite::http::ResponseParser p(limits);
+    p.request_method(method);
+    return feed_message(p, input, cuts, guard, eof, [&p](Outcome& out) {
+        out.status = p.status();
+        out.reason = std::string(p.reason());
+    });
+}
+
+/** Parses a request delivered in pieces ending at @p cuts; @p eof: the peer closes at the end. */
+inline Outcome feed_request(std::string_view input, const std::vector<std::size_t>& cuts,
+                            GuardPage& guard, const socklite::http::ParserLimits& limits = {},
+                            bool eof = true) {
+    socklite::http::RequestParser p(limits);
+    return feed_message(p, input, cuts, guard, eof, [&p](Outcome& out) {
+        out.method = std::string(p.method());
+        out.target = std::string(p.target());
+        out.host = std::string(p.host());
+        out.form = static_cast<int>(p.target_form());
+        out.expect_continue = p.expect_continue();
+    });
 }
 
 /** Decodes a chunked body delivered in pieces ending at @p cuts. */

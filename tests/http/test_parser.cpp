@@ -196,6 +196,17 @@ std::vector<Case> cases() {
         good("Transfer_Encoding is another field",
              ok + "Transfer_Encoding: chunked\r\nContent-Length: 1\r\n\r\nx", 200,
              K::content_length, true, "x"),
+        good("leading CRLF skipped", "\r\n" + ok + "Content-Length: 1\r\n\r\nx", 200,
+             K::content_length, true, "x"),
+        good("eight leading CRLFs skipped",
+             "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n" + ok + "Content-Length: 0\r\n\r\n", 200,
+             K::content_length, true, ""),
+        good("empty line after 100 Continue skipped",
+             "HTTP/1.1 100 Continue\r\n\r\n\r\n" + ok + "Content-Length: 2\r\n\r\nok", 200,
+             K::content_length, true, "ok", "", "GET", 1),
+        good("chunk extension with BWS and quoted value",
+             ok + "Transfer-Encoding: chunked\r\n\r\n2 ; a = \"q\\\"x\" ;b\r\nhi\r\n0\r\n\r\n", 200,
+             K::chunked, true, "hi"),
         good("unrelated names of framing lengths",
              ok + "Content-Lengtx: zz\r\nTransfer-Encodinx: zz\r\nConnectioX: "
                   "close\r\nContent-Length: 0\r\n\r\n",
@@ -214,9 +225,17 @@ std::vector<Case> cases() {
         bad("HTTP/1.2", "HTTP/1.2 200 OK\r\n\r\n", socklite::http::errc::bad_version),
         bad("HTTP/1.10", "HTTP/1.10 200 OK\r\n\r\n", socklite::http::errc::bad_version),
         bad("HTTP/0.9", "HTTP/0.9 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("HTTP/1.x", "HTTP/1.x 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("HTTP/x.1", "HTTP/x.1 200 OK\r\n\r\n", socklite::http::errc::bad_version),
+        bad("HTTP/1,1", "HTTP/1,1 200 OK\r\n\r\n", socklite::http::errc::bad_version),
         bad("lower-case http", "http/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
         bad("leading space", " HTTP/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
-        bad("leading CRLF", "\r\nHTTP/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("leading bare LF", "\nHTTP/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("leading bare CR", "\rHTTP/1.1 200 OK\r\n\r\n", socklite::http::errc::bad_status_line),
+        bad("too many leading empty lines",
+            "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+            socklite::http::errc::bad_status_line),
+        bad("empty line then garbage", "\r\nSSH-2.0\r\n", socklite::http::errc::bad_status_line),
         bad("not HTTP at all", "SSH-2.0-OpenSSH_9.2\r\n", socklite::http::errc::bad_status_line),
         bad("HTTP/0.9 style body", "<html>", socklite::http::errc::bad_status_line),
         bad("bare LF ends status line", "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
@@ -328,6 +347,10 @@ std::vector<Case> cases() {
             socklite::http::errc::bad_chunk),
         bad("chunked: missing CRLF after data",
             ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX0\r\n\r\n", socklite::http::errc::bad_chunk),
+        bad("chunked: extension without a name",
+            ok + "Transfer-Encoding: chunked\r\n\r\n2;\r\nhi\r\n0\r\n\r\n", socklite::http::errc::bad_chunk),
+        bad("chunked: extension name without value",
+            ok + "Transfer-Encoding: chunked\r\n\r\n2;a=\r\nhi\r\n0\r\n\r\n", socklite::http::errc::bad_chunk),
         bad("chunked: bad trailer",
             ok + "Transfer-Encoding: chunked\r\n\r\n0\r\nBad Name: x\r\n\r\n", socklite::http::errc::bad_header),
         bad("truncated head", ok + "Content-Length: 5\r\n", errc::unexpected_eof),
@@ -557,6 +580,8 @@ TEST_CASE("parser: garbage fails early, before a whole line arrived") {
     p.reset();
     CHECK(p.parse_head("HTTP/2").ec == socklite::http::errc::bad_version);
     p.reset();
+    CHECK(p.parse_head("HTTP/x").ec == socklite::http::errc::bad_version);
+    p.reset();
     CHECK(p.parse_head("HTTP/1.1 2x").ec == socklite::http::errc::bad_status_line);
     p.reset();
     CHECK(p.parse_head("HTTP/1.1 200 OK\r\nBad Name").ec == socklite::http::errc::bad_header);
@@ -624,14 +649,18 @@ TEST_CASE("parser: the word-at-a-time scanners agree with a byte-by-byte referen
             }
         }
     }
-    CHECK(d::iequals_lower("Content-Length", "content-length"));
-    CHECK(d::iequals_lower("CONTENT-LENGTH", "content-length"));
-    CHECK_FALSE(d::iequals_lower("Content-Lengti", "content-length"));
-    CHECK_FALSE(d::iequals_lower("Dontent-Length", "content-length"));
-    CHECK(d::iequals_lower("Transfer-Encoding", "transfer-encoding"));
-    CHECK_FALSE(d::iequals_lower("Transfer-EncodinG!", "transfer-encoding"));
-    CHECK(d::iequals_lower("Close", "close"));
-    CHECK_FALSE(d::iequals_lower("Clos^", "close"));
+    CHECK(socklite::http::iequals("Content-Length", "content-length"));
+    CHECK(socklite::http::iequals("CONTENT-LENGTH", "content-length"));
+    CHECK_FALSE(socklite::http::iequals("Content-Lengti", "content-length"));
+    CHECK_FALSE(socklite::http::iequals("Dontent-Length", "content-length"));
+    CHECK(socklite::http::iequals("Transfer-Encoding", "transfer-encoding"));
+    CHECK_FALSE(socklite::http::iequals("Transfer-EncodinG!", "transfer-encoding"));
+    CHECK(socklite::http::iequals("Close", "close"));
+    CHECK_FALSE(socklite::http::iequals("Clos^", "close"));
+    CHECK_FALSE(socklite::http::iequals("Content\rLength", "content-length"));
+    CHECK_FALSE(socklite::http::iequals("@", "`"));  // differ in bit 0x20 only, not letters
+    CHECK_FALSE(socklite::http::iequals("[", "{"));
+    CHECK(socklite::http::iequals("x-\xc3\xa9", "X-\xc3\xa9"));
 }
 
 TEST_CASE("parser: long lines arriving in pieces give the same outcome as when whole") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the socklite authors
+#include <socklite/http/parser.hpp>
 #include <socklite/http/serializer.hpp>
 
 #include "support/doctest_ext.hpp"
@@ -191,4 +192,138 @@ TEST_CASE("serializer: predicates follow the RFC 9110 grammar") {
     CHECK_FALSE(is_field_value("a\x7f"));
     CHECK(is_request_target("*"));
     CHECK_FALSE(is_request_target(""));
+}
+
+// ---- responses
+
+namespace {
+socklite::http::Response response(int status, std::string reason, std::string body = {}) {
+    socklite::http::Response r;
+    r.status = status;
+    r.reason = reason;
+    r.body = std::move(body);
+    return r;
+}
+}  // namespace
+
+TEST_CASE("response serializer: status line, fields in order, Content-Length") {
+    using socklite::http::serialize_response;
+    auto r = response(200, "OK", "hello");
+    r.headers.add("Content-Type", "text/plain");
+    r.headers.add("X-Tab", "a\tb");
+    CHECK(serialize_response(r) ==
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Tab: a\tb\r\nContent-Length: "
+          "5\r\n\r\nhello");
+    auto e = response(404, "");
+    e.version = 10;
+    CHECK(serialize_response(e) == "HTTP/1.0 404 \r\nContent-Length: 0\r\n\r\n");
+    // a given Content-Length that matches, or one announced by a bodiless answer to HEAD
+    auto h = response(200, "OK", "abc");
+    h.headers.add("Content-Length", "3");
+    CHECK(serialize_response(h) == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
+    h.body.clear();
+    h.headers.set("Content-Length", "1000");
+    CHECK(serialize_response(h) == "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+}
+
+TEST_CASE("response serializer: bodiless statuses get no framing") {
+    using socklite::http::serialize_response;
+    CHECK(serialize_response(response(204, "No Content")) == "HTTP/1.1 204 No Content\r\n\r\n");
+    CHECK(serialize_response(response(100, "Continue")) == "HTTP/1.1 100 Continue\r\n\r\n");
+    auto nm = response(304, "Not Modified");
+    nm.headers.add("Content-Length", "42");  // the length of the representation: allowed
+    CHECK(serialize_response(nm) == "HTTP/1.1 304 Not Modified\r\nContent-Length: 42\r\n\r\n");
+}
+
+TEST_CASE("response serializer: chunked framing and trailers") {
+    using socklite::http::serialize_response;
+    auto r = response(200, "OK", std::string(26, 'x'));
+    r.headers.add("Transfer-Encoding", "gzip, chunked");
+    r.trailers.add("X-Sum", "abc");
+    CHECK(serialize_response(r) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                                   "1a\r\n" + std::string(26, 'x') +
+                                       "\r\n0\r\nX-Sum: abc\r\n\r\n");
+    std::string out;
+    socklite::http::serialize_chunk("hello", out);
+    socklite::http::serialize_chunk("", out);  // nothing: an empty chunk would end the body
+    socklite::http::serialize_chunk(std::string(256, 'y'), out);
+    socklite::http::serialize_last_chunk(out);
+    CHECK(out == "5\r\nhello\r\n100\r\n" + std::string(256, 'y') + "\r\n0\r\n\r\n");
+    // what the serializer writes, the parser reads back
+    socklite::http::ResponseParser p;
+    std::string wire = serialize_response(r);
+    auto h = p.parse_head(wire);
+    REQUIRE(h.complete());
+    auto b = p.parse_body(std::string_view(wire).substr(h.consumed));
+    CHECK(b.body == std::string(26, 'x'));
+}
+
+TEST_CASE("response serializer: CR, LF, NUL and framing conflicts are refused, nothing appended") {
+    using socklite::http::serialize_head;
+    using socklite::http::serialize_response;
+    std::vector<socklite::http::Response> bad;
+    bad.push_back(response(200, "O\r\nK"));
+    bad.push_back(response(200, std::string("O\0K", 3)));
+    bad.push_back(response(99, "X"));
+    bad.push_back(response(600, "X"));
+    auto v = response(200, "OK");
+    v.version = 20;
+    bad.push_back(v);
+    auto n = response(200, "OK");
+    n.headers.add("Bad Name", "v");
+    bad.push_back(n);
+    auto val = response(200, "OK");
+    val.headers.add("X", "a\r\nInjected: 1");
+    bad.push_back(val);
+    auto nul = response(200, "OK");
+    nul.headers.add("X", std::string("a\0b", 3));
+    bad.push_back(nul);
+    auto cl = response(200, "OK", "abc");
+    cl.headers.add("Content-Length", "4");
+    bad.push_back(cl);
+    auto two = response(200, "OK");
+    two.headers.add("Content-Length", "1");
+    two.headers.add("Content-Length", "2");
+    bad.push_back(two);
+    auto both = response(200, "OK");
+    both.headers.add("Content-Length", "0");
+    both.headers.add("Transfer-Encoding", "chunked");
+    bad.push_back(both);
+    auto gz = response(200, "OK");
+    gz.headers.add("Transfer-Encoding", "chunked, gzip");
+    bad.push_back(gz);
+    auto te10 = response(200, "OK");
+    te10.version = 10;
+    te10.headers.add("Transfer-Encoding", "chunked");
+    bad.push_back(te10);
+    auto body204 = response(204, "No Content", "x");
+    bad.push_back(body204);
+    auto cl204 = response(204, "No Content");
+    cl204.headers.add("Content-Length", "0");
+    bad.push_back(cl204);
+    auto tr = response(200, "OK", "x");
+    tr.trailers.add("X", "y");  // trailers without chunked
+    bad.push_back(tr);
+    auto badtr = response(200, "OK", "x");
+    badtr.headers.add("Transfer-Encoding", "chunked");
+    badtr.trailers.add("X", "y\nz");
+    bad.push_back(badtr);
+    for (const auto& r : bad) {
+        CAPTURE(r.status);
+        CAPTURE(r.reason);
+        std::string out = "kept";
+        std::error_code ec;
+        serialize_response(r, out, ec);
+        CHECK(ec == socklite::http::errc::bad_field);
+        CHECK(out == "kept");
+        CHECK_THROWS_AS(serialize_response(r), socklite::Error);
+    }
+    std::string out;
+    CHECK_THROWS_AS(serialize_head(response(200, "O\nK"), out), socklite::Error);
+    socklite::http::Headers t;
+    t.add("X", "a\rb");
+    std::error_code ec;
+    socklite::http::serialize_last_chunk(t, out, ec);
+    CHECK(ec == socklite::http::errc::bad_field);
+    CHECK(out.empty());
 }

@@ -4,8 +4,8 @@
 #define SOCKLITE_HTTP_CHUNKED_HPP
 
 /** @file
- *  The result type shared by the HTTP parsers (http::ParseResult) and the incremental chunked
- *  transfer-coding decoder (http::ChunkedDecoder, RFC 9112 section 7.1). No I/O. */
+ *  The incremental chunked transfer-coding decoder (http::ChunkedDecoder, RFC 9112 section 7.1),
+ *  used by the message parser for both directions. No I/O. */
 
 #include <cstddef>
 #include <cstdint>
@@ -14,45 +14,19 @@
 #include <system_error>
 
 #include "../error.hpp"
-#include "error.hpp"
 #include "detail/grammar.hpp"
+#include "error.hpp"
 #include "message.hpp"
+#include "parse_result.hpp"
 
 namespace socklite {
 namespace http {
-
-/** What a parse step achieved. */
-enum class ParseStatus {
-    complete,   ///< the element (head, body, message) is complete
-    need_more,  ///< more input is needed (after the consumed bytes, if any)
-    error,      ///< the input is invalid; ParseResult::ec says why; the parser stays in error
-};
-
-/** The outcome of one parse step: how many input bytes were used, body bytes found, and the
- *  status.
- *
- *  The contract of every parser here: the caller may drop the first `consumed` bytes of the
- *  input; the rest must be presented again, at the start of the next call, followed by any new
- *  bytes. */
-struct ParseResult {
-    ParseStatus status = ParseStatus::need_more;  ///< complete, need_more or error
-    std::size_t consumed = 0;                     ///< input bytes used (the caller may drop them)
-    std::string_view body;  ///< body bytes found in the input (a view into it), may be empty
-    std::error_code ec;     ///< the reason when status is ParseStatus::error
-
-    /** Whether status is ParseStatus::complete. */
-    bool complete() const noexcept { return status == ParseStatus::complete; }
-    /** Whether status is ParseStatus::need_more. */
-    bool need_more() const noexcept { return status == ParseStatus::need_more; }
-    /** Whether status is ParseStatus::error. */
-    bool error() const noexcept { return status == ParseStatus::error; }
-};
 
 /** Limits of the chunked decoder; exceeding one is an error, detected as soon as the bytes
  *  arrive. */
 struct ChunkedLimits {
     /** Longest chunk-size line (size, extensions and whitespace, without CRLF); longer is
-     *  http::errc::bad_chunk. */
+     *  http::errc::bad_chunk. This also bounds the chunk extensions. */
     std::size_t max_chunk_line = 4096;
     /** Largest trailer section in bytes, including its final CRLF; more is
      *  http::errc::trailer_too_large. */
@@ -66,10 +40,18 @@ struct ChunkedLimits {
  *  Feed it the bytes that follow the header section; each call to decode() consumes framing
  *  and returns the next run of body bytes as a view into the input (zero copy). Strict:
  *  chunk sizes are hex digits only (no sign, no `0x`, no whitespace before them), checked for
- *  overflow; chunk extensions are skipped (bounded, no control characters); each chunk's data
- *  must end in CRLF; bare CR or LF are errors (http::errc::bad_chunk); the trailer section is parsed
- *  with the header rules and exposed through trailer(); the final CRLF is required. No
- *  allocation after construction, no I/O.
+ *  overflow; each chunk's data must end in CRLF; bare CR or LF are errors
+ *  (http::errc::bad_chunk); the trailer section is parsed with the header rules and exposed
+ *  through trailer(); the final CRLF is required. No allocation after construction, no I/O.
+ *
+ *  Chunk extensions are checked against RFC 9112 section 7.1.1 and skipped:
+ *  `*( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )`. So a `;` without a name
+ *  (`2;` CRLF, `2;;a`), a name followed by `=` without a value, a control character (but HTAB
+ *  in whitespace and quoted strings), a bad quoted string, and whitespace where the grammar has
+ *  none (after the size or a value with no `;` following, e.g. `5 ` CRLF) are
+ *  http::errc::bad_chunk: a known request-smuggling vector, where two parsers disagree on where
+ *  a chunk ends. BWS (spaces and tabs) is accepted exactly where the grammar puts it. The whole
+ *  line, extensions included, is bounded by ChunkedLimits::max_chunk_line.
  *
  *  @par Example
  *  @code
@@ -130,30 +112,35 @@ public:
 
 private:
     enum class State : unsigned char {
-        size_first,  // expecting the first hex digit of a chunk size
-        size,        // more hex digits, BWS, ';' or CR
-        ext,         // skipping a chunk extension up to CR
-        size_lf,     // CR seen after the size line, expecting LF
-        data,        // chunk data: remaining_ bytes to deliver
-        data_cr,     // expecting CR after chunk data
-        data_lf,     // expecting LF after chunk data
-        trailer,     // trailer section (not consumed until complete)
+        size_first,       // expecting the first hex digit of a chunk size
+        size,             // more hex digits, BWS, ';' or CR
+        ext_ws,           // BWS that only a ';' may follow
+        ext_name_start,   // after ';': BWS, then the first character of a name
+        ext_name,         // in a name: '=', ';', BWS or CR may end it
+        ext_after_name,   // BWS after a name: '=' or ';' next
+        ext_value_start,  // after '=': BWS, then a token or a quoted string
+        ext_token,        // in a token value
+        ext_quoted,       // in a quoted-string value
+        ext_escape,       // after a backslash in a quoted string
+        ext_after_value,  // after the closing quote: ';', BWS or CR
+        size_lf,          // CR seen after the size line, expecting LF
+        data,             // chunk data: remaining_ bytes to deliver
+        data_cr,          // expecting CR after chunk data
+        data_lf,          // expecting LF after chunk data
+        trailer,          // trailer section (not consumed until complete)
         done,
-        error,
     };
 
-    ParseResult fail(std::size_t consumed, errc e) noexcept;
+    bool extension_byte(char c) noexcept;
 
     ChunkedLimits limits_;
     State state_ = State::size_first;
-    bool last_chunk_ = false;      // the size line being read is the zero-size chunk
-    bool ext_seen_ = false;        // ';' has been seen on the size line
     std::uint64_t remaining_ = 0;  // chunk size being read, then bytes left in the chunk
     std::uint64_t body_size_ = 0;
-    std::size_t line_bytes_ = 0;    // bytes of the current size line so far
-    std::size_t trailer_pos_ = 0;   // next trailer line, relative to the trailer start
-    errc error_ = http::errc::bad_chunk;  // the error, once in State::error
-    detail::FieldBlock trailers_;   // trailer scanning state and field slots
+    std::size_t line_bytes_ = 0;   // bytes of the current size line so far
+    std::size_t trailer_pos_ = 0;  // next trailer line, relative to the trailer start
+    detail::StickyError error_;    // once set, every call reports it
+    detail::FieldBlock trailers_;  // trailer scanning state and field slots
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -165,25 +152,83 @@ inline ChunkedDecoder::ChunkedDecoder(const ChunkedLimits& limits) : limits_(lim
 
 inline void ChunkedDecoder::reset() noexcept {
     state_ = State::size_first;
-    last_chunk_ = false;
-    ext_seen_ = false;
     remaining_ = 0;
     body_size_ = 0;
     line_bytes_ = 0;
     trailer_pos_ = 0;
-    error_ = http::errc::bad_chunk;
+    if (error_.set()) error_ = {};
     trailers_.count = 0;
     trailers_.base = nullptr;
 }
 
-inline ParseResult ChunkedDecoder::fail(std::size_t consumed, errc e) noexcept {
-    state_ = State::error;
-    error_ = e;
-    ParseResult r;
-    r.status = ParseStatus::error;
-    r.consumed = consumed;
-    r.ec = e;
-    return r;
+// One byte of a size line after the size digits, by the chunk-ext grammar of RFC 9112 section
+// 7.1.1 (see the class comment). False on a byte the grammar does not allow there; the caller
+// handles CR (allowed where a size, name or value has just ended).
+inline bool ChunkedDecoder::extension_byte(char c) noexcept {
+    using detail::cc_ows;
+    using detail::cc_tchar;
+    using detail::is;
+    const bool ws = is(c, cc_ows);
+    switch (state_) {
+        case State::size:  // the first byte after the digits
+        case State::ext_after_value:
+        case State::ext_ws:
+            if (c == ';') {
+                state_ = State::ext_name_start;
+                return true;
+            }
+            state_ = State::ext_ws;
+            return ws;
+        case State::ext_name_start:
+            if (is(c, cc_tchar)) state_ = State::ext_name;
+            return ws || state_ == State::ext_name;
+        case State::ext_name:
+        case State::ext_after_name:
+            if (state_ == State::ext_name && is(c, cc_tchar)) return true;
+            if (c == '=') {
+                state_ = State::ext_value_start;
+            } else if (c == ';') {
+                state_ = State::ext_name_start;
+            } else if (ws) {
+                state_ = State::ext_after_name;
+            } else {
+                return false;
+            }
+            return true;
+        case State::ext_value_start:
+            if (c == '"') {
+                state_ = State::ext_quoted;
+            } else if (is(c, cc_tchar)) {
+                state_ = State::ext_token;
+            } else {
+                return ws;
+            }
+            return true;
+        case State::ext_token:
+            if (is(c, cc_tchar)) return true;
+            if (c == ';') {
+                state_ = State::ext_name_start;
+            } else if (ws) {
+                state_ = State::ext_ws;
+            } else {
+                return false;
+            }
+            return true;
+        case State::ext_quoted:
+            // qdtext: HTAB, SP, VCHAR but '"' and '\', obs-text
+            if (c == '"') {
+                state_ = State::ext_after_value;
+            } else if (c == '\\') {
+                state_ = State::ext_escape;
+            } else {
+                return is(c, detail::cc_field);
+            }
+            return true;
+        case State::ext_escape:
+            state_ = State::ext_quoted;
+            return is(c, detail::cc_field);
+        default: return false;
+    }
 }
 
 inline void ChunkedDecoder::copy_trailers(Headers& out) const {
@@ -194,14 +239,12 @@ inline void ChunkedDecoder::copy_trailers(Headers& out) const {
 }
 
 inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
-    using detail::cc_field;
     using detail::cc_hex;
-    using detail::cc_ows;
     using detail::is;
     // Sizes stay below 2^63 so that they fit a signed 64-bit offset too.
     constexpr std::uint64_t max_before_shift = (std::uint64_t(1) << 59) - 1;
     ParseResult r;
-    if (state_ == State::error) return fail(0, error_);
+    if (error_.set()) return error_.again();
     if (state_ == State::done) {
         r.status = ParseStatus::complete;
         return r;
@@ -213,55 +256,44 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
         char c = p[i];
         switch (state_) {
             case State::size_first:
-                if (!is(c, cc_hex)) return fail(i, http::errc::bad_chunk);
+                if (!is(c, cc_hex)) return error_.fail(i, http::errc::bad_chunk);
                 remaining_ = static_cast<std::uint64_t>(detail::hex_value(c));
                 line_bytes_ = 1;
-                ext_seen_ = false;
                 state_ = State::size;
                 ++i;
                 break;
             case State::size:
                 // The common case: the rest of the digits and the CR in one tight loop.
                 while (is(c, cc_hex)) {
-                    if (remaining_ > max_before_shift) return fail(i, http::errc::bad_chunk);
+                    if (remaining_ > max_before_shift) return error_.fail(i, http::errc::bad_chunk);
                     remaining_ =
                         (remaining_ << 4) | static_cast<std::uint64_t>(detail::hex_value(c));
-                    if (++line_bytes_ > limits_.max_chunk_line) return fail(i, http::errc::bad_chunk);
+                    if (++line_bytes_ > limits_.max_chunk_line)
+                        return error_.fail(i, http::errc::bad_chunk);
                     if (++i == n) break;
                     c = p[i];
                 }
                 if (i == n) break;
-                if (c == '\r') {
+                [[fallthrough]];
+            case State::ext_ws:
+            case State::ext_name_start:
+            case State::ext_name:
+            case State::ext_after_name:
+            case State::ext_value_start:
+            case State::ext_token:
+            case State::ext_quoted:
+            case State::ext_escape:
+            case State::ext_after_value:
+                if (c == '\r' && (state_ == State::size || state_ == State::ext_name ||
+                                  state_ == State::ext_token || state_ == State::ext_after_value)) {
                     state_ = State::size_lf;
-                } else if (c == ';') {
-                    ext_seen_ = true;
-                    state_ = State::ext;
-                } else if (is(c, cc_ows)) {
-                    state_ = State::ext;
-                } else {
-                    return fail(i, http::errc::bad_chunk);
+                } else if (!extension_byte(c) || ++line_bytes_ > limits_.max_chunk_line) {
+                    return error_.fail(i, http::errc::bad_chunk);
                 }
-                if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
-                    return fail(i, http::errc::bad_chunk);
-                ++i;
-                break;
-            case State::ext:
-                // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): skipped, but only
-                // whitespace may come before the first ';' and no CTL other than HTAB at all.
-                if (c == '\r') {
-                    if (!ext_seen_) return fail(i, http::errc::bad_chunk);  // BWS without an extension
-                    state_ = State::size_lf;
-                } else if (c == ';') {
-                    ext_seen_ = true;
-                } else if (!ext_seen_ ? !is(c, cc_ows) : !is(c, cc_field)) {
-                    return fail(i, http::errc::bad_chunk);
-                }
-                if (c != '\r' && ++line_bytes_ > limits_.max_chunk_line)
-                    return fail(i, http::errc::bad_chunk);
                 ++i;
                 break;
             case State::size_lf:
-                if (c != '\n') return fail(i, http::errc::bad_chunk);
+                if (c != '\n') return error_.fail(i, http::errc::bad_chunk);
                 ++i;
                 if (remaining_ == 0) {
                     state_ = State::trailer;
@@ -284,12 +316,12 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                 return r;
             }
             case State::data_cr:
-                if (c != '\r') return fail(i, http::errc::bad_chunk);
+                if (c != '\r') return error_.fail(i, http::errc::bad_chunk);
                 state_ = State::data_lf;
                 ++i;
                 break;
             case State::data_lf:
-                if (c != '\n') return fail(i, http::errc::bad_chunk);
+                if (c != '\n') return error_.fail(i, http::errc::bad_chunk);
                 state_ = State::size_first;
                 ++i;
                 break;
@@ -305,7 +337,7 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                     switch (detail::scan_field_line(base, window, trailer_pos_, slot)) {
                         case detail::LineStatus::field:
                             if (trailers_.count == trailers_.capacity)
-                                return fail(i, http::errc::trailer_too_large);
+                                return error_.fail(i, http::errc::trailer_too_large);
                             trailers_.slots[trailers_.count++] = slot;
                             continue;
                         case detail::LineStatus::end_of_block:
@@ -316,18 +348,17 @@ inline ParseResult ChunkedDecoder::decode(std::string_view in) noexcept {
                             return r;
                         case detail::LineStatus::incomplete:
                             if (avail >= limits_.max_trailer_bytes)
-                                return fail(i, http::errc::trailer_too_large);
+                                return error_.fail(i, http::errc::trailer_too_large);
                             r.consumed = i;
                             return r;
                         case detail::LineStatus::error:
-                            return fail(i, base[line] == '\r' || base[line] == '\n'
-                                               ? http::errc::bad_chunk
-                                               : http::errc::bad_header);
+                            return error_.fail(i, base[line] == '\r' || base[line] == '\n'
+                                                      ? http::errc::bad_chunk
+                                                      : http::errc::bad_header);
                     }
                 }
             }
-            case State::done:
-            case State::error: break;  // not reached: handled before the loop
+            case State::done: break;  // not reached: handled before the loop
         }
     }
     r.consumed = i;

@@ -23,7 +23,7 @@ enum class errc {
     tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
     bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
     bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,            ///< an HTTP version other than `HTTP/1.0` or `HTTP/1.1`
+    bad_version,            ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
     bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
     header_too_large,       ///< the header section exceeds its size limit
     too_many_headers,       ///< the header section exceeds its field-count limit
@@ -35,6 +35,12 @@ enum class errc {
     bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
     too_many_redirects,     ///< a redirect chain longer than the configured limit
     bad_redirect,           ///< a redirect without a usable `Location`
+    bad_target,             ///< a request target of the wrong form or with invalid characters
+    target_too_long,        ///< a request line longer than its limit
+    missing_host,           ///< an HTTP/1.1 request without a `Host` field
+    bad_host,               ///< a `Host` field repeated or with an invalid value
+    unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
+    version_not_supported,  ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
 };
 
 /** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
@@ -60,7 +66,7 @@ public:
                 break;
             case errc::bad_status_line: text = "invalid HTTP status line"; break;
             case errc::bad_request_line: text = "invalid HTTP request line"; break;
-            case errc::bad_version: text = "unsupported HTTP version"; break;
+            case errc::bad_version: text = "invalid HTTP version"; break;
             case errc::bad_header: text = "invalid HTTP header field"; break;
             case errc::header_too_large: text = "HTTP header section too large"; break;
             case errc::too_many_headers: text = "too many HTTP header fields"; break;
@@ -74,6 +80,12 @@ public:
                 break;
             case errc::too_many_redirects: text = "too many redirects"; break;
             case errc::bad_redirect: text = "redirect without a usable Location"; break;
+            case errc::bad_target: text = "invalid HTTP request target"; break;
+            case errc::target_too_long: text = "HTTP request line too long"; break;
+            case errc::missing_host: text = "HTTP/1.1 request without Host"; break;
+            case errc::bad_host: text = "invalid or repeated Host field"; break;
+            case errc::unknown_transfer_coding: text = "unknown transfer coding"; break;
+            case errc::version_not_supported: text = "HTTP version not supported"; break;
         }
         return text;
     }

@@ -8,6 +8,8 @@
  *  http::Request and http::Response, and http::FieldView (a header field seen by the parsers). */
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,15 +18,39 @@
 namespace socklite {
 namespace http {
 
-/** Compares two strings ASCII-case-insensitively (header names, tokens). No allocation. */
+/** Compares two strings ASCII-case-insensitively (header names, tokens). No allocation.
+ *  The one case-insensitive comparison of the library: the parsers, serializers and Headers use
+ *  it. */
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        unsigned char x = static_cast<unsigned char>(a[i]);
-        unsigned char y = static_cast<unsigned char>(b[i]);
-        if (static_cast<unsigned>(x - 'A') < 26u) x = static_cast<unsigned char>(x + 32);
-        if (static_cast<unsigned>(y - 'A') < 26u) y = static_cast<unsigned char>(y + 32);
-        if (x != y) return false;
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+        // Eight bytes at a time, each word lower-cased without carries between bytes: a byte is
+        // an upper-case letter when its low seven bits plus 0x3f reach 0x80 but plus 0x25 do
+        // not, and its own high bit is clear; its 0x20 bit is then set.
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        constexpr std::uint64_t highs = ones * 0x80;
+        auto lower = [](std::uint64_t x) {
+            std::uint64_t low7 = x & ~highs;
+            std::uint64_t upper = (low7 + ones * 0x3f) & ~(low7 + ones * 0x25) & ~x & highs;
+            return x | (upper >> 2);
+        };
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0;; i += 8) {
+            if (i + 8 > n) i = n - 8;  // the last eight bytes, overlapping
+            std::uint64_t x, y;
+            std::memcpy(&x, a.data() + i, 8);
+            std::memcpy(&y, b.data() + i, 8);
+            diff |= x == y ? 0 : lower(x) ^ lower(y);
+            if (i + 8 == n) break;
+        }
+        return diff == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        unsigned x = static_cast<unsigned char>(a[i]);
+        unsigned y = static_cast<unsigned char>(b[i]);
+        // Equal, or the same letter in the other case: they differ in bit 0x20 alone.
+        if (x != y && ((x ^ y) != 0x20 || (x | 0x20) - 'a' >= 26u)) return false;
     }
     return true;
 }

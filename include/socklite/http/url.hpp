@@ -16,7 +16,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "../address.hpp"
 #include "../error.hpp"
+#include "detail/grammar.hpp"
 #include "error.hpp"
 
 namespace socklite {
@@ -139,26 +141,19 @@ private:
 namespace detail {
 namespace url {
 
-inline bool is_alpha(unsigned char c) noexcept { return (c | 0x20u) - 'a' < 26u; }
-inline bool is_digit(unsigned char c) noexcept { return static_cast<unsigned>(c - '0') < 10u; }
-inline bool is_hex(unsigned char c) noexcept { return is_digit(c) || (c | 0x20u) - 'a' < 6u; }
-inline bool is_unreserved(unsigned char c) noexcept {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-inline bool is_sub_delim(unsigned char c) noexcept {
-    return c != '\0' && std::strchr("!$&'()*+,;=", c) != nullptr;
-}
-/** A byte allowed as is in a path segment (pchar without '%') or, with '/' and '?', a query. */
-inline bool is_pchar(unsigned char c) noexcept {
-    return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@';
-}
+using socklite::http::detail::cc_hex;
+using socklite::http::detail::cc_query;
+using socklite::http::detail::cc_scheme;
+using socklite::http::detail::cc_sub_delim;
+using socklite::http::detail::cc_unreserved;
+using socklite::http::detail::is;
+
 /** Length of a scheme at the start of @p s followed by ':', or 0. */
 inline std::size_t scheme_length(std::string_view s) noexcept {
-    if (s.empty() || !is_alpha(static_cast<unsigned char>(s[0]))) return 0;
+    if (s.empty() || !is(s[0], detail::cc_alpha)) return 0;
     for (std::size_t i = 1; i < s.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c == ':') return i;
-        if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return 0;
+        if (s[i] == ':') return i;
+        if (!is(s[i], cc_scheme)) return 0;
     }
     return 0;
 }
@@ -170,12 +165,10 @@ inline bool append_normalized(std::string& out, std::string_view s) {
         unsigned char c = static_cast<unsigned char>(s[i]);
         if (c == '%') {
             if (i + 2 >= s.size()) return false;
-            if (!is_hex(static_cast<unsigned char>(s[i + 1])) ||
-                !is_hex(static_cast<unsigned char>(s[i + 2])))
-                return false;
+            if (!is(s[i + 1], cc_hex) || !is(s[i + 2], cc_hex)) return false;
             out.append(s.data() + i, 3);
             i += 2;
-        } else if (is_pchar(c) || c == '/' || c == '?') {
+        } else if (is(static_cast<char>(c), cc_query)) {
             out += static_cast<char>(c);
         } else {
             out += '%';
@@ -265,11 +258,10 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         for (std::size_t i = 0; i < ui.size(); ++i) {
             unsigned char c = static_cast<unsigned char>(ui[i]);
             if (c == '%') {
-                if (i + 2 >= ui.size() || !is_hex(static_cast<unsigned char>(ui[i + 1])) ||
-                    !is_hex(static_cast<unsigned char>(ui[i + 2])))
+                if (i + 2 >= ui.size() || !is(ui[i + 1], cc_hex) || !is(ui[i + 2], cc_hex))
                     return fail(http::errc::bad_url);
                 i += 2;
-            } else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':') {
+            } else if (!is(static_cast<char>(c), cc_unreserved | cc_sub_delim) && c != ':') {
                 return fail(http::errc::bad_url);
             }
         }
@@ -297,7 +289,7 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
             zone = lit.substr(pct + 3);
             lit = lit.substr(0, pct);
             for (char ch : zone) {
-                if (!is_unreserved(static_cast<unsigned char>(ch))) return fail(http::errc::bad_url);
+                if (!is(ch, cc_unreserved)) return fail(http::errc::bad_url);
             }
         }
         char buf[64];
@@ -323,7 +315,7 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         if (name.empty()) return fail(http::errc::bad_url);
         for (char ch : name) {
             unsigned char c = static_cast<unsigned char>(ch);
-            if (!is_unreserved(c) && !is_sub_delim(c)) return fail(http::errc::bad_url);
+            if (!is(ch, cc_unreserved | cc_sub_delim)) return fail(http::errc::bad_url);
             u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
         }
     }
@@ -331,14 +323,9 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     // port
     u.port_ = default_port(u.scheme_);
     if (has_port_sep && !port_text.empty()) {
-        std::uint32_t port = 0;
-        if (port_text.size() > 5) return fail(http::errc::bad_url);
-        for (char ch : port_text) {
-            unsigned char c = static_cast<unsigned char>(ch);
-            if (!is_digit(c)) return fail(http::errc::bad_url);
-            port = port * 10 + (c - '0');
-        }
-        if (port == 0 || port > 65535) return fail(http::errc::bad_url);
+        std::uint16_t port = 0;
+        if (!socklite::detail::parse_port(port_text, port) || port == 0)
+            return fail(http::errc::bad_url);
         u.port_ = static_cast<std::uint16_t>(port);
         u.explicit_port_ = true;
     }
@@ -402,20 +389,8 @@ inline Url Url::resolve(std::string_view ref, std::error_code& ec) const noexcep
 
 inline std::string Url::authority() const {
     std::string a;
-    if (ipv6_) {
-        a += '[';
-        std::size_t pct = host_.find('%');
-        if (pct == std::string::npos) {
-            a += host_;
-        } else {
-            a.append(host_, 0, pct);
-            a += "%25";
-            a.append(host_, pct + 1, std::string::npos);
-        }
-        a += ']';
-    } else {
-        a += host_;
-    }
+    // An IPv6 host holds a ':' (a registered name cannot), so append_host() brackets it.
+    socklite::detail::append_host(a, host_, true);
     if (port_ != default_port(scheme_)) {
         a += ':';
         a += std::to_string(port_);
