@@ -7789,7 +7789,8 @@ inline bool HttpClient::read_body(Conn& c, const Handlers& h, bool deliver,
 
 /** @file
  *  What an HttpServer handler sees and answers with: http::ServerRequest, http::Responder (an
- *  answer given later, from any thread), the handler types, http::ServerOptions and
+ *  answer given later, from any thread), http::StreamWriter (a body of unknown length), the
+ *  handler types, http::ServerOptions and
  *  http::reason_phrase(). */
 
 #include <atomic>
@@ -8158,7 +8159,71 @@ struct PendingReply {
         }
     }
 };
+// What a StreamWriter writes through: the connection while it lives (null after).
+struct StreamSink {
+    virtual void stream_start(Response& head) = 0;
+    virtual bool stream_write(std::string_view data) = 0;
+    virtual void stream_end() = 0;
+    virtual void stream_abandon() = 0;
+
+protected:
+    ~StreamSink() = default;
+};
+struct StreamState {
+    StreamSink* sink = nullptr;
+    bool started = false;
+    bool ended = false;
+    std::function<void()> ready;
+    ~StreamState() {
+        if (sink && !ended) sink->stream_abandon();
+    }
+};
 }  // namespace detail
+
+/** The body of an answer of unknown length, written piece by piece by a streaming handler
+ *  (route_stream()), sent chunked (RFC 9112 section 7.1) to an HTTP/1.1 client (an HTTP/1.0
+ *  client gets the whole body with a Content-Length at end()). Flow control: write() returns
+ *  false once the client is behind (more than ServerOptions::output_high_water bytes queued);
+ *  then wait for on_ready(). **Loop thread only**: from another thread, post to the loop first
+ *  (the handler may keep a copy; all copies write the same answer). If every copy is dropped
+ *  before end(), the connection is closed (a truncated body must not look complete). */
+class StreamWriter {
+public:
+    /** A writer bound to nothing. */
+    StreamWriter() = default;
+    /** Sends the head: status, reason and fields of @p head (its body is sent as the first
+     *  piece). Optional: the first write() or end() starts with 200. */
+    void start(Response head) {
+        if (!state_ || !state_->sink || state_->started) return;
+        state_->started = true;
+        state_->sink->stream_start(head);
+    }
+    /** Sends @p data as the next piece of the body.
+     *  @return false when the client is behind (wait for on_ready()) or gone (see open()). */
+    bool write(std::string_view data) {
+        if (!state_ || !state_->sink || state_->ended) return false;
+        if (!state_->started) start(Response());
+        return state_->sink && state_->sink->stream_write(data);
+    }
+    /** Ends the body; the connection goes on with the next request. */
+    void end() {
+        if (!state_ || !state_->sink || state_->ended) return;
+        if (!state_->started) start(Response());
+        state_->ended = true;
+        if (state_->sink) state_->sink->stream_end();
+    }
+    /** Calls @p ready whenever the client has caught up after write() returned false. */
+    void on_ready(std::function<void()> ready) {
+        if (state_) state_->ready = std::move(ready);
+    }
+    /** Whether the connection is still there and end() was not called. */
+    bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
+    /** Used by the server: a writer bound to @p state. */
+    explicit StreamWriter(std::shared_ptr<detail::StreamState> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<detail::StreamState> state_;
+};
 
 /** The answer to one request, given later by an asynchronous handler (route_async()): from the
  *  loop's thread or from any other thread. Copyable; all copies answer the same request. Only
@@ -8195,6 +8260,10 @@ using Handler = std::function<void(const ServerRequest& req, Response& res)>;
 /** A handler that answers later through @p res (see Responder), e.g. from a worker thread;
  *  further requests on the same connection wait for that answer. */
 using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)>;
+
+/** A handler that streams its answer through a StreamWriter (see there); further requests on
+ *  the same connection wait for StreamWriter::end(). */
+using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
 
 /** Limits and timeouts of an HttpServer. Each limit has its status and a clean close: the
  *  answer is sent with `Connection: close`, then the connection is closed. */
@@ -8333,6 +8402,7 @@ struct RouteTable {
     Router router;
     std::vector<Handler> sync;
     std::vector<AsyncHandler> async;
+    std::vector<StreamHandler> stream;
 };
 
 class ServerLoop;
@@ -8340,7 +8410,7 @@ class ServerLoop;
 // One connection: reads a request (head, then the body in full), calls its handler, sends the
 // answer, and goes on with the next request (pipelined ones wait, unparsed, in the input
 // buffer: one request is in a handler at a time, so answers leave in order).
-class ServerConn {
+class ServerConn final : StreamSink {
 public:
     ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
     ServerConn(const ServerConn&) = delete;
@@ -8354,6 +8424,11 @@ public:
     Connection& connection() noexcept { return conn_; }
 
 private:
+    void stream_start(Response& head) override;
+    bool stream_write(std::string_view data) override;
+    void stream_end() override;
+    void stream_abandon() override;
+    void finish_answer(bool close);
     enum class State { head, body, handler, idle, closing };
     std::size_t on_input(std::string_view in);
     void begin_request();
@@ -8377,6 +8452,10 @@ private:
     bool closing_after_ = false;  // stop(): close after the current answer
     bool output_full_ = false;    // the last answer left the queue above high water
     std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
+    std::string held_;                     // a streamed body for an HTTP/1.0 client
+    Response held_head_;                   // and its head
+    bool stream_close_ = false;            // close after the streamed answer
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
@@ -8519,6 +8598,7 @@ inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
+    if (auto s = stream_.lock()) s->sink = nullptr;
 }
 
 inline void ServerConn::start() {
@@ -8527,6 +8607,13 @@ inline void ServerConn::start() {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
         if (state_ != State::handler) conn_.close_after_flush();
+    });
+    conn_.on_drain([this] {
+        auto s = stream_.lock();
+        if (s && s->ready) {
+            std::function<void()> ready = s->ready;  // it may replace itself
+            ready();
+        }
     });
     conn_.on_close([this](std::error_code) {
         if (timer_) owner_.loop().cancel(timer_);
@@ -8693,6 +8780,26 @@ inline void ServerConn::dispatch() {
     if (res.status == 501) {
     } else if (m.outcome == Router::found) {
         req_.params = std::move(m.params);
+        if (routes.stream[m.route]) {
+            conn_.pause_reading();
+            std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
+            keep->sink = this;
+            stream_ = keep;
+            try {
+                routes.stream[m.route](req_, StreamWriter(keep));
+            } catch (const std::exception& e) {
+                report(std::string("handler: ") + e.what());
+                if (!keep->started) {
+                    keep->started = keep->ended = true;
+                    stream_.reset();
+                    Response err;
+                    err.status = 500;
+                    answer(err);
+                    if (state_ != State::closing) conn_.resume_reading();
+                }
+            }
+            return;
+        }
         if (!routes.sync[m.route]) {
             // Reading stops until the answer comes: pipelined requests wait their turn.
             conn_.pause_reading();
@@ -8788,6 +8895,10 @@ inline void ServerConn::answer(Response& res) {
     }
     output_full_ = !conn_.send(out_, ec);
     if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    finish_answer(close);
+}
+
+inline void ServerConn::finish_answer(bool close) {
     if (close) {
         state_ = State::closing;
         conn_.close_after_flush();
@@ -8798,6 +8909,87 @@ inline void ServerConn::answer(Response& res) {
     received_ = false;
     last_queued_ = conn_.queued_bytes() + 1;
     arm(owner_.options().idle_timeout);
+}
+
+inline void ServerConn::stream_start(Response& head) {
+    head.version = 11;
+    if (head.status == 0) head.status = 200;
+    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
+    for (std::size_t i = 0; i < head.headers.size(); ++i) {
+        if (iequals(head.headers[i].name, "Connection") &&
+            head.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;
+    }
+    stream_close_ = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
+        head.headers.add("Server", owner_.options().server_name);
+    head.headers.erase("Content-Length");
+    head.headers.erase("Transfer-Encoding");
+    if (stream_close_) head.headers.set("Connection", "close");
+    std::string first = std::move(head.body);
+    head.body.clear();
+    if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
+        held_head_ = std::move(head);
+        held_ = std::move(first);
+        return;
+    }
+    head.headers.add("Transfer-Encoding", "chunked");
+    out_.clear();
+    std::error_code ec;
+    serialize_head(head, out_, ec);
+    if (ec) {
+        report("handler: the response head cannot be sent (" + ec.message() + ")");
+        if (auto s = stream_.lock()) s->ended = true;
+        Response err;
+        err.status = 500;
+        keep_alive_ = false;
+        return answer(err);
+    }
+    if (req_.method != "HEAD") serialize_chunk(first, out_);
+    output_full_ = !conn_.send(out_, ec);
+}
+
+inline bool ServerConn::stream_write(std::string_view data) {
+    if (state_ != State::handler) return false;
+    if (req_.version == 10) {
+        held_.append(data.data(), data.size());
+        return true;
+    }
+    if (req_.method == "HEAD" || data.empty()) return conn_.queued_bytes() <= owner_.options().output_high_water;
+    out_.clear();
+    serialize_chunk(data, out_);
+    std::error_code ec;
+    return conn_.send(out_, ec) && !ec;
+}
+
+inline void ServerConn::stream_end() {
+    if (state_ != State::handler) return;
+    if (auto s = stream_.lock()) s->sink = nullptr;
+    stream_.reset();
+    std::error_code ec;
+    if (req_.version == 10) {
+        held_head_.body = std::move(held_);
+        held_.clear();
+        answer(held_head_);
+        held_head_ = Response();
+    } else {
+        out_.clear();
+        if (req_.method != "HEAD") serialize_last_chunk(out_);
+        conn_.send(out_, ec);
+        finish_answer(stream_close_);
+    }
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_abandon() {
+    // Dropped before end(): the body is cut short, so the connection cannot go on.
+    report("handler: a streamed answer was dropped before its end");
+    stream_.reset();
+    keep_alive_ = false;
+    state_ = State::closing;
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
 }
 
 inline void ServerConn::fail(int status) {
@@ -8876,6 +9068,8 @@ public:
     using Handler = http::Handler;
     /** A handler answering later (see http::AsyncHandler). */
     using AsyncHandler = http::AsyncHandler;
+    /** A handler streaming its answer (see http::StreamHandler). */
+    using StreamHandler = http::StreamHandler;
 
     /** A server with @p options; nothing is bound until listen(). */
     explicit HttpServer(Options options = {}) : options_(std::move(options)) {
@@ -8894,6 +9088,10 @@ public:
     /** As route(), with a handler that answers later through an http::Responder. */
     HttpServer& route_async(std::string_view method, std::string_view pattern,
                             AsyncHandler handler);
+    /** As route(), with a handler that streams a body of unknown length through an
+     *  http::StreamWriter (chunked, under flow control). */
+    HttpServer& route_stream(std::string_view method, std::string_view pattern,
+                             StreamHandler handler);
     /** route("GET", @p pattern, @p handler) (which also answers HEAD). */
     HttpServer& get(std::string_view pattern, Handler handler) {
         return route("GET", pattern, std::move(handler));
@@ -8946,6 +9144,7 @@ inline HttpServer& HttpServer::route(std::string_view method, std::string_view p
     routes_.router.add(method, pattern);
     routes_.sync.push_back(std::move(handler));
     routes_.async.emplace_back();
+    routes_.stream.emplace_back();
     return *this;
 }
 
@@ -8954,6 +9153,16 @@ inline HttpServer& HttpServer::route_async(std::string_view method, std::string_
     routes_.router.add(method, pattern);
     routes_.sync.emplace_back();
     routes_.async.push_back(std::move(handler));
+    routes_.stream.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::route_stream(std::string_view method, std::string_view pattern,
+                                            StreamHandler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.emplace_back();
+    routes_.async.emplace_back();
+    routes_.stream.push_back(std::move(handler));
     return *this;
 }
 

@@ -5,7 +5,8 @@
 
 /** @file
  *  What an HttpServer handler sees and answers with: http::ServerRequest, http::Responder (an
- *  answer given later, from any thread), the handler types, http::ServerOptions and
+ *  answer given later, from any thread), http::StreamWriter (a body of unknown length), the
+ *  handler types, http::ServerOptions and
  *  http::reason_phrase(). */
 
 #include <atomic>
@@ -88,7 +89,71 @@ struct PendingReply {
         }
     }
 };
+// What a StreamWriter writes through: the connection while it lives (null after).
+struct StreamSink {
+    virtual void stream_start(Response& head) = 0;
+    virtual bool stream_write(std::string_view data) = 0;
+    virtual void stream_end() = 0;
+    virtual void stream_abandon() = 0;
+
+protected:
+    ~StreamSink() = default;
+};
+struct StreamState {
+    StreamSink* sink = nullptr;
+    bool started = false;
+    bool ended = false;
+    std::function<void()> ready;
+    ~StreamState() {
+        if (sink && !ended) sink->stream_abandon();
+    }
+};
 }  // namespace detail
+
+/** The body of an answer of unknown length, written piece by piece by a streaming handler
+ *  (route_stream()), sent chunked (RFC 9112 section 7.1) to an HTTP/1.1 client (an HTTP/1.0
+ *  client gets the whole body with a Content-Length at end()). Flow control: write() returns
+ *  false once the client is behind (more than ServerOptions::output_high_water bytes queued);
+ *  then wait for on_ready(). **Loop thread only**: from another thread, post to the loop first
+ *  (the handler may keep a copy; all copies write the same answer). If every copy is dropped
+ *  before end(), the connection is closed (a truncated body must not look complete). */
+class StreamWriter {
+public:
+    /** A writer bound to nothing. */
+    StreamWriter() = default;
+    /** Sends the head: status, reason and fields of @p head (its body is sent as the first
+     *  piece). Optional: the first write() or end() starts with 200. */
+    void start(Response head) {
+        if (!state_ || !state_->sink || state_->started) return;
+        state_->started = true;
+        state_->sink->stream_start(head);
+    }
+    /** Sends @p data as the next piece of the body.
+     *  @return false when the client is behind (wait for on_ready()) or gone (see open()). */
+    bool write(std::string_view data) {
+        if (!state_ || !state_->sink || state_->ended) return false;
+        if (!state_->started) start(Response());
+        return state_->sink && state_->sink->stream_write(data);
+    }
+    /** Ends the body; the connection goes on with the next request. */
+    void end() {
+        if (!state_ || !state_->sink || state_->ended) return;
+        if (!state_->started) start(Response());
+        state_->ended = true;
+        if (state_->sink) state_->sink->stream_end();
+    }
+    /** Calls @p ready whenever the client has caught up after write() returned false. */
+    void on_ready(std::function<void()> ready) {
+        if (state_) state_->ready = std::move(ready);
+    }
+    /** Whether the connection is still there and end() was not called. */
+    bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
+    /** Used by the server: a writer bound to @p state. */
+    explicit StreamWriter(std::shared_ptr<detail::StreamState> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<detail::StreamState> state_;
+};
 
 /** The answer to one request, given later by an asynchronous handler (route_async()): from the
  *  loop's thread or from any other thread. Copyable; all copies answer the same request. Only
@@ -125,6 +190,10 @@ using Handler = std::function<void(const ServerRequest& req, Response& res)>;
 /** A handler that answers later through @p res (see Responder), e.g. from a worker thread;
  *  further requests on the same connection wait for that answer. */
 using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)>;
+
+/** A handler that streams its answer through a StreamWriter (see there); further requests on
+ *  the same connection wait for StreamWriter::end(). */
+using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
 
 /** Limits and timeouts of an HttpServer. Each limit has its status and a clean close: the
  *  answer is sent with `Connection: close`, then the connection is closed. */

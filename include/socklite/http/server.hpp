@@ -80,6 +80,8 @@ public:
     using Handler = http::Handler;
     /** A handler answering later (see http::AsyncHandler). */
     using AsyncHandler = http::AsyncHandler;
+    /** A handler streaming its answer (see http::StreamHandler). */
+    using StreamHandler = http::StreamHandler;
 
     /** A server with @p options; nothing is bound until listen(). */
     explicit HttpServer(Options options = {}) : options_(std::move(options)) {
@@ -98,6 +100,10 @@ public:
     /** As route(), with a handler that answers later through an http::Responder. */
     HttpServer& route_async(std::string_view method, std::string_view pattern,
                             AsyncHandler handler);
+    /** As route(), with a handler that streams a body of unknown length through an
+     *  http::StreamWriter (chunked, under flow control). */
+    HttpServer& route_stream(std::string_view method, std::string_view pattern,
+                             StreamHandler handler);
     /** route("GET", @p pattern, @p handler) (which also answers HEAD). */
     HttpServer& get(std::string_view pattern, Handler handler) {
         return route("GET", pattern, std::move(handler));
@@ -150,6 +156,7 @@ inline HttpServer& HttpServer::route(std::string_view method, std::string_view p
     routes_.router.add(method, pattern);
     routes_.sync.push_back(std::move(handler));
     routes_.async.emplace_back();
+    routes_.stream.emplace_back();
     return *this;
 }
 
@@ -158,6 +165,16 @@ inline HttpServer& HttpServer::route_async(std::string_view method, std::string_
     routes_.router.add(method, pattern);
     routes_.sync.emplace_back();
     routes_.async.push_back(std::move(handler));
+    routes_.stream.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::route_stream(std::string_view method, std::string_view pattern,
+                                            StreamHandler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.emplace_back();
+    routes_.async.emplace_back();
+    routes_.stream.push_back(std::move(handler));
     return *this;
 }
 

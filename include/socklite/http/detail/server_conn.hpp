@@ -37,6 +37,7 @@ struct RouteTable {
     Router router;
     std::vector<Handler> sync;
     std::vector<AsyncHandler> async;
+    std::vector<StreamHandler> stream;
 };
 
 class ServerLoop;
@@ -44,7 +45,7 @@ class ServerLoop;
 // One connection: reads a request (head, then the body in full), calls its handler, sends the
 // answer, and goes on with the next request (pipelined ones wait, unparsed, in the input
 // buffer: one request is in a handler at a time, so answers leave in order).
-class ServerConn {
+class ServerConn final : StreamSink {
 public:
     ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
     ServerConn(const ServerConn&) = delete;
@@ -58,6 +59,11 @@ public:
     Connection& connection() noexcept { return conn_; }
 
 private:
+    void stream_start(Response& head) override;
+    bool stream_write(std::string_view data) override;
+    void stream_end() override;
+    void stream_abandon() override;
+    void finish_answer(bool close);
     enum class State { head, body, handler, idle, closing };
     std::size_t on_input(std::string_view in);
     void begin_request();
@@ -81,6 +87,10 @@ private:
     bool closing_after_ = false;  // stop(): close after the current answer
     bool output_full_ = false;    // the last answer left the queue above high water
     std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
+    std::string held_;                     // a streamed body for an HTTP/1.0 client
+    Response held_head_;                   // and its head
+    bool stream_close_ = false;            // close after the streamed answer
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
@@ -223,6 +233,7 @@ inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
+    if (auto s = stream_.lock()) s->sink = nullptr;
 }
 
 inline void ServerConn::start() {
@@ -231,6 +242,13 @@ inline void ServerConn::start() {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
         if (state_ != State::handler) conn_.close_after_flush();
+    });
+    conn_.on_drain([this] {
+        auto s = stream_.lock();
+        if (s && s->ready) {
+            std::function<void()> ready = s->ready;  // it may replace itself
+            ready();
+        }
     });
     conn_.on_close([this](std::error_code) {
         if (timer_) owner_.loop().cancel(timer_);
@@ -397,6 +415,26 @@ inline void ServerConn::dispatch() {
     if (res.status == 501) {
     } else if (m.outcome == Router::found) {
         req_.params = std::move(m.params);
+        if (routes.stream[m.route]) {
+            conn_.pause_reading();
+            std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
+            keep->sink = this;
+            stream_ = keep;
+            try {
+                routes.stream[m.route](req_, StreamWriter(keep));
+            } catch (const std::exception& e) {
+                report(std::string("handler: ") + e.what());
+                if (!keep->started) {
+                    keep->started = keep->ended = true;
+                    stream_.reset();
+                    Response err;
+                    err.status = 500;
+                    answer(err);
+                    if (state_ != State::closing) conn_.resume_reading();
+                }
+            }
+            return;
+        }
         if (!routes.sync[m.route]) {
             // Reading stops until the answer comes: pipelined requests wait their turn.
             conn_.pause_reading();
@@ -492,6 +530,10 @@ inline void ServerConn::answer(Response& res) {
     }
     output_full_ = !conn_.send(out_, ec);
     if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    finish_answer(close);
+}
+
+inline void ServerConn::finish_answer(bool close) {
     if (close) {
         state_ = State::closing;
         conn_.close_after_flush();
@@ -502,6 +544,87 @@ inline void ServerConn::answer(Response& res) {
     received_ = false;
     last_queued_ = conn_.queued_bytes() + 1;
     arm(owner_.options().idle_timeout);
+}
+
+inline void ServerConn::stream_start(Response& head) {
+    head.version = 11;
+    if (head.status == 0) head.status = 200;
+    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
+    for (std::size_t i = 0; i < head.headers.size(); ++i) {
+        if (iequals(head.headers[i].name, "Connection") &&
+            head.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;
+    }
+    stream_close_ = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
+        head.headers.add("Server", owner_.options().server_name);
+    head.headers.erase("Content-Length");
+    head.headers.erase("Transfer-Encoding");
+    if (stream_close_) head.headers.set("Connection", "close");
+    std::string first = std::move(head.body);
+    head.body.clear();
+    if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
+        held_head_ = std::move(head);
+        held_ = std::move(first);
+        return;
+    }
+    head.headers.add("Transfer-Encoding", "chunked");
+    out_.clear();
+    std::error_code ec;
+    serialize_head(head, out_, ec);
+    if (ec) {
+        report("handler: the response head cannot be sent (" + ec.message() + ")");
+        if (auto s = stream_.lock()) s->ended = true;
+        Response err;
+        err.status = 500;
+        keep_alive_ = false;
+        return answer(err);
+    }
+    if (req_.method != "HEAD") serialize_chunk(first, out_);
+    output_full_ = !conn_.send(out_, ec);
+}
+
+inline bool ServerConn::stream_write(std::string_view data) {
+    if (state_ != State::handler) return false;
+    if (req_.version == 10) {
+        held_.append(data.data(), data.size());
+        return true;
+    }
+    if (req_.method == "HEAD" || data.empty()) return conn_.queued_bytes() <= owner_.options().output_high_water;
+    out_.clear();
+    serialize_chunk(data, out_);
+    std::error_code ec;
+    return conn_.send(out_, ec) && !ec;
+}
+
+inline void ServerConn::stream_end() {
+    if (state_ != State::handler) return;
+    if (auto s = stream_.lock()) s->sink = nullptr;
+    stream_.reset();
+    std::error_code ec;
+    if (req_.version == 10) {
+        held_head_.body = std::move(held_);
+        held_.clear();
+        answer(held_head_);
+        held_head_ = Response();
+    } else {
+        out_.clear();
+        if (req_.method != "HEAD") serialize_last_chunk(out_);
+        conn_.send(out_, ec);
+        finish_answer(stream_close_);
+    }
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_abandon() {
+    // Dropped before end(): the body is cut short, so the connection cannot go on.
+    report("handler: a streamed answer was dropped before its end");
+    stream_.reset();
+    keep_alive_ = false;
+    state_ = State::closing;
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
 }
 
 inline void ServerConn::fail(int status) {
