@@ -7,7 +7,8 @@
 //   GET /hello     200 text/plain "hello, world!"
 //   /echo          any method: 200 with the request body as its body
 //   GET /headers   200 text/plain, one "name: value" line per request field as received
-//   anything else  404 (static files under --root are not served yet)
+//   other GET/HEAD the files under --root (index.html for a directory, 404 when absent,
+//                  never a byte from outside it; other methods there: 405 with Allow)
 
 #include <csignal>
 #include <cstdio>
@@ -26,7 +27,8 @@ static const char usage[] =
     "\n"
     "Serves HTTP/1.1 on H:P (default 127.0.0.1:8080) with N event loops (default: one per\n"
     "core): GET /hello, /echo (any method: the body back), GET /headers (the request's fields,\n"
-    "one per line). DIR (default .) is for static files, not served yet: other paths are 404.\n"
+    "one per line); any other GET/HEAD: the files under DIR (default .), index.html for a\n"
+    "directory.\n"
     "SIGINT or SIGTERM: requests under way finish, then exit 0.\n";
 
 int main(int argc, char** argv) {
@@ -61,7 +63,6 @@ int main(int argc, char** argv) {
         }
         cli::Args args = cli::parse(static_cast<int>(rest.size()), rest.data(), usage,
                                     {"127.0.0.1", 8080, {}}, 0);
-        (void)root;
 
         socklite::HttpServer::Options options;
         options.threads = threads == 0 ? 1 : threads;
@@ -81,6 +82,8 @@ int main(int argc, char** argv) {
             res.headers.add("Content-Type", "text/plain");
             for (const auto& field : req.headers) res.body += field.name + ": " + field.value + "\n";
         });
+        // Everything else under GET/HEAD: the files under --root (never a byte outside it).
+        server.serve_dir("/", root);
 
         // SIGINT and SIGTERM are blocked in every thread (the loops' threads inherit the mask)
         // and taken by one thread that asks the server to stop.

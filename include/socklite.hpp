@@ -21,6 +21,7 @@
 #include "socklite/http/router.hpp"
 #include "socklite/http/serializer.hpp"
 #include "socklite/http/server.hpp"
+#include "socklite/http/static_files.hpp"
 #include "socklite/http/url.hpp"
 #include "socklite/line_buffer.hpp"
 #include "socklite/listener.hpp"

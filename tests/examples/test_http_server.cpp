@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "child_process.hpp"
@@ -142,4 +143,40 @@ TEST_CASE("http_server: SIGTERM lets the request under way finish, then exit 0")
     CHECK(cli.read_to_end().empty());
     REQUIRE(server->wait_exit());
     CHECK(server->exit_code() == 0);
+}
+
+TEST_CASE("http_server: static files under --root, never a byte from outside it") {
+    if (::access("/usr/bin/curl", X_OK) != 0) return;
+    char tmpl[] = "/tmp/socklite-www-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    std::string dir = tmpl;
+    std::string root = dir + "/root";
+    REQUIRE(::mkdir(root.c_str(), 0755) == 0);
+    auto write = [](const std::string& path, const std::string& text) {
+        FILE* f = std::fopen(path.c_str(), "wb");
+        REQUIRE(f != nullptr);
+        std::fwrite(text.data(), 1, text.size(), f);
+        std::fclose(f);
+    };
+    write(root + "/index.html", "<h1>home</h1>");
+    write(dir + "/secret", "secret");
+    {
+        auto server = start_server({"--root", root});
+        std::uint16_t port = server->listening_port();
+        REQUIRE(port != 0);
+        std::string base = "http://127.0.0.1:" + std::to_string(port);
+        CHECK(curl({base + "/"}) == "<h1>home</h1>");
+        CHECK(curl({base + "/index.html"}) == "<h1>home</h1>");
+        CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/absent"}) == "404");
+        CHECK(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base + "/../secret"}) == "404");
+        CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/%2e%2e/secret"}) == "404");
+        CHECK(curl({"-X", "DELETE", "-o", "/dev/null", "-w", "%{http_code}", base + "/index.html"}) == "405");
+        REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+        REQUIRE(server->wait_exit());
+        CHECK(server->exit_code() == 0);
+    }
+    std::remove((root + "/index.html").c_str());
+    std::remove((dir + "/secret").c_str());
+    ::rmdir(root.c_str());
+    ::rmdir(dir.c_str());
 }

