@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto whole = socklite_test::feed_request(in, socklite_test::cuts_whole(n), guard, limits, eof);
     std::size_t at = n ? (split * 257u + sel) % (n + 1) : 0;
-    auto two = socklite_test::feed_request(in, socklite_test::cuts_split(n, at), guard, limits, eof);
+    auto two =
+        socklite_test::feed_request(in, socklite_test::cuts_split(n, at), guard, limits, eof);
     if (!(two == whole)) std::abort();
     if (n <= 300) {
         auto bytes =

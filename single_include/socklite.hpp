@@ -3571,29 +3571,29 @@ namespace http {
  *  The values are stable; they live in socklite::http::error_category(), named `"socklite.http"`.
  *  Core failures (an early end of stream, a bad address) stay socklite::errc values. */
 enum class errc {
-    bad_url = 1,            ///< a URL that does not parse
-    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
-    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
-    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
-    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,            ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
-    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
-    header_too_large,       ///< the header section exceeds its size limit
-    too_many_headers,       ///< the header section exceeds its field-count limit
-    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
-    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
-    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
-    trailer_too_large,      ///< the chunked trailer section exceeds its limits
-    body_too_large,         ///< a message body exceeds its size limit
-    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
-    too_many_redirects,     ///< a redirect chain longer than the configured limit
-    bad_redirect,           ///< a redirect without a usable `Location`
-    bad_target,             ///< a request target of the wrong form or with invalid characters
-    target_too_long,        ///< a request line longer than its limit
-    missing_host,           ///< an HTTP/1.1 request without a `Host` field
-    bad_host,               ///< a `Host` field repeated or with an invalid value
+    bad_url = 1,              ///< a URL that does not parse
+    unsupported_scheme,       ///< a URL scheme other than `http` (or `https`)
+    tls_not_enabled,          ///< `https://` requested, but TLS support is not built in
+    bad_status_line,          ///< an HTTP status line that breaks RFC 9112 section 4
+    bad_request_line,         ///< an HTTP request line that breaks RFC 9112 section 3
+    bad_version,              ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
+    bad_header,               ///< a header field that breaks RFC 9110/9112 (name, value, folding)
+    header_too_large,         ///< the header section exceeds its size limit
+    too_many_headers,         ///< the header section exceeds its field-count limit
+    bad_content_length,       ///< a `Content-Length` that is not digits, overflows, or conflicts
+    bad_transfer_encoding,    ///< a `Transfer-Encoding` the parser cannot frame
+    bad_chunk,                ///< a chunk size, extension, or chunk terminator that is invalid
+    trailer_too_large,        ///< the chunked trailer section exceeds its limits
+    body_too_large,           ///< a message body exceeds its size limit
+    bad_field,                ///< CR, LF, NUL or a bad character in a field to be sent
+    too_many_redirects,       ///< a redirect chain longer than the configured limit
+    bad_redirect,             ///< a redirect without a usable `Location`
+    bad_target,               ///< a request target of the wrong form or with invalid characters
+    target_too_long,          ///< a request line longer than its limit
+    missing_host,             ///< an HTTP/1.1 request without a `Host` field
+    bad_host,                 ///< a `Host` field repeated or with an invalid value
     unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
-    version_not_supported,  ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
+    version_not_supported,    ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
 };
 
 /** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
@@ -3985,18 +3985,19 @@ namespace detail {
 /** Character classes, one bit each: the HTTP grammar (RFC 9110) and the URI grammar (RFC 3986)
  *  in one table, used by the message parser, the serializers and the URL parser. */
 enum CharClass : std::uint16_t {
-    cc_tchar = 1,          ///< token character (RFC 9110 section 5.6.2)
-    cc_field = 2,          ///< field-value / reason-phrase character: VCHAR, SP, HTAB, obs-text
-    cc_hex = 4,            ///< hexadecimal digit
-    cc_ows = 8,            ///< SP or HTAB
-    cc_alpha = 16,         ///< ASCII letter
-    cc_digit = 32,         ///< decimal digit
-    cc_unreserved = 64,    ///< RFC 3986 unreserved: ALPHA, DIGIT, `-._~`
-    cc_sub_delim = 128,    ///< RFC 3986 sub-delims: `!$&'()*+,;=`
-    cc_pchar = 256,        ///< a path character without `%`: unreserved, sub-delims, `:`, `@`
-    cc_query = 512,        ///< a query (or path) character without `%`: pchar, `/`, `?`
-    cc_scheme = 1024,      ///< a URI scheme character after the first: ALPHA, DIGIT, `+-.`
-    cc_target = 2048,      ///< an origin-form request-target character: query characters, `%`
+    cc_tchar = 1,        ///< token character (RFC 9110 section 5.6.2)
+    cc_field = 2,        ///< field-value / reason-phrase character: VCHAR, SP, HTAB, obs-text
+    cc_hex = 4,          ///< hexadecimal digit
+    cc_ows = 8,          ///< SP or HTAB
+    cc_alpha = 16,       ///< ASCII letter
+    cc_digit = 32,       ///< decimal digit
+    cc_unreserved = 64,  ///< RFC 3986 unreserved: ALPHA, DIGIT, `-._~`
+    cc_sub_delim = 128,  ///< RFC 3986 sub-delims: `!$&'()*+,;=`
+    cc_pchar = 256,      ///< a path character without `%`: unreserved, sub-delims, `:`, `@`
+    cc_query = 512,      ///< a query (or path) character without `%`: pchar, `/`, `?`
+    cc_scheme = 1024,    ///< a URI scheme character after the first: ALPHA, DIGIT, `+-.`
+    cc_target = 2048,    ///< an origin-form request-target character: query characters, `%`
+    cc_reg_name = 4096,  ///< a reg-name character: unreserved, sub-delims, `%`
 };
 
 /** The 256-entry table of CharClass bits. */
@@ -4022,12 +4023,12 @@ constexpr CharTable make_char_table() {
             (alpha || digit || symbol ? cc_tchar : 0) |
             ((c > 0x20 && c < 0x7f) || c >= 0x80 || c == ' ' || c == '\t' ? cc_field : 0) |
             (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ? cc_hex : 0) |
-            (c == ' ' || c == '\t' ? cc_ows : 0) | (alpha ? cc_alpha : 0) |
-            (digit ? cc_digit : 0) | (unreserved ? cc_unreserved : 0) |
-            (sub_delim ? cc_sub_delim : 0) | (pchar ? cc_pchar : 0) |
-            (pchar || c == '/' || c == '?' ? cc_query : 0) |
+            (c == ' ' || c == '\t' ? cc_ows : 0) | (alpha ? cc_alpha : 0) | (digit ? cc_digit : 0) |
+            (unreserved ? cc_unreserved : 0) | (sub_delim ? cc_sub_delim : 0) |
+            (pchar ? cc_pchar : 0) | (pchar || c == '/' || c == '?' ? cc_query : 0) |
             (alpha || digit || c == '+' || c == '-' || c == '.' ? cc_scheme : 0) |
-            (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0));
+            (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0) |
+            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0));
     }
     return t;
 }
@@ -4111,8 +4112,8 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
         // (16 bytes a round measured faster than 32 on the typical values of a head.)
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
-        unsigned mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
+        unsigned mask =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
         if (mask == 0) {
             p += 16;
             continue;
@@ -4156,7 +4157,8 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline const char* find_colon(const char* p, const c
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         // (b - lo) mod 256 < n, as a signed compare after moving lo to -128.
-        __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, case_bit), to_alpha), alpha_end);
+        __m128i alpha =
+            _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, case_bit), to_alpha), alpha_end);
         __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, to_digit), digit_end);
         __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(x, dash));
         unsigned good = static_cast<unsigned>(_mm_movemask_epi8(ok));
@@ -4199,8 +4201,8 @@ inline const char* scan_visible(const char* p, const char* end) noexcept {
     while (end - p >= 16) {
         // Signed-below 0x21: CTL, SP and every byte >= 0x80.
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmplt_epi8(x, bang), _mm_cmpeq_epi8(x, del))));
+        unsigned mask = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, bang), _mm_cmpeq_epi8(x, del))));
         if (mask != 0) return p + __builtin_ctz(mask);
         p += 16;
     }
@@ -4234,20 +4236,34 @@ inline bool all_in(const char* p, const char* end, unsigned cls) noexcept {
 }
 
 /** Whether every byte of [@p p, @p end) is a token character. */
-inline bool all_tchar(const char* p, const char* end) noexcept {
-    return all_in(p, end, cc_tchar);
-}
+inline bool all_tchar(const char* p, const char* end) noexcept { return all_in(p, end, cc_tchar); }
 
 /** Whether @p s is a non-empty token. */
 inline bool is_token(std::string_view s) noexcept {
     return !s.empty() && all_tchar(s.data(), s.data() + s.size());
 }
 
+/** Finds the first byte @p c in [@p p, @p end), or returns @p end (inline: the strings here
+ *  are short, a library call costs more than the search). */
+inline const char* find_byte(const char* p, const char* end, char c) noexcept {
+#if SOCKLITE_HTTP_SIMD
+    const __m128i v = _mm_set1_epi8(c);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)));
+        if (mask != 0) return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && *p != c) ++p;
+    return p;
+}
+
 /** Whether every `%` in [@p p, @p end) starts a percent-encoded byte (`%` and two hex digits). */
 inline bool valid_percent(const char* p, const char* end) noexcept {
     for (;;) {
-        p = static_cast<const char*>(std::memchr(p, '%', static_cast<std::size_t>(end - p)));
-        if (p == nullptr) return true;
+        p = find_byte(p, end, '%');
+        if (p == end) return true;
         if (end - p < 3 || !is(p[1], cc_hex) || !is(p[2], cc_hex)) return false;
         p += 3;
     }
@@ -4266,10 +4282,7 @@ inline bool is_uri_host(std::string_view s) noexcept {
         }
         return true;
     }
-    for (const char* q = p; q < e; ++q) {
-        if (!is(*q, cc_unreserved | cc_sub_delim) && *q != '%') return false;
-    }
-    return valid_percent(p, e);
+    return all_in(p, e, cc_reg_name) && valid_percent(p, e);
 }
 
 /** Walks a comma-separated list of tokens (RFC 9110 section 5.6.1: `#token`, empty elements
@@ -4730,9 +4743,7 @@ inline bool ChunkedDecoder::extension_byte(char c) noexcept {
                 return is(c, detail::cc_field);
             }
             return true;
-        case State::ext_escape:
-            state_ = State::ext_quoted;
-            return is(c, detail::cc_field);
+        case State::ext_escape: state_ = State::ext_quoted; return is(c, detail::cc_field);
         default: return false;
     }
 }
@@ -5198,8 +5209,24 @@ private:
 
     // For each name length, the first letter (lower case) of the one field name of that length
     // that on_field() looks at, or 0.
-    static constexpr char name_key[18] = {0, 0, 0, 0, IsRequest ? 'h' : 0, 0, IsRequest ? 'e' : 0,
-                                          IsRequest ? 'u' : 0, 0, 0, 'c', 0, 0, 0, 'c', 0, 0, 't'};
+    static constexpr char name_key[18] = {0,
+                                          0,
+                                          0,
+                                          0,
+                                          IsRequest ? 'h' : 0,
+                                          0,
+                                          IsRequest ? 'e' : 0,
+                                          IsRequest ? 'u' : 0,
+                                          0,
+                                          0,
+                                          'c',
+                                          0,
+                                          0,
+                                          0,
+                                          'c',
+                                          0,
+                                          0,
+                                          't'};
 
     ParserLimits limits_;
     detail::FieldBlock head_;
@@ -5317,8 +5344,7 @@ inline void BasicParser<IsRequest>::reset() noexcept {
 // prefix gives the same answer as the whole line.
 template <bool IsRequest>
 inline detail::LineStatus BasicParser<IsRequest>::scan_version(const char* v, std::size_t have,
-                                                               errc line_error,
-                                                               errc& e) noexcept {
+                                                               errc line_error, errc& e) noexcept {
     using detail::LineStatus;
     static const char proto[] = "HTTP/1.";
     if (have >= 8) {  // the usual case: one comparison of the first seven bytes
@@ -5338,7 +5364,8 @@ inline detail::LineStatus BasicParser<IsRequest>::scan_version(const char* v, st
     }
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
     // 505 is what a server answers; a response in another version is just not one we read.
-    const errc unsupported = IsRequest ? http::errc::version_not_supported : http::errc::bad_version;
+    const errc unsupported =
+        IsRequest ? http::errc::version_not_supported : http::errc::bad_version;
     if (have > 5 && (!digit(v[5]) || v[5] != '1')) {
         e = digit(v[5]) ? unsupported : http::errc::bad_version;
         return LineStatus::error;
@@ -5450,8 +5477,7 @@ inline detail::LineStatus BasicParser<IsRequest>::scan_request_line(const char* 
     method_len_ = static_cast<std::uint32_t>(m - base);
     target_off_ = static_cast<std::uint32_t>(t - base);
     target_len_ = static_cast<std::uint32_t>(te - t);
-    if (!check_target(std::string_view(base, method_len_),
-                      std::string_view(t, target_len_))) {
+    if (!check_target(std::string_view(base, method_len_), std::string_view(t, target_len_))) {
         e = http::errc::bad_target;
         return LineStatus::error;
     }
@@ -5632,10 +5658,10 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             } else {
                 // An incomplete field line without a colon yet is still in its name (a line
                 // with its colon is in its value: the scan would have failed otherwise).
-                pending_scan_ = window > pos_ && std::memchr(base + pos_, ':', window - pos_) ==
-                                                     nullptr
-                                    ? Scan::token
-                                    : Scan::value;
+                pending_scan_ =
+                    window > pos_ && std::memchr(base + pos_, ':', window - pos_) == nullptr
+                        ? Scan::token
+                        : Scan::value;
             }
             r.consumed = skipped;
             return r;
@@ -5751,8 +5777,7 @@ inline bool BasicParser<IsRequest>::parse_content_length(std::string_view v) noe
 }
 
 template <bool IsRequest>
-inline bool BasicParser<IsRequest>::parse_transfer_encoding(std::string_view v,
-                                                            errc& e) noexcept {
+inline bool BasicParser<IsRequest>::parse_transfer_encoding(std::string_view v, errc& e) noexcept {
     // #transfer-coding, tokens only; chunked at most once and last; on a request, only the
     // codings this side of the connection may meet (RFC 9112 section 6.1: else 501).
     e = http::errc::bad_transfer_encoding;
@@ -6199,7 +6224,7 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     if (slen == 0) return fail(http::errc::bad_url);
     for (std::size_t i = 0; i < slen; ++i) {
         char c = text[i];
-        u.scheme_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        u.scheme_ += detail::to_lower(c);
     }
     if (u.scheme_ != "http" && u.scheme_ != "https") return fail(http::errc::unsupported_scheme);
     std::string_view rest = text.substr(slen + 1);
@@ -6246,7 +6271,8 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         std::string_view zone;
         std::size_t pct = lit.find('%');
         if (pct != std::string_view::npos) {
-            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(http::errc::bad_url);
+            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3)
+                return fail(http::errc::bad_url);
             zone = lit.substr(pct + 3);
             lit = lit.substr(0, pct);
             for (char ch : zone) {
@@ -6259,7 +6285,7 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         buf[lit.size()] = '\0';
         in6_addr a6;
         if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(http::errc::bad_url);
-        for (char c : lit) u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        for (char c : lit) u.host_ += detail::to_lower(c);
         if (!zone.empty()) {
             u.host_ += '%';
             u.host_.append(zone.data(), zone.size());
@@ -6275,9 +6301,8 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         }
         if (name.empty()) return fail(http::errc::bad_url);
         for (char ch : name) {
-            unsigned char c = static_cast<unsigned char>(ch);
             if (!is(ch, cc_unreserved | cc_sub_delim)) return fail(http::errc::bad_url);
-            u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
+            u.host_ += detail::to_lower(ch);
         }
     }
 
@@ -6385,9 +6410,7 @@ namespace http {
 inline constexpr const char* user_agent = "socklite/" SOCKLITE_VERSION_STRING;
 
 /** Whether @p s is a valid token (RFC 9110 section 5.6.2): a method or a field name. */
-inline bool is_token(std::string_view s) noexcept {
-    return detail::is_token(s);
-}
+inline bool is_token(std::string_view s) noexcept { return detail::is_token(s); }
 /** Whether @p s may be sent as a field value: VCHAR, SP, HTAB and obs-text only (no CR, LF,
  *  NUL or other control character). */
 inline bool is_field_value(std::string_view s) noexcept {
@@ -6472,8 +6495,7 @@ inline void serialize_head(const Response& res, std::string& out);
  *  @param res the response
  *  @param out the string to append to; left unchanged on error
  *  @param ec http::errc::bad_field; nothing is appended then. */
-inline void serialize_response(const Response& res, std::string& out,
-                               std::error_code& ec) noexcept;
+inline void serialize_response(const Response& res, std::string& out, std::error_code& ec) noexcept;
 /** Returns the whole response (see serialize_response(const Response&, std::string&,
  *  std::error_code&)).
  *  @throws Error with http::errc::bad_field.
@@ -6530,10 +6552,11 @@ inline void append_fields(const Headers& h, std::string& out) {
 /** Whether the last coding of a Transfer-Encoding value is `chunked`. */
 inline bool ends_chunked(std::string_view te) noexcept {
     bool last_chunked = false;
-    return for_each_token(te, [&](std::string_view t) {
-               last_chunked = iequals(t, "chunked");
-               return true;
-           }) > 0 &&
+    return for_each_token(te,
+                          [&](std::string_view t) {
+                              last_chunked = iequals(t, "chunked");
+                              return true;
+                          }) > 0 &&
            last_chunked;
 }
 
@@ -6606,8 +6629,6 @@ inline std::string serialize_request(const Request& req, const Url& url) {
     if (ec) socklite::detail::throw_error(ec, "serialize request", url.str());
     return out;
 }
-
-
 
 inline void serialize_head(const Response& res, std::string& out, std::error_code& ec) noexcept {
     ec = http::errc::bad_field;

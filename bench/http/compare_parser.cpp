@@ -84,8 +84,8 @@ int main(int argc, char** argv) {
 #if SOCKLITE_BENCH_HAVE_PICO
     res.push_back({"picohttpparser", [&] { return socklite_bench::parse_pico(response); }});
 #endif
-    res.push_back({"socklite ResponseParser",
-                   [&] { return socklite_bench::parse_socklite(sp, response); }});
+    res.push_back(
+        {"socklite ResponseParser", [&] { return socklite_bench::parse_socklite(sp, response); }});
     res.push_back({"http_parser (libhttp-parser)",
                    [&] { return socklite_bench::parse_http_parser(settings, sink, response); }});
     std::vector<Peer> req;

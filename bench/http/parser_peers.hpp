@@ -157,8 +157,8 @@ inline std::size_t parse_pico(std::string_view in) {
     std::size_t msg_len = 0;
     phr_header headers[64];
     std::size_t n = 64;
-    int r = phr_parse_response(in.data(), in.size(), &minor, &status, &msg, &msg_len, headers, &n,
-                               0);
+    int r =
+        phr_parse_response(in.data(), in.size(), &minor, &status, &msg, &msg_len, headers, &n, 0);
     if (r <= 0) return 0;
     std::size_t body = pico_content_length(headers, n);
     if (in.size() - static_cast<std::size_t>(r) < body) return 0;

@@ -68,8 +68,10 @@ std::vector<Case> cases() {
     return {
         // ---- good requests
         good("simple GET", get + "\r\n", "GET", "/"),
-        good("GET with query and fields", "GET /a/b%20c?x=1&y=%2F HTTP/1.1\r\nHost: example.com\r\n"
-             "Accept: */*\r\n\r\n", "GET", "/a/b%20c?x=1&y=%2F"),
+        good("GET with query and fields",
+             "GET /a/b%20c?x=1&y=%2F HTTP/1.1\r\nHost: example.com\r\n"
+             "Accept: */*\r\n\r\n",
+             "GET", "/a/b%20c?x=1&y=%2F"),
         good("pipelined: the next request stays", get + "\r\nGET /2 HTTP/1.1\r\n", "GET", "/",
              K::none, true, "", "GET /2 HTTP/1.1\r\n"),
         good("POST with Content-Length", post + "Content-Length: 5\r\n\r\nhello", "POST", "/u",
@@ -87,23 +89,32 @@ std::vector<Case> cases() {
         good("HTTP/1.0 keep-alive", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "GET", "/",
              K::none, true),
         good("Connection: close", get + "Connection: close\r\n\r\n", "GET", "/", K::none, false),
-        good("absolute-form", "GET http://example.com:8080/x?y HTTP/1.1\r\nHost: example.com:8080"
-             "\r\n\r\n", "GET", "http://example.com:8080/x?y"),
-        good("absolute-form with userinfo and IPv6", "GET http://u@[::1]:80/ HTTP/1.1\r\nHost: "
-             "[::1]:80\r\n\r\n", "GET", "http://u@[::1]:80/"),
-        good("absolute-form, another scheme", "GET urn:isbn:123 HTTP/1.1\r\nHost: a\r\n\r\n",
-             "GET", "urn:isbn:123"),
-        good("authority-form CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443"
-             "\r\n\r\n", "CONNECT", "example.com:443"),
+        good("absolute-form",
+             "GET http://example.com:8080/x?y HTTP/1.1\r\nHost: example.com:8080"
+             "\r\n\r\n",
+             "GET", "http://example.com:8080/x?y"),
+        good("absolute-form with userinfo and IPv6",
+             "GET http://u@[::1]:80/ HTTP/1.1\r\nHost: "
+             "[::1]:80\r\n\r\n",
+             "GET", "http://u@[::1]:80/"),
+        good("absolute-form, another scheme", "GET urn:isbn:123 HTTP/1.1\r\nHost: a\r\n\r\n", "GET",
+             "urn:isbn:123"),
+        good("authority-form CONNECT",
+             "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443"
+             "\r\n\r\n",
+             "CONNECT", "example.com:443"),
         good("asterisk-form OPTIONS", "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", "OPTIONS", "*"),
         good("other token methods", "M-SEARCH! /x HTTP/1.1\r\nHost: a\r\n\r\n", "M-SEARCH!", "/x"),
-        good("Host forms: IPv4 and port", "GET / HTTP/1.1\r\nHost: 10.0.0.1:80\r\n\r\n", "GET", "/"),
+        good("Host forms: IPv4 and port", "GET / HTTP/1.1\r\nHost: 10.0.0.1:80\r\n\r\n", "GET",
+             "/"),
         good("Host forms: empty", "GET / HTTP/1.1\r\nHost:\r\n\r\n", "GET", "/"),
         good("Host forms: IPv6", "GET / HTTP/1.1\r\nHost: [2001:db8::1]\r\n\r\n", "GET", "/"),
         good("Host forms: percent-encoded", "GET / HTTP/1.1\r\nHost: a%41b\r\n\r\n", "GET", "/"),
         good("leading empty lines skipped", "\r\n\r\n" + get + "\r\n", "GET", "/"),
-        good("Expect and Upgrade", get + "Expect: 100-continue\r\nConnection: Upgrade\r\n"
-             "Upgrade: websocket\r\n\r\n", "GET", "/", K::none, true),
+        good("Expect and Upgrade",
+             get + "Expect: 100-continue\r\nConnection: Upgrade\r\n"
+                   "Upgrade: websocket\r\n\r\n",
+             "GET", "/", K::none, true),
 
         // ---- request line (400)
         bad("lower-case method is a token, but two spaces", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -118,8 +129,7 @@ std::vector<Case> cases() {
         bad("NUL in target", "GET /a" + nul + "b HTTP/1.1\r\n\r\n", E::bad_request_line, 400),
         bad("bare LF ends request line", "GET / HTTP/1.1\nHost: a\r\n\r\n", E::bad_request_line,
             400),
-        bad("bare CR in request line", "GET / HTTP/1.1\rHost: a\r\n\r\n", E::bad_request_line,
-            400),
+        bad("bare CR in request line", "GET / HTTP/1.1\rHost: a\r\n\r\n", E::bad_request_line, 400),
         bad("space after version", "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", E::bad_request_line, 400),
         bad("not HTTP", "GET / FTP/1.1\r\n\r\n", E::bad_request_line, 400),
         bad("lower-case version", "GET / http/1.1\r\n\r\n", E::bad_request_line, 400),
@@ -145,8 +155,8 @@ std::vector<Case> cases() {
         bad("obs-text in target", "GET /\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n", E::bad_target, 400),
         bad("DEL in target", "GET /\x7f HTTP/1.1\r\nHost: a\r\n\r\n", E::bad_target, 400),
         bad("asterisk for GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", E::bad_target, 400),
-        bad("a host name as target", "GET example.com HTTP/1.1\r\nHost: a\r\n\r\n",
-            E::bad_target, 400),
+        bad("a host name as target", "GET example.com HTTP/1.1\r\nHost: a\r\n\r\n", E::bad_target,
+            400),
         bad("origin-form for CONNECT", "CONNECT / HTTP/1.1\r\nHost: a\r\n\r\n", E::bad_target, 400),
         bad("CONNECT without port", "CONNECT example.com HTTP/1.1\r\nHost: a\r\n\r\n",
             E::bad_target, 400),
@@ -196,14 +206,16 @@ std::vector<Case> cases() {
             E::bad_content_length, 400),
         bad("TE chunked, identity", post + "Transfer-Encoding: chunked, identity\r\n\r\n",
             E::bad_transfer_encoding, 400),
-        bad("TE chunked twice", post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked"
-            "\r\n\r\n", E::bad_transfer_encoding, 400),
+        bad("TE chunked twice",
+            post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked"
+                   "\r\n\r\n",
+            E::bad_transfer_encoding, 400),
         bad("TE gzip only", post + "Transfer-Encoding: gzip\r\n\r\n", E::bad_transfer_encoding,
             400),
-        bad("TE xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n",
-            E::unknown_transfer_coding, 501),
-        bad("TE identity", post + "Transfer-Encoding: identity\r\n\r\n",
-            E::unknown_transfer_coding, 501),
+        bad("TE xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n", E::unknown_transfer_coding,
+            501),
+        bad("TE identity", post + "Transfer-Encoding: identity\r\n\r\n", E::unknown_transfer_coding,
+            501),
         bad("TE unknown before chunked", post + "Transfer-Encoding: br, chunked\r\n\r\n",
             E::unknown_transfer_coding, 501),
         bad("TE with parameter", post + "Transfer-Encoding: chunked;q=1\r\n\r\n",
@@ -211,14 +223,16 @@ std::vector<Case> cases() {
         bad("TE quoted", post + "Transfer-Encoding: \"chunked\"\r\n\r\n", E::bad_transfer_encoding,
             400),
         bad("TE empty", post + "Transfer-Encoding:\r\n\r\n", E::bad_transfer_encoding, 400),
-        bad("TE with obs-fold", post + "Transfer-Encoding: gzip\r\n chunked\r\n\r\n",
-            E::bad_header, 400),
+        bad("TE with obs-fold", post + "Transfer-Encoding: gzip\r\n chunked\r\n\r\n", E::bad_header,
+            400),
         bad("TE with space before colon", post + "Transfer-Encoding : chunked\r\n\r\n",
             E::bad_header, 400),
-        bad("TE with a vertical tab", post + "Transfer-Encoding: \x0b" "chunked\r\n\r\n",
+        bad("TE with a vertical tab",
+            post + "Transfer-Encoding: \x0b"
+                   "chunked\r\n\r\n",
             E::bad_header, 400),
-        bad("TE after a bare LF", post + "X: y\nTransfer-Encoding: chunked\r\n\r\n",
-            E::bad_header, 400),
+        bad("TE after a bare LF", post + "X: y\nTransfer-Encoding: chunked\r\n\r\n", E::bad_header,
+            400),
         bad("TE with NUL", post + "Transfer-Encoding: chunked" + nul + "\r\n\r\n", E::bad_header,
             400),
         bad("TE in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
@@ -260,8 +274,9 @@ void check_expected(const Case& c, const Outcome& o) {
 
 }  // namespace
 
-TEST_CASE("request parser: every case fed whole, per byte and split at every offset, at a guard "
-          "page") {
+TEST_CASE(
+    "request parser: every case fed whole, per byte and split at every offset, at a guard "
+    "page") {
     socklite_test::GuardPage guard(8192);
     for (const Case& c : cases()) {
         CAPTURE(std::string(c.name));
@@ -320,7 +335,8 @@ TEST_CASE("request parser: method, target, version, fields are views; host, form
     CHECK(q.target_form() == TargetForm::absolute);
     q.reset();
     // Expect is ignored in HTTP/1.0 (RFC 9110 section 10.1.1); Upgrade needs Connection: upgrade
-    REQUIRE(q.parse_head("GET / HTTP/1.0\r\nExpect: 100-continue\r\nUpgrade: x\r\n\r\n").complete());
+    REQUIRE(
+        q.parse_head("GET / HTTP/1.0\r\nExpect: 100-continue\r\nUpgrade: x\r\n\r\n").complete());
     CHECK_FALSE(q.expect_continue());
     CHECK_FALSE(q.upgrade());
     CHECK(q.host().empty());
@@ -337,10 +353,10 @@ TEST_CASE("request parser: limits give 414, 431 and 413 as the bytes arrive") {
         REQUIRE(exact.size() == 64);
         std::string in = exact + "\r\nHost: a\r\n\r\n";
         CHECK_FALSE(socklite_test::feed_request(in, {in.size()}, guard, lim).ec);
-        std::string over = head + std::string(65 - head.size() - tail.size(), 'a') + tail +
-                           "\r\nHost: a\r\n\r\n";
-        for (auto cuts : {socklite_test::cuts_whole(over.size()),
-                          socklite_test::cuts_bytes(over.size())}) {
+        std::string over =
+            head + std::string(65 - head.size() - tail.size(), 'a') + tail + "\r\nHost: a\r\n\r\n";
+        for (auto cuts :
+             {socklite_test::cuts_whole(over.size()), socklite_test::cuts_bytes(over.size())}) {
             Outcome o = socklite_test::feed_request(over, cuts, guard, lim);
             CHECK(o.ec == socklite::http::errc::target_too_long);
             CHECK(socklite::http::status_for(o.ec) == 414);
@@ -374,18 +390,21 @@ TEST_CASE("request parser: limits give 414, 431 and 413 as the bytes arrive") {
         std::string ok = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd";
         CHECK_FALSE(socklite_test::feed_request(ok, {ok.size()}, guard, l4).ec);
         // chunked: when the bytes pass the limit
-        std::string ch = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                         "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
-        for (auto cuts : {socklite_test::cuts_whole(ch.size()),
-                          socklite_test::cuts_bytes(ch.size()),
-                          socklite_test::cuts_split(ch.size(), ch.size() - 12)}) {
+        std::string ch =
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+        for (auto cuts :
+             {socklite_test::cuts_whole(ch.size()), socklite_test::cuts_bytes(ch.size()),
+              socklite_test::cuts_split(ch.size(), ch.size() - 12)}) {
             Outcome o = socklite_test::feed_request(ch, cuts, guard, l4);
             CHECK(o.ec == socklite::http::errc::body_too_large);
             CHECK(o.body == "abcd");  // the bytes up to the limit, however the input is split
         }
         // fuzz regression: one chunk larger than the limit, whole or in pieces
-        std::string big = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "11\r\n" + std::string(17, 'y') + "\r\n0\r\n\r\n";
+        std::string big =
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "11\r\n" +
+            std::string(17, 'y') + "\r\n0\r\n\r\n";
         Outcome whole = socklite_test::feed_request(big, {big.size()}, guard, l4);
         CHECK(whole.ec == socklite::http::errc::body_too_large);
         for (std::size_t at = 1; at < big.size(); ++at)

@@ -240,9 +240,10 @@ TEST_CASE("response serializer: chunked framing and trailers") {
     auto r = response(200, "OK", std::string(26, 'x'));
     r.headers.add("Transfer-Encoding", "gzip, chunked");
     r.trailers.add("X-Sum", "abc");
-    CHECK(serialize_response(r) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
-                                   "1a\r\n" + std::string(26, 'x') +
-                                       "\r\n0\r\nX-Sum: abc\r\n\r\n");
+    CHECK(serialize_response(r) ==
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+          "1a\r\n" +
+              std::string(26, 'x') + "\r\n0\r\nX-Sum: abc\r\n\r\n");
     std::string out;
     socklite::http::serialize_chunk("hello", out);
     socklite::http::serialize_chunk("", out);  // nothing: an empty chunk would end the body

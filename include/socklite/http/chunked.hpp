@@ -224,9 +224,7 @@ inline bool ChunkedDecoder::extension_byte(char c) noexcept {
                 return is(c, detail::cc_field);
             }
             return true;
-        case State::ext_escape:
-            state_ = State::ext_quoted;
-            return is(c, detail::cc_field);
+        case State::ext_escape: state_ = State::ext_quoted; return is(c, detail::cc_field);
         default: return false;
     }
 }

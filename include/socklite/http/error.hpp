@@ -18,29 +18,29 @@ namespace http {
  *  The values are stable; they live in socklite::http::error_category(), named `"socklite.http"`.
  *  Core failures (an early end of stream, a bad address) stay socklite::errc values. */
 enum class errc {
-    bad_url = 1,            ///< a URL that does not parse
-    unsupported_scheme,     ///< a URL scheme other than `http` (or `https`)
-    tls_not_enabled,        ///< `https://` requested, but TLS support is not built in
-    bad_status_line,        ///< an HTTP status line that breaks RFC 9112 section 4
-    bad_request_line,       ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,            ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
-    bad_header,             ///< a header field that breaks RFC 9110/9112 (name, value, folding)
-    header_too_large,       ///< the header section exceeds its size limit
-    too_many_headers,       ///< the header section exceeds its field-count limit
-    bad_content_length,     ///< a `Content-Length` that is not digits, overflows, or conflicts
-    bad_transfer_encoding,  ///< a `Transfer-Encoding` the parser cannot frame
-    bad_chunk,              ///< a chunk size, extension, or chunk terminator that is invalid
-    trailer_too_large,      ///< the chunked trailer section exceeds its limits
-    body_too_large,         ///< a message body exceeds its size limit
-    bad_field,              ///< CR, LF, NUL or a bad character in a field to be sent
-    too_many_redirects,     ///< a redirect chain longer than the configured limit
-    bad_redirect,           ///< a redirect without a usable `Location`
-    bad_target,             ///< a request target of the wrong form or with invalid characters
-    target_too_long,        ///< a request line longer than its limit
-    missing_host,           ///< an HTTP/1.1 request without a `Host` field
-    bad_host,               ///< a `Host` field repeated or with an invalid value
+    bad_url = 1,              ///< a URL that does not parse
+    unsupported_scheme,       ///< a URL scheme other than `http` (or `https`)
+    tls_not_enabled,          ///< `https://` requested, but TLS support is not built in
+    bad_status_line,          ///< an HTTP status line that breaks RFC 9112 section 4
+    bad_request_line,         ///< an HTTP request line that breaks RFC 9112 section 3
+    bad_version,              ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
+    bad_header,               ///< a header field that breaks RFC 9110/9112 (name, value, folding)
+    header_too_large,         ///< the header section exceeds its size limit
+    too_many_headers,         ///< the header section exceeds its field-count limit
+    bad_content_length,       ///< a `Content-Length` that is not digits, overflows, or conflicts
+    bad_transfer_encoding,    ///< a `Transfer-Encoding` the parser cannot frame
+    bad_chunk,                ///< a chunk size, extension, or chunk terminator that is invalid
+    trailer_too_large,        ///< the chunked trailer section exceeds its limits
+    body_too_large,           ///< a message body exceeds its size limit
+    bad_field,                ///< CR, LF, NUL or a bad character in a field to be sent
+    too_many_redirects,       ///< a redirect chain longer than the configured limit
+    bad_redirect,             ///< a redirect without a usable `Location`
+    bad_target,               ///< a request target of the wrong form or with invalid characters
+    target_too_long,          ///< a request line longer than its limit
+    missing_host,             ///< an HTTP/1.1 request without a `Host` field
+    bad_host,                 ///< a `Host` field repeated or with an invalid value
     unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
-    version_not_supported,  ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
+    version_not_supported,    ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
 };
 
 /** The category of socklite::http::errc codes; its name is `"socklite.http"`. */

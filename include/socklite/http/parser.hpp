@@ -279,8 +279,24 @@ private:
 
     // For each name length, the first letter (lower case) of the one field name of that length
     // that on_field() looks at, or 0.
-    static constexpr char name_key[18] = {0, 0, 0, 0, IsRequest ? 'h' : 0, 0, IsRequest ? 'e' : 0,
-                                          IsRequest ? 'u' : 0, 0, 0, 'c', 0, 0, 0, 'c', 0, 0, 't'};
+    static constexpr char name_key[18] = {0,
+                                          0,
+                                          0,
+                                          0,
+                                          IsRequest ? 'h' : 0,
+                                          0,
+                                          IsRequest ? 'e' : 0,
+                                          IsRequest ? 'u' : 0,
+                                          0,
+                                          0,
+                                          'c',
+                                          0,
+                                          0,
+                                          0,
+                                          'c',
+                                          0,
+                                          0,
+                                          't'};
 
     ParserLimits limits_;
     detail::FieldBlock head_;
@@ -398,8 +414,7 @@ inline void BasicParser<IsRequest>::reset() noexcept {
 // prefix gives the same answer as the whole line.
 template <bool IsRequest>
 inline detail::LineStatus BasicParser<IsRequest>::scan_version(const char* v, std::size_t have,
-                                                               errc line_error,
-                                                               errc& e) noexcept {
+                                                               errc line_error, errc& e) noexcept {
     using detail::LineStatus;
     static const char proto[] = "HTTP/1.";
     if (have >= 8) {  // the usual case: one comparison of the first seven bytes
@@ -419,7 +434,8 @@ inline detail::LineStatus BasicParser<IsRequest>::scan_version(const char* v, st
     }
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
     // 505 is what a server answers; a response in another version is just not one we read.
-    const errc unsupported = IsRequest ? http::errc::version_not_supported : http::errc::bad_version;
+    const errc unsupported =
+        IsRequest ? http::errc::version_not_supported : http::errc::bad_version;
     if (have > 5 && (!digit(v[5]) || v[5] != '1')) {
         e = digit(v[5]) ? unsupported : http::errc::bad_version;
         return LineStatus::error;
@@ -531,8 +547,7 @@ inline detail::LineStatus BasicParser<IsRequest>::scan_request_line(const char* 
     method_len_ = static_cast<std::uint32_t>(m - base);
     target_off_ = static_cast<std::uint32_t>(t - base);
     target_len_ = static_cast<std::uint32_t>(te - t);
-    if (!check_target(std::string_view(base, method_len_),
-                      std::string_view(t, target_len_))) {
+    if (!check_target(std::string_view(base, method_len_), std::string_view(t, target_len_))) {
         e = http::errc::bad_target;
         return LineStatus::error;
     }
@@ -713,10 +728,10 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             } else {
                 // An incomplete field line without a colon yet is still in its name (a line
                 // with its colon is in its value: the scan would have failed otherwise).
-                pending_scan_ = window > pos_ && std::memchr(base + pos_, ':', window - pos_) ==
-                                                     nullptr
-                                    ? Scan::token
-                                    : Scan::value;
+                pending_scan_ =
+                    window > pos_ && std::memchr(base + pos_, ':', window - pos_) == nullptr
+                        ? Scan::token
+                        : Scan::value;
             }
             r.consumed = skipped;
             return r;
@@ -832,8 +847,7 @@ inline bool BasicParser<IsRequest>::parse_content_length(std::string_view v) noe
 }
 
 template <bool IsRequest>
-inline bool BasicParser<IsRequest>::parse_transfer_encoding(std::string_view v,
-                                                            errc& e) noexcept {
+inline bool BasicParser<IsRequest>::parse_transfer_encoding(std::string_view v, errc& e) noexcept {
     // #transfer-coding, tokens only; chunked at most once and last; on a request, only the
     // codings this side of the connection may meet (RFC 9112 section 6.1: else 501).
     e = http::errc::bad_transfer_encoding;

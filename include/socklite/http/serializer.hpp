@@ -14,9 +14,9 @@
 #include <system_error>
 
 #include "../error.hpp"
-#include "error.hpp"
 #include "../version.hpp"
 #include "detail/grammar.hpp"
+#include "error.hpp"
 #include "message.hpp"
 #include "url.hpp"
 
@@ -27,9 +27,7 @@ namespace http {
 inline constexpr const char* user_agent = "socklite/" SOCKLITE_VERSION_STRING;
 
 /** Whether @p s is a valid token (RFC 9110 section 5.6.2): a method or a field name. */
-inline bool is_token(std::string_view s) noexcept {
-    return detail::is_token(s);
-}
+inline bool is_token(std::string_view s) noexcept { return detail::is_token(s); }
 /** Whether @p s may be sent as a field value: VCHAR, SP, HTAB and obs-text only (no CR, LF,
  *  NUL or other control character). */
 inline bool is_field_value(std::string_view s) noexcept {
@@ -114,8 +112,7 @@ inline void serialize_head(const Response& res, std::string& out);
  *  @param res the response
  *  @param out the string to append to; left unchanged on error
  *  @param ec http::errc::bad_field; nothing is appended then. */
-inline void serialize_response(const Response& res, std::string& out,
-                               std::error_code& ec) noexcept;
+inline void serialize_response(const Response& res, std::string& out, std::error_code& ec) noexcept;
 /** Returns the whole response (see serialize_response(const Response&, std::string&,
  *  std::error_code&)).
  *  @throws Error with http::errc::bad_field.
@@ -172,10 +169,11 @@ inline void append_fields(const Headers& h, std::string& out) {
 /** Whether the last coding of a Transfer-Encoding value is `chunked`. */
 inline bool ends_chunked(std::string_view te) noexcept {
     bool last_chunked = false;
-    return for_each_token(te, [&](std::string_view t) {
-               last_chunked = iequals(t, "chunked");
-               return true;
-           }) > 0 &&
+    return for_each_token(te,
+                          [&](std::string_view t) {
+                              last_chunked = iequals(t, "chunked");
+                              return true;
+                          }) > 0 &&
            last_chunked;
 }
 
@@ -248,8 +246,6 @@ inline std::string serialize_request(const Request& req, const Url& url) {
     if (ec) socklite::detail::throw_error(ec, "serialize request", url.str());
     return out;
 }
-
-
 
 inline void serialize_head(const Response& res, std::string& out, std::error_code& ec) noexcept {
     ec = http::errc::bad_field;

@@ -238,7 +238,7 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
     if (slen == 0) return fail(http::errc::bad_url);
     for (std::size_t i = 0; i < slen; ++i) {
         char c = text[i];
-        u.scheme_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        u.scheme_ += detail::to_lower(c);
     }
     if (u.scheme_ != "http" && u.scheme_ != "https") return fail(http::errc::unsupported_scheme);
     std::string_view rest = text.substr(slen + 1);
@@ -285,7 +285,8 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         std::string_view zone;
         std::size_t pct = lit.find('%');
         if (pct != std::string_view::npos) {
-            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3) return fail(http::errc::bad_url);
+            if (lit.substr(pct, 3) != "%25" || lit.size() == pct + 3)
+                return fail(http::errc::bad_url);
             zone = lit.substr(pct + 3);
             lit = lit.substr(0, pct);
             for (char ch : zone) {
@@ -298,7 +299,7 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         buf[lit.size()] = '\0';
         in6_addr a6;
         if (::inet_pton(AF_INET6, buf, &a6) != 1) return fail(http::errc::bad_url);
-        for (char c : lit) u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        for (char c : lit) u.host_ += detail::to_lower(c);
         if (!zone.empty()) {
             u.host_ += '%';
             u.host_.append(zone.data(), zone.size());
@@ -314,9 +315,8 @@ inline Url Url::parse(std::string_view text, std::error_code& ec) noexcept {
         }
         if (name.empty()) return fail(http::errc::bad_url);
         for (char ch : name) {
-            unsigned char c = static_cast<unsigned char>(ch);
             if (!is(ch, cc_unreserved | cc_sub_delim)) return fail(http::errc::bad_url);
-            u.host_ += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
+            u.host_ += detail::to_lower(ch);
         }
     }
 
