@@ -2780,6 +2780,13 @@ public:
     void close() noexcept;
     /** Whether accepting is paused after an error. */
     bool paused() const noexcept { return timer_ != 0; }
+    /** Stops accepting until resume_accepting(): clients wait in the kernel's backlog (a server
+     *  at its connection limit). Takes effect at once, also inside the accept handler. Idempotent. */
+    void pause_accepting() noexcept;
+    /** Accepts again after pause_accepting() (unless an error pause is still running). Idempotent. */
+    void resume_accepting() noexcept;
+    /** Whether pause_accepting() is in force. */
+    bool accepting_paused() const noexcept { return held_; }
     /** The listener (for local_address()); do not accept from it yourself. */
     const Listener& listener() const noexcept { return listener_; }
 
@@ -2794,6 +2801,7 @@ private:
     ErrorHandler on_error_;
     Options options_;
     EventLoop::TimerId timer_ = 0;
+    bool held_ = false;  // pause_accepting()
     bool* dead_flag_ = nullptr;
 };
 
@@ -2851,7 +2859,7 @@ inline void Acceptor::close() noexcept {
 }
 
 inline void Acceptor::handle() {
-    for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open(); ++i) {
+    for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open() && !held_; ++i) {
         std::error_code ec;
         Accepted accepted = listener_.accept(ec);
         if (ec == std::errc::operation_would_block) return;  // backlog drained
@@ -2866,13 +2874,36 @@ inline void Acceptor::handle() {
     }
 }
 
+inline void Acceptor::pause_accepting() noexcept {
+    held_ = true;
+    std::error_code ignored;
+    if (listener_.is_open() && loop_.watching(listener_.native_handle()))
+        loop_.remove(listener_.native_handle(), ignored);
+}
+
+inline void Acceptor::resume_accepting() noexcept {
+    if (!held_) return;
+    held_ = false;
+    if (timer_ != 0 || !listener_.is_open() || loop_.watching(listener_.native_handle())) return;
+    std::error_code ec;
+    loop_.add(
+        listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); },
+        ec);
+    if (ec) {
+        try {
+            pause(ec);  // try again after a pause, as after an accept error
+        } catch (...) {
+        }
+    }
+}
+
 inline void Acceptor::pause(std::error_code why) {
     std::error_code ignored;
     loop_.remove(listener_.native_handle(), ignored);
     timer_ = loop_.call_after(options_.pause, [this] {
         timer_ = 0;
         std::error_code ec;
-        if (listener_.is_open())
+        if (listener_.is_open() && !held_)
             loop_.add(
                 listener_.native_handle(), EventLoop::readable,
                 [this](EventLoop::Events) { handle(); }, ec);
@@ -8232,6 +8263,1771 @@ inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reu
 
 #endif  // SOCKLITE_HTTP_CLIENT_HPP
 // ---- end socklite/http/client.hpp
+// ---- begin socklite/http/handler.hpp
+#ifndef SOCKLITE_HTTP_HANDLER_HPP
+#define SOCKLITE_HTTP_HANDLER_HPP
+
+/** @file
+ *  What an HttpServer handler sees and answers with: http::ServerRequest, http::Responder (an
+ *  answer given later, from any thread), http::StreamWriter (a body of unknown length), the
+ *  handler types, http::ServerOptions and
+ *  http::reason_phrase(). */
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- begin socklite/http/router.hpp
+#ifndef SOCKLITE_HTTP_ROUTER_HPP
+#define SOCKLITE_HTTP_ROUTER_HPP
+
+/** @file
+ *  http::Router: the route table of HttpServer (method + path pattern to a route number), and
+ *  the helpers it matches with: percent-decoding and query splitting. Pure: no I/O. */
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace socklite {
+namespace http {
+
+/** Name/value pairs in order: route parameters or query parameters (decoded). */
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+/** The value of the first pair named @p name in @p params, or an empty view. */
+inline std::string_view param_value(const Params& params, std::string_view name) noexcept {
+    for (const auto& p : params)
+        if (p.first == name) return p.second;
+    return {};
+}
+
+/** Percent-decodes @p in into @p out (replacing its contents); with @p plus_is_space (query
+ *  strings, `application/x-www-form-urlencoded`) a `+` becomes a space.
+ *  @return false on a bad escape (`%` not followed by two hex digits); @p out is then
+ *  unspecified. Allocates only to grow @p out. */
+inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space = false);
+
+/** Splits a query string (`a=1&b=two%20words`, without `?`) into decoded pairs, in order; a
+ *  field without `=` has an empty value, empty fields are skipped, a field with a bad escape is
+ *  kept undecoded. */
+inline Params parse_query(std::string_view query);
+
+/** A table of routes: an HTTP method and a path pattern, each given a number, matched against
+ *  a request's method and path.
+ *
+ *  Patterns start with `/` and are compared segment by segment (between `/`):
+ *  - a literal segment matches itself (after percent-decoding the request's segment);
+ *  - `:name` matches any one non-empty segment, reported as the parameter `name` (decoded);
+ *  - a last segment `*` makes a prefix route: it matches the rest of the path, zero or more
+ *    segments, reported as the parameter `*` (still percent-encoded, without the leading `/`).
+ *
+ *  When several patterns match a path, the most specific wins, segment by segment from the left:
+ *  a literal before a parameter before `*` (so `/users/me` wins over `/users/:id`, which wins
+ *  over the prefix route `/users` + `*`); between equals, the first added. A path that matches some pattern but none
+ *  with the request's method is "method not allowed", and allow() lists the methods that would
+ *  do (with `HEAD` wherever `GET` is, and `OPTIONS`). A path that does not percent-decode is no
+ *  match.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::http::Router r;
+ *  r.add("GET", "/users/:id");          // route 0
+ *  r.add("GET", "/static/" "*");        // route 1, a prefix route
+ *  auto m = r.match("GET", "/users/42");
+ *  // m.outcome == Router::found, m.route == 0, param_value(m.params, "id") == "42"
+ *  @endcode */
+class Router {
+public:
+    /** How a match ended. */
+    enum Outcome {
+        found,               ///< a route matched method and path
+        not_found,           ///< no pattern matches the path (404)
+        method_not_allowed,  ///< patterns match the path, none for this method (405)
+    };
+    /** The outcome of match(). */
+    struct Match {
+        Outcome outcome = not_found;  ///< found, not_found or method_not_allowed
+        std::size_t route = 0;        ///< the route number when found
+        Params params;                ///< the named parameters (and `*`) when found
+        /** Whether the route was found for `GET` on behalf of a `HEAD` request. */
+        bool head_from_get = false;
+    };
+
+    /** Adds a route for @p method (case-sensitive, e.g. `GET`; `*` for any method, taken only
+     *  where no route names the request's method for an equally specific pattern) and
+     *  @p pattern (see the class notes); returns its number (0, 1, 2, ... in order). */
+    std::size_t add(std::string_view method, std::string_view pattern);
+    /** Matches @p method and @p path (the path of the request target, percent-encoded, without
+     *  the query). A `HEAD` request takes a `GET` route when there is no `HEAD` one. */
+    Match match(std::string_view method, std::string_view path) const;
+    /** The methods allowed on @p path, comma-separated (`GET, HEAD, OPTIONS`), in the order of
+     *  the routes; empty when no pattern matches the path. For `*` (the target of
+     *  `OPTIONS *`): every method of the table. */
+    std::string allow(std::string_view path) const;
+    /** The number of routes. */
+    std::size_t size() const noexcept { return routes_.size(); }
+
+private:
+    struct Route {
+        std::string method;
+        std::vector<std::string> segments;  // literal, ":name", or a final "*"
+        bool prefix = false;
+    };
+    // A rank per segment (2 literal, 1 parameter, 0 prefix), compared left to right; false
+    // when @p route does not match @p segs.
+    static bool match_route(const Route& route, const std::vector<std::string>& segs,
+                            std::string_view path, std::vector<int>* rank, Params* params);
+    static bool split_path(std::string_view path, std::vector<std::string>& segs);
+    static void add_method(std::string& list, std::string_view method);
+
+    std::vector<Route> routes_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return false;
+            int h = hex(in[i + 1]), l = hex(in[i + 2]);
+            if (h < 0 || l < 0) return false;
+            out += static_cast<char>(h * 16 + l);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return true;
+}
+
+inline Params parse_query(std::string_view query) {
+    Params out;
+    while (!query.empty()) {
+        std::size_t amp = query.find('&');
+        std::string_view field = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (field.empty()) continue;
+        std::size_t eq = field.find('=');
+        std::string_view name = field.substr(0, eq);
+        std::string_view value = eq == std::string_view::npos ? std::string_view()
+                                                              : field.substr(eq + 1);
+        std::pair<std::string, std::string> p;
+        if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
+        if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+inline std::size_t Router::add(std::string_view method, std::string_view pattern) {
+    Route r;
+    r.method.assign(method.data(), method.size());
+    std::size_t pos = pattern.empty() || pattern[0] != '/' ? 0 : 1;
+    while (pos <= pattern.size() && !(pos == pattern.size() && pattern.size() <= 1)) {
+        std::size_t slash = pattern.find('/', pos);
+        std::string_view seg = pattern.substr(pos, slash == std::string_view::npos
+                                                       ? std::string_view::npos
+                                                       : slash - pos);
+        if (seg == "*" && slash == std::string_view::npos) {
+            r.prefix = true;
+            break;
+        }
+        r.segments.emplace_back(seg);
+        if (slash == std::string_view::npos) break;
+        pos = slash + 1;
+    }
+    routes_.push_back(std::move(r));
+    return routes_.size() - 1;
+}
+
+inline bool Router::split_path(std::string_view path, std::vector<std::string>& segs) {
+    segs.clear();
+    if (path.empty() || path[0] != '/') return false;
+    if (path.size() == 1) return true;  // "/" has no segment
+    std::size_t pos = 1;
+    for (;;) {
+        std::size_t slash = path.find('/', pos);
+        std::string_view seg = path.substr(pos, slash == std::string_view::npos
+                                                    ? std::string_view::npos
+                                                    : slash - pos);
+        segs.emplace_back();
+        if (!percent_decode(seg, segs.back())) return false;
+        if (slash == std::string_view::npos) return true;
+        pos = slash + 1;
+    }
+}
+
+inline bool Router::match_route(const Route& route, const std::vector<std::string>& segs,
+                                std::string_view path, std::vector<int>* rank, Params* params) {
+    const std::size_t n = route.segments.size();
+    if (route.prefix ? segs.size() < n : segs.size() != n) return false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string& p = route.segments[i];
+        bool named = p.size() > 1 && p[0] == ':';
+        if (named ? segs[i].empty() : p != segs[i]) return false;
+        if (rank) rank->push_back(named ? 1 : 2);
+        if (params && named) params->emplace_back(p.substr(1), segs[i]);
+    }
+    if (route.prefix) {
+        if (rank) rank->push_back(0);
+        if (params) {
+            // The rest of the raw path after the n matched segments.
+            std::size_t pos = 1;
+            for (std::size_t i = 0; i < n && pos <= path.size(); ++i) {
+                std::size_t slash = path.find('/', pos);
+                pos = slash == std::string_view::npos ? path.size() : slash + 1;
+            }
+            std::string_view rest = pos < path.size() ? path.substr(pos) : std::string_view();
+            params->emplace_back("*", std::string(rest));
+        }
+    }
+    return true;
+}
+
+inline Router::Match Router::match(std::string_view method, std::string_view path) const {
+    Match m;
+    std::vector<std::string> segs;
+    if (!split_path(path, segs)) return m;
+    std::vector<int> best_rank, rank;
+    bool any_path = false;
+    const bool head = method == "HEAD";
+    for (int pass = 0; pass < (head ? 2 : 1) && m.outcome != found; ++pass) {
+        // A HEAD request looks for HEAD routes first, then for GET ones.
+        std::string_view want = pass == 0 ? method : std::string_view("GET");
+        std::size_t best = routes_.size();
+        for (std::size_t i = 0; i < routes_.size(); ++i) {
+            rank.clear();
+            if (!match_route(routes_[i], segs, path, &rank, nullptr)) continue;
+            any_path = true;
+            const bool any = routes_[i].method == "*";
+            if (routes_[i].method != want && !any) continue;
+            rank.push_back(any ? 0 : 1);  // between equal paths, the route naming the method
+            if (best == routes_.size() || rank > best_rank) {
+                best = i;
+                best_rank = rank;
+            }
+        }
+        if (best != routes_.size()) {
+            m.outcome = found;
+            m.route = best;
+            m.head_from_get = pass == 1;
+            match_route(routes_[best], segs, path, nullptr, &m.params);
+        }
+    }
+    if (m.outcome != found && any_path) m.outcome = method_not_allowed;
+    return m;
+}
+
+inline void Router::add_method(std::string& list, std::string_view method) {
+    std::size_t pos = 0;
+    while (pos < list.size()) {
+        std::size_t comma = list.find(", ", pos);
+        std::size_t end = comma == std::string::npos ? list.size() : comma;
+        if (std::string_view(list).substr(pos, end - pos) == method) return;
+        pos = end + 2;
+    }
+    if (!list.empty()) list += ", ";
+    list.append(method.data(), method.size());
+}
+
+inline std::string Router::allow(std::string_view path) const {
+    std::string list;
+    std::vector<std::string> segs;
+    const bool everything = path == "*";
+    if (!everything && !split_path(path, segs)) return list;
+    bool any = false;
+    for (const Route& r : routes_) {
+        if (!everything && !match_route(r, segs, path, nullptr, nullptr)) continue;
+        any = true;
+        if (r.method == "*") continue;  // (a path with such a route has no 405)
+        add_method(list, r.method);
+        if (r.method == "GET") add_method(list, "HEAD");
+    }
+    if (any) add_method(list, "OPTIONS");
+    return list;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_ROUTER_HPP
+// ---- end socklite/http/router.hpp
+
+namespace socklite {
+namespace http {
+
+/** A request as a handler receives it: parsed, checked, its body read in full. Everything is
+ *  owned (copied out of the receive buffer), valid until the handler returns (or, for an
+ *  asynchronous handler, as long as the handler keeps the object it was given a copy of). */
+struct ServerRequest {
+    std::string method;  ///< the method, case-sensitive (`GET`)
+    std::string target;  ///< the request target as received (`/users/42?x=1`)
+    std::string path;    ///< the path of the target, still percent-encoded (`/users/42`)
+    std::string query;   ///< the query without `?`, still percent-encoded, or empty
+    int version = 11;    ///< 10 for HTTP/1.0, 11 for HTTP/1.1
+    Headers headers;     ///< the header fields, in received order
+    std::string body;    ///< the body, decoded from chunked
+    Params params;       ///< the route's named parameters (decoded), and `*` for a prefix route
+    Params query_params;  ///< the query split into decoded pairs (parse_query())
+
+    /** The value of the route parameter @p name (`id` for `/users/:id`), or an empty view. */
+    std::string_view param(std::string_view name) const noexcept {
+        return param_value(params, name);
+    }
+    /** The value of the first query parameter @p name, or an empty view. */
+    std::string_view query_param(std::string_view name) const noexcept {
+        return param_value(query_params, name);
+    }
+    /** The value of the first header field @p name (case-insensitive), or an empty view. */
+    std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
+};
+
+namespace detail {
+// What an asynchronous answer travels through: the worker's loop while it lives (null after),
+// and the function that hands an answer to connection `id` on that loop's thread.
+struct ReplyLink {
+    std::mutex mutex;
+    EventLoop* loop = nullptr;
+    std::function<void(std::uint64_t id, Response&& res)> deliver;
+};
+// One pending asynchronous answer; an answer never given becomes a 500 when the last copy of
+// the Responder goes.
+struct PendingReply {
+    std::shared_ptr<ReplyLink> link;
+    std::uint64_t id = 0;
+    std::atomic<bool> done{false};
+    void send(Response&& res) {
+        if (done.exchange(true)) return;
+        std::lock_guard<std::mutex> lock(link->mutex);
+        if (!link->loop) return;
+        std::shared_ptr<ReplyLink> l = link;
+        std::uint64_t to = id;
+        l->loop->post([l, to, r = std::move(res)]() mutable {
+            if (l->deliver) l->deliver(to, std::move(r));
+        });
+    }
+    ~PendingReply() {
+        if (done.load()) return;
+        Response res;
+        res.status = 500;
+        try {
+            send(std::move(res));
+        } catch (...) {
+            // Out of memory: the connection is closed when the server stops.
+        }
+    }
+};
+// What a StreamWriter writes through: the connection while it lives (null after).
+struct StreamSink {
+    virtual void stream_start(Response& head) = 0;
+    virtual bool stream_write(std::string_view data) = 0;
+    virtual void stream_end() = 0;
+    virtual void stream_abandon() = 0;
+
+protected:
+    ~StreamSink() = default;
+};
+struct StreamState {
+    StreamSink* sink = nullptr;
+    bool started = false;
+    bool ended = false;
+    std::function<void()> ready;
+    ~StreamState() {
+        if (sink && !ended) sink->stream_abandon();
+    }
+};
+}  // namespace detail
+
+/** The body of an answer of unknown length, written piece by piece by a streaming handler
+ *  (route_stream()), sent chunked (RFC 9112 section 7.1) to an HTTP/1.1 client (an HTTP/1.0
+ *  client gets the whole body with a Content-Length at end()). Flow control: write() returns
+ *  false once the client is behind (more than ServerOptions::output_high_water bytes queued);
+ *  then wait for on_ready(). **Loop thread only**: from another thread, post to the loop first
+ *  (the handler may keep a copy; all copies write the same answer). If every copy is dropped
+ *  before end(), the connection is closed (a truncated body must not look complete). */
+class StreamWriter {
+public:
+    /** A writer bound to nothing. */
+    StreamWriter() = default;
+    /** Sends the head: status, reason and fields of @p head (its body is sent as the first
+     *  piece). Optional: the first write() or end() starts with 200. */
+    void start(Response head) {
+        if (!state_ || !state_->sink || state_->started) return;
+        state_->started = true;
+        state_->sink->stream_start(head);
+    }
+    /** Sends @p data as the next piece of the body.
+     *  @return false when the client is behind (wait for on_ready()) or gone (see open()). */
+    bool write(std::string_view data) {
+        if (!state_ || !state_->sink || state_->ended) return false;
+        if (!state_->started) start(Response());
+        return state_->sink && state_->sink->stream_write(data);
+    }
+    /** Ends the body; the connection goes on with the next request. */
+    void end() {
+        if (!state_ || !state_->sink || state_->ended) return;
+        if (!state_->started) start(Response());
+        state_->ended = true;
+        if (state_->sink) state_->sink->stream_end();
+    }
+    /** Calls @p ready whenever the client has caught up after write() returned false. */
+    void on_ready(std::function<void()> ready) {
+        if (state_) state_->ready = std::move(ready);
+    }
+    /** Whether the connection is still there and end() was not called. */
+    bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
+    /** Used by the server: a writer bound to @p state. */
+    explicit StreamWriter(std::shared_ptr<detail::StreamState> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<detail::StreamState> state_;
+};
+
+/** The answer to one request, given later by an asynchronous handler (route_async()): from the
+ *  loop's thread or from any other thread. Copyable; all copies answer the same request. Only
+ *  the first send() counts; if no copy ever sends, the request is answered with 500 when the
+ *  last copy is destroyed. */
+class Responder {
+public:
+    /** A responder bound to nothing (send() does nothing). */
+    Responder() = default;
+    /** Sends @p res as the answer (status, headers, body; status 0, the default of
+     *  http::Response, means 200; the server adds Date, Server, Content-Length and
+     *  Connection). **Thread-safe.** Does nothing after the first call, or
+     *  when the connection or the server is gone. @throws std::bad_alloc only. */
+    void send(Response res) const {
+        if (state_) state_->send(std::move(res));
+    }
+    /** Whether send() was called (on any copy). */
+    bool sent() const noexcept { return state_ && state_->done.load(); }
+    /** Used by the server: a responder for connection @p id of the worker behind @p link. */
+    explicit Responder(std::shared_ptr<detail::ReplyLink> link, std::uint64_t id)
+        : state_(std::make_shared<detail::PendingReply>()) {
+        state_->link = std::move(link);
+        state_->id = id;
+    }
+
+private:
+    std::shared_ptr<detail::PendingReply> state_;
+};
+
+/** A handler that answers at once: fill @p res (status 200 and an empty body to start with).
+ *  An exception it throws becomes a 500 (and ServerOptions::on_error hears of it). Called on
+ *  the loop's thread: it must not block. */
+using Handler = std::function<void(const ServerRequest& req, Response& res)>;
+/** A handler that answers later through @p res (see Responder), e.g. from a worker thread;
+ *  further requests on the same connection wait for that answer. */
+using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)>;
+
+/** A handler that streams its answer through a StreamWriter (see there); further requests on
+ *  the same connection wait for StreamWriter::end(). */
+using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
+
+/** Limits and timeouts of an HttpServer. Each limit has its status and a clean close: the
+ *  answer is sent with `Connection: close`, then the connection is closed. */
+struct ServerOptions {
+    /** Largest header section (431 beyond). */
+    std::size_t max_header_bytes = 64 * 1024;
+    /** Most header fields (431 beyond). */
+    std::size_t max_fields = 100;
+    /** Longest request line (414 beyond). */
+    std::size_t max_request_line = 8 * 1024;
+    /** Largest request body, buffered in memory (413 beyond, before reading it when
+     *  Content-Length announces it; 417 is not needed: `Expect: 100-continue` is refused with
+     *  413 then). */
+    std::uint64_t max_body_size = 8 * 1024 * 1024;
+    /** From a connection's first byte of a request (or its accept) to the end of the header
+     *  section: against slowloris. Expiry: 408 and close (a close alone when nothing came). */
+    std::chrono::milliseconds header_timeout{10000};
+    /** Between body bytes of a request: 408 and close on expiry. */
+    std::chrono::milliseconds body_timeout{30000};
+    /** A kept-alive connection waiting for its next request (or a response that makes no
+     *  progress towards a client that does not read) is closed after this. */
+    std::chrono::milliseconds idle_timeout{60000};
+    /** After an error answer, how long to wait for the peer's end of stream before closing
+     *  anyway (a lingering close, so that the answer is not destroyed by a reset). */
+    std::chrono::milliseconds linger_timeout{2000};
+    /** On stop(): how long in-flight requests may take before their connections are closed. */
+    std::chrono::milliseconds grace{5000};
+    /** Most connections per event loop: at the limit, accepting pauses (clients wait in the
+     *  kernel's backlog) and the connections already open keep being served. */
+    std::size_t max_connections = 10000;
+    /** Output queued per connection before reading pauses (Connection::Options::high_water):
+     *  pipelined requests are answered only while the client reads its answers. */
+    std::size_t output_high_water = 64 * 1024;
+    /** Event loops, each on its own thread with its own listener (`SO_REUSEPORT`). */
+    unsigned threads = 1;
+    /** The `Server` value added to every answer (empty: none). */
+    std::string server_name = "socklite/" SOCKLITE_VERSION_STRING;
+    /** Told about handler exceptions (their `what()`) and other failures worth a log line.
+     *  Called on a loop's thread. */
+    std::function<void(std::string_view message)> on_error;
+};
+
+/** The standard reason phrase of @p status (RFC 9110 section 15), or `Unknown`. No allocation. */
+inline std::string_view reason_phrase(int status) noexcept {
+    switch (status) {
+        case 100: return "Continue";
+        case 101: return "Switching Protocols";
+        case 200: return "OK";
+        case 201: return "Created";
+        case 202: return "Accepted";
+        case 204: return "No Content";
+        case 206: return "Partial Content";
+        case 301: return "Moved Permanently";
+        case 302: return "Found";
+        case 303: return "See Other";
+        case 304: return "Not Modified";
+        case 307: return "Temporary Redirect";
+        case 308: return "Permanent Redirect";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 409: return "Conflict";
+        case 411: return "Length Required";
+        case 412: return "Precondition Failed";
+        case 413: return "Content Too Large";
+        case 414: return "URI Too Long";
+        case 415: return "Unsupported Media Type";
+        case 416: return "Range Not Satisfiable";
+        case 417: return "Expectation Failed";
+        case 426: return "Upgrade Required";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 501: return "Not Implemented";
+        case 502: return "Bad Gateway";
+        case 503: return "Service Unavailable";
+        case 504: return "Gateway Timeout";
+        case 505: return "HTTP Version Not Supported";
+        default: return "Unknown";
+    }
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_HANDLER_HPP
+// ---- end socklite/http/handler.hpp
+// ---- begin socklite/http/server.hpp
+#ifndef SOCKLITE_HTTP_SERVER_HPP
+#define SOCKLITE_HTTP_SERVER_HPP
+
+/** @file
+ *  socklite::HttpServer: an HTTP/1.1 server on event loops: routing, strict parsing, limits and
+ *  timeouts, keep-alive and pipelining, asynchronous and streamed answers, static files,
+ *  graceful stop. */
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+// ---- begin socklite/http/detail/server_conn.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
+
+/** @file
+ *  Private to HttpServer: the per-connection state machine (detail::ServerConn) and one event
+ *  loop's share of a server (detail::ServerLoop). Not part of the API. */
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+// The routes of a server: route n answers with sync[n] or, when that is empty, async[n].
+struct RouteTable {
+    Router router;
+    std::vector<Handler> sync;
+    std::vector<AsyncHandler> async;
+    std::vector<StreamHandler> stream;
+};
+
+class ServerLoop;
+
+// One connection: reads a request (head, then the body in full), calls its handler, sends the
+// answer, and goes on with the next request (pipelined ones wait, unparsed, in the input
+// buffer: one request is in a handler at a time, so answers leave in order).
+class ServerConn final : StreamSink {
+public:
+    ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
+    ServerConn(const ServerConn&) = delete;
+    ServerConn& operator=(const ServerConn&) = delete;
+    ~ServerConn();
+    void start();
+    // stop(): closes at once when no request is under way, else closes after its answer.
+    void stop_gracefully();
+    // An asynchronous answer arrives (on the loop's thread).
+    void deliver(Response&& res);
+    Connection& connection() noexcept { return conn_; }
+
+private:
+    void stream_start(Response& head) override;
+    bool stream_write(std::string_view data) override;
+    void stream_end() override;
+    void stream_abandon() override;
+    void finish_answer(bool close);
+    enum class State { head, body, handler, idle, closing };
+    std::size_t on_input(std::string_view in);
+    void begin_request();
+    void dispatch();
+    void answer(Response& res);
+    void fail(int status);
+    void arm(std::chrono::milliseconds after);
+    void on_timer();
+    void report(std::string_view what);
+
+    ServerLoop& owner_;
+    std::uint64_t id_;
+    Connection conn_;
+    RequestParser parser_;
+    ServerRequest req_;
+    std::string out_;
+    State state_ = State::head;
+    EventLoop::TimerId timer_ = 0;
+    bool received_ = false;      // bytes of the current request have arrived
+    bool keep_alive_ = true;     // the current request allows another after it
+    bool closing_after_ = false;  // stop(): close after the current answer
+    bool output_full_ = false;    // the last answer left the queue above high water
+    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
+    std::string held_;                     // a streamed body for an HTTP/1.0 client
+    Response held_head_;                   // and its head
+    bool stream_close_ = false;            // close after the streamed answer
+};
+
+// One event loop's share of a server: its listener, its connections, the Date cache.
+class ServerLoop {
+public:
+    ServerLoop(const RouteTable& routes, const ServerOptions& options)
+        : routes_(routes), options_(options), link_(std::make_shared<ReplyLink>()) {
+        link_->loop = &loop_;
+        link_->deliver = [this](std::uint64_t id, Response&& res) {
+            auto it = conns_.find(id);
+            if (it != conns_.end()) it->second->deliver(std::move(res));
+        };
+    }
+    ServerLoop(const ServerLoop&) = delete;
+    ServerLoop& operator=(const ServerLoop&) = delete;
+    ~ServerLoop() {
+        std::lock_guard<std::mutex> lock(link_->mutex);
+        link_->loop = nullptr;
+    }
+
+    void listen(Listener listener) {
+        acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
+                                               [this](Accepted a) { accept(std::move(a)); });
+        acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
+    }
+    void run() { loop_.run(); }
+    // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
+    // the grace period ends.
+    void begin_stop() {
+        if (stopping_) return;
+        stopping_ = true;
+        acceptor_.reset();
+        std::vector<std::uint64_t> ids;
+        ids.reserve(conns_.size());
+        for (auto& c : conns_) ids.push_back(c.first);
+        for (std::uint64_t id : ids) {
+            auto it = conns_.find(id);
+            if (it != conns_.end()) it->second->stop_gracefully();
+        }
+        if (conns_.empty()) return loop_.stop();
+        loop_.call_after(options_.grace, [this] {
+            for (auto& c : conns_) c.second->connection().close();
+            conns_.clear();
+            loop_.stop();
+        });
+    }
+    void remove(std::uint64_t id) {
+        conns_.erase(id);
+        if (stopping_) {
+            if (conns_.empty()) loop_.stop();
+        } else if (acceptor_ && acceptor_->accepting_paused() &&
+                   conns_.size() < options_.max_connections) {
+            acceptor_->resume_accepting();
+        }
+    }
+    void report(const std::string& what) const {
+        if (options_.on_error) options_.on_error(what);
+    }
+    // `Date` for an answer: formatted at most once per second (RFC 9110 section 5.6.7).
+    std::string_view date() {
+        std::time_t now = std::time(nullptr);
+        if (now != date_time_) {
+            date_time_ = now;
+            std::tm tm{};
+            ::gmtime_r(&now, &tm);
+            static const char days[] = "SunMonTueWedThuFriSat";
+            static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+            std::snprintf(date_, sizeof date_, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+                          days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
+                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        }
+        return date_;
+    }
+
+    EventLoop& loop() noexcept { return loop_; }
+    const RouteTable& routes() const noexcept { return routes_; }
+    const ServerOptions& options() const noexcept { return options_; }
+    const std::shared_ptr<ReplyLink>& link() const noexcept { return link_; }
+    bool stopping() const noexcept { return stopping_; }
+    std::size_t connection_count() const noexcept { return conns_.size(); }
+
+private:
+    void accept(Accepted a) {
+        if (stopping_) return;
+        std::uint64_t id = ++next_id_;
+        std::unique_ptr<ServerConn> c;
+        std::error_code ignored;
+        a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
+        try {
+            c = std::make_unique<ServerConn>(*this, id, std::move(a.socket));
+        } catch (const std::exception& e) {
+            report(std::string("connection: ") + e.what());
+            return;
+        }
+        ServerConn* raw = c.get();
+        conns_.emplace(id, std::move(c));
+        raw->start();
+        if (conns_.size() >= options_.max_connections && acceptor_)
+            acceptor_->pause_accepting();
+    }
+
+    EventLoop loop_;  // first: destroyed last, with the tasks still posted to it
+    const RouteTable& routes_;
+    const ServerOptions& options_;
+    std::shared_ptr<ReplyLink> link_;
+    std::unique_ptr<Acceptor> acceptor_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
+    std::uint64_t next_id_ = 0;
+    bool stopping_ = false;
+    std::time_t date_time_ = 0;
+    char date_[40] = {};
+};
+
+// ---------------------------------------------------------------------------------------------
+
+inline Connection::Options server_connection_options(const ServerOptions& o) {
+    Connection::Options c;
+    // The head must fit in the input buffer; bodies are taken piece by piece.
+    c.max_input = o.max_header_bytes + 16 * 1024;
+    c.high_water = o.output_high_water;
+    c.low_water = o.output_high_water / 4;
+    c.max_queued = static_cast<std::size_t>(-1);  // bounded by high_water + one answer
+    return c;
+}
+
+inline ParserLimits server_parser_limits(const ServerOptions& o) {
+    ParserLimits l;
+    l.max_header_bytes = o.max_header_bytes;
+    l.max_fields = o.max_fields;
+    l.max_request_line = o.max_request_line;
+    l.max_body_size = o.max_body_size;
+    return l;
+}
+
+inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
+    : owner_(owner),
+      id_(id),
+      conn_(owner.loop(), std::move(socket), server_connection_options(owner.options())),
+      parser_(server_parser_limits(owner.options())) {}
+
+inline ServerConn::~ServerConn() {
+    if (timer_) owner_.loop().cancel(timer_);
+    if (auto s = stream_.lock()) s->sink = nullptr;
+}
+
+inline void ServerConn::start() {
+    conn_.on_input([this](std::string_view in) { return on_input(in); });
+    conn_.on_end([this] {
+        // The client is done sending: answer what is under way, then close.
+        keep_alive_ = false;
+        if (state_ != State::handler) conn_.close_after_flush();
+    });
+    conn_.on_drain([this] {
+        auto s = stream_.lock();
+        if (s && s->ready) {
+            std::function<void()> ready = s->ready;  // it may replace itself
+            ready();
+        }
+    });
+    conn_.on_close([this](std::error_code) {
+        if (timer_) owner_.loop().cancel(timer_);
+        timer_ = 0;
+        owner_.remove(id_);  // destroys *this
+    });
+    arm(owner_.options().header_timeout);
+}
+
+inline void ServerConn::arm(std::chrono::milliseconds after) {
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = owner_.loop().call_after(after, [this] {
+        timer_ = 0;
+        on_timer();
+    });
+}
+
+inline void ServerConn::on_timer() {
+    switch (state_) {
+        case State::head:
+            if (received_) return fail(408);
+            break;  // nothing came: just close
+        case State::body: return fail(408);
+        case State::idle:
+            if (conn_.queued_bytes() > 0 && conn_.queued_bytes() < last_queued_) {
+                last_queued_ = conn_.queued_bytes();  // a slow reader, but a reader
+                return arm(owner_.options().idle_timeout);
+            }
+            break;
+        case State::handler: return;
+        case State::closing: break;
+    }
+    conn_.close();
+    owner_.remove(id_);  // destroys *this
+}
+
+inline void ServerConn::stop_gracefully() {
+    closing_after_ = true;
+    if ((state_ == State::head && !received_) || state_ == State::idle) {
+        if (conn_.queued_bytes() == 0) {
+            conn_.close();
+            return owner_.remove(id_);  // destroys *this
+        }
+        state_ = State::closing;
+        conn_.close_after_flush();
+        arm(owner_.options().linger_timeout);
+    }
+}
+
+inline void ServerConn::report(std::string_view what) { owner_.report(std::string(what)); }
+
+inline std::size_t ServerConn::on_input(std::string_view in) {
+    std::size_t pos = 0;
+    // (Not conn_.reading(): this handler is out of its slot while it runs.)
+    output_full_ = false;
+    while (!output_full_) {
+        // A body may be complete without a byte (Content-Length: 0): that state runs first.
+        if (state_ != State::body && pos == in.size()) break;
+        if (state_ == State::idle) {  // the first byte of the next request
+            state_ = State::head;
+            parser_.reset();
+            received_ = false;
+            arm(owner_.options().header_timeout);
+        }
+        if (state_ == State::head) {
+            received_ = true;
+            ParseResult r = parser_.parse_head(in.substr(pos));
+            if (r.error()) {
+                fail(status_for(r.ec));
+                return in.size();
+            }
+            pos += r.consumed;
+            if (!r.complete()) break;
+            begin_request();
+            if (state_ == State::closing) return in.size();
+            if (parser_.body_kind() == BodyKind::none) {
+                dispatch();
+                continue;
+            }
+            state_ = State::body;
+            arm(owner_.options().body_timeout);
+            if (parser_.expect_continue() && pos == in.size()) {
+                std::error_code ignored;  // a failure shows in on_close()
+                conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
+            }
+            continue;
+        }
+        if (state_ == State::body) {
+            bool progress = false;
+            for (;;) {
+                ParseResult r = parser_.parse_body(in.substr(pos));
+                if (r.error()) {
+                    fail(status_for(r.ec));
+                    return in.size();
+                }
+                pos += r.consumed;
+                progress = progress || r.consumed > 0;
+                req_.body.append(r.body.data(), r.body.size());
+                if (r.complete()) {
+                    dispatch();
+                    break;
+                }
+                if (r.body.empty()) break;  // (after a piece, once more: a limit shows then)
+            }
+            if (state_ == State::body) {
+                if (progress) arm(owner_.options().body_timeout);
+                break;
+            }
+            continue;
+        }
+        break;  // handler (an answer is awaited) or closing
+    }
+    return pos;
+}
+
+inline void ServerConn::begin_request() {
+    req_.method.assign(parser_.method().data(), parser_.method().size());
+    req_.target.assign(parser_.target().data(), parser_.target().size());
+    req_.version = parser_.version();
+    req_.headers.clear();
+    for (std::size_t i = 0; i < parser_.field_count(); ++i) {
+        FieldView f = parser_.field(i);
+        req_.headers.add(f.name, f.value);
+    }
+    req_.body.clear();
+    req_.params.clear();
+    req_.query_params.clear();
+    keep_alive_ = parser_.keep_alive();
+    // The path: origin-form as is; absolute-form from the first '/' after the authority.
+    std::string_view t = parser_.target();
+    if (parser_.target_form() == TargetForm::absolute) {
+        std::size_t scheme = t.find("://");
+        std::size_t slash = scheme == std::string_view::npos ? std::string_view::npos
+                                                             : t.find('/', scheme + 3);
+        t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+    }
+    std::size_t q = t.find('?');
+    req_.path.assign(t.data(), q == std::string_view::npos ? t.size() : q);
+    if (q != std::string_view::npos) {
+        req_.query.assign(t.substr(q + 1).data(), t.size() - q - 1);
+        req_.query_params = parse_query(req_.query);
+    } else {
+        req_.query.clear();
+    }
+    // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
+    std::string_view expect = parser_.header("Expect");
+    if (!expect.empty() && !parser_.expect_continue()) fail(417);
+}
+
+inline void ServerConn::dispatch() {
+    state_ = State::handler;
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = 0;
+    const RouteTable& routes = owner_.routes();
+    Response res;
+    res.status = 200;
+    const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
+    Router::Match m;
+    if (parser_.target_form() == TargetForm::authority) {
+        res.status = 501;  // CONNECT: no tunnels here
+    } else if (!options_star) {
+        m = routes.router.match(req_.method, req_.path);
+    }
+    if (res.status == 501) {
+    } else if (m.outcome == Router::found) {
+        req_.params = std::move(m.params);
+        if (routes.stream[m.route]) {
+            conn_.pause_reading();
+            std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
+            keep->sink = this;
+            stream_ = keep;
+            try {
+                routes.stream[m.route](req_, StreamWriter(keep));
+            } catch (const std::exception& e) {
+                report(std::string("handler: ") + e.what());
+                if (!keep->started) {
+                    keep->started = keep->ended = true;
+                    stream_.reset();
+                    Response err;
+                    err.status = 500;
+                    answer(err);
+                    if (state_ != State::closing) conn_.resume_reading();
+                }
+            }
+            return;
+        }
+        if (!routes.sync[m.route]) {
+            // Reading stops until the answer comes: pipelined requests wait their turn.
+            conn_.pause_reading();
+            Responder responder(owner_.link(), id_);
+            try {
+                routes.async[m.route](req_, responder);
+            } catch (const std::exception& e) {
+                report(std::string("handler: ") + e.what());
+                Response err;
+                err.status = 500;
+                responder.send(std::move(err));
+            } catch (...) {
+                report("handler: unknown exception");
+                Response err;
+                err.status = 500;
+                responder.send(std::move(err));
+            }
+            return;
+        }
+        try {
+            routes.sync[m.route](req_, res);
+        } catch (const std::exception& e) {
+            report(std::string("handler: ") + e.what());
+            res = Response();
+            res.status = 500;
+        } catch (...) {
+            report("handler: unknown exception");
+            res = Response();
+            res.status = 500;
+        }
+    } else if (req_.method == "OPTIONS") {
+        std::string allow = routes.router.allow(options_star ? std::string_view("*") : req_.path);
+        if (allow.empty() && !options_star) {
+            res.status = 404;
+        } else {
+            res.status = 204;
+            if (!allow.empty()) res.headers.add("Allow", allow);
+        }
+    } else if (m.outcome == Router::method_not_allowed) {
+        res.status = 405;
+        res.headers.add("Allow", routes.router.allow(req_.path));
+    } else {
+        res.status = 404;
+    }
+    answer(res);
+}
+
+inline void ServerConn::deliver(Response&& res) {
+    if (state_ != State::handler) return;
+    answer(res);
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::answer(Response& res) {
+    res.version = 11;
+    if (res.status == 0) res.status = 200;  // a Response built by an asynchronous handler
+    if (res.status < 200 || res.status > 599) {  // 1xx finals are not answers
+        report("handler: status " + std::to_string(res.status) + " is not a final status");
+        res = Response();
+        res.status = 500;
+    }
+    if (res.reason.empty()) res.reason = std::string(reason_phrase(res.status));
+    for (std::size_t i = 0; i < res.headers.size(); ++i) {
+        if (iequals(res.headers[i].name, "Connection") &&
+            res.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;  // the handler asked to close
+    }
+    const bool close = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
+        res.headers.add("Server", owner_.options().server_name);
+    if (close) {
+        res.headers.set("Connection", "close");
+    } else if (req_.version == 10) {
+        res.headers.set("Connection", "keep-alive");
+    }
+    out_.clear();
+    std::error_code ec;
+    if (req_.method == "HEAD") {
+        serialize_head(res, out_, ec);  // the length of the body it does not send
+    } else {
+        serialize_response(res, out_, ec);
+    }
+    if (ec) {
+        report("handler: the response cannot be sent (" + ec.message() + ")");
+        Response err;
+        err.status = 500;
+        err.reason = std::string(reason_phrase(500));
+        err.headers.add("Date", owner_.date());
+        if (close) err.headers.add("Connection", "close");
+        out_.clear();
+        serialize_response(err, out_, ec);
+    }
+    output_full_ = !conn_.send(out_, ec);
+    if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    finish_answer(close);
+}
+
+inline void ServerConn::finish_answer(bool close) {
+    if (close) {
+        state_ = State::closing;
+        conn_.close_after_flush();
+        arm(owner_.options().linger_timeout);
+        return;
+    }
+    state_ = State::idle;
+    received_ = false;
+    last_queued_ = conn_.queued_bytes() + 1;
+    arm(owner_.options().idle_timeout);
+}
+
+inline void ServerConn::stream_start(Response& head) {
+    head.version = 11;
+    if (head.status == 0) head.status = 200;
+    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
+    for (std::size_t i = 0; i < head.headers.size(); ++i) {
+        if (iequals(head.headers[i].name, "Connection") &&
+            head.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;
+    }
+    stream_close_ = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
+        head.headers.add("Server", owner_.options().server_name);
+    head.headers.erase("Content-Length");
+    head.headers.erase("Transfer-Encoding");
+    if (stream_close_) head.headers.set("Connection", "close");
+    std::string first = std::move(head.body);
+    head.body.clear();
+    if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
+        held_head_ = std::move(head);
+        held_ = std::move(first);
+        return;
+    }
+    head.headers.add("Transfer-Encoding", "chunked");
+    out_.clear();
+    std::error_code ec;
+    serialize_head(head, out_, ec);
+    if (ec) {
+        report("handler: the response head cannot be sent (" + ec.message() + ")");
+        if (auto s = stream_.lock()) s->ended = true;
+        Response err;
+        err.status = 500;
+        keep_alive_ = false;
+        return answer(err);
+    }
+    if (req_.method != "HEAD") serialize_chunk(first, out_);
+    output_full_ = !conn_.send(out_, ec);
+}
+
+inline bool ServerConn::stream_write(std::string_view data) {
+    if (state_ != State::handler) return false;
+    if (req_.version == 10) {
+        held_.append(data.data(), data.size());
+        return true;
+    }
+    if (req_.method == "HEAD" || data.empty()) return conn_.queued_bytes() <= owner_.options().output_high_water;
+    out_.clear();
+    serialize_chunk(data, out_);
+    std::error_code ec;
+    return conn_.send(out_, ec) && !ec;
+}
+
+inline void ServerConn::stream_end() {
+    if (state_ != State::handler) return;
+    if (auto s = stream_.lock()) s->sink = nullptr;
+    stream_.reset();
+    std::error_code ec;
+    if (req_.version == 10) {
+        held_head_.body = std::move(held_);
+        held_.clear();
+        answer(held_head_);
+        held_head_ = Response();
+    } else {
+        out_.clear();
+        if (req_.method != "HEAD") serialize_last_chunk(out_);
+        conn_.send(out_, ec);
+        finish_answer(stream_close_);
+    }
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_abandon() {
+    // Dropped before end(): the body is cut short, so the connection cannot go on.
+    report("handler: a streamed answer was dropped before its end");
+    stream_.reset();
+    keep_alive_ = false;
+    state_ = State::closing;
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
+}
+
+inline void ServerConn::fail(int status) {
+    Response res;
+    res.status = status;
+    res.reason = std::string(reason_phrase(status));
+    res.headers.add("Content-Type", "text/plain");
+    res.body = std::to_string(status) + " " + res.reason + "\n";
+    keep_alive_ = false;
+    req_.method.clear();  // not HEAD: the body goes out
+    req_.version = 11;
+    state_ = State::handler;
+    answer(res);
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
+// ---- end socklite/http/detail/server_conn.hpp
+// ---- begin socklite/http/static_files.hpp
+#ifndef SOCKLITE_HTTP_STATIC_FILES_HPP
+#define SOCKLITE_HTTP_STATIC_FILES_HPP
+
+/** @file
+ *  http::static_files(): a handler that serves the files under a directory (MIME types,
+ *  `index.html`, ETag and Last-Modified with 304, single ranges with 206 and 416), never a byte
+ *  from outside it; http::mime_type(), http::parse_http_date(), http::format_http_date(). */
+
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+namespace socklite {
+namespace http {
+
+/** The `Content-Type` for a file name, by its extension (case-insensitive): `text/html;
+ *  charset=utf-8` for `.html`, ..., `application/octet-stream` when unknown. No allocation. */
+inline std::string_view mime_type(std::string_view name) noexcept;
+
+/** Formats @p t as an HTTP date (IMF-fixdate, RFC 9110 section 5.6.7):
+ *  `Sun, 06 Nov 1994 08:49:37 GMT`. */
+inline std::string format_http_date(std::time_t t);
+
+/** Parses an IMF-fixdate (the only form senders may use); false when @p s is not one. */
+inline bool parse_http_date(std::string_view s, std::time_t& out) noexcept;
+
+/** A handler for a prefix route that serves the files under @p root; the request's path below
+ *  the prefix is the route parameter `*` (see HttpServer::serve_dir()).
+ *
+ *  **Which files (the policy).** The path is split at `/` and each segment percent-decoded; a
+ *  segment that is empty (`a//b`), `.` or `..` (also spelled `%2e%2e`), or that holds a `/`
+ *  (`%2F`), a backslash or a NUL after decoding, is 404, as is a path that does not decode. The
+ *  file is then resolved with `realpath`: symbolic links are followed only while the result stays
+ *  inside `realpath(root)`, so a link leaving the root is 404 (nginx follows them by default;
+ *  we do not). Only regular files are served; a directory serves its `index.html` (404 without
+ *  one). Files are read on the loop's thread, whole, into the answer (no `sendfile` yet): keep
+ *  big files elsewhere.
+ *
+ *  **Caching and ranges.** `ETag` (weak: size and modification time) and `Last-Modified` are
+ *  sent; `If-None-Match` (which wins) or `If-Modified-Since` give 304. `Range: bytes=a-b`,
+ *  `a-` or `-n` (one range) gives 206 with `Content-Range`, a range beyond the end 416 with
+ *  `Content-Range: bytes *` `/size`; several ranges, or an `If-Range` that does not match the
+ *  ETag, give the whole file. `Accept-Ranges: bytes` is sent. */
+inline Handler static_files(std::string root);
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline std::string_view mime_type(std::string_view name) noexcept {
+    std::size_t dot = name.rfind('.');
+    std::size_t slash = name.rfind('/');
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash))
+        return "application/octet-stream";
+    std::string_view ext = name.substr(dot + 1);
+    struct Entry {
+        const char* ext;
+        const char* type;
+    };
+    static const Entry table[] = {
+        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"},   {"js", "text/javascript; charset=utf-8"},
+        {"mjs", "text/javascript; charset=utf-8"}, {"json", "application/json"},
+        {"txt", "text/plain; charset=utf-8"}, {"md", "text/markdown; charset=utf-8"},
+        {"csv", "text/csv; charset=utf-8"},   {"xml", "application/xml"},
+        {"svg", "image/svg+xml"},             {"png", "image/png"},
+        {"jpg", "image/jpeg"},                {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},                 {"webp", "image/webp"},
+        {"ico", "image/x-icon"},              {"pdf", "application/pdf"},
+        {"wasm", "application/wasm"},         {"mp4", "video/mp4"},
+        {"webm", "video/webm"},               {"mp3", "audio/mpeg"},
+        {"ogg", "audio/ogg"},                 {"woff", "font/woff"},
+        {"woff2", "font/woff2"},              {"zip", "application/zip"},
+        {"gz", "application/gzip"},           {"tar", "application/x-tar"},
+    };
+    for (const Entry& e : table)
+        if (iequals(ext, e.ext)) return e.type;
+    return "application/octet-stream";
+}
+
+inline std::string format_http_date(std::time_t t) {
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    static const char days[] = "SunMonTueWedThuFriSat";
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+                  days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+inline bool parse_http_date(std::string_view s, std::time_t& out) noexcept {
+    // "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters at fixed places.
+    if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ' || s.substr(26) != "GMT")
+        return false;
+    auto num = [&](std::size_t at, std::size_t n, int& v) {
+        v = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            v = v * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int mon = -1;
+    for (int m = 0; m < 12; ++m)
+        if (s.substr(8, 3) == std::string_view(months + 3 * m, 3)) mon = m;
+    std::tm tm{};
+    if (mon < 0 || !num(5, 2, tm.tm_mday) || !num(12, 4, tm.tm_year) || !num(17, 2, tm.tm_hour) ||
+        !num(20, 2, tm.tm_min) || !num(23, 2, tm.tm_sec))
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon = mon;
+    out = ::timegm(&tm);
+    return out != static_cast<std::time_t>(-1);
+}
+
+namespace detail {
+
+// The decoded relative path below the root, or false when the policy refuses it.
+inline bool safe_relative_path(std::string_view encoded, std::string& out) {
+    out.clear();
+    std::string seg;
+    std::size_t pos = 0;
+    while (pos <= encoded.size()) {
+        std::size_t slash = encoded.find('/', pos);
+        std::size_t end = slash == std::string_view::npos ? encoded.size() : slash;
+        std::string_view raw = encoded.substr(pos, end - pos);
+        bool last = slash == std::string_view::npos;
+        if (raw.empty()) {
+            if (last) break;  // "dir/": the directory itself
+            return false;     // "a//b", or a leading '/'
+        }
+        if (!percent_decode(raw, seg)) return false;
+        if (seg == "." || seg == ".." || seg.find_first_of(std::string_view("/\\\0", 3)) !=
+                                             std::string::npos)
+            return false;
+        if (!out.empty()) out += '/';
+        out += seg;
+        if (last) break;
+        pos = slash + 1;
+    }
+    return true;
+}
+
+inline bool inside(const std::string& real_root, const std::string& real) {
+    return real == real_root ||
+           (real.size() > real_root.size() && real.compare(0, real_root.size(), real_root) == 0 &&
+            (real_root == "/" || real[real_root.size()] == '/'));
+}
+
+inline bool read_range(int fd, std::uint64_t from, std::uint64_t n, std::string& out) {
+    out.resize(static_cast<std::size_t>(n));
+    std::uint64_t got = 0;
+    while (got < n) {
+        ssize_t r = ::pread(fd, &out[static_cast<std::size_t>(got)],
+                            static_cast<std::size_t>(n - got), static_cast<off_t>(from + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        got += static_cast<std::uint64_t>(r);
+    }
+    return true;
+}
+
+// "bytes=a-b" | "bytes=a-" | "bytes=-n" for a file of `size` bytes: 1 a satisfiable range
+// (from, n), 0 unsatisfiable (416), -1 to be ignored (malformed, or several ranges).
+inline int parse_range(std::string_view v, std::uint64_t size, std::uint64_t& from,
+                       std::uint64_t& n) {
+    if (v.substr(0, 6) != "bytes=" || v.find(',') != std::string_view::npos) return -1;
+    v.remove_prefix(6);
+    std::size_t dash = v.find('-');
+    if (dash == std::string_view::npos) return -1;
+    auto number = [](std::string_view d, std::uint64_t& x) {
+        if (d.empty() || d.size() > 18) return false;
+        x = 0;
+        for (char c : d) {
+            if (c < '0' || c > '9') return false;
+            x = x * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        return true;
+    };
+    std::uint64_t a = 0, b = 0;
+    std::string_view first = v.substr(0, dash), second = v.substr(dash + 1);
+    if (first.empty()) {  // the last b bytes
+        if (!number(second, b)) return -1;
+        if (b == 0 || size == 0) return 0;
+        from = b >= size ? 0 : size - b;
+        n = size - from;
+        return 1;
+    }
+    if (!number(first, a)) return -1;
+    if (second.empty()) {
+        b = size == 0 ? 0 : size - 1;
+    } else if (!number(second, b) || b < a) {
+        return -1;
+    }
+    if (a >= size) return 0;
+    if (b >= size) b = size - 1;
+    from = a;
+    n = b - a + 1;
+    return 1;
+}
+
+}  // namespace detail
+
+inline Handler static_files(std::string root) {
+    char buf[PATH_MAX];
+    std::string real_root = ::realpath(root.c_str(), buf) ? std::string(buf) : std::string();
+    return [real_root](const ServerRequest& req, Response& res) {
+        res.status = 404;
+        std::string rel;
+        if (real_root.empty() || !detail::safe_relative_path(req.param("*"), rel)) return;
+        std::string path = real_root + (rel.empty() ? "" : "/" + rel);
+        char resolved[PATH_MAX];
+        if (!::realpath(path.c_str(), resolved) || !detail::inside(real_root, resolved)) return;
+        std::string file = resolved;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0) return;
+        if (S_ISDIR(st.st_mode)) {
+            file += "/index.html";
+            if (!::realpath(file.c_str(), resolved) || !detail::inside(real_root, resolved))
+                return;
+            file = resolved;
+            if (::stat(file.c_str(), &st) != 0) return;
+        }
+        if (!S_ISREG(st.st_mode)) return;
+        int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            res.status = errno == EACCES ? 403 : 404;
+            return;
+        }
+        const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+        char etag[64];
+        std::snprintf(etag, sizeof etag, "W/\"%llx-%llx\"", static_cast<unsigned long long>(size),
+                      static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
+                          static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+        res.headers.add("ETag", etag);
+        res.headers.add("Last-Modified", format_http_date(st.st_mtim.tv_sec));
+        res.headers.add("Accept-Ranges", "bytes");
+        std::string_view inm = req.header("If-None-Match");
+        std::time_t since = 0;
+        bool not_modified =
+            !inm.empty() ? (inm == "*" || inm.find(etag) != std::string_view::npos ||
+                            inm.find(std::string_view(etag).substr(2)) != std::string_view::npos)
+                         : parse_http_date(req.header("If-Modified-Since"), since) &&
+                               st.st_mtim.tv_sec <= since;
+        if (not_modified) {
+            ::close(fd);
+            res.status = 304;
+            return;
+        }
+        res.headers.add("Content-Type", mime_type(file));
+        std::uint64_t from = 0, n = size;
+        std::string_view range = req.header("Range");
+        std::string_view if_range = req.header("If-Range");
+        int r = range.empty() || (!if_range.empty() && if_range != etag)
+                    ? -1
+                    : detail::parse_range(range, size, from, n);
+        if (r == 0) {
+            ::close(fd);
+            res.status = 416;
+            res.headers.add("Content-Range", "bytes */" + std::to_string(size));
+            return;
+        }
+        if (r == 1) {
+            res.status = 206;
+            res.headers.add("Content-Range", "bytes " + std::to_string(from) + "-" +
+                                                 std::to_string(from + n - 1) + "/" +
+                                                 std::to_string(size));
+        } else {
+            res.status = 200;
+            from = 0;
+            n = size;
+        }
+        bool ok = req.method == "HEAD" ? true : detail::read_range(fd, from, n, res.body);
+        ::close(fd);
+        if (req.method == "HEAD") res.headers.add("Content-Length", std::to_string(n));
+        if (!ok) {
+            res = Response();
+            res.status = 500;
+        }
+    };
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_STATIC_FILES_HPP
+// ---- end socklite/http/static_files.hpp
+
+namespace socklite {
+
+/** An HTTP/1.1 server: routes requests to handlers on one event loop per thread.
+ *
+ *  **Requests.** Every request is read by http::RequestParser, strictly: a malformed request
+ *  (smuggling forms such as Content-Length with Transfer-Encoding, obs-fold, bare LF, a missing
+ *  or repeated Host in HTTP/1.1, ...) is answered with http::status_for() of its error (400,
+ *  414, 431, 413, 501, 505), `Connection: close`, and a close; it never reaches a handler. The
+ *  body is read in full (up to ServerOptions::max_body_size, else 413) before the handler runs;
+ *  `Expect: 100-continue` is answered with `100 Continue` when the body has not come yet, and a
+ *  body announced too large is refused with 413 before it is read; another expectation is 417.
+ *
+ *  **Routing** (http::Router): method and path, exact, prefix (a last segment `*`) and named
+ *  parameters (`/users/:id`); no route is 404; a known path with another method is 405 with
+ *  `Allow`; `HEAD` takes the `GET` route and sends no body; `OPTIONS` (also `OPTIONS *`) is
+ *  answered 204 with `Allow` unless routed; `CONNECT` is 501.
+ *
+ *  **Answers.** A handler fills an http::Response (status, headers, body); the server adds
+ *  `Date` (formatted once per second), `Server`, `Content-Length`, and `Connection` as needed,
+ *  and sends it through http::serialize_response(). A handler that throws gives 500 (reported
+ *  to ServerOptions::on_error) and the server goes on. An asynchronous handler (route_async())
+ *  answers later through an http::Responder, from any thread.
+ *
+ *  **Connections.** HTTP/1.1 keeps the connection unless either side says `Connection: close`;
+ *  HTTP/1.0 only with `Connection: keep-alive`. Pipelined requests are answered in order: one
+ *  request is in its handler at a time; the next ones wait in the connection's input buffer
+ *  (bounded by the header limit), and none is read while the client leaves more than
+ *  ServerOptions::output_high_water bytes of answers unread. Timeouts (ServerOptions): header
+ *  (slowloris: 408 and close), body (408 and close), idle keep-alive (close). At
+ *  ServerOptions::max_connections, accepting pauses until a connection ends.
+ *
+ *  **Threads.** run() runs ServerOptions::threads event loops, each with its own listener on the
+ *  same port (`SO_REUSEPORT`: the kernel spreads connections). Handlers of different loops run
+ *  at the same time: they must be thread-safe. Add every route before run().
+ *
+ *  **Stopping.** stop(), from any thread (a handler or a signal-watching thread): listeners
+ *  close, idle connections close, requests under way finish (their answers say
+ *  `Connection: close`) within ServerOptions::grace, then run() returns.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::HttpServer server;
+ *  server.get("/hello", [](const socklite::http::ServerRequest&, socklite::http::Response& res) {
+ *      res.body = "hello, world!";
+ *  });
+ *  server.listen("127.0.0.1", 8080);
+ *  server.run();
+ *  @endcode */
+class HttpServer {
+public:
+    /** Limits and timeouts (see http::ServerOptions). */
+    using Options = http::ServerOptions;
+    /** A handler answering at once (see http::Handler). */
+    using Handler = http::Handler;
+    /** A handler answering later (see http::AsyncHandler). */
+    using AsyncHandler = http::AsyncHandler;
+    /** A handler streaming its answer (see http::StreamHandler). */
+    using StreamHandler = http::StreamHandler;
+
+    /** A server with @p options; nothing is bound until listen(). */
+    explicit HttpServer(Options options = {}) : options_(std::move(options)) {
+        if (options_.threads == 0) options_.threads = 1;
+        if (options_.max_connections == 0) options_.max_connections = 1;
+    }
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+    /** Closes the listeners and every connection (call stop() and let run() return first for a
+     *  graceful end). */
+    ~HttpServer() = default;
+
+    /** Routes @p method requests on paths matching @p pattern (see http::Router) to @p handler.
+     *  @return `*this`. */
+    HttpServer& route(std::string_view method, std::string_view pattern, Handler handler);
+    /** As route(), with a handler that answers later through an http::Responder. */
+    HttpServer& route_async(std::string_view method, std::string_view pattern,
+                            AsyncHandler handler);
+    /** As route(), with a handler that streams a body of unknown length through an
+     *  http::StreamWriter (chunked, under flow control). */
+    HttpServer& route_stream(std::string_view method, std::string_view pattern,
+                             StreamHandler handler);
+    /** route("GET", @p pattern, @p handler) (which also answers HEAD). */
+    HttpServer& get(std::string_view pattern, Handler handler) {
+        return route("GET", pattern, std::move(handler));
+    }
+    /** route("POST", @p pattern, @p handler). */
+    HttpServer& post(std::string_view pattern, Handler handler) {
+        return route("POST", pattern, std::move(handler));
+    }
+    /** route("PUT", @p pattern, @p handler). */
+    HttpServer& put(std::string_view pattern, Handler handler) {
+        return route("PUT", pattern, std::move(handler));
+    }
+    /** route("DELETE", @p pattern, @p handler). */
+    HttpServer& del(std::string_view pattern, Handler handler) {
+        return route("DELETE", pattern, std::move(handler));
+    }
+
+    /** Serves the files under @p root for GET and HEAD requests on paths below @p prefix
+     *  (`/static` serves `/static/a.css` from `root/a.css`; `/` serves everything not routed
+     *  more specifically), through http::static_files() (its notes give the path policy).
+     *  @return `*this`. */
+    HttpServer& serve_dir(std::string_view prefix, std::string root) {
+        std::string pattern(prefix);
+        while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
+        pattern += "/*";
+        return route("GET", pattern, http::static_files(std::move(root)));
+    }
+
+    /** Binds @p host : @p port (0: any free port, see port()) once per thread, and starts
+     *  accepting once run() runs. @throws Error (e.g. address in use). */
+    void listen(std::string_view host, std::uint16_t port);
+    /** As listen(std::string_view, std::uint16_t), reporting through @p ec. */
+    void listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept;
+    /** The bound address (after listen()). */
+    const Address& local_address() const noexcept { return address_; }
+    /** The bound port (after listen()). */
+    std::uint16_t port() const noexcept { return address_.port(); }
+
+    /** Serves until stop() (the loops beyond the first on threads of their own), then returns
+     *  once every loop has stopped. @throws Error when a loop fails. */
+    void run();
+    /** Stops gracefully (see the class notes). **Thread-safe**; also before run(), which then
+     *  returns at once. */
+    void stop();
+
+    /** The options in force. */
+    const Options& options() const noexcept { return options_; }
+
+private:
+    Options options_;
+    http::detail::RouteTable routes_;
+    std::vector<std::unique_ptr<http::detail::ServerLoop>> loops_;
+    Address address_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline HttpServer& HttpServer::route(std::string_view method, std::string_view pattern,
+                                     Handler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.push_back(std::move(handler));
+    routes_.async.emplace_back();
+    routes_.stream.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::route_async(std::string_view method, std::string_view pattern,
+                                           AsyncHandler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.emplace_back();
+    routes_.async.push_back(std::move(handler));
+    routes_.stream.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::route_stream(std::string_view method, std::string_view pattern,
+                                            StreamHandler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.emplace_back();
+    routes_.async.emplace_back();
+    routes_.stream.push_back(std::move(handler));
+    return *this;
+}
+
+inline void HttpServer::listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept {
+    try {
+        ListenOptions lo;
+        lo.accept_non_blocking = true;
+        lo.reuse_port = options_.threads > 1;
+        std::vector<std::unique_ptr<http::detail::ServerLoop>> loops;
+        Address where;
+        for (unsigned i = 0; i < options_.threads; ++i) {
+            // The first bind picks the port (when 0); the others share it.
+            Listener l = i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
+            if (ec) return;
+            if (i == 0) where = l.local_address(ec);
+            if (ec) return;
+            loops.push_back(std::make_unique<http::detail::ServerLoop>(routes_, options_));
+            loops.back()->listen(std::move(l));
+        }
+        loops_ = std::move(loops);
+        address_ = where;
+        ec.clear();
+    } catch (const std::system_error& e) {
+        ec = e.code();
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+}
+
+inline void HttpServer::listen(std::string_view host, std::uint16_t port) {
+    std::error_code ec;
+    listen(host, port, ec);
+    if (ec) detail::throw_error(ec, "listen", std::string(host) + ":" + std::to_string(port));
+}
+
+inline void HttpServer::run() {
+    std::vector<std::thread> threads;
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    for (std::size_t i = 1; i < loops_.size(); ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                loops_[i]->run();
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                stop();
+            }
+        });
+    }
+    try {
+        if (!loops_.empty()) loops_[0]->run();
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+    }
+    if (failure) stop();
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+inline void HttpServer::stop() {
+    for (auto& l : loops_) {
+        http::detail::ServerLoop* loop = l.get();
+        loop->loop().post([loop] { loop->begin_stop(); });
+    }
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_SERVER_HPP
+// ---- end socklite/http/server.hpp
 // ---- begin socklite/line_buffer.hpp
 #ifndef SOCKLITE_LINE_BUFFER_HPP
 #define SOCKLITE_LINE_BUFFER_HPP

@@ -75,6 +75,13 @@ public:
     void close() noexcept;
     /** Whether accepting is paused after an error. */
     bool paused() const noexcept { return timer_ != 0; }
+    /** Stops accepting until resume_accepting(): clients wait in the kernel's backlog (a server
+     *  at its connection limit). Takes effect at once, also inside the accept handler. Idempotent. */
+    void pause_accepting() noexcept;
+    /** Accepts again after pause_accepting() (unless an error pause is still running). Idempotent. */
+    void resume_accepting() noexcept;
+    /** Whether pause_accepting() is in force. */
+    bool accepting_paused() const noexcept { return held_; }
     /** The listener (for local_address()); do not accept from it yourself. */
     const Listener& listener() const noexcept { return listener_; }
 
@@ -89,6 +96,7 @@ private:
     ErrorHandler on_error_;
     Options options_;
     EventLoop::TimerId timer_ = 0;
+    bool held_ = false;  // pause_accepting()
     bool* dead_flag_ = nullptr;
 };
 
@@ -146,7 +154,7 @@ inline void Acceptor::close() noexcept {
 }
 
 inline void Acceptor::handle() {
-    for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open(); ++i) {
+    for (std::size_t i = 0; i < options_.max_per_event && listener_.is_open() && !held_; ++i) {
         std::error_code ec;
         Accepted accepted = listener_.accept(ec);
         if (ec == std::errc::operation_would_block) return;  // backlog drained
@@ -161,13 +169,36 @@ inline void Acceptor::handle() {
     }
 }
 
+inline void Acceptor::pause_accepting() noexcept {
+    held_ = true;
+    std::error_code ignored;
+    if (listener_.is_open() && loop_.watching(listener_.native_handle()))
+        loop_.remove(listener_.native_handle(), ignored);
+}
+
+inline void Acceptor::resume_accepting() noexcept {
+    if (!held_) return;
+    held_ = false;
+    if (timer_ != 0 || !listener_.is_open() || loop_.watching(listener_.native_handle())) return;
+    std::error_code ec;
+    loop_.add(
+        listener_.native_handle(), EventLoop::readable, [this](EventLoop::Events) { handle(); },
+        ec);
+    if (ec) {
+        try {
+            pause(ec);  // try again after a pause, as after an accept error
+        } catch (...) {
+        }
+    }
+}
+
 inline void Acceptor::pause(std::error_code why) {
     std::error_code ignored;
     loop_.remove(listener_.native_handle(), ignored);
     timer_ = loop_.call_after(options_.pause, [this] {
         timer_ = 0;
         std::error_code ec;
-        if (listener_.is_open())
+        if (listener_.is_open() && !held_)
             loop_.add(
                 listener_.native_handle(), EventLoop::readable,
                 [this](EventLoop::Events) { handle(); }, ec);

@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
+
+/** @file
+ *  Private to HttpServer: the per-connection state machine (detail::ServerConn) and one event
+ *  loop's share of a server (detail::ServerLoop). Not part of the API. */
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "../../acceptor.hpp"
+#include "../../connection.hpp"
+#include "../../event_loop.hpp"
+#include "../handler.hpp"
+#include "../parse_result.hpp"
+#include "../parser.hpp"
+#include "../router.hpp"
+#include "../serializer.hpp"
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+// The routes of a server: route n answers with sync[n] or, when that is empty, async[n].
+struct RouteTable {
+    Router router;
+    std::vector<Handler> sync;
+    std::vector<AsyncHandler> async;
+    std::vector<StreamHandler> stream;
+};
+
+class ServerLoop;
+
+// One connection: reads a request (head, then the body in full), calls its handler, sends the
+// answer, and goes on with the next request (pipelined ones wait, unparsed, in the input
+// buffer: one request is in a handler at a time, so answers leave in order).
+class ServerConn final : StreamSink {
+public:
+    ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
+    ServerConn(const ServerConn&) = delete;
+    ServerConn& operator=(const ServerConn&) = delete;
+    ~ServerConn();
+    void start();
+    // stop(): closes at once when no request is under way, else closes after its answer.
+    void stop_gracefully();
+    // An asynchronous answer arrives (on the loop's thread).
+    void deliver(Response&& res);
+    Connection& connection() noexcept { return conn_; }
+
+private:
+    void stream_start(Response& head) override;
+    bool stream_write(std::string_view data) override;
+    void stream_end() override;
+    void stream_abandon() override;
+    void finish_answer(bool close);
+    enum class State { head, body, handler, idle, closing };
+    std::size_t on_input(std::string_view in);
+    void begin_request();
+    void dispatch();
+    void answer(Response& res);
+    void fail(int status);
+    void arm(std::chrono::milliseconds after);
+    void on_timer();
+    void report(std::string_view what);
+
+    ServerLoop& owner_;
+    std::uint64_t id_;
+    Connection conn_;
+    RequestParser parser_;
+    ServerRequest req_;
+    std::string out_;
+    State state_ = State::head;
+    EventLoop::TimerId timer_ = 0;
+    bool received_ = false;      // bytes of the current request have arrived
+    bool keep_alive_ = true;     // the current request allows another after it
+    bool closing_after_ = false;  // stop(): close after the current answer
+    bool output_full_ = false;    // the last answer left the queue above high water
+    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
+    std::string held_;                     // a streamed body for an HTTP/1.0 client
+    Response held_head_;                   // and its head
+    bool stream_close_ = false;            // close after the streamed answer
+};
+
+// One event loop's share of a server: its listener, its connections, the Date cache.
+class ServerLoop {
+public:
+    ServerLoop(const RouteTable& routes, const ServerOptions& options)
+        : routes_(routes), options_(options), link_(std::make_shared<ReplyLink>()) {
+        link_->loop = &loop_;
+        link_->deliver = [this](std::uint64_t id, Response&& res) {
+            auto it = conns_.find(id);
+            if (it != conns_.end()) it->second->deliver(std::move(res));
+        };
+    }
+    ServerLoop(const ServerLoop&) = delete;
+    ServerLoop& operator=(const ServerLoop&) = delete;
+    ~ServerLoop() {
+        std::lock_guard<std::mutex> lock(link_->mutex);
+        link_->loop = nullptr;
+    }
+
+    void listen(Listener listener) {
+        acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
+                                               [this](Accepted a) { accept(std::move(a)); });
+        acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
+    }
+    void run() { loop_.run(); }
+    // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
+    // the grace period ends.
+    void begin_stop() {
+        if (stopping_) return;
+        stopping_ = true;
+        acceptor_.reset();
+        std::vector<std::uint64_t> ids;
+        ids.reserve(conns_.size());
+        for (auto& c : conns_) ids.push_back(c.first);
+        for (std::uint64_t id : ids) {
+            auto it = conns_.find(id);
+            if (it != conns_.end()) it->second->stop_gracefully();
+        }
+        if (conns_.empty()) return loop_.stop();
+        loop_.call_after(options_.grace, [this] {
+            for (auto& c : conns_) c.second->connection().close();
+            conns_.clear();
+            loop_.stop();
+        });
+    }
+    void remove(std::uint64_t id) {
+        conns_.erase(id);
+        if (stopping_) {
+            if (conns_.empty()) loop_.stop();
+        } else if (acceptor_ && acceptor_->accepting_paused() &&
+                   conns_.size() < options_.max_connections) {
+            acceptor_->resume_accepting();
+        }
+    }
+    void report(const std::string& what) const {
+        if (options_.on_error) options_.on_error(what);
+    }
+    // `Date` for an answer: formatted at most once per second (RFC 9110 section 5.6.7).
+    std::string_view date() {
+        std::time_t now = std::time(nullptr);
+        if (now != date_time_) {
+            date_time_ = now;
+            std::tm tm{};
+            ::gmtime_r(&now, &tm);
+            static const char days[] = "SunMonTueWedThuFriSat";
+            static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+            std::snprintf(date_, sizeof date_, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+                          days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
+                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        }
+        return date_;
+    }
+
+    EventLoop& loop() noexcept { return loop_; }
+    const RouteTable& routes() const noexcept { return routes_; }
+    const ServerOptions& options() const noexcept { return options_; }
+    const std::shared_ptr<ReplyLink>& link() const noexcept { return link_; }
+    bool stopping() const noexcept { return stopping_; }
+    std::size_t connection_count() const noexcept { return conns_.size(); }
+
+private:
+    void accept(Accepted a) {
+        if (stopping_) return;
+        std::uint64_t id = ++next_id_;
+        std::unique_ptr<ServerConn> c;
+        std::error_code ignored;
+        a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
+        try {
+            c = std::make_unique<ServerConn>(*this, id, std::move(a.socket));
+        } catch (const std::exception& e) {
+            report(std::string("connection: ") + e.what());
+            return;
+        }
+        ServerConn* raw = c.get();
+        conns_.emplace(id, std::move(c));
+        raw->start();
+        if (conns_.size() >= options_.max_connections && acceptor_)
+            acceptor_->pause_accepting();
+    }
+
+    EventLoop loop_;  // first: destroyed last, with the tasks still posted to it
+    const RouteTable& routes_;
+    const ServerOptions& options_;
+    std::shared_ptr<ReplyLink> link_;
+    std::unique_ptr<Acceptor> acceptor_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
+    std::uint64_t next_id_ = 0;
+    bool stopping_ = false;
+    std::time_t date_time_ = 0;
+    char date_[40] = {};
+};
+
+// ---------------------------------------------------------------------------------------------
+
+inline Connection::Options server_connection_options(const ServerOptions& o) {
+    Connection::Options c;
+    // The head must fit in the input buffer; bodies are taken piece by piece.
+    c.max_input = o.max_header_bytes + 16 * 1024;
+    c.high_water = o.output_high_water;
+    c.low_water = o.output_high_water / 4;
+    c.max_queued = static_cast<std::size_t>(-1);  // bounded by high_water + one answer
+    return c;
+}
+
+inline ParserLimits server_parser_limits(const ServerOptions& o) {
+    ParserLimits l;
+    l.max_header_bytes = o.max_header_bytes;
+    l.max_fields = o.max_fields;
+    l.max_request_line = o.max_request_line;
+    l.max_body_size = o.max_body_size;
+    return l;
+}
+
+inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
+    : owner_(owner),
+      id_(id),
+      conn_(owner.loop(), std::move(socket), server_connection_options(owner.options())),
+      parser_(server_parser_limits(owner.options())) {}
+
+inline ServerConn::~ServerConn() {
+    if (timer_) owner_.loop().cancel(timer_);
+    if (auto s = stream_.lock()) s->sink = nullptr;
+}
+
+inline void ServerConn::start() {
+    conn_.on_input([this](std::string_view in) { return on_input(in); });
+    conn_.on_end([this] {
+        // The client is done sending: answer what is under way, then close.
+        keep_alive_ = false;
+        if (state_ != State::handler) conn_.close_after_flush();
+    });
+    conn_.on_drain([this] {
+        auto s = stream_.lock();
+        if (s && s->ready) {
+            std::function<void()> ready = s->ready;  // it may replace itself
+            ready();
+        }
+    });
+    conn_.on_close([this](std::error_code) {
+        if (timer_) owner_.loop().cancel(timer_);
+        timer_ = 0;
+        owner_.remove(id_);  // destroys *this
+    });
+    arm(owner_.options().header_timeout);
+}
+
+inline void ServerConn::arm(std::chrono::milliseconds after) {
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = owner_.loop().call_after(after, [this] {
+        timer_ = 0;
+        on_timer();
+    });
+}
+
+inline void ServerConn::on_timer() {
+    switch (state_) {
+        case State::head:
+            if (received_) return fail(408);
+            break;  // nothing came: just close
+        case State::body: return fail(408);
+        case State::idle:
+            if (conn_.queued_bytes() > 0 && conn_.queued_bytes() < last_queued_) {
+                last_queued_ = conn_.queued_bytes();  // a slow reader, but a reader
+                return arm(owner_.options().idle_timeout);
+            }
+            break;
+        case State::handler: return;
+        case State::closing: break;
+    }
+    conn_.close();
+    owner_.remove(id_);  // destroys *this
+}
+
+inline void ServerConn::stop_gracefully() {
+    closing_after_ = true;
+    if ((state_ == State::head && !received_) || state_ == State::idle) {
+        if (conn_.queued_bytes() == 0) {
+            conn_.close();
+            return owner_.remove(id_);  // destroys *this
+        }
+        state_ = State::closing;
+        conn_.close_after_flush();
+        arm(owner_.options().linger_timeout);
+    }
+}
+
+inline void ServerConn::report(std::string_view what) { owner_.report(std::string(what)); }
+
+inline std::size_t ServerConn::on_input(std::string_view in) {
+    std::size_t pos = 0;
+    // (Not conn_.reading(): this handler is out of its slot while it runs.)
+    output_full_ = false;
+    while (!output_full_) {
+        // A body may be complete without a byte (Content-Length: 0): that state runs first.
+        if (state_ != State::body && pos == in.size()) break;
+        if (state_ == State::idle) {  // the first byte of the next request
+            state_ = State::head;
+            parser_.reset();
+            received_ = false;
+            arm(owner_.options().header_timeout);
+        }
+        if (state_ == State::head) {
+            received_ = true;
+            ParseResult r = parser_.parse_head(in.substr(pos));
+            if (r.error()) {
+                fail(status_for(r.ec));
+                return in.size();
+            }
+            pos += r.consumed;
+            if (!r.complete()) break;
+            begin_request();
+            if (state_ == State::closing) return in.size();
+            if (parser_.body_kind() == BodyKind::none) {
+                dispatch();
+                continue;
+            }
+            state_ = State::body;
+            arm(owner_.options().body_timeout);
+            if (parser_.expect_continue() && pos == in.size()) {
+                std::error_code ignored;  // a failure shows in on_close()
+                conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
+            }
+            continue;
+        }
+        if (state_ == State::body) {
+            bool progress = false;
+            for (;;) {
+                ParseResult r = parser_.parse_body(in.substr(pos));
+                if (r.error()) {
+                    fail(status_for(r.ec));
+                    return in.size();
+                }
+                pos += r.consumed;
+                progress = progress || r.consumed > 0;
+                req_.body.append(r.body.data(), r.body.size());
+                if (r.complete()) {
+                    dispatch();
+                    break;
+                }
+                if (r.body.empty()) break;  // (after a piece, once more: a limit shows then)
+            }
+            if (state_ == State::body) {
+                if (progress) arm(owner_.options().body_timeout);
+                break;
+            }
+            continue;
+        }
+        break;  // handler (an answer is awaited) or closing
+    }
+    return pos;
+}
+
+inline void ServerConn::begin_request() {
+    req_.method.assign(parser_.method().data(), parser_.method().size());
+    req_.target.assign(parser_.target().data(), parser_.target().size());
+    req_.version = parser_.version();
+    req_.headers.clear();
+    for (std::size_t i = 0; i < parser_.field_count(); ++i) {
+        FieldView f = parser_.field(i);
+        req_.headers.add(f.name, f.value);
+    }
+    req_.body.clear();
+    req_.params.clear();
+    req_.query_params.clear();
+    keep_alive_ = parser_.keep_alive();
+    // The path: origin-form as is; absolute-form from the first '/' after the authority.
+    std::string_view t = parser_.target();
+    if (parser_.target_form() == TargetForm::absolute) {
+        std::size_t scheme = t.find("://");
+        std::size_t slash = scheme == std::string_view::npos ? std::string_view::npos
+                                                             : t.find('/', scheme + 3);
+        t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+    }
+    std::size_t q = t.find('?');
+    req_.path.assign(t.data(), q == std::string_view::npos ? t.size() : q);
+    if (q != std::string_view::npos) {
+        req_.query.assign(t.substr(q + 1).data(), t.size() - q - 1);
+        req_.query_params = parse_query(req_.query);
+    } else {
+        req_.query.clear();
+    }
+    // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
+    std::string_view expect = parser_.header("Expect");
+    if (!expect.empty() && !parser_.expect_continue()) fail(417);
+}
+
+inline void ServerConn::dispatch() {
+    state_ = State::handler;
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = 0;
+    const RouteTable& routes = owner_.routes();
+    Response res;
+    res.status = 200;
+    const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
+    Router::Match m;
+    if (parser_.target_form() == TargetForm::authority) {
+        res.status = 501;  // CONNECT: no tunnels here
+    } else if (!options_star) {
+        m = routes.router.match(req_.method, req_.path);
+    }
+    if (res.status == 501) {
+    } else if (m.outcome == Router::found) {
+        req_.params = std::move(m.params);
+        if (routes.stream[m.route]) {
+            conn_.pause_reading();
+            std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
+            keep->sink = this;
+            stream_ = keep;
+            try {
+                routes.stream[m.route](req_, StreamWriter(keep));
+            } catch (const std::exception& e) {
+                report(std::string("handler: ") + e.what());
+                if (!keep->started) {
+                    keep->started = keep->ended = true;
+                    stream_.reset();
+                    Response err;
+                    err.status = 500;
+                    answer(err);
+                    if (state_ != State::closing) conn_.resume_reading();
+                }
+            }
+            return;
+        }
+        if (!routes.sync[m.route]) {
+            // Reading stops until the answer comes: pipelined requests wait their turn.
+            conn_.pause_reading();
+            Responder responder(owner_.link(), id_);
+            try {
+                routes.async[m.route](req_, responder);
+            } catch (const std::exception& e) {
+                report(std::string("handler: ") + e.what());
+                Response err;
+                err.status = 500;
+                responder.send(std::move(err));
+            } catch (...) {
+                report("handler: unknown exception");
+                Response err;
+                err.status = 500;
+                responder.send(std::move(err));
+            }
+            return;
+        }
+        try {
+            routes.sync[m.route](req_, res);
+        } catch (const std::exception& e) {
+            report(std::string("handler: ") + e.what());
+            res = Response();
+            res.status = 500;
+        } catch (...) {
+            report("handler: unknown exception");
+            res = Response();
+            res.status = 500;
+        }
+    } else if (req_.method == "OPTIONS") {
+        std::string allow = routes.router.allow(options_star ? std::string_view("*") : req_.path);
+        if (allow.empty() && !options_star) {
+            res.status = 404;
+        } else {
+            res.status = 204;
+            if (!allow.empty()) res.headers.add("Allow", allow);
+        }
+    } else if (m.outcome == Router::method_not_allowed) {
+        res.status = 405;
+        res.headers.add("Allow", routes.router.allow(req_.path));
+    } else {
+        res.status = 404;
+    }
+    answer(res);
+}
+
+inline void ServerConn::deliver(Response&& res) {
+    if (state_ != State::handler) return;
+    answer(res);
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::answer(Response& res) {
+    res.version = 11;
+    if (res.status == 0) res.status = 200;  // a Response built by an asynchronous handler
+    if (res.status < 200 || res.status > 599) {  // 1xx finals are not answers
+        report("handler: status " + std::to_string(res.status) + " is not a final status");
+        res = Response();
+        res.status = 500;
+    }
+    if (res.reason.empty()) res.reason = std::string(reason_phrase(res.status));
+    for (std::size_t i = 0; i < res.headers.size(); ++i) {
+        if (iequals(res.headers[i].name, "Connection") &&
+            res.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;  // the handler asked to close
+    }
+    const bool close = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
+        res.headers.add("Server", owner_.options().server_name);
+    if (close) {
+        res.headers.set("Connection", "close");
+    } else if (req_.version == 10) {
+        res.headers.set("Connection", "keep-alive");
+    }
+    out_.clear();
+    std::error_code ec;
+    if (req_.method == "HEAD") {
+        serialize_head(res, out_, ec);  // the length of the body it does not send
+    } else {
+        serialize_response(res, out_, ec);
+    }
+    if (ec) {
+        report("handler: the response cannot be sent (" + ec.message() + ")");
+        Response err;
+        err.status = 500;
+        err.reason = std::string(reason_phrase(500));
+        err.headers.add("Date", owner_.date());
+        if (close) err.headers.add("Connection", "close");
+        out_.clear();
+        serialize_response(err, out_, ec);
+    }
+    output_full_ = !conn_.send(out_, ec);
+    if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    finish_answer(close);
+}
+
+inline void ServerConn::finish_answer(bool close) {
+    if (close) {
+        state_ = State::closing;
+        conn_.close_after_flush();
+        arm(owner_.options().linger_timeout);
+        return;
+    }
+    state_ = State::idle;
+    received_ = false;
+    last_queued_ = conn_.queued_bytes() + 1;
+    arm(owner_.options().idle_timeout);
+}
+
+inline void ServerConn::stream_start(Response& head) {
+    head.version = 11;
+    if (head.status == 0) head.status = 200;
+    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
+    for (std::size_t i = 0; i < head.headers.size(); ++i) {
+        if (iequals(head.headers[i].name, "Connection") &&
+            head.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;
+    }
+    stream_close_ = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
+        head.headers.add("Server", owner_.options().server_name);
+    head.headers.erase("Content-Length");
+    head.headers.erase("Transfer-Encoding");
+    if (stream_close_) head.headers.set("Connection", "close");
+    std::string first = std::move(head.body);
+    head.body.clear();
+    if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
+        held_head_ = std::move(head);
+        held_ = std::move(first);
+        return;
+    }
+    head.headers.add("Transfer-Encoding", "chunked");
+    out_.clear();
+    std::error_code ec;
+    serialize_head(head, out_, ec);
+    if (ec) {
+        report("handler: the response head cannot be sent (" + ec.message() + ")");
+        if (auto s = stream_.lock()) s->ended = true;
+        Response err;
+        err.status = 500;
+        keep_alive_ = false;
+        return answer(err);
+    }
+    if (req_.method != "HEAD") serialize_chunk(first, out_);
+    output_full_ = !conn_.send(out_, ec);
+}
+
+inline bool ServerConn::stream_write(std::string_view data) {
+    if (state_ != State::handler) return false;
+    if (req_.version == 10) {
+        held_.append(data.data(), data.size());
+        return true;
+    }
+    if (req_.method == "HEAD" || data.empty()) return conn_.queued_bytes() <= owner_.options().output_high_water;
+    out_.clear();
+    serialize_chunk(data, out_);
+    std::error_code ec;
+    return conn_.send(out_, ec) && !ec;
+}
+
+inline void ServerConn::stream_end() {
+    if (state_ != State::handler) return;
+    if (auto s = stream_.lock()) s->sink = nullptr;
+    stream_.reset();
+    std::error_code ec;
+    if (req_.version == 10) {
+        held_head_.body = std::move(held_);
+        held_.clear();
+        answer(held_head_);
+        held_head_ = Response();
+    } else {
+        out_.clear();
+        if (req_.method != "HEAD") serialize_last_chunk(out_);
+        conn_.send(out_, ec);
+        finish_answer(stream_close_);
+    }
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_abandon() {
+    // Dropped before end(): the body is cut short, so the connection cannot go on.
+    report("handler: a streamed answer was dropped before its end");
+    stream_.reset();
+    keep_alive_ = false;
+    state_ = State::closing;
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
+}
+
+inline void ServerConn::fail(int status) {
+    Response res;
+    res.status = status;
+    res.reason = std::string(reason_phrase(status));
+    res.headers.add("Content-Type", "text/plain");
+    res.body = std::to_string(status) + " " + res.reason + "\n";
+    keep_alive_ = false;
+    req_.method.clear();  // not HEAD: the body goes out
+    req_.version = 11;
+    state_ = State::handler;
+    answer(res);
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP

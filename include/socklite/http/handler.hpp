@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_HANDLER_HPP
+#define SOCKLITE_HTTP_HANDLER_HPP
+
+/** @file
+ *  What an HttpServer handler sees and answers with: http::ServerRequest, http::Responder (an
+ *  answer given later, from any thread), http::StreamWriter (a body of unknown length), the
+ *  handler types, http::ServerOptions and
+ *  http::reason_phrase(). */
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "../event_loop.hpp"
+#include "../version.hpp"
+#include "message.hpp"
+#include "router.hpp"
+
+namespace socklite {
+namespace http {
+
+/** A request as a handler receives it: parsed, checked, its body read in full. Everything is
+ *  owned (copied out of the receive buffer), valid until the handler returns (or, for an
+ *  asynchronous handler, as long as the handler keeps the object it was given a copy of). */
+struct ServerRequest {
+    std::string method;  ///< the method, case-sensitive (`GET`)
+    std::string target;  ///< the request target as received (`/users/42?x=1`)
+    std::string path;    ///< the path of the target, still percent-encoded (`/users/42`)
+    std::string query;   ///< the query without `?`, still percent-encoded, or empty
+    int version = 11;    ///< 10 for HTTP/1.0, 11 for HTTP/1.1
+    Headers headers;     ///< the header fields, in received order
+    std::string body;    ///< the body, decoded from chunked
+    Params params;       ///< the route's named parameters (decoded), and `*` for a prefix route
+    Params query_params;  ///< the query split into decoded pairs (parse_query())
+
+    /** The value of the route parameter @p name (`id` for `/users/:id`), or an empty view. */
+    std::string_view param(std::string_view name) const noexcept {
+        return param_value(params, name);
+    }
+    /** The value of the first query parameter @p name, or an empty view. */
+    std::string_view query_param(std::string_view name) const noexcept {
+        return param_value(query_params, name);
+    }
+    /** The value of the first header field @p name (case-insensitive), or an empty view. */
+    std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
+};
+
+namespace detail {
+// What an asynchronous answer travels through: the worker's loop while it lives (null after),
+// and the function that hands an answer to connection `id` on that loop's thread.
+struct ReplyLink {
+    std::mutex mutex;
+    EventLoop* loop = nullptr;
+    std::function<void(std::uint64_t id, Response&& res)> deliver;
+};
+// One pending asynchronous answer; an answer never given becomes a 500 when the last copy of
+// the Responder goes.
+struct PendingReply {
+    std::shared_ptr<ReplyLink> link;
+    std::uint64_t id = 0;
+    std::atomic<bool> done{false};
+    void send(Response&& res) {
+        if (done.exchange(true)) return;
+        std::lock_guard<std::mutex> lock(link->mutex);
+        if (!link->loop) return;
+        std::shared_ptr<ReplyLink> l = link;
+        std::uint64_t to = id;
+        l->loop->post([l, to, r = std::move(res)]() mutable {
+            if (l->deliver) l->deliver(to, std::move(r));
+        });
+    }
+    ~PendingReply() {
+        if (done.load()) return;
+        Response res;
+        res.status = 500;
+        try {
+            send(std::move(res));
+        } catch (...) {
+            // Out of memory: the connection is closed when the server stops.
+        }
+    }
+};
+// What a StreamWriter writes through: the connection while it lives (null after).
+struct StreamSink {
+    virtual void stream_start(Response& head) = 0;
+    virtual bool stream_write(std::string_view data) = 0;
+    virtual void stream_end() = 0;
+    virtual void stream_abandon() = 0;
+
+protected:
+    ~StreamSink() = default;
+};
+struct StreamState {
+    StreamSink* sink = nullptr;
+    bool started = false;
+    bool ended = false;
+    std::function<void()> ready;
+    ~StreamState() {
+        if (sink && !ended) sink->stream_abandon();
+    }
+};
+}  // namespace detail
+
+/** The body of an answer of unknown length, written piece by piece by a streaming handler
+ *  (route_stream()), sent chunked (RFC 9112 section 7.1) to an HTTP/1.1 client (an HTTP/1.0
+ *  client gets the whole body with a Content-Length at end()). Flow control: write() returns
+ *  false once the client is behind (more than ServerOptions::output_high_water bytes queued);
+ *  then wait for on_ready(). **Loop thread only**: from another thread, post to the loop first
+ *  (the handler may keep a copy; all copies write the same answer). If every copy is dropped
+ *  before end(), the connection is closed (a truncated body must not look complete). */
+class StreamWriter {
+public:
+    /** A writer bound to nothing. */
+    StreamWriter() = default;
+    /** Sends the head: status, reason and fields of @p head (its body is sent as the first
+     *  piece). Optional: the first write() or end() starts with 200. */
+    void start(Response head) {
+        if (!state_ || !state_->sink || state_->started) return;
+        state_->started = true;
+        state_->sink->stream_start(head);
+    }
+    /** Sends @p data as the next piece of the body.
+     *  @return false when the client is behind (wait for on_ready()) or gone (see open()). */
+    bool write(std::string_view data) {
+        if (!state_ || !state_->sink || state_->ended) return false;
+        if (!state_->started) start(Response());
+        return state_->sink && state_->sink->stream_write(data);
+    }
+    /** Ends the body; the connection goes on with the next request. */
+    void end() {
+        if (!state_ || !state_->sink || state_->ended) return;
+        if (!state_->started) start(Response());
+        state_->ended = true;
+        if (state_->sink) state_->sink->stream_end();
+    }
+    /** Calls @p ready whenever the client has caught up after write() returned false. */
+    void on_ready(std::function<void()> ready) {
+        if (state_) state_->ready = std::move(ready);
+    }
+    /** Whether the connection is still there and end() was not called. */
+    bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
+    /** Used by the server: a writer bound to @p state. */
+    explicit StreamWriter(std::shared_ptr<detail::StreamState> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<detail::StreamState> state_;
+};
+
+/** The answer to one request, given later by an asynchronous handler (route_async()): from the
+ *  loop's thread or from any other thread. Copyable; all copies answer the same request. Only
+ *  the first send() counts; if no copy ever sends, the request is answered with 500 when the
+ *  last copy is destroyed. */
+class Responder {
+public:
+    /** A responder bound to nothing (send() does nothing). */
+    Responder() = default;
+    /** Sends @p res as the answer (status, headers, body; status 0, the default of
+     *  http::Response, means 200; the server adds Date, Server, Content-Length and
+     *  Connection). **Thread-safe.** Does nothing after the first call, or
+     *  when the connection or the server is gone. @throws std::bad_alloc only. */
+    void send(Response res) const {
+        if (state_) state_->send(std::move(res));
+    }
+    /** Whether send() was called (on any copy). */
+    bool sent() const noexcept { return state_ && state_->done.load(); }
+    /** Used by the server: a responder for connection @p id of the worker behind @p link. */
+    explicit Responder(std::shared_ptr<detail::ReplyLink> link, std::uint64_t id)
+        : state_(std::make_shared<detail::PendingReply>()) {
+        state_->link = std::move(link);
+        state_->id = id;
+    }
+
+private:
+    std::shared_ptr<detail::PendingReply> state_;
+};
+
+/** A handler that answers at once: fill @p res (status 200 and an empty body to start with).
+ *  An exception it throws becomes a 500 (and ServerOptions::on_error hears of it). Called on
+ *  the loop's thread: it must not block. */
+using Handler = std::function<void(const ServerRequest& req, Response& res)>;
+/** A handler that answers later through @p res (see Responder), e.g. from a worker thread;
+ *  further requests on the same connection wait for that answer. */
+using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)>;
+
+/** A handler that streams its answer through a StreamWriter (see there); further requests on
+ *  the same connection wait for StreamWriter::end(). */
+using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
+
+/** Limits and timeouts of an HttpServer. Each limit has its status and a clean close: the
+ *  answer is sent with `Connection: close`, then the connection is closed. */
+struct ServerOptions {
+    /** Largest header section (431 beyond). */
+    std::size_t max_header_bytes = 64 * 1024;
+    /** Most header fields (431 beyond). */
+    std::size_t max_fields = 100;
+    /** Longest request line (414 beyond). */
+    std::size_t max_request_line = 8 * 1024;
+    /** Largest request body, buffered in memory (413 beyond, before reading it when
+     *  Content-Length announces it; 417 is not needed: `Expect: 100-continue` is refused with
+     *  413 then). */
+    std::uint64_t max_body_size = 8 * 1024 * 1024;
+    /** From a connection's first byte of a request (or its accept) to the end of the header
+     *  section: against slowloris. Expiry: 408 and close (a close alone when nothing came). */
+    std::chrono::milliseconds header_timeout{10000};
+    /** Between body bytes of a request: 408 and close on expiry. */
+    std::chrono::milliseconds body_timeout{30000};
+    /** A kept-alive connection waiting for its next request (or a response that makes no
+     *  progress towards a client that does not read) is closed after this. */
+    std::chrono::milliseconds idle_timeout{60000};
+    /** After an error answer, how long to wait for the peer's end of stream before closing
+     *  anyway (a lingering close, so that the answer is not destroyed by a reset). */
+    std::chrono::milliseconds linger_timeout{2000};
+    /** On stop(): how long in-flight requests may take before their connections are closed. */
+    std::chrono::milliseconds grace{5000};
+    /** Most connections per event loop: at the limit, accepting pauses (clients wait in the
+     *  kernel's backlog) and the connections already open keep being served. */
+    std::size_t max_connections = 10000;
+    /** Output queued per connection before reading pauses (Connection::Options::high_water):
+     *  pipelined requests are answered only while the client reads its answers. */
+    std::size_t output_high_water = 64 * 1024;
+    /** Event loops, each on its own thread with its own listener (`SO_REUSEPORT`). */
+    unsigned threads = 1;
+    /** The `Server` value added to every answer (empty: none). */
+    std::string server_name = "socklite/" SOCKLITE_VERSION_STRING;
+    /** Told about handler exceptions (their `what()`) and other failures worth a log line.
+     *  Called on a loop's thread. */
+    std::function<void(std::string_view message)> on_error;
+};
+
+/** The standard reason phrase of @p status (RFC 9110 section 15), or `Unknown`. No allocation. */
+inline std::string_view reason_phrase(int status) noexcept {
+    switch (status) {
+        case 100: return "Continue";
+        case 101: return "Switching Protocols";
+        case 200: return "OK";
+        case 201: return "Created";
+        case 202: return "Accepted";
+        case 204: return "No Content";
+        case 206: return "Partial Content";
+        case 301: return "Moved Permanently";
+        case 302: return "Found";
+        case 303: return "See Other";
+        case 304: return "Not Modified";
+        case 307: return "Temporary Redirect";
+        case 308: return "Permanent Redirect";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 409: return "Conflict";
+        case 411: return "Length Required";
+        case 412: return "Precondition Failed";
+        case 413: return "Content Too Large";
+        case 414: return "URI Too Long";
+        case 415: return "Unsupported Media Type";
+        case 416: return "Range Not Satisfiable";
+        case 417: return "Expectation Failed";
+        case 426: return "Upgrade Required";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 501: return "Not Implemented";
+        case 502: return "Bad Gateway";
+        case 503: return "Service Unavailable";
+        case 504: return "Gateway Timeout";
+        case 505: return "HTTP Version Not Supported";
+        default: return "Unknown";
+    }
+}
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_HANDLER_HPP

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+#ifndef SOCKLITE_HTTP_SERVER_HPP
+#define SOCKLITE_HTTP_SERVER_HPP
+
+/** @file
+ *  socklite::HttpServer: an HTTP/1.1 server on event loops: routing, strict parsing, limits and
+ *  timeouts, keep-alive and pipelining, asynchronous and streamed answers, static files,
+ *  graceful stop. */
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "../address.hpp"
+#include "../error.hpp"
+#include "../listener.hpp"
+#include "detail/server_conn.hpp"
+#include "handler.hpp"
+#include "router.hpp"
+#include "static_files.hpp"
+
+namespace socklite {
+
+/** An HTTP/1.1 server: routes requests to handlers on one event loop per thread.
+ *
+ *  **Requests.** Every request is read by http::RequestParser, strictly: a malformed request
+ *  (smuggling forms such as Content-Length with Transfer-Encoding, obs-fold, bare LF, a missing
+ *  or repeated Host in HTTP/1.1, ...) is answered with http::status_for() of its error (400,
+ *  414, 431, 413, 501, 505), `Connection: close`, and a close; it never reaches a handler. The
+ *  body is read in full (up to ServerOptions::max_body_size, else 413) before the handler runs;
+ *  `Expect: 100-continue` is answered with `100 Continue` when the body has not come yet, and a
+ *  body announced too large is refused with 413 before it is read; another expectation is 417.
+ *
+ *  **Routing** (http::Router): method and path, exact, prefix (a last segment `*`) and named
+ *  parameters (`/users/:id`); no route is 404; a known path with another method is 405 with
+ *  `Allow`; `HEAD` takes the `GET` route and sends no body; `OPTIONS` (also `OPTIONS *`) is
+ *  answered 204 with `Allow` unless routed; `CONNECT` is 501.
+ *
+ *  **Answers.** A handler fills an http::Response (status, headers, body); the server adds
+ *  `Date` (formatted once per second), `Server`, `Content-Length`, and `Connection` as needed,
+ *  and sends it through http::serialize_response(). A handler that throws gives 500 (reported
+ *  to ServerOptions::on_error) and the server goes on. An asynchronous handler (route_async())
+ *  answers later through an http::Responder, from any thread.
+ *
+ *  **Connections.** HTTP/1.1 keeps the connection unless either side says `Connection: close`;
+ *  HTTP/1.0 only with `Connection: keep-alive`. Pipelined requests are answered in order: one
+ *  request is in its handler at a time; the next ones wait in the connection's input buffer
+ *  (bounded by the header limit), and none is read while the client leaves more than
+ *  ServerOptions::output_high_water bytes of answers unread. Timeouts (ServerOptions): header
+ *  (slowloris: 408 and close), body (408 and close), idle keep-alive (close). At
+ *  ServerOptions::max_connections, accepting pauses until a connection ends.
+ *
+ *  **Threads.** run() runs ServerOptions::threads event loops, each with its own listener on the
+ *  same port (`SO_REUSEPORT`: the kernel spreads connections). Handlers of different loops run
+ *  at the same time: they must be thread-safe. Add every route before run().
+ *
+ *  **Stopping.** stop(), from any thread (a handler or a signal-watching thread): listeners
+ *  close, idle connections close, requests under way finish (their answers say
+ *  `Connection: close`) within ServerOptions::grace, then run() returns.
+ *
+ *  @par Example
+ *  @code
+ *  socklite::HttpServer server;
+ *  server.get("/hello", [](const socklite::http::ServerRequest&, socklite::http::Response& res) {
+ *      res.body = "hello, world!";
+ *  });
+ *  server.listen("127.0.0.1", 8080);
+ *  server.run();
+ *  @endcode */
+class HttpServer {
+public:
+    /** Limits and timeouts (see http::ServerOptions). */
+    using Options = http::ServerOptions;
+    /** A handler answering at once (see http::Handler). */
+    using Handler = http::Handler;
+    /** A handler answering later (see http::AsyncHandler). */
+    using AsyncHandler = http::AsyncHandler;
+    /** A handler streaming its answer (see http::StreamHandler). */
+    using StreamHandler = http::StreamHandler;
+
+    /** A server with @p options; nothing is bound until listen(). */
+    explicit HttpServer(Options options = {}) : options_(std::move(options)) {
+        if (options_.threads == 0) options_.threads = 1;
+        if (options_.max_connections == 0) options_.max_connections = 1;
+    }
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+    /** Closes the listeners and every connection (call stop() and let run() return first for a
+     *  graceful end). */
+    ~HttpServer() = default;
+
+    /** Routes @p method requests on paths matching @p pattern (see http::Router) to @p handler.
+     *  @return `*this`. */
+    HttpServer& route(std::string_view method, std::string_view pattern, Handler handler);
+    /** As route(), with a handler that answers later through an http::Responder. */
+    HttpServer& route_async(std::string_view method, std::string_view pattern,
+                            AsyncHandler handler);
+    /** As route(), with a handler that streams a body of unknown length through an
+     *  http::StreamWriter (chunked, under flow control). */
+    HttpServer& route_stream(std::string_view method, std::string_view pattern,
+                             StreamHandler handler);
+    /** route("GET", @p pattern, @p handler) (which also answers HEAD). */
+    HttpServer& get(std::string_view pattern, Handler handler) {
+        return route("GET", pattern, std::move(handler));
+    }
+    /** route("POST", @p pattern, @p handler). */
+    HttpServer& post(std::string_view pattern, Handler handler) {
+        return route("POST", pattern, std::move(handler));
+    }
+    /** route("PUT", @p pattern, @p handler). */
+    HttpServer& put(std::string_view pattern, Handler handler) {
+        return route("PUT", pattern, std::move(handler));
+    }
+    /** route("DELETE", @p pattern, @p handler). */
+    HttpServer& del(std::string_view pattern, Handler handler) {
+        return route("DELETE", pattern, std::move(handler));
+    }
+
+    /** Serves the files under @p root for GET and HEAD requests on paths below @p prefix
+     *  (`/static` serves `/static/a.css` from `root/a.css`; `/` serves everything not routed
+     *  more specifically), through http::static_files() (its notes give the path policy).
+     *  @return `*this`. */
+    HttpServer& serve_dir(std::string_view prefix, std::string root) {
+        std::string pattern(prefix);
+        while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
+        pattern += "/*";
+        return route("GET", pattern, http::static_files(std::move(root)));
+    }
+
+    /** Binds @p host : @p port (0: any free port, see port()) once per thread, and starts
+     *  accepting once run() runs. @throws Error (e.g. address in use). */
+    void listen(std::string_view host, std::uint16_t port);
+    /** As listen(std::string_view, std::uint16_t), reporting through @p ec. */
+    void listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept;
+    /** The bound address (after listen()). */
+    const Address& local_address() const noexcept { return address_; }
+    /** The bound port (after listen()). */
+    std::uint16_t port() const noexcept { return address_.port(); }
+
+    /** Serves until stop() (the loops beyond the first on threads of their own), then returns
+     *  once every loop has stopped. @throws Error when a loop fails. */
+    void run();
+    /** Stops gracefully (see the class notes). **Thread-safe**; also before run(), which then
+     *  returns at once. */
+    void stop();
+
+    /** The options in force. */
+    const Options& options() const noexcept { return options_; }
+
+private:
+    Options options_;
+    http::detail::RouteTable routes_;
+    std::vector<std::unique_ptr<http::detail::ServerLoop>> loops_;
+    Address address_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline HttpServer& HttpServer::route(std::string_view method, std::string_view pattern,
+                                     Handler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.push_back(std::move(handler));
+    routes_.async.emplace_back();
+    routes_.stream.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::route_async(std::string_view method, std::string_view pattern,
+                                           AsyncHandler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.emplace_back();
+    routes_.async.push_back(std::move(handler));
+    routes_.stream.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::route_stream(std::string_view method, std::string_view pattern,
+                                            StreamHandler handler) {
+    routes_.router.add(method, pattern);
+    routes_.sync.emplace_back();
+    routes_.async.emplace_back();
+    routes_.stream.push_back(std::move(handler));
+    return *this;
+}
+
+inline void HttpServer::listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept {
+    try {
+        ListenOptions lo;
+        lo.accept_non_blocking = true;
+        lo.reuse_port = options_.threads > 1;
+        std::vector<std::unique_ptr<http::detail::ServerLoop>> loops;
+        Address where;
+        for (unsigned i = 0; i < options_.threads; ++i) {
+            // The first bind picks the port (when 0); the others share it.
+            Listener l = i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
+            if (ec) return;
+            if (i == 0) where = l.local_address(ec);
+            if (ec) return;
+            loops.push_back(std::make_unique<http::detail::ServerLoop>(routes_, options_));
+            loops.back()->listen(std::move(l));
+        }
+        loops_ = std::move(loops);
+        address_ = where;
+        ec.clear();
+    } catch (const std::system_error& e) {
+        ec = e.code();
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+}
+
+inline void HttpServer::listen(std::string_view host, std::uint16_t port) {
+    std::error_code ec;
+    listen(host, port, ec);
+    if (ec) detail::throw_error(ec, "listen", std::string(host) + ":" + std::to_string(port));
+}
+
+inline void HttpServer::run() {
+    std::vector<std::thread> threads;
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    for (std::size_t i = 1; i < loops_.size(); ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                loops_[i]->run();
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                stop();
+            }
+        });
+    }
+    try {
+        if (!loops_.empty()) loops_[0]->run();
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+    }
+    if (failure) stop();
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+inline void HttpServer::stop() {
+    for (auto& l : loops_) {
+        http::detail::ServerLoop* loop = l.get();
+        loop->loop().post([loop] { loop->begin_stop(); });
+    }
+}
+
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_SERVER_HPP

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+// examples/http_server end to end: the DESIGN contract, curl (GET, HEAD, POST /echo, several
+// URLs over one connection), pipelined requests over a raw socket, and a graceful SIGTERM.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "child_process.hpp"
+#include "server/server_fixture.hpp"
+
+using examples_test::Child;
+using socklite_test::RawClient;
+
+namespace {
+
+std::unique_ptr<Child> start_server(std::vector<std::string> args = {}) {
+    if (args.empty() || args[0] != "--help") {
+        args.insert(args.end(), {"--port", "0", "--threads", "2"});
+    }
+    return std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", args);
+}
+
+// Runs curl with @p args and returns its stdout (exit status 0 required).
+std::string curl(const std::vector<std::string>& args) {
+    std::vector<std::string> all{"-sS", "--max-time", "30"};
+    all.insert(all.end(), args.begin(), args.end());
+    Child c("/usr/bin/curl", all);
+    REQUIRE(c.wait_exit());
+    CHECK(c.exit_code() == 0);
+    return c.out();
+}
+
+const std::string host = "Host: a\r\n";
+
+}  // namespace
+
+TEST_CASE("http_server: --help, bad arguments, listening on") {
+    int fds = examples_test::fd_count();
+    {
+        auto help = start_server({"--help"});
+        REQUIRE(help->wait_exit());
+        CHECK(help->exit_code() == 0);
+        CHECK(help->out().rfind("usage: http_server [--host H] [--port P] [--root DIR] [--threads N]", 0) == 0);
+    }
+    for (auto bad_args : std::vector<std::vector<std::string>>{{"--threads", "x"}, {"--bogus"}}) {
+        auto bad = std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", bad_args);
+        REQUIRE(bad->wait_exit());
+        CHECK(bad->exit_code() == 1);
+        CHECK(bad->err().rfind("http_server: bad arguments: ", 0) == 0);
+        CHECK(std::count(bad->err().begin(), bad->err().end(), '\n') == 1);
+    }
+    {
+        auto server = start_server();
+        std::uint16_t port = server->listening_port();
+        REQUIRE(port != 0);
+        CHECK(server->err() == "listening on 127.0.0.1:" + std::to_string(port) + "\n");
+        REQUIRE(::kill(server->pid(), SIGINT) == 0);
+        REQUIRE(server->wait_exit());
+        CHECK(server->exit_code() == 0);
+    }
+    CHECK(examples_test::fd_count() == fds);
+}
+
+TEST_CASE("http_server: curl GET, HEAD, POST /echo, /headers, keep-alive over several URLs") {
+    if (::access("/usr/bin/curl", X_OK) != 0) return;
+    auto server = start_server();
+    std::uint16_t port = server->listening_port();
+    REQUIRE(port != 0);
+    std::string base = "http://127.0.0.1:" + std::to_string(port);
+    CHECK(curl({base + "/hello"}) == "hello, world!");
+    std::string head = curl({"-I", base + "/hello"});
+    CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(head.find("Content-Type: text/plain\r\n") != std::string::npos);
+    CHECK(head.find("Content-Length: 13\r\n") != std::string::npos);
+    CHECK(curl({"--data-binary", "some body", base + "/echo"}) == "some body");
+    CHECK(curl({"-X", "PUT", "--data-binary", "put body", base + "/echo"}) == "put body");
+    CHECK(curl({"-H", "X-Test: one two", base + "/headers"}) ==
+          "Host: 127.0.0.1:" + std::to_string(port) + "\nUser-Agent: " +
+              curl({"--version"}).substr(0, curl({"--version"}).find(' ')) + "/" +
+              [&] {
+                  std::string v = curl({"--version"});
+                  std::size_t a = v.find(' ') + 1;
+                  return v.substr(a, v.find(' ', a) - a);
+              }() +
+              "\nAccept: */*\nX-Test: one two\n");
+    CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/nothing"}) == "404");
+    CHECK(curl({"-w", " [%{num_connects}]\n", base + "/hello", base + "/hello", base + "/hello"}) ==
+          "hello, world! [1]\nhello, world! [0]\nhello, world! [0]\n");
+    REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+    REQUIRE(server->wait_exit());
+    CHECK(server->exit_code() == 0);
+}
+
+TEST_CASE("http_server: pipelined requests over a raw socket are answered in order") {
+    auto server = start_server();
+    std::uint16_t port = server->listening_port();
+    REQUIRE(port != 0);
+    {
+        RawClient cli(port);
+        std::string batch;
+        for (int i = 0; i < 10; ++i) {
+            std::string body = "request " + std::to_string(i);
+            batch += "POST /echo HTTP/1.1\r\n" + host + "Content-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body;
+            batch += "GET /hello HTTP/1.1\r\n" + host + "\r\n";
+        }
+        cli.send(batch);
+        for (int i = 0; i < 10; ++i) {
+            CHECK(cli.read_response().body == "request " + std::to_string(i));
+            CHECK(cli.read_response().body == "hello, world!");
+        }
+    }
+    REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+    REQUIRE(server->wait_exit());
+    CHECK(server->exit_code() == 0);
+}
+
+TEST_CASE("http_server: SIGTERM lets the request under way finish, then exit 0") {
+    auto server = start_server();
+    std::uint16_t port = server->listening_port();
+    REQUIRE(port != 0);
+    RawClient cli(port);
+    cli.send("POST /echo HTTP/1.1\r\n" + host + "Expect: 100-continue\r\nContent-Length: 8\r\n\r\n");
+    // The interim answer shows that the server is reading this request's body.
+    while (cli.buffered().find("\r\n\r\n") == std::string::npos) REQUIRE(cli.fill());
+    CHECK(cli.buffered() == "HTTP/1.1 100 Continue\r\n\r\n");
+    cli.buffered().clear();
+    REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+    cli.send("finished");
+    socklite::http::Response r = cli.read_response();
+    CHECK(r.status == 200);
+    CHECK(r.body == "finished");
+    // (With `Connection: close` if the stop came first, else the now idle connection is closed.)
+    CHECK(cli.read_to_end().empty());
+    REQUIRE(server->wait_exit());
+    CHECK(server->exit_code() == 0);
+}
+
+TEST_CASE("http_server: static files under --root, never a byte from outside it") {
+    if (::access("/usr/bin/curl", X_OK) != 0) return;
+    char tmpl[] = "/tmp/socklite-www-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    std::string dir = tmpl;
+    std::string root = dir + "/root";
+    REQUIRE(::mkdir(root.c_str(), 0755) == 0);
+    auto write = [](const std::string& path, const std::string& text) {
+        FILE* f = std::fopen(path.c_str(), "wb");
+        REQUIRE(f != nullptr);
+        std::fwrite(text.data(), 1, text.size(), f);
+        std::fclose(f);
+    };
+    write(root + "/index.html", "<h1>home</h1>");
+    write(dir + "/secret", "secret");
+    {
+        auto server = start_server({"--root", root});
+        std::uint16_t port = server->listening_port();
+        REQUIRE(port != 0);
+        std::string base = "http://127.0.0.1:" + std::to_string(port);
+        CHECK(curl({base + "/"}) == "<h1>home</h1>");
+        CHECK(curl({base + "/index.html"}) == "<h1>home</h1>");
+        CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/absent"}) == "404");
+        CHECK(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base + "/../secret"}) == "404");
+        CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/%2e%2e/secret"}) == "404");
+        CHECK(curl({"-X", "DELETE", "-o", "/dev/null", "-w", "%{http_code}", base + "/index.html"}) == "405");
+        REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+        REQUIRE(server->wait_exit());
+        CHECK(server->exit_code() == 0);
+    }
+    std::remove((root + "/index.html").c_str());
+    std::remove((dir + "/secret").c_str());
+    ::rmdir(root.c_str());
+    ::rmdir(dir.c_str());
+}
