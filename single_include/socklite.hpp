@@ -6555,7 +6555,7 @@ namespace http {
 namespace detail {
 
 /** One connection to an origin: the socket and the bytes received but not consumed yet. */
-struct Connection {
+struct PooledConnection {
     std::string key;           // the origin, scheme://host[:port]: which requests may reuse it
     Socket socket;             //
     std::vector<char> buffer;  // [begin, end) received and not consumed yet
@@ -6584,7 +6584,7 @@ struct Connection {
     }
 };
 
-/** The idle connections of one client, all origins together, oldest first. A Connection is
+/** The idle connections of one client, all origins together, oldest first. A PooledConnection is
  *  moved in and out by value: one without a socket means none. */
 class Pool {
 public:
@@ -6594,19 +6594,19 @@ public:
     /** The most recently used idle connection to @p key (marked reused), or one without a socket. With
      *  Check::alive, each candidate is first read without waiting (an expired deadline): end of
      *  stream, an error or stray bytes mean the server is done with it, and it is closed. */
-    Connection take(const std::string& key, Check check) noexcept {
+    PooledConnection take(const std::string& key, Check check) noexcept {
         for (std::size_t i = idle_.size(); i-- > 0;) {
             if (idle_[i].key != key) continue;
-            Connection c = std::move(idle_[i]);
+            PooledConnection c = std::move(idle_[i]);
             idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
             if (check == Check::alive && !quiet(c)) continue;
             c.reused = true;
             return c;
         }
-        return Connection();
+        return PooledConnection();
     }
     /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
-    void put(Connection&& c, std::size_t max) {
+    void put(PooledConnection&& c, std::size_t max) {
         if (max == 0) return;
         c.begin = c.end = 0;
         if (idle_.size() >= max) idle_.erase(idle_.begin());
@@ -6618,14 +6618,14 @@ public:
     void clear() noexcept { idle_.clear(); }
 
 private:
-    static bool quiet(Connection& c) noexcept {
+    static bool quiet(PooledConnection& c) noexcept {
         char byte;
         std::error_code ec;
         c.socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()), ec);
         return ec == std::errc::timed_out;
     }
 
-    std::vector<Connection> idle_;
+    std::vector<PooledConnection> idle_;
 };
 
 /** Where a request goes: the resolved URL and what an exchange needs of it. */
@@ -6682,9 +6682,9 @@ inline bool stale(const std::error_code& ec) noexcept {
 
 /** Opens a connection for @p route: to its host and port, or to the Unix-domain socket
  *  @p unix_socket when not empty; @p io_timeout bounds each read and write on it. */
-inline Connection connect(const Route& route, const std::string& unix_socket,
-                          std::chrono::milliseconds connect_timeout,
-                          std::chrono::milliseconds io_timeout, std::error_code& ec) {
+inline PooledConnection connect(const Route& route, const std::string& unix_socket,
+                                std::chrono::milliseconds connect_timeout,
+                                std::chrono::milliseconds io_timeout, std::error_code& ec) {
     const bool local = !unix_socket.empty();
     Socket s;
     if (local) {
@@ -6693,12 +6693,12 @@ inline Connection connect(const Route& route, const std::string& unix_socket,
     } else {
         s = Socket::connect(route.url.host(), route.url.port(), connect_timeout, ec);
     }
-    if (ec) return Connection();
+    if (ec) return PooledConnection();
     if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
     if (!ec) s.read_timeout(io_timeout, ec);
     if (!ec) s.write_timeout(io_timeout, ec);
-    if (ec) return Connection();
-    Connection c;
+    if (ec) return PooledConnection();
+    PooledConnection c;
     c.key = route.key;
     c.socket = std::move(s);
     return c;
@@ -6748,7 +6748,7 @@ inline ParserLimits parser_limits(std::size_t bytes, std::size_t fields) noexcep
 class BodyReader {
 public:
     /** A reader of the response to a @p method request on @p c; @p p starts over. */
-    BodyReader(Connection& c, ResponseParser& p, std::string_view method,
+    BodyReader(PooledConnection& c, ResponseParser& p, std::string_view method,
                const Deadline& deadline) noexcept
         : c_(c), p_(p), deadline_(deadline) {
         p_.reset();
@@ -6771,7 +6771,7 @@ private:
     bool deliver(const BodySink& sink, std::string_view data, std::error_code& ec);
     void progress(const BodySink& sink);
 
-    Connection& c_;
+    PooledConnection& c_;
     ResponseParser& p_;
     Deadline deadline_;
     std::uint64_t received_ = 0;
@@ -7184,7 +7184,7 @@ inline void finish_head(const Request& req, std::string_view userinfo, bool clos
 }
 
 /** Sends all of @p data on @p c's socket by @p deadline. */
-inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
+inline bool write_all(PooledConnection& c, std::string_view data, const Deadline& deadline,
                       std::error_code& ec) noexcept {
     while (!data.empty()) {
         std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
@@ -7198,7 +7198,7 @@ inline bool write_all(Connection& c, std::string_view data, const Deadline& dead
 /** Sends the body of @p source, `Content-Length` framed when its length is known (the head
  *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
  *  size ends it). Exceptions of the source propagate. */
-inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
+inline bool send_source(PooledConnection& c, const BodySource& source, const Deadline& deadline,
                         std::error_code& ec) {
     static constexpr std::size_t piece = 64 * 1024;
     static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
@@ -7227,7 +7227,7 @@ inline bool send_source(Connection& c, const BodySource& source, const Deadline&
 
 /** Sends a request: @p head (with a small body in it already), then a large body or the
  *  body source. */
-inline bool send_request(Connection& c, std::string_view head, const Request& req,
+inline bool send_request(PooledConnection& c, std::string_view head, const Request& req,
                          const Deadline& deadline, std::error_code& ec) {
     if (!write_all(c, head, deadline, ec)) return false;
     if (req.body_source.read) return send_source(c, req.body_source, deadline, ec);
@@ -7958,7 +7958,7 @@ private:
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
-    http::detail::Connection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
+    http::detail::PooledConnection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
         err_where_ = where;
@@ -8146,7 +8146,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         return Outcome::failed;
     }
     const http::Request& req = *x.request;
-    http::detail::Connection c = acquire(x, reuse, ec);
+    http::detail::PooledConnection c = acquire(x, reuse, ec);
     if (!c.socket) {
         fail("connect", x.route->text);
         return Outcome::failed;
@@ -8236,14 +8236,14 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     return true;
 }
 
-inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reuse,
-                                                    std::error_code& ec) {
+inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reuse reuse,
+                                                          std::error_code& ec) {
     const http::Request& req = *x.request;
     // A request that must not be repeated is only sent on a pooled connection checked first;
     // the others are retried when the connection proves stale.
     const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
     if (reuse == Reuse::pooled) {
-        http::detail::Connection c =
+        http::detail::PooledConnection c =
             pool_.take(x.route->key,
                        check ? http::detail::Pool::Check::alive : http::detail::Pool::Check::none);
         if (c.socket) {
@@ -8253,7 +8253,7 @@ inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reu
     }
     std::chrono::milliseconds timeout = x.deadline.remaining();
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
-    http::detail::Connection c =
+    http::detail::PooledConnection c =
         http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
     if (c.socket) ++opened_;
     return c;

@@ -292,7 +292,7 @@ private:
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
-    http::detail::Connection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
+    http::detail::PooledConnection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
         err_where_ = where;
@@ -480,7 +480,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         return Outcome::failed;
     }
     const http::Request& req = *x.request;
-    http::detail::Connection c = acquire(x, reuse, ec);
+    http::detail::PooledConnection c = acquire(x, reuse, ec);
     if (!c.socket) {
         fail("connect", x.route->text);
         return Outcome::failed;
@@ -570,14 +570,14 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     return true;
 }
 
-inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reuse,
-                                                    std::error_code& ec) {
+inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reuse reuse,
+                                                          std::error_code& ec) {
     const http::Request& req = *x.request;
     // A request that must not be repeated is only sent on a pooled connection checked first;
     // the others are retried when the connection proves stale.
     const bool check = !http::detail::idempotent(req.method) || req.body_source.read;
     if (reuse == Reuse::pooled) {
-        http::detail::Connection c =
+        http::detail::PooledConnection c =
             pool_.take(x.route->key,
                        check ? http::detail::Pool::Check::alive : http::detail::Pool::Check::none);
         if (c.socket) {
@@ -587,7 +587,7 @@ inline http::detail::Connection HttpClient::acquire(const Exchange& x, Reuse reu
     }
     std::chrono::milliseconds timeout = x.deadline.remaining();
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
-    http::detail::Connection c =
+    http::detail::PooledConnection c =
         http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
     if (c.socket) ++opened_;
     return c;

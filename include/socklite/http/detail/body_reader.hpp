@@ -60,7 +60,7 @@ inline ParserLimits parser_limits(std::size_t bytes, std::size_t fields) noexcep
 class BodyReader {
 public:
     /** A reader of the response to a @p method request on @p c; @p p starts over. */
-    BodyReader(Connection& c, ResponseParser& p, std::string_view method,
+    BodyReader(PooledConnection& c, ResponseParser& p, std::string_view method,
                const Deadline& deadline) noexcept
         : c_(c), p_(p), deadline_(deadline) {
         p_.reset();
@@ -83,7 +83,7 @@ private:
     bool deliver(const BodySink& sink, std::string_view data, std::error_code& ec);
     void progress(const BodySink& sink);
 
-    Connection& c_;
+    PooledConnection& c_;
     ResponseParser& p_;
     Deadline deadline_;
     std::uint64_t received_ = 0;

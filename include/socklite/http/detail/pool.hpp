@@ -27,7 +27,7 @@ namespace http {
 namespace detail {
 
 /** One connection to an origin: the socket and the bytes received but not consumed yet. */
-struct Connection {
+struct PooledConnection {
     std::string key;           // the origin, scheme://host[:port]: which requests may reuse it
     Socket socket;             //
     std::vector<char> buffer;  // [begin, end) received and not consumed yet
@@ -56,7 +56,7 @@ struct Connection {
     }
 };
 
-/** The idle connections of one client, all origins together, oldest first. A Connection is
+/** The idle connections of one client, all origins together, oldest first. A PooledConnection is
  *  moved in and out by value: one without a socket means none. */
 class Pool {
 public:
@@ -66,19 +66,19 @@ public:
     /** The most recently used idle connection to @p key (marked reused), or one without a socket. With
      *  Check::alive, each candidate is first read without waiting (an expired deadline): end of
      *  stream, an error or stray bytes mean the server is done with it, and it is closed. */
-    Connection take(const std::string& key, Check check) noexcept {
+    PooledConnection take(const std::string& key, Check check) noexcept {
         for (std::size_t i = idle_.size(); i-- > 0;) {
             if (idle_[i].key != key) continue;
-            Connection c = std::move(idle_[i]);
+            PooledConnection c = std::move(idle_[i]);
             idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
             if (check == Check::alive && !quiet(c)) continue;
             c.reused = true;
             return c;
         }
-        return Connection();
+        return PooledConnection();
     }
     /** Keeps @p c for reuse; the oldest connection beyond @p max is closed. */
-    void put(Connection&& c, std::size_t max) {
+    void put(PooledConnection&& c, std::size_t max) {
         if (max == 0) return;
         c.begin = c.end = 0;
         if (idle_.size() >= max) idle_.erase(idle_.begin());
@@ -90,14 +90,14 @@ public:
     void clear() noexcept { idle_.clear(); }
 
 private:
-    static bool quiet(Connection& c) noexcept {
+    static bool quiet(PooledConnection& c) noexcept {
         char byte;
         std::error_code ec;
         c.socket.read_some(&byte, 1, Deadline::after(std::chrono::milliseconds::zero()), ec);
         return ec == std::errc::timed_out;
     }
 
-    std::vector<Connection> idle_;
+    std::vector<PooledConnection> idle_;
 };
 
 /** Where a request goes: the resolved URL and what an exchange needs of it. */
@@ -154,9 +154,9 @@ inline bool stale(const std::error_code& ec) noexcept {
 
 /** Opens a connection for @p route: to its host and port, or to the Unix-domain socket
  *  @p unix_socket when not empty; @p io_timeout bounds each read and write on it. */
-inline Connection connect(const Route& route, const std::string& unix_socket,
-                          std::chrono::milliseconds connect_timeout,
-                          std::chrono::milliseconds io_timeout, std::error_code& ec) {
+inline PooledConnection connect(const Route& route, const std::string& unix_socket,
+                                std::chrono::milliseconds connect_timeout,
+                                std::chrono::milliseconds io_timeout, std::error_code& ec) {
     const bool local = !unix_socket.empty();
     Socket s;
     if (local) {
@@ -165,12 +165,12 @@ inline Connection connect(const Route& route, const std::string& unix_socket,
     } else {
         s = Socket::connect(route.url.host(), route.url.port(), connect_timeout, ec);
     }
-    if (ec) return Connection();
+    if (ec) return PooledConnection();
     if (!local) s.nodelay(true, ec);  // the request leaves in one send: no reason to wait
     if (!ec) s.read_timeout(io_timeout, ec);
     if (!ec) s.write_timeout(io_timeout, ec);
-    if (ec) return Connection();
-    Connection c;
+    if (ec) return PooledConnection();
+    PooledConnection c;
     c.key = route.key;
     c.socket = std::move(s);
     return c;

@@ -57,7 +57,7 @@ inline void finish_head(const Request& req, std::string_view userinfo, bool clos
 }
 
 /** Sends all of @p data on @p c's socket by @p deadline. */
-inline bool write_all(Connection& c, std::string_view data, const Deadline& deadline,
+inline bool write_all(PooledConnection& c, std::string_view data, const Deadline& deadline,
                       std::error_code& ec) noexcept {
     while (!data.empty()) {
         std::size_t n = c.socket.write_some(data.data(), data.size(), deadline, ec);
@@ -71,7 +71,7 @@ inline bool write_all(Connection& c, std::string_view data, const Deadline& dead
 /** Sends the body of @p source, `Content-Length` framed when its length is known (the head
  *  said so), chunked otherwise (RFC 9112 section 7.1: size in hex, CRLF, data, CRLF; a zero
  *  size ends it). Exceptions of the source propagate. */
-inline bool send_source(Connection& c, const BodySource& source, const Deadline& deadline,
+inline bool send_source(PooledConnection& c, const BodySource& source, const Deadline& deadline,
                         std::error_code& ec) {
     static constexpr std::size_t piece = 64 * 1024;
     static constexpr std::size_t room = 16;  // hex size and CRLF in front of a chunk
@@ -100,7 +100,7 @@ inline bool send_source(Connection& c, const BodySource& source, const Deadline&
 
 /** Sends a request: @p head (with a small body in it already), then a large body or the
  *  body source. */
-inline bool send_request(Connection& c, std::string_view head, const Request& req,
+inline bool send_request(PooledConnection& c, std::string_view head, const Request& req,
                          const Deadline& deadline, std::error_code& ec) {
     if (!write_all(c, head, deadline, ec)) return false;
     if (req.body_source.read) return send_source(c, req.body_source, deadline, ec);
