@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
             if (value.empty()) cli::fail("bad arguments: " + name + " needs a value (see --help)");
             if (name == "--root") {
                 root = value;
-            } else if (value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
+            } else if (value.size() > 4 ||
+                       value.find_first_not_of("0123456789") != std::string::npos ||
                        std::stoul(value) == 0) {
                 cli::fail("bad arguments: --threads needs a number from 1 to 9999, not '" + value +
                           "' (see --help)");
@@ -75,12 +76,12 @@ int main(int argc, char** argv) {
             res.headers.add("Content-Type", "text/plain");
             res.body = "hello, world!";
         });
-        server.route("*", "/echo", [](const ServerRequest& req, Response& res) {
-            res.body = req.body;
-        });
+        server.route("*", "/echo",
+                     [](const ServerRequest& req, Response& res) { res.body = req.body; });
         server.get("/headers", [](const ServerRequest& req, Response& res) {
             res.headers.add("Content-Type", "text/plain");
-            for (const auto& field : req.headers) res.body += field.name + ": " + field.value + "\n";
+            for (const auto& field : req.headers)
+                res.body += field.name + ": " + field.value + "\n";
         });
         // Everything else under GET/HEAD: the files under --root (never a byte outside it).
         server.serve_dir("/", root);

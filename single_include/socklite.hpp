@@ -1668,7 +1668,6 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
     return out;
 }
 
-
 inline std::vector<Address> resolve(std::string_view host, std::uint16_t port,
                                     std::error_code& ec) noexcept {
     return detail::resolve_stream(host, port, false, ec);
@@ -2892,8 +2891,7 @@ inline void Acceptor::resume_accepting() noexcept {
     if (ec) {
         try {
             pause(ec);  // try again after a pause, as after an accept error
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 }
 
@@ -8431,8 +8429,8 @@ inline Params parse_query(std::string_view query) {
         if (field.empty()) continue;
         std::size_t eq = field.find('=');
         std::string_view name = field.substr(0, eq);
-        std::string_view value = eq == std::string_view::npos ? std::string_view()
-                                                              : field.substr(eq + 1);
+        std::string_view value =
+            eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
         std::pair<std::string, std::string> p;
         if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
         if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
@@ -8447,9 +8445,8 @@ inline std::size_t Router::add(std::string_view method, std::string_view pattern
     std::size_t pos = pattern.empty() || pattern[0] != '/' ? 0 : 1;
     while (pos <= pattern.size() && !(pos == pattern.size() && pattern.size() <= 1)) {
         std::size_t slash = pattern.find('/', pos);
-        std::string_view seg = pattern.substr(pos, slash == std::string_view::npos
-                                                       ? std::string_view::npos
-                                                       : slash - pos);
+        std::string_view seg = pattern.substr(
+            pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
         if (seg == "*" && slash == std::string_view::npos) {
             r.prefix = true;
             break;
@@ -8469,9 +8466,8 @@ inline bool Router::split_path(std::string_view path, std::vector<std::string>& 
     std::size_t pos = 1;
     for (;;) {
         std::size_t slash = path.find('/', pos);
-        std::string_view seg = path.substr(pos, slash == std::string_view::npos
-                                                    ? std::string_view::npos
-                                                    : slash - pos);
+        std::string_view seg = path.substr(
+            pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
         segs.emplace_back();
         if (!percent_decode(seg, segs.back())) return false;
         if (slash == std::string_view::npos) return true;
@@ -8582,14 +8578,14 @@ namespace http {
  *  owned (copied out of the receive buffer), valid until the handler returns (or, for an
  *  asynchronous handler, as long as the handler keeps the object it was given a copy of). */
 struct ServerRequest {
-    std::string method;  ///< the method, case-sensitive (`GET`)
-    std::string target;  ///< the request target as received (`/users/42?x=1`)
-    std::string path;    ///< the path of the target, still percent-encoded (`/users/42`)
-    std::string query;   ///< the query without `?`, still percent-encoded, or empty
-    int version = 11;    ///< 10 for HTTP/1.0, 11 for HTTP/1.1
-    Headers headers;     ///< the header fields, in received order
-    std::string body;    ///< the body, decoded from chunked
-    Params params;       ///< the route's named parameters (decoded), and `*` for a prefix route
+    std::string method;   ///< the method, case-sensitive (`GET`)
+    std::string target;   ///< the request target as received (`/users/42?x=1`)
+    std::string path;     ///< the path of the target, still percent-encoded (`/users/42`)
+    std::string query;    ///< the query without `?`, still percent-encoded, or empty
+    int version = 11;     ///< 10 for HTTP/1.0, 11 for HTTP/1.1
+    Headers headers;      ///< the header fields, in received order
+    std::string body;     ///< the body, decoded from chunked
+    Params params;        ///< the route's named parameters (decoded), and `*` for a prefix route
     Params query_params;  ///< the query split into decoded pairs (parse_query())
 
     /** The value of the route parameter @p name (`id` for `/users/:id`), or an empty view. */
@@ -8928,15 +8924,15 @@ private:
     std::string out_;
     State state_ = State::head;
     EventLoop::TimerId timer_ = 0;
-    bool received_ = false;      // bytes of the current request have arrived
-    bool keep_alive_ = true;     // the current request allows another after it
-    bool closing_after_ = false;  // stop(): close after the current answer
-    bool output_full_ = false;    // the last answer left the queue above high water
-    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    bool received_ = false;              // bytes of the current request have arrived
+    bool keep_alive_ = true;             // the current request allows another after it
+    bool closing_after_ = false;         // stop(): close after the current answer
+    bool output_full_ = false;           // the last answer left the queue above high water
+    std::size_t last_queued_ = 0;        // for the idle check of a client that does not read
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
-    std::string held_;                     // a streamed body for an HTTP/1.0 client
-    Response held_head_;                   // and its head
-    bool stream_close_ = false;            // close after the streamed answer
+    std::string held_;                   // a streamed body for an HTTP/1.0 client
+    Response held_head_;                 // and its head
+    bool stream_close_ = false;          // close after the streamed answer
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
@@ -9034,8 +9030,7 @@ private:
         ServerConn* raw = c.get();
         conns_.emplace(id, std::move(c));
         raw->start();
-        if (conns_.size() >= options_.max_connections && acceptor_)
-            acceptor_->pause_accepting();
+        if (conns_.size() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
     }
 
     EventLoop loop_;  // first: destroyed last, with the tasks still posted to it
@@ -9227,8 +9222,8 @@ inline void ServerConn::begin_request() {
     std::string_view t = parser_.target();
     if (parser_.target_form() == TargetForm::absolute) {
         std::size_t scheme = t.find("://");
-        std::size_t slash = scheme == std::string_view::npos ? std::string_view::npos
-                                                             : t.find('/', scheme + 3);
+        std::size_t slash =
+            scheme == std::string_view::npos ? std::string_view::npos : t.find('/', scheme + 3);
         t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
     }
     std::size_t q = t.find('?');
@@ -9336,7 +9331,7 @@ inline void ServerConn::deliver(Response&& res) {
 
 inline void ServerConn::answer(Response& res) {
     res.version = 11;
-    if (res.status == 0) res.status = 200;  // a Response built by an asynchronous handler
+    if (res.status == 0) res.status = 200;       // a Response built by an asynchronous handler
     if (res.status < 200 || res.status > 599) {  // 1xx finals are not answers
         report("handler: status " + std::to_string(res.status) + " is not a final status");
         res = Response();
@@ -9437,7 +9432,8 @@ inline bool ServerConn::stream_write(std::string_view data) {
         held_.append(data.data(), data.size());
         return true;
     }
-    if (req_.method == "HEAD" || data.empty()) return conn_.queued_bytes() <= owner_.options().output_high_water;
+    if (req_.method == "HEAD" || data.empty())
+        return conn_.queued_bytes() <= owner_.options().output_high_water;
     out_.clear();
     serialize_chunk(data, out_);
     std::error_code ec;
@@ -9562,20 +9558,34 @@ inline std::string_view mime_type(std::string_view name) noexcept {
         const char* type;
     };
     static const Entry table[] = {
-        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css; charset=utf-8"},   {"js", "text/javascript; charset=utf-8"},
-        {"mjs", "text/javascript; charset=utf-8"}, {"json", "application/json"},
-        {"txt", "text/plain; charset=utf-8"}, {"md", "text/markdown; charset=utf-8"},
-        {"csv", "text/csv; charset=utf-8"},   {"xml", "application/xml"},
-        {"svg", "image/svg+xml"},             {"png", "image/png"},
-        {"jpg", "image/jpeg"},                {"jpeg", "image/jpeg"},
-        {"gif", "image/gif"},                 {"webp", "image/webp"},
-        {"ico", "image/x-icon"},              {"pdf", "application/pdf"},
-        {"wasm", "application/wasm"},         {"mp4", "video/mp4"},
-        {"webm", "video/webm"},               {"mp3", "audio/mpeg"},
-        {"ogg", "audio/ogg"},                 {"woff", "font/woff"},
-        {"woff2", "font/woff2"},              {"zip", "application/zip"},
-        {"gz", "application/gzip"},           {"tar", "application/x-tar"},
+        {"html", "text/html; charset=utf-8"},
+        {"htm", "text/html; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"},
+        {"mjs", "text/javascript; charset=utf-8"},
+        {"json", "application/json"},
+        {"txt", "text/plain; charset=utf-8"},
+        {"md", "text/markdown; charset=utf-8"},
+        {"csv", "text/csv; charset=utf-8"},
+        {"xml", "application/xml"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"webp", "image/webp"},
+        {"ico", "image/x-icon"},
+        {"pdf", "application/pdf"},
+        {"wasm", "application/wasm"},
+        {"mp4", "video/mp4"},
+        {"webm", "video/webm"},
+        {"mp3", "audio/mpeg"},
+        {"ogg", "audio/ogg"},
+        {"woff", "font/woff"},
+        {"woff2", "font/woff2"},
+        {"zip", "application/zip"},
+        {"gz", "application/gzip"},
+        {"tar", "application/x-tar"},
     };
     for (const Entry& e : table)
         if (iequals(ext, e.ext)) return e.type;
@@ -9588,9 +9598,9 @@ inline std::string format_http_date(std::time_t t) {
     static const char days[] = "SunMonTueWedThuFriSat";
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
-                  days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buf, sizeof buf, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday,
+                  tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
     return buf;
 }
 
@@ -9638,8 +9648,8 @@ inline bool safe_relative_path(std::string_view encoded, std::string& out) {
             return false;     // "a//b", or a leading '/'
         }
         if (!percent_decode(raw, seg)) return false;
-        if (seg == "." || seg == ".." || seg.find_first_of(std::string_view("/\\\0", 3)) !=
-                                             std::string::npos)
+        if (seg == "." || seg == ".." ||
+            seg.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos)
             return false;
         if (!out.empty()) out += '/';
         out += seg;
@@ -9724,8 +9734,7 @@ inline Handler static_files(std::string root) {
         if (::stat(file.c_str(), &st) != 0) return;
         if (S_ISDIR(st.st_mode)) {
             file += "/index.html";
-            if (!::realpath(file.c_str(), resolved) || !detail::inside(real_root, resolved))
-                return;
+            if (!::realpath(file.c_str(), resolved) || !detail::inside(real_root, resolved)) return;
             file = resolved;
             if (::stat(file.c_str(), &st) != 0) return;
         }
@@ -9959,7 +9968,8 @@ inline HttpServer& HttpServer::route_stream(std::string_view method, std::string
     return *this;
 }
 
-inline void HttpServer::listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept {
+inline void HttpServer::listen(std::string_view host, std::uint16_t port,
+                               std::error_code& ec) noexcept {
     try {
         ListenOptions lo;
         lo.accept_non_blocking = true;
@@ -9968,7 +9978,8 @@ inline void HttpServer::listen(std::string_view host, std::uint16_t port, std::e
         Address where;
         for (unsigned i = 0; i < options_.threads; ++i) {
             // The first bind picks the port (when 0); the others share it.
-            Listener l = i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
+            Listener l =
+                i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
             if (ec) return;
             if (i == 0) where = l.local_address(ec);
             if (ec) return;

@@ -187,8 +187,7 @@ inline void Acceptor::resume_accepting() noexcept {
     if (ec) {
         try {
             pause(ec);  // try again after a pause, as after an accept error
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 }
 

@@ -453,7 +453,6 @@ inline std::vector<Address> detail::resolve_stream(std::string_view host, std::u
     return out;
 }
 
-
 inline std::vector<Address> resolve(std::string_view host, std::uint16_t port,
                                     std::error_code& ec) noexcept {
     return detail::resolve_stream(host, port, false, ec);

@@ -49,10 +49,12 @@ TEST_CASE("http_server: --help, bad arguments, listening on") {
         auto help = start_server({"--help"});
         REQUIRE(help->wait_exit());
         CHECK(help->exit_code() == 0);
-        CHECK(help->out().rfind("usage: http_server [--host H] [--port P] [--root DIR] [--threads N]", 0) == 0);
+        CHECK(help->out().rfind(
+                  "usage: http_server [--host H] [--port P] [--root DIR] [--threads N]", 0) == 0);
     }
     for (auto bad_args : std::vector<std::vector<std::string>>{{"--threads", "x"}, {"--bogus"}}) {
-        auto bad = std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", bad_args);
+        auto bad =
+            std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", bad_args);
         REQUIRE(bad->wait_exit());
         CHECK(bad->exit_code() == 1);
         CHECK(bad->err().rfind("http_server: bad arguments: ", 0) == 0);
@@ -109,8 +111,8 @@ TEST_CASE("http_server: pipelined requests over a raw socket are answered in ord
         std::string batch;
         for (int i = 0; i < 10; ++i) {
             std::string body = "request " + std::to_string(i);
-            batch += "POST /echo HTTP/1.1\r\n" + host + "Content-Length: " +
-                     std::to_string(body.size()) + "\r\n\r\n" + body;
+            batch += "POST /echo HTTP/1.1\r\n" + host +
+                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
             batch += "GET /hello HTTP/1.1\r\n" + host + "\r\n";
         }
         cli.send(batch);
@@ -129,7 +131,8 @@ TEST_CASE("http_server: SIGTERM lets the request under way finish, then exit 0")
     std::uint16_t port = server->listening_port();
     REQUIRE(port != 0);
     RawClient cli(port);
-    cli.send("POST /echo HTTP/1.1\r\n" + host + "Expect: 100-continue\r\nContent-Length: 8\r\n\r\n");
+    cli.send("POST /echo HTTP/1.1\r\n" + host +
+             "Expect: 100-continue\r\nContent-Length: 8\r\n\r\n");
     // The interim answer shows that the server is reading this request's body.
     while (cli.buffered().find("\r\n\r\n") == std::string::npos) REQUIRE(cli.fill());
     CHECK(cli.buffered() == "HTTP/1.1 100 Continue\r\n\r\n");
@@ -168,9 +171,11 @@ TEST_CASE("http_server: static files under --root, never a byte from outside it"
         CHECK(curl({base + "/"}) == "<h1>home</h1>");
         CHECK(curl({base + "/index.html"}) == "<h1>home</h1>");
         CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/absent"}) == "404");
-        CHECK(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base + "/../secret"}) == "404");
+        CHECK(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                    base + "/../secret"}) == "404");
         CHECK(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/%2e%2e/secret"}) == "404");
-        CHECK(curl({"-X", "DELETE", "-o", "/dev/null", "-w", "%{http_code}", base + "/index.html"}) == "405");
+        CHECK(curl({"-X", "DELETE", "-o", "/dev/null", "-w", "%{http_code}",
+                    base + "/index.html"}) == "405");
         REQUIRE(::kill(server->pid(), SIGTERM) == 0);
         REQUIRE(server->wait_exit());
         CHECK(server->exit_code() == 0);

@@ -74,7 +74,8 @@ struct Bad {
 const Bad bad_cases[] = {
     {"", socklite::http::errc::bad_url},
     {"example.com", socklite::http::errc::bad_url},
-    {"example.com:80/x", socklite::http::errc::unsupported_scheme},  // "example.com" is a valid scheme name
+    {"example.com:80/x",
+     socklite::http::errc::unsupported_scheme},  // "example.com" is a valid scheme name
     {"/path", socklite::http::errc::bad_url},
     {"http:/host", socklite::http::errc::bad_url},
     {"http:host", socklite::http::errc::bad_url},

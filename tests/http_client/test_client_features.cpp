@@ -62,7 +62,8 @@ std::string read_raw_request(ScriptConn& c, std::string& head) {
             std::string body = got.substr(end + 4);
             std::string cl = ScriptConn::find_header(head, "content-length");
             if (!cl.empty() && body.size() >= std::stoul(cl)) return body;
-            if (cl.empty() && body.size() >= 5 && body.compare(body.size() - 5, 5, "0\r\n\r\n") == 0)
+            if (cl.empty() && body.size() >= 5 &&
+                body.compare(body.size() - 5, 5, "0\r\n\r\n") == 0)
                 return body;
         }
         std::error_code ec;
@@ -245,8 +246,7 @@ TEST_CASE("client features: uploads from a callback or a file, with a length or 
         req.body_source.length = data.size();
         CHECK(cli.request(req).body == "stored");
         srv.stop();
-        CHECK(ScriptConn::find_header(head, "content-length") ==
-              std::to_string(data.size()));
+        CHECK(ScriptConn::find_header(head, "content-length") == std::to_string(data.size()));
         CHECK(received == data);
     }
     SUBCASE("unknown length: chunked") {

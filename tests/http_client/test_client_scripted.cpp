@@ -555,7 +555,8 @@ TEST_CASE("client: malformed responses are clear errors; the connection is not r
         {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
          socklite::http::errc::bad_content_length},
         {"HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", socklite::http::errc::bad_content_length},
-        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", socklite::http::errc::bad_chunk},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+         socklite::http::errc::bad_chunk},
         {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", socklite::errc::unexpected_eof},
         {"HTTP/1.1 200 OK\nContent-Length: 0\n\n", socklite::http::errc::bad_status_line},
     };

@@ -223,8 +223,8 @@ TEST_CASE("http_get: user:password@ in the URL becomes Basic authentication, --r
             std::string req = c.read_request();
             if (req.empty()) return;
             std::string auth = ScriptConn::find_header(req, "authorization");
-            c.send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(auth.size()) + "\r\n\r\n" +
-                   auth);
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(auth.size()) +
+                   "\r\n\r\n" + auth);
         }
     });
     TempDir dir;

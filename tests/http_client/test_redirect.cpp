@@ -6,8 +6,8 @@
 
 #include <doctest/doctest.h>
 
-#include <string>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include <socklite/http/redirect.hpp>
@@ -40,12 +40,15 @@ TEST_CASE("next_hop: method and body per status (RFC 9110 section 15.4)") {
         bool keeps_body;
     };
     const std::vector<Row> table = {
-        {301, "GET", "GET", false},    {301, "POST", "GET", false},  {301, "PUT", "PUT", true},
-        {302, "GET", "GET", false},    {302, "POST", "GET", false},  {302, "DELETE", "DELETE", false},
-        {303, "GET", "GET", false},    {303, "POST", "GET", false},  {303, "PUT", "GET", false},
-        {303, "HEAD", "HEAD", false},  {307, "POST", "POST", true},  {307, "GET", "GET", false},
-        {308, "POST", "POST", true},   {308, "PATCH", "PATCH", true}, {300, "GET", nullptr, false},
-        {304, "GET", nullptr, false},  {200, "GET", nullptr, false}, {404, "POST", nullptr, false},
+        {301, "GET", "GET", false},   {301, "POST", "GET", false},
+        {301, "PUT", "PUT", true},    {302, "GET", "GET", false},
+        {302, "POST", "GET", false},  {302, "DELETE", "DELETE", false},
+        {303, "GET", "GET", false},   {303, "POST", "GET", false},
+        {303, "PUT", "GET", false},   {303, "HEAD", "HEAD", false},
+        {307, "POST", "POST", true},  {307, "GET", "GET", false},
+        {308, "POST", "POST", true},  {308, "PATCH", "PATCH", true},
+        {300, "GET", nullptr, false}, {304, "GET", nullptr, false},
+        {200, "GET", nullptr, false}, {404, "POST", nullptr, false},
     };
     const Url url = Url::parse("http://example.com/start");
     for (const Row& row : table) {
@@ -83,8 +86,8 @@ TEST_CASE("next_hop: Location resolution, credentials across origins, errors") {
         CHECK(next_hop(req, 302, "//other.org/x", url, ec)->url.str() == "http://other.org/x");
     }
     SUBCASE("another origin drops Authorization and Cookie, keeps the rest") {
-        for (const char* to : {"http://other.org/x", "http://example.com:8080/x",
-                               "https://example.com/x"}) {
+        for (const char* to :
+             {"http://other.org/x", "http://example.com:8080/x", "https://example.com/x"}) {
             CAPTURE(to);
             auto hop = next_hop(req, 301, to, url, ec);
             REQUIRE(hop);

@@ -82,8 +82,7 @@ public:
     }
     /** Reads until the server closes; returns what came (after the buffered bytes). */
     std::string read_to_end() {
-        while (fill()) {
-        }
+        while (fill()) {}
         return std::exchange(buf_, std::string());
     }
     /** Whether bytes (or the end) are readable now, without waiting. */

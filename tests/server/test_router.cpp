@@ -55,17 +55,17 @@ TEST_CASE("router: matching table") {
         {"GET", "/users/42", Router::found, 2, "id=42;"},
         {"GET", "/users/a%20b", Router::found, 2, "id=a b;"},
         {"GET", "/users/a%2Fb", Router::found, 2, "id=a/b;"},  // %2F stays inside the segment
-        {"GET", "/users/me", Router::found, 3, ""},  // literal beats parameter
+        {"GET", "/users/me", Router::found, 3, ""},            // literal beats parameter
         {"DELETE", "/users/7", Router::found, 4, "id=7;"},
         {"DELETE", "/users/me", Router::found, 4, "id=me;"},
         {"GET", "/users/7/posts/9", Router::found, 6, "id=7;post=9;"},
         {"GET", "/users/7/other", Router::found, 10, "*=7/other;"},  // prefix catches the rest
-        {"GET", "/users/", Router::found, 10, "*=;"},  // an empty segment is no :id
+        {"GET", "/users/", Router::found, 10, "*=;"},                // an empty segment is no :id
         {"GET", "/static/css/site.css", Router::found, 5, "*=css/site.css;"},
         {"GET", "/static", Router::found, 5, "*=;"},
         {"GET", "/static/", Router::found, 5, "*=;"},
         {"GET", "/static/a%2e%2e", Router::found, 5, "*=a%2e%2e;"},  // rest stays encoded
-        {"HEAD", "/hello", Router::found, 1, ""},  // HEAD from GET
+        {"HEAD", "/hello", Router::found, 1, ""},                    // HEAD from GET
         {"HEAD", "/head-only", Router::found, 9, ""},
         {"POST", "/hello", Router::method_not_allowed, 0, ""},
         {"DELETE", "/static/x", Router::method_not_allowed, 0, ""},

@@ -47,8 +47,8 @@ struct Counted {
         });
         server.get("/users/:id", [this](const ServerRequest& req, Response& res) {
             ++calls;
-            res.body = "user " + std::string(req.param("id")) + " q=" +
-                       std::string(req.query_param("q"));
+            res.body =
+                "user " + std::string(req.param("id")) + " q=" + std::string(req.query_param("q"));
         });
         server.get("/throw", [this](const ServerRequest&, Response&) {
             ++calls;
@@ -80,22 +80,32 @@ TEST_CASE("server: every malformed request is answered with its status and a clo
         int status;
     };
     const Case cases[] = {
-        {"CL and TE", "POST / HTTP/1.1\r\n" + host +
-                          "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        {"CL and TE",
+         "POST / HTTP/1.1\r\n" + host +
+             "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
          400},
-        {"duplicate CL", "POST / HTTP/1.1\r\n" + host + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
+        {"duplicate CL",
+         "POST / HTTP/1.1\r\n" + host + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
         {"invalid CL", "POST / HTTP/1.1\r\n" + host + "Content-Length: +1\r\n\r\na", 400},
-        {"TE not ending in chunked", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400},
-        {"TE chunked twice", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400},
+        {"TE not ending in chunked",
+         "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400},
+        {"TE chunked twice",
+         "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+         400},
         {"TE in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-        {"unknown TE", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: foo, chunked\r\n\r\n0\r\n\r\n", 501},
+        {"unknown TE",
+         "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: foo, chunked\r\n\r\n0\r\n\r\n", 501},
         {"obs-fold", "GET / HTTP/1.1\r\n" + host + "X-A: one\r\n two\r\n\r\n", 400},
         {"whitespace before colon", "GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400},
         {"whitespace before first field", "GET / HTTP/1.1\r\n " + host + "\r\n", 400},
         {"bare LF", "GET / HTTP/1.1\n" + std::string("Host: a\n\n"), 400},
         {"bare CR", "GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n", 400},
         {"NUL in a value", "GET / HTTP/1.1\r\n" + host + std::string("X: a\0b\r\n\r\n", 10), 400},
-        {"control character in a value", "GET / HTTP/1.1\r\n" + host + "X: a\x01" "b\r\n\r\n", 400},
+        {"control character in a value",
+         "GET / HTTP/1.1\r\n" + host +
+             "X: a\x01"
+             "b\r\n\r\n",
+         400},
         {"missing Host", "GET / HTTP/1.1\r\n\r\n", 400},
         {"duplicate Host", "GET / HTTP/1.1\r\n" + host + host + "\r\n", 400},
         {"bad target", "GET foo HTTP/1.1\r\n" + host + "\r\n", 400},
@@ -105,12 +115,21 @@ TEST_CASE("server: every malformed request is answered with its status and a clo
         {"lower-case version", "GET / http/1.1\r\n" + host + "\r\n", 400},
         {"HTTP/2.0", "GET / HTTP/2.0\r\n" + host + "\r\n", 505},
         {"HTTP/1.2", "GET / HTTP/1.2\r\n" + host + "\r\n", 505},
-        {"bad chunk size", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
-        {"chunk size overflow", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", 400},
-        {"too-long target", "GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n" + host + "\r\n", 414},
-        {"large headers", "GET / HTTP/1.1\r\n" + host + "X: " + std::string(9000, 'a') + "\r\n\r\n", 431},
-        {"big body by length", "POST /echo HTTP/1.1\r\n" + host + "Content-Length: 2000000\r\n\r\n", 413},
-        {"big chunked body", "POST /echo HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n200000\r\n" + std::string(1024 * 1024 + 10, 'x'), 413},
+        {"bad chunk size",
+         "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+        {"chunk size overflow",
+         "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
+         400},
+        {"too-long target", "GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n" + host + "\r\n",
+         414},
+        {"large headers", "GET / HTTP/1.1\r\n" + host + "X: " + std::string(9000, 'a') + "\r\n\r\n",
+         431},
+        {"big body by length", "POST /echo HTTP/1.1\r\n" + host + "Content-Length: 2000000\r\n\r\n",
+         413},
+        {"big chunked body",
+         "POST /echo HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n200000\r\n" +
+             std::string(1024 * 1024 + 10, 'x'),
+         413},
         {"expectation not met", "GET / HTTP/1.1\r\n" + host + "Expect: nothing\r\n\r\n", 417},
     };
     for (const Case& k : cases) {
@@ -183,8 +202,8 @@ TEST_CASE("server: pipelined requests are answered in order, bodies included") {
     std::string batch;
     for (int i = 0; i < 20; ++i) {
         std::string body = "body " + std::to_string(i);
-        batch += "POST /echo HTTP/1.1\r\n" + host + "Content-Length: " +
-                 std::to_string(body.size()) + "\r\n\r\n" + body;
+        batch += "POST /echo HTTP/1.1\r\n" + host +
+                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
         batch += "GET /users/" + std::to_string(i) + " HTTP/1.1\r\n" + host + "\r\n";
     }
     batch += "POST /echo HTTP/1.1\r\n" + host +
@@ -291,7 +310,8 @@ TEST_CASE("server: Expect: 100-continue answered, or refused with 413 before the
     RunningServer run(c.server);
     {
         RawClient cli(run.port());
-        cli.send("POST /echo HTTP/1.1\r\n" + host + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        cli.send("POST /echo HTTP/1.1\r\n" + host +
+                 "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n");
         while (cli.buffered().find("\r\n\r\n") == std::string::npos) REQUIRE(cli.fill());
         CHECK(cli.buffered() == "HTTP/1.1 100 Continue\r\n\r\n");
         cli.buffered().clear();
@@ -302,7 +322,8 @@ TEST_CASE("server: Expect: 100-continue answered, or refused with 413 before the
     }
     {
         RawClient cli(run.port());
-        cli.send("POST /echo HTTP/1.1\r\n" + host + "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
+        cli.send("POST /echo HTTP/1.1\r\n" + host +
+                 "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
         std::string all = cli.read_to_end();
         CHECK(all.compare(0, 13, "HTTP/1.1 413 ") == 0);
     }
@@ -318,7 +339,8 @@ TEST_CASE("server: header timeout closes a slowloris client; a silent one is clo
     {
         // One byte at a time, each 50 ms after the other: never a whole head within 200 ms.
         RawClient cli(run.port());
-        std::string request = "GET /hello HTTP/1.1\r\n" + host + "X-Slow: " + std::string(1000, 'z');
+        std::string request =
+            "GET /hello HTTP/1.1\r\n" + host + "X-Slow: " + std::string(1000, 'z');
         auto start = std::chrono::steady_clock::now();
         std::size_t i = 0;
         bool closed = false;
@@ -392,15 +414,16 @@ TEST_CASE("server: an asynchronous handler answers from another thread, in order
     HttpServer server;
     std::vector<std::thread> workers;
     std::mutex m;
-    server.route_async("GET", "/slow/:n", [&](const ServerRequest& req, socklite::http::Responder res) {
-        std::string n(req.param("n"));
-        std::lock_guard<std::mutex> lock(m);
-        workers.emplace_back([res, n] {
-            Response r;
-            r.body = "slow " + n;
-            res.send(r);
-        });
-    });
+    server.route_async("GET", "/slow/:n",
+                       [&](const ServerRequest& req, socklite::http::Responder res) {
+                           std::string n(req.param("n"));
+                           std::lock_guard<std::mutex> lock(m);
+                           workers.emplace_back([res, n] {
+                               Response r;
+                               r.body = "slow " + n;
+                               res.send(r);
+                           });
+                       });
     server.route_async("GET", "/forgotten", [](const ServerRequest&, socklite::http::Responder) {});
     server.get("/fast", [](const ServerRequest&, Response& res) { res.body = "fast"; });
     RunningServer run(server);
@@ -505,9 +528,10 @@ TEST_CASE("server: a streamed answer goes out chunked under flow control; HTTP/1
         big->w.on_ready([big] { big->pump(); });
         big->pump();
     });
-    server.route_stream("GET", "/dropped", [](const ServerRequest&, socklite::http::StreamWriter w) {
-        w.write("half");  // and the writer is dropped without end()
-    });
+    server.route_stream("GET", "/dropped",
+                        [](const ServerRequest&, socklite::http::StreamWriter w) {
+                            w.write("half");  // and the writer is dropped without end()
+                        });
     server.get("/hello", [](const ServerRequest&, Response& res) { res.body = "hello"; });
     RunningServer run(server);
     {
@@ -534,7 +558,8 @@ TEST_CASE("server: a streamed answer goes out chunked under flow control; HTTP/1
         REQUIRE(r.body.size() == 128u * 32 * 1024);
         for (int i = 0; i < 128; ++i) {
             CAPTURE(i);
-            REQUIRE(r.body[static_cast<std::size_t>(i) * 32 * 1024] == static_cast<char>('a' + i % 26));
+            REQUIRE(r.body[static_cast<std::size_t>(i) * 32 * 1024] ==
+                    static_cast<char>('a' + i % 26));
         }
     }
     {

@@ -26,12 +26,10 @@ void routes(HttpServer& server) {
         res.headers.add("Content-Type", "text/plain");
         res.body = "hello, world!";
     });
-    server.route("POST", "/echo", [](const ServerRequest& req, Response& res) {
-        res.body = req.body;
-    });
-    server.route("PUT", "/echo", [](const ServerRequest& req, Response& res) {
-        res.body = req.body;
-    });
+    server.route("POST", "/echo",
+                 [](const ServerRequest& req, Response& res) { res.body = req.body; });
+    server.route("PUT", "/echo",
+                 [](const ServerRequest& req, Response& res) { res.body = req.body; });
 }
 
 // Runs @p argv to completion (bounded) and returns its stdout.
@@ -57,9 +55,9 @@ TEST_CASE("server peers: curl, keep-alive over several URLs, HTTP/1.0, HEAD") {
     RunningServer run(server);
     std::string base = "http://127.0.0.1:" + std::to_string(run.port());
     // -w prints how many new connections each transfer opened: 1, then 0 (reused).
-    std::string out = run_tool({"/usr/bin/curl", "-sS", "--max-time", "30", "-w",
-                                " [%{num_connects}]\n", base + "/hello", base + "/hello",
-                                base + "/hello"});
+    std::string out =
+        run_tool({"/usr/bin/curl", "-sS", "--max-time", "30", "-w", " [%{num_connects}]\n",
+                  base + "/hello", base + "/hello", base + "/hello"});
     CHECK(out == "hello, world! [1]\nhello, world! [0]\nhello, world! [0]\n");
     out = run_tool({"/usr/bin/curl", "-sS", "--max-time", "30", "--http1.0", base + "/hello"});
     CHECK(out == "hello, world!");
@@ -90,10 +88,10 @@ TEST_CASE("server peers: curl POST of 2 MiB with Expect: 100-continue") {
     // Too large: refused with 413 before the body is sent.
     std::string big = random_bytes(5 * 1024 * 1024);
     write_file(dir.path() / "big", big);
-    std::string code = run_tool({"/usr/bin/curl", "-sS", "--max-time", "30", "-H",
-                                 "Expect: 100-continue", "--expect100-timeout", "30",
-                                 "--data-binary", "@" + (dir.path() / "big").string(), "-o",
-                                 "/dev/null", "-w", "%{http_code}", base + "/echo"});
+    std::string code =
+        run_tool({"/usr/bin/curl", "-sS", "--max-time", "30", "-H", "Expect: 100-continue",
+                  "--expect100-timeout", "30", "--data-binary", "@" + (dir.path() / "big").string(),
+                  "-o", "/dev/null", "-w", "%{http_code}", base + "/echo"});
     CHECK(code == "413");
 }
 

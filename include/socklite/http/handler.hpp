@@ -32,14 +32,14 @@ namespace http {
  *  owned (copied out of the receive buffer), valid until the handler returns (or, for an
  *  asynchronous handler, as long as the handler keeps the object it was given a copy of). */
 struct ServerRequest {
-    std::string method;  ///< the method, case-sensitive (`GET`)
-    std::string target;  ///< the request target as received (`/users/42?x=1`)
-    std::string path;    ///< the path of the target, still percent-encoded (`/users/42`)
-    std::string query;   ///< the query without `?`, still percent-encoded, or empty
-    int version = 11;    ///< 10 for HTTP/1.0, 11 for HTTP/1.1
-    Headers headers;     ///< the header fields, in received order
-    std::string body;    ///< the body, decoded from chunked
-    Params params;       ///< the route's named parameters (decoded), and `*` for a prefix route
+    std::string method;   ///< the method, case-sensitive (`GET`)
+    std::string target;   ///< the request target as received (`/users/42?x=1`)
+    std::string path;     ///< the path of the target, still percent-encoded (`/users/42`)
+    std::string query;    ///< the query without `?`, still percent-encoded, or empty
+    int version = 11;     ///< 10 for HTTP/1.0, 11 for HTTP/1.1
+    Headers headers;      ///< the header fields, in received order
+    std::string body;     ///< the body, decoded from chunked
+    Params params;        ///< the route's named parameters (decoded), and `*` for a prefix route
     Params query_params;  ///< the query split into decoded pairs (parse_query())
 
     /** The value of the route parameter @p name (`id` for `/users/:id`), or an empty view. */

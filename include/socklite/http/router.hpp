@@ -146,8 +146,8 @@ inline Params parse_query(std::string_view query) {
         if (field.empty()) continue;
         std::size_t eq = field.find('=');
         std::string_view name = field.substr(0, eq);
-        std::string_view value = eq == std::string_view::npos ? std::string_view()
-                                                              : field.substr(eq + 1);
+        std::string_view value =
+            eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
         std::pair<std::string, std::string> p;
         if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
         if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
@@ -162,9 +162,8 @@ inline std::size_t Router::add(std::string_view method, std::string_view pattern
     std::size_t pos = pattern.empty() || pattern[0] != '/' ? 0 : 1;
     while (pos <= pattern.size() && !(pos == pattern.size() && pattern.size() <= 1)) {
         std::size_t slash = pattern.find('/', pos);
-        std::string_view seg = pattern.substr(pos, slash == std::string_view::npos
-                                                       ? std::string_view::npos
-                                                       : slash - pos);
+        std::string_view seg = pattern.substr(
+            pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
         if (seg == "*" && slash == std::string_view::npos) {
             r.prefix = true;
             break;
@@ -184,9 +183,8 @@ inline bool Router::split_path(std::string_view path, std::vector<std::string>& 
     std::size_t pos = 1;
     for (;;) {
         std::size_t slash = path.find('/', pos);
-        std::string_view seg = path.substr(pos, slash == std::string_view::npos
-                                                    ? std::string_view::npos
-                                                    : slash - pos);
+        std::string_view seg = path.substr(
+            pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
         segs.emplace_back();
         if (!percent_decode(seg, segs.back())) return false;
         if (slash == std::string_view::npos) return true;

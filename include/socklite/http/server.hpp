@@ -191,7 +191,8 @@ inline HttpServer& HttpServer::route_stream(std::string_view method, std::string
     return *this;
 }
 
-inline void HttpServer::listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept {
+inline void HttpServer::listen(std::string_view host, std::uint16_t port,
+                               std::error_code& ec) noexcept {
     try {
         ListenOptions lo;
         lo.accept_non_blocking = true;
@@ -200,7 +201,8 @@ inline void HttpServer::listen(std::string_view host, std::uint16_t port, std::e
         Address where;
         for (unsigned i = 0; i < options_.threads; ++i) {
             // The first bind picks the port (when 0); the others share it.
-            Listener l = i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
+            Listener l =
+                i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
             if (ec) return;
             if (i == 0) where = l.local_address(ec);
             if (ec) return;

@@ -71,20 +71,34 @@ inline std::string_view mime_type(std::string_view name) noexcept {
         const char* type;
     };
     static const Entry table[] = {
-        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css; charset=utf-8"},   {"js", "text/javascript; charset=utf-8"},
-        {"mjs", "text/javascript; charset=utf-8"}, {"json", "application/json"},
-        {"txt", "text/plain; charset=utf-8"}, {"md", "text/markdown; charset=utf-8"},
-        {"csv", "text/csv; charset=utf-8"},   {"xml", "application/xml"},
-        {"svg", "image/svg+xml"},             {"png", "image/png"},
-        {"jpg", "image/jpeg"},                {"jpeg", "image/jpeg"},
-        {"gif", "image/gif"},                 {"webp", "image/webp"},
-        {"ico", "image/x-icon"},              {"pdf", "application/pdf"},
-        {"wasm", "application/wasm"},         {"mp4", "video/mp4"},
-        {"webm", "video/webm"},               {"mp3", "audio/mpeg"},
-        {"ogg", "audio/ogg"},                 {"woff", "font/woff"},
-        {"woff2", "font/woff2"},              {"zip", "application/zip"},
-        {"gz", "application/gzip"},           {"tar", "application/x-tar"},
+        {"html", "text/html; charset=utf-8"},
+        {"htm", "text/html; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"},
+        {"mjs", "text/javascript; charset=utf-8"},
+        {"json", "application/json"},
+        {"txt", "text/plain; charset=utf-8"},
+        {"md", "text/markdown; charset=utf-8"},
+        {"csv", "text/csv; charset=utf-8"},
+        {"xml", "application/xml"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"webp", "image/webp"},
+        {"ico", "image/x-icon"},
+        {"pdf", "application/pdf"},
+        {"wasm", "application/wasm"},
+        {"mp4", "video/mp4"},
+        {"webm", "video/webm"},
+        {"mp3", "audio/mpeg"},
+        {"ogg", "audio/ogg"},
+        {"woff", "font/woff"},
+        {"woff2", "font/woff2"},
+        {"zip", "application/zip"},
+        {"gz", "application/gzip"},
+        {"tar", "application/x-tar"},
     };
     for (const Entry& e : table)
         if (iequals(ext, e.ext)) return e.type;
@@ -97,9 +111,9 @@ inline std::string format_http_date(std::time_t t) {
     static const char days[] = "SunMonTueWedThuFriSat";
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
-                  days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buf, sizeof buf, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday,
+                  tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
     return buf;
 }
 
@@ -147,8 +161,8 @@ inline bool safe_relative_path(std::string_view encoded, std::string& out) {
             return false;     // "a//b", or a leading '/'
         }
         if (!percent_decode(raw, seg)) return false;
-        if (seg == "." || seg == ".." || seg.find_first_of(std::string_view("/\\\0", 3)) !=
-                                             std::string::npos)
+        if (seg == "." || seg == ".." ||
+            seg.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos)
             return false;
         if (!out.empty()) out += '/';
         out += seg;
@@ -233,8 +247,7 @@ inline Handler static_files(std::string root) {
         if (::stat(file.c_str(), &st) != 0) return;
         if (S_ISDIR(st.st_mode)) {
             file += "/index.html";
-            if (!::realpath(file.c_str(), resolved) || !detail::inside(real_root, resolved))
-                return;
+            if (!::realpath(file.c_str(), resolved) || !detail::inside(real_root, resolved)) return;
             file = resolved;
             if (::stat(file.c_str(), &st) != 0) return;
         }

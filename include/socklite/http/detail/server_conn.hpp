@@ -82,15 +82,15 @@ private:
     std::string out_;
     State state_ = State::head;
     EventLoop::TimerId timer_ = 0;
-    bool received_ = false;      // bytes of the current request have arrived
-    bool keep_alive_ = true;     // the current request allows another after it
-    bool closing_after_ = false;  // stop(): close after the current answer
-    bool output_full_ = false;    // the last answer left the queue above high water
-    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    bool received_ = false;              // bytes of the current request have arrived
+    bool keep_alive_ = true;             // the current request allows another after it
+    bool closing_after_ = false;         // stop(): close after the current answer
+    bool output_full_ = false;           // the last answer left the queue above high water
+    std::size_t last_queued_ = 0;        // for the idle check of a client that does not read
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
-    std::string held_;                     // a streamed body for an HTTP/1.0 client
-    Response held_head_;                   // and its head
-    bool stream_close_ = false;            // close after the streamed answer
+    std::string held_;                   // a streamed body for an HTTP/1.0 client
+    Response held_head_;                 // and its head
+    bool stream_close_ = false;          // close after the streamed answer
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
@@ -188,8 +188,7 @@ private:
         ServerConn* raw = c.get();
         conns_.emplace(id, std::move(c));
         raw->start();
-        if (conns_.size() >= options_.max_connections && acceptor_)
-            acceptor_->pause_accepting();
+        if (conns_.size() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
     }
 
     EventLoop loop_;  // first: destroyed last, with the tasks still posted to it
@@ -381,8 +380,8 @@ inline void ServerConn::begin_request() {
     std::string_view t = parser_.target();
     if (parser_.target_form() == TargetForm::absolute) {
         std::size_t scheme = t.find("://");
-        std::size_t slash = scheme == std::string_view::npos ? std::string_view::npos
-                                                             : t.find('/', scheme + 3);
+        std::size_t slash =
+            scheme == std::string_view::npos ? std::string_view::npos : t.find('/', scheme + 3);
         t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
     }
     std::size_t q = t.find('?');
@@ -490,7 +489,7 @@ inline void ServerConn::deliver(Response&& res) {
 
 inline void ServerConn::answer(Response& res) {
     res.version = 11;
-    if (res.status == 0) res.status = 200;  // a Response built by an asynchronous handler
+    if (res.status == 0) res.status = 200;       // a Response built by an asynchronous handler
     if (res.status < 200 || res.status > 599) {  // 1xx finals are not answers
         report("handler: status " + std::to_string(res.status) + " is not a final status");
         res = Response();
@@ -591,7 +590,8 @@ inline bool ServerConn::stream_write(std::string_view data) {
         held_.append(data.data(), data.size());
         return true;
     }
-    if (req_.method == "HEAD" || data.empty()) return conn_.queued_bytes() <= owner_.options().output_high_water;
+    if (req_.method == "HEAD" || data.empty())
+        return conn_.queued_bytes() <= owner_.options().output_high_water;
     out_.clear();
     serialize_chunk(data, out_);
     std::error_code ec;
