@@ -554,8 +554,6 @@ struct Syscalls {
 inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
                        ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
 
-/** The deadline type of the blocking calls (now public: socklite::Deadline). */
-using Deadline = socklite::Deadline;
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
@@ -2547,7 +2545,7 @@ public:
     explicit operator bool() const noexcept { return is_open(); }
 
 private:
-    Accepted accept_until(const detail::Deadline& deadline, std::error_code& ec) noexcept;
+    Accepted accept_until(const Deadline& deadline, std::error_code& ec) noexcept;
     std::string local_text() const;
 
     int fd_ = -1;
@@ -2621,7 +2619,7 @@ inline Listener Listener::bind(std::string_view host, std::uint16_t port,
     return l;
 }
 
-inline Accepted Listener::accept_until(const detail::Deadline& deadline,
+inline Accepted Listener::accept_until(const Deadline& deadline,
                                        std::error_code& ec) noexcept {
     // In blocking mode a connection can vanish between poll and accept (reset while queued, or
     // taken by another thread). bind() makes the descriptor O_NONBLOCK, so accept4 then says
@@ -2663,7 +2661,7 @@ inline Accepted Listener::accept_until(const detail::Deadline& deadline,
 }
 
 inline Accepted Listener::accept(std::error_code& ec) noexcept {
-    return accept_until(detail::Deadline::none(), ec);
+    return accept_until(Deadline::none(), ec);
 }
 
 inline Accepted Listener::accept() {
@@ -2674,7 +2672,7 @@ inline Accepted Listener::accept() {
 }
 
 inline Accepted Listener::accept(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    return accept_until(detail::Deadline::after(timeout), ec);
+    return accept_until(Deadline::after(timeout), ec);
 }
 
 inline Accepted Listener::accept(std::chrono::milliseconds timeout) {

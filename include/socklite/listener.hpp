@@ -151,7 +151,7 @@ public:
     explicit operator bool() const noexcept { return is_open(); }
 
 private:
-    Accepted accept_until(const detail::Deadline& deadline, std::error_code& ec) noexcept;
+    Accepted accept_until(const Deadline& deadline, std::error_code& ec) noexcept;
     std::string local_text() const;
 
     int fd_ = -1;
@@ -225,7 +225,7 @@ inline Listener Listener::bind(std::string_view host, std::uint16_t port,
     return l;
 }
 
-inline Accepted Listener::accept_until(const detail::Deadline& deadline,
+inline Accepted Listener::accept_until(const Deadline& deadline,
                                        std::error_code& ec) noexcept {
     // In blocking mode a connection can vanish between poll and accept (reset while queued, or
     // taken by another thread). bind() makes the descriptor O_NONBLOCK, so accept4 then says
@@ -267,7 +267,7 @@ inline Accepted Listener::accept_until(const detail::Deadline& deadline,
 }
 
 inline Accepted Listener::accept(std::error_code& ec) noexcept {
-    return accept_until(detail::Deadline::none(), ec);
+    return accept_until(Deadline::none(), ec);
 }
 
 inline Accepted Listener::accept() {
@@ -278,7 +278,7 @@ inline Accepted Listener::accept() {
 }
 
 inline Accepted Listener::accept(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-    return accept_until(detail::Deadline::after(timeout), ec);
+    return accept_until(Deadline::after(timeout), ec);
 }
 
 inline Accepted Listener::accept(std::chrono::milliseconds timeout) {
