@@ -554,7 +554,6 @@ struct Syscalls {
 inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
                        ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
 
-
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
  *  ETIMEDOUT when the deadline passed, or another errno value. */
@@ -2619,8 +2618,7 @@ inline Listener Listener::bind(std::string_view host, std::uint16_t port,
     return l;
 }
 
-inline Accepted Listener::accept_until(const Deadline& deadline,
-                                       std::error_code& ec) noexcept {
+inline Accepted Listener::accept_until(const Deadline& deadline, std::error_code& ec) noexcept {
     // In blocking mode a connection can vanish between poll and accept (reset while queued, or
     // taken by another thread). bind() makes the descriptor O_NONBLOCK, so accept4 then says
     // EAGAIN and we wait again, instead of blocking in accept4 past the deadline (or forever).

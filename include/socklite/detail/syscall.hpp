@@ -37,7 +37,6 @@ struct Syscalls {
 inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
                        ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
 
-
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
  *  ETIMEDOUT when the deadline passed, or another errno value. */
