@@ -60,18 +60,6 @@ public:
     /** HttpServer::stop() was called: end gracefully (the default closes at once). */
     virtual void stop() { finish(); }
 
-protected:
-    /** Closes the connection now and ends the protocol: **this object is destroyed before
-     *  finish() returns**, so return at once. Loop thread only. */
-    void finish() {
-        if (finish_) finish_();
-    }
-    /** Runs @p task on the connection's loop soon. **Thread-safe.** @return false (and drops
-     *  @p task) when the server's loop is gone. @throws std::bad_alloc only. */
-    bool post(EventLoop::Task task) const { return post_to(link_, std::move(task)); }
-    /** What post() needs, for an object that outlives this one (e.g. a thread-safe handle):
-     *  pass it to post_to(). */
-    const std::shared_ptr<detail::ReplyLink>& link() const noexcept { return link_; }
     /** As post(), through a link() kept elsewhere. **Thread-safe.** */
     static bool post_to(const std::shared_ptr<detail::ReplyLink>& link, EventLoop::Task task) {
         if (!link) return false;
@@ -81,10 +69,26 @@ protected:
         return true;
     }
 
+protected:
+    /** Closes the connection now and ends the protocol: **this object is destroyed before
+     *  finish() returns**, so return at once. Loop thread only. */
+    void finish() {
+        if (finish_) finish_();
+    }
+    /** The loop the connection runs on (set before start()). */
+    EventLoop& event_loop() const noexcept { return *loop_; }
+    /** Runs @p task on the connection's loop soon. **Thread-safe.** @return false (and drops
+     *  @p task) when the server's loop is gone. @throws std::bad_alloc only. */
+    bool post(EventLoop::Task task) const { return post_to(link_, std::move(task)); }
+    /** What post() needs, for an object that outlives this one (e.g. a thread-safe handle):
+     *  pass it to post_to(). */
+    const std::shared_ptr<detail::ReplyLink>& link() const noexcept { return link_; }
+
 private:
     friend class detail::ServerConn;
     socklite::detail::Function<void()> finish_;
     std::shared_ptr<detail::ReplyLink> link_;
+    EventLoop* loop_ = nullptr;
 };
 
 /** The handler of an upgrade route (HttpServer::upgrade()): it sees the request (head and

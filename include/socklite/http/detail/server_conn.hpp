@@ -545,6 +545,7 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
     state_ = State::upgraded;
     upgraded_ = std::move(protocol);
     upgraded_->link_ = owner_.link();
+    upgraded_->loop_ = &owner_.loop();
     upgraded_->finish_ = [this] {
         conn_.close();
         owner_.remove(id_);  // destroys *this and the protocol
