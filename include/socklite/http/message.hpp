@@ -243,7 +243,7 @@ struct BodySource {
      *  HttpClient calls). Empty: no source. */
     socklite::detail::Function<std::size_t(char* buffer, std::size_t size)> read;
     /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
-     *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
+     *  A source that ends early or runs on fails the request (http::errc::body_length_mismatch). */
     std::optional<std::uint64_t> length;
 
     /** A source that reads the file at @p path; its length is the file's size at this call.
