@@ -113,6 +113,8 @@ public:
 
     /** The bytes to send, in order; the transport erases what it wrote. */
     std::string& output() noexcept { return output_; }
+    /** The bytes to write to the transport, read-only. */
+    const std::string& output() const noexcept { return output_; }
     /** Whether our close frame was queued. */
     bool close_sent() const noexcept { return close_sent_; }
     /** Whether the peer's close frame arrived. */
