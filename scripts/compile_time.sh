@@ -69,6 +69,15 @@ for h in error address socket listener line_buffer version; do
   [ -f "$inc/socklite/$h.hpp" ] && core+="#include <socklite/$h.hpp>"$'\n'
 done
 add_tu "core: error..version (6 headers)" "$core"
+# What the umbrella held when issue 7 set its goal (<= 0.5x <asio.hpp>): the core, the event
+# loop and the HTTP client, without the server and WebSocket headers that came later.
+client=""
+for h in acceptor address connection deadline error event_loop line_buffer listener socket \
+         version http/chunked http/client http/client_options http/encoding http/error \
+         http/message http/parse_result http/parser http/redirect http/serializer http/url; do
+  [ -f "$inc/socklite/$h.hpp" ] && client+="#include <socklite/$h.hpp>"$'\n'
+done
+add_tu "core + loop + HTTP client" "$client"
 add_tu "std+system headers socklite uses" \
   "$(grep -rhoE '^#include <[^>]+>' "$inc/socklite" "$inc/socklite.hpp" | grep -v '<socklite' | LC_ALL=C sort -u)"
 while IFS= read -r h; do
