@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "detail/field_line.hpp"
 #include "detail/grammar.hpp"
 #include "error.hpp"
 #include "message.hpp"
