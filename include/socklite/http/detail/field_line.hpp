@@ -35,6 +35,61 @@ enum class LineStatus {
     error,         ///< invalid (http::errc::bad_header)
 };
 
+#if SOCKLITE_HTTP_SIMD
+/** The bytes a field line's first look covers: 32, one AVX2 round or two SSE2 rounds loaded side
+ *  by side (their loads do not wait on each other), so that most lines are found whole in one
+ *  step. (Measured: 64 bytes, two AVX2 rounds, was slower; so was one SSE2 round.) */
+constexpr std::size_t line_window = 32;
+
+/** The usual field line in one step: loads the line_window bytes at @p p (all before @p e) and,
+ *  when they hold a name of letters, digits and '-', its colon, and a CRLF as the first CTL after
+ *  it (or no CTL at all: the value then goes on past the window), fills @p slot and returns the
+ *  position after the line. Returns nullptr for anything else (the caller's general scan
+ *  decides). The line end comes from one load and one bit scan: the next line can start
+ *  without waiting on the colon, the name check or the whitespace around the value. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_line_window(const char* base,
+                                                                      const char* p, const char* e,
+                                                                      FieldSlot& slot) noexcept {
+    const SimdBytes x0 = simd_load(p);
+#if SOCKLITE_HTTP_AVX2
+    const std::uint32_t ctl = simd_ctl(x0);
+    const std::uint32_t colon = simd_bits(simd_eq(x0, simd_set(':')));
+#else
+    const SimdBytes x1 = simd_load(p + simd_width);
+    const std::uint32_t ctl = simd_ctl(x0) | simd_ctl(x1) << 16;
+    const std::uint32_t colon =
+        simd_bits(simd_eq(x0, simd_set(':'))) | simd_bits(simd_eq(x1, simd_set(':'))) << 16;
+#endif
+    // With the top bit as a sentinel: a window without CTL looks like one ending in CR at 31.
+    const std::size_t c = static_cast<std::size_t>(__builtin_ctz(colon | 0x80000000u));
+    const std::size_t k = static_cast<std::size_t>(__builtin_ctz(ctl | 0x80000000u));
+    // A colon first (not at 0), then a CTL that is CR: k is CR, or no CTL in the window.
+    if (c == 0 || c >= k) return nullptr;
+#if SOCKLITE_HTTP_AVX2
+    const std::uint32_t name = simd_name(x0);
+#else
+    const std::uint32_t name = simd_name(x0) | simd_name(x1) << 16;
+#endif
+    if ((~name & ((1u << c) - 1)) != 0) return nullptr;
+    const char* value = p + c + 1;
+    const char* cr = p + k;
+    if (ctl == 0) {
+        cr = scan_field_value(p + line_window, e);
+        if (cr >= e) return nullptr;
+    }
+    if (*cr != '\r' || cr + 1 >= e || cr[1] != '\n') return nullptr;
+    if (*value == ' ') ++value;  // the usual single space, then any other whitespace
+    while (*value == ' ' || *value == '\t') ++value;
+    const char* value_end = cr;
+    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
+    slot.name_off = static_cast<std::uint32_t>(p - base);
+    slot.name_len = static_cast<std::uint32_t>(c);
+    slot.value_off = static_cast<std::uint32_t>(value - base);
+    slot.value_len = static_cast<std::uint32_t>(value_end - value);
+    return cr + 2;
+}
+#endif
+
 /** Scans one field line (RFC 9112 section 5) at `base + pos`, within `base + end`.
  *
  *  `field-name ":" OWS field-value OWS CRLF`: the name is a non-empty token, directly followed
@@ -47,6 +102,14 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
     const char* p = base + pos;
     const char* e = base + end;
     if (p >= e) return LineStatus::incomplete;
+#if SOCKLITE_HTTP_SIMD
+    if (e - p >= static_cast<std::ptrdiff_t>(line_window) && *p != '\r') {
+        if (const char* next = scan_field_line_window(base, p, e, slot)) {
+            pos = static_cast<std::size_t>(next - base);
+            return LineStatus::field;
+        }
+    }
+#endif
     if (*p == '\r') {
         if (p + 1 >= e) return LineStatus::incomplete;
         if (p[1] != '\n') return LineStatus::error;

@@ -18,7 +18,7 @@
 
 #if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
 #include <emmintrin.h>
-#if defined(__AVX2__)
+#if defined(__AVX2__) && !defined(SOCKLITE_HTTP_NO_AVX2)
 #include <immintrin.h>
 #endif
 #endif
@@ -54,7 +54,7 @@ inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
 #else
 #define SOCKLITE_HTTP_SIMD 0
 #endif
-#if SOCKLITE_HTTP_SIMD && defined(__AVX2__)
+#if SOCKLITE_HTTP_SIMD && defined(__AVX2__) && !defined(SOCKLITE_HTTP_NO_AVX2)
 #define SOCKLITE_HTTP_AVX2 1
 #else
 #define SOCKLITE_HTTP_AVX2 0
@@ -274,6 +274,45 @@ inline const char* find_byte(const char* p, const char* end, char c) noexcept {
 #endif
     while (p < end && *p != c) ++p;
     return p;
+}
+
+/** Skips visible ASCII (0x21-0x7e) from @p p like scan_visible(), and sets @p plain when every
+ *  byte skipped is an origin-form target byte (cc_target) other than `%`: such a target needs
+ *  no other check of its bytes. False says nothing. One pass over the target. */
+inline const char* scan_target(const char* p, const char* end, bool& plain) noexcept {
+#if SOCKLITE_HTTP_SIMD
+    std::uint32_t odd = 0;  // bytes seen that are `%` or visible but not target bytes
+    while (end - p >= static_cast<std::ptrdiff_t>(simd_width)) {
+        SimdBytes x = simd_load(p);
+        std::uint32_t stop =
+            simd_bits(simd_or(simd_lt(x, simd_set(0x21)), simd_eq(x, simd_set(0x7f))));
+        // Not target bytes: " # < > [ \ ] ^ ` { | } (and % for an escape to check).
+        SimdBytes bad = simd_or(
+            simd_or(simd_lt(simd_add(x, simd_set(char(0x80 - 0x22))), simd_set(char(-128 + 2))),
+                    simd_eq(x, simd_set('%'))),
+            simd_or(simd_or(simd_eq(x, simd_set('<')), simd_eq(x, simd_set('>'))),
+                    simd_eq(x, simd_set('`'))));
+        bad = simd_or(
+            bad,
+            simd_or(simd_lt(simd_add(x, simd_set(char(0x80 - 0x5b))), simd_set(char(-128 + 4))),
+                    simd_lt(simd_add(x, simd_set(char(0x80 - 0x7b))), simd_set(char(-128 + 3)))));
+        std::uint32_t odd_bits = simd_bits(bad);
+        if (stop != 0) {
+            odd |= odd_bits & ((stop & (0u - stop)) - 1);
+            plain = odd == 0;
+            return p + __builtin_ctz(stop);
+        }
+        odd |= odd_bits;
+        p += simd_width;
+    }
+    const char* from = p;
+    p = scan_visible(p, end);
+    plain = odd == 0 && all_in(from, p, cc_target) && find_byte(from, p, '%') == p;
+    return p;
+#else
+    plain = false;
+    return scan_visible(p, end);
+#endif
 }
 
 /** Whether every `%` in [@p p, @p end) starts a percent-encoded byte (`%` and two hex digits). */

@@ -205,7 +205,8 @@ inline LineStatus scan_request_line(const char* base, std::size_t end, StartLine
         return LineStatus::error;
     }
     const char* t = m + 1;
-    const char* te = scan_visible(t, e_ptr);
+    bool plain;
+    const char* te = scan_target(t, e_ptr, plain);
     if (te == e_ptr) {
         s.scan = Scan::target;
         return LineStatus::incomplete;
@@ -233,8 +234,10 @@ inline LineStatus scan_request_line(const char* base, std::size_t end, StartLine
     s.method_len = static_cast<std::uint32_t>(m - base);
     s.target_off = static_cast<std::uint32_t>(t - base);
     s.target_len = static_cast<std::uint32_t>(te - t);
-    if (!check_target(std::string_view(base, s.method_len), std::string_view(t, s.target_len),
-                      s.target_form)) {
+    if (plain && *t == '/' && !(s.method_len == 7 && std::memcmp(base, "CONNECT", 7) == 0)) {
+        s.target_form = TargetForm::origin;  // the usual one, already checked by scan_target()
+    } else if (!check_target(std::string_view(base, s.method_len),
+                             std::string_view(t, s.target_len), s.target_form)) {
         e = http::errc::bad_target;
         return LineStatus::error;
     }
