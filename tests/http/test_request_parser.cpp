@@ -498,4 +498,9 @@ TEST_CASE("parser: the scanners of this build") {
 #elif defined(__SSE2__)
     CHECK(SOCKLITE_HTTP_SIMD == 1);
 #endif
+#if defined(__AVX2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
+    CHECK(SOCKLITE_HTTP_AVX2 == 1);  // test_http_parser_avx2
+#else
+    CHECK(SOCKLITE_HTTP_AVX2 == 0);
+#endif
 }
