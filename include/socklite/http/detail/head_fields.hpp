@@ -17,6 +17,7 @@
 #include "../error.hpp"
 #include "../message.hpp"
 #include "grammar.hpp"
+#include "scan.hpp"
 
 namespace socklite {
 namespace http {
