@@ -110,8 +110,10 @@ public:
      *  when the body is finished (consumed ends there: later bytes belong to the next
      *  message); need_more otherwise (with a non-empty `body`, call again with the rest; with
      *  an empty one, wait for more bytes). Errors: those of ChunkedDecoder::decode(), and
-     *  http::errc::body_too_large (reported by the call after the one that delivered the
-     *  bytes up to ParserLimits::max_body_size). */
+     *  http::errc::body_too_large, as soon as the body is known to pass
+     *  ParserLimits::max_body_size (bytes past it, or the limit reached inside a chunk): the
+     *  call that delivers the bytes up to the limit then returns them (need_more) and records
+     *  the error, which every later call (parse_body(), finish()) reports at once. */
     ParseResult parse_body(std::string_view data) noexcept;
 
     /** Reports that the connection was closed by the peer (end of input).
@@ -541,10 +543,15 @@ inline ParseResult BasicParser<IsRequest>::parse_body(std::string_view data) noe
             r.consumed = data.size();
             break;
     }
-    if (r.body.size() > limits_.max_body_size - body_received_) {
+    // Fail as soon as the body is known to pass the limit: bytes past it, or the limit reached
+    // inside a chunk whose data goes on (nothing but data bytes can come next there, so the
+    // outcome is the same however the input is split).
+    const std::uint64_t room = limits_.max_body_size - body_received_;
+    if (r.body.size() > room || (r.body.size() == room && body_kind_ == BodyKind::chunked &&
+                                 !r.complete() && chunked_.chunk_remaining() != 0)) {
         // Deliver the bytes up to the limit, then fail: the same bytes come out however the
         // input is split.
-        r.body = r.body.substr(0, static_cast<std::size_t>(limits_.max_body_size - body_received_));
+        if (r.body.size() > room) r.body = r.body.substr(0, static_cast<std::size_t>(room));
         body_received_ += r.body.size();
         ParseResult e = fail(0, http::errc::body_too_large);
         if (r.body.empty()) return e;
