@@ -33,6 +33,7 @@ enum CharClass : std::uint16_t {
     cc_scheme = 1024,    ///< a URI scheme character after the first: ALPHA, DIGIT, `+-.`
     cc_target = 2048,    ///< an origin-form request-target character: query characters, `%`
     cc_reg_name = 4096,  ///< a reg-name character: unreserved, sub-delims, `%`
+    cc_host = 8192,      ///< a reg-name character but `%`: unreserved, sub-delims
 };
 
 /** The 256-entry table of CharClass bits. */
@@ -63,7 +64,8 @@ constexpr CharTable make_char_table() {
             (pchar ? cc_pchar : 0) | (pchar || c == '/' || c == '?' ? cc_query : 0) |
             (alpha || digit || c == '+' || c == '-' || c == '.' ? cc_scheme : 0) |
             (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0) |
-            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0));
+            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0) |
+            (unreserved || sub_delim ? cc_host : 0));
     }
     return t;
 }

@@ -108,6 +108,8 @@ struct HeadFields {
 
     /** Host (RFC 9112 section 3.2): `uri-host [ ":" port ]`. */
     static bool valid_host(std::string_view value) noexcept {
+        // The usual one, a name without port or escapes: one pass over the table.
+        if (all_in(value.data(), value.data() + value.size(), cc_host)) return true;
         std::string_view host = value;
         std::size_t colon = value.rfind(':');
         if (colon != std::string_view::npos && value.find(']', colon) == std::string_view::npos) {
