@@ -79,6 +79,9 @@ struct HeadFields {
             }
         } else if (n == 10) {
             if (is_name("connection")) {
+                // The usual values first: one comparison instead of the list walk.
+                if (iequals(value, "keep-alive")) return conn_keep_alive = true;
+                if (iequals(value, "close")) return conn_close = true;
                 e = http::errc::bad_header;
                 return for_each_token(value, [this](std::string_view t) {
                            if (iequals(t, "close")) conn_close = true;
