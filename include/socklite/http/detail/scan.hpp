@@ -48,7 +48,8 @@ inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
 // The hot scans come in three builds, chosen from the target flags (no runtime detection): 32
 // bytes at a time with AVX2 (-mavx2, -march=native on a CPU that has it), 16 with SSE2 (part of
 // every x86-64), or 8 at a time in a 64-bit word (SWAR) anywhere else. SOCKLITE_HTTP_NO_SIMD
-// forces the portable one (the tests build all three).
+// forces the portable one, SOCKLITE_HTTP_NO_AVX2 the SSE2 one in an AVX2 build (the tests build
+// all three: test_http_parser, test_http_parser_avx2, test_http_parser_portable).
 #if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
 #define SOCKLITE_HTTP_SIMD 1
 #else
