@@ -460,50 +460,14 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
 
 template <bool IsRequest>
 inline bool BasicParser<IsRequest>::frame(errc& e) noexcept {
-    if (fields_.te_seen && start_.version == 10) {
-        e = http::errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
-        return false;
-    }
-    upgrade_ = false;
-    if constexpr (IsRequest) {
-        if (start_.version == 11 && fields_.host_field == 0) {
-            e = http::errc::missing_host;
-            return false;
-        }
-        if (fields_.te_seen && (fields_.cl_seen || !fields_.te_chunked)) {
-            e = http::errc::bad_transfer_encoding;  // RFC 9112 sections 6.1 and 6.3
-            return false;
-        }
-        body_kind_ = fields_.te_seen   ? BodyKind::chunked
-                     : fields_.cl_seen ? BodyKind::content_length
-                                       : BodyKind::none;
-        keep_alive_ = !fields_.conn_close && (start_.version == 11 || fields_.conn_keep_alive);
-        upgrade_ = fields_.conn_upgrade && fields_.upgrade_field;
-        fields_.expect_continue = fields_.expect_continue && start_.version == 11;
-    } else {
-        const int status = start_.status;
-        if (head_request_ || status < 200 || status == 204 || status == 304) {
-            body_kind_ = BodyKind::none;
-            upgrade_ = status == 101;
-        } else if (connect_request_ && status < 300) {
-            body_kind_ = BodyKind::none;
-            upgrade_ = true;
-        } else if (fields_.te_seen) {
-            body_kind_ = fields_.te_chunked ? BodyKind::chunked : BodyKind::until_close;
-        } else if (fields_.cl_seen) {
-            body_kind_ = BodyKind::content_length;
-        } else {
-            body_kind_ = BodyKind::until_close;
-        }
-        keep_alive_ = start_.version == 11 && !fields_.conn_close && !upgrade_ &&
-                      body_kind_ != BodyKind::until_close && !(fields_.te_seen && fields_.cl_seen);
-    }
-    if (body_kind_ == BodyKind::content_length && fields_.content_length > limits_.max_body_size) {
-        e = http::errc::body_too_large;
-        return false;
-    }
-    body_remaining_ = body_kind_ == BodyKind::content_length ? fields_.content_length : 0;
-    return true;  // (the chunked decoder was reset with the parser)
+    detail::Framing f{body_kind_, keep_alive_, upgrade_};
+    const bool ok = fields_.frame(start_.version, start_.status, head_request_, connect_request_,
+                                  limits_.max_body_size, f, e);
+    body_kind_ = f.body;
+    keep_alive_ = f.keep_alive;
+    upgrade_ = f.upgrade;
+    body_remaining_ = ok && body_kind_ == BodyKind::content_length ? fields_.content_length : 0;
+    return ok;  // (the chunked decoder was reset with the parser)
 }
 
 template <bool IsRequest>

@@ -16,12 +16,20 @@
 #include "../../address.hpp"
 #include "../error.hpp"
 #include "../message.hpp"
+#include "../parser_types.hpp"
 #include "grammar.hpp"
 #include "scan.hpp"
 
 namespace socklite {
 namespace http {
 namespace detail {
+
+/** The framing of a message (RFC 9112 section 6.3) and what becomes of its connection. */
+struct Framing {
+    BodyKind body = BodyKind::none;  ///< how the body is delimited
+    bool keep_alive = false;         ///< whether the connection may carry another message
+    bool upgrade = false;            ///< whether the connection changes protocol after it
+};
 
 /** What the fields of one head said about framing and the connection (reset per message by
  *  assigning `{}`). */
@@ -105,6 +113,59 @@ struct HeadFields {
             } else if (n == 7) {
                 if (is_name("upgrade")) upgrade_field = true;
             }
+        }
+        return true;
+    }
+
+    /** Decides the framing of a message of HTTP/1.@p version from these fields (@p status,
+     *  @p head_request, @p connect_request: responses only) into @p f.
+     *  @return false with @p e set when the framing is faulty or the Content-Length passes
+     *  @p max_body (@p f then holds what was decided so far). */
+    bool frame(int version, int status, bool head_request, bool connect_request,
+               std::uint64_t max_body, Framing& f, errc& e) noexcept {
+        if (te_seen && version == 10) {
+            e = http::errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
+            return false;
+        }
+        f.upgrade = false;
+        if constexpr (IsRequest) {
+            (void)status;
+            (void)head_request;
+            (void)connect_request;
+            if (version == 11 && host_field == 0) {
+                e = http::errc::missing_host;
+                return false;
+            }
+            if (te_seen && (cl_seen || !te_chunked)) {
+                e = http::errc::bad_transfer_encoding;  // RFC 9112 sections 6.1 and 6.3
+                return false;
+            }
+            f.body = te_seen   ? BodyKind::chunked
+                     : cl_seen ? BodyKind::content_length
+                               : BodyKind::none;
+            f.keep_alive = !conn_close && (version == 11 || conn_keep_alive);
+            f.upgrade = conn_upgrade && upgrade_field;
+            expect_continue = expect_continue && version == 11;
+        } else {
+            if (head_request || status < 200 || status == 204 || status == 304) {
+                f.body = BodyKind::none;
+                f.upgrade = status == 101;
+            } else if (connect_request && status < 300) {
+                f.body = BodyKind::none;
+                f.upgrade = true;
+            } else if (te_seen) {
+                f.body = te_chunked ? BodyKind::chunked : BodyKind::until_close;
+            } else if (cl_seen) {
+                f.body = BodyKind::content_length;
+            } else {
+                f.body = BodyKind::until_close;
+            }
+            f.keep_alive = version == 11 && !conn_close && !f.upgrade &&
+                           f.body != BodyKind::until_close && !(te_seen && cl_seen);
+        }
+        if (f.body == BodyKind::content_length && content_length > max_body) {
+            e = http::errc::body_too_large;
+            return false;
         }
         return true;
     }
