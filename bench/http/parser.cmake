@@ -21,9 +21,12 @@ if(SOCKLITE_HTTP_PARSER_INCLUDE_DIR AND SOCKLITE_HTTP_PARSER_LIBRARY)
     endif()
     enable_language(C)
     # Built with the same optimisation as ours (-O2, plus whatever CMAKE_C_FLAGS add, e.g.
-    # -march=native to match CMAKE_CXX_FLAGS).
+    # -march=native to match CMAKE_CXX_FLAGS). Its functions start on 64-byte boundaries: where
+    # they land otherwise depends on the size of our code linked before them, and at some
+    # offsets its loops ran 20-30 % slower (docs/benchmarks.md, "Parser ahead of
+    # picohttpparser").
     add_library(socklite_bench_pico STATIC ${SOCKLITE_PICOHTTPPARSER_DIR}/picohttpparser.c)
-    target_compile_options(socklite_bench_pico PRIVATE -O2)
+    target_compile_options(socklite_bench_pico PRIVATE -O2 -falign-functions=64)
     target_include_directories(socklite_bench_pico SYSTEM PUBLIC ${SOCKLITE_PICOHTTPPARSER_DIR})
     target_link_libraries(compare_parser PRIVATE socklite_bench_pico)
     target_compile_definitions(compare_parser PRIVATE SOCKLITE_BENCH_HAVE_PICO=1)

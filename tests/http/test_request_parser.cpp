@@ -415,6 +415,61 @@ TEST_CASE("request parser: limits give 414, 431 and 413 as the bytes arrive") {
     }
 }
 
+TEST_CASE("request parser: 413 as soon as known when the limit falls at the end of the input") {
+    ParserLimits limits;
+    limits.max_body_size = 4;
+    const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    SUBCASE("inside a chunk: the bytes up to the limit, then the error without more input") {
+        RequestParser p(limits);
+        const std::string in = head + "5\r\nabcd";  // the input ends at the limit, mid-chunk
+        auto r = p.parse_head(in);
+        REQUIRE(r.complete());
+        std::string_view rest = std::string_view(in).substr(r.consumed);
+        r = p.parse_body(rest);
+        CHECK(r.status == socklite::http::ParseStatus::need_more);
+        CHECK(r.body == "abcd");
+        rest.remove_prefix(r.consumed);
+        CHECK(rest.empty());
+        r = p.parse_body(rest);  // no new byte needed to learn it
+        CHECK(r.error());
+        CHECK(r.ec == socklite::http::errc::body_too_large);
+        CHECK(p.finish().ec == socklite::http::errc::body_too_large);
+        CHECK_FALSE(p.keep_alive());
+    }
+    SUBCASE("a chunk announced once the limit is reached: the error at once") {
+        RequestParser p(limits);
+        const std::string in = head + "4\r\nabcd\r\n1\r\n";
+        auto r = p.parse_head(in);
+        REQUIRE(r.complete());
+        std::string_view rest = std::string_view(in).substr(r.consumed);
+        r = p.parse_body(rest);
+        CHECK(r.body == "abcd");
+        CHECK(r.status == socklite::http::ParseStatus::need_more);
+        rest.remove_prefix(r.consumed);
+        r = p.parse_body(rest);
+        CHECK(r.ec == socklite::http::errc::body_too_large);
+        CHECK(r.body.empty());
+    }
+    SUBCASE("at a chunk boundary it is not known yet: the last chunk may come") {
+        RequestParser p(limits);
+        const std::string in = head + "4\r\nabcd\r\n";
+        auto r = p.parse_head(in);
+        REQUIRE(r.complete());
+        std::string_view rest = std::string_view(in).substr(r.consumed);
+        r = p.parse_body(rest);
+        CHECK(r.body == "abcd");
+        rest.remove_prefix(r.consumed);
+        r = p.parse_body(rest);
+        CHECK_FALSE(r.error());
+        rest.remove_prefix(r.consumed);
+        std::string more(rest);
+        more += "0\r\n\r\n";
+        r = p.parse_body(more);
+        CHECK(r.complete());
+        CHECK(p.body_received() == 4);
+    }
+}
+
 TEST_CASE("request parser: an error sticks until reset(); keep-alive is then off") {
     RequestParser p;
     auto r = p.parse_head("GET / HTTP/1.1\r\n\r\n");
@@ -497,5 +552,10 @@ TEST_CASE("parser: the scanners of this build") {
     CHECK(SOCKLITE_HTTP_SIMD == 0);  // the portable ones, forced
 #elif defined(__SSE2__)
     CHECK(SOCKLITE_HTTP_SIMD == 1);
+#endif
+#if defined(__AVX2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
+    CHECK(SOCKLITE_HTTP_AVX2 == 1);  // test_http_parser_avx2
+#else
+    CHECK(SOCKLITE_HTTP_AVX2 == 0);
 #endif
 }

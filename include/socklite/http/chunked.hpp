@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "detail/field_line.hpp"
 #include "detail/grammar.hpp"
 #include "error.hpp"
 #include "message.hpp"
@@ -97,6 +98,11 @@ public:
     bool done() const noexcept { return state_ == State::done; }
     /** The total number of body bytes delivered so far. */
     std::uint64_t body_size() const noexcept { return body_size_; }
+    /** The data bytes of the current chunk not delivered yet: more than 0 only inside chunk
+     *  data, where only body bytes can come next. */
+    std::uint64_t chunk_remaining() const noexcept {
+        return state_ == State::data ? remaining_ : 0;
+    }
     /** The number of trailer fields (valid after completion). */
     std::size_t trailer_count() const noexcept { return trailers_.count; }
     /** The @p i-th trailer field (`i < trailer_count()`), views into the input buffer of the

@@ -16,6 +16,7 @@
 #include "../error.hpp"
 #include "../version.hpp"
 #include "detail/grammar.hpp"
+#include "detail/scan.hpp"
 #include "error.hpp"
 #include "message.hpp"
 #include "url.hpp"

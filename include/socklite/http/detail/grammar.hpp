@@ -5,28 +5,13 @@
 
 /** @file
  *  Private: the character classes of HTTP (RFC 9110) and URIs (RFC 3986) as one 256-entry
- *  table, fast scanners over them (SSE2 on x86-64, portable elsewhere), and the field-line
- *  scanner shared by the message parser (both directions) and the chunked trailer parser. */
+ *  table, and the small grammar checks built on it (tokens, token lists) shared by the parser,
+ *  the serializers and the URL parser. The fast scanners (and the URI host check) are in
+ *  detail/scan.hpp, the field-line scanner in detail/field_line.hpp. */
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
-#include <vector>
-
-#include "../error.hpp"
-#include "../message.hpp"
-
-#if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
-#include <emmintrin.h>
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-/** Forces inlining of the per-line scanner into the parser loops (a measurable gain). */
-#define SOCKLITE_HTTP_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define SOCKLITE_HTTP_ALWAYS_INLINE
-#endif
 
 namespace socklite {
 namespace http {
@@ -48,6 +33,7 @@ enum CharClass : std::uint16_t {
     cc_scheme = 1024,    ///< a URI scheme character after the first: ALPHA, DIGIT, `+-.`
     cc_target = 2048,    ///< an origin-form request-target character: query characters, `%`
     cc_reg_name = 4096,  ///< a reg-name character: unreserved, sub-delims, `%`
+    cc_host = 8192,      ///< a reg-name character but `%`: unreserved, sub-delims
 };
 
 /** The 256-entry table of CharClass bits. */
@@ -78,7 +64,8 @@ constexpr CharTable make_char_table() {
             (pchar ? cc_pchar : 0) | (pchar || c == '/' || c == '?' ? cc_query : 0) |
             (alpha || digit || c == '+' || c == '-' || c == '.' ? cc_scheme : 0) |
             (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0) |
-            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0));
+            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0) |
+            (unreserved || sub_delim ? cc_host : 0));
     }
     return t;
 }
@@ -103,17 +90,6 @@ inline char to_lower(char c) noexcept {
                ? static_cast<char>(c | 0x20)
                : c;
 }
-
-/** The index of the lowest byte whose high bit is set in @p mask (on a little-endian load; the
- *  bytes were loaded with memcpy, so on big-endian machines the order is reversed). */
-inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return static_cast<std::size_t>(__builtin_clzll(mask)) / 8;
-#else
-    return static_cast<std::size_t>(__builtin_ctzll(mask)) / 8;
-#endif
-}
-
 /** Skips token characters from @p p; returns the first position that is not one (or @p end). */
 inline const char* scan_token(const char* p, const char* end) noexcept {
     while (end - p >= 4) {
@@ -124,144 +100,6 @@ inline const char* scan_token(const char* p, const char* end) noexcept {
         p += 4;
     }
     while (p < end && is(*p, cc_tchar)) ++p;
-    return p;
-}
-
-// The hot scans come in two builds: 16 bytes at a time with SSE2 (part of every x86-64, so no
-// runtime detection), or 8 at a time in a 64-bit word (SWAR) anywhere else.
-// SOCKLITE_HTTP_NO_SIMD forces the portable one (the tests build both).
-#if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
-#define SOCKLITE_HTTP_SIMD 1
-#else
-#define SOCKLITE_HTTP_SIMD 0
-#endif
-
-/** Word-at-a-time flags of the bytes of @p x that may end a field value: every CTL and DEL,
- *  plus HTAB and a few obs-text bytes (0x80-0x9f, 0xff), which the caller lets through one by
- *  one. Per byte and without carries between bytes: w = (b & 0x7f) + 1 is then <= 0x20 (w + 0x5f
- *  has no high bit) or 0x80. */
-inline std::uint64_t swar_special(std::uint64_t x) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    std::uint64_t w = (x & (ones * 0x7f)) + ones;
-    std::uint64_t v = w + ones * 0x5f;
-    return (w | ~v) & highs;
-}
-
-/** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
- *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Never reads at or past
- *  @p end. */
-SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
-                                                                const char* end) noexcept {
-#if SOCKLITE_HTTP_SIMD
-    const __m128i last_ctl = _mm_set1_epi8(0x1f);
-    const __m128i zero = _mm_setzero_si128();
-    const __m128i del = _mm_set1_epi8(0x7f);
-    while (end - p >= 16) {
-        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
-        // (16 bytes a round measured faster than 32 on the typical values of a head.)
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
-        unsigned mask =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
-        if (mask == 0) {
-            p += 16;
-            continue;
-        }
-        p += __builtin_ctz(mask);
-        if (*p != '\t') return p;
-        ++p;  // HTAB: allowed, go on after it
-    }
-#endif
-    while (end - p >= 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, 8);
-        std::uint64_t mask = swar_special(x);
-        if (mask == 0) {
-            p += 8;
-            continue;
-        }
-        p += lowest_byte(mask);
-        if (!is(*p, cc_field)) return p;
-        ++p;  // HTAB or obs-text: allowed, go on after it
-    }
-    while (p < end && is(*p, cc_field)) ++p;
-    return p;
-}
-
-/** Finds the first ':' in [@p p, @p end), or returns @p end. Sets @p simple when every byte
- *  before it is known to be a letter, a digit or '-' (the usual field name: no need to check it
- *  against the token table); false says nothing. */
-SOCKLITE_HTTP_ALWAYS_INLINE inline const char* find_colon(const char* p, const char* end,
-                                                          bool& simple) noexcept {
-    simple = false;
-#if SOCKLITE_HTTP_SIMD
-    const __m128i colon = _mm_set1_epi8(':');
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i to_alpha = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
-    const __m128i alpha_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
-    const __m128i to_digit = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
-    const __m128i digit_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
-    const __m128i dash = _mm_set1_epi8('-');
-    unsigned other = 0;  // bytes seen that are not letters, digits or '-'
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // (b - lo) mod 256 < n, as a signed compare after moving lo to -128.
-        __m128i alpha =
-            _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, case_bit), to_alpha), alpha_end);
-        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, to_digit), digit_end);
-        __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(x, dash));
-        unsigned good = static_cast<unsigned>(_mm_movemask_epi8(ok));
-        unsigned found = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, colon)));
-        if (found != 0) {
-            unsigned before = (found & (0u - found)) - 1;  // the bytes before the first ':'
-            simple = other == 0 && (~good & before) == 0;
-            return p + __builtin_ctz(found);
-        }
-        other |= ~good & 0xffffu;
-        p += 16;
-    }
-#endif
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    while (end - p >= 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, 8);
-        std::uint64_t y = x ^ (ones * ':');
-        std::uint64_t mask = (y - ones) & ~y & highs;
-        if (mask != 0) return p + lowest_byte(mask);
-        p += 8;
-    }
-    while (p < end && *p != ':') ++p;
-    return p;
-}
-
-/** Finds the first ':' in [@p p, @p end), or returns @p end. */
-inline const char* find_colon(const char* p, const char* end) noexcept {
-    bool simple;
-    return find_colon(p, end, simple);
-}
-
-/** Skips visible ASCII (0x21-0x7e) from @p p: the bytes of a request target. Returns the first
- *  other byte (SP ends a target; anything else is an error) or @p end. */
-inline const char* scan_visible(const char* p, const char* end) noexcept {
-#if SOCKLITE_HTTP_SIMD
-    const __m128i bang = _mm_set1_epi8(0x21);
-    const __m128i del = _mm_set1_epi8(0x7f);
-    while (end - p >= 16) {
-        // Signed-below 0x21: CTL, SP and every byte >= 0x80.
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, bang), _mm_cmpeq_epi8(x, del))));
-        if (mask != 0) return p + __builtin_ctz(mask);
-        p += 16;
-    }
-#endif
-    while (p < end) {
-        unsigned char c = static_cast<unsigned char>(*p);
-        if (c <= 0x20 || c >= 0x7f) break;
-        ++p;
-    }
     return p;
 }
 
@@ -293,48 +131,6 @@ inline bool is_token(std::string_view s) noexcept {
     return !s.empty() && all_tchar(s.data(), s.data() + s.size());
 }
 
-/** Finds the first byte @p c in [@p p, @p end), or returns @p end (inline: the strings here
- *  are short, a library call costs more than the search). */
-inline const char* find_byte(const char* p, const char* end, char c) noexcept {
-#if SOCKLITE_HTTP_SIMD
-    const __m128i v = _mm_set1_epi8(c);
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)));
-        if (mask != 0) return p + __builtin_ctz(mask);
-        p += 16;
-    }
-#endif
-    while (p < end && *p != c) ++p;
-    return p;
-}
-
-/** Whether every `%` in [@p p, @p end) starts a percent-encoded byte (`%` and two hex digits). */
-inline bool valid_percent(const char* p, const char* end) noexcept {
-    for (;;) {
-        p = find_byte(p, end, '%');
-        if (p == end) return true;
-        if (end - p < 3 || !is(p[1], cc_hex) || !is(p[2], cc_hex)) return false;
-        p += 3;
-    }
-}
-
-/** Whether @p s is a URI host (RFC 3986 section 3.2.2): an IP-literal in brackets (IPv6 or
- *  IPvFuture characters), or a reg-name / IPv4 address (unreserved, sub-delims,
- *  percent-encoded), possibly empty. */
-inline bool is_uri_host(std::string_view s) noexcept {
-    const char* p = s.data();
-    const char* e = p + s.size();
-    if (p < e && *p == '[') {
-        if (e - p < 3 || e[-1] != ']') return false;
-        for (++p, --e; p < e; ++p) {
-            if (!is(*p, cc_unreserved | cc_sub_delim) && *p != ':') return false;
-        }
-        return true;
-    }
-    return all_in(p, e, cc_reg_name) && valid_percent(p, e);
-}
-
 /** Walks a comma-separated list of tokens (RFC 9110 section 5.6.1: `#token`, empty elements
  *  and OWS around the commas allowed), calling @p on_token with each token in order.
  *  @return the number of tokens, or -1 when an element is not a single token (parameters,
@@ -359,93 +155,6 @@ inline int for_each_token(std::string_view v, OnToken&& on_token) noexcept {
     }
     return count;
 }
-
-/** One parsed field: offsets relative to the block's base. */
-struct FieldSlot {
-    std::uint32_t name_off;   ///< offset of the name
-    std::uint32_t name_len;   ///< length of the name
-    std::uint32_t value_off;  ///< offset of the value (after leading OWS)
-    std::uint32_t value_len;  ///< length of the value (without trailing OWS)
-};
-
-/** The outcome of scanning one field line. */
-enum class LineStatus {
-    field,         ///< a field line was parsed into the slot
-    end_of_block,  ///< the empty line (CRLF) that ends the block
-    incomplete,    ///< the window ended before the line did
-    error,         ///< invalid (http::errc::bad_header)
-};
-
-/** Scans one field line (RFC 9112 section 5) at `base + pos`, within `base + end`.
- *
- *  `field-name ":" OWS field-value OWS CRLF`: the name is a non-empty token, directly followed
- *  by the colon; the value holds no CTL other than HTAB; a line that starts with SP or HTAB
- *  (obs-fold, or whitespace before the first field) is an error; bare CR or bare LF is an error.
- *  On field or end_of_block, @p pos moves past the line. */
-SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, std::size_t end,
-                                                              std::size_t& pos,
-                                                              FieldSlot& slot) noexcept {
-    const char* p = base + pos;
-    const char* e = base + end;
-    if (p >= e) return LineStatus::incomplete;
-    if (*p == '\r') {
-        if (p + 1 >= e) return LineStatus::incomplete;
-        if (p[1] != '\n') return LineStatus::error;
-        pos += 2;
-        return LineStatus::end_of_block;
-    }
-    const char* name = p;
-    // Fast path: find the colon, then check the name's bytes all at once (when the colon
-    // search has not already seen that they are letters, digits and '-').
-    bool simple;
-    p = find_colon(p, e, simple);
-    if (p == e || p == name || (!simple && !all_tchar(name, p))) {
-        // Slow path, to tell an error from a line that has not fully arrived.
-        p = scan_token(name, e);
-        if (p >= e) return LineStatus::incomplete;
-        return LineStatus::error;  // a non-token byte before the colon, or an empty name
-    }
-    const char* name_end = p;
-    ++p;
-    if (p < e && *p == ' ') ++p;  // the usual single space, then any other whitespace
-    while (p < e && (*p == ' ' || *p == '\t')) ++p;
-    const char* value = p;
-    p = scan_field_value(p, e);
-    if (p >= e) return LineStatus::incomplete;
-    if (*p != '\r') return LineStatus::error;
-    if (p + 1 >= e) return LineStatus::incomplete;
-    if (p[1] != '\n') return LineStatus::error;
-    const char* value_end = p;
-    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
-    slot.name_off = static_cast<std::uint32_t>(name - base);
-    slot.name_len = static_cast<std::uint32_t>(name_end - name);
-    slot.value_off = static_cast<std::uint32_t>(value - base);
-    slot.value_len = static_cast<std::uint32_t>(value_end - value);
-    pos = static_cast<std::size_t>(p + 2 - base);
-    return LineStatus::field;
-}
-
-/** Fixed storage for parsed fields (sized once, so a parse never allocates) plus the base
- *  their offsets refer to. */
-struct FieldBlock {
-    std::vector<FieldSlot> slots;  ///< room for the most fields storable (its size)
-    std::size_t count = 0;         ///< fields parsed so far
-    const char* base = nullptr;    ///< the buffer start the offsets refer to
-
-    /** Allocates room for @p n fields. */
-    void allocate(std::size_t n) {
-        slots.assign(n, FieldSlot{});
-        count = 0;
-    }
-    /** The most fields storable. */
-    std::size_t capacity() const noexcept { return slots.size(); }
-    /** The @p i-th field as views. */
-    FieldView field(std::size_t i) const noexcept {
-        const FieldSlot& s = slots[i];
-        return {std::string_view(base + s.name_off, s.name_len),
-                std::string_view(base + s.value_off, s.value_len)};
-    }
-};
 
 }  // namespace detail
 }  // namespace http
