@@ -3110,6 +3110,14 @@ private:
     bool call(Handler& slot, Invoke&& invoke) {
         return detail::call_handler(dead_flag_, slot, std::forward<Invoke>(invoke));
     }
+    // call() for on_input/on_line: while it runs, its slot is empty, yet reading() stays true.
+    template <class Handler, class Invoke>
+    bool call_input(Handler& slot, Invoke&& invoke) {
+        delivering_ = true;
+        if (!call(slot, std::forward<Invoke>(invoke))) return false;  // *this is gone
+        delivering_ = false;
+        return true;
+    }
     void handle(EventLoop::Events events);
     // Writes queued bytes until the socket would block; a hard error is returned.
     std::error_code flush() noexcept;
@@ -3153,6 +3161,7 @@ private:
     bool shut_requested_ = false;  // shutdown_write() or close_after_flush()
     bool discard_input_ = false;   // close_after_flush()
     bool write_shut_ = false;      // shutdown(write) done
+    bool delivering_ = false;      // on_input or on_line is running (out of its slot)
     bool* dead_flag_ = nullptr;
 };
 
@@ -3209,7 +3218,8 @@ inline void Connection::on_line(LineHandler handler) {
 inline bool Connection::wants_input() const noexcept {
     return socket_.is_open() && !peer_ended_ && !paused_ && !throttled_ && !discard_input_ &&
            !pending_error_ &&
-           (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_));
+           (delivering_ ||
+            (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_)));
 }
 
 inline bool Connection::reading() const noexcept {
@@ -3475,7 +3485,7 @@ inline bool Connection::deliver(std::string_view fresh) {
         bool lines = line_mode_;
         if (lines) {
             if (!take_lines(buffered, consumed)) return false;
-        } else if (!call(on_input_, [&](InputHandler& h) { consumed = h(buffered); })) {
+        } else if (!call_input(on_input_, [&](InputHandler& h) { consumed = h(buffered); })) {
             return false;
         }
         if (!socket_.is_open()) return false;  // close() from the handler: in_ is gone
@@ -3533,7 +3543,7 @@ inline bool Connection::take_lines(std::string_view buffered, std::size_t& consu
         if (end - consumed > options_.max_line) break;
         std::string_view line = buffered.substr(consumed, end - consumed);
         consumed = line_scan_ = nl + 1;
-        if (!call(on_line_, [&](LineHandler& h) { h(line); })) return false;
+        if (!call_input(on_line_, [&](LineHandler& h) { h(line); })) return false;
         if (!socket_.is_open()) return true;
     }
     if (!wants_input() || !line_mode_) return true;
@@ -3546,7 +3556,7 @@ inline void Connection::peer_end() {
     if (!discard_input_ && line_mode_ && on_line_ && buffered_bytes() > 0) {
         // An unterminated last line is what the peer sent: deliver it.
         std::string_view tail(in_.data() + in_pos_, in_.size() - in_pos_);
-        if (!call(on_line_, [&](LineHandler& h) { h(tail); })) return;
+        if (!call_input(on_line_, [&](LineHandler& h) { h(tail); })) return;
         if (!socket_.is_open()) return;
         in_.clear();
         in_pos_ = line_scan_ = 0;
@@ -3593,131 +3603,19 @@ inline void Connection::finish(std::error_code ec) {
 #include <string_view>
 #include <system_error>
 
-// ---- begin socklite/http/detail/grammar.hpp
-#ifndef SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
-#define SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+// ---- begin socklite/http/detail/field_line.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_FIELD_LINE_HPP
+#define SOCKLITE_HTTP_DETAIL_FIELD_LINE_HPP
 
 /** @file
- *  Private: the character classes of HTTP (RFC 9110) and URIs (RFC 3986) as one 256-entry
- *  table, fast scanners over them (SSE2 on x86-64, portable elsewhere), and the field-line
- *  scanner shared by the message parser (both directions) and the chunked trailer parser. */
+ *  Private: the field-line scanner (RFC 9112 section 5) shared by the message parser (both
+ *  directions) and the chunked trailer parser, and the fixed storage of the fields it finds. */
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 #include <vector>
 
-// ---- begin socklite/http/error.hpp
-#ifndef SOCKLITE_HTTP_ERROR_HPP
-#define SOCKLITE_HTTP_ERROR_HPP
-
-/** @file
- *  The HTTP module's error codes (socklite::http::errc) and their category. */
-
-#include <string>
-#include <system_error>
-#include <type_traits>
-
-namespace socklite {
-namespace http {
-
-/** Failures that the HTTP layer detects: malformed URLs and messages, limits, redirects.
- *
- *  The values are stable; they live in socklite::http::error_category(), named `"socklite.http"`.
- *  Core failures (an early end of stream, a bad address) stay socklite::errc values. */
-enum class errc {
-    bad_url = 1,              ///< a URL that does not parse
-    unsupported_scheme,       ///< a URL scheme other than `http` (or `https`)
-    tls_not_enabled,          ///< `https://` requested, but TLS support is not built in
-    bad_status_line,          ///< an HTTP status line that breaks RFC 9112 section 4
-    bad_request_line,         ///< an HTTP request line that breaks RFC 9112 section 3
-    bad_version,              ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
-    bad_header,               ///< a header field that breaks RFC 9110/9112 (name, value, folding)
-    header_too_large,         ///< the header section exceeds its size limit
-    too_many_headers,         ///< the header section exceeds its field-count limit
-    bad_content_length,       ///< a `Content-Length` that is not digits, overflows, or conflicts
-    bad_transfer_encoding,    ///< a `Transfer-Encoding` the parser cannot frame
-    bad_chunk,                ///< a chunk size, extension, or chunk terminator that is invalid
-    trailer_too_large,        ///< the chunked trailer section exceeds its limits
-    body_too_large,           ///< a message body exceeds its size limit
-    bad_field,                ///< CR, LF, NUL or a bad character in a field to be sent
-    too_many_redirects,       ///< a redirect chain longer than the configured limit
-    bad_redirect,             ///< a redirect without a usable `Location`
-    bad_target,               ///< a request target of the wrong form or with invalid characters
-    target_too_long,          ///< a request line longer than its limit
-    missing_host,             ///< an HTTP/1.1 request without a `Host` field
-    bad_host,                 ///< a `Host` field repeated or with an invalid value
-    unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
-    version_not_supported,    ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
-};
-
-/** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
-const std::error_category& error_category() noexcept;
-
-/** Makes an error code from an http::errc value (found by ADL: `ec = http::errc::bad_url`). */
-inline std::error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), error_category()};
-}
-
-namespace detail {
-
-class ErrcCategory final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "socklite.http"; }
-    std::string message(int value) const override {
-        const char* text = "unknown socklite.http error";
-        switch (static_cast<errc>(value)) {
-            case errc::bad_url: text = "invalid URL"; break;
-            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
-            case errc::tls_not_enabled:
-                text = "TLS not enabled (https:// needs TLS support)";
-                break;
-            case errc::bad_status_line: text = "invalid HTTP status line"; break;
-            case errc::bad_request_line: text = "invalid HTTP request line"; break;
-            case errc::bad_version: text = "invalid HTTP version"; break;
-            case errc::bad_header: text = "invalid HTTP header field"; break;
-            case errc::header_too_large: text = "HTTP header section too large"; break;
-            case errc::too_many_headers: text = "too many HTTP header fields"; break;
-            case errc::bad_content_length: text = "invalid Content-Length"; break;
-            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
-            case errc::bad_chunk: text = "invalid chunked encoding"; break;
-            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
-            case errc::body_too_large: text = "message body too large"; break;
-            case errc::bad_field:
-                text = "CR, LF, NUL or invalid character in a field to be sent";
-                break;
-            case errc::too_many_redirects: text = "too many redirects"; break;
-            case errc::bad_redirect: text = "redirect without a usable Location"; break;
-            case errc::bad_target: text = "invalid HTTP request target"; break;
-            case errc::target_too_long: text = "HTTP request line too long"; break;
-            case errc::missing_host: text = "HTTP/1.1 request without Host"; break;
-            case errc::bad_host: text = "invalid or repeated Host field"; break;
-            case errc::unknown_transfer_coding: text = "unknown transfer coding"; break;
-            case errc::version_not_supported: text = "HTTP version not supported"; break;
-        }
-        return text;
-    }
-};
-
-}  // namespace detail
-
-inline const std::error_category& error_category() noexcept {
-    static const detail::ErrcCategory category;
-    return category;
-}
-
-}  // namespace http
-}  // namespace socklite
-
-namespace std {
-/** Lets socklite::http::errc convert implicitly to `std::error_code`. */
-template <>
-struct is_error_code_enum<socklite::http::errc> : true_type {};
-}  // namespace std
-
-#endif  // SOCKLITE_HTTP_ERROR_HPP
-// ---- end socklite/http/error.hpp
 // ---- begin socklite/http/message.hpp
 #ifndef SOCKLITE_HTTP_MESSAGE_HPP
 #define SOCKLITE_HTTP_MESSAGE_HPP
@@ -3731,10 +3629,8 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -3742,7 +3638,10 @@ struct is_error_code_enum<socklite::http::errc> : true_type {};
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 
 namespace socklite {
@@ -3960,7 +3859,7 @@ struct BodySource {
      *  HttpClient calls). Empty: no source. */
     socklite::detail::Function<std::size_t(char* buffer, std::size_t size)> read;
     /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
-     *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
+     *  A source that ends early or runs on fails the request (http::errc::body_length_mismatch). */
     std::optional<std::uint64_t> length;
 
     /** A source that reads the file at @p path; its length is the file's size at this call.
@@ -4073,22 +3972,57 @@ inline std::string Headers::joined(std::string_view name) const {
     return out;
 }
 
+namespace detail {
+
+/** The reader behind BodySource::file(): reads its file from its own offset, so a copy (on a
+ *  duplicated descriptor) never moves another copy's position. */
+class FileReader {
+public:
+    FileReader(int fd, std::string path) noexcept : fd_(fd), path_(std::move(path)) {}
+    FileReader(const FileReader& other)
+        : fd_(::fcntl(other.fd_, F_DUPFD_CLOEXEC, 0)), offset_(other.offset_), path_(other.path_) {
+        if (fd_ < 0) throw std::system_error(errno, std::system_category(), "dup " + path_);
+    }
+    FileReader(FileReader&& other) noexcept
+        : fd_(other.fd_), offset_(other.offset_), path_(std::move(other.path_)) {
+        other.fd_ = -1;
+    }
+    FileReader& operator=(const FileReader&) = delete;
+    FileReader& operator=(FileReader&&) = delete;
+    ~FileReader() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    std::size_t operator()(char* buffer, std::size_t size) {
+        for (;;) {
+            ::ssize_t n = ::pread(fd_, buffer, size, static_cast<::off_t>(offset_));
+            if (n >= 0) {
+                offset_ += static_cast<std::uint64_t>(n);
+                return static_cast<std::size_t>(n);
+            }
+            if (errno != EINTR)
+                throw std::system_error(errno, std::system_category(), "read " + path_);
+        }
+    }
+
+private:
+    int fd_;
+    std::uint64_t offset_ = 0;
+    std::string path_;
+};
+
+}  // namespace detail
+
 inline BodySource BodySource::file(const std::string& path) {
-    std::shared_ptr<std::FILE> f(std::fopen(path.c_str(), "rb"), [](std::FILE* p) {
-        if (p != nullptr) std::fclose(p);
-    });
-    if (!f) throw std::system_error(errno, std::system_category(), "open " + path);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::system_error(errno, std::system_category(), "open " + path);
+    detail::FileReader reader(fd, path);  // owns fd from here on
     struct stat st {};
-    if (::fstat(::fileno(f.get()), &st) != 0)
+    if (::fstat(fd, &st) != 0)
         throw std::system_error(errno, std::system_category(), "stat " + path);
     BodySource s;
     s.length = static_cast<std::uint64_t>(st.st_size);
-    s.read = [f, path](char* buffer, std::size_t size) -> std::size_t {
-        std::size_t n = std::fread(buffer, 1, size, f.get());
-        if (n == 0 && std::ferror(f.get()))
-            throw std::system_error(EIO, std::system_category(), "read " + path);
-        return n;
-    };
+    s.read = std::move(reader);
     return s;
 }
 
@@ -4097,17 +4031,34 @@ inline BodySource BodySource::file(const std::string& path) {
 
 #endif  // SOCKLITE_HTTP_MESSAGE_HPP
 // ---- end socklite/http/message.hpp
+// ---- begin socklite/http/detail/scan.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SCAN_HPP
+#define SOCKLITE_HTTP_DETAIL_SCAN_HPP
 
-#if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
-#include <emmintrin.h>
-#endif
+/** @file
+ *  Private: the hot scans of the HTTP parser (field values, field names, request targets, a
+ *  byte), in three builds chosen at compile time from the target flags: 32 bytes at a time with
+ *  AVX2, 16 with SSE2 (every x86-64), or 8 in a 64-bit word (SWAR) anywhere else or with
+ *  SOCKLITE_HTTP_NO_SIMD. */
 
-#if defined(__GNUC__) || defined(__clang__)
-/** Forces inlining of the per-line scanner into the parser loops (a measurable gain). */
-#define SOCKLITE_HTTP_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define SOCKLITE_HTTP_ALWAYS_INLINE
-#endif
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+// ---- begin socklite/http/detail/grammar.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+#define SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+
+/** @file
+ *  Private: the character classes of HTTP (RFC 9110) and URIs (RFC 3986) as one 256-entry
+ *  table, and the small grammar checks built on it (tokens, token lists) shared by the parser,
+ *  the serializers and the URL parser. The fast scanners (and the URI host check) are in
+ *  detail/scan.hpp, the field-line scanner in detail/field_line.hpp. */
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
 
 namespace socklite {
 namespace http {
@@ -4129,6 +4080,7 @@ enum CharClass : std::uint16_t {
     cc_scheme = 1024,    ///< a URI scheme character after the first: ALPHA, DIGIT, `+-.`
     cc_target = 2048,    ///< an origin-form request-target character: query characters, `%`
     cc_reg_name = 4096,  ///< a reg-name character: unreserved, sub-delims, `%`
+    cc_host = 8192,      ///< a reg-name character but `%`: unreserved, sub-delims
 };
 
 /** The 256-entry table of CharClass bits. */
@@ -4159,7 +4111,8 @@ constexpr CharTable make_char_table() {
             (pchar ? cc_pchar : 0) | (pchar || c == '/' || c == '?' ? cc_query : 0) |
             (alpha || digit || c == '+' || c == '-' || c == '.' ? cc_scheme : 0) |
             (pchar || c == '/' || c == '?' || c == '%' ? cc_target : 0) |
-            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0));
+            (unreserved || sub_delim || c == '%' ? cc_reg_name : 0) |
+            (unreserved || sub_delim ? cc_host : 0));
     }
     return t;
 }
@@ -4184,17 +4137,6 @@ inline char to_lower(char c) noexcept {
                ? static_cast<char>(c | 0x20)
                : c;
 }
-
-/** The index of the lowest byte whose high bit is set in @p mask (on a little-endian load; the
- *  bytes were loaded with memcpy, so on big-endian machines the order is reversed). */
-inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return static_cast<std::size_t>(__builtin_clzll(mask)) / 8;
-#else
-    return static_cast<std::size_t>(__builtin_ctzll(mask)) / 8;
-#endif
-}
-
 /** Skips token characters from @p p; returns the first position that is not one (or @p end). */
 inline const char* scan_token(const char* p, const char* end) noexcept {
     while (end - p >= 4) {
@@ -4205,144 +4147,6 @@ inline const char* scan_token(const char* p, const char* end) noexcept {
         p += 4;
     }
     while (p < end && is(*p, cc_tchar)) ++p;
-    return p;
-}
-
-// The hot scans come in two builds: 16 bytes at a time with SSE2 (part of every x86-64, so no
-// runtime detection), or 8 at a time in a 64-bit word (SWAR) anywhere else.
-// SOCKLITE_HTTP_NO_SIMD forces the portable one (the tests build both).
-#if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
-#define SOCKLITE_HTTP_SIMD 1
-#else
-#define SOCKLITE_HTTP_SIMD 0
-#endif
-
-/** Word-at-a-time flags of the bytes of @p x that may end a field value: every CTL and DEL,
- *  plus HTAB and a few obs-text bytes (0x80-0x9f, 0xff), which the caller lets through one by
- *  one. Per byte and without carries between bytes: w = (b & 0x7f) + 1 is then <= 0x20 (w + 0x5f
- *  has no high bit) or 0x80. */
-inline std::uint64_t swar_special(std::uint64_t x) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    std::uint64_t w = (x & (ones * 0x7f)) + ones;
-    std::uint64_t v = w + ones * 0x5f;
-    return (w | ~v) & highs;
-}
-
-/** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
- *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Never reads at or past
- *  @p end. */
-SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
-                                                                const char* end) noexcept {
-#if SOCKLITE_HTTP_SIMD
-    const __m128i last_ctl = _mm_set1_epi8(0x1f);
-    const __m128i zero = _mm_setzero_si128();
-    const __m128i del = _mm_set1_epi8(0x7f);
-    while (end - p >= 16) {
-        // A CTL is a byte that 0x1f saturates to zero when subtracted from it; DEL is 0x7f.
-        // (16 bytes a round measured faster than 32 on the typical values of a head.)
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(x, last_ctl), zero);
-        unsigned mask =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, del))));
-        if (mask == 0) {
-            p += 16;
-            continue;
-        }
-        p += __builtin_ctz(mask);
-        if (*p != '\t') return p;
-        ++p;  // HTAB: allowed, go on after it
-    }
-#endif
-    while (end - p >= 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, 8);
-        std::uint64_t mask = swar_special(x);
-        if (mask == 0) {
-            p += 8;
-            continue;
-        }
-        p += lowest_byte(mask);
-        if (!is(*p, cc_field)) return p;
-        ++p;  // HTAB or obs-text: allowed, go on after it
-    }
-    while (p < end && is(*p, cc_field)) ++p;
-    return p;
-}
-
-/** Finds the first ':' in [@p p, @p end), or returns @p end. Sets @p simple when every byte
- *  before it is known to be a letter, a digit or '-' (the usual field name: no need to check it
- *  against the token table); false says nothing. */
-SOCKLITE_HTTP_ALWAYS_INLINE inline const char* find_colon(const char* p, const char* end,
-                                                          bool& simple) noexcept {
-    simple = false;
-#if SOCKLITE_HTTP_SIMD
-    const __m128i colon = _mm_set1_epi8(':');
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i to_alpha = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
-    const __m128i alpha_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
-    const __m128i to_digit = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
-    const __m128i digit_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
-    const __m128i dash = _mm_set1_epi8('-');
-    unsigned other = 0;  // bytes seen that are not letters, digits or '-'
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // (b - lo) mod 256 < n, as a signed compare after moving lo to -128.
-        __m128i alpha =
-            _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, case_bit), to_alpha), alpha_end);
-        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, to_digit), digit_end);
-        __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(x, dash));
-        unsigned good = static_cast<unsigned>(_mm_movemask_epi8(ok));
-        unsigned found = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, colon)));
-        if (found != 0) {
-            unsigned before = (found & (0u - found)) - 1;  // the bytes before the first ':'
-            simple = other == 0 && (~good & before) == 0;
-            return p + __builtin_ctz(found);
-        }
-        other |= ~good & 0xffffu;
-        p += 16;
-    }
-#endif
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    while (end - p >= 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, 8);
-        std::uint64_t y = x ^ (ones * ':');
-        std::uint64_t mask = (y - ones) & ~y & highs;
-        if (mask != 0) return p + lowest_byte(mask);
-        p += 8;
-    }
-    while (p < end && *p != ':') ++p;
-    return p;
-}
-
-/** Finds the first ':' in [@p p, @p end), or returns @p end. */
-inline const char* find_colon(const char* p, const char* end) noexcept {
-    bool simple;
-    return find_colon(p, end, simple);
-}
-
-/** Skips visible ASCII (0x21-0x7e) from @p p: the bytes of a request target. Returns the first
- *  other byte (SP ends a target; anything else is an error) or @p end. */
-inline const char* scan_visible(const char* p, const char* end) noexcept {
-#if SOCKLITE_HTTP_SIMD
-    const __m128i bang = _mm_set1_epi8(0x21);
-    const __m128i del = _mm_set1_epi8(0x7f);
-    while (end - p >= 16) {
-        // Signed-below 0x21: CTL, SP and every byte >= 0x80.
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, bang), _mm_cmpeq_epi8(x, del))));
-        if (mask != 0) return p + __builtin_ctz(mask);
-        p += 16;
-    }
-#endif
-    while (p < end) {
-        unsigned char c = static_cast<unsigned char>(*p);
-        if (c <= 0x20 || c >= 0x7f) break;
-        ++p;
-    }
     return p;
 }
 
@@ -4374,20 +4178,336 @@ inline bool is_token(std::string_view s) noexcept {
     return !s.empty() && all_tchar(s.data(), s.data() + s.size());
 }
 
+/** Walks a comma-separated list of tokens (RFC 9110 section 5.6.1: `#token`, empty elements
+ *  and OWS around the commas allowed), calling @p on_token with each token in order.
+ *  @return the number of tokens, or -1 when an element is not a single token (parameters,
+ *  quoted strings, inner spaces) or @p on_token returned false. The one list parser of the
+ *  library (Connection, Transfer-Encoding). */
+template <class OnToken>
+inline int for_each_token(std::string_view v, OnToken&& on_token) noexcept {
+    const char* p = v.data();
+    const char* e = p + v.size();
+    int count = 0;
+    while (p < e) {
+        if (*p == ',' || is(*p, cc_ows)) {
+            ++p;
+            continue;
+        }
+        const char* t = p;
+        p = scan_token(p, e);
+        if (p == t || !on_token(std::string_view(t, static_cast<std::size_t>(p - t)))) return -1;
+        ++count;
+        while (p < e && is(*p, cc_ows)) ++p;
+        if (p < e && *p != ',') return -1;
+    }
+    return count;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
+// ---- end socklite/http/detail/grammar.hpp
+
+#if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
+#include <emmintrin.h>
+#if defined(__AVX2__) && !defined(SOCKLITE_HTTP_NO_AVX2)
+#include <immintrin.h>
+#endif
+#endif
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__)
+/** Forces inlining of the per-line scanner into the parser loops (a measurable gain); not at -O0,
+ *  where it would only copy the scanners into every caller. */
+#define SOCKLITE_HTTP_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define SOCKLITE_HTTP_ALWAYS_INLINE
+#endif
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** The index of the lowest byte whose high bit is set in @p mask (on a little-endian load; the
+ *  bytes were loaded with memcpy, so on big-endian machines the order is reversed). */
+inline std::size_t lowest_byte(std::uint64_t mask) noexcept {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return static_cast<std::size_t>(__builtin_clzll(mask)) / 8;
+#else
+    return static_cast<std::size_t>(__builtin_ctzll(mask)) / 8;
+#endif
+}
+
+// The hot scans come in three builds, chosen from the target flags (no runtime detection): 32
+// bytes at a time with AVX2 (-mavx2, -march=native on a CPU that has it), 16 with SSE2 (part of
+// every x86-64), or 8 at a time in a 64-bit word (SWAR) anywhere else. SOCKLITE_HTTP_NO_SIMD
+// forces the portable one, SOCKLITE_HTTP_NO_AVX2 the SSE2 one in an AVX2 build (the tests build
+// all three: test_http_parser, test_http_parser_avx2, test_http_parser_portable).
+#if defined(__SSE2__) && !defined(SOCKLITE_HTTP_NO_SIMD)
+#define SOCKLITE_HTTP_SIMD 1
+#else
+#define SOCKLITE_HTTP_SIMD 0
+#endif
+#if SOCKLITE_HTTP_SIMD && defined(__AVX2__) && !defined(SOCKLITE_HTTP_NO_AVX2)
+#define SOCKLITE_HTTP_AVX2 1
+#else
+#define SOCKLITE_HTTP_AVX2 0
+#endif
+
+/** Word-at-a-time flags of the bytes of @p x that may end a field value: every CTL and DEL,
+ *  plus HTAB and a few obs-text bytes (0x80-0x9f, 0xff), which the caller lets through one by
+ *  one. Per byte and without carries between bytes: w = (b & 0x7f) + 1 is then <= 0x20 (w + 0x5f
+ *  has no high bit) or 0x80. */
+inline std::uint64_t swar_special(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    std::uint64_t w = (x & (ones * 0x7f)) + ones;
+    std::uint64_t v = w + ones * 0x5f;
+    return (w | ~v) & highs;
+}
+
+#if SOCKLITE_HTTP_SIMD
+#if SOCKLITE_HTTP_AVX2
+/** The bytes of one SIMD round (AVX2: 32). */
+using SimdBytes = __m256i;
+/** The number of bytes in a SIMD round. */
+constexpr std::size_t simd_width = 32;
+/** Loads one round from @p p (unaligned). */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_load(const char* p) noexcept {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+/** One byte repeated. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_set(char c) noexcept {
+    return _mm256_set1_epi8(c);
+}
+/** One bit per byte (bit i = byte i): the high bits of @p x. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline std::uint32_t simd_bits(SimdBytes x) noexcept {
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(x));
+}
+/** Bytewise equality. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_eq(SimdBytes a, SimdBytes b) noexcept {
+    return _mm256_cmpeq_epi8(a, b);
+}
+/** Bytewise signed a < b. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_lt(SimdBytes a, SimdBytes b) noexcept {
+    return _mm256_cmpgt_epi8(b, a);
+}
+/** Bytewise or. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_or(SimdBytes a, SimdBytes b) noexcept {
+    return _mm256_or_si256(a, b);
+}
+/** Bytewise wrapping add. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_add(SimdBytes a, SimdBytes b) noexcept {
+    return _mm256_add_epi8(a, b);
+}
+/** Bytewise unsigned saturating a - b. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_subs(SimdBytes a, SimdBytes b) noexcept {
+    return _mm256_subs_epu8(a, b);
+}
+#else
+/** The bytes of one SIMD round (SSE2: 16). */
+using SimdBytes = __m128i;
+/** The number of bytes in a SIMD round. */
+constexpr std::size_t simd_width = 16;
+/** Loads one round from @p p (unaligned). */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_load(const char* p) noexcept {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+/** One byte repeated. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_set(char c) noexcept { return _mm_set1_epi8(c); }
+/** One bit per byte (bit i = byte i): the high bits of @p x. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline std::uint32_t simd_bits(SimdBytes x) noexcept {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(x));
+}
+/** Bytewise equality. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_eq(SimdBytes a, SimdBytes b) noexcept {
+    return _mm_cmpeq_epi8(a, b);
+}
+/** Bytewise signed a < b. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_lt(SimdBytes a, SimdBytes b) noexcept {
+    return _mm_cmplt_epi8(a, b);
+}
+/** Bytewise or. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_or(SimdBytes a, SimdBytes b) noexcept {
+    return _mm_or_si128(a, b);
+}
+/** Bytewise wrapping add. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_add(SimdBytes a, SimdBytes b) noexcept {
+    return _mm_add_epi8(a, b);
+}
+/** Bytewise unsigned saturating a - b. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline SimdBytes simd_subs(SimdBytes a, SimdBytes b) noexcept {
+    return _mm_subs_epu8(a, b);
+}
+#endif
+
+/** The mask with one bit per byte of a round. */
+constexpr std::uint32_t simd_all = simd_width == 32 ? 0xffffffffu : 0xffffu;
+
+/** The bytes of @p x that may end a field value: every CTL (HTAB too) and DEL. A CTL is a byte
+ *  that 0x1f saturates to zero when subtracted from it. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline std::uint32_t simd_ctl(SimdBytes x) noexcept {
+    return simd_bits(
+        simd_or(simd_eq(simd_subs(x, simd_set(0x1f)), simd_set(0)), simd_eq(x, simd_set(0x7f))));
+}
+
+/** The bytes of @p x that are letters, digits or '-' (the usual field-name bytes); (b - lo) mod
+ *  256 < n is a signed compare once lo is moved to -128. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline std::uint32_t simd_name(SimdBytes x) noexcept {
+    SimdBytes alpha = simd_lt(simd_add(simd_or(x, simd_set(0x20)), simd_set(char(0x80 - 'a'))),
+                              simd_set(char(-128 + 26)));
+    SimdBytes digit = simd_lt(simd_add(x, simd_set(char(0x80 - '0'))), simd_set(char(-128 + 10)));
+    return simd_bits(simd_or(simd_or(alpha, digit), simd_eq(x, simd_set('-'))));
+}
+#endif
+
+/** Skips field-value characters (VCHAR, SP, HTAB, obs-text) from @p p; returns the first
+ *  position that is not one (CR, LF, NUL, another CTL or DEL) or @p end. Never reads at or past
+ *  @p end. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_value(const char* p,
+                                                                const char* end) noexcept {
+#if SOCKLITE_HTTP_SIMD
+    while (end - p >= static_cast<std::ptrdiff_t>(simd_width)) {
+        std::uint32_t mask = simd_ctl(simd_load(p));
+        if (mask == 0) {
+            p += simd_width;
+            continue;
+        }
+        p += __builtin_ctz(mask);
+        if (*p != '\t') return p;
+        ++p;  // HTAB: allowed, go on after it
+    }
+#endif
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        std::uint64_t mask = swar_special(x);
+        if (mask == 0) {
+            p += 8;
+            continue;
+        }
+        p += lowest_byte(mask);
+        if (!is(*p, cc_field)) return p;
+        ++p;  // HTAB or obs-text: allowed, go on after it
+    }
+    while (p < end && is(*p, cc_field)) ++p;
+    return p;
+}
+
+/** Finds the first ':' in [@p p, @p end), or returns @p end. Sets @p simple when every byte
+ *  before it is known to be a letter, a digit or '-' (the usual field name: no need to check it
+ *  against the token table); false says nothing. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline const char* find_colon(const char* p, const char* end,
+                                                          bool& simple) noexcept {
+    simple = false;
+#if SOCKLITE_HTTP_SIMD
+    std::uint32_t other = 0;  // bytes seen that are not letters, digits or '-'
+    while (end - p >= static_cast<std::ptrdiff_t>(simd_width)) {
+        SimdBytes x = simd_load(p);
+        std::uint32_t good = simd_name(x);
+        std::uint32_t found = simd_bits(simd_eq(x, simd_set(':')));
+        if (found != 0) {
+            std::uint32_t before = (found & (0u - found)) - 1;  // the bytes before the first ':'
+            simple = other == 0 && (~good & before) == 0;
+            return p + __builtin_ctz(found);
+        }
+        other |= ~good & simd_all;
+        p += simd_width;
+    }
+#endif
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        std::uint64_t y = x ^ (ones * ':');
+        std::uint64_t mask = (y - ones) & ~y & highs;
+        if (mask != 0) return p + lowest_byte(mask);
+        p += 8;
+    }
+    while (p < end && *p != ':') ++p;
+    return p;
+}
+
+/** Finds the first ':' in [@p p, @p end), or returns @p end. */
+inline const char* find_colon(const char* p, const char* end) noexcept {
+    bool simple;
+    return find_colon(p, end, simple);
+}
+
+/** Skips visible ASCII (0x21-0x7e) from @p p: the bytes of a request target. Returns the first
+ *  other byte (SP ends a target; anything else is an error) or @p end. */
+inline const char* scan_visible(const char* p, const char* end) noexcept {
+#if SOCKLITE_HTTP_SIMD
+    while (end - p >= static_cast<std::ptrdiff_t>(simd_width)) {
+        // Signed-below 0x21: CTL, SP and every byte >= 0x80.
+        SimdBytes x = simd_load(p);
+        std::uint32_t mask =
+            simd_bits(simd_or(simd_lt(x, simd_set(0x21)), simd_eq(x, simd_set(0x7f))));
+        if (mask != 0) return p + __builtin_ctz(mask);
+        p += simd_width;
+    }
+#endif
+    while (p < end) {
+        unsigned char c = static_cast<unsigned char>(*p);
+        if (c <= 0x20 || c >= 0x7f) break;
+        ++p;
+    }
+    return p;
+}
+
 /** Finds the first byte @p c in [@p p, @p end), or returns @p end (inline: the strings here
  *  are short, a library call costs more than the search). */
 inline const char* find_byte(const char* p, const char* end, char c) noexcept {
 #if SOCKLITE_HTTP_SIMD
-    const __m128i v = _mm_set1_epi8(c);
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)));
+    while (end - p >= static_cast<std::ptrdiff_t>(simd_width)) {
+        std::uint32_t mask = simd_bits(simd_eq(simd_load(p), simd_set(c)));
         if (mask != 0) return p + __builtin_ctz(mask);
-        p += 16;
+        p += simd_width;
     }
 #endif
     while (p < end && *p != c) ++p;
     return p;
+}
+
+/** Skips visible ASCII (0x21-0x7e) from @p p like scan_visible(), and sets @p plain when every
+ *  byte skipped is an origin-form target byte (cc_target) other than `%`: such a target needs
+ *  no other check of its bytes. False says nothing. One pass over the target. */
+inline const char* scan_target(const char* p, const char* end, bool& plain) noexcept {
+#if SOCKLITE_HTTP_SIMD
+    std::uint32_t odd = 0;  // bytes seen that are `%` or visible but not target bytes
+    while (end - p >= static_cast<std::ptrdiff_t>(simd_width)) {
+        SimdBytes x = simd_load(p);
+        std::uint32_t stop =
+            simd_bits(simd_or(simd_lt(x, simd_set(0x21)), simd_eq(x, simd_set(0x7f))));
+        // Not target bytes: " # < > [ \ ] ^ ` { | } (and % for an escape to check).
+        SimdBytes bad = simd_or(
+            simd_or(simd_lt(simd_add(x, simd_set(char(0x80 - 0x22))), simd_set(char(-128 + 2))),
+                    simd_eq(x, simd_set('%'))),
+            simd_or(simd_or(simd_eq(x, simd_set('<')), simd_eq(x, simd_set('>'))),
+                    simd_eq(x, simd_set('`'))));
+        bad = simd_or(
+            bad,
+            simd_or(simd_lt(simd_add(x, simd_set(char(0x80 - 0x5b))), simd_set(char(-128 + 4))),
+                    simd_lt(simd_add(x, simd_set(char(0x80 - 0x7b))), simd_set(char(-128 + 3)))));
+        std::uint32_t odd_bits = simd_bits(bad);
+        if (stop != 0) {
+            odd |= odd_bits & ((stop & (0u - stop)) - 1);
+            plain = odd == 0;
+            return p + __builtin_ctz(stop);
+        }
+        odd |= odd_bits;
+        p += simd_width;
+    }
+    const char* from = p;
+    p = scan_visible(p, end);
+    plain = odd == 0 && all_in(from, p, cc_target) && find_byte(from, p, '%') == p;
+    return p;
+#else
+    plain = false;
+    return scan_visible(p, end);
+#endif
 }
 
 /** Whether every `%` in [@p p, @p end) starts a percent-encoded byte (`%` and two hex digits). */
@@ -4416,30 +4536,16 @@ inline bool is_uri_host(std::string_view s) noexcept {
     return all_in(p, e, cc_reg_name) && valid_percent(p, e);
 }
 
-/** Walks a comma-separated list of tokens (RFC 9110 section 5.6.1: `#token`, empty elements
- *  and OWS around the commas allowed), calling @p on_token with each token in order.
- *  @return the number of tokens, or -1 when an element is not a single token (parameters,
- *  quoted strings, inner spaces) or @p on_token returned false. The one list parser of the
- *  library (Connection, Transfer-Encoding). */
-template <class OnToken>
-inline int for_each_token(std::string_view v, OnToken&& on_token) noexcept {
-    const char* p = v.data();
-    const char* e = p + v.size();
-    int count = 0;
-    while (p < e) {
-        if (*p == ',' || is(*p, cc_ows)) {
-            ++p;
-            continue;
-        }
-        const char* t = p;
-        p = scan_token(p, e);
-        if (p == t || !on_token(std::string_view(t, static_cast<std::size_t>(p - t)))) return -1;
-        ++count;
-        while (p < e && is(*p, cc_ows)) ++p;
-        if (p < e && *p != ',') return -1;
-    }
-    return count;
-}
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SCAN_HPP
+// ---- end socklite/http/detail/scan.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
 
 /** One parsed field: offsets relative to the block's base. */
 struct FieldSlot {
@@ -4457,6 +4563,61 @@ enum class LineStatus {
     error,         ///< invalid (http::errc::bad_header)
 };
 
+#if SOCKLITE_HTTP_SIMD
+/** The bytes a field line's first look covers: 32, one AVX2 round or two SSE2 rounds loaded side
+ *  by side (their loads do not wait on each other), so that most lines are found whole in one
+ *  step. (Measured: 64 bytes, two AVX2 rounds, was slower; so was one SSE2 round.) */
+constexpr std::size_t line_window = 32;
+
+/** The usual field line in one step: loads the line_window bytes at @p p (all before @p e) and,
+ *  when they hold a name of letters, digits and '-', its colon, and a CRLF as the first CTL after
+ *  it (or no CTL at all: the value then goes on past the window), fills @p slot and returns the
+ *  position after the line. Returns nullptr for anything else (the caller's general scan
+ *  decides). The line end comes from one load and one bit scan: the next line can start
+ *  without waiting on the colon, the name check or the whitespace around the value. */
+SOCKLITE_HTTP_ALWAYS_INLINE inline const char* scan_field_line_window(const char* base,
+                                                                      const char* p, const char* e,
+                                                                      FieldSlot& slot) noexcept {
+    const SimdBytes x0 = simd_load(p);
+#if SOCKLITE_HTTP_AVX2
+    const std::uint32_t ctl = simd_ctl(x0);
+    const std::uint32_t colon = simd_bits(simd_eq(x0, simd_set(':')));
+#else
+    const SimdBytes x1 = simd_load(p + simd_width);
+    const std::uint32_t ctl = simd_ctl(x0) | simd_ctl(x1) << 16;
+    const std::uint32_t colon =
+        simd_bits(simd_eq(x0, simd_set(':'))) | simd_bits(simd_eq(x1, simd_set(':'))) << 16;
+#endif
+    // With the top bit as a sentinel: a window without CTL looks like one ending in CR at 31.
+    const std::size_t c = static_cast<std::size_t>(__builtin_ctz(colon | 0x80000000u));
+    const std::size_t k = static_cast<std::size_t>(__builtin_ctz(ctl | 0x80000000u));
+    // A colon first (not at 0), then a CTL that is CR: k is CR, or no CTL in the window.
+    if (c == 0 || c >= k) return nullptr;
+#if SOCKLITE_HTTP_AVX2
+    const std::uint32_t name = simd_name(x0);
+#else
+    const std::uint32_t name = simd_name(x0) | simd_name(x1) << 16;
+#endif
+    if ((~name & ((1u << c) - 1)) != 0) return nullptr;
+    const char* value = p + c + 1;
+    const char* cr = p + k;
+    if (ctl == 0) {
+        cr = scan_field_value(p + line_window, e);
+        if (cr >= e) return nullptr;
+    }
+    if (*cr != '\r' || cr + 1 >= e || cr[1] != '\n') return nullptr;
+    if (*value == ' ') ++value;  // the usual single space, then any other whitespace
+    while (*value == ' ' || *value == '\t') ++value;
+    const char* value_end = cr;
+    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
+    slot.name_off = static_cast<std::uint32_t>(p - base);
+    slot.name_len = static_cast<std::uint32_t>(c);
+    slot.value_off = static_cast<std::uint32_t>(value - base);
+    slot.value_len = static_cast<std::uint32_t>(value_end - value);
+    return cr + 2;
+}
+#endif
+
 /** Scans one field line (RFC 9112 section 5) at `base + pos`, within `base + end`.
  *
  *  `field-name ":" OWS field-value OWS CRLF`: the name is a non-empty token, directly followed
@@ -4469,6 +4630,14 @@ SOCKLITE_HTTP_ALWAYS_INLINE inline LineStatus scan_field_line(const char* base, 
     const char* p = base + pos;
     const char* e = base + end;
     if (p >= e) return LineStatus::incomplete;
+#if SOCKLITE_HTTP_SIMD
+    if (e - p >= static_cast<std::ptrdiff_t>(line_window) && *p != '\r') {
+        if (const char* next = scan_field_line_window(base, p, e, slot)) {
+            pos = static_cast<std::size_t>(next - base);
+            return LineStatus::field;
+        }
+    }
+#endif
     if (*p == '\r') {
         if (p + 1 >= e) return LineStatus::incomplete;
         if (p[1] != '\n') return LineStatus::error;
@@ -4532,8 +4701,122 @@ struct FieldBlock {
 }  // namespace http
 }  // namespace socklite
 
-#endif  // SOCKLITE_HTTP_DETAIL_GRAMMAR_HPP
-// ---- end socklite/http/detail/grammar.hpp
+#endif  // SOCKLITE_HTTP_DETAIL_FIELD_LINE_HPP
+// ---- end socklite/http/detail/field_line.hpp
+// ---- begin socklite/http/error.hpp
+#ifndef SOCKLITE_HTTP_ERROR_HPP
+#define SOCKLITE_HTTP_ERROR_HPP
+
+/** @file
+ *  The HTTP module's error codes (socklite::http::errc) and their category. */
+
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+namespace socklite {
+namespace http {
+
+/** Failures that the HTTP layer detects: malformed URLs and messages, limits, redirects.
+ *
+ *  The values are stable; they live in socklite::http::error_category(), named `"socklite.http"`.
+ *  Core failures (an early end of stream, a bad address) stay socklite::errc values. */
+enum class errc {
+    bad_url = 1,              ///< a URL that does not parse
+    unsupported_scheme,       ///< a URL scheme other than `http` (or `https`)
+    tls_not_enabled,          ///< `https://` requested, but TLS support is not built in
+    bad_status_line,          ///< an HTTP status line that breaks RFC 9112 section 4
+    bad_request_line,         ///< an HTTP request line that breaks RFC 9112 section 3
+    bad_version,              ///< a malformed HTTP version (not `HTTP/` DIGIT `.` DIGIT)
+    bad_header,               ///< a header field that breaks RFC 9110/9112 (name, value, folding)
+    header_too_large,         ///< the header section exceeds its size limit
+    too_many_headers,         ///< the header section exceeds its field-count limit
+    bad_content_length,       ///< a `Content-Length` that is not digits, overflows, or conflicts
+    bad_transfer_encoding,    ///< a `Transfer-Encoding` the parser cannot frame
+    bad_chunk,                ///< a chunk size, extension, or chunk terminator that is invalid
+    trailer_too_large,        ///< the chunked trailer section exceeds its limits
+    body_too_large,           ///< a message body exceeds its size limit
+    bad_field,                ///< CR, LF, NUL or a bad character in a field to be sent
+    too_many_redirects,       ///< a redirect chain longer than the configured limit
+    bad_redirect,             ///< a redirect without a usable `Location`
+    bad_target,               ///< a request target of the wrong form or with invalid characters
+    target_too_long,          ///< a request line longer than its limit
+    missing_host,             ///< an HTTP/1.1 request without a `Host` field
+    bad_host,                 ///< a `Host` field repeated or with an invalid value
+    unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
+    version_not_supported,    ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
+    body_length_mismatch,     ///< a BodySource that ended before, or ran past, its stated length
+};
+
+/** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
+const std::error_category& error_category() noexcept;
+
+/** Makes an error code from an http::errc value (found by ADL: `ec = http::errc::bad_url`). */
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+namespace detail {
+
+class ErrcCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.http"; }
+    std::string message(int value) const override {
+        const char* text = "unknown socklite.http error";
+        switch (static_cast<errc>(value)) {
+            case errc::bad_url: text = "invalid URL"; break;
+            case errc::unsupported_scheme: text = "unsupported URL scheme"; break;
+            case errc::tls_not_enabled:
+                text = "TLS not enabled (https:// needs TLS support)";
+                break;
+            case errc::bad_status_line: text = "invalid HTTP status line"; break;
+            case errc::bad_request_line: text = "invalid HTTP request line"; break;
+            case errc::bad_version: text = "invalid HTTP version"; break;
+            case errc::bad_header: text = "invalid HTTP header field"; break;
+            case errc::header_too_large: text = "HTTP header section too large"; break;
+            case errc::too_many_headers: text = "too many HTTP header fields"; break;
+            case errc::bad_content_length: text = "invalid Content-Length"; break;
+            case errc::bad_transfer_encoding: text = "unsupported Transfer-Encoding"; break;
+            case errc::bad_chunk: text = "invalid chunked encoding"; break;
+            case errc::trailer_too_large: text = "chunked trailer section too large"; break;
+            case errc::body_too_large: text = "message body too large"; break;
+            case errc::bad_field:
+                text = "CR, LF, NUL or invalid character in a field to be sent";
+                break;
+            case errc::too_many_redirects: text = "too many redirects"; break;
+            case errc::bad_redirect: text = "redirect without a usable Location"; break;
+            case errc::bad_target: text = "invalid HTTP request target"; break;
+            case errc::target_too_long: text = "HTTP request line too long"; break;
+            case errc::missing_host: text = "HTTP/1.1 request without Host"; break;
+            case errc::bad_host: text = "invalid or repeated Host field"; break;
+            case errc::unknown_transfer_coding: text = "unknown transfer coding"; break;
+            case errc::version_not_supported: text = "HTTP version not supported"; break;
+            case errc::body_length_mismatch:
+                text = "request body source does not match its length";
+                break;
+        }
+        return text;
+    }
+};
+
+}  // namespace detail
+
+inline const std::error_category& error_category() noexcept {
+    static const detail::ErrcCategory category;
+    return category;
+}
+
+}  // namespace http
+}  // namespace socklite
+
+namespace std {
+/** Lets socklite::http::errc convert implicitly to `std::error_code`. */
+template <>
+struct is_error_code_enum<socklite::http::errc> : true_type {};
+}  // namespace std
+
+#endif  // SOCKLITE_HTTP_ERROR_HPP
+// ---- end socklite/http/error.hpp
 // ---- begin socklite/http/parse_result.hpp
 #ifndef SOCKLITE_HTTP_PARSE_RESULT_HPP
 #define SOCKLITE_HTTP_PARSE_RESULT_HPP
@@ -4717,6 +5000,11 @@ public:
     bool done() const noexcept { return state_ == State::done; }
     /** The total number of body bytes delivered so far. */
     std::uint64_t body_size() const noexcept { return body_size_; }
+    /** The data bytes of the current chunk not delivered yet: more than 0 only inside chunk
+     *  data, where only body bytes can come next. */
+    std::uint64_t chunk_remaining() const noexcept {
+        return state_ == State::data ? remaining_ : 0;
+    }
     /** The number of trailer fields (valid after completion). */
     std::size_t trailer_count() const noexcept { return trailers_.count; }
     /** The @p i-th trailer field (`i < trailer_count()`), views into the input buffer of the
@@ -5110,9 +5398,34 @@ struct HttpClientOptions {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <string_view>
 #include <system_error>
+
+// ---- begin socklite/http/detail/head_fields.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_HEAD_FIELDS_HPP
+#define SOCKLITE_HTTP_DETAIL_HEAD_FIELDS_HPP
+
+/** @file
+ *  Private: the few header fields that decide the framing and the connection of a message
+ *  (Content-Length, Transfer-Encoding, Connection; on requests also Host, Expect, Upgrade),
+ *  parsed as http::BasicParser meets them (RFC 9112 section 6, RFC 9110 sections 7.2, 7.6.1,
+ *  8.6, 10.1.1). */
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+// ---- begin socklite/http/parser_types.hpp
+#ifndef SOCKLITE_HTTP_PARSER_TYPES_HPP
+#define SOCKLITE_HTTP_PARSER_TYPES_HPP
+
+/** @file
+ *  The vocabulary of http::BasicParser (http/parser.hpp): its limits (ParserLimits), how a body
+ *  is delimited (BodyKind) and the form of a request target (TargetForm). */
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
 
 
 namespace socklite {
@@ -5161,6 +5474,484 @@ enum class TargetForm {
     authority,  ///< `host:port`, for CONNECT only
     asterisk,   ///< `*`, for OPTIONS only
 };
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_PARSER_TYPES_HPP
+// ---- end socklite/http/parser_types.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** The framing of a message (RFC 9112 section 6.3) and what becomes of its connection. */
+struct Framing {
+    BodyKind body = BodyKind::none;  ///< how the body is delimited
+    bool keep_alive = false;         ///< whether the connection may carry another message
+    bool upgrade = false;            ///< whether the connection changes protocol after it
+};
+
+/** What the fields of one head said about framing and the connection (reset per message by
+ *  assigning `{}`). */
+template <bool IsRequest>
+struct HeadFields {
+    bool cl_seen = false;              ///< a Content-Length field was present
+    bool te_seen = false;              ///< a Transfer-Encoding field was present
+    bool te_chunked = false;           ///< the last transfer coding so far is chunked
+    bool conn_close = false;           ///< Connection: close
+    bool conn_keep_alive = false;      ///< Connection: keep-alive
+    bool conn_upgrade = false;         ///< Connection: upgrade
+    bool upgrade_field = false;        ///< requests: an Upgrade field was present
+    bool expect_continue = false;      ///< requests: Expect: 100-continue
+    std::uint32_t host_field = 0;      ///< requests: 1 + index of the Host field, 0 when none
+    std::uint64_t content_length = 0;  ///< the Content-Length value (0 when none)
+
+    /** Whether a field with a name of @p len bytes starting with @p first may be one of those
+     *  on_field() looks at: its length and first letter rule most fields out at once. */
+    static bool wanted(std::size_t len, char first) noexcept {
+        // For each name length, the first letter (lower case) of the one field name of that
+        // length that on_field() looks at, or 0.
+        static constexpr char key[18] = {0,
+                                         0,
+                                         0,
+                                         0,
+                                         IsRequest ? 'h' : 0,
+                                         0,
+                                         IsRequest ? 'e' : 0,
+                                         IsRequest ? 'u' : 0,
+                                         0,
+                                         0,
+                                         'c',
+                                         0,
+                                         0,
+                                         0,
+                                         'c',
+                                         0,
+                                         0,
+                                         't'};
+        return key[len < sizeof key ? len : 0] == (first | 0x20);
+    }
+
+    /** Takes field number @p index (0-based) named @p name (one that wanted() let through).
+     *  @return false with @p e set when the field is invalid. */
+    bool on_field(std::string_view name, std::string_view value, std::size_t index,
+                  errc& e) noexcept {
+        auto is_name = [&name](std::string_view lit) {
+            return (name[0] | 0x20) == lit[0] && iequals(name, lit);
+        };
+        const std::size_t n = name.size();
+        if (n == 14) {
+            if (is_name("content-length")) {
+                e = http::errc::bad_content_length;
+                return parse_content_length(value);
+            }
+        } else if (n == 10) {
+            if (is_name("connection")) {
+                // The usual values first: one comparison instead of the list walk.
+                if (iequals(value, "keep-alive")) return conn_keep_alive = true;
+                if (iequals(value, "close")) return conn_close = true;
+                e = http::errc::bad_header;
+                return for_each_token(value, [this](std::string_view t) {
+                           if (iequals(t, "close")) conn_close = true;
+                           if (iequals(t, "keep-alive")) conn_keep_alive = true;
+                           if (iequals(t, "upgrade")) conn_upgrade = true;
+                           return true;
+                       }) >= 0;
+            }
+        } else if (n == 17) {
+            if (is_name("transfer-encoding")) return parse_transfer_encoding(value, e);
+        } else if constexpr (IsRequest) {
+            if (n == 4) {
+                if (is_name("host")) {
+                    e = http::errc::bad_host;
+                    if (host_field != 0) return false;
+                    host_field = static_cast<std::uint32_t>(index + 1);
+                    return valid_host(value);
+                }
+            } else if (n == 6) {
+                if (is_name("expect") && iequals(value, "100-continue")) expect_continue = true;
+            } else if (n == 7) {
+                if (is_name("upgrade")) upgrade_field = true;
+            }
+        }
+        return true;
+    }
+
+    /** Decides the framing of a message of HTTP/1.@p version from these fields (@p status,
+     *  @p head_request, @p connect_request: responses only) into @p f.
+     *  @return false with @p e set when the framing is faulty or the Content-Length passes
+     *  @p max_body (@p f then holds what was decided so far). */
+    bool frame(int version, int status, bool head_request, bool connect_request,
+               std::uint64_t max_body, Framing& f, errc& e) noexcept {
+        if (te_seen && version == 10) {
+            e = http::errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
+            return false;
+        }
+        f.upgrade = false;
+        if constexpr (IsRequest) {
+            (void)status;
+            (void)head_request;
+            (void)connect_request;
+            if (version == 11 && host_field == 0) {
+                e = http::errc::missing_host;
+                return false;
+            }
+            if (te_seen && (cl_seen || !te_chunked)) {
+                e = http::errc::bad_transfer_encoding;  // RFC 9112 sections 6.1 and 6.3
+                return false;
+            }
+            f.body = te_seen   ? BodyKind::chunked
+                     : cl_seen ? BodyKind::content_length
+                               : BodyKind::none;
+            f.keep_alive = !conn_close && (version == 11 || conn_keep_alive);
+            f.upgrade = conn_upgrade && upgrade_field;
+            expect_continue = expect_continue && version == 11;
+        } else {
+            if (head_request || status < 200 || status == 204 || status == 304) {
+                f.body = BodyKind::none;
+                f.upgrade = status == 101;
+            } else if (connect_request && status < 300) {
+                f.body = BodyKind::none;
+                f.upgrade = true;
+            } else if (te_seen) {
+                f.body = te_chunked ? BodyKind::chunked : BodyKind::until_close;
+            } else if (cl_seen) {
+                f.body = BodyKind::content_length;
+            } else {
+                f.body = BodyKind::until_close;
+            }
+            f.keep_alive = version == 11 && !conn_close && !f.upgrade &&
+                           f.body != BodyKind::until_close && !(te_seen && cl_seen);
+        }
+        if (f.body == BodyKind::content_length && content_length > max_body) {
+            e = http::errc::body_too_large;
+            return false;
+        }
+        return true;
+    }
+
+    /** Host (RFC 9112 section 3.2): `uri-host [ ":" port ]`. */
+    static bool valid_host(std::string_view value) noexcept {
+        // The usual one, a name without port or escapes: one pass over the table.
+        if (all_in(value.data(), value.data() + value.size(), cc_host)) return true;
+        std::string_view host = value;
+        std::size_t colon = value.rfind(':');
+        if (colon != std::string_view::npos && value.find(']', colon) == std::string_view::npos) {
+            std::uint16_t port = 0;
+            std::string_view port_text = value.substr(colon + 1);
+            if (!port_text.empty() && !socklite::detail::parse_port(port_text, port)) return false;
+            host = value.substr(0, colon);
+        }
+        return is_uri_host(host);
+    }
+
+    /** Content-Length: 1*DIGIT, or a list of identical values ("5, 5"); below 2^63; equal to
+     *  earlier fields. */
+    bool parse_content_length(std::string_view v) noexcept {
+        constexpr std::uint64_t limit = (std::uint64_t(1) << 63) - 1;
+        const char* p = v.data();
+        const char* e = p + v.size();
+        bool any = false;
+        while (p < e) {
+            if (*p < '0' || *p > '9') return false;
+            std::uint64_t n = 0;
+            do {
+                std::uint64_t d = static_cast<std::uint64_t>(*p - '0');
+                if (n > (limit - d) / 10) return false;
+                n = n * 10 + d;
+                ++p;
+            } while (p < e && *p >= '0' && *p <= '9');
+            if ((cl_seen || any) && n != content_length) return false;
+            content_length = n;
+            any = true;
+            while (p < e && is(*p, cc_ows)) ++p;
+            if (p == e) break;
+            if (*p != ',') return false;
+            ++p;
+            while (p < e && is(*p, cc_ows)) ++p;
+            if (p == e) return false;  // a trailing comma
+        }
+        if (!any) return false;
+        cl_seen = true;
+        return true;
+    }
+
+    /** Transfer-Encoding: #transfer-coding, tokens only; chunked at most once and last; on a
+     *  request, only the codings this side of the connection may meet (RFC 9112 section 6.1:
+     *  else http::errc::unknown_transfer_coding, 501). */
+    bool parse_transfer_encoding(std::string_view v, errc& e) noexcept {
+        e = http::errc::bad_transfer_encoding;
+        int n = for_each_token(v, [this, &e](std::string_view t) {
+            if (te_chunked) return false;  // something after chunked
+            te_chunked = iequals(t, "chunked");
+            if (IsRequest && !te_chunked && !iequals(t, "gzip") && !iequals(t, "x-gzip") &&
+                !iequals(t, "deflate") && !iequals(t, "compress") && !iequals(t, "x-compress")) {
+                e = http::errc::unknown_transfer_coding;
+                return false;
+            }
+            return true;
+        });
+        if (n <= 0) return false;
+        te_seen = true;
+        return true;
+    }
+};
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_HEAD_FIELDS_HPP
+// ---- end socklite/http/detail/head_fields.hpp
+// ---- begin socklite/http/detail/start_line.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_START_LINE_HPP
+#define SOCKLITE_HTTP_DETAIL_START_LINE_HPP
+
+/** @file
+ *  Private: the start-line scanners of http::BasicParser (RFC 9112 sections 3 and 4): the
+ *  request line with its target forms, the status line, and the HTTP version of both. Each
+ *  decides left to right, so that a prefix of a line gives the same answer as the whole line
+ *  (incomplete, or the same error). */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** What the bytes after an incomplete line would continue: the class of bytes that cannot
+ *  change the outcome of the line (see BasicParser::parse_head()). */
+enum class Scan : unsigned char {
+    none,    ///< anything may change it: rescan the line
+    token,   ///< a method or a field name: token bytes
+    target,  ///< a request target: visible ASCII
+    value,   ///< a field value or reason phrase: field-value bytes
+};
+
+/** What a start line holds, as offsets from the start of the head, and where an incomplete
+ *  one stopped. */
+struct StartLine {
+    int version = 11;                             ///< 10 or 11
+    std::uint32_t method_len = 0;                 ///< requests: the method's length (at 0)
+    std::uint32_t target_off = 0;                 ///< requests: the target's offset
+    std::uint32_t target_len = 0;                 ///< requests: the target's length
+    TargetForm target_form = TargetForm::origin;  ///< requests: the target's form
+    int status = 0;                               ///< responses: the status code
+    std::uint32_t reason_off = 0;                 ///< responses: the reason's offset
+    std::uint32_t reason_len = 0;                 ///< responses: the reason's length
+    std::uint32_t end = 0;                        ///< the offset after the line's CRLF
+    Scan scan = Scan::none;                       ///< where an incomplete line stopped
+};
+
+/** Scans `"HTTP/" DIGIT "." DIGIT` at @p v, of which @p have bytes arrived: field (and
+ *  @p version set) when it is HTTP/1.0 or HTTP/1.1, incomplete when what arrived may still
+ *  become one, else error with @p e set: @p line_error when it is not a version at all,
+ *  http::errc::bad_version, or @p unsupported for a well-formed version other than 1.x. */
+inline LineStatus scan_version(const char* v, std::size_t have, errc line_error, errc unsupported,
+                               int& version, errc& e) noexcept {
+    static const char proto[] = "HTTP/1.";
+    if (have >= 8) {  // the usual case: one comparison of the first seven bytes
+        std::uint64_t got = 0, want = 0;
+        std::memcpy(&got, v, 7);
+        std::memcpy(&want, proto, 7);
+        if (got == want && (v[7] == '1' || v[7] == '0')) {
+            version = v[7] == '1' ? 11 : 10;
+            return LineStatus::field;
+        }
+    }
+    for (std::size_t i = 0; i < 5 && i < have; ++i) {
+        if (v[i] != proto[i]) {
+            e = line_error;
+            return LineStatus::error;
+        }
+    }
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (have > 5 && (!digit(v[5]) || v[5] != '1')) {
+        e = digit(v[5]) ? unsupported : http::errc::bad_version;
+        return LineStatus::error;
+    }
+    if (have > 6 && v[6] != '.') {
+        e = http::errc::bad_version;
+        return LineStatus::error;
+    }
+    if (have > 7) {  // a digit other than 0 and 1, or not a digit
+        e = digit(v[7]) ? unsupported : http::errc::bad_version;
+        return LineStatus::error;
+    }
+    return LineStatus::incomplete;
+}
+
+/** Scans the status line `HTTP-version SP 3DIGIT SP reason CRLF` in [@p base, @p base + @p end)
+ *  into @p s (a code in 100-599, a reason of field-value bytes). On an error, @p e is
+ *  http::errc::bad_status_line or http::errc::bad_version. */
+inline LineStatus scan_status_line(const char* base, std::size_t end, StartLine& s,
+                                   errc& e) noexcept {
+    // A version other than 1.x is not a response we read: bad_version, not 505.
+    LineStatus ls =
+        scan_version(base, end, http::errc::bad_status_line, http::errc::bad_version, s.version, e);
+    if (ls != LineStatus::field) return ls;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (end > 8 && base[8] != ' ') {
+        e = digit(base[8]) ? http::errc::bad_version : http::errc::bad_status_line;
+        return LineStatus::error;
+    }
+    for (std::size_t i = 9; i < end && i < 12; ++i) {
+        if (!digit(base[i])) {
+            e = http::errc::bad_status_line;
+            return LineStatus::error;
+        }
+    }
+    if (end > 12 && base[12] != ' ') {
+        e = http::errc::bad_status_line;
+        return LineStatus::error;
+    }
+    if (end < 13) return LineStatus::incomplete;
+    int code = (base[9] - '0') * 100 + (base[10] - '0') * 10 + (base[11] - '0');
+    if (code < 100 || code > 599) {
+        e = http::errc::bad_status_line;
+        return LineStatus::error;
+    }
+    const char* reason = base + 13;
+    const char* e_ptr = base + end;
+    const char* p = scan_field_value(reason, e_ptr);
+    if (p >= e_ptr) {
+        s.scan = Scan::value;
+        return LineStatus::incomplete;
+    }
+    if (*p != '\r' || (p + 1 < e_ptr && p[1] != '\n')) {
+        e = http::errc::bad_status_line;
+        return LineStatus::error;
+    }
+    if (p + 1 >= e_ptr) return LineStatus::incomplete;
+    s.status = code;
+    s.reason_off = 13;
+    s.reason_len = static_cast<std::uint32_t>(p - reason);
+    s.end = static_cast<std::uint32_t>(p + 2 - base);
+    return LineStatus::field;
+}
+
+/** Checks a request target against the forms of RFC 9112 section 3.2 (RFC 3986 characters and
+ *  percent escapes) and sets @p form. */
+inline bool check_target(std::string_view method, std::string_view target,
+                         TargetForm& form) noexcept {
+    const char* p = target.data();
+    const char* e = p + target.size();
+    if (target == "*") {
+        form = TargetForm::asterisk;
+        return method == "OPTIONS";
+    }
+    if (method == "CONNECT") {  // authority-form: uri-host ":" port, nothing else
+        form = TargetForm::authority;
+        std::size_t colon = target.rfind(':');
+        std::uint16_t port = 0;
+        return colon != std::string_view::npos && colon > 0 &&
+               socklite::detail::parse_port(target.substr(colon + 1), port) &&
+               is_uri_host(target.substr(0, colon));
+    }
+    if (*p == '/') {  // origin-form: absolute-path [ "?" query ]
+        form = TargetForm::origin;
+        return all_in(p, e, cc_target) && valid_percent(p, e);
+    }
+    // absolute-form: scheme ":" hier-part [ "?" query ]
+    form = TargetForm::absolute;
+    if (!is(*p, cc_alpha)) return false;
+    const char* q = p + 1;
+    while (q < e && is(*q, cc_scheme)) ++q;
+    if (q == e || *q != ':') return false;
+    std::string_view scheme(p, static_cast<std::size_t>(q - p));
+    ++q;
+    for (const char* c = q; c < e; ++c) {
+        if (!is(*c, cc_target) && *c != '[' && *c != ']') return false;
+    }
+    if (!valid_percent(q, e)) return false;
+    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return true;
+    // An http(s) URI has an authority with a non-empty host (RFC 9110 section 4.2.1).
+    std::string_view rest(q, static_cast<std::size_t>(e - q));
+    if (rest.substr(0, 2) != "//") return false;
+    rest.remove_prefix(2);
+    std::string_view auth = rest.substr(0, rest.find_first_of("/?"));
+    std::size_t at = auth.rfind('@');
+    if (at != std::string_view::npos) auth.remove_prefix(at + 1);
+    std::size_t colon = auth.rfind(':');
+    if (colon != std::string_view::npos && auth.find(']', colon) == std::string_view::npos) {
+        std::uint16_t port = 0;
+        std::string_view port_text = auth.substr(colon + 1);
+        if (!port_text.empty() && !socklite::detail::parse_port(port_text, port)) return false;
+        auth = auth.substr(0, colon);
+    }
+    return !auth.empty() && is_uri_host(auth);
+}
+
+/** Scans the request line `method SP request-target SP HTTP-version CRLF` (single spaces) in
+ *  [@p base, @p base + @p end) into @p s. On an error, @p e is http::errc::bad_request_line,
+ *  http::errc::bad_target, http::errc::bad_version or http::errc::version_not_supported. */
+inline LineStatus scan_request_line(const char* base, std::size_t end, StartLine& s,
+                                    errc& e) noexcept {
+    const char* e_ptr = base + end;
+    const char* m = scan_token(base, e_ptr);
+    if (m == e_ptr) {
+        s.scan = Scan::token;
+        return LineStatus::incomplete;
+    }
+    if (m == base || *m != ' ') {
+        e = http::errc::bad_request_line;
+        return LineStatus::error;
+    }
+    const char* t = m + 1;
+    bool plain;
+    const char* te = scan_target(t, e_ptr, plain);
+    if (te == e_ptr) {
+        s.scan = Scan::target;
+        return LineStatus::incomplete;
+    }
+    if (te == t || *te != ' ') {  // an empty target, a second space, a CTL, a bare CR or LF
+        e = te != t && static_cast<unsigned char>(*te) >= 0x7f ? http::errc::bad_target
+                                                               : http::errc::bad_request_line;
+        return LineStatus::error;
+    }
+    s.scan = Scan::none;
+    const char* v = te + 1;
+    const std::size_t have = static_cast<std::size_t>(e_ptr - v);
+    LineStatus ls = scan_version(v, have, http::errc::bad_request_line,
+                                 http::errc::version_not_supported, s.version, e);
+    if (ls != LineStatus::field) return ls;
+    if (have > 8 && v[8] != '\r') {
+        e = v[8] >= '0' && v[8] <= '9' ? http::errc::bad_version : http::errc::bad_request_line;
+        return LineStatus::error;
+    }
+    if (have > 9 && v[9] != '\n') {
+        e = http::errc::bad_request_line;
+        return LineStatus::error;
+    }
+    if (have < 10) return LineStatus::incomplete;
+    s.method_len = static_cast<std::uint32_t>(m - base);
+    s.target_off = static_cast<std::uint32_t>(t - base);
+    s.target_len = static_cast<std::uint32_t>(te - t);
+    if (plain && *t == '/' && !(s.method_len == 7 && std::memcmp(base, "CONNECT", 7) == 0)) {
+        s.target_form = TargetForm::origin;  // the usual one, already checked by scan_target()
+    } else if (!check_target(std::string_view(base, s.method_len),
+                             std::string_view(t, s.target_len), s.target_form)) {
+        e = http::errc::bad_target;
+        return LineStatus::error;
+    }
+    s.end = static_cast<std::uint32_t>(v + 10 - base);
+    return LineStatus::field;
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_START_LINE_HPP
+// ---- end socklite/http/detail/start_line.hpp
+
+namespace socklite {
+namespace http {
 
 /** A strict incremental parser of one HTTP/1.x message at a time: a request when @p IsRequest,
  *  else a response. Use RequestParser and ResponseParser.
@@ -5244,8 +6035,10 @@ public:
      *  when the body is finished (consumed ends there: later bytes belong to the next
      *  message); need_more otherwise (with a non-empty `body`, call again with the rest; with
      *  an empty one, wait for more bytes). Errors: those of ChunkedDecoder::decode(), and
-     *  http::errc::body_too_large (reported by the call after the one that delivered the
-     *  bytes up to ParserLimits::max_body_size). */
+     *  http::errc::body_too_large, as soon as the body is known to pass
+     *  ParserLimits::max_body_size (bytes past it, or the limit reached inside a chunk): the
+     *  call that delivers the bytes up to the limit then returns them (need_more) and records
+     *  the error, which every later call (parse_body(), finish()) reports at once. */
     ParseResult parse_body(std::string_view data) noexcept;
 
     /** Reports that the connection was closed by the peer (end of input).
@@ -5262,7 +6055,7 @@ public:
     bool complete() const noexcept { return phase_ == Phase::done; }
 
     /** The HTTP version: 10 or 11. */
-    int version() const noexcept { return version_; }
+    int version() const noexcept { return start_.version; }
     /** The number of header fields. */
     std::size_t field_count() const noexcept { return head_.count; }
     /** The @p i-th header field (`i < field_count()`), in received order. */
@@ -5277,9 +6070,9 @@ public:
     /** How the body is delimited. */
     BodyKind body_kind() const noexcept { return body_kind_; }
     /** The Content-Length value when one was given (0 otherwise). */
-    std::uint64_t content_length() const noexcept { return content_length_; }
+    std::uint64_t content_length() const noexcept { return fields_.content_length; }
     /** Whether a Content-Length field was present. */
-    bool has_content_length() const noexcept { return cl_seen_; }
+    bool has_content_length() const noexcept { return fields_.cl_seen; }
     /** Body bytes delivered by parse_body() so far (decoded). */
     std::uint64_t body_received() const noexcept { return body_received_; }
     /** Whether the connection may carry another message after this one. */
@@ -5295,28 +6088,28 @@ public:
     /** Requests: the method, a token, case-sensitive (`GET`). */
     std::string_view method() const noexcept {
         static_assert(IsRequest, "method() is for requests");
-        return std::string_view(head_.base, method_len_);
+        return std::string_view(head_.base, start_.method_len);
     }
     /** Requests: the request target as received (a view). */
     std::string_view target() const noexcept {
         static_assert(IsRequest, "target() is for requests");
-        return std::string_view(head_.base + target_off_, target_len_);
+        return std::string_view(head_.base + start_.target_off, start_.target_len);
     }
     /** Requests: the form of the target. */
     TargetForm target_form() const noexcept {
         static_assert(IsRequest, "target_form() is for requests");
-        return target_form_;
+        return start_.target_form;
     }
     /** Requests: the `Host` value (a view; empty when absent, as HTTP/1.0 allows). */
     std::string_view host() const noexcept {
         static_assert(IsRequest, "host() is for requests");
-        return host_field_ ? head_.field(host_field_ - 1).value : std::string_view();
+        return fields_.host_field ? head_.field(fields_.host_field - 1).value : std::string_view();
     }
     /** Requests: whether an HTTP/1.1 client waits for `100 Continue` before sending the body
      *  (`Expect: 100-continue`, RFC 9110 section 10.1.1). */
     bool expect_continue() const noexcept {
         static_assert(IsRequest, "expect_continue() is for requests");
-        return expect_continue_;
+        return fields_.expect_continue;
     }
     /** Requests: copies method, target and header fields into @p out (headers appended;
      *  allocates). */
@@ -5333,12 +6126,12 @@ public:
     /** Responses: the status code (100-599). */
     int status() const noexcept {
         static_assert(!IsRequest, "status() is for responses");
-        return status_;
+        return start_.status;
     }
     /** Responses: the reason phrase (a view, may be empty). */
     std::string_view reason() const noexcept {
         static_assert(!IsRequest, "reason() is for responses");
-        return std::string_view(head_.base + reason_off_, reason_len_);
+        return std::string_view(head_.base + start_.reason_off, start_.reason_len);
     }
     /** Responses: how many interim (1xx, not 101) responses parse_head() skipped. */
     std::size_t interim_count() const noexcept { return interim_count_; }
@@ -5350,8 +6143,6 @@ public:
 
 private:
     enum class Phase : unsigned char { head, body, done, error };
-    // What the bytes after an incomplete line would continue (see parse_head()).
-    enum class Scan : unsigned char { none, token, target, value };
 
     ParseResult fail(std::size_t consumed, std::error_code e) noexcept {
         phase_ = Phase::error;
@@ -5359,36 +6150,7 @@ private:
         return error_.fail(consumed, e);
     }
     void clear_head() noexcept;
-    detail::LineStatus scan_version(const char* v, std::size_t have, errc line_error,
-                                    errc& e) noexcept;
-    detail::LineStatus scan_status_line(const char* base, std::size_t end, errc& e) noexcept;
-    detail::LineStatus scan_request_line(const char* base, std::size_t end, errc& e) noexcept;
-    bool check_target(std::string_view method, std::string_view target) noexcept;
-    bool on_field(std::string_view name, std::string_view value, errc& e) noexcept;
-    bool parse_content_length(std::string_view value) noexcept;
-    bool parse_transfer_encoding(std::string_view value, errc& e) noexcept;
     bool frame(errc& e) noexcept;
-
-    // For each name length, the first letter (lower case) of the one field name of that length
-    // that on_field() looks at, or 0.
-    static constexpr char name_key[18] = {0,
-                                          0,
-                                          0,
-                                          0,
-                                          IsRequest ? 'h' : 0,
-                                          0,
-                                          IsRequest ? 'e' : 0,
-                                          IsRequest ? 'u' : 0,
-                                          0,
-                                          0,
-                                          'c',
-                                          0,
-                                          0,
-                                          0,
-                                          'c',
-                                          0,
-                                          0,
-                                          't'};
 
     ParserLimits limits_;
     detail::FieldBlock head_;
@@ -5398,36 +6160,17 @@ private:
     // head scanning
     bool start_done_ = false;
     bool pending_ = false;  // the last call ended inside a line
-    Scan pending_scan_ = Scan::none;
-    Scan start_scan_ = Scan::none;  // where an incomplete start line stopped
-    std::size_t pos_ = 0;           // next line to scan (offset in the head)
-    std::size_t search_ = 0;        // the end of the bytes already checked while pending_
-    std::size_t empty_lines_ = 0;   // empty lines skipped before this start line
+    detail::Scan pending_scan_ = detail::Scan::none;
+    std::size_t pos_ = 0;          // next line to scan (offset in the head)
+    std::size_t search_ = 0;       // the end of the bytes already checked while pending_
+    std::size_t empty_lines_ = 0;  // empty lines skipped before this start line
     static constexpr std::size_t rescan_limit = 256;
-    // start line
-    int version_ = 11;
-    std::uint32_t method_len_ = 0;
-    std::uint32_t target_off_ = 0;
-    std::uint32_t target_len_ = 0;
-    TargetForm target_form_ = TargetForm::origin;
-    int status_ = 0;
-    std::uint32_t reason_off_ = 0;
-    std::uint32_t reason_len_ = 0;
+    detail::StartLine start_;
+    detail::HeadFields<IsRequest> fields_;  // the fields that matter
     std::size_t head_size_ = 0;
     // the request this response answers
     bool head_request_ = false;
     bool connect_request_ = false;
-    // fields that matter
-    bool cl_seen_ = false;
-    bool te_seen_ = false;
-    bool te_chunked_ = false;  // the last transfer coding so far is chunked
-    bool conn_close_ = false;
-    bool conn_keep_alive_ = false;
-    bool conn_upgrade_ = false;
-    bool upgrade_field_ = false;
-    bool expect_continue_ = false;
-    std::size_t host_field_ = 0;  // 1 + index of the Host field, 0 when none
-    std::uint64_t content_length_ = 0;
     // outcome
     BodyKind body_kind_ = BodyKind::none;
     bool keep_alive_ = false;
@@ -5458,30 +6201,13 @@ inline void BasicParser<IsRequest>::clear_head() noexcept {
     head_.base = nullptr;
     start_done_ = false;
     pending_ = false;
-    pending_scan_ = Scan::none;
-    start_scan_ = Scan::none;
+    pending_scan_ = detail::Scan::none;
     pos_ = 0;
     search_ = 0;
     empty_lines_ = 0;
-    version_ = 11;
-    method_len_ = 0;
-    target_off_ = 0;
-    target_len_ = 0;
-    target_form_ = TargetForm::origin;
-    status_ = 0;
-    reason_off_ = 0;
-    reason_len_ = 0;
+    start_ = {};
+    fields_ = {};
     head_size_ = 0;
-    cl_seen_ = false;
-    te_seen_ = false;
-    te_chunked_ = false;
-    conn_close_ = false;
-    conn_keep_alive_ = false;
-    conn_upgrade_ = false;
-    upgrade_field_ = false;
-    expect_continue_ = false;
-    host_field_ = 0;
-    content_length_ = 0;
 }
 
 template <bool IsRequest>
@@ -5499,205 +6225,6 @@ inline void BasicParser<IsRequest>::reset() noexcept {
     body_received_ = 0;
     interim_count_ = 0;
     last_interim_status_ = 0;
-}
-
-// "HTTP/" DIGIT "." DIGIT at v, of which `have` bytes arrived: field when it is HTTP/1.0 or
-// HTTP/1.1, incomplete when what arrived may still become one. Decided left to right, so that a
-// prefix gives the same answer as the whole line.
-template <bool IsRequest>
-inline detail::LineStatus BasicParser<IsRequest>::scan_version(const char* v, std::size_t have,
-                                                               errc line_error, errc& e) noexcept {
-    using detail::LineStatus;
-    static const char proto[] = "HTTP/1.";
-    if (have >= 8) {  // the usual case: one comparison of the first seven bytes
-        std::uint64_t got = 0, want = 0;
-        std::memcpy(&got, v, 7);
-        std::memcpy(&want, proto, 7);
-        if (got == want && (v[7] == '1' || v[7] == '0')) {
-            version_ = v[7] == '1' ? 11 : 10;
-            return LineStatus::field;
-        }
-    }
-    for (std::size_t i = 0; i < 5 && i < have; ++i) {
-        if (v[i] != proto[i]) {
-            e = line_error;
-            return LineStatus::error;
-        }
-    }
-    auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    // 505 is what a server answers; a response in another version is just not one we read.
-    const errc unsupported =
-        IsRequest ? http::errc::version_not_supported : http::errc::bad_version;
-    if (have > 5 && (!digit(v[5]) || v[5] != '1')) {
-        e = digit(v[5]) ? unsupported : http::errc::bad_version;
-        return LineStatus::error;
-    }
-    if (have > 6 && v[6] != '.') {
-        e = http::errc::bad_version;
-        return LineStatus::error;
-    }
-    if (have > 7) {  // a digit other than 0 and 1, or not a digit
-        e = digit(v[7]) ? unsupported : http::errc::bad_version;
-        return LineStatus::error;
-    }
-    return LineStatus::incomplete;
-}
-
-template <bool IsRequest>
-inline detail::LineStatus BasicParser<IsRequest>::scan_status_line(const char* base,
-                                                                   std::size_t end,
-                                                                   errc& e) noexcept {
-    using detail::LineStatus;
-    // "HTTP/1.x SP DDD SP reason CRLF"; check whatever prefix is here so garbage fails early.
-    LineStatus ls = scan_version(base, end, http::errc::bad_status_line, e);
-    if (ls != LineStatus::field) return ls;
-    auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (end > 8 && base[8] != ' ') {
-        e = digit(base[8]) ? http::errc::bad_version : http::errc::bad_status_line;
-        return LineStatus::error;
-    }
-    for (std::size_t i = 9; i < end && i < 12; ++i) {
-        if (!digit(base[i])) {
-            e = http::errc::bad_status_line;
-            return LineStatus::error;
-        }
-    }
-    if (end > 12 && base[12] != ' ') {
-        e = http::errc::bad_status_line;
-        return LineStatus::error;
-    }
-    if (end < 13) return LineStatus::incomplete;
-    int code = (base[9] - '0') * 100 + (base[10] - '0') * 10 + (base[11] - '0');
-    if (code < 100 || code > 599) {
-        e = http::errc::bad_status_line;
-        return LineStatus::error;
-    }
-    const char* reason = base + 13;
-    const char* e_ptr = base + end;
-    const char* p = detail::scan_field_value(reason, e_ptr);
-    if (p >= e_ptr) {
-        start_scan_ = Scan::value;
-        return LineStatus::incomplete;
-    }
-    if (*p != '\r') {
-        e = http::errc::bad_status_line;
-        return LineStatus::error;
-    }
-    if (p + 1 >= e_ptr) return LineStatus::incomplete;
-    if (p[1] != '\n') {
-        e = http::errc::bad_status_line;
-        return LineStatus::error;
-    }
-    status_ = code;
-    reason_off_ = 13;
-    reason_len_ = static_cast<std::uint32_t>(p - reason);
-    pos_ = static_cast<std::size_t>(p + 2 - base);
-    return LineStatus::field;
-}
-
-template <bool IsRequest>
-inline detail::LineStatus BasicParser<IsRequest>::scan_request_line(const char* base,
-                                                                    std::size_t end,
-                                                                    errc& e) noexcept {
-    using detail::LineStatus;
-    // "method SP request-target SP HTTP/1.x CRLF", single spaces; decided left to right.
-    const char* e_ptr = base + end;
-    const char* m = detail::scan_token(base, e_ptr);
-    if (m == e_ptr) {
-        start_scan_ = Scan::token;
-        return LineStatus::incomplete;
-    }
-    if (m == base || *m != ' ') {
-        e = http::errc::bad_request_line;
-        return LineStatus::error;
-    }
-    const char* t = m + 1;
-    const char* te = detail::scan_visible(t, e_ptr);
-    if (te == e_ptr) {
-        start_scan_ = Scan::target;
-        return LineStatus::incomplete;
-    }
-    if (te == t || *te != ' ') {  // an empty target, a second space, a CTL, a bare CR or LF
-        e = te != t && static_cast<unsigned char>(*te) >= 0x7f ? http::errc::bad_target
-                                                               : http::errc::bad_request_line;
-        return LineStatus::error;
-    }
-    start_scan_ = Scan::none;
-    const char* v = te + 1;
-    const std::size_t have = static_cast<std::size_t>(e_ptr - v);
-    LineStatus ls = scan_version(v, have, http::errc::bad_request_line, e);
-    if (ls != LineStatus::field) return ls;
-    if (have > 8 && v[8] != '\r') {
-        e = v[8] >= '0' && v[8] <= '9' ? http::errc::bad_version : http::errc::bad_request_line;
-        return LineStatus::error;
-    }
-    if (have > 9 && v[9] != '\n') {
-        e = http::errc::bad_request_line;
-        return LineStatus::error;
-    }
-    if (have < 10) return LineStatus::incomplete;
-    method_len_ = static_cast<std::uint32_t>(m - base);
-    target_off_ = static_cast<std::uint32_t>(t - base);
-    target_len_ = static_cast<std::uint32_t>(te - t);
-    if (!check_target(std::string_view(base, method_len_), std::string_view(t, target_len_))) {
-        e = http::errc::bad_target;
-        return LineStatus::error;
-    }
-    pos_ = static_cast<std::size_t>(v + 10 - base);
-    return LineStatus::field;
-}
-
-// The request-target forms of RFC 9112 section 3.2 (RFC 3986 characters).
-template <bool IsRequest>
-inline bool BasicParser<IsRequest>::check_target(std::string_view method,
-                                                 std::string_view target) noexcept {
-    using namespace detail;
-    const char* p = target.data();
-    const char* e = p + target.size();
-    if (target == "*") {
-        target_form_ = TargetForm::asterisk;
-        return method == "OPTIONS";
-    }
-    if (method == "CONNECT") {  // authority-form: uri-host ":" port, nothing else
-        target_form_ = TargetForm::authority;
-        std::size_t colon = target.rfind(':');
-        std::uint16_t port = 0;
-        return colon != std::string_view::npos && colon > 0 &&
-               socklite::detail::parse_port(target.substr(colon + 1), port) &&
-               is_uri_host(target.substr(0, colon));
-    }
-    if (*p == '/') {  // origin-form: absolute-path [ "?" query ]
-        target_form_ = TargetForm::origin;
-        return all_in(p, e, cc_target) && valid_percent(p, e);
-    }
-    // absolute-form: scheme ":" hier-part [ "?" query ]
-    target_form_ = TargetForm::absolute;
-    if (!is(*p, cc_alpha)) return false;
-    const char* q = p + 1;
-    while (q < e && is(*q, cc_scheme)) ++q;
-    if (q == e || *q != ':') return false;
-    std::string_view scheme(p, static_cast<std::size_t>(q - p));
-    ++q;
-    for (const char* c = q; c < e; ++c) {
-        if (!is(*c, cc_target) && *c != '[' && *c != ']') return false;
-    }
-    if (!valid_percent(q, e)) return false;
-    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return true;
-    // An http(s) URI has an authority with a non-empty host (RFC 9110 section 4.2.1).
-    std::string_view rest(q, static_cast<std::size_t>(e - q));
-    if (rest.substr(0, 2) != "//") return false;
-    rest.remove_prefix(2);
-    std::string_view auth = rest.substr(0, rest.find_first_of("/?"));
-    std::size_t at = auth.rfind('@');
-    if (at != std::string_view::npos) auth.remove_prefix(at + 1);
-    std::size_t colon = auth.rfind(':');
-    if (colon != std::string_view::npos && auth.find(']', colon) == std::string_view::npos) {
-        std::uint16_t port = 0;
-        std::string_view port_text = auth.substr(colon + 1);
-        if (!port_text.empty() && !socklite::detail::parse_port(port_text, port)) return false;
-        auth = auth.substr(0, colon);
-    }
-    return !auth.empty() && is_uri_host(auth);
 }
 
 template <bool IsRequest>
@@ -5728,10 +6255,10 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             const char* to = base + window;
             const char* stop = to;
             switch (pending_scan_) {
-                case Scan::token: stop = detail::scan_token(from, to); break;
-                case Scan::target: stop = detail::scan_visible(from, to); break;
-                case Scan::value: stop = detail::scan_field_value(from, to); break;
-                case Scan::none: stop = from; break;
+                case detail::Scan::token: stop = detail::scan_token(from, to); break;
+                case detail::Scan::target: stop = detail::scan_visible(from, to); break;
+                case detail::Scan::value: stop = detail::scan_field_value(from, to); break;
+                case detail::Scan::none: stop = from; break;
             }
             if (stop == to) {
                 search_ = window;
@@ -5756,7 +6283,7 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
                 data.remove_prefix(2);
                 continue;
             }
-            start_scan_ = Scan::none;
+            start_.scan = detail::Scan::none;
             if constexpr (IsRequest) {
                 // The request line is scanned within its own limit, so that a line that is
                 // too long gives the same error however its bytes arrive.
@@ -5766,9 +6293,12 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             if (window == 0) {
                 ls = LineStatus::incomplete;
             } else {
-                ls = IsRequest ? scan_request_line(base, line_window, e)
-                               : scan_status_line(base, line_window, e);
-                if (ls == LineStatus::field) start_done_ = true;
+                ls = IsRequest ? detail::scan_request_line(base, line_window, start_, e)
+                               : detail::scan_status_line(base, line_window, start_, e);
+                if (ls == LineStatus::field) {
+                    start_done_ = true;
+                    pos_ = start_.end;
+                }
             }
         }
         if (ls == LineStatus::field) {
@@ -5793,11 +6323,10 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
                 slots[count++] = slot;
                 // Only a few names matter (see on_field()): their length and first letter
                 // rule most fields out at once.
-                const std::size_t key = slot.name_len < sizeof name_key ? slot.name_len : 0;
-                if (name_key[key] == (base[slot.name_off] | 0x20)) {
-                    head_.count = count;
-                    if (!on_field(std::string_view(base + slot.name_off, slot.name_len),
-                                  std::string_view(base + slot.value_off, slot.value_len), e)) {
+                if (fields_.wanted(slot.name_len, base[slot.name_off])) {
+                    if (!fields_.on_field(std::string_view(base + slot.name_off, slot.name_len),
+                                          std::string_view(base + slot.value_off, slot.value_len),
+                                          count - 1, e)) {
                         ls = LineStatus::error;
                         break;
                     }
@@ -5816,25 +6345,25 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
             search_ = window;
             if (window > 0 && base[window - 1] == '\r') --search_;  // LF or bare CR decides
             if (!start_done_) {
-                pending_scan_ = start_scan_;
+                pending_scan_ = start_.scan;
             } else {
                 // An incomplete field line without a colon yet is still in its name (a line
                 // with its colon is in its value: the scan would have failed otherwise).
                 pending_scan_ =
                     window > pos_ && std::memchr(base + pos_, ':', window - pos_) == nullptr
-                        ? Scan::token
-                        : Scan::value;
+                        ? detail::Scan::token
+                        : detail::Scan::value;
             }
             r.consumed = skipped;
             return r;
         }
         // end of the header section
         if constexpr (!IsRequest) {
-            if (status_ < 200 && status_ != 101) {
+            if (start_.status < 200 && start_.status != 101) {
                 if (interim_count_ == limits_.max_interim)
                     return fail(skipped, http::errc::header_too_large);
                 ++interim_count_;
-                last_interim_status_ = status_;
+                last_interim_status_ = start_.status;
                 skipped += pos_;
                 data.remove_prefix(pos_);
                 clear_head();
@@ -5845,7 +6374,7 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
         head_size_ = pos_;
         if (!frame(e)) return fail(skipped, e);
         phase_ = body_kind_ == BodyKind::none ||
-                         (body_kind_ == BodyKind::content_length && content_length_ == 0)
+                         (body_kind_ == BodyKind::content_length && fields_.content_length == 0)
                      ? Phase::done
                      : Phase::body;
         r.status = ParseStatus::complete;
@@ -5855,154 +6384,15 @@ inline ParseResult BasicParser<IsRequest>::parse_head(std::string_view data) noe
 }
 
 template <bool IsRequest>
-inline bool BasicParser<IsRequest>::on_field(std::string_view name, std::string_view value,
-                                             errc& e) noexcept {
-    // Few names matter: the caller has matched the length and first letter (name_key).
-    auto is_name = [&name](std::string_view lit) {
-        return (name[0] | 0x20) == lit[0] && iequals(name, lit);
-    };
-    const std::size_t n = name.size();
-    if (n == 14) {
-        if (is_name("content-length")) {
-            e = http::errc::bad_content_length;
-            return parse_content_length(value);
-        }
-    } else if (n == 10) {
-        if (is_name("connection")) {
-            e = http::errc::bad_header;
-            return detail::for_each_token(value, [this](std::string_view t) {
-                       if (iequals(t, "close")) conn_close_ = true;
-                       if (iequals(t, "keep-alive")) conn_keep_alive_ = true;
-                       if (iequals(t, "upgrade")) conn_upgrade_ = true;
-                       return true;
-                   }) >= 0;
-        }
-    } else if (n == 17) {
-        if (is_name("transfer-encoding")) return parse_transfer_encoding(value, e);
-    } else if constexpr (IsRequest) {
-        if (n == 4) {
-            if (is_name("host")) {
-                // RFC 9112 section 3.2: exactly one, `uri-host [ ":" port ]`.
-                e = http::errc::bad_host;
-                if (host_field_ != 0) return false;
-                host_field_ = head_.count;
-                std::string_view host = value;
-                std::size_t colon = value.rfind(':');
-                if (colon != std::string_view::npos &&
-                    value.find(']', colon) == std::string_view::npos) {
-                    std::uint16_t port = 0;
-                    std::string_view port_text = value.substr(colon + 1);
-                    if (!port_text.empty() && !socklite::detail::parse_port(port_text, port))
-                        return false;
-                    host = value.substr(0, colon);
-                }
-                return detail::is_uri_host(host);
-            }
-        } else if (n == 6) {
-            if (is_name("expect") && iequals(value, "100-continue")) expect_continue_ = true;
-        } else if (n == 7) {
-            if (is_name("upgrade")) upgrade_field_ = true;
-        }
-    }
-    return true;
-}
-
-template <bool IsRequest>
-inline bool BasicParser<IsRequest>::parse_content_length(std::string_view v) noexcept {
-    // 1*DIGIT, or a list of identical values ("5, 5"); below 2^63; equal to earlier fields.
-    constexpr std::uint64_t limit = (std::uint64_t(1) << 63) - 1;
-    const char* p = v.data();
-    const char* e = p + v.size();
-    bool any = false;
-    while (p < e) {
-        if (*p < '0' || *p > '9') return false;
-        std::uint64_t n = 0;
-        do {
-            std::uint64_t d = static_cast<std::uint64_t>(*p - '0');
-            if (n > (limit - d) / 10) return false;
-            n = n * 10 + d;
-            ++p;
-        } while (p < e && *p >= '0' && *p <= '9');
-        if ((cl_seen_ || any) && n != content_length_) return false;
-        content_length_ = n;
-        any = true;
-        while (p < e && detail::is(*p, detail::cc_ows)) ++p;
-        if (p == e) break;
-        if (*p != ',') return false;
-        ++p;
-        while (p < e && detail::is(*p, detail::cc_ows)) ++p;
-        if (p == e) return false;  // a trailing comma
-    }
-    if (!any) return false;
-    cl_seen_ = true;
-    return true;
-}
-
-template <bool IsRequest>
-inline bool BasicParser<IsRequest>::parse_transfer_encoding(std::string_view v, errc& e) noexcept {
-    // #transfer-coding, tokens only; chunked at most once and last; on a request, only the
-    // codings this side of the connection may meet (RFC 9112 section 6.1: else 501).
-    e = http::errc::bad_transfer_encoding;
-    int n = detail::for_each_token(v, [this, &e](std::string_view t) {
-        if (te_chunked_) return false;  // something after chunked
-        te_chunked_ = iequals(t, "chunked");
-        if (IsRequest && !te_chunked_ && !iequals(t, "gzip") && !iequals(t, "x-gzip") &&
-            !iequals(t, "deflate") && !iequals(t, "compress") && !iequals(t, "x-compress")) {
-            e = http::errc::unknown_transfer_coding;
-            return false;
-        }
-        return true;
-    });
-    if (n <= 0) return false;
-    te_seen_ = true;
-    return true;
-}
-
-template <bool IsRequest>
 inline bool BasicParser<IsRequest>::frame(errc& e) noexcept {
-    if (te_seen_ && version_ == 10) {
-        e = http::errc::bad_transfer_encoding;  // RFC 9112 section 6.1: faulty framing
-        return false;
-    }
-    upgrade_ = false;
-    if constexpr (IsRequest) {
-        if (version_ == 11 && host_field_ == 0) {
-            e = http::errc::missing_host;
-            return false;
-        }
-        if (te_seen_ && (cl_seen_ || !te_chunked_)) {
-            e = http::errc::bad_transfer_encoding;  // RFC 9112 sections 6.1 and 6.3
-            return false;
-        }
-        body_kind_ = te_seen_   ? BodyKind::chunked
-                     : cl_seen_ ? BodyKind::content_length
-                                : BodyKind::none;
-        keep_alive_ = !conn_close_ && (version_ == 11 || conn_keep_alive_);
-        upgrade_ = conn_upgrade_ && upgrade_field_;
-        expect_continue_ = expect_continue_ && version_ == 11;
-    } else {
-        if (head_request_ || status_ < 200 || status_ == 204 || status_ == 304) {
-            body_kind_ = BodyKind::none;
-            upgrade_ = status_ == 101;
-        } else if (connect_request_ && status_ < 300) {
-            body_kind_ = BodyKind::none;
-            upgrade_ = true;
-        } else if (te_seen_) {
-            body_kind_ = te_chunked_ ? BodyKind::chunked : BodyKind::until_close;
-        } else if (cl_seen_) {
-            body_kind_ = BodyKind::content_length;
-        } else {
-            body_kind_ = BodyKind::until_close;
-        }
-        keep_alive_ = version_ == 11 && !conn_close_ && !upgrade_ &&
-                      body_kind_ != BodyKind::until_close && !(te_seen_ && cl_seen_);
-    }
-    if (body_kind_ == BodyKind::content_length && content_length_ > limits_.max_body_size) {
-        e = http::errc::body_too_large;
-        return false;
-    }
-    body_remaining_ = body_kind_ == BodyKind::content_length ? content_length_ : 0;
-    return true;  // (the chunked decoder was reset with the parser)
+    detail::Framing f{body_kind_, keep_alive_, upgrade_};
+    const bool ok = fields_.frame(start_.version, start_.status, head_request_, connect_request_,
+                                  limits_.max_body_size, f, e);
+    body_kind_ = f.body;
+    keep_alive_ = f.keep_alive;
+    upgrade_ = f.upgrade;
+    body_remaining_ = ok && body_kind_ == BodyKind::content_length ? fields_.content_length : 0;
+    return ok;  // (the chunked decoder was reset with the parser)
 }
 
 template <bool IsRequest>
@@ -6042,10 +6432,15 @@ inline ParseResult BasicParser<IsRequest>::parse_body(std::string_view data) noe
             r.consumed = data.size();
             break;
     }
-    if (r.body.size() > limits_.max_body_size - body_received_) {
+    // Fail as soon as the body is known to pass the limit: bytes past it, or the limit reached
+    // inside a chunk whose data goes on (nothing but data bytes can come next there, so the
+    // outcome is the same however the input is split).
+    const std::uint64_t room = limits_.max_body_size - body_received_;
+    if (r.body.size() > room || (r.body.size() == room && body_kind_ == BodyKind::chunked &&
+                                 !r.complete() && chunked_.chunk_remaining() != 0)) {
         // Deliver the bytes up to the limit, then fail: the same bytes come out however the
         // input is split.
-        r.body = r.body.substr(0, static_cast<std::size_t>(limits_.max_body_size - body_received_));
+        if (r.body.size() > room) r.body = r.body.substr(0, static_cast<std::size_t>(room));
         body_received_ += r.body.size();
         ParseResult e = fail(0, http::errc::body_too_large);
         if (r.body.empty()) return e;
@@ -6089,8 +6484,8 @@ inline bool BasicParser<IsRequest>::has_header(std::string_view name) const noex
 template <bool IsRequest>
 inline void BasicParser<IsRequest>::copy_head(Response& out) const {
     static_assert(!IsRequest, "copy_head(Response&) is for responses");
-    out.status = status_;
-    out.version = version_;
+    out.status = start_.status;
+    out.version = start_.version;
     out.reason.assign(reason().data(), reason().size());
     for (std::size_t i = 0; i < head_.count; ++i) {
         FieldView f = head_.field(i);
@@ -6128,7 +6523,7 @@ inline void BasicParser<IsRequest>::copy_head(Request& out) const {
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
+#include <vector>  // Pool's idle list
 
 // ---- begin socklite/http/url.hpp
 #ifndef SOCKLITE_HTTP_URL_HPP
@@ -6550,9 +6945,9 @@ namespace detail {
 
 /** One connection to an origin: the socket and the bytes received but not consumed yet. */
 struct PooledConnection {
-    std::string key;           // the origin, scheme://host[:port]: which requests may reuse it
-    Socket socket;             //
-    std::vector<char> buffer;  // [begin, end) received and not consumed yet
+    std::string key;     // the origin, scheme://host[:port]: which requests may reuse it
+    Socket socket;       //
+    std::string buffer;  // [begin, end) received and not consumed yet
     std::size_t begin = 0;
     std::size_t end = 0;
     bool reused = false;  // has carried a request before this one
@@ -6624,6 +7019,7 @@ private:
 
 /** Where a request goes: the resolved URL and what an exchange needs of it. */
 struct Route {
+    Route() = default;  // none: empty()
     explicit Route(http::Url u)
         : url(std::move(u)),
           target(url.target()),
@@ -6635,6 +7031,8 @@ struct Route {
     std::string authority;  // its Host field
     std::string key;        // its origin: which pooled connections fit
     std::string text;       // the whole URL, for messages and Response::url
+
+    bool empty() const noexcept { return key.empty(); }
 };
 
 /** Whether @p target is an absolute URL: a scheme and `:` (RFC 3986 section 3.1). */
@@ -6946,8 +7344,10 @@ inline void BodyReader::progress(const BodySink& sink) {
 #define SOCKLITE_HTTP_ENCODING_HPP
 
 /** @file
- *  The encodings a request needs: percent-encoded query strings (RFC 3986),
- *  `application/x-www-form-urlencoded` bodies and Basic credentials (RFC 7617). No I/O. */
+ *  The encodings HTTP messages carry, both ways: percent-encoding and -decoding (RFC 3986),
+ *  query strings and `application/x-www-form-urlencoded` bodies built and split, and Basic
+ *  credentials (RFC 7617). One decoder serves the client (userinfo), the router (path
+ *  segments, queries) and static files. No I/O. */
 
 #include <cstddef>
 #include <string>
@@ -7049,28 +7449,62 @@ inline std::string percent_encode(std::string_view text) {
     return out;
 }
 
-/** @p text with each `%XX` escape decoded (a `%` not followed by two hex digits is kept). */
-inline std::string percent_decode(std::string_view text) {
-    auto digit = [](char c) {
+/** Percent-decodes @p in into @p out, replacing its contents (RFC 3986 section 2.1); with
+ *  @p plus_is_space (query strings, `application/x-www-form-urlencoded`) a `+` becomes a space.
+ *  @return false on a bad escape (`%` not followed by two hex digits); @p out is then
+ *  unspecified. Allocates only to grow @p out. */
+inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space = false) {
+    auto hex = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     };
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return false;
+            int h = hex(in[i + 1]), l = hex(in[i + 2]);
+            if (h < 0 || l < 0) return false;
+            out += static_cast<char>(h * 16 + l);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return true;
+}
+
+/** @p text percent-decoded, or @p text unchanged when it has a bad escape (as parse_query()
+ *  keeps such a field). */
+inline std::string percent_decode(std::string_view text) {
     std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        int hi = -1;
-        int lo = -1;
-        if (text[i] == '%' && i + 2 < text.size()) {
-            hi = digit(text[i + 1]);
-            lo = digit(text[i + 2]);
-        }
-        if (hi < 0 || lo < 0) {
-            out += text[i];
-            continue;
-        }
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
+    if (!percent_decode(text, out)) out.assign(text.data(), text.size());
+    return out;
+}
+
+/** Splits a query string (`a=1&b=two%20words`, without `?`) into decoded pairs, in order (the
+ *  inverse of query_string(), `+` read as a space too); a field without `=` has an empty value,
+ *  empty fields are skipped, a name or value with a bad escape is kept undecoded. */
+inline Query parse_query(std::string_view query) {
+    Query out;
+    while (!query.empty()) {
+        std::size_t amp = query.find('&');
+        std::string_view field = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (field.empty()) continue;
+        std::size_t eq = field.find('=');
+        std::string_view name = field.substr(0, eq);
+        std::string_view value =
+            eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
+        std::pair<std::string, std::string> p;
+        if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
+        if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
+        out.push_back(std::move(p));
     }
     return out;
 }
@@ -7201,7 +7635,7 @@ inline bool send_source(PooledConnection& c, const BodySource& source, const Dea
     for (;;) {
         const std::size_t n = source.read(&buf[room], piece);
         if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
-            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
+            ec = errc::body_length_mismatch;
             return false;
         }
         sent += n;
@@ -7967,7 +8401,7 @@ private:
     // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
     // and serializing anew cost some 8,000 instructions, half of a small GET.
     std::string last_target_;
-    std::optional<Route> last_route_;
+    Route last_route_;  // empty until a first request
     bool wbuf_plain_ = false;
     std::string wbuf_method_;
     std::uint64_t opened_ = 0;
@@ -7990,14 +8424,14 @@ struct HttpClient::Exchange {
 
     const Handlers& handlers;
     http::Response& response;
-    const http::Request* request;          // what this hop sends: the caller's, or *changed
-    Deadline deadline;                     // the whole request, redirects included
-    std::uint64_t max_body;                // largest body accepted
-    std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
-    const Route* route = nullptr;          // where this hop goes: *last_route_ or hop_route
-    std::optional<Route> hop_route;        // a redirect's destination
-    bool follow = true;                    // whether a redirect is followed at all
-    std::optional<http::Hop> next;         // the redirect this hop's response asks for
+    const http::Request* request;   // what this hop sends: the caller's, or changed
+    Deadline deadline;              // the whole request, redirects included
+    std::uint64_t max_body;         // largest body accepted
+    http::Request changed;          // a copy, once the target or a redirect changed it
+    const Route* route = nullptr;   // where this hop goes: last_route_ or hop_route
+    Route hop_route;                // a redirect's destination
+    bool follow = true;             // whether a redirect is followed at all
+    std::optional<http::Hop> next;  // the redirect this hop's response asks for
 };
 /// @endcond
 
@@ -8088,9 +8522,9 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
             break;
         }
         x.changed = std::move(x.next->request);
-        x.request = &*x.changed;
-        x.hop_route.emplace(std::move(x.next->url));
-        x.route = &*x.hop_route;
+        x.request = &x.changed;
+        x.hop_route = Route(std::move(x.next->url));
+        x.route = &x.hop_route;
     }
     if (!ok) {
         http::detail::clear(res);
@@ -8103,19 +8537,19 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
 // when the target it sends differs.
 inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
     const std::string& target = x.request->target;
-    if (!last_route_ || target != last_target_) {
-        last_route_.reset();
+    if (last_route_.empty() || target != last_target_) {
+        last_route_ = Route();
         wbuf_plain_ = false;
         http::Url url = http::detail::resolve(base_, target, ec);
         if (ec) return false;
-        last_route_.emplace(std::move(url));
+        last_route_ = Route(std::move(url));
         last_target_ = target;
     }
-    x.route = &*last_route_;
+    x.route = &last_route_;
     if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
         x.changed = *x.request;
-        x.changed->target = x.route->target;
-        x.request = &*x.changed;
+        x.changed.target = x.route->target;
+        x.request = &x.changed;
     }
     return true;
 }
@@ -8177,8 +8611,8 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         return false;
     }
     // A plain request (no fields, no body) to the last route has the bytes of last time.
-    const bool plain = req.headers.empty() && req.body.empty() && !streamed && last_route_ &&
-                       x.route == &*last_route_;
+    const bool plain =
+        req.headers.empty() && req.body.empty() && !streamed && x.route == &last_route_;
     if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
     wbuf_plain_ = false;
     wbuf_.clear();
@@ -8283,8 +8717,8 @@ inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reu
 #define SOCKLITE_HTTP_ROUTER_HPP
 
 /** @file
- *  http::Router: the route table of HttpServer (method + path pattern to a route number), and
- *  the helpers it matches with: percent-decoding and query splitting. Pure: no I/O. */
+ *  http::Router: the route table of HttpServer (method + path pattern to a route number). It
+ *  decodes with encoding.hpp's percent_decode() and parse_query(). Pure: no I/O. */
 
 #include <cstddef>
 #include <string>
@@ -8292,11 +8726,13 @@ inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reu
 #include <utility>
 #include <vector>
 
+
 namespace socklite {
 namespace http {
 
-/** Name/value pairs in order: route parameters or query parameters (decoded). */
-using Params = std::vector<std::pair<std::string, std::string>>;
+/** Name/value pairs in order: route parameters or query parameters (decoded); the same type as
+ *  http::Query, which the client encodes. */
+using Params = Query;
 
 /** The value of the first pair named @p name in @p params, or an empty view. */
 inline std::string_view param_value(const Params& params, std::string_view name) noexcept {
@@ -8304,17 +8740,6 @@ inline std::string_view param_value(const Params& params, std::string_view name)
         if (p.first == name) return p.second;
     return {};
 }
-
-/** Percent-decodes @p in into @p out (replacing its contents); with @p plus_is_space (query
- *  strings, `application/x-www-form-urlencoded`) a `+` becomes a space.
- *  @return false on a bad escape (`%` not followed by two hex digits); @p out is then
- *  unspecified. Allocates only to grow @p out. */
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space = false);
-
-/** Splits a query string (`a=1&b=two%20words`, without `?`) into decoded pairs, in order; a
- *  field without `=` has an empty value, empty fields are skipped, a field with a bad escape is
- *  kept undecoded. */
-inline Params parse_query(std::string_view query);
 
 /** A table of routes: an HTTP method and a path pattern, each given a number, matched against
  *  a request's method and path.
@@ -8389,51 +8814,6 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 // Implementation
-
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    out.clear();
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= in.size()) return false;
-            int h = hex(in[i + 1]), l = hex(in[i + 2]);
-            if (h < 0 || l < 0) return false;
-            out += static_cast<char>(h * 16 + l);
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return true;
-}
-
-inline Params parse_query(std::string_view query) {
-    Params out;
-    while (!query.empty()) {
-        std::size_t amp = query.find('&');
-        std::string_view field = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        if (field.empty()) continue;
-        std::size_t eq = field.find('=');
-        std::string_view name = field.substr(0, eq);
-        std::string_view value =
-            eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
-        std::pair<std::string, std::string> p;
-        if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
-        if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
-        out.push_back(std::move(p));
-    }
-    return out;
-}
 
 inline std::size_t Router::add(std::string_view method, std::string_view pattern) {
     Route r;
@@ -8865,17 +9245,124 @@ inline std::string_view reason_phrase(int status) noexcept {
 #include <utility>
 #include <vector>
 
+// ---- begin socklite/http/upgrade.hpp
+#ifndef SOCKLITE_HTTP_UPGRADE_HPP
+#define SOCKLITE_HTTP_UPGRADE_HPP
+
+/** @file
+ *  Protocol upgrades on HttpServer (RFC 9110 section 7.8): http::Upgraded, the protocol that
+ *  takes a connection over after `101 Switching Protocols`, and http::UpgradeHandler, the route
+ *  handler that accepts or refuses an upgrade. */
+
+#include <memory>
+#include <mutex>
+#include <system_error>
+#include <utility>
+
+
+namespace socklite {
+namespace http {
+
+namespace detail {
+class ServerConn;
+}
+
+/** The protocol that runs on a connection once HttpServer has accepted its upgrade: a
+ *  WebSocket session (ws::serve()), or any other protocol. The server owns it from the
+ *  handshake until the connection ends, and destroys it then.
+ *
+ *  **Taking over.** start() is called once, on the loop's thread, right after the server has
+ *  queued the answer accepting the upgrade (so anything sent from start() follows it). The
+ *  protocol sets the connection's on_input(), on_drain() and on_end() handlers; the bytes the
+ *  client sent after the request head (already read by the server) are still buffered and
+ *  are offered to its input handler first. It must not replace on_close(): closed() tells it
+ *  instead.
+ *
+ *  **Ending.** Either the connection ends by itself (closed(), then destruction), e.g. after
+ *  `close_after_flush()`; or the protocol calls finish(), which closes at once and destroys the
+ *  protocol before it returns.
+ *
+ *  **Stopping.** HttpServer::stop() calls stop(): end the protocol gracefully; after
+ *  ServerOptions::grace the server closes the connection anyway. */
+class Upgraded {
+public:
+    /** Nothing to do yet. */
+    Upgraded() = default;
+    Upgraded(const Upgraded&) = delete;
+    Upgraded& operator=(const Upgraded&) = delete;
+    /** Destroyed by the server when the connection has ended. */
+    virtual ~Upgraded() = default;
+
+    /** Takes over @p conn (see the class notes); @p conn lives as long as this object. */
+    virtual void start(Connection& conn) = 0;
+    /** The connection ended by itself: @p ec is empty for an orderly end, else the error. This
+     *  object is destroyed right after. */
+    virtual void closed(std::error_code ec) { static_cast<void>(ec); }
+    /** HttpServer::stop() was called: end gracefully (the default closes at once). */
+    virtual void stop() { finish(); }
+
+    /** As post(), through a link() kept elsewhere. **Thread-safe.** */
+    static bool post_to(const std::shared_ptr<detail::ReplyLink>& link, EventLoop::Task task) {
+        if (!link) return false;
+        std::lock_guard<std::mutex> lock(link->mutex);
+        if (!link->loop) return false;
+        link->loop->post(std::move(task));
+        return true;
+    }
+
+protected:
+    /** Closes the connection now and ends the protocol: **this object is destroyed before
+     *  finish() returns**, so return at once. Loop thread only. */
+    void finish() {
+        if (finish_) finish_();
+    }
+    /** The loop the connection runs on (set before start()). */
+    EventLoop& event_loop() const noexcept { return *loop_; }
+    /** Runs @p task on the connection's loop soon. **Thread-safe.** @return false (and drops
+     *  @p task) when the server's loop is gone. @throws std::bad_alloc only. */
+    bool post(EventLoop::Task task) const { return post_to(link_, std::move(task)); }
+    /** What post() needs, for an object that outlives this one (e.g. a thread-safe handle):
+     *  pass it to post_to(). */
+    const std::shared_ptr<detail::ReplyLink>& link() const noexcept { return link_; }
+
+private:
+    friend class detail::ServerConn;
+    socklite::detail::Function<void()> finish_;
+    std::shared_ptr<detail::ReplyLink> link_;
+    EventLoop* loop_ = nullptr;
+};
+
+/** The handler of an upgrade route (HttpServer::upgrade()): it sees the request (head and
+ *  body) and decides.
+ *  - To accept, it sets @p res's status to 101, with the fields the protocol needs (`Upgrade`,
+ *    `Connection: Upgrade`, ...), and returns the protocol that takes the connection over.
+ *  - To refuse, it returns null and fills @p res as an ordinary answer (status 200 to start
+ *    with: set a 4xx), which is sent with `Connection: close`.
+ *
+ *  Either way the connection never serves HTTP again: requests the client pipelined after an
+ *  upgrade request are not read as HTTP. Called on the loop's thread; an exception becomes a
+ *  500. */
+using UpgradeHandler =
+    socklite::detail::Function<std::unique_ptr<Upgraded>(const ServerRequest& req, Response& res)>;
+
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_UPGRADE_HPP
+// ---- end socklite/http/upgrade.hpp
 
 namespace socklite {
 namespace http {
 namespace detail {
 
-// The routes of a server: route n answers with sync[n] or, when that is empty, async[n].
+// The routes of a server: route n answers with the one of sync[n], async[n], stream[n] and
+// upgrade[n] that is not empty.
 struct RouteTable {
     Router router;
     std::vector<Handler> sync;
     std::vector<AsyncHandler> async;
     std::vector<StreamHandler> stream;
+    std::vector<UpgradeHandler> upgrade;
 };
 
 class ServerLoop;
@@ -8902,10 +9389,11 @@ private:
     void stream_end() override;
     void stream_abandon() override;
     void finish_answer(bool close);
-    enum class State { head, body, handler, idle, closing };
+    enum class State { head, body, handler, idle, closing, upgraded };
     std::size_t on_input(std::string_view in);
     void begin_request();
     void dispatch();
+    void upgrade(const UpgradeHandler& handler);
     void answer(Response& res);
     void fail(int status);
     void arm(std::chrono::milliseconds after);
@@ -8929,13 +9417,22 @@ private:
     std::string held_;                   // a streamed body for an HTTP/1.0 client
     Response held_head_;                 // and its head
     bool stream_close_ = false;          // close after the streamed answer
+
+    // The protocol after an accepted upgrade.
+    std::unique_ptr<Upgraded> upgraded_;
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
 class ServerLoop {
 public:
-    ServerLoop(const RouteTable& routes, const ServerOptions& options)
-        : routes_(routes), options_(options), link_(std::make_shared<ReplyLink>()) {
+    // On a loop of its own, or on @p external (not owned, never stopped by the server).
+    ServerLoop(const RouteTable& routes, const ServerOptions& options,
+               EventLoop* external = nullptr)
+        : own_loop_(external ? nullptr : std::make_unique<EventLoop>()),
+          loop_(external ? *external : *own_loop_),
+          routes_(routes),
+          options_(options),
+          link_(std::make_shared<ReplyLink>()) {
         link_->loop = &loop_;
         link_->deliver = [this](std::uint64_t id, Response&& res) {
             auto it = conns_.find(id);
@@ -8945,6 +9442,7 @@ public:
     ServerLoop(const ServerLoop&) = delete;
     ServerLoop& operator=(const ServerLoop&) = delete;
     ~ServerLoop() {
+        if (grace_timer_) loop_.cancel(grace_timer_);  // an external loop runs on without us
         std::lock_guard<std::mutex> lock(link_->mutex);
         link_->loop = nullptr;
     }
@@ -8968,17 +9466,18 @@ public:
             auto it = conns_.find(id);
             if (it != conns_.end()) it->second->stop_gracefully();
         }
-        if (conns_.empty()) return loop_.stop();
-        loop_.call_after(options_.grace, [this] {
+        if (conns_.empty()) return halt();
+        grace_timer_ = loop_.call_after(options_.grace, [this] {
+            grace_timer_ = 0;
             for (auto& c : conns_) c.second->connection().close();
             conns_.clear();
-            loop_.stop();
+            halt();
         });
     }
     void remove(std::uint64_t id) {
         conns_.erase(id);
         if (stopping_) {
-            if (conns_.empty()) loop_.stop();
+            if (conns_.empty()) halt();
         } else if (acceptor_ && acceptor_->accepting_paused() &&
                    conns_.size() < options_.max_connections) {
             acceptor_->resume_accepting();
@@ -9011,6 +9510,9 @@ public:
     std::size_t connection_count() const noexcept { return conns_.size(); }
 
 private:
+    void halt() {
+        if (own_loop_) loop_.stop();  // an external loop is its owner's to stop
+    }
     void accept(Accepted a) {
         if (stopping_) return;
         std::uint64_t id = ++next_id_;
@@ -9029,7 +9531,8 @@ private:
         if (conns_.size() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
     }
 
-    EventLoop loop_;  // first: destroyed last, with the tasks still posted to it
+    std::unique_ptr<EventLoop> own_loop_;  // first: destroyed last, with the tasks posted to it
+    EventLoop& loop_;
     const RouteTable& routes_;
     const ServerOptions& options_;
     std::shared_ptr<ReplyLink> link_;
@@ -9037,6 +9540,7 @@ private:
     std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
+    EventLoop::TimerId grace_timer_ = 0;
     std::time_t date_time_ = 0;
     char date_[40] = {};
 };
@@ -9087,9 +9591,10 @@ inline void ServerConn::start() {
             ready();
         }
     });
-    conn_.on_close([this](std::error_code) {
+    conn_.on_close([this](std::error_code ec) {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
+        if (upgraded_) upgraded_->closed(ec);
         owner_.remove(id_);  // destroys *this
     });
     arm(owner_.options().header_timeout);
@@ -9115,7 +9620,8 @@ inline void ServerConn::on_timer() {
                 return arm(owner_.options().idle_timeout);
             }
             break;
-        case State::handler: return;
+        case State::handler:
+        case State::upgraded: return;
         case State::closing: break;
     }
     conn_.close();
@@ -9124,6 +9630,11 @@ inline void ServerConn::on_timer() {
 
 inline void ServerConn::stop_gracefully() {
     closing_after_ = true;
+    if (state_ == State::upgraded) {
+        if (timer_ == 0) return upgraded_->stop();  // started; may destroy *this
+        conn_.close();
+        return owner_.remove(id_);  // destroys *this
+    }
     if ((state_ == State::head && !received_) || state_ == State::idle) {
         if (conn_.queued_bytes() == 0) {
             conn_.close();
@@ -9138,6 +9649,7 @@ inline void ServerConn::stop_gracefully() {
 inline void ServerConn::report(std::string_view what) { owner_.report(std::string(what)); }
 
 inline std::size_t ServerConn::on_input(std::string_view in) {
+    if (state_ == State::upgraded) return 0;  // for the protocol, once started
     std::size_t pos = 0;
     // (Not conn_.reading(): this handler is out of its slot while it runs.)
     output_full_ = false;
@@ -9252,6 +9764,7 @@ inline void ServerConn::dispatch() {
     if (res.status == 501) {
     } else if (m.outcome == Router::found) {
         req_.params = std::move(m.params);
+        if (routes.upgrade[m.route]) return upgrade(routes.upgrade[m.route]);
         if (routes.stream[m.route]) {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
@@ -9317,6 +9830,59 @@ inline void ServerConn::dispatch() {
         res.status = 404;
     }
     answer(res);
+}
+
+inline void ServerConn::upgrade(const UpgradeHandler& handler) {
+    Response res;
+    res.status = 200;
+    std::unique_ptr<Upgraded> protocol;
+    try {
+        protocol = handler(req_, res);
+    } catch (const std::exception& e) {
+        report(std::string("upgrade handler: ") + e.what());
+        protocol.reset();
+        res = Response();
+        res.status = 500;
+    }
+    keep_alive_ = false;  // RFC 9110 section 7.8: what follows is not HTTP any more
+    if (!protocol || res.status != 101 || owner_.stopping()) {
+        if (res.status == 101) res.status = 500;
+        return answer(res);
+    }
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = 0;
+    res.version = 11;
+    res.body.clear();
+    if (res.reason.empty()) res.reason = std::string(reason_phrase(101));
+    if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
+        res.headers.add("Server", owner_.options().server_name);
+    out_.clear();
+    std::error_code ec;
+    serialize_head(res, out_, ec);
+    if (ec) {
+        report("upgrade handler: the 101 answer cannot be sent (" + ec.message() + ")");
+        res = Response();
+        res.status = 500;
+        return answer(res);
+    }
+    conn_.send(out_, ec);  // a failure shows in on_close()
+    state_ = State::upgraded;
+    upgraded_ = std::move(protocol);
+    upgraded_->link_ = owner_.link();
+    upgraded_->loop_ = &owner_.loop();
+    upgraded_->finish_ = [this] {
+        conn_.close();
+        owner_.remove(id_);  // destroys *this and the protocol
+    };
+    // Started from the loop, not from inside this input handler (the protocol may finish()
+    // at once); the bytes after the head wait in the input buffer meanwhile.
+    conn_.pause_reading();
+    timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
+        timer_ = 0;
+        conn_.resume_reading();
+        upgraded_->start(conn_);
+    });
 }
 
 inline void ServerConn::deliver(Response&& res) {
@@ -9857,6 +10423,8 @@ public:
     using AsyncHandler = http::AsyncHandler;
     /** A handler streaming its answer (see http::StreamHandler). */
     using StreamHandler = http::StreamHandler;
+    /** A handler accepting or refusing a protocol upgrade (see http::UpgradeHandler). */
+    using UpgradeHandler = http::UpgradeHandler;
 
     /** A server with @p options; nothing is bound until listen(). */
     explicit HttpServer(Options options = {}) : options_(std::move(options)) {
@@ -9879,6 +10447,12 @@ public:
      *  http::StreamWriter (chunked, under flow control). */
     HttpServer& route_stream(std::string_view method, std::string_view pattern,
                              StreamHandler handler);
+    /** Routes GET requests on paths matching @p pattern to an upgrade handler (see
+     *  http::UpgradeHandler and http::Upgraded): it accepts with `101 Switching Protocols` and
+     *  hands the connection to a new protocol (ws::serve() makes one for WebSocket), or refuses
+     *  with an ordinary answer. After an upgrade request the connection never serves HTTP
+     *  again. @return `*this`. */
+    HttpServer& upgrade(std::string_view pattern, UpgradeHandler handler);
     /** route("GET", @p pattern, @p handler) (which also answers HEAD). */
     HttpServer& get(std::string_view pattern, Handler handler) {
         return route("GET", pattern, std::move(handler));
@@ -9912,6 +10486,13 @@ public:
     void listen(std::string_view host, std::uint16_t port);
     /** As listen(std::string_view, std::uint16_t), reporting through @p ec. */
     void listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept;
+    /** Serves on @p loop, which you run (with your own descriptors and timers: one thread for
+     *  everything), rather than on loops of its own: binds @p host : @p port (0: any free
+     *  port) once; ServerOptions::threads is ignored and run() is not called. stop() works as
+     *  usual but never stops @p loop. Call it once, before @p loop runs; @p loop must outlive
+     *  the server, and the server must outlive every run of @p loop (destroy the server after
+     *  the loop has stopped). @throws Error (e.g. address in use). */
+    void listen(EventLoop& loop, std::string_view host, std::uint16_t port);
     /** The bound address (after listen()). */
     const Address& local_address() const noexcept { return address_; }
     /** The bound port (after listen()). */
@@ -9943,6 +10524,7 @@ inline HttpServer& HttpServer::route(std::string_view method, std::string_view p
     routes_.sync.push_back(std::move(handler));
     routes_.async.emplace_back();
     routes_.stream.emplace_back();
+    routes_.upgrade.emplace_back();
     return *this;
 }
 
@@ -9952,6 +10534,7 @@ inline HttpServer& HttpServer::route_async(std::string_view method, std::string_
     routes_.sync.emplace_back();
     routes_.async.push_back(std::move(handler));
     routes_.stream.emplace_back();
+    routes_.upgrade.emplace_back();
     return *this;
 }
 
@@ -9961,6 +10544,16 @@ inline HttpServer& HttpServer::route_stream(std::string_view method, std::string
     routes_.sync.emplace_back();
     routes_.async.emplace_back();
     routes_.stream.push_back(std::move(handler));
+    routes_.upgrade.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::upgrade(std::string_view pattern, UpgradeHandler handler) {
+    routes_.router.add("GET", pattern);
+    routes_.sync.emplace_back();
+    routes_.async.emplace_back();
+    routes_.stream.emplace_back();
+    routes_.upgrade.push_back(std::move(handler));
     return *this;
 }
 
@@ -9990,6 +10583,18 @@ inline void HttpServer::listen(std::string_view host, std::uint16_t port,
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
+}
+
+inline void HttpServer::listen(EventLoop& loop, std::string_view host, std::uint16_t port) {
+    ListenOptions lo;
+    lo.accept_non_blocking = true;
+    Listener l = Listener::bind(host, port, lo);
+    Address where = l.local_address();
+    auto one = std::make_unique<http::detail::ServerLoop>(routes_, options_, &loop);
+    one->listen(std::move(l));
+    loops_.clear();
+    loops_.push_back(std::move(one));
+    address_ = where;
 }
 
 inline void HttpServer::listen(std::string_view host, std::uint16_t port) {
@@ -10298,13 +10903,69 @@ struct is_error_code_enum<socklite::ws::errc> : true_type {};
 
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+// ---- begin socklite/detail/random.hpp
+#ifndef SOCKLITE_DETAIL_RANDOM_HPP
+#define SOCKLITE_DETAIL_RANDOM_HPP
+
+/** @file
+ *  Unpredictable bytes from the kernel (getrandom(2)) for WebSocket masking keys and handshake
+ *  nonces, which RFC 6455 (sections 5.3 and 4.1) wants from a strong source of entropy. The
+ *  same source as `std::random_device` on Linux, without the 0.3 s that `<random>` adds to
+ *  each translation unit at -O0 (docs/benchmarks.md). */
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+#include <sys/random.h>
+#include <sys/types.h>
+
+namespace socklite {
+namespace detail {
+
+/** Fills @p size bytes at @p out from the kernel's random source.
+ *  @throws std::system_error when the kernel refuses (it does not once booted). */
+inline void random_fill(void* out, std::size_t size) {
+    auto* p = static_cast<unsigned char*>(out);
+    while (size > 0) {
+        ::ssize_t got = ::getrandom(p, size, 0);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw std::system_error(errno, std::system_category(), "getrandom");
+        }
+        p += got;
+        size -= static_cast<std::size_t>(got);
+    }
+}
+
+/** Four random bytes, from a per-thread pool refilled 256 bytes at a time: a client masks
+ *  every frame with a fresh key, and one system call per frame would be a cost of its own. */
+inline std::uint32_t random_u32() {
+    thread_local unsigned char pool[256];
+    thread_local std::size_t left = 0;
+    if (left < 4) {
+        random_fill(pool, sizeof pool);
+        left = sizeof pool;
+    }
+    left -= 4;
+    std::uint32_t v;
+    std::memcpy(&v, pool + left, 4);
+    return v;
+}
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_RANDOM_HPP
+// ---- end socklite/detail/random.hpp
 // ---- begin socklite/detail/sha1.hpp
 #ifndef SOCKLITE_DETAIL_SHA1_HPP
 #define SOCKLITE_DETAIL_SHA1_HPP
@@ -10417,7 +11078,8 @@ inline std::array<std::uint8_t, 20> sha1(std::string_view data) noexcept {
 namespace socklite {
 namespace ws {
 
-/** A fresh `Sec-WebSocket-Key`: 16 bytes from `std::random_device`, in base64 (24 characters). */
+/** A fresh `Sec-WebSocket-Key`: 16 bytes from the kernel's random source, in base64 (24
+ *  characters). */
 inline std::string generate_key();
 
 /** The `Sec-WebSocket-Accept` value for @p key: base64 of the SHA-1 of the key followed by the
@@ -10553,12 +11215,8 @@ inline bool valid_key(std::string_view key) noexcept {
 }  // namespace detail
 
 inline std::string generate_key() {
-    std::random_device random;
     std::string raw(16, '\0');
-    for (std::size_t i = 0; i < 16; i += 4) {
-        std::uint32_t v = random();
-        for (std::size_t j = 0; j < 4; ++j) raw[i + j] = static_cast<char>(v >> (8 * j));
-    }
+    socklite::detail::random_fill(&raw[0], raw.size());
     return socklite::detail::base64_encode(raw);
 }
 
@@ -10721,8 +11379,6 @@ inline std::string build_rejection(int status) {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -11187,8 +11843,8 @@ constexpr bool valid_close_code(std::uint16_t code) noexcept {
  *  error is queued). After a close or an error, feed() reports errc::closed.
  *
  *  Sending: send() and close() append frames to output(); the transport writes output() and
- *  erases what it wrote. A client masks every frame with a fresh key from
- *  `std::random_device`.
+ *  erases what it wrote. A client masks every frame with a fresh key from the kernel's random
+ *  source (detail::random_u32()).
  *
  *  @par Example
  *  @code
@@ -11230,6 +11886,8 @@ public:
 
     /** The bytes to send, in order; the transport erases what it wrote. */
     std::string& output() noexcept { return output_; }
+    /** The bytes to write to the transport, read-only. */
+    const std::string& output() const noexcept { return output_; }
     /** Whether our close frame was queued. */
     bool close_sent() const noexcept { return close_sent_; }
     /** Whether the peer's close frame arrived. */
@@ -11255,15 +11913,13 @@ private:
     bool close_sent_ = false;
     bool close_received_ = false;
     std::error_code error_;
-    std::unique_ptr<std::random_device> random_;
 };
 
 // ---------------------------------------------------------------------------------------------
 
 template <Role R>
 inline MaskKey Protocol<R>::next_key() {
-    if (!random_) random_ = std::make_unique<std::random_device>();
-    std::uint32_t v = (*random_)();
+    std::uint32_t v = socklite::detail::random_u32();
     MaskKey key;
     std::memcpy(key.data(), &v, 4);
     return key;
@@ -11502,6 +12158,15 @@ public:
     }
     /** The subprotocol the server selected, or empty. */
     const std::string& subprotocol() const noexcept { return subprotocol_; }
+    /** The bytes of frames not yet taken by the socket. A send(), ping() or close() cut by its
+     *  deadline (`std::errc::timed_out`) keeps the rest of its frame here; it goes out first with
+     *  the next send, receive() or flush(), so frames stay whole and in order. With an expired
+     *  deadline (`Deadline::after({})`) each call writes what the socket takes now, and a poll
+     *  loop can wait for writability while this is not zero, reading meanwhile. */
+    std::size_t queued_bytes() const noexcept { return protocol_.output().size(); }
+    /** Writes queued frames until they are all taken or @p deadline passes
+     *  (`std::errc::timed_out`, the rest stays queued). */
+    void flush(const Deadline& deadline, std::error_code& ec) noexcept;
     /** Whether received bytes wait to be processed: then receive() may return at once though
      *  the socket is not readable. */
     bool has_buffered_input() const noexcept { return !input_.empty(); }
@@ -11513,7 +12178,6 @@ private:
     void send(ws::Opcode op, std::string_view payload, const Deadline& deadline, const char* what);
     void send(ws::Opcode op, std::string_view payload, const Deadline& deadline,
               std::error_code& ec) noexcept;
-    void flush(const Deadline& deadline, std::error_code& ec) noexcept;
     void finish() noexcept;
 
     Socket socket_;
@@ -11701,7 +12365,9 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
             if (!protocol_.output().empty()) {
                 std::error_code wec;
                 flush(deadline, wec);  // pongs and the close echo
-                if (wec && e.kind != ws::EventKind::error) {
+                // A flush cut by the deadline leaves the rest queued: go on reading, since the
+                // peer may be waiting for us to read before it reads again.
+                if (wec && wec != std::errc::timed_out && e.kind != ws::EventKind::error) {
                     ec = wec;
                     return m;
                 }
@@ -11725,6 +12391,10 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
                     m.close_code = protocol_.close_code();
                     m.data = std::string(protocol_.close_reason());
                     input_.clear();
+                    if (!protocol_.output().empty()) {  // the rest of our frames, bounded
+                        std::error_code fec;
+                        flush(Deadline::after(timeout_), fec);
+                    }
                     finish();
                     return m;
                 case ws::EventKind::error:
@@ -11755,6 +12425,527 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
 
 #endif  // SOCKLITE_WS_CLIENT_HPP
 // ---- end socklite/ws/client.hpp
+// ---- begin socklite/ws/server.hpp
+#ifndef SOCKLITE_WS_SERVER_HPP
+#define SOCKLITE_WS_SERVER_HPP
+
+/** @file
+ *  WebSocket server sessions on HttpServer (RFC 6455): ws::serve() makes the upgrade handler
+ *  of a route, ws::ServerSession is one connection on the event loop, ws::SessionHandle sends
+ *  to it from any thread. */
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+
+namespace socklite {
+namespace ws {
+
+/** The kind of a data message. */
+enum class MessageType {
+    text,    ///< UTF-8 text (validated on receipt)
+    binary,  ///< any bytes
+};
+
+class ServerSession;
+
+/** What a WebSocket route does; every member is optional. Each is called on the session's
+ *  loop thread; with several server threads, the same handlers run on several threads. */
+struct ServerHandlers {
+    /** Decides whether to accept a handshake that is valid by RFC 6455 (e.g. checks
+     *  `req.header("Origin")` against the site's own origin, section 10.2): false refuses it
+     *  with 403. Absent: every valid handshake is accepted. */
+    socklite::detail::Function<bool(const http::ServerRequest& req)> check;
+    /** Chooses the subprotocol among those the client offered (`Sec-WebSocket-Protocol`, in
+     *  its order; never called when it offered none): return one of them, or empty for none. */
+    socklite::detail::Function<std::string(const http::ServerRequest& req,
+                                           const std::vector<std::string>& offered)>
+        select_subprotocol;
+    /** The session is open (after the 101): it may send at once. */
+    socklite::detail::Function<void(ServerSession& session)> on_open;
+    /** A whole message arrived (fragments joined; text is valid UTF-8). @p message may be
+     *  moved from; it is valid during the call only. */
+    socklite::detail::Function<void(ServerSession& session, std::string& message, MessageType type)>
+        on_message;
+    /** The session ended, once: @p code and @p reason from the peer's close frame (1005 when
+     *  it had no code), the code we failed the connection with (1002, 1007, 1009), or 1006
+     *  when the connection was lost or timed out without a close frame. Nothing can be sent
+     *  any more; the session object lives on until its connection is closed. */
+    socklite::detail::Function<void(ServerSession& session, std::uint16_t code,
+                                    std::string_view reason)>
+        on_close;
+    /** The output queue fell to its low mark after a send returned false: send more. */
+    socklite::detail::Function<void(ServerSession& session)> on_drain;
+};
+
+/** Limits and timers of WebSocket sessions. */
+struct ServerOptions {
+    /** Frame and message size limits on what is received (close 1009 beyond). */
+    Limits limits;
+    /** The hard bound on queued output bytes: a send that would exceed it while the queue is
+     *  above its high mark (the application went on sending after a send returned false)
+     *  drops the session, whose client does not read (on_close() with 1006). The soft mark,
+     *  where sends return false and reading pauses, is HttpServer's
+     *  ServerOptions::output_high_water. */
+    std::size_t max_queued = 16u << 20;
+    /** Keep-alive: a ping every this often (0: none). Without pings, a peer that vanished
+     *  without a FIN or a reset (a dead link, a suspended laptop) would hold its session
+     *  forever; 30 s finds it within a minute while costing an idle session one small frame
+     *  per interval. */
+    std::chrono::milliseconds ping_interval{30000};
+    /** Keep-alive: a ping not answered by a pong within this drops the session (1006). */
+    std::chrono::milliseconds ping_timeout{20000};
+    /** How long to wait for the peer's close frame after ours, then for its end of the TCP
+     *  connection after the close handshake, before closing anyway. */
+    std::chrono::milliseconds close_timeout{5000};
+};
+
+namespace detail {
+// What a handle reaches: the loop (through the server's link) and the session while it lives
+// (touched on the loop's thread only).
+struct HandleState {
+    std::shared_ptr<http::detail::ReplyLink> link;
+    ServerSession* session = nullptr;
+};
+// The handlers and options shared by every session of a route.
+struct Shared {
+    ServerHandlers handlers;
+    ServerOptions options;
+};
+}  // namespace detail
+
+/** A thread-safe reference to one ServerSession: its sends are posted to the session's loop
+ *  and run there in order (dropped if the session has ended by then). Copyable; cheap. To
+ *  send the same message to many sessions, build it once as a `shared_ptr<const string>`. */
+class SessionHandle {
+public:
+    /** A handle to nothing: every call returns false. */
+    SessionHandle() = default;
+    /** Sends @p text as a text message (must be UTF-8). **Thread-safe.**
+     *  @return false when the server's loop is gone (nothing sent). @throws std::bad_alloc. */
+    bool send_text(std::string text) const { return send(std::move(text), MessageType::text); }
+    /** Sends @p data as a binary message. **Thread-safe.** @return as send_text(). */
+    bool send_binary(std::string data) const { return send(std::move(data), MessageType::binary); }
+    /** Sends @p message (shared, not copied per session) as @p type. **Thread-safe.** */
+    bool send(std::shared_ptr<const std::string> message, MessageType type) const;
+    /** Sends @p message as @p type. **Thread-safe.** */
+    bool send(std::string message, MessageType type) const {
+        return send(std::make_shared<const std::string>(std::move(message)), type);
+    }
+    /** Starts the close handshake with @p code and @p reason. **Thread-safe.** */
+    bool close(std::uint16_t code = 1000, std::string reason = {}) const;
+    /** Whether the handle refers to a session (which may have ended since). */
+    explicit operator bool() const noexcept { return static_cast<bool>(state_); }
+    /** Used by ServerSession. */
+    explicit SessionHandle(std::shared_ptr<detail::HandleState> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<detail::HandleState> state_;
+};
+
+/** One WebSocket connection accepted by an HttpServer route (see serve()), on the loop of its
+ *  connection. **Loop thread only**, like everything on an EventLoop; from other threads use
+ *  handle().
+ *
+ *  Receiving: every complete frame in the input is processed in order before anything else
+ *  happens, so the messages that came just before a close frame or a bad frame are delivered
+ *  (and what on_message() sends in answer goes out before the close reply). Pings are answered
+ *  at once; a protocol error fails the session with its close code (1002, 1007 invalid
+ *  UTF-8, 1009 too large).
+ *
+ *  Sending and flow control: the send functions return whether the output queue is below
+ *  HttpServer's ServerOptions::output_high_water; above it, reading pauses (a client that
+ *  sends without reading is not read from) until the queue drains, then on_drain() is
+ *  called. ServerOptions::max_queued bounds the queue.
+ *
+ *  Closing: close() sends a close frame; the session ends when the peer's close arrives (or
+ *  after ServerOptions::close_timeout). A close from the peer is answered with the same code.
+ *  After the close handshake the server closes the TCP connection. */
+class ServerSession final : public http::Upgraded {
+public:
+    /** Used by serve(): a session for the accepted @p request. */
+    ServerSession(std::shared_ptr<const detail::Shared> shared, const http::ServerRequest& request,
+                  std::string subprotocol)
+        : shared_(std::move(shared)),
+          request_(request),
+          subprotocol_(std::move(subprotocol)),
+          protocol_(shared_->options.limits) {}
+    /** Cancels its timers; handles reach nothing any more. */
+    ~ServerSession() override;
+
+    /** Sends @p text (UTF-8) as a text message. @return false once the queue is above its
+     *  high mark (wait for on_drain()), or when the session is closing or ended (nothing
+     *  sent). */
+    bool send_text(std::string_view text) { return send(text, MessageType::text); }
+    /** Sends @p data as a binary message. @return as send_text(). */
+    bool send_binary(std::string_view data) { return send(data, MessageType::binary); }
+    /** Sends @p data as a message of @p type. @return as send_text(). */
+    bool send(std::string_view data, MessageType type);
+    /** Sends a ping with @p payload (at most 125 bytes). @return as send_text(). */
+    bool ping(std::string_view payload = {});
+    /** Starts the close handshake: sends a close frame with @p code (a valid_close_code(),
+     *  else 1000 is sent) and @p reason (UTF-8, cut to at most 123 bytes on a character
+     *  boundary). Nothing more can be sent.
+     *  Does nothing when closing already. */
+    void close(std::uint16_t code = 1000, std::string_view reason = {});
+
+    /** Whether messages can be sent: open, and no close frame sent or received. */
+    bool is_open() const noexcept { return started_ && !ended_ && !protocol_.close_sent(); }
+    /** Output bytes not yet taken by the socket. */
+    std::size_t queued_bytes() const noexcept { return conn_ ? conn_->queued_bytes() : 0; }
+    /** The handshake request (path, query, headers such as `Origin`, route parameters). */
+    const http::ServerRequest& request() const noexcept { return request_; }
+    /** The subprotocol agreed in the handshake, or empty. */
+    const std::string& subprotocol() const noexcept { return subprotocol_; }
+    /** A thread-safe handle to this session. */
+    SessionHandle handle();
+    /** The loop the session runs on (valid once on_open() was called). */
+    EventLoop* loop() noexcept { return loop_; }
+    /** A value of the application's own (an id, an index), 0 to start with. */
+    std::uint64_t tag = 0;
+
+    /** Used by the server: takes the connection over and calls on_open(). */
+    void start(Connection& conn) override;
+    /** Used by the server: the connection ended. */
+    void closed(std::error_code ec) override;
+    /** Used by the server: HttpServer::stop() sends close 1001 (going away). */
+    void stop() override { close(1001, "server stopping"); }
+
+private:
+    std::size_t on_input(std::string_view in);
+    bool flush_protocol();
+    bool put(std::string_view bytes);
+    void end(std::uint16_t code, std::string_view reason);
+    void close_tcp();
+    void abort_later();
+    void arm_close_timer();
+    void send_keepalive_ping();
+    void cancel(EventLoop::TimerId& id) noexcept;
+
+    std::shared_ptr<const detail::Shared> shared_;
+    http::ServerRequest request_;
+    std::string subprotocol_;
+    Protocol<Role::server> protocol_;
+    Connection* conn_ = nullptr;
+    EventLoop* loop_ = nullptr;
+    std::shared_ptr<detail::HandleState> handle_;
+    EventLoop::TimerId close_timer_ = 0;
+    EventLoop::TimerId ping_timer_ = 0;
+    EventLoop::TimerId pong_timer_ = 0;
+    EventLoop::TimerId abort_timer_ = 0;
+    bool started_ = false;
+    bool ended_ = false;        // on_close() was called
+    bool tcp_closing_ = false;  // close_tcp() was called
+    bool dropped_ = false;      // abort_later(): the queue bound was hit
+};
+
+/** The upgrade handler of a WebSocket route, for HttpServer::upgrade(): it checks the
+ *  handshake by RFC 6455 section 4.2 (a GET in HTTP/1.1, else 405 or 400; `Upgrade:
+ *  websocket` and `Connection: upgrade`, else 400; a key of 16 bytes in base64, else 400;
+ *  `Sec-WebSocket-Version: 13`, else 426 naming version 13), then ServerHandlers::check
+ *  (false: 403), selects the subprotocol, and answers 101. No extension is accepted
+ *  (permessage-deflate stays off).
+ *  @par Example
+ *  @code
+ *  socklite::ws::ServerHandlers echo;
+ *  echo.on_message = [](socklite::ws::ServerSession& s, std::string& m,
+ *                       socklite::ws::MessageType t) { s.send(m, t); };
+ *  server.upgrade("/ws/echo", socklite::ws::serve(std::move(echo)));
+ *  @endcode */
+inline http::UpgradeHandler serve(ServerHandlers handlers, ServerOptions options = {});
+
+// ---------------------------------------------------------------------------------------------
+
+inline bool SessionHandle::send(std::shared_ptr<const std::string> message,
+                                MessageType type) const {
+    if (!state_ || !message) return false;
+    std::shared_ptr<detail::HandleState> s = state_;
+    return http::Upgraded::post_to(s->link, [s, message, type] {
+        if (s->session) s->session->send(*message, type);
+    });
+}
+
+inline bool SessionHandle::close(std::uint16_t code, std::string reason) const {
+    if (!state_) return false;
+    std::shared_ptr<detail::HandleState> s = state_;
+    return http::Upgraded::post_to(s->link, [s, code, reason] {
+        if (s->session) s->session->close(code, reason);
+    });
+}
+
+inline ServerSession::~ServerSession() {
+    if (handle_) handle_->session = nullptr;
+    cancel(close_timer_);
+    cancel(ping_timer_);
+    cancel(pong_timer_);
+    cancel(abort_timer_);
+}
+
+inline void ServerSession::cancel(EventLoop::TimerId& id) noexcept {
+    if (id && loop_) loop_->cancel(id);
+    id = 0;
+}
+
+inline SessionHandle ServerSession::handle() {
+    if (!handle_) {
+        handle_ = std::make_shared<detail::HandleState>();
+        handle_->link = link();
+        handle_->session = this;
+    }
+    return SessionHandle(handle_);
+}
+
+inline void ServerSession::start(Connection& conn) {
+    conn_ = &conn;
+    loop_ = &event_loop();
+    started_ = true;
+    conn.on_input([this](std::string_view in) { return on_input(in); });
+    conn.on_drain([this] {
+        const auto& h = shared_->handlers;
+        if (!ended_ && !protocol_.close_sent() && h.on_drain) h.on_drain(*this);
+    });
+    conn.on_end([this] {
+        // End of stream without a close frame: the connection is lost (section 7.1.5).
+        end(1006, {});
+        close_tcp();
+    });
+    const ServerOptions& o = shared_->options;
+    if (o.ping_interval.count() > 0)
+        ping_timer_ = loop_->call_every(o.ping_interval, [this] { send_keepalive_ping(); });
+    if (shared_->handlers.on_open) shared_->handlers.on_open(*this);
+}
+
+inline void ServerSession::closed(std::error_code) { end(1006, {}); }
+
+inline std::size_t ServerSession::on_input(std::string_view in) {
+    std::size_t pos = 0;
+    while (pos < in.size() && !protocol_.failed() && !protocol_.close_received()) {
+        Event e = protocol_.feed(in.substr(pos));
+        pos += e.consumed;
+        switch (e.kind) {
+            case EventKind::need_more: flush_protocol(); return pos;
+            case EventKind::text:
+            case EventKind::binary: {
+                const auto& h = shared_->handlers;
+                if (!ended_ && !protocol_.close_sent() && h.on_message)
+                    h.on_message(
+                        *this, protocol_.message(),
+                        e.kind == EventKind::text ? MessageType::text : MessageType::binary);
+                if (tcp_closing_ || dropped_) return in.size();
+                break;
+            }
+            case EventKind::ping: flush_protocol(); break;
+            case EventKind::pong:
+                cancel(pong_timer_);  // the peer is alive
+                break;
+            case EventKind::close: {
+                flush_protocol();  // the echo of the close, unless ours went first
+                std::string reason(protocol_.close_reason());
+                end(protocol_.close_code(), reason);
+                close_tcp();
+                return in.size();
+            }
+            case EventKind::error:
+                flush_protocol();  // the close frame with the error's code
+                end(close_code_for(e.ec), {});
+                close_tcp();
+                return in.size();
+        }
+    }
+    if (protocol_.failed() || protocol_.close_received()) return in.size();
+    return pos;
+}
+
+inline bool ServerSession::put(std::string_view bytes) {
+    if (!conn_ || dropped_ || tcp_closing_) return false;
+    // Only sends made while the queue is above its high mark count against the bound: a
+    // large message after a drain is taken whatever its size (it was within the limits).
+    const std::size_t queued = conn_->queued_bytes();
+    if (queued > conn_->options().high_water &&
+        queued + bytes.size() > shared_->options.max_queued) {
+        abort_later();
+        return false;
+    }
+    std::error_code ec;  // a send error shows in on_close()
+    return conn_->send(bytes, ec) && !ec;
+}
+
+inline bool ServerSession::flush_protocol() {
+    std::string& out = protocol_.output();
+    if (out.empty()) return conn_ && conn_->queued_bytes() <= conn_->options().high_water;
+    bool below = put(out);
+    out.clear();
+    if (out.capacity() > 64 * 1024) std::string().swap(out);
+    return below;
+}
+
+inline bool ServerSession::send(std::string_view data, MessageType type) {
+    if (!is_open() || dropped_) return false;
+    const Opcode op = type == MessageType::text ? Opcode::text : Opcode::binary;
+    if (data.size() <= 16 * 1024) {  // small: one write with its header
+        protocol_.send(op, data);
+        return flush_protocol();
+    }
+    flush_protocol();
+    char header[max_frame_header_size];
+    std::size_t n = write_frame_header<Role::server>(header, op, data.size());
+    put(std::string_view(header, n));
+    if (dropped_) return false;
+    return put(data);
+}
+
+inline bool ServerSession::ping(std::string_view payload) {
+    if (!is_open() || payload.size() > max_control_payload) return false;
+    protocol_.send(Opcode::ping, payload);
+    return flush_protocol();
+}
+
+inline void ServerSession::close(std::uint16_t code, std::string_view reason) {
+    if (!started_ || ended_ || protocol_.close_sent() || dropped_) return;
+    if (code != close_no_status && !valid_close_code(code)) code = 1000;
+    if (reason.size() > max_control_payload - 2) {  // cut on a character boundary
+        std::size_t n = max_control_payload - 2;
+        while (n > 0 && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80) --n;
+        reason = reason.substr(0, n);
+    }
+    protocol_.close(code, reason);
+    flush_protocol();
+    arm_close_timer();
+}
+
+inline void ServerSession::arm_close_timer() {
+    cancel(close_timer_);
+    close_timer_ = loop_->call_after(shared_->options.close_timeout, [this] {
+        close_timer_ = 0;
+        end(1006, {});  // no close frame came (or the TCP end, after the handshake)
+        finish();       // destroys *this
+    });
+}
+
+inline void ServerSession::end(std::uint16_t code, std::string_view reason) {
+    if (ended_) return;
+    ended_ = true;
+    cancel(ping_timer_);
+    cancel(pong_timer_);
+    if (shared_->handlers.on_close) shared_->handlers.on_close(*this, code, reason);
+}
+
+inline void ServerSession::close_tcp() {
+    // Section 7.1.1: the server closes the TCP connection first, once the close frames are
+    // exchanged; the connection ends when the client's end of stream arrives (bounded).
+    if (tcp_closing_ || !conn_) return;
+    tcp_closing_ = true;
+    conn_->close_after_flush();
+    arm_close_timer();
+}
+
+inline void ServerSession::abort_later() {
+    if (dropped_) return;
+    dropped_ = true;
+    conn_->pause_reading();
+    // Not from here: a send() may run inside our own input handler.
+    abort_timer_ = loop_->call_after(std::chrono::milliseconds(0), [this] {
+        abort_timer_ = 0;
+        end(1006, {});
+        finish();  // destroys *this
+    });
+}
+
+inline void ServerSession::send_keepalive_ping() {
+    if (pong_timer_ || !is_open()) return;  // one ping at a time
+    protocol_.send(Opcode::ping, "keepalive");
+    flush_protocol();
+    pong_timer_ = loop_->call_after(shared_->options.ping_timeout, [this] {
+        pong_timer_ = 0;
+        end(1006, {});
+        finish();  // destroys *this
+    });
+}
+
+namespace detail {
+// Every value of the header fields named @p name, as one comma-separated list.
+inline std::string joined_field(const http::Headers& headers, std::string_view name) {
+    std::string out;
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        if (!iequal(headers[i].name, name)) continue;
+        if (!out.empty()) out += ", ";
+        out += headers[i].value;
+    }
+    return out;
+}
+}  // namespace detail
+
+inline http::UpgradeHandler serve(ServerHandlers handlers, ServerOptions options) {
+    auto shared = std::make_shared<detail::Shared>();
+    shared->handlers = std::move(handlers);
+    shared->options = options;
+    std::shared_ptr<const detail::Shared> s = shared;
+    return [s](const http::ServerRequest& req,
+               http::Response& res) -> std::unique_ptr<http::Upgraded> {
+        UpgradeRequest u;
+        u.method = req.method;
+        u.version = req.version;
+        std::string upgrade = detail::joined_field(req.headers, "Upgrade");
+        std::string connection = detail::joined_field(req.headers, "Connection");
+        std::string offered = detail::joined_field(req.headers, "Sec-WebSocket-Protocol");
+        u.upgrade = upgrade;
+        u.connection = connection;
+        u.key = detail::trim(req.header("Sec-WebSocket-Key"));
+        u.ws_version = detail::trim(req.header("Sec-WebSocket-Version"));
+        u.subprotocols = offered;
+        u.origin = req.header("Origin");
+        UpgradeCheck c = check_request(u);
+        if (c.status != 101) {
+            res.status = c.status == 405 || c.status == 426 ? c.status : 400;
+            if (c.status == 426) {
+                res.headers.add("Sec-WebSocket-Version", "13");
+                res.headers.add("Upgrade", "websocket");
+            } else if (c.status == 405) {
+                res.headers.add("Allow", "GET");
+            }
+            res.headers.add("Content-Type", "text/plain");
+            res.body = c.ec.message() + "\n";
+            return nullptr;
+        }
+        if (s->handlers.check && !s->handlers.check(req)) {
+            res.status = 403;
+            res.headers.add("Content-Type", "text/plain");
+            res.body = "WebSocket handshake refused\n";
+            return nullptr;
+        }
+        std::string chosen;
+        if (!offered.empty() && s->handlers.select_subprotocol) {
+            std::vector<std::string> list;
+            detail::any_token(offered, [&](std::string_view t) {
+                list.emplace_back(t);
+                return false;
+            });
+            chosen = s->handlers.select_subprotocol(req, list);
+            bool listed = false;
+            for (const auto& p : list) listed = listed || p == chosen;
+            if (!listed) chosen.clear();  // section 4.2.2: only one the client offered
+        }
+        res.status = 101;
+        res.headers.add("Upgrade", "websocket");
+        res.headers.add("Connection", "Upgrade");
+        res.headers.add("Sec-WebSocket-Accept", c.accept);
+        if (!chosen.empty()) res.headers.add("Sec-WebSocket-Protocol", chosen);
+        return std::make_unique<ServerSession>(s, req, std::move(chosen));
+    };
+}
+
+}  // namespace ws
+}  // namespace socklite
+
+#endif  // SOCKLITE_WS_SERVER_HPP
+// ---- end socklite/ws/server.hpp
 
 #endif  // SOCKLITE_HPP
 // ---- end socklite.hpp
