@@ -436,15 +436,15 @@ inline detail::LineStatus BasicParser<IsRequest>::scan_version(const char* v, st
     // 505 is what a server answers; a response in another version is just not one we read.
     const errc unsupported =
         IsRequest ? http::errc::version_not_supported : http::errc::bad_version;
-    if (have > 5 && (!digit(v[5]) || v[5] != '1')) {
-        e = digit(v[5]) ? unsupported : http::errc::bad_version;
-        return LineStatus::error;
-    }
-    if (have > 6 && v[6] != '.') {
+    if (have > 5 && (!digit(v[5]) || (!IsRequest && v[5] != '1'))) {
         e = http::errc::bad_version;
         return LineStatus::error;
     }
-    if (have > 7) {  // a digit other than 0 and 1, or not a digit
+    if (have > 6 && v[6] != '.') {  // also "HTTP/01.1": not a version, so not an unknown one
+        e = http::errc::bad_version;
+        return LineStatus::error;
+    }
+    if (have > 7) {  // another major version, a minor digit other than 0 and 1, or no digit
         e = digit(v[7]) ? unsupported : http::errc::bad_version;
         return LineStatus::error;
     }

@@ -224,6 +224,43 @@ inline ParserLimits server_parser_limits(const ServerOptions& o) {
     return l;
 }
 
+// What the server refuses beyond the parser's grammar (which also serves clients and proxies),
+// as a status (0: nothing): in absolute-form only http and https URIs, without userinfo (RFC 9110
+// section 4.2.4); Content-Length once, as one number (duplicates and lists, even of equal
+// values, are how requests get smuggled; RFC 9110 section 8.6 allows refusing them); and no
+// transfer coding but chunked, which is all the server decodes (RFC 9112 section 6.1: 501).
+inline int request_policy_status(const RequestParser& p) noexcept {
+    if (p.target_form() == TargetForm::absolute) {
+        std::string_view t = p.target();
+        std::size_t colon = t.find(':');
+        std::string_view scheme = t.substr(0, colon);
+        if (!iequals(scheme, "http") && !iequals(scheme, "https")) return 400;
+        std::string_view auth = t.substr(colon + 3);  // the parser checked the "//"
+        if (auth.substr(0, auth.find_first_of("/?")).find('@') != std::string_view::npos)
+            return 400;
+    }
+    int lengths = 0;
+    for (std::size_t i = 0; i < p.field_count(); ++i) {
+        FieldView f = p.field(i);
+        if (iequals(f.name, "Content-Length")) {
+            if (++lengths > 1 || f.value.find(',') != std::string_view::npos) return 400;
+        } else if (iequals(f.name, "Transfer-Encoding")) {
+            std::string_view v = f.value;
+            while (!v.empty()) {
+                std::size_t comma = v.find(',');
+                std::string_view coding = v.substr(0, comma);
+                while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
+                    coding.remove_prefix(1);
+                while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+                    coding.remove_suffix(1);
+                if (!iequals(coding, "chunked")) return 501;
+                v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+            }
+        }
+    }
+    return 0;
+}
+
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
       id_(id),
@@ -392,6 +429,7 @@ inline void ServerConn::begin_request() {
     } else {
         req_.query.clear();
     }
+    if (int status = request_policy_status(parser_)) return fail(status);
     // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
     std::string_view expect = parser_.header("Expect");
     if (!expect.empty() && !parser_.expect_continue()) fail(417);
