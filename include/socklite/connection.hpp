@@ -526,19 +526,21 @@ inline bool Connection::read_input() {
             std::size_t room = options_.max_input - buffered_bytes();
             if (room == 0) break;
             asked = room < sizeof scratch ? room : sizeof scratch;
-            if (in_pos_ > 0 && in_.size() + asked > in_.capacity()) {
-                in_.erase(0, in_pos_);  // move the unconsumed part to the front, not grow
-                in_pos_ = 0;
+            // Onto the stack too, then appended: growing the buffer by `asked` first would
+            // zero-fill (and keep) up to 64 KiB per read of a peer that sends a byte at a time.
+            n = socket_.recv(scratch, asked, ec);
+            if (!ec && n > 0) {
+                if (in_pos_ > 0 && in_.size() + n > in_.capacity()) {
+                    in_.erase(0, in_pos_);  // move the unconsumed part to the front, not grow
+                    in_pos_ = 0;
+                }
+                try {
+                    in_.append(scratch, n);
+                } catch (...) {
+                    finish(std::make_error_code(std::errc::not_enough_memory));
+                    return false;
+                }
             }
-            std::size_t old = in_.size();
-            try {
-                in_.resize(old + asked);
-            } catch (...) {
-                finish(std::make_error_code(std::errc::not_enough_memory));
-                return false;
-            }
-            n = socket_.recv(&in_[old], asked, ec);
-            in_.resize(old + n);
         }
         if (ec) {
             if (ec == std::errc::operation_would_block) break;
