@@ -73,23 +73,24 @@ private:
     void arm(std::chrono::milliseconds after);
     void on_timer();
     void report(std::string_view what);
+    void release_idle();
 
     ServerLoop& owner_;
     std::uint64_t id_;
     Connection conn_;
-    RequestParser parser_;
+    std::unique_ptr<RequestParser> parser_;  // while a request is under way (idle: none)
     ServerRequest req_;
     std::string out_;
     State state_ = State::head;
     EventLoop::TimerId timer_ = 0;
     bool received_ = false;              // bytes of the current request have arrived
+    bool in_input_ = false;              // on_input() is running
     bool keep_alive_ = true;             // the current request allows another after it
     bool closing_after_ = false;         // stop(): close after the current answer
     bool output_full_ = false;           // the last answer left the queue above high water
     std::size_t last_queued_ = 0;        // for the idle check of a client that does not read
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
-    std::string held_;                   // a streamed body for an HTTP/1.0 client
-    Response held_head_;                 // and its head
+    std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
     bool stream_close_ = false;          // close after the streamed answer
 };
 
@@ -264,8 +265,7 @@ inline int request_policy_status(const RequestParser& p) noexcept {
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
       id_(id),
-      conn_(owner.loop(), std::move(socket), server_connection_options(owner.options())),
-      parser_(server_parser_limits(owner.options())) {}
+      conn_(owner.loop(), std::move(socket), server_connection_options(owner.options())) {}
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
@@ -273,7 +273,13 @@ inline ServerConn::~ServerConn() {
 }
 
 inline void ServerConn::start() {
-    conn_.on_input([this](std::string_view in) { return on_input(in); });
+    conn_.on_input([this](std::string_view in) {
+        in_input_ = true;
+        std::size_t used = on_input(in);
+        in_input_ = false;
+        if (state_ == State::idle && used == in.size()) release_idle();
+        return used;
+    });
     conn_.on_end([this] {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
@@ -336,6 +342,15 @@ inline void ServerConn::stop_gracefully() {
 
 inline void ServerConn::report(std::string_view what) { owner_.report(std::string(what)); }
 
+inline void ServerConn::release_idle() {
+    // An idle keep-alive connection keeps no per-request storage (memory per idle connection):
+    // the parser with its field tables (2.6 KiB with the default limits), the request and the
+    // serialised answer are made again by the next request.
+    parser_.reset();
+    req_ = ServerRequest();
+    std::string().swap(out_);
+}
+
 inline std::size_t ServerConn::on_input(std::string_view in) {
     std::size_t pos = 0;
     // (Not conn_.reading(): this handler is out of its slot while it runs.)
@@ -345,13 +360,15 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
         if (state_ != State::body && pos == in.size()) break;
         if (state_ == State::idle) {  // the first byte of the next request
             state_ = State::head;
-            parser_.reset();
+            if (parser_) parser_->reset();
             received_ = false;
             arm(owner_.options().header_timeout);
         }
         if (state_ == State::head) {
+            if (!parser_)
+                parser_ = std::make_unique<RequestParser>(server_parser_limits(owner_.options()));
             received_ = true;
-            ParseResult r = parser_.parse_head(in.substr(pos));
+            ParseResult r = parser_->parse_head(in.substr(pos));
             if (r.error()) {
                 fail(status_for(r.ec));
                 return in.size();
@@ -360,13 +377,13 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             if (!r.complete()) break;
             begin_request();
             if (state_ == State::closing) return in.size();
-            if (parser_.body_kind() == BodyKind::none) {
+            if (parser_->body_kind() == BodyKind::none) {
                 dispatch();
                 continue;
             }
             state_ = State::body;
             arm(owner_.options().body_timeout);
-            if (parser_.expect_continue() && pos == in.size()) {
+            if (parser_->expect_continue() && pos == in.size()) {
                 std::error_code ignored;  // a failure shows in on_close()
                 conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
             }
@@ -375,7 +392,7 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
         if (state_ == State::body) {
             bool progress = false;
             for (;;) {
-                ParseResult r = parser_.parse_body(in.substr(pos));
+                ParseResult r = parser_->parse_body(in.substr(pos));
                 if (r.error()) {
                     fail(status_for(r.ec));
                     return in.size();
@@ -401,21 +418,21 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
 }
 
 inline void ServerConn::begin_request() {
-    req_.method.assign(parser_.method().data(), parser_.method().size());
-    req_.target.assign(parser_.target().data(), parser_.target().size());
-    req_.version = parser_.version();
+    req_.method.assign(parser_->method().data(), parser_->method().size());
+    req_.target.assign(parser_->target().data(), parser_->target().size());
+    req_.version = parser_->version();
     req_.headers.clear();
-    for (std::size_t i = 0; i < parser_.field_count(); ++i) {
-        FieldView f = parser_.field(i);
+    for (std::size_t i = 0; i < parser_->field_count(); ++i) {
+        FieldView f = parser_->field(i);
         req_.headers.add(f.name, f.value);
     }
     req_.body.clear();
     req_.params.clear();
     req_.query_params.clear();
-    keep_alive_ = parser_.keep_alive();
+    keep_alive_ = parser_->keep_alive();
     // The path: origin-form as is; absolute-form from the first '/' after the authority.
-    std::string_view t = parser_.target();
-    if (parser_.target_form() == TargetForm::absolute) {
+    std::string_view t = parser_->target();
+    if (parser_->target_form() == TargetForm::absolute) {
         std::size_t scheme = t.find("://");
         std::size_t slash =
             scheme == std::string_view::npos ? std::string_view::npos : t.find('/', scheme + 3);
@@ -429,10 +446,10 @@ inline void ServerConn::begin_request() {
     } else {
         req_.query.clear();
     }
-    if (int status = request_policy_status(parser_)) return fail(status);
+    if (int status = request_policy_status(*parser_)) return fail(status);
     // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
-    std::string_view expect = parser_.header("Expect");
-    if (!expect.empty() && !parser_.expect_continue()) fail(417);
+    std::string_view expect = parser_->header("Expect");
+    if (!expect.empty() && !parser_->expect_continue()) fail(417);
 }
 
 inline void ServerConn::dispatch() {
@@ -444,7 +461,7 @@ inline void ServerConn::dispatch() {
     res.status = 200;
     const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
     Router::Match m;
-    if (parser_.target_form() == TargetForm::authority) {
+    if (parser_->target_form() == TargetForm::authority) {
         res.status = 501;  // CONNECT: no tunnels here
     } else if (!options_star) {
         m = routes.router.match(req_.method, req_.path);
@@ -580,6 +597,7 @@ inline void ServerConn::finish_answer(bool close) {
     state_ = State::idle;
     received_ = false;
     last_queued_ = conn_.queued_bytes() + 1;
+    if (!in_input_ && conn_.buffered_bytes() == 0) release_idle();
     arm(owner_.options().idle_timeout);
 }
 
@@ -602,8 +620,8 @@ inline void ServerConn::stream_start(Response& head) {
     std::string first = std::move(head.body);
     head.body.clear();
     if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
-        held_head_ = std::move(head);
-        held_ = std::move(first);
+        held_ = std::make_unique<Response>(std::move(head));
+        held_->body = std::move(first);
         return;
     }
     head.headers.add("Transfer-Encoding", "chunked");
@@ -625,7 +643,8 @@ inline void ServerConn::stream_start(Response& head) {
 inline bool ServerConn::stream_write(std::string_view data) {
     if (state_ != State::handler) return false;
     if (req_.version == 10) {
-        held_.append(data.data(), data.size());
+        if (!held_) return false;
+        held_->body.append(data.data(), data.size());
         return true;
     }
     if (req_.method == "HEAD" || data.empty())
@@ -642,10 +661,8 @@ inline void ServerConn::stream_end() {
     stream_.reset();
     std::error_code ec;
     if (req_.version == 10) {
-        held_head_.body = std::move(held_);
-        held_.clear();
-        answer(held_head_);
-        held_head_ = Response();
+        std::unique_ptr<Response> held = std::move(held_);
+        if (held) answer(*held);
     } else {
         out_.clear();
         if (req_.method != "HEAD") serialize_last_chunk(out_);
