@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "../../acceptor.hpp"
 #include "../../connection.hpp"
 #include "../../event_loop.hpp"
@@ -27,6 +29,7 @@
 #include "../parser.hpp"
 #include "../router.hpp"
 #include "../serializer.hpp"
+#include "../static_files.hpp"
 
 namespace socklite {
 namespace http {
@@ -38,6 +41,7 @@ struct RouteTable {
     std::vector<Handler> sync;
     std::vector<AsyncHandler> async;
     std::vector<StreamHandler> stream;
+    std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
 };
 
 class ServerLoop;
@@ -68,7 +72,8 @@ private:
     std::size_t on_input(std::string_view in);
     void begin_request();
     void dispatch();
-    void answer(Response& res);
+    void answer(Response& res, FileBody* file = nullptr);
+    void dispatch_file(const FileHandler& handler, Response& res);
     void fail(int status);
     void arm(std::chrono::milliseconds after);
     void on_timer();
@@ -469,6 +474,8 @@ inline void ServerConn::dispatch() {
     if (res.status == 501) {
     } else if (m.outcome == Router::found) {
         req_.params = std::move(m.params);
+        if (m.route < routes.file.size() && routes.file[m.route])
+            return dispatch_file(routes.file[m.route], res);
         if (routes.stream[m.route]) {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
@@ -536,13 +543,29 @@ inline void ServerConn::dispatch() {
     answer(res);
 }
 
+inline void ServerConn::dispatch_file(const FileHandler& handler, Response& res) {
+    FileBody body;
+    try {
+        handler(req_, res, body);
+    } catch (const std::exception& e) {
+        report(std::string("handler: ") + e.what());
+        res = Response();
+        res.status = 500;
+    }
+    if (body.fd >= 0 && res.status != 200 && res.status != 206) {
+        ::close(body.fd);  // (not a file answer after all)
+        body.fd = -1;
+    }
+    answer(res, body.fd >= 0 ? &body : nullptr);
+}
+
 inline void ServerConn::deliver(Response&& res) {
     if (state_ != State::handler) return;
     answer(res);
     if (state_ != State::closing) conn_.resume_reading();
 }
 
-inline void ServerConn::answer(Response& res) {
+inline void ServerConn::answer(Response& res, FileBody* file) {
     res.version = 11;
     if (res.status == 0) res.status = 200;       // a Response built by an asynchronous handler
     if (res.status < 200 || res.status > 599) {  // 1xx finals are not answers
@@ -565,10 +588,11 @@ inline void ServerConn::answer(Response& res) {
     } else if (req_.version == 10) {
         res.headers.set("Connection", "keep-alive");
     }
+    if (file != nullptr) res.headers.set("Content-Length", std::to_string(file->length));
     out_.clear();
     std::error_code ec;
-    if (req_.method == "HEAD") {
-        serialize_head(res, out_, ec);  // the length of the body it does not send
+    if (req_.method == "HEAD" || file != nullptr) {
+        serialize_head(res, out_, ec);  // the length of the body it does not send (or sends)
     } else {
         serialize_response(res, out_, ec);
     }
@@ -581,8 +605,14 @@ inline void ServerConn::answer(Response& res) {
         if (close) err.headers.add("Connection", "close");
         out_.clear();
         serialize_response(err, out_, ec);
+        if (file != nullptr) ::close(file->fd);
+        file = nullptr;
     }
     output_full_ = !conn_.send(out_, ec);
+    if (file != nullptr) {  // the body: sendfile(2) in pieces, after the head (the fd is taken)
+        if (!conn_.send_file(file->fd, file->offset, file->length, ec)) output_full_ = true;
+        file->fd = -1;
+    }
     if (out_.capacity() > 64 * 1024) std::string().swap(out_);
     finish_answer(close);
 }
