@@ -11,12 +11,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
+
+#include <sys/socket.h>
 
 #include "detail/alive.hpp"
 #include "detail/function.hpp"
@@ -205,6 +206,13 @@ public:
      *  among the sent bytes.
      *  @return as send(): whether queued output is at or below Options::high_water. */
     bool send_file(int fd, std::uint64_t offset, std::uint64_t length,
+                   std::error_code& ec) noexcept {
+        return send_file({}, fd, offset, length, ec);
+    }
+    /** As send_file(int, std::uint64_t, std::uint64_t, std::error_code&), after @p head (an
+     *  answer's head): the head is written with `MSG_MORE`, so that it leaves in one segment
+     *  with the file's first bytes rather than in a small one of its own. */
+    bool send_file(std::string_view head, int fd, std::uint64_t offset, std::uint64_t length,
                    std::error_code& ec) noexcept;
     /** The number of bytes sent but not yet taken by the socket (a queued file included). */
     std::size_t queued_bytes() const noexcept {
@@ -415,8 +423,8 @@ inline bool Connection::send(std::string_view data, std::error_code& ec) noexcep
     return !above_high_;
 }
 
-inline bool Connection::send_file(int fd, std::uint64_t offset, std::uint64_t length,
-                                  std::error_code& ec) noexcept {
+inline bool Connection::send_file(std::string_view head, int fd, std::uint64_t offset,
+                                  std::uint64_t length, std::error_code& ec) noexcept {
     ec.clear();
     if (!socket_.is_open() || shut_requested_) {
         ec = std::make_error_code(std::errc::not_connected);
@@ -425,9 +433,11 @@ inline bool Connection::send_file(int fd, std::uint64_t offset, std::uint64_t le
     }
     if (length == 0 || pending_error_) {
         detail::close_quietly(fd);
-        return !pending_error_ && queued_bytes() <= options_.high_water;
+        return (head.empty() || send(head, ec)) && !pending_error_;
     }
+    const bool idle = queued_bytes() == 0;
     try {
+        out_.append(head.data(), head.size());  // (written by flush(), with MSG_MORE)
         files_.push_back(FileOut{fd, offset, length, out_.size()});
         file_bytes_ += length;
     } catch (...) {
@@ -435,7 +445,7 @@ inline bool Connection::send_file(int fd, std::uint64_t offset, std::uint64_t le
         ec = std::make_error_code(std::errc::not_enough_memory);
         return false;
     }
-    if (queued_bytes() == length) {  // nothing ahead of it: start at once
+    if (idle) {  // nothing ahead of it: start at once
         if (std::error_code fec = flush()) {
             pending_error_ = fec;
             kick();
@@ -516,7 +526,18 @@ inline std::error_code Connection::flush() noexcept {
     for (;;) {
         const std::size_t until = files_.empty() ? out_.size() : files_.front().at;
         while (out_pos_ < until) {
-            std::size_t n = socket_.send(out_.data() + out_pos_, until - out_pos_, ec);
+            std::size_t n = 0;
+            if (files_.empty()) {
+                n = socket_.send(out_.data() + out_pos_, until - out_pos_, ec);
+            } else {
+                // Bytes right before a file (an answer's head): MSG_MORE lets them share a
+                // segment with the file's first bytes.
+                ssize_t r = detail::sys.send(socket_.native_handle(), out_.data() + out_pos_,
+                                             until - out_pos_, MSG_NOSIGNAL | MSG_MORE);
+                if (r < 0 && errno == EINTR) continue;
+                if (r < 0) ec = std::error_code(errno, std::system_category());
+                n = r < 0 ? 0 : static_cast<std::size_t>(r);
+            }
             if (ec) break;
             out_pos_ += n;
         }

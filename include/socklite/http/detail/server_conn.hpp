@@ -608,10 +608,11 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         if (file != nullptr) ::close(file->fd);
         file = nullptr;
     }
-    output_full_ = !conn_.send(out_, ec);
     if (file != nullptr) {  // the body: sendfile(2) in pieces, after the head (the fd is taken)
-        if (!conn_.send_file(file->fd, file->offset, file->length, ec)) output_full_ = true;
+        output_full_ = !conn_.send_file(out_, file->fd, file->offset, file->length, ec);
         file->fd = -1;
+    } else {
+        output_full_ = !conn_.send(out_, ec);
     }
     if (out_.capacity() > 64 * 1024) std::string().swap(out_);
     finish_answer(close);
