@@ -5,7 +5,8 @@
 
 Both serve the same directory (a 1 MiB file) and /hello ("hello, world!") from one worker, each
 started in a temporary directory on a free high port. wrk (pinned to another core than the
-server) measures, in interleaved rounds (ours, nginx, ours, nginx, ...):
+server) measures, in rounds, each shape against one server and then the other (both keep
+running; the order alternates between rounds):
   - /hello with keep-alive, -t1 -c50;
   - /hello pipelined 16 deep (a wrk Lua script), -t1 -c50;
   - the 1 MiB static file, -t1 -c10.
@@ -217,17 +218,24 @@ def main():
                   ("pipelined 16 /hello -c50", "/hello", 50, lua),
                   ("1 MiB file -c10", "/1m.bin", 10, None)]
         results = {(s[0], n): [] for s in shapes for n in starters}
-        for r in range(args.rounds):
-            for name, start in starters.items():
-                srv = start()
-                try:
-                    for label, path, conns, script in shapes:
+        # Both servers run for the whole measurement (the idle one costs nothing), and each
+        # shape is measured against one and then the other right away: a pair sees the same
+        # machine, which matters on a shared one.
+        servers = {name: start() for name, start in starters.items()}
+        try:
+            for r in range(args.rounds):
+                for label, path, conns, script in shapes:
+                    order = list(servers.items())
+                    if r % 2 == 1:
+                        order.reverse()  # neither server always goes first
+                    for name, srv in order:
                         rps, p99 = wrk(srv.port, path, conns, args.seconds, client_cpu, script)
                         results[(label, name)].append((rps, p99))
                         print("round %d %-9s %-26s %10.0f req/s  p99 %.2f ms" %
                               (r + 1, name, label, rps, p99), flush=True)
-                finally:
-                    srv.stop()
+        finally:
+            for srv in servers.values():
+                srv.stop()
         print()
         print("| shape | socklite req/s | nginx req/s | ratio (per round) | p99 ms ours / nginx |")
         print("|---|---|---|---|---|")
