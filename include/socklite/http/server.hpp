@@ -126,8 +126,8 @@ public:
     /** Serves the files under @p root for GET and HEAD requests on paths below @p prefix
      *  (`/static` serves `/static/a.css` from `root/a.css`; `/` serves everything not routed
      *  more specifically), through http::static_files() (its notes give the path policy); the
-     *  bodies go out with `sendfile(2)`, at most 256 KiB per turn of the loop, under the
-     *  connection's flow control (Connection::send_file()).
+     *  bodies go out with `sendfile(2)`, at most Connection::Options::file_piece (2 MiB) per
+     *  turn of the loop, under the connection's flow control (Connection::send_file()).
      *  @return `*this`. */
     HttpServer& serve_dir(std::string_view prefix, std::string root) {
         std::string pattern(prefix);
