@@ -83,6 +83,7 @@ private:
     void on_timer();
     void report(std::string_view what);
     void release_idle();
+    void flush_batch();
 
     ServerLoop& owner_;
     std::uint64_t id_;
@@ -90,6 +91,7 @@ private:
     std::unique_ptr<RequestParser> parser_;  // while a request is under way (idle: none)
     ServerRequest req_;
     std::string out_;
+    std::string batch_;  // answers to pipelined requests, sent together when the input is done
     State state_ = State::head;
     EventLoop::TimerId timer_ = 0;
     bool received_ = false;              // bytes of the current request have arrived
@@ -302,12 +304,14 @@ inline void ServerConn::start() {
         in_input_ = true;
         std::size_t used = on_input(in);
         in_input_ = false;
+        flush_batch();
         if (state_ == State::idle && used == in.size()) release_idle();
         return used;
     });
     conn_.on_end([this] {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
+        flush_batch();
         if (state_ != State::handler) conn_.close_after_flush();
     });
     conn_.on_drain([this] {
@@ -381,6 +385,15 @@ inline void ServerConn::release_idle() {
     parser_.reset();
     req_ = ServerRequest();
     std::string().swap(out_);
+    std::string().swap(batch_);
+}
+
+inline void ServerConn::flush_batch() {
+    if (batch_.empty()) return;
+    std::error_code ec;  // a failure shows in on_close()
+    if (!conn_.send(batch_, ec)) output_full_ = true;
+    batch_.clear();
+    if (batch_.capacity() > 64 * 1024) std::string().swap(batch_);
 }
 
 inline std::size_t ServerConn::on_input(std::string_view in) {
@@ -418,6 +431,7 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             arm(owner_.options().body_timeout);
             if (parser_->expect_continue() && pos == in.size()) {
                 std::error_code ignored;  // a failure shows in on_close()
+                flush_batch();
                 conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
             }
             continue;
@@ -622,6 +636,7 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
         res.status = 500;
         return answer(res);
     }
+    flush_batch();
     conn_.send(out_, ec);  // a failure shows in on_close()
     state_ = State::upgraded;
     upgraded_ = std::move(protocol);
@@ -691,9 +706,16 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         file = nullptr;
     }
     if (file != nullptr) {  // the body: sendfile(2) in pieces, after the head (the fd is taken)
+        flush_batch();
         output_full_ = !conn_.send_file(out_, file->fd, file->offset, file->length, ec);
         file->fd = -1;
+    } else if (in_input_ && !close) {
+        // A pipelined request may follow in the same input: its answer goes out with this one,
+        // in one send when the input is done (or when the batch grows large).
+        batch_ += out_;
+        if (batch_.size() >= 16 * 1024) flush_batch();
     } else {
+        flush_batch();
         output_full_ = !conn_.send(out_, ec);
     }
     if (out_.capacity() > 64 * 1024) std::string().swap(out_);
@@ -702,6 +724,7 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
 
 inline void ServerConn::finish_answer(bool close) {
     if (close) {
+        flush_batch();
         state_ = State::closing;
         conn_.close_after_flush();
         arm(owner_.options().linger_timeout);
@@ -750,6 +773,7 @@ inline void ServerConn::stream_start(Response& head) {
         return answer(err);
     }
     if (req_.method != "HEAD") serialize_chunk(first, out_);
+    flush_batch();
     output_full_ = !conn_.send(out_, ec);
 }
 
@@ -765,6 +789,7 @@ inline bool ServerConn::stream_write(std::string_view data) {
     out_.clear();
     serialize_chunk(data, out_);
     std::error_code ec;
+    flush_batch();
     return conn_.send(out_, ec) && !ec;
 }
 
@@ -779,6 +804,7 @@ inline void ServerConn::stream_end() {
     } else {
         out_.clear();
         if (req_.method != "HEAD") serialize_last_chunk(out_);
+        flush_batch();
         conn_.send(out_, ec);
         finish_answer(stream_close_);
     }
@@ -791,6 +817,7 @@ inline void ServerConn::stream_abandon() {
     stream_.reset();
     keep_alive_ = false;
     state_ = State::closing;
+    flush_batch();
     conn_.close_after_flush();
     arm(owner_.options().linger_timeout);
 }
