@@ -7,6 +7,7 @@
 // in two at every position (a sample of positions for the few large requests). A malformed
 // request must never reach a handler: the handlers count their calls.
 
+#include <socklite/detail/syscall.hpp>
 #include <socklite/http/parser.hpp>
 #include <socklite/http/server.hpp>
 #include <socklite/socket.hpp>
@@ -1235,4 +1236,43 @@ TEST_CASE("conformance: every case split in two at every position") {
         }
     }
     MESSAGE(runs << " split deliveries");
+}
+
+namespace {
+std::atomic<int> server_sends{0};
+ssize_t counting_send(int fd, const void* data, size_t len, int flags) {
+    ++server_sends;
+    return ::send(fd, data, len, flags);
+}
+}  // namespace
+
+TEST_CASE("conformance: the answers to one input of pipelined requests leave in one send") {
+    FdLeakGuard leaks;
+    auto saved = socklite::detail::sys.send;
+    socklite::detail::sys.send = counting_send;  // before the server thread starts
+    {
+        TableServer srv;
+        RunningServer run(srv.server);
+        // The client writes with ::send directly: only the server's sends are counted.
+        socklite::Socket s = socklite::Socket::connect("127.0.0.1", run.port(), io_timeout);
+        std::string batch;
+        for (int i = 0; i < 16; ++i) batch += get("/hello");
+        server_sends = 0;
+        REQUIRE(::send(s.native_handle(), batch.data(), batch.size(), MSG_NOSIGNAL) ==
+                static_cast<ssize_t>(batch.size()));
+        std::string buf;
+        bool closed = false;
+        CHECK(read_until(s, buf, closed, [&] {
+            return parse_answers(buf, "", 16).answers.size() >= 16 || closed;
+        }));
+        Parsed got = parse_answers(buf, "", 16);
+        REQUIRE(got.answers.size() == 16);
+        for (const Response& r : got.answers) CHECK(r.body == "hello");
+        // One send per input the server read: the 16 requests may arrive in more than one
+        // read only if the kernel splits 400 bytes on loopback, which it does not.
+        MESSAGE(server_sends.load() << " server sends for 16 pipelined answers");
+        CHECK(server_sends.load() <= 2);
+        run.stop();
+    }
+    socklite::detail::sys.send = saved;
 }
