@@ -487,7 +487,9 @@ TEST_CASE("request parser: garbage fails early, before a whole line arrived") {
     RequestParser p;
     CHECK(p.parse_head("GET  ").ec == socklite::http::errc::bad_request_line);
     p.reset();
-    CHECK(p.parse_head("GET / HTTP/2").ec == socklite::http::errc::version_not_supported);
+    CHECK(p.parse_head("GET / HTTP/2.0").ec == socklite::http::errc::version_not_supported);
+    p.reset();
+    CHECK(p.parse_head("GET / HTTP/01").ec == socklite::http::errc::bad_version);  // not 505
     p.reset();
     CHECK(p.parse_head("\x16\x03\x01").ec == socklite::http::errc::bad_request_line);  // TLS
     p.reset();

@@ -11,6 +11,7 @@
 
 #include <netdb.h>
 #include <poll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -31,11 +32,12 @@ struct Syscalls {
     int (*close)(int);
     int (*getaddrinfo)(const char*, const char*, const addrinfo*, addrinfo**);  // resolve()
     void (*freeaddrinfo)(addrinfo*);
+    ssize_t (*sendfile)(int, int, off_t*, size_t);  // Connection::send_file()
 };
 
 /** The table in use; constant-initialised with the real calls. */
-inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,        ::recv,
-                       ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo};
+inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,         ::recv,
+                       ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo, ::sendfile};
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),

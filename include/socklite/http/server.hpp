@@ -134,13 +134,19 @@ public:
 
     /** Serves the files under @p root for GET and HEAD requests on paths below @p prefix
      *  (`/static` serves `/static/a.css` from `root/a.css`; `/` serves everything not routed
-     *  more specifically), through http::static_files() (its notes give the path policy).
+     *  more specifically), through http::static_files() (its notes give the path policy); the
+     *  bodies go out with `sendfile(2)`, at most Connection::Options::file_piece (2 MiB) per
+     *  turn of the loop, under the connection's flow control (Connection::send_file()).
      *  @return `*this`. */
     HttpServer& serve_dir(std::string_view prefix, std::string root) {
         std::string pattern(prefix);
         while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
         pattern += "/*";
-        return route("GET", pattern, http::static_files(std::move(root)));
+        route("GET", pattern, http::static_files(root));
+        // The same files, with bodies sent by sendfile(2) (the handler above is the fallback).
+        routes_.file.resize(routes_.sync.size());
+        routes_.file.back() = http::detail::file_sender(std::move(root));
+        return *this;
     }
 
     /** Binds @p host : @p port (0: any free port, see port()) once per thread, and starts

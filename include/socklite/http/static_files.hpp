@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -47,8 +48,9 @@ inline bool parse_http_date(std::string_view s, std::time_t& out) noexcept;
  *  file is then resolved with `realpath`: symbolic links are followed only while the result stays
  *  inside `realpath(root)`, so a link leaving the root is 404 (nginx follows them by default;
  *  we do not). Only regular files are served; a directory serves its `index.html` (404 without
- *  one). Files are read on the loop's thread, whole, into the answer (no `sendfile` yet): keep
- *  big files elsewhere.
+ *  one). This handler reads the file on the loop's thread, whole, into the answer; through
+ *  HttpServer::serve_dir() the body is sent with `sendfile(2)` instead, in bounded pieces under
+ *  flow control (Connection::send_file()), so file size costs no memory.
  *
  *  **Caching and ranges.** `ETag` (weak: size and modification time) and `Last-Modified` are
  *  sent; `If-None-Match` (which wins) or `If-Modified-Since` give 304. `Range: bytes=a-b`,
@@ -230,12 +232,23 @@ inline int parse_range(std::string_view v, std::uint64_t size, std::uint64_t& fr
     return 1;
 }
 
-}  // namespace detail
+/** A file body that the server sends with `sendfile(2)` (HttpServer::serve_dir()): @p length
+ *  bytes of @p fd from @p offset; the server closes @p fd. Private. */
+struct FileBody {
+    int fd = -1;               ///< the open file, or -1 when the answer has no file body
+    std::uint64_t offset = 0;  ///< where the body starts in the file
+    std::uint64_t length = 0;  ///< the body's length (its Content-Length)
+};
 
-inline Handler static_files(std::string root) {
-    char buf[PATH_MAX];
-    std::string real_root = ::realpath(root.c_str(), buf) ? std::string(buf) : std::string();
-    return [real_root](const ServerRequest& req, Response& res) {
+/** A handler whose body may be a file (FileBody); HttpServer::serve_dir() routes to one.
+ *  Private. */
+using FileHandler = std::function<void(const ServerRequest&, Response&, FileBody&)>;
+
+/** static_files() with the choice of body: read into @p res when @p sendfile_body is null,
+ *  else left in @p sendfile_body (opened, not read). Private. */
+inline void serve_file(const std::string& real_root, const ServerRequest& req, Response& res,
+                       FileBody* sendfile_body) {
+    {
         res.status = 404;
         std::string rel;
         if (real_root.empty() || !detail::safe_relative_path(req.param("*"), rel)) return;
@@ -300,6 +313,12 @@ inline Handler static_files(std::string root) {
             from = 0;
             n = size;
         }
+        if (sendfile_body != nullptr && req.method != "HEAD") {
+            sendfile_body->fd = fd;  // the server sends it with sendfile(2), and closes it
+            sendfile_body->offset = from;
+            sendfile_body->length = n;
+            return;
+        }
         bool ok = req.method == "HEAD" ? true : detail::read_range(fd, from, n, res.body);
         ::close(fd);
         if (req.method == "HEAD") res.headers.add("Content-Length", std::to_string(n));
@@ -307,6 +326,27 @@ inline Handler static_files(std::string root) {
             res = Response();
             res.status = 500;
         }
+    }
+}
+
+/** The real path of @p root, or empty when it does not resolve. Private. */
+inline std::string resolve_root(const std::string& root) {
+    char buf[PATH_MAX];
+    return ::realpath(root.c_str(), buf) ? std::string(buf) : std::string();
+}
+
+/** static_files() for HttpServer::serve_dir(): bodies are left open for `sendfile(2)`. */
+inline FileHandler file_sender(std::string root) {
+    return [real = resolve_root(root)](const ServerRequest& req, Response& res, FileBody& file) {
+        serve_file(real, req, res, &file);
+    };
+}
+
+}  // namespace detail
+
+inline Handler static_files(std::string root) {
+    return [real = detail::resolve_root(root)](const ServerRequest& req, Response& res) {
+        detail::serve_file(real, req, res, nullptr);
     };
 }
 

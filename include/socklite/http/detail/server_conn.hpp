@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "../../acceptor.hpp"
 #include "../../connection.hpp"
 #include "../../event_loop.hpp"
@@ -27,6 +29,7 @@
 #include "../parser.hpp"
 #include "../router.hpp"
 #include "../serializer.hpp"
+#include "../static_files.hpp"
 #include "../upgrade.hpp"
 
 namespace socklite {
@@ -34,12 +37,13 @@ namespace http {
 namespace detail {
 
 // The routes of a server: route n answers with the one of sync[n], async[n], stream[n] and
-// upgrade[n] that is not empty.
+// upgrade[n] that is not empty, or with file[n] when there is one (serve_dir()).
 struct RouteTable {
     Router router;
     std::vector<Handler> sync;
     std::vector<AsyncHandler> async;
     std::vector<StreamHandler> stream;
+    std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
     std::vector<UpgradeHandler> upgrade;
 };
 
@@ -71,29 +75,33 @@ private:
     std::size_t on_input(std::string_view in);
     void begin_request();
     void dispatch();
+    void answer(Response& res, FileBody* file = nullptr);
+    void dispatch_file(const FileHandler& handler, Response& res);
     void upgrade(const UpgradeHandler& handler);
-    void answer(Response& res);
     void fail(int status);
     void arm(std::chrono::milliseconds after);
     void on_timer();
     void report(std::string_view what);
+    void release_idle();
+    void flush_batch();
 
     ServerLoop& owner_;
     std::uint64_t id_;
     Connection conn_;
-    RequestParser parser_;
+    std::unique_ptr<RequestParser> parser_;  // while a request is under way (idle: none)
     ServerRequest req_;
     std::string out_;
+    std::string batch_;  // answers to pipelined requests, sent together when the input is done
     State state_ = State::head;
     EventLoop::TimerId timer_ = 0;
     bool received_ = false;              // bytes of the current request have arrived
+    bool in_input_ = false;              // on_input() is running
     bool keep_alive_ = true;             // the current request allows another after it
     bool closing_after_ = false;         // stop(): close after the current answer
     bool output_full_ = false;           // the last answer left the queue above high water
     std::size_t last_queued_ = 0;        // for the idle check of a client that does not read
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
-    std::string held_;                   // a streamed body for an HTTP/1.0 client
-    Response held_head_;                 // and its head
+    std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
     bool stream_close_ = false;          // close after the streamed answer
 
     // The protocol after an accepted upgrade.
@@ -244,11 +252,47 @@ inline ParserLimits server_parser_limits(const ServerOptions& o) {
     return l;
 }
 
+// What the server refuses beyond the parser's grammar (which also serves clients and proxies),
+// as a status (0: nothing): in absolute-form only http and https URIs, without userinfo (RFC 9110
+// section 4.2.4); Content-Length once, as one number (duplicates and lists, even of equal
+// values, are how requests get smuggled; RFC 9110 section 8.6 allows refusing them); and no
+// transfer coding but chunked, which is all the server decodes (RFC 9112 section 6.1: 501).
+inline int request_policy_status(const RequestParser& p) noexcept {
+    if (p.target_form() == TargetForm::absolute) {
+        std::string_view t = p.target();
+        std::size_t colon = t.find(':');
+        std::string_view scheme = t.substr(0, colon);
+        if (!iequals(scheme, "http") && !iequals(scheme, "https")) return 400;
+        std::string_view auth = t.substr(colon + 3);  // the parser checked the "//"
+        if (auth.substr(0, auth.find_first_of("/?")).find('@') != std::string_view::npos)
+            return 400;
+    }
+    int lengths = 0;
+    for (std::size_t i = 0; i < p.field_count(); ++i) {
+        FieldView f = p.field(i);
+        if (iequals(f.name, "Content-Length")) {
+            if (++lengths > 1 || f.value.find(',') != std::string_view::npos) return 400;
+        } else if (iequals(f.name, "Transfer-Encoding")) {
+            std::string_view v = f.value;
+            while (!v.empty()) {
+                std::size_t comma = v.find(',');
+                std::string_view coding = v.substr(0, comma);
+                while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
+                    coding.remove_prefix(1);
+                while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+                    coding.remove_suffix(1);
+                if (!iequals(coding, "chunked")) return 501;
+                v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+            }
+        }
+    }
+    return 0;
+}
+
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
       id_(id),
-      conn_(owner.loop(), std::move(socket), server_connection_options(owner.options())),
-      parser_(server_parser_limits(owner.options())) {}
+      conn_(owner.loop(), std::move(socket), server_connection_options(owner.options())) {}
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
@@ -256,10 +300,18 @@ inline ServerConn::~ServerConn() {
 }
 
 inline void ServerConn::start() {
-    conn_.on_input([this](std::string_view in) { return on_input(in); });
+    conn_.on_input([this](std::string_view in) {
+        in_input_ = true;
+        std::size_t used = on_input(in);
+        in_input_ = false;
+        flush_batch();
+        if (state_ == State::idle && used == in.size()) release_idle();
+        return used;
+    });
     conn_.on_end([this] {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
+        flush_batch();
         if (state_ != State::handler) conn_.close_after_flush();
     });
     conn_.on_drain([this] {
@@ -326,6 +378,24 @@ inline void ServerConn::stop_gracefully() {
 
 inline void ServerConn::report(std::string_view what) { owner_.report(std::string(what)); }
 
+inline void ServerConn::release_idle() {
+    // An idle keep-alive connection keeps no per-request storage (memory per idle connection):
+    // the parser with its field tables (2.6 KiB with the default limits), the request and the
+    // serialised answer are made again by the next request.
+    parser_.reset();
+    req_ = ServerRequest();
+    std::string().swap(out_);
+    std::string().swap(batch_);
+}
+
+inline void ServerConn::flush_batch() {
+    if (batch_.empty()) return;
+    std::error_code ec;  // a failure shows in on_close()
+    if (!conn_.send(batch_, ec)) output_full_ = true;
+    batch_.clear();
+    if (batch_.capacity() > 64 * 1024) std::string().swap(batch_);
+}
+
 inline std::size_t ServerConn::on_input(std::string_view in) {
     if (state_ == State::upgraded) return 0;  // for the protocol, once started
     std::size_t pos = 0;
@@ -336,13 +406,15 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
         if (state_ != State::body && pos == in.size()) break;
         if (state_ == State::idle) {  // the first byte of the next request
             state_ = State::head;
-            parser_.reset();
+            if (parser_) parser_->reset();
             received_ = false;
             arm(owner_.options().header_timeout);
         }
         if (state_ == State::head) {
+            if (!parser_)
+                parser_ = std::make_unique<RequestParser>(server_parser_limits(owner_.options()));
             received_ = true;
-            ParseResult r = parser_.parse_head(in.substr(pos));
+            ParseResult r = parser_->parse_head(in.substr(pos));
             if (r.error()) {
                 fail(status_for(r.ec));
                 return in.size();
@@ -351,14 +423,15 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             if (!r.complete()) break;
             begin_request();
             if (state_ == State::closing) return in.size();
-            if (parser_.body_kind() == BodyKind::none) {
+            if (parser_->body_kind() == BodyKind::none) {
                 dispatch();
                 continue;
             }
             state_ = State::body;
             arm(owner_.options().body_timeout);
-            if (parser_.expect_continue() && pos == in.size()) {
+            if (parser_->expect_continue() && pos == in.size()) {
                 std::error_code ignored;  // a failure shows in on_close()
+                flush_batch();
                 conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
             }
             continue;
@@ -366,7 +439,7 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
         if (state_ == State::body) {
             bool progress = false;
             for (;;) {
-                ParseResult r = parser_.parse_body(in.substr(pos));
+                ParseResult r = parser_->parse_body(in.substr(pos));
                 if (r.error()) {
                     fail(status_for(r.ec));
                     return in.size();
@@ -392,21 +465,21 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
 }
 
 inline void ServerConn::begin_request() {
-    req_.method.assign(parser_.method().data(), parser_.method().size());
-    req_.target.assign(parser_.target().data(), parser_.target().size());
-    req_.version = parser_.version();
+    req_.method.assign(parser_->method().data(), parser_->method().size());
+    req_.target.assign(parser_->target().data(), parser_->target().size());
+    req_.version = parser_->version();
     req_.headers.clear();
-    for (std::size_t i = 0; i < parser_.field_count(); ++i) {
-        FieldView f = parser_.field(i);
+    for (std::size_t i = 0; i < parser_->field_count(); ++i) {
+        FieldView f = parser_->field(i);
         req_.headers.add(f.name, f.value);
     }
     req_.body.clear();
     req_.params.clear();
     req_.query_params.clear();
-    keep_alive_ = parser_.keep_alive();
+    keep_alive_ = parser_->keep_alive();
     // The path: origin-form as is; absolute-form from the first '/' after the authority.
-    std::string_view t = parser_.target();
-    if (parser_.target_form() == TargetForm::absolute) {
+    std::string_view t = parser_->target();
+    if (parser_->target_form() == TargetForm::absolute) {
         std::size_t scheme = t.find("://");
         std::size_t slash =
             scheme == std::string_view::npos ? std::string_view::npos : t.find('/', scheme + 3);
@@ -420,9 +493,10 @@ inline void ServerConn::begin_request() {
     } else {
         req_.query.clear();
     }
+    if (int status = request_policy_status(*parser_)) return fail(status);
     // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
-    std::string_view expect = parser_.header("Expect");
-    if (!expect.empty() && !parser_.expect_continue()) fail(417);
+    std::string_view expect = parser_->header("Expect");
+    if (!expect.empty() && !parser_->expect_continue()) fail(417);
 }
 
 inline void ServerConn::dispatch() {
@@ -434,7 +508,7 @@ inline void ServerConn::dispatch() {
     res.status = 200;
     const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
     Router::Match m;
-    if (parser_.target_form() == TargetForm::authority) {
+    if (parser_->target_form() == TargetForm::authority) {
         res.status = 501;  // CONNECT: no tunnels here
     } else if (!options_star) {
         m = routes.router.match(req_.method, req_.path);
@@ -442,6 +516,8 @@ inline void ServerConn::dispatch() {
     if (res.status == 501) {
     } else if (m.outcome == Router::found) {
         req_.params = std::move(m.params);
+        if (m.route < routes.file.size() && routes.file[m.route])
+            return dispatch_file(routes.file[m.route], res);
         if (routes.upgrade[m.route]) return upgrade(routes.upgrade[m.route]);
         if (routes.stream[m.route]) {
             conn_.pause_reading();
@@ -510,6 +586,22 @@ inline void ServerConn::dispatch() {
     answer(res);
 }
 
+inline void ServerConn::dispatch_file(const FileHandler& handler, Response& res) {
+    FileBody body;
+    try {
+        handler(req_, res, body);
+    } catch (const std::exception& e) {
+        report(std::string("handler: ") + e.what());
+        res = Response();
+        res.status = 500;
+    }
+    if (body.fd >= 0 && res.status != 200 && res.status != 206) {
+        ::close(body.fd);  // (not a file answer after all)
+        body.fd = -1;
+    }
+    answer(res, body.fd >= 0 ? &body : nullptr);
+}
+
 inline void ServerConn::upgrade(const UpgradeHandler& handler) {
     Response res;
     res.status = 200;
@@ -544,6 +636,7 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
         res.status = 500;
         return answer(res);
     }
+    flush_batch();
     conn_.send(out_, ec);  // a failure shows in on_close()
     state_ = State::upgraded;
     upgraded_ = std::move(protocol);
@@ -569,7 +662,7 @@ inline void ServerConn::deliver(Response&& res) {
     if (state_ != State::closing) conn_.resume_reading();
 }
 
-inline void ServerConn::answer(Response& res) {
+inline void ServerConn::answer(Response& res, FileBody* file) {
     res.version = 11;
     if (res.status == 0) res.status = 200;       // a Response built by an asynchronous handler
     if (res.status < 200 || res.status > 599) {  // 1xx finals are not answers
@@ -592,10 +685,11 @@ inline void ServerConn::answer(Response& res) {
     } else if (req_.version == 10) {
         res.headers.set("Connection", "keep-alive");
     }
+    if (file != nullptr) res.headers.set("Content-Length", std::to_string(file->length));
     out_.clear();
     std::error_code ec;
-    if (req_.method == "HEAD") {
-        serialize_head(res, out_, ec);  // the length of the body it does not send
+    if (req_.method == "HEAD" || file != nullptr) {
+        serialize_head(res, out_, ec);  // the length of the body it does not send (or sends)
     } else {
         serialize_response(res, out_, ec);
     }
@@ -608,14 +702,29 @@ inline void ServerConn::answer(Response& res) {
         if (close) err.headers.add("Connection", "close");
         out_.clear();
         serialize_response(err, out_, ec);
+        if (file != nullptr) ::close(file->fd);
+        file = nullptr;
     }
-    output_full_ = !conn_.send(out_, ec);
+    if (file != nullptr) {  // the body: sendfile(2) in pieces, after the head (the fd is taken)
+        flush_batch();
+        output_full_ = !conn_.send_file(out_, file->fd, file->offset, file->length, ec);
+        file->fd = -1;
+    } else if (in_input_ && !close) {
+        // A pipelined request may follow in the same input: its answer goes out with this one,
+        // in one send when the input is done (or when the batch grows large).
+        batch_ += out_;
+        if (batch_.size() >= 16 * 1024) flush_batch();
+    } else {
+        flush_batch();
+        output_full_ = !conn_.send(out_, ec);
+    }
     if (out_.capacity() > 64 * 1024) std::string().swap(out_);
     finish_answer(close);
 }
 
 inline void ServerConn::finish_answer(bool close) {
     if (close) {
+        flush_batch();
         state_ = State::closing;
         conn_.close_after_flush();
         arm(owner_.options().linger_timeout);
@@ -624,6 +733,7 @@ inline void ServerConn::finish_answer(bool close) {
     state_ = State::idle;
     received_ = false;
     last_queued_ = conn_.queued_bytes() + 1;
+    if (!in_input_ && conn_.buffered_bytes() == 0) release_idle();
     arm(owner_.options().idle_timeout);
 }
 
@@ -646,8 +756,8 @@ inline void ServerConn::stream_start(Response& head) {
     std::string first = std::move(head.body);
     head.body.clear();
     if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
-        held_head_ = std::move(head);
-        held_ = std::move(first);
+        held_ = std::make_unique<Response>(std::move(head));
+        held_->body = std::move(first);
         return;
     }
     head.headers.add("Transfer-Encoding", "chunked");
@@ -663,13 +773,15 @@ inline void ServerConn::stream_start(Response& head) {
         return answer(err);
     }
     if (req_.method != "HEAD") serialize_chunk(first, out_);
+    flush_batch();
     output_full_ = !conn_.send(out_, ec);
 }
 
 inline bool ServerConn::stream_write(std::string_view data) {
     if (state_ != State::handler) return false;
     if (req_.version == 10) {
-        held_.append(data.data(), data.size());
+        if (!held_) return false;
+        held_->body.append(data.data(), data.size());
         return true;
     }
     if (req_.method == "HEAD" || data.empty())
@@ -677,6 +789,7 @@ inline bool ServerConn::stream_write(std::string_view data) {
     out_.clear();
     serialize_chunk(data, out_);
     std::error_code ec;
+    flush_batch();
     return conn_.send(out_, ec) && !ec;
 }
 
@@ -686,13 +799,12 @@ inline void ServerConn::stream_end() {
     stream_.reset();
     std::error_code ec;
     if (req_.version == 10) {
-        held_head_.body = std::move(held_);
-        held_.clear();
-        answer(held_head_);
-        held_head_ = Response();
+        std::unique_ptr<Response> held = std::move(held_);
+        if (held) answer(*held);
     } else {
         out_.clear();
         if (req_.method != "HEAD") serialize_last_chunk(out_);
+        flush_batch();
         conn_.send(out_, ec);
         finish_answer(stream_close_);
     }
@@ -705,6 +817,7 @@ inline void ServerConn::stream_abandon() {
     stream_.reset();
     keep_alive_ = false;
     state_ = State::closing;
+    flush_batch();
     conn_.close_after_flush();
     arm(owner_.options().linger_timeout);
 }

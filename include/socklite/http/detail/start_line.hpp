@@ -73,15 +73,19 @@ inline LineStatus scan_version(const char* v, std::size_t have, errc line_error,
         }
     }
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (have > 5 && (!digit(v[5]) || v[5] != '1')) {
-        e = digit(v[5]) ? unsupported : http::errc::bad_version;
+    // Where no other version is readable (a response: unsupported is bad_version), a major
+    // version other than 1 fails at once; a request waits for the '.' to tell `HTTP/2.0` (505)
+    // from `HTTP/01.1` (not a version at all: 400).
+    const bool only_one = unsupported == http::errc::bad_version;
+    if (have > 5 && (!digit(v[5]) || (only_one && v[5] != '1'))) {
+        e = http::errc::bad_version;
         return LineStatus::error;
     }
     if (have > 6 && v[6] != '.') {
         e = http::errc::bad_version;
         return LineStatus::error;
     }
-    if (have > 7) {  // a digit other than 0 and 1, or not a digit
+    if (have > 7) {  // another major version, a minor digit other than 0 and 1, or no digit
         e = digit(v[7]) ? unsupported : http::errc::bad_version;
         return LineStatus::error;
     }
