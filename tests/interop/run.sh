@@ -52,7 +52,7 @@ fi
 if [ -n "$chromium" ]; then
   browser=${SOCKLITE_CHROMIUM:-/usr/bin/chromium}
   if [ ! -x "$browser" ]; then
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    if [ -z "${SOCKLITE_CHROMIUM:-}" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
       echo "installing Debian's chromium with apt-get (once)" >&2
       export DEBIAN_FRONTEND=noninteractive
       apt-get install -y -qq --no-install-recommends chromium >&2 ||
