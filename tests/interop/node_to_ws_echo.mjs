@@ -8,7 +8,8 @@
 // Text and binary messages of mixed sizes up to 4 MiB, sent all at once (pipelined) and then one
 // by one, plus a fragmented text and a fragmented binary message: every echo byte-exact, of the
 // same type, in order. A ping with a payload is answered by a pong with the same payload. The
-// client's close (1000) is answered with 1000 and the server then ends the TCP connection.
+// client's close (1000) is answered with 1000; a second connection is echoed too and its close
+// with an application code (4000) is answered with that code.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -140,8 +141,9 @@ await main(NAME, async () => {
     ws2.once('error', reject);
   });
   check(second.d === 'again' && !second.isBinary, 'a second connection is echoed too', JSON.stringify(second));
-  const closed2 = await new Promise((resolve) => { ws2.once('close', (code) => resolve(code)); ws2.close(1000); });
-  check(closed2 === 1000, 'the second close is clean', String(closed2));
+  // Its close carries an application code (4000): the server echoes that code.
+  const closed2 = await new Promise((resolve) => { ws2.once('close', (code) => resolve(code)); ws2.close(4000, 'bye'); });
+  check(closed2 === 4000, 'a close with code 4000 is answered with 4000', String(closed2));
 
   child.endInput();  // the Python peer ends with its stdin; http_server is killed at the end
 });
