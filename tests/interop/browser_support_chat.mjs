@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Child, PATIENCE_MS, argValue, check, main, npmPackage, require_, skip } from './lib.mjs';
+import { Child, PATIENCE_MS, argValue, check, main, npmPackage, skip, step } from './lib.mjs';
 
 const NAME = 'interop_browser_support_chat';
 
@@ -40,6 +40,7 @@ await main(NAME, async () => {
         errLines.findIndex((l) => l.endsWith(`:${web.port} (web)`)),
         'stderr names the TCP port first, then the web port', agent.err);
   const pageUrl = `http://127.0.0.1:${web.port}/`;
+  step('support_server listening');
 
   const { chromium } = npmPackage('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'socklite-chromium-'));
@@ -47,12 +48,13 @@ await main(NAME, async () => {
     executablePath: browserPath,
     headless: true,
     timeout: PATIENCE_MS,
-    viewport: { width: 720, height: 540 },
+    viewport: { width: 720, height: 620 },
     // Without the background-networking switches Chromium's own connections out of a closed
     // network make the page's fail too.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  step('Chromium started');
   try {
     await conversation(agent, context, pageUrl, tcp.port, chatClient, outDir);
   } finally {
@@ -67,7 +69,12 @@ async function openTab(context, agent, pageUrl, id) {
   page.setDefaultTimeout(PATIENCE_MS);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  // Console errors count, except the 404 of the favicon the browser asks for on its own.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location().url || '')) {
+      problems.push(`console: ${m.text()} (${m.location().url})`);
+    }
+  });
   const response = await page.goto(pageUrl);
   check(response && response.status() === 200, `GET ${pageUrl} is 200`, response && response.status());
   check(/^text\/html/.test((response && response.headers()['content-type']) || ''),
@@ -102,9 +109,12 @@ function untilLogHas(page, text) {
 async function conversation(agent, context, pageUrl, tcpPort, chatClientPath, outDir) {
   // Customers 1 (tab A), 2 (chat_client) and 3 (tab B), each joined before the next comes.
   const tabA = await openTab(context, agent, pageUrl, 1);
+  step('tab A is customer 1');
   const tcp = new Child(chatClientPath, ['--host', '127.0.0.1', '--port', String(tcpPort)]);
   await agent.untilLine('* 2 joined');
+  step('chat_client is customer 2');
   const tabB = await openTab(context, agent, pageUrl, 3);
+  step('tab B is customer 3');
 
   // Each customer says something; the agent sees it as `[N] text`, UTF-8 intact.
   const lines = { 1: 'Hello, my order 1234 has not arrived — κόσμε',
@@ -116,6 +126,7 @@ async function conversation(agent, context, pageUrl, tcpPort, chatClientPath, ou
   await agent.untilLine(`[2] ${lines[2]}`);
   await say(tabB, lines[3]);
   await agent.untilLine(`[3] ${lines[3]}`);
+  step('each customer\'s line reached the agent');
 
   agent.write('/list\n');
   await agent.untilLine('* connected: 1 2 3');
@@ -133,6 +144,7 @@ async function conversation(agent, context, pageUrl, tcpPort, chatClientPath, ou
   await untilLogHas(tabB, ends[3]);
   await tcp.until((c) => c.out.includes(`${ends[2]}\n`), 'the end marker at the chat_client');
   await agent.until((c) => /9/.test(c.err.split('(web)').pop()), 'an error for the unknown id 9');
+  step('replies delivered');
 
   const logA = await logLines(tabA);
   const logB = await logLines(tabB);
@@ -162,12 +174,15 @@ async function conversation(agent, context, pageUrl, tcpPort, chatClientPath, ou
   const docsShot = argValue('--screenshot');
   if (docsShot) fs.copyFileSync(shot, docsShot);
   check(fs.statSync(shot).size > 1000, 'a screenshot was written', shot);
+  step('screenshot taken');
 
   // Leaving: a closed tab and an ended chat_client are `* N left`, the others stay.
   await tabA.close();
   await agent.untilLine('* 1 left');
+  step('tab A left');
   tcp.endInput();
   await agent.untilLine('* 2 left');
+  step('chat_client left');
   const tcpExit = await tcp.wait();
   check(tcpExit.code === 0, 'chat_client exits 0 after stdin EOF', JSON.stringify(tcpExit));
   agent.write('/list\n');
@@ -176,6 +191,7 @@ async function conversation(agent, context, pageUrl, tcpPort, chatClientPath, ou
   await agent.untilLine('[3] still here');
   await tabB.close();
   await agent.untilLine('* 3 left');
+  step('tab B left');
 
   for (const [tab, page] of [['A', tabA], ['B', tabB]]) {
     check(page.problems.length === 0, `tab ${tab}: no script errors`, JSON.stringify(page.problems));
@@ -183,6 +199,7 @@ async function conversation(agent, context, pageUrl, tcpPort, chatClientPath, ou
 
   agent.endInput();
   const agentExit = await agent.wait();
+  step('support_server ended');
   check(agentExit.code === 0, 'support_server exits 0 when its stdin ends', JSON.stringify(agentExit));
   const unexpected = agent.errLines().filter((l) => !l.startsWith('listening on ') && !/\b9\b/.test(l));
   check(unexpected.length === 0, 'support_server printed no other error', JSON.stringify(unexpected));

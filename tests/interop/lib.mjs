@@ -56,6 +56,13 @@ export function skip(name, why) {
   process.exit(SKIP);
 }
 
+const started = Date.now();
+
+/** Prints a progress line with the time since the start (shown by CTest when a test fails). */
+export function step(text) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(2)} s] ${text}`);
+}
+
 /** Runs @p body; any exception fails the test (after the checks made so far are reported). */
 export async function main(name, body) {
   const guard = setTimeout(() => {
