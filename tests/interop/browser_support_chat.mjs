@@ -12,9 +12,8 @@
 // of a tab with its conversation is written to DIR/support_chat.png (and to FILE if given).
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Child, PATIENCE_MS, argValue, check, main, npmPackage, skip, step } from './lib.mjs';
+import { Child, PATIENCE_MS, argValue, check, launchChromium, main, skip, step } from './lib.mjs';
 
 const NAME = 'interop_browser_support_chat';
 
@@ -42,24 +41,12 @@ await main(NAME, async () => {
   const pageUrl = `http://127.0.0.1:${web.port}/`;
   step('support_server listening');
 
-  const { chromium } = npmPackage('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'socklite-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: browserPath,
-    headless: true,
-    timeout: PATIENCE_MS,
-    viewport: { width: 720, height: 620 },
-    // Without the background-networking switches Chromium's own connections out of a closed
-    // network make the page's fail too.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium({ viewport: { width: 720, height: 620 } });
   step('Chromium started');
   try {
-    await conversation(agent, context, pageUrl, tcp.port, chatClient, outDir);
+    await conversation(agent, browser.context, pageUrl, tcp.port, chatClient, outDir);
   } finally {
-    await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 });
 

@@ -6,7 +6,9 @@
 // understands (0 pass, 1 fail, 77 skip).
 
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 
 /** Loads an npm package installed by run.sh (`npm ci --prefix DIR`, DIR given in
@@ -239,4 +241,35 @@ export class Random {
 export function argValue(name) {
   const i = process.argv.indexOf(name);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
+}
+
+/** Starts Debian's Chromium (SOCKLITE_CHROMIUM, else /usr/bin/chromium) headless through
+ *  playwright-core, with a fresh profile in a temporary directory. Returns {context, close}. */
+export async function launchChromium(options = {}) {
+  const executablePath = process.env.SOCKLITE_CHROMIUM || '/usr/bin/chromium';
+  const { chromium } = npmPackage('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'socklite-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      timeout: PATIENCE_MS,
+      // Without the background-networking switches Chromium's own connections out of a closed
+      // network make the page's fail too.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      ...options,
+    });
+  } catch (e) {
+    fs.rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
