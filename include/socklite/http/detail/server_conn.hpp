@@ -120,6 +120,7 @@ public:
     ServerLoop(const ServerLoop&) = delete;
     ServerLoop& operator=(const ServerLoop&) = delete;
     ~ServerLoop() {
+        if (grace_timer_) loop_.cancel(grace_timer_);  // an external loop runs on without us
         std::lock_guard<std::mutex> lock(link_->mutex);
         link_->loop = nullptr;
     }
@@ -144,7 +145,8 @@ public:
             if (it != conns_.end()) it->second->stop_gracefully();
         }
         if (conns_.empty()) return halt();
-        loop_.call_after(options_.grace, [this] {
+        grace_timer_ = loop_.call_after(options_.grace, [this] {
+            grace_timer_ = 0;
             for (auto& c : conns_) c.second->connection().close();
             conns_.clear();
             halt();
@@ -216,6 +218,7 @@ private:
     std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
+    EventLoop::TimerId grace_timer_ = 0;
     std::time_t date_time_ = 0;
     char date_[40] = {};
 };
