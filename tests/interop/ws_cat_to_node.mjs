@@ -7,7 +7,8 @@
 // (empty, around the 125/126 and 65535/65536 length boundaries, up to 1 MiB, with multi-byte
 // UTF-8 throughout) on stdin, all at once, then stdin EOF. Checked: the server received each line
 // as one text message, byte-exact and in order; ws_cat printed every echo byte-exact, exited 0
-// with nothing on stderr; the server saw the close code 1000 from the client.
+// with nothing on stderr; the server saw the close code 1000 from the client. A ping sent by the
+// server as the connection opens is answered (before any stdin) with a pong carrying its payload.
 
 import { Child, Random, argValue, check, main, npmPackage, require_, skip, waitFor } from './lib.mjs';
 
@@ -33,7 +34,12 @@ await main(NAME, async () => {
   const received = [];  // {text, isBinary}
   const closes = [];    // {code, reason}
   const events = server;  // 'progress' is emitted on it for waitFor
+  const pongs = [];
+  const pingPayload = Buffer.from('are you there? ✓');
   server.on('connection', (ws) => {
+    // A ping from the server at once: ws_cat answers it by itself.
+    ws.on('pong', (data) => { pongs.push(data); events.emit('progress'); });
+    ws.ping(pingPayload);
     ws.on('message', (data, isBinary) => {
       received.push({ data, isBinary });
       ws.send(data, { binary: isBinary });
@@ -47,6 +53,8 @@ await main(NAME, async () => {
   });
 
   const cat = new Child(wsCat, [`ws://127.0.0.1:${port}/echo`]);
+  // While its stdin is idle, ws_cat answers the server's ping.
+  await waitFor(events, 'progress', () => pongs.length > 0 || cat.exit !== null, 'the pong of ws_cat');
   for (const l of lines) cat.write(l + '\n');
   cat.endInput();  // at once: the echoes still in flight must come before the close
 
@@ -56,6 +64,9 @@ await main(NAME, async () => {
   await waitFor(events, 'progress', () => closes.length === 1, 'the close at the server');
   require_(closes.length === 1, 'one close seen by the server');
   check(closes[0].code === 1000, 'the server saw close code 1000', JSON.stringify(closes[0]));
+  check(pongs.length === 1 && pongs[0].equals(pingPayload),
+        'ws_cat answered the server\'s ping with a pong carrying its payload',
+        JSON.stringify(pongs.map((p) => p.toString())));
 
   check(received.length === lines.length, `the server got ${lines.length} messages`,
         `got ${received.length}`);
