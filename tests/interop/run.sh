@@ -42,7 +42,10 @@ if ! cmp -s "$here/package-lock.json" "$stamp" || [ ! -d "$prefix/node_modules/w
   echo "installing the npm packages of package-lock.json into $prefix" >&2
   # --ignore-scripts: nothing runs at install time (playwright-core has no browser download
   # anyway; the browser is Debian's).
-  if ! "$npm" ci --prefix "$prefix" --ignore-scripts --no-audit --no-fund >&2; then
+  # npm's cache lives under $HOME; without one (some CI environments), in the build tree.
+  cache=()
+  [ -n "${HOME:-}" ] && [ -d "$HOME" ] || cache=(--cache "$prefix/.npm-cache")
+  if ! "$npm" ci --prefix "$prefix" --ignore-scripts --no-audit --no-fund "${cache[@]}" >&2; then
     echo "FAIL $name: npm ci failed (is the npm registry reachable?)" >&2
     exit 1
   fi
