@@ -6,9 +6,11 @@
 // An echo server on 127.0.0.1 (ephemeral port) at /echo. ws_cat gets lines of mixed lengths
 // (empty, around the 125/126 and 65535/65536 length boundaries, up to 1 MiB, with multi-byte
 // UTF-8 throughout) on stdin, all at once, then stdin EOF. Checked: the server received each line
-// as one text message, byte-exact and in order; ws_cat printed every echo byte-exact, exited 0
-// with nothing on stderr; the server saw the close code 1000 from the client. A ping sent by the
-// server as the connection opens is answered (before any stdin) with a pong carrying its payload.
+// as one text message, byte-exact and in order; ws_cat printed every echo byte-exact (every other
+// one sent back in three fragments, split anywhere, even inside a character, with a ping between
+// them), exited 0 with nothing on stderr; the server saw the close code 1000 from the client. A
+// ping sent by the server as the connection opens is answered (before any stdin) with a pong
+// carrying its payload.
 
 import { Child, Random, argValue, check, main, npmPackage, require_, skip, waitFor } from './lib.mjs';
 
@@ -42,7 +44,17 @@ await main(NAME, async () => {
     ws.ping(pingPayload);
     ws.on('message', (data, isBinary) => {
       received.push({ data, isBinary });
-      ws.send(data, { binary: isBinary });
+      if (received.length % 2 === 0 && data.length >= 3) {
+        // Every other echo in three fragments with a ping between them (control frames may come
+        // between the fragments of a message): ws_cat prints the whole message as one line.
+        const third = Math.floor(data.length / 3);
+        ws.send(data.subarray(0, third), { binary: isBinary, fin: false });
+        ws.ping(Buffer.from('between fragments'));
+        ws.send(data.subarray(third, 2 * third), { binary: isBinary, fin: false });
+        ws.send(data.subarray(2 * third), { binary: isBinary, fin: true });
+      } else {
+        ws.send(data, { binary: isBinary });
+      }
       events.emit('progress');
     });
     ws.on('close', (code, reason) => {
@@ -64,9 +76,9 @@ await main(NAME, async () => {
   await waitFor(events, 'progress', () => closes.length === 1, 'the close at the server');
   require_(closes.length === 1, 'one close seen by the server');
   check(closes[0].code === 1000, 'the server saw close code 1000', JSON.stringify(closes[0]));
-  check(pongs.length === 1 && pongs[0].equals(pingPayload),
+  check(pongs.length >= 1 && pongs[0].equals(pingPayload),
         'ws_cat answered the server\'s ping with a pong carrying its payload',
-        JSON.stringify(pongs.map((p) => p.toString())));
+        JSON.stringify(pongs.slice(0, 1).map((p) => p.toString())));
 
   check(received.length === lines.length, `the server got ${lines.length} messages`,
         `got ${received.length}`);
