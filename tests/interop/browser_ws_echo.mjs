@@ -87,6 +87,7 @@ await main(NAME, async () => {
   if (!fs.existsSync(browserPath)) skip(NAME, `no Chromium at ${browserPath}`);
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'socklite-interop-'));
+  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   fs.writeFileSync(path.join(root, 'index.html'),
                    '<!doctype html><meta charset="utf-8"><title>echo</title><p>echo test</p>\n');
   const server = new Child(httpServer, ['--host', '127.0.0.1', '--port', '0', '--root', root,
@@ -122,6 +123,5 @@ await main(NAME, async () => {
   } finally {
     await browser.close();
     server.kill();
-    fs.rmSync(root, { recursive: true, force: true });
   }
 });

@@ -24,7 +24,9 @@ async function startServer() {
   const httpServer = argValue('--http-server');
   const pythonEcho = argValue('--python-echo');
   if (httpServer) {
+    // An empty directory to serve (no file is asked for), removed when the test ends.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'socklite-interop-'));
+    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
     const child = new Child(httpServer, ['--host', '127.0.0.1', '--port', '0', '--root', root,
                                          '--threads', '1']);
     const { port } = await child.listening();
