@@ -115,6 +115,17 @@ struct WsServer {
         small.ping_timeout = std::chrono::milliseconds(300);
         small.close_timeout = std::chrono::milliseconds(500);
         server.upgrade("/small", ws::serve(base(), small));
+        ws::ServerHandlers hoard = base();
+        hoard.on_open = [this](ws::ServerSession& s) {
+            const std::string chunk(64 * 1024, 'h');
+            for (int i = 0; i < 512; ++i) {  // 32 MiB, whatever send() says
+                s.send_binary(chunk);
+                if (s.queued_bytes() > max_queued.load()) max_queued = s.queued_bytes();
+            }
+        };
+        ws::ServerOptions bounded;
+        bounded.max_queued = 1024 * 1024;
+        server.upgrade("/hoard", ws::serve(hoard, bounded));
         server.get("/plain", [](const ServerRequest&, Response& res) { res.body = "plain"; });
     }
     std::vector<Closed> wait_closes(std::size_t n) {
@@ -459,6 +470,24 @@ TEST_CASE("ws server: flow control against a client that does not read") {
     }
     CHECK(received == 8u * 1024 * 1024);
     CHECK(s.drains.load() > 0);
+}
+
+TEST_CASE("ws server: an application that ignores send()'s answer meets the queue bound") {
+    FdLeakGuard leaks;
+    WsServer s;
+    RunningServer run(s.server);
+    RawWs c(run.port(), "/hoard");
+    auto closes = s.wait_closes(1);
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0].code == 1006);
+    CHECK(s.max_queued.load() <= 1024 * 1024);
+    std::size_t received = 0;
+    for (;;) {  // what was queued, then the end (no close frame: the session was dropped)
+        auto f = c.next();
+        if (f.end) break;
+        received += f.payload.size();
+    }
+    CHECK(received < 32u * 1024 * 1024);
 }
 
 TEST_CASE("ws server: sends from other threads through handles") {

@@ -73,9 +73,10 @@ struct ServerHandlers {
 struct ServerOptions {
     /** Frame and message size limits on what is received (close 1009 beyond). */
     Limits limits;
-    /** The hard bound on queued output bytes: a send that would exceed it (into a non-empty
-     *  queue) drops the session, whose client does not read (on_close() with 1006). The soft
-     *  mark, where sends return false and reading pauses, is HttpServer's
+    /** The hard bound on queued output bytes: a send that would exceed it while the queue is
+     *  above its high mark (the application went on sending after a send returned false)
+     *  drops the session, whose client does not read (on_close() with 1006). The soft mark,
+     *  where sends return false and reading pauses, is HttpServer's
      *  ServerOptions::output_high_water. */
     std::size_t max_queued = 16u << 20;
     /** Keep-alive: a ping every this often (0: none). */
@@ -344,8 +345,11 @@ inline std::size_t ServerSession::on_input(std::string_view in) {
 
 inline bool ServerSession::put(std::string_view bytes) {
     if (!conn_ || dropped_ || tcp_closing_) return false;
+    // Only sends made while the queue is above its high mark count against the bound: a
+    // large message after a drain is taken whatever its size (it was within the limits).
     const std::size_t queued = conn_->queued_bytes();
-    if (queued > 0 && queued + bytes.size() > shared_->options.max_queued) {
+    if (queued > conn_->options().high_water &&
+        queued + bytes.size() > shared_->options.max_queued) {
         abort_later();
         return false;
     }
