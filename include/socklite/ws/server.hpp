@@ -79,8 +79,11 @@ struct ServerOptions {
      *  where sends return false and reading pauses, is HttpServer's
      *  ServerOptions::output_high_water. */
     std::size_t max_queued = 16u << 20;
-    /** Keep-alive: a ping every this often (0: none). */
-    std::chrono::milliseconds ping_interval{0};
+    /** Keep-alive: a ping every this often (0: none). Without pings, a peer that vanished
+     *  without a FIN or a reset (a dead link, a suspended laptop) would hold its session
+     *  forever; 30 s finds it within a minute while costing an idle session one small frame
+     *  per interval. */
+    std::chrono::milliseconds ping_interval{30000};
     /** Keep-alive: a ping not answered by a pong within this drops the session (1006). */
     std::chrono::milliseconds ping_timeout{20000};
     /** How long to wait for the peer's close frame after ours, then for its end of the TCP
