@@ -449,6 +449,100 @@ TEST_CASE("ws server: frames, fragments, pings and the close rules, from a raw c
     }
 }
 
+TEST_CASE("ws server: bad frames after a valid one (Autobahn categories 2-7, as a table)") {
+    FdLeakGuard leaks;
+    WsServer s;
+    RunningServer run(s.server);
+    using Op = ws::Opcode;
+    auto raw_frame = [](std::uint8_t b0, std::string_view payload) {
+        std::string f = RawWs::frame(Op::binary, payload);
+        f[0] = static_cast<char>(b0);
+        return f;
+    };
+    auto close_payload = [](std::uint16_t code, std::string_view reason) {
+        std::string p;
+        p += static_cast<char>(code >> 8);
+        p += static_cast<char>(code & 0xFF);
+        p.append(reason.data(), reason.size());
+        return p;
+    };
+    struct Case {
+        std::string name;
+        std::string bytes;
+        std::uint16_t code;
+    };
+    std::vector<Case> cases;
+    for (int op : {3, 4, 5, 6, 7, 11, 12, 13, 14, 15})
+        cases.push_back({"reserved opcode " + std::to_string(op),
+                         raw_frame(static_cast<std::uint8_t>(0x80 | op), "x"), 1002});
+    for (int rsv : {1, 2, 3, 4, 5, 6, 7})
+        cases.push_back({"RSV " + std::to_string(rsv),
+                         raw_frame(static_cast<std::uint8_t>(0x81 | rsv << 4), "x"), 1002});
+    cases.push_back({"ping of 126 bytes", RawWs::frame(Op::ping, std::string(126, 'p')), 1002});
+    cases.push_back({"fragmented ping", RawWs::frame(Op::ping, "p", false), 1002});
+    cases.push_back({"continuation without a message", RawWs::frame(Op::continuation, "c"), 1002});
+    cases.push_back({"a new message inside a fragmented one",
+                     RawWs::frame(Op::text, "a", false) + RawWs::frame(Op::text, "b"), 1002});
+    {
+        std::string unmasked = "\x81\x02hi";
+        cases.push_back({"unmasked client frame", unmasked, 1002});
+    }
+    cases.push_back({"close reason of 124 bytes (a payload of 126)",
+                     RawWs::frame(Op::close, close_payload(1000, std::string(124, 'r'))), 1002});
+    cases.push_back(
+        {"close reason not UTF-8",
+         RawWs::frame(
+             Op::close,
+             close_payload(1000, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80")),
+         1007});
+    cases.push_back(
+        {"text split inside a character, then invalid",
+         RawWs::frame(Op::text, "\xce", false) + RawWs::frame(Op::continuation, "\xba\xff"), 1007});
+    for (const Case& c : cases) {
+        CAPTURE(c.name);
+        RawWs w(run.port(), "/echo");
+        w.send(RawWs::frame(Op::text, "first") + c.bytes + RawWs::frame(Op::text, "never"));
+        auto echo = w.next();
+        CHECK(echo.op == Op::text);
+        CHECK(echo.payload == "first");
+        auto close = w.next();
+        CHECK(close.op == Op::close);
+        CHECK(RawWs::code(close) == c.code);
+        CHECK(w.closed_by_server());
+    }
+    SUBCASE("valid close codes are echoed; a ping after the close gets no pong") {
+        for (std::uint16_t code :
+             {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
+            CAPTURE(code);
+            RawWs w(run.port(), "/echo");
+            w.send(RawWs::frame(Op::close, close_payload(code, "why")) +
+                   RawWs::frame(Op::ping, "late"));
+            auto close = w.next();
+            CHECK(close.op == Op::close);
+            CHECK(RawWs::code(close) == code);
+            CHECK(w.next().end);  // no pong: the TCP connection ends
+        }
+    }
+    SUBCASE("ten pings in one write: ten pongs in order") {
+        RawWs w(run.port(), "/echo");
+        std::string pings;
+        for (int i = 0; i < 10; ++i) pings += RawWs::frame(Op::ping, std::to_string(i));
+        w.send(pings);
+        for (int i = 0; i < 10; ++i) {
+            auto pong = w.next();
+            CHECK(pong.op == Op::pong);
+            CHECK(pong.payload == std::to_string(i));
+        }
+    }
+    SUBCASE("64 KiB in 997-byte TCP chops") {
+        RawWs w(run.port(), "/echo");
+        std::string text(65536, 'c');
+        std::string bytes = RawWs::frame(Op::text, text);
+        for (std::size_t at = 0; at < bytes.size(); at += 997) w.send(bytes.substr(at, 997));
+        CHECK(w.next().payload == text);
+    }
+}
+
 TEST_CASE("ws server: flow control against a client that does not read") {
     FdLeakGuard leaks;
     WsServer s;
