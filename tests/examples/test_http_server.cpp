@@ -150,7 +150,8 @@ TEST_CASE("http_server: GET /ws/echo sends each message back as it came; SIGTERM
         w.close(1000, "", soon());
         CHECK(w.receive(soon()).type == socklite::WebSocket::MessageType::close);
     }
-    if (ws_test::have_python_websockets()) {
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
+    {
         Child py("/usr/bin/python3", {ws_test::source_dir() + "/client_check.py", url});
         REQUIRE(py.wait_exit(std::chrono::seconds(120)));
         CAPTURE(py.err());

@@ -660,10 +660,7 @@ TEST_CASE("ws server: stop() closes sessions with 1001") {
 }
 
 TEST_CASE("ws server: Python's websockets as a client, byte-exact") {
-    if (!ws_test::have_python_websockets()) {
-        MESSAGE("python3-websockets not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
     WsServer s;
     RunningServer run(s.server);
     examples_test::Child py("/usr/bin/python3",
