@@ -15,6 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include "examples/child_process.hpp"
 #include "server/server_fixture.hpp"
 #include "support/doctest_ext.hpp"
@@ -564,6 +567,58 @@ TEST_CASE("ws server: flow control against a client that does not read") {
     }
     CHECK(received == 8u * 1024 * 1024);
     CHECK(s.drains.load() > 0);
+}
+
+TEST_CASE("ws server: a client that sends without reading is not read from") {
+    FdLeakGuard leaks;
+    WsServer s;
+    RunningServer run(s.server);
+    RawWs c(run.port(), "/echo");
+    const int fd = c.raw().socket().native_handle();
+    const std::string payload(64 * 1024, 'e');
+    const std::string frame = RawWs::frame(ws::Opcode::binary, payload);
+    // Write echo requests until the socket stays full for 500 ms (the server stopped reading
+    // because its answers are not read), at most 256 MiB.
+    std::size_t written = 0;
+    while (written < 256u * 1024 * 1024) {
+        pollfd p{fd, POLLOUT, 0};
+        if (::poll(&p, 1, 500) == 0) break;
+        ssize_t n = ::send(fd, frame.data() + written % frame.size(),
+                           frame.size() - written % frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) written += static_cast<std::size_t>(n);
+    }
+    // Kernel buffers on both sides, the server's input buffer and its queue: a few MiB.
+    CHECK(written < 64u * 1024 * 1024);
+    MESSAGE("written before the server stopped reading: " << written);
+    // Now read: every echo comes back, while the rest of a cut frame goes out.
+    const std::size_t frames = (written + frame.size() - 1) / frame.size();
+    std::size_t rest = frames * frame.size() - written;
+    std::size_t echoed = 0;
+    ws::FrameParser<ws::Role::client> parser;
+    std::string in;
+    for (int i = 0; i < 100000 && echoed < frames * payload.size(); ++i) {
+        pollfd p{fd, static_cast<short>(POLLIN | (rest > 0 ? POLLOUT : 0)), 0};
+        REQUIRE(::poll(&p, 1, static_cast<int>(io_timeout.count())) == 1);
+        if (rest > 0 && (p.revents & POLLOUT)) {
+            ssize_t n =
+                ::send(fd, frame.data() + frame.size() - rest, rest, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0) rest -= static_cast<std::size_t>(n);
+        }
+        if (p.revents & POLLIN) {
+            char buf[65536];
+            ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+            REQUIRE(n != 0);
+            if (n > 0) in.append(buf, static_cast<std::size_t>(n));
+            for (;;) {
+                auto r = parser.parse(in);
+                REQUIRE(!r.error());
+                echoed += r.payload.size();
+                in.erase(0, r.consumed);
+                if (r.consumed == 0 || in.empty()) break;
+            }
+        }
+    }
+    CHECK(echoed == frames * payload.size());
 }
 
 TEST_CASE("ws server: an application that ignores send()'s answer meets the queue bound") {
