@@ -62,6 +62,7 @@ struct WsServer {
         h.on_open = [this](ws::ServerSession&) { ++opens; };
         h.on_message = [](ws::ServerSession& s, std::string& m, ws::MessageType t) {
             if (m == "close me") return s.close(4000, "bye");
+            if (m.rfind("close:", 0) == 0) return s.close(4001, std::string_view(m).substr(6));
             s.send(m, t);
         };
         h.on_close = [this](ws::ServerSession&, std::uint16_t code, std::string_view reason) {
@@ -417,6 +418,13 @@ TEST_CASE("ws server: frames, fragments, pings and the close rules, from a raw c
         CHECK(RawWs::code(close) == 1009);
         CHECK(c.closed_by_server());
         CHECK(s.wait_closes(1).at(0).code == 1009);
+    }
+    SUBCASE("a long close reason is cut on a character boundary") {
+        RawWs c(run.port(), "/echo");
+        c.send(RawWs::frame(Op::text, "close:" + std::string(122, 'a') + "\xc3\xa9"));
+        auto close = c.next();
+        CHECK(RawWs::code(close) == 4001);
+        CHECK(close.payload.substr(2) == std::string(122, 'a'));
     }
     SUBCASE("the peer never answers our close: a timeout ends it (1006)") {
         RawWs c(run.port(), "/small");

@@ -175,7 +175,8 @@ public:
     /** Sends a ping with @p payload (at most 125 bytes). @return as send_text(). */
     bool ping(std::string_view payload = {});
     /** Starts the close handshake: sends a close frame with @p code (a valid_close_code(),
-     *  else 1000 is sent) and @p reason (UTF-8, cut to 123 bytes). Nothing more can be sent.
+     *  else 1000 is sent) and @p reason (UTF-8, cut to at most 123 bytes on a character
+     *  boundary). Nothing more can be sent.
      *  Does nothing when closing already. */
     void close(std::uint16_t code = 1000, std::string_view reason = {});
 
@@ -393,6 +394,11 @@ inline bool ServerSession::ping(std::string_view payload) {
 inline void ServerSession::close(std::uint16_t code, std::string_view reason) {
     if (!started_ || ended_ || protocol_.close_sent() || dropped_) return;
     if (code != close_no_status && !valid_close_code(code)) code = 1000;
+    if (reason.size() > max_control_payload - 2) {  // cut on a character boundary
+        std::size_t n = max_control_payload - 2;
+        while (n > 0 && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80) --n;
+        reason = reason.substr(0, n);
+    }
     protocol_.close(code, reason);
     flush_protocol();
     arm_close_timer();
