@@ -138,11 +138,14 @@ def hs_refuse(build, statuses=None, need_version_header=False):
             return "accepted with 101, must refuse"
         if statuses is None and not 400 <= status < 500:
             return "status %d, expected a 4xx refusal" % status
+        problems = []
         if statuses is not None and status not in statuses:
-            return "status %d, expected %s" % (status, "/".join(map(str, sorted(statuses))))
+            problems.append("status %d, expected %s" % (
+                status, "/".join(map(str, sorted(statuses))) if len(statuses) < 5 else "%d-%d" % (
+                    min(statuses), max(statuses))))
         if need_version_header and "13" not in header_tokens(headers, "sec-websocket-version"):
-            return "status %d without Sec-WebSocket-Version: 13 (4.4)" % status
-        return None
+            problems.append("status %d without Sec-WebSocket-Version: 13 (4.2.2, 4.4: MUST)" % status)
+        return "; ".join(problems) or None
     return fn
 
 
@@ -218,14 +221,14 @@ h = [
      hs_refuse(req_with(key="AAAAAAAAAAAAAAAAAAAAAAA="))),
     ("11.3.1", "two Sec-WebSocket-Key fields are refused with 4xx",
      hs_refuse(req_with(add_headers=(("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAA=="),)))),
-    ("4.4", "Sec-WebSocket-Version 12: 426 with Sec-WebSocket-Version: 13",
-     hs_refuse(req_with({"sec-websocket-version": "12"}), {426}, True)),
-    ("4.4", "Sec-WebSocket-Version 8: 426 with Sec-WebSocket-Version: 13",
-     hs_refuse(req_with({"sec-websocket-version": "8"}), {426}, True)),
-    ("4.4", "Sec-WebSocket-Version 14: 426 with Sec-WebSocket-Version: 13",
-     hs_refuse(req_with({"sec-websocket-version": "14"}), {426}, True)),
-    ("4.4", "Sec-WebSocket-Version 99: 426 with Sec-WebSocket-Version: 13",
-     hs_refuse(req_with({"sec-websocket-version": "99"}), {426}, True)),
+    ("4.2.2, 4.4", "Sec-WebSocket-Version 12: refused (426, or 400 as in 4.4) with Sec-WebSocket-Version: 13",
+     hs_refuse(req_with({"sec-websocket-version": "12"}), {400, 426}, True)),
+    ("4.2.2, 4.4", "Sec-WebSocket-Version 8: refused (426, or 400 as in 4.4) with Sec-WebSocket-Version: 13",
+     hs_refuse(req_with({"sec-websocket-version": "8"}), {400, 426}, True)),
+    ("4.2.2, 4.4", "Sec-WebSocket-Version 14: refused (426, or 400 as in 4.4) with Sec-WebSocket-Version: 13",
+     hs_refuse(req_with({"sec-websocket-version": "14"}), {400, 426}, True)),
+    ("4.2.2, 4.4", "Sec-WebSocket-Version 99: refused (426, or 400 as in 4.4) with Sec-WebSocket-Version: 13",
+     hs_refuse(req_with({"sec-websocket-version": "99"}), {400, 426}, True)),
     ("4.2.1", "missing Sec-WebSocket-Version is refused with 4xx",
      hs_refuse(req_with(drop=("sec-websocket-version",)))),
     ("4.2.1", "missing Upgrade header: not upgraded, 4xx",
