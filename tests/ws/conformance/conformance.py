@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cases import CASES, CATEGORIES  # noqa: E402
 from engine import run_case  # noqa: E402
+from wsclient import HandshakeError, open_ws  # noqa: E402
 
 
 def select_cases(cats, ids):
@@ -35,6 +36,14 @@ def select_cases(cats, ids):
             continue
         out.append(c)
     return out
+
+
+def preflight(url, timeout):
+    try:
+        open_ws(url, timeout).close()
+    except (OSError, HandshakeError, ValueError) as e:
+        return str(e) or type(e).__name__
+    return None
 
 
 def main(argv=None):
@@ -69,6 +78,12 @@ def main(argv=None):
     passed = failed = 0
     failures = []
     start = time.monotonic()
+    # Without a working endpoint every refusal case would "pass": check it first.
+    why = preflight(args.url, args.timeout)
+    if why:
+        print("endpoint %s does not accept a valid WebSocket handshake: %s" % (args.url, why))
+        print("0 passed, %d failed (no endpoint)" % len(cases), flush=True)
+        return 1
     for c in cases:
         t0 = time.monotonic()
         why = run_case(c, args.url, args.timeout)
