@@ -219,7 +219,7 @@ h = [
      hs_refuse(req_with(key="AAAAAAAAAAAAAAAAAAAA"))),
     ("4.2.1", "Sec-WebSocket-Key of 17 bytes is refused with 4xx",
      hs_refuse(req_with(key="AAAAAAAAAAAAAAAAAAAAAAA="))),
-    ("11.3.1", "two Sec-WebSocket-Key fields are refused with 4xx",
+    ("11.3.1, 4.2.1", "two Sec-WebSocket-Key fields are refused with 4xx",
      hs_refuse(req_with(add_headers=(("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAA=="),)))),
     ("4.2.2, 4.4", "Sec-WebSocket-Version 12: refused (426, or 400 as in 4.4) with Sec-WebSocket-Version: 13",
      hs_refuse(req_with({"sec-websocket-version": "12"}), {400, 426}, True)),
@@ -255,6 +255,14 @@ h = [
      hs_accept(req_with(), no_protocol)),
     ("9.1", "unknown extension offered: accepted without Sec-WebSocket-Extensions",
      hs_accept(req_with(add_headers=(("Sec-WebSocket-Extensions", "x-unknown-ext"),)))),
+    ("11.3.5, 4.2.1", "two Sec-WebSocket-Version fields are refused with 4xx",
+     hs_refuse(req_with(add_headers=(("Sec-WebSocket-Version", "13"),)))),
+    ("4.2.1", "method 'get' in lower case is not GET: refused",
+     hs_refuse(req_with(method="get"), set(range(400, 600)))),
+    ("4.2.1", "Sec-WebSocket-Key with surrounding spaces (optional whitespace) is accepted",
+     hs_accept(lambda path, hostport, k: build_request(path, hostport, [
+         (n, ("  %s  " % v) if n == "Sec-WebSocket-Key" else v)
+         for n, v in standard_headers(hostport, k)]))),
 ]
 for i, (rfc, desc, fn) in enumerate(h, 1):
     add("0.%d" % i, "handshake", rfc, desc, fn=fn)
@@ -332,6 +340,12 @@ pp = [
     ("5.5", "pong with 126-byte payload -> 1002", one([PONG(pattern(126))]), Fail()),
     ("5.5", "ping with 126 bytes in 1-byte chops -> 1002",
      one([PING(pattern(126))], chop=1), Fail()),
+    ("5.2, 5.5", "ping with 5 bytes in the 16-bit length form (non-minimal) -> 1002, no pong",
+     one([PING(b"hello", len_form=16)]), Fail()),
+    ("5.2, 5.5", "close in the 64-bit length form (non-minimal) -> 1002",
+     one([CLOSE(1000, len_form=64)]), Fail()),
+    ("5.2, 5.5", "ping with a 64-bit length of 2^63 -> 1002",
+     one([PING(b"", len_form=64, length=1 << 63)]), Fail()),
 ]
 for i, (rfc, desc, steps, end) in enumerate(pp, 1):
     add("2.%d" % i, "ping", rfc, desc, steps, end)
@@ -585,6 +599,20 @@ bad = "κό".encode() + b"\xed\xa0\x80" + "σμε".encode()
 add("6.%d" % n, "utf8", "5.4, 8.1", "kosme with a surrogate, one byte per fragment -> 1007",
     one([T(bad[:1], fin=False)] + [C(bad[i:i + 1], fin=(i == len(bad) - 1))
                                    for i in range(1, len(bad))]), Fail((1007,)))
+# A partial code point at the end of a fragment is no error: the ping behind it must be answered
+# (so the server has processed the fragment) and the message completes later.
+for desc, parts in [("E2 | 82 AC (U+20AC)", [b"\xe2", b"\x82\xac"]),
+                    ("F0 | 9D | 84 | 9E (U+1D11E), a ping after each byte", [b"\xf0", b"\x9d", b"\x84", b"\x9e"]),
+                    ("CE | BA (kappa), a ping in between", [b"\xce", b"\xba"])]:
+    n += 1
+    steps = [Step([T(parts[0], fin=False), PING(b"p0")], [ep(b"p0")])]
+    for k, p in enumerate(parts[1:-1], 1):
+        steps.append(Step([C(p, fin=False), PING(b"p%d" % k)], [ep(b"p%d" % k)]))
+    steps.append(Step([C(parts[-1])], [et(b"".join(parts))]))
+    add("6.%d" % n, "utf8", "5.4, 8.1",
+        "partial code point at a fragment end is not an error (pings answered meanwhile): %s" % desc,
+        steps, Ok())
+
 # Fail fast: the invalid fragment is not the last; a ping sent behind it must not be answered,
 # since the connection must fail as soon as the invalid sequence is seen.
 for desc, frags in [("0xFF in the first fragment", [b"\xff"]),
@@ -592,7 +620,8 @@ for desc, frags in [("0xFF in the first fragment", [b"\xff"]),
                     ("F4 90 (beyond U+10FFFF) in the first fragment", [b"ok \xf4\x90"]),
                     ("ED A0 (surrogate) in the first fragment", [b"ok \xed\xa0"]),
                     ("valid first fragment, surrogate in the second", ["κόσμε".encode(), b"\xed\xa0\x80"]),
-                    ("overlong E0 80 split over the first two fragments", [b"ok \xe0", b"\x80"])]:
+                    ("overlong E0 80 split over the first two fragments", [b"ok \xe0", b"\x80"]),
+                    ("E2 82 then 'A' (continuation expected)", [b"ok \xe2\x82A"])]:
     n += 1
     sends = [T(frags[0], fin=False)] + [C(f, fin=False) for f in frags[1:]]
     add("6.%d" % n, "utf8", "8.1, 7.1.7",
@@ -646,6 +675,34 @@ for code in [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65
 for i, (rfc, desc, steps, end) in enumerate(cl, 1):
     add("7.%d" % i, "close", rfc, desc, steps, end)
 
+
+def half_close(url, timeout):
+    """The client ends its side of TCP (FIN) without a Close frame: abnormal closure (7.1.5,
+    code 1006, never sent). The server may still send the echo and a Close frame, but must
+    then close the TCP connection rather than keep a connection nobody can close."""
+    import socket as _socket
+    conn = open_ws(url, timeout)
+    try:
+        conn.send(T("before FIN").encode())
+        conn.sock.shutdown(_socket.SHUT_WR)
+        seen = []
+        for _ in range(10):
+            ev = conn.read_event()
+            if ev[0] == "eof":
+                return None
+            if ev[0] == "timeout":
+                return "the server kept the connection open after the client's FIN (got %s)" % seen
+            seen.append(ev[0])
+            if ev[0] not in ("text", "close"):
+                return "unexpected %s after the client's FIN" % ev[0]
+        return "too many frames after the client's FIN"
+    finally:
+        conn.close()
+
+
+add("7.%d" % (len(cl) + 1), "close", "7.1.5, 7.1.7",
+    "client TCP FIN without a Close frame: the server closes the connection", fn=half_close)
+
 # ---------------------------------------------------------------------------------------------
 # 8. Masking (5.1, 5.3)
 
@@ -695,6 +752,10 @@ lg = [
     ("5.4, 8.1", "multi-byte UTF-8 text of 1 MiB in frames of 1000 bytes (code points split)",
      one(fragmented(OP_TEXT, UTF1, 1000), [et(UTF1)])),
     ("5.2", "binary 1 MiB sent in 1021-byte TCP chops", one([B(BIG1)], [eb(BIG1)], 1021)),
+    ("5.4, 5.5.2", "binary 1 MiB in 64 KiB fragments with a ping after each fragment",
+     one([f for k, fr in enumerate(fragmented(OP_BINARY, BIG1, 65536))
+          for f in ([fr, PING(b"frag %d" % k)] if k < 15 else [fr])],
+         [("pongs", [b"frag %d" % k for k in range(15)]), eb(BIG1)])),
     ("5.6", "ten 100 KiB messages in one write",
      one([B(pattern(102400, i)) for i in range(10)], [eb(pattern(102400, i)) for i in range(10)])),
 ]
