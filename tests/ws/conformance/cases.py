@@ -308,6 +308,8 @@ more = [
      one([B(b"hello", len_form=64, length=(1 << 63) | 5)]), Fail()),
     ("5.2", "64-bit length of exactly 2^63 -> 1002",
      one([B(b"", len_form=64, length=1 << 63)]), Fail()),
+    ("5.2", "continuation frame with a non-minimal 16-bit length -> 1002",
+     one([T("start", fin=False), C("end", len_form=16)]), Fail()),
 ]
 for rfc, desc, steps, end in more:
     n += 1
@@ -599,6 +601,21 @@ bad = "κό".encode() + b"\xed\xa0\x80" + "σμε".encode()
 add("6.%d" % n, "utf8", "5.4, 8.1", "kosme with a surrogate, one byte per fragment -> 1007",
     one([T(bad[:1], fin=False)] + [C(bad[i:i + 1], fin=(i == len(bad) - 1))
                                    for i in range(1, len(bad))]), Fail((1007,)))
+# The validator's state belongs to one text message: it neither leaks from a binary message nor
+# across messages.
+n += 1
+add("6.%d" % n, "utf8", "5.6, 8.1", "binary ending in E2 82, then text starting with AC -> echo, then 1007",
+    one([B(b"\xe2\x82"), T(b"\xac")], [eb(b"\xe2\x82")]), Fail((1007,)))
+n += 1
+add("6.%d" % n, "utf8", "5.6, 8.1", "text ending valid, next text starts with a continuation byte -> echo, then 1007",
+    one([T("café"), T(b"\xa9 more")], [et("café")]), Fail((1007,)))
+n += 1
+add("6.%d" % n, "utf8", "5.6", "binary message that is not UTF-8 (FF FE ED A0 80) is echoed, not validated",
+    one([B(b"\xff\xfe\xed\xa0\x80")], [eb(b"\xff\xfe\xed\xa0\x80")]), Ok())
+n += 1
+add("6.%d" % n, "utf8", "5.6, 8.1", "after an invalid-free fragmented text, a fresh text is validated from scratch",
+    one([T(b"\xe2\x82", fin=False), C(b"\xac"), T(b"\xe2\x82\xac")], [et("€"), et("€")]), Ok())
+
 # A partial code point at the end of a fragment is no error: the ping behind it must be answered
 # (so the server has processed the fragment) and the message completes later.
 for desc, parts in [("E2 | 82 AC (U+20AC)", [b"\xe2", b"\x82\xac"]),

@@ -218,7 +218,8 @@ def judge(case, run):
     if state != "complete":
         if state == "partial":
             why = "missing %s" % show(expected[len(run.events)])
-        return why + (" before the Close" if run.close else " before the TCP close")
+        return why + (" before the server's Close %s" % (run.close[0],) if run.close
+                      else " before the TCP close")
     if run.close is None:
         if end.drop_ok:
             return None
