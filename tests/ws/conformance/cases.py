@@ -16,11 +16,10 @@ engine.py (Ok / Fail); the rules used here:
   not UTF-8) must get Close 1002 (1007 for the reason), or a TCP close without a Close frame:
   the client asked to close anyway, and 7.1.7 only says SHOULD for the Close frame.
 """
-import struct
 
-from engine import Case, Fail, Ok, Step
+from engine import Case, Fail, Ok, Run, Step, judge
 from wsclient import (OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_PONG, OP_TEXT, Conn, Frame,
-                      Raw, accept_for, build_request, check_101, close_payload,
+                      build_request, check_101, close_payload,
                       header_tokens, header_values, new_key, open_ws, parse_url,
                       standard_headers)
 
@@ -119,7 +118,6 @@ def hs_accept(build, check=None, echo=True):
                 if why:
                     return why
             if echo:
-                from engine import Run, judge
                 return judge(Case("", "", "", "", one([T("after handshake")], [et("after handshake")]),
                                   Ok()), Run(conn))
             return None

@@ -20,9 +20,8 @@ in order). Then an ending:
 Everything else the server sends is a failure: extra or missing messages, messages out of
 order, frames after its Close frame, and any frame that breaks RFC 6455 for a server.
 """
-import time
 
-from wsclient import (Conn, Frame, HandshakeError, ProtocolViolation, Raw, OP_CLOSE,
+from wsclient import (Frame, HandshakeError, ProtocolViolation, OP_CLOSE,
                       close_payload, open_ws)
 
 
