@@ -771,6 +771,9 @@ lg = [
      one([f for k, fr in enumerate(fragmented(OP_BINARY, BIG1, 65536))
           for f in ([fr, PING(b"frag %d" % k)] if k < 15 else [fr])],
          [("pongs", [b"frag %d" % k for k in range(15)]), eb(BIG1)])),
+    ("5.6", "32 messages of 1 MiB in one write (32 MiB): all echoed in order",
+     one([B(BIG8[i * 65536:i * 65536 + MiB]) for i in range(32)],
+         [eb(BIG8[i * 65536:i * 65536 + MiB]) for i in range(32)])),
     ("5.6", "ten 100 KiB messages in one write",
      one([B(pattern(102400, i)) for i in range(10)], [eb(pattern(102400, i)) for i in range(10)])),
 ]
