@@ -62,35 +62,40 @@ def show(ev):
     return repr(ev)
 
 
-def match(events, expected):
-    """('complete'|'partial'|'mismatch', reason). Expected items are events, or
+def match(events, expected, resume=(0, 0)):
+    """('complete'|'partial'|'mismatch', reason, resume). Expected items are events, or
     ('pongs', [payloads]): pongs for a burst of pings, any in-order subset that ends with the
-    last payload (5.5.3: an endpoint MAY answer only the most recent ping)."""
-    i = 0
-    for e in expected:
+    last payload (5.5.3: an endpoint MAY answer only the most recent ping). `resume` is a
+    position (events used, expected items matched) known to match, to start from: events and
+    expected items only ever get appended, so a caller can pass back the one returned."""
+    i, k = resume
+    while k < len(expected):
+        e = expected[k]
         if e[0] == "pongs":
             payloads, j = e[1], 0
             while j < len(payloads):
                 if i >= len(events):
-                    return "partial", None
+                    return "partial", None, resume
                 ev = events[i]
                 if ev[0] != "pong":
                     return "mismatch", "got %s, expected a pong for the last ping %r" % (
-                        show(ev), payloads[-1])
+                        show(ev), payloads[-1]), resume
                 try:
                     j = payloads.index(ev[1], j) + 1
                 except ValueError:
-                    return "mismatch", "unexpected or out of order %s" % show(ev)
+                    return "mismatch", "unexpected or out of order %s" % show(ev), resume
                 i += 1
-            continue
-        if i >= len(events):
-            return "partial", None
-        if events[i] != e:
-            return "mismatch", "got %s, expected %s" % (show(events[i]), show(e))
-        i += 1
+        else:
+            if i >= len(events):
+                return "partial", None, resume
+            if events[i] != e:
+                return "mismatch", "got %s, expected %s" % (show(events[i]), show(e)), resume
+            i += 1
+        k += 1
+        resume = (i, k)
     if i < len(events):
-        return "mismatch", "unexpected %s" % show(events[i])
-    return "complete", None
+        return "mismatch", "unexpected %s" % show(events[i]), resume
+    return "complete", None, resume
 
 
 class Run:
@@ -102,6 +107,7 @@ class Run:
         self.close = None  # (code, reason) of the server's Close frame
         self.after_close = None  # first event after the server's Close frame
         self.eof = False
+        self.resume = (0, 0)
 
     def read_until(self, expected=None, to_close=False):
         """Reads events until `expected` is matched or broken, or, with to_close, until it is
@@ -109,7 +115,7 @@ class Run:
         'eof', 'timeout'."""
         while True:
             if expected is not None:
-                state, _ = match(self.events, expected)
+                state, _, self.resume = match(self.events, expected, self.resume)
                 if state == "mismatch":
                     return state
                 if state == "complete" and not to_close:
@@ -186,7 +192,7 @@ def judge(case, run):
             r = run.read_until(expected, to_close=True)
             if r == "timeout":
                 return "no Close frame in reply to the client's Close (5.5.1)"
-        state, why = match(run.events, expected)
+        state, why, _ = match(run.events, expected)
         if state != "complete":
             if state == "partial":
                 missing = expected[len(run.events)] if len(run.events) < len(expected) else expected[-1]
@@ -208,12 +214,12 @@ def judge(case, run):
         if r == "mismatch":
             return match(run.events, expected)[1]
         if r == "timeout":
-            state, why = match(run.events, expected)
+            state, why, _ = match(run.events, expected)
             if state == "mismatch":
                 return why
             return "no Close frame (expected %s) and no TCP close before the deadline" % (
                 "/".join(str(c) for c in sorted(end.codes)))
-    state, why = match(run.events, expected)
+    state, why, _ = match(run.events, expected)
     if state != "complete":
         if state == "partial":
             why = "missing %s" % show(expected[len(run.events)])
