@@ -66,7 +66,7 @@ TEST_CASE("http_server GET /ws/echo passes the RFC 6455 conformance suite") {
                                   [&] { return suite.exited() && suite.output_done(); });
     MESSAGE("conformance suite output:\n" << suite.out() << suite.err());
     CHECK_MESSAGE(done, "the suite did not finish within 240 s");
-    CHECK_MESSAGE(suite.exit_code() == 0, "failing cases above (exit code "
-                                              << suite.exit_code() << ")");
+    CHECK_MESSAGE(suite.exit_code() == 0,
+                  "failing cases above (exit code " << suite.exit_code() << ")");
     CHECK_MESSAGE(!server.exited(), "http_server died during the suite: " << server.err());
 }
