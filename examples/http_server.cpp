@@ -7,6 +7,7 @@
 //   GET /hello     200 text/plain "hello, world!"
 //   /echo          any method: 200 with the request body as its body
 //   GET /headers   200 text/plain, one "name: value" line per request field as received
+//   GET /ws/echo   a WebSocket upgrade: each message sent back as it came (text or binary)
 //   other GET/HEAD the files under --root (index.html for a directory, 404 when absent,
 //                  never a byte from outside it; other methods there: 405 with Allow)
 
@@ -19,6 +20,7 @@
 #include <pthread.h>
 
 #include <socklite/http/server.hpp>
+#include <socklite/ws/server.hpp>
 
 #include "cli.hpp"
 
@@ -27,8 +29,8 @@ static const char usage[] =
     "\n"
     "Serves HTTP/1.1 on H:P (default 127.0.0.1:8080) with N event loops (default: one per\n"
     "core): GET /hello, /echo (any method: the body back), GET /headers (the request's fields,\n"
-    "one per line); any other GET/HEAD: the files under DIR (default .), index.html for a\n"
-    "directory.\n"
+    "one per line), GET /ws/echo (WebSocket: each message back as it came, text or binary);\n"
+    "any other GET/HEAD: the files under DIR (default .), index.html for a directory.\n"
     "SIGINT or SIGTERM: requests under way finish, then exit 0.\n";
 
 int main(int argc, char** argv) {
@@ -83,6 +85,13 @@ int main(int argc, char** argv) {
             for (const auto& field : req.headers)
                 res.body += field.name + ": " + field.value + "\n";
         });
+        // A WebSocket echo: each message back as it came, text or binary. A client that sends
+        // without reading is not read from (the session pauses its input while the answers
+        // queue up), so memory stays bounded.
+        socklite::ws::ServerHandlers echo;
+        echo.on_message = [](socklite::ws::ServerSession& session, std::string& message,
+                             socklite::ws::MessageType type) { session.send(message, type); };
+        server.upgrade("/ws/echo", socklite::ws::serve(std::move(echo)));
         // Everything else under GET/HEAD: the files under --root (never a byte outside it).
         server.serve_dir("/", root);
 

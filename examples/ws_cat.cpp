@@ -67,23 +67,35 @@ Settings parse_args(int argc, char** argv) {
     return s;
 }
 
-// Sends each complete line of `pending` (without its newline) as a text message.
+// Never waits on the socket: what it does not take now stays queued in the WebSocket, and the
+// loop below writes it when the socket is writable while it goes on reading the echoes (a
+// blocking send could wait forever for a server that waits for us to read).
+const socklite::Deadline now = socklite::Deadline::after({});
+
+// Checks an error of a call made with `now`: running out of time only means "queued".
+void check(const std::error_code& ec, const char* what) {
+    if (ec && ec != std::errc::timed_out) throw socklite::Error(ec, what);
+}
+
+// Queues each complete line of `pending` (without its newline) as a text message.
 void send_lines(socklite::WebSocket& ws, std::string& pending, bool all) {
     std::size_t start = 0;
+    std::error_code ec;
+    auto send = [&](std::string_view line) {
+        if (!socklite::ws::Utf8Validator::valid(line))
+            cli::fail("read stdin: a line that is not UTF-8 cannot be a text message");
+        ws.send_text(line, now, ec);
+        check(ec, "send_text");
+    };
     for (;;) {
         std::size_t nl = pending.find('\n', start);
         if (nl == std::string::npos) break;
-        std::string_view line(pending.data() + start, nl - start);
-        if (!socklite::ws::Utf8Validator::valid(line))
-            cli::fail("read stdin: a line that is not UTF-8 cannot be a text message");
-        ws.send_text(line);
+        send(std::string_view(pending.data() + start, nl - start));
         start = nl + 1;
     }
     pending.erase(0, start);
     if (all && !pending.empty()) {  // a last line without its newline
-        if (!socklite::ws::Utf8Validator::valid(pending))
-            cli::fail("read stdin: a line that is not UTF-8 cannot be a text message");
-        ws.send_text(pending);
+        send(pending);
         pending.clear();
     }
 }
@@ -94,19 +106,27 @@ int run(const Settings& s) {
     socklite::WebSocket ws = socklite::WebSocket::connect(s.url);
     bool stdin_open = true;
     std::string pending;
+    std::error_code ec;
     for (;;) {
         // Messages already received and buffered come first: poll would not see them.
         bool socket_ready = ws.has_buffered_input();
         if (!socket_ready) {
-            pollfd fds[2] = {{stdin_open ? 0 : -1, POLLIN, 0},
-                             {ws.socket().native_handle(), POLLIN, 0}};
-            // Once our close is sent, the server has 30 s to answer it.
+            // Flow control: stdin is read only once the frames of the last read have left.
+            const bool queued = ws.queued_bytes() > 0;
+            const short socket_events = queued ? POLLIN | POLLOUT : POLLIN;
+            pollfd fds[2] = {{stdin_open && !queued ? 0 : -1, POLLIN, 0},
+                             {ws.socket().native_handle(), socket_events, 0}};
+            // Once our close is sent, the server has 30 s (without progress) to answer it.
             int ready = ::poll(fds, 2, stdin_open ? -1 : 30000);
             if (ready < 0) {
                 if (errno == EINTR) continue;
                 throw std::system_error(errno, std::system_category(), "poll");
             }
             if (ready == 0) cli::fail("close: no answer from the server within 30 s");
+            if ((fds[1].revents & POLLOUT) != 0) {
+                ws.flush(now, ec);
+                check(ec, "send");
+            }
             if (fds[0].revents != 0) {
                 char buf[16384];
                 ssize_t n = ::read(0, buf, sizeof buf);
@@ -118,16 +138,16 @@ int run(const Settings& s) {
                 } else if (n == 0) {
                     stdin_open = false;
                     send_lines(ws, pending, true);
-                    ws.close(1000);
+                    ws.close(1000, {}, now, ec);
+                    check(ec, "close");
                 }
             }
-            socket_ready = fds[1].revents != 0;
+            socket_ready = (fds[1].revents & ~POLLOUT) != 0;
         }
         if (!socket_ready) continue;
         // Take everything that is there now, without waiting for more.
         for (;;) {
-            std::error_code ec;
-            socklite::WebSocket::Message m = ws.receive(socklite::Deadline::after({}), ec);
+            socklite::WebSocket::Message m = ws.receive(now, ec);
             if (ec == std::errc::timed_out) break;
             if (ec) throw socklite::Error(ec, "receive");
             if (m.type == socklite::WebSocket::MessageType::close) return 0;

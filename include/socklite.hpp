@@ -26,6 +26,7 @@
 #include "socklite/http/serializer.hpp"
 #include "socklite/http/server.hpp"
 #include "socklite/http/static_files.hpp"
+#include "socklite/http/upgrade.hpp"
 #include "socklite/http/url.hpp"
 #include "socklite/line_buffer.hpp"
 #include "socklite/listener.hpp"
@@ -36,6 +37,7 @@
 #include "socklite/ws/frame.hpp"
 #include "socklite/ws/handshake.hpp"
 #include "socklite/ws/message.hpp"
+#include "socklite/ws/server.hpp"
 #include "socklite/ws/utf8.hpp"
 
 #endif  // SOCKLITE_HPP

@@ -94,6 +94,22 @@ show() {
     done
 }
 
+# fetch LABEL ARGS...: runs http_get ARGS (bounded) and shows its output (the progress bar's
+# carriage returns as new lines); a non-zero exit is noted in $failed.
+fetch() {
+    local label=$1 status=0
+    shift
+    say "\$ http_get $*"
+    timeout 60 "$bin/http_get" "$@" >"$work/$label.out" 2>"$work/$label.err" || status=$?
+    tr -d '\r' <"$work/$label.out" >"$work/$label.tmp" && mv "$work/$label.tmp" "$work/$label.out"
+    tr '\r' '\n' <"$work/$label.err" | grep -v '^$' >"$work/$label.tmp" || true
+    mv "$work/$label.tmp" "$work/$label.err"
+    show "$label"
+    say "http_get exited with status $status"
+    [ "$status" -eq 0 ] || failed=1
+    echo
+}
+
 # ---- the scenarios ----------------------------------------------------------------------------
 
 # Scenario 1: the client sends "allen", the server prints it and answers "hello".
@@ -229,21 +245,7 @@ demo_scenario4() {
         cat "$work/httpd.err" >&2
         return 1
     fi
-    local url="http://127.0.0.1:$port" status
-    fetch() {  # fetch LABEL ARGS...: runs http_get ARGS (bounded), shows its output
-        local label=$1
-        shift
-        say "\$ http_get $*"
-        status=0
-        timeout 60 "$bin/http_get" "$@" >"$work/$label.out" 2>"$work/$label.err" || status=$?
-        tr -d '\r' <"$work/$label.out" >"$work/$label.tmp" && mv "$work/$label.tmp" "$work/$label.out"
-        tr '\r' '\n' <"$work/$label.err" | grep -v '^$' >"$work/$label.tmp" || true
-        mv "$work/$label.tmp" "$work/$label.err"
-        show "$label"
-        say "http_get exited with status $status"
-        [ "$status" -eq 0 ] || failed=1
-        echo
-    }
+    local url="http://127.0.0.1:$port"
     fetch http_get "$url/index.html"
     fetch http_get "--raw" "$url/index.html"
     fetch http_get -o "$work/big.copy" "$url/big.bin"
@@ -258,6 +260,31 @@ demo_scenario4() {
     local pid rest=()
     for pid in "${pids[@]}"; do [ "$pid" = "$server" ] || rest+=("$pid"); done
     pids=("${rest[@]}")
+}
+
+# Scenario 4 again, both ends ours: http_server serves the same kind of directory and http_get
+# fetches from it over one kept-alive connection; SIGTERM stops the server gracefully (exit 0).
+demo_scenario5() {
+    banner "Scenario 4 against our own server: http_get from http_server --root www"
+    mkdir -p "$work/site"
+    printf '<html><body>hello from http_server</body></html>\n' >"$work/site/index.html"
+    head -c 300000 /dev/urandom >"$work/site/big.bin"
+    start http_server /dev/null --host 127.0.0.1 --port 0 --root "$work/site" --threads 1
+    local server=$last_pid port
+    port=$(wait_port http_server)
+    local url="http://127.0.0.1:$port"
+    fetch own_index "$url/"
+    fetch own_two "$url/hello" "$url/index.html"
+    fetch own_big -o "$work/site.copy" "$url/big.bin"
+    if cmp -s "$work/site/big.bin" "$work/site.copy"; then
+        say "big.bin downloaded byte for byte ($(wc -c <"$work/site.copy") bytes)"
+    else
+        say "big.bin download differs!"
+        failed=1
+    fi
+    say "\$ kill -TERM $server   # graceful stop"
+    kill -TERM "$server"
+    finish "$server" http_server
 }
 
 # ---- main -------------------------------------------------------------------------------------

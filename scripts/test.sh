@@ -9,7 +9,7 @@ root=$PWD
 . scripts/deps.sh
 socklite_need_packages g++ clang cmake ninja-build meson pkg-config doctest-dev catch2 doxygen \
   libclang-rt-14-dev python3 curl nginx-light libcpp-httplib-dev libhttp-parser-dev libasio-dev \
-  libcurl4-openssl-dev wrk
+  libcurl4-openssl-dev wrk python3-websockets
 
 jobs=${SOCKLITE_JOBS:-$(nproc)}
 out=${SOCKLITE_BUILD_ROOT:-$root/build-test}

@@ -203,6 +203,14 @@ private:
     bool call(Handler& slot, Invoke&& invoke) {
         return detail::call_handler(dead_flag_, slot, std::forward<Invoke>(invoke));
     }
+    // call() for on_input/on_line: while it runs, its slot is empty, yet reading() stays true.
+    template <class Handler, class Invoke>
+    bool call_input(Handler& slot, Invoke&& invoke) {
+        delivering_ = true;
+        if (!call(slot, std::forward<Invoke>(invoke))) return false;  // *this is gone
+        delivering_ = false;
+        return true;
+    }
     void handle(EventLoop::Events events);
     // Writes queued bytes until the socket would block; a hard error is returned.
     std::error_code flush() noexcept;
@@ -246,6 +254,7 @@ private:
     bool shut_requested_ = false;  // shutdown_write() or close_after_flush()
     bool discard_input_ = false;   // close_after_flush()
     bool write_shut_ = false;      // shutdown(write) done
+    bool delivering_ = false;      // on_input or on_line is running (out of its slot)
     bool* dead_flag_ = nullptr;
 };
 
@@ -302,7 +311,8 @@ inline void Connection::on_line(LineHandler handler) {
 inline bool Connection::wants_input() const noexcept {
     return socket_.is_open() && !peer_ended_ && !paused_ && !throttled_ && !discard_input_ &&
            !pending_error_ &&
-           (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_));
+           (delivering_ ||
+            (line_mode_ ? static_cast<bool>(on_line_) : static_cast<bool>(on_input_)));
 }
 
 inline bool Connection::reading() const noexcept {
@@ -568,7 +578,7 @@ inline bool Connection::deliver(std::string_view fresh) {
         bool lines = line_mode_;
         if (lines) {
             if (!take_lines(buffered, consumed)) return false;
-        } else if (!call(on_input_, [&](InputHandler& h) { consumed = h(buffered); })) {
+        } else if (!call_input(on_input_, [&](InputHandler& h) { consumed = h(buffered); })) {
             return false;
         }
         if (!socket_.is_open()) return false;  // close() from the handler: in_ is gone
@@ -626,7 +636,7 @@ inline bool Connection::take_lines(std::string_view buffered, std::size_t& consu
         if (end - consumed > options_.max_line) break;
         std::string_view line = buffered.substr(consumed, end - consumed);
         consumed = line_scan_ = nl + 1;
-        if (!call(on_line_, [&](LineHandler& h) { h(line); })) return false;
+        if (!call_input(on_line_, [&](LineHandler& h) { h(line); })) return false;
         if (!socket_.is_open()) return true;
     }
     if (!wants_input() || !line_mode_) return true;
@@ -639,7 +649,7 @@ inline void Connection::peer_end() {
     if (!discard_input_ && line_mode_ && on_line_ && buffered_bytes() > 0) {
         // An unterminated last line is what the peer sent: deliver it.
         std::string_view tail(in_.data() + in_pos_, in_.size() - in_pos_);
-        if (!call(on_line_, [&](LineHandler& h) { h(tail); })) return;
+        if (!call_input(on_line_, [&](LineHandler& h) { h(tail); })) return;
         if (!socket_.is_open()) return;
         in_.clear();
         in_pos_ = line_scan_ = 0;

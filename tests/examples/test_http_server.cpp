@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <socklite/ws/client.hpp>
+
 #include "child_process.hpp"
 #include "server/server_fixture.hpp"
+#include "ws/peer.hpp"
 
 using examples_test::Child;
 using socklite_test::RawClient;
@@ -122,6 +125,46 @@ TEST_CASE("http_server: pipelined requests over a raw socket are answered in ord
         }
     }
     REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+    REQUIRE(server->wait_exit());
+    CHECK(server->exit_code() == 0);
+}
+
+TEST_CASE("http_server: GET /ws/echo sends each message back as it came; SIGTERM closes 1001") {
+    auto server = start_server();
+    std::uint16_t port = server->listening_port();
+    REQUIRE(port != 0);
+    const std::string url = "ws://127.0.0.1:" + std::to_string(port) + "/ws/echo";
+    auto soon = [] { return socklite::Deadline::after(std::chrono::seconds(30)); };
+    {
+        auto w = socklite::WebSocket::connect(url);
+        w.send_text("h\xc3\xa9llo", soon());
+        auto m = w.receive(soon());
+        CHECK(m.type == socklite::WebSocket::MessageType::text);
+        CHECK(m.data == "h\xc3\xa9llo");
+        std::string bin(300000, '\0');
+        for (std::size_t i = 0; i < bin.size(); ++i) bin[i] = static_cast<char>(i * 7);
+        w.send_binary(bin, soon());
+        m = w.receive(soon());
+        CHECK(m.type == socklite::WebSocket::MessageType::binary);
+        CHECK(m.data == bin);
+        w.close(1000, "", soon());
+        CHECK(w.receive(soon()).type == socklite::WebSocket::MessageType::close);
+    }
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
+    {
+        Child py("/usr/bin/python3", {ws_test::source_dir() + "/client_check.py", url});
+        REQUIRE(py.wait_exit(std::chrono::seconds(120)));
+        CAPTURE(py.err());
+        CHECK(py.exit_code() == 0);
+        CHECK(py.out() == "ok 24\n");
+    }
+    auto w = socklite::WebSocket::connect(url);
+    w.send_text("x", soon());
+    CHECK(w.receive(soon()).data == "x");
+    REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+    auto m = w.receive(soon());
+    CHECK(m.type == socklite::WebSocket::MessageType::close);
+    CHECK(m.close_code == 1001);
     REQUIRE(server->wait_exit());
     CHECK(server->exit_code() == 0);
 }

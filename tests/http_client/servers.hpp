@@ -31,32 +31,14 @@
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
 
+#include "support/temp_dir.hpp"
+
 extern char** environ;
 
 namespace socklite_test {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-/** A private temporary directory, removed with its contents on destruction. */
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "socklite-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 /** Writes @p data to @p path. */
 inline void write_file(const fs::path& path, const std::string& data) {

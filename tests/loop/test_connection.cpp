@@ -468,14 +468,18 @@ TEST_CASE("connection: pause_reading stops reading; resume_reading offers the bu
     Link link;
     Connection conn(loop, std::move(link.server));
     std::vector<std::string> offers;
+    std::vector<bool> reading_inside;  // reading() before and after pause_reading(), in the handler
     // Takes one line per offer, then pauses.
     conn.on_input([&](std::string_view in) {
         offers.emplace_back(in);
+        reading_inside.push_back(conn.reading());
         conn.pause_reading();
+        reading_inside.push_back(conn.reading());
         return in.find('\n') + 1;
     });
     link.client.send_all("one\ntwo\n");
     REQUIRE(run_until(loop, [&] { return offers.size() == 1; }));
+    CHECK(reading_inside == std::vector<bool>{true, false});
     CHECK(conn.reading_paused());
     CHECK_FALSE(conn.reading());
     CHECK(conn.buffered_bytes() == 4);

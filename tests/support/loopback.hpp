@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "peer.hpp"
+#include "temp_dir.hpp"
 
 namespace socklite_test {
 
@@ -133,32 +134,6 @@ inline std::string unique_abstract_name() {
     static std::atomic<int> counter{0};
     return "@socklite-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
 }
-
-/** A private temporary directory, removed (with the files named through path()) on scope exit. */
-class TempDir {
-public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base && *base ? base : "/tmp") + "/socklite-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        dir_ = tmpl;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        for (const auto& f : files_) ::unlink(f.c_str());
-        ::rmdir(dir_.c_str());
-    }
-    /** A path inside the directory (deleted at the end if it exists). */
-    std::string path(const std::string& name) {
-        files_.push_back(dir_ + "/" + name);
-        return files_.back();
-    }
-
-private:
-    std::string dir_;
-    std::vector<std::string> files_;
-};
 
 /** Whether IPv6 loopback (::1) can be bound here. */
 inline bool ipv6_available() {

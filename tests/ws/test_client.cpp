@@ -50,7 +50,7 @@ struct IgnoreSigpipe {
 }  // namespace
 
 TEST_CASE("ws client: echo of text and binary, mixed sizes up to 5 MiB, byte-exact") {
-    if (!ws_test::have_python_websockets()) return;
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);
@@ -91,7 +91,7 @@ TEST_CASE("ws client: echo of text and binary, mixed sizes up to 5 MiB, byte-exa
 }
 
 TEST_CASE("ws client: ping answered by a pong; the server's ping answered automatically") {
-    if (!ws_test::have_python_websockets()) return;
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);
@@ -116,7 +116,7 @@ TEST_CASE("ws client: ping answered by a pong; the server's ping answered automa
 }
 
 TEST_CASE("ws client: the server closes first (4001), the close is echoed") {
-    if (!ws_test::have_python_websockets()) return;
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);
@@ -130,7 +130,7 @@ TEST_CASE("ws client: the server closes first (4001), the close is echoed") {
 }
 
 TEST_CASE("ws client: subprotocol selection; a receive deadline keeps the connection") {
-    if (!ws_test::have_python_websockets()) return;
+    REQUIRE_MESSAGE(ws_test::have_python_websockets(), "needs python3-websockets");
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);

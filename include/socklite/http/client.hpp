@@ -307,7 +307,7 @@ private:
     // wbuf_ still holds its bytes. A keep-alive loop asks for the same paths again: resolving
     // and serializing anew cost some 8,000 instructions, half of a small GET.
     std::string last_target_;
-    std::optional<Route> last_route_;
+    Route last_route_;  // empty until a first request
     bool wbuf_plain_ = false;
     std::string wbuf_method_;
     std::uint64_t opened_ = 0;
@@ -330,14 +330,14 @@ struct HttpClient::Exchange {
 
     const Handlers& handlers;
     http::Response& response;
-    const http::Request* request;          // what this hop sends: the caller's, or *changed
-    Deadline deadline;                     // the whole request, redirects included
-    std::uint64_t max_body;                // largest body accepted
-    std::optional<http::Request> changed;  // a copy, once the target or a redirect changed it
-    const Route* route = nullptr;          // where this hop goes: *last_route_ or hop_route
-    std::optional<Route> hop_route;        // a redirect's destination
-    bool follow = true;                    // whether a redirect is followed at all
-    std::optional<http::Hop> next;         // the redirect this hop's response asks for
+    const http::Request* request;   // what this hop sends: the caller's, or changed
+    Deadline deadline;              // the whole request, redirects included
+    std::uint64_t max_body;         // largest body accepted
+    http::Request changed;          // a copy, once the target or a redirect changed it
+    const Route* route = nullptr;   // where this hop goes: last_route_ or hop_route
+    Route hop_route;                // a redirect's destination
+    bool follow = true;             // whether a redirect is followed at all
+    std::optional<http::Hop> next;  // the redirect this hop's response asks for
 };
 /// @endcond
 
@@ -428,9 +428,9 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
             break;
         }
         x.changed = std::move(x.next->request);
-        x.request = &*x.changed;
-        x.hop_route.emplace(std::move(x.next->url));
-        x.route = &*x.hop_route;
+        x.request = &x.changed;
+        x.hop_route = Route(std::move(x.next->url));
+        x.route = &x.hop_route;
     }
     if (!ok) {
         http::detail::clear(res);
@@ -443,19 +443,19 @@ inline void HttpClient::run(const http::Request& req, const Handlers& h, http::R
 // when the target it sends differs.
 inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
     const std::string& target = x.request->target;
-    if (!last_route_ || target != last_target_) {
-        last_route_.reset();
+    if (last_route_.empty() || target != last_target_) {
+        last_route_ = Route();
         wbuf_plain_ = false;
         http::Url url = http::detail::resolve(base_, target, ec);
         if (ec) return false;
-        last_route_.emplace(std::move(url));
+        last_route_ = Route(std::move(url));
         last_target_ = target;
     }
-    x.route = &*last_route_;
+    x.route = &last_route_;
     if (target != "*" && x.route->target != target) {  // origin-form is sent (RFC 9112 3.2.1)
         x.changed = *x.request;
-        x.changed->target = x.route->target;
-        x.request = &*x.changed;
+        x.changed.target = x.route->target;
+        x.request = &x.changed;
     }
     return true;
 }
@@ -517,8 +517,8 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
         return false;
     }
     // A plain request (no fields, no body) to the last route has the bytes of last time.
-    const bool plain = req.headers.empty() && req.body.empty() && !streamed && last_route_ &&
-                       x.route == &*last_route_;
+    const bool plain =
+        req.headers.empty() && req.body.empty() && !streamed && x.route == &last_route_;
     if (plain && wbuf_plain_ && req.method == wbuf_method_) return true;
     wbuf_plain_ = false;
     wbuf_.clear();

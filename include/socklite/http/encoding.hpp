@@ -4,8 +4,10 @@
 #define SOCKLITE_HTTP_ENCODING_HPP
 
 /** @file
- *  The encodings a request needs: percent-encoded query strings (RFC 3986),
- *  `application/x-www-form-urlencoded` bodies and Basic credentials (RFC 7617). No I/O. */
+ *  The encodings HTTP messages carry, both ways: percent-encoding and -decoding (RFC 3986),
+ *  query strings and `application/x-www-form-urlencoded` bodies built and split, and Basic
+ *  credentials (RFC 7617). One decoder serves the client (userinfo), the router (path
+ *  segments, queries) and static files. No I/O. */
 
 #include <cstddef>
 #include <string>
@@ -57,28 +59,62 @@ inline std::string percent_encode(std::string_view text) {
     return out;
 }
 
-/** @p text with each `%XX` escape decoded (a `%` not followed by two hex digits is kept). */
-inline std::string percent_decode(std::string_view text) {
-    auto digit = [](char c) {
+/** Percent-decodes @p in into @p out, replacing its contents (RFC 3986 section 2.1); with
+ *  @p plus_is_space (query strings, `application/x-www-form-urlencoded`) a `+` becomes a space.
+ *  @return false on a bad escape (`%` not followed by two hex digits); @p out is then
+ *  unspecified. Allocates only to grow @p out. */
+inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space = false) {
+    auto hex = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     };
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return false;
+            int h = hex(in[i + 1]), l = hex(in[i + 2]);
+            if (h < 0 || l < 0) return false;
+            out += static_cast<char>(h * 16 + l);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return true;
+}
+
+/** @p text percent-decoded, or @p text unchanged when it has a bad escape (as parse_query()
+ *  keeps such a field). */
+inline std::string percent_decode(std::string_view text) {
     std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        int hi = -1;
-        int lo = -1;
-        if (text[i] == '%' && i + 2 < text.size()) {
-            hi = digit(text[i + 1]);
-            lo = digit(text[i + 2]);
-        }
-        if (hi < 0 || lo < 0) {
-            out += text[i];
-            continue;
-        }
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
+    if (!percent_decode(text, out)) out.assign(text.data(), text.size());
+    return out;
+}
+
+/** Splits a query string (`a=1&b=two%20words`, without `?`) into decoded pairs, in order (the
+ *  inverse of query_string(), `+` read as a space too); a field without `=` has an empty value,
+ *  empty fields are skipped, a name or value with a bad escape is kept undecoded. */
+inline Query parse_query(std::string_view query) {
+    Query out;
+    while (!query.empty()) {
+        std::size_t amp = query.find('&');
+        std::string_view field = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (field.empty()) continue;
+        std::size_t eq = field.find('=');
+        std::string_view name = field.substr(0, eq);
+        std::string_view value =
+            eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
+        std::pair<std::string, std::string> p;
+        if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
+        if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
+        out.push_back(std::move(p));
     }
     return out;
 }

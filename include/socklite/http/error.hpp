@@ -41,6 +41,7 @@ enum class errc {
     bad_host,                 ///< a `Host` field repeated or with an invalid value
     unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
     version_not_supported,    ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
+    body_length_mismatch,     ///< a BodySource that ended before, or ran past, its stated length
 };
 
 /** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
@@ -86,6 +87,9 @@ public:
             case errc::bad_host: text = "invalid or repeated Host field"; break;
             case errc::unknown_transfer_coding: text = "unknown transfer coding"; break;
             case errc::version_not_supported: text = "HTTP version not supported"; break;
+            case errc::body_length_mismatch:
+                text = "request body source does not match its length";
+                break;
         }
         return text;
     }

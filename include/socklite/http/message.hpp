@@ -12,10 +12,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +21,10 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "../detail/function.hpp"
 
@@ -242,7 +243,7 @@ struct BodySource {
      *  HttpClient calls). Empty: no source. */
     socklite::detail::Function<std::size_t(char* buffer, std::size_t size)> read;
     /** The body's length in bytes when known (`Content-Length`); otherwise the body is chunked.
-     *  A source that ends early or runs on fails the request (`std::errc::invalid_argument`). */
+     *  A source that ends early or runs on fails the request (http::errc::body_length_mismatch). */
     std::optional<std::uint64_t> length;
 
     /** A source that reads the file at @p path; its length is the file's size at this call.
@@ -355,22 +356,57 @@ inline std::string Headers::joined(std::string_view name) const {
     return out;
 }
 
+namespace detail {
+
+/** The reader behind BodySource::file(): reads its file from its own offset, so a copy (on a
+ *  duplicated descriptor) never moves another copy's position. */
+class FileReader {
+public:
+    FileReader(int fd, std::string path) noexcept : fd_(fd), path_(std::move(path)) {}
+    FileReader(const FileReader& other)
+        : fd_(::fcntl(other.fd_, F_DUPFD_CLOEXEC, 0)), offset_(other.offset_), path_(other.path_) {
+        if (fd_ < 0) throw std::system_error(errno, std::system_category(), "dup " + path_);
+    }
+    FileReader(FileReader&& other) noexcept
+        : fd_(other.fd_), offset_(other.offset_), path_(std::move(other.path_)) {
+        other.fd_ = -1;
+    }
+    FileReader& operator=(const FileReader&) = delete;
+    FileReader& operator=(FileReader&&) = delete;
+    ~FileReader() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    std::size_t operator()(char* buffer, std::size_t size) {
+        for (;;) {
+            ::ssize_t n = ::pread(fd_, buffer, size, static_cast<::off_t>(offset_));
+            if (n >= 0) {
+                offset_ += static_cast<std::uint64_t>(n);
+                return static_cast<std::size_t>(n);
+            }
+            if (errno != EINTR)
+                throw std::system_error(errno, std::system_category(), "read " + path_);
+        }
+    }
+
+private:
+    int fd_;
+    std::uint64_t offset_ = 0;
+    std::string path_;
+};
+
+}  // namespace detail
+
 inline BodySource BodySource::file(const std::string& path) {
-    std::shared_ptr<std::FILE> f(std::fopen(path.c_str(), "rb"), [](std::FILE* p) {
-        if (p != nullptr) std::fclose(p);
-    });
-    if (!f) throw std::system_error(errno, std::system_category(), "open " + path);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::system_error(errno, std::system_category(), "open " + path);
+    detail::FileReader reader(fd, path);  // owns fd from here on
     struct stat st {};
-    if (::fstat(::fileno(f.get()), &st) != 0)
+    if (::fstat(fd, &st) != 0)
         throw std::system_error(errno, std::system_category(), "stat " + path);
     BodySource s;
     s.length = static_cast<std::uint64_t>(st.st_size);
-    s.read = [f, path](char* buffer, std::size_t size) -> std::size_t {
-        std::size_t n = std::fread(buffer, 1, size, f.get());
-        if (n == 0 && std::ferror(f.get()))
-            throw std::system_error(EIO, std::system_category(), "read " + path);
-        return n;
-    };
+    s.read = std::move(reader);
     return s;
 }
 

@@ -4,8 +4,8 @@
 #define SOCKLITE_HTTP_ROUTER_HPP
 
 /** @file
- *  http::Router: the route table of HttpServer (method + path pattern to a route number), and
- *  the helpers it matches with: percent-decoding and query splitting. Pure: no I/O. */
+ *  http::Router: the route table of HttpServer (method + path pattern to a route number). It
+ *  decodes with encoding.hpp's percent_decode() and parse_query(). Pure: no I/O. */
 
 #include <cstddef>
 #include <string>
@@ -13,11 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "encoding.hpp"
+
 namespace socklite {
 namespace http {
 
-/** Name/value pairs in order: route parameters or query parameters (decoded). */
-using Params = std::vector<std::pair<std::string, std::string>>;
+/** Name/value pairs in order: route parameters or query parameters (decoded); the same type as
+ *  http::Query, which the client encodes. */
+using Params = Query;
 
 /** The value of the first pair named @p name in @p params, or an empty view. */
 inline std::string_view param_value(const Params& params, std::string_view name) noexcept {
@@ -25,17 +28,6 @@ inline std::string_view param_value(const Params& params, std::string_view name)
         if (p.first == name) return p.second;
     return {};
 }
-
-/** Percent-decodes @p in into @p out (replacing its contents); with @p plus_is_space (query
- *  strings, `application/x-www-form-urlencoded`) a `+` becomes a space.
- *  @return false on a bad escape (`%` not followed by two hex digits); @p out is then
- *  unspecified. Allocates only to grow @p out. */
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space = false);
-
-/** Splits a query string (`a=1&b=two%20words`, without `?`) into decoded pairs, in order; a
- *  field without `=` has an empty value, empty fields are skipped, a field with a bad escape is
- *  kept undecoded. */
-inline Params parse_query(std::string_view query);
 
 /** A table of routes: an HTTP method and a path pattern, each given a number, matched against
  *  a request's method and path.
@@ -110,51 +102,6 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 // Implementation
-
-inline bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    out.clear();
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= in.size()) return false;
-            int h = hex(in[i + 1]), l = hex(in[i + 2]);
-            if (h < 0 || l < 0) return false;
-            out += static_cast<char>(h * 16 + l);
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return true;
-}
-
-inline Params parse_query(std::string_view query) {
-    Params out;
-    while (!query.empty()) {
-        std::size_t amp = query.find('&');
-        std::string_view field = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        if (field.empty()) continue;
-        std::size_t eq = field.find('=');
-        std::string_view name = field.substr(0, eq);
-        std::string_view value =
-            eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
-        std::pair<std::string, std::string> p;
-        if (!percent_decode(name, p.first, true)) p.first.assign(name.data(), name.size());
-        if (!percent_decode(value, p.second, true)) p.second.assign(value.data(), value.size());
-        out.push_back(std::move(p));
-    }
-    return out;
-}
 
 inline std::size_t Router::add(std::string_view method, std::string_view pattern) {
     Route r;

@@ -25,6 +25,7 @@
 #include "handler.hpp"
 #include "router.hpp"
 #include "static_files.hpp"
+#include "upgrade.hpp"
 
 namespace socklite {
 
@@ -84,6 +85,8 @@ public:
     using AsyncHandler = http::AsyncHandler;
     /** A handler streaming its answer (see http::StreamHandler). */
     using StreamHandler = http::StreamHandler;
+    /** A handler accepting or refusing a protocol upgrade (see http::UpgradeHandler). */
+    using UpgradeHandler = http::UpgradeHandler;
 
     /** A server with @p options; nothing is bound until listen(). */
     explicit HttpServer(Options options = {}) : options_(std::move(options)) {
@@ -106,6 +109,12 @@ public:
      *  http::StreamWriter (chunked, under flow control). */
     HttpServer& route_stream(std::string_view method, std::string_view pattern,
                              StreamHandler handler);
+    /** Routes GET requests on paths matching @p pattern to an upgrade handler (see
+     *  http::UpgradeHandler and http::Upgraded): it accepts with `101 Switching Protocols` and
+     *  hands the connection to a new protocol (ws::serve() makes one for WebSocket), or refuses
+     *  with an ordinary answer. After an upgrade request the connection never serves HTTP
+     *  again. @return `*this`. */
+    HttpServer& upgrade(std::string_view pattern, UpgradeHandler handler);
     /** route("GET", @p pattern, @p handler) (which also answers HEAD). */
     HttpServer& get(std::string_view pattern, Handler handler) {
         return route("GET", pattern, std::move(handler));
@@ -139,6 +148,13 @@ public:
     void listen(std::string_view host, std::uint16_t port);
     /** As listen(std::string_view, std::uint16_t), reporting through @p ec. */
     void listen(std::string_view host, std::uint16_t port, std::error_code& ec) noexcept;
+    /** Serves on @p loop, which you run (with your own descriptors and timers: one thread for
+     *  everything), rather than on loops of its own: binds @p host : @p port (0: any free
+     *  port) once; ServerOptions::threads is ignored and run() is not called. stop() works as
+     *  usual but never stops @p loop. Call it once, before @p loop runs; @p loop must outlive
+     *  the server, and the server must outlive every run of @p loop (destroy the server after
+     *  the loop has stopped). @throws Error (e.g. address in use). */
+    void listen(EventLoop& loop, std::string_view host, std::uint16_t port);
     /** The bound address (after listen()). */
     const Address& local_address() const noexcept { return address_; }
     /** The bound port (after listen()). */
@@ -170,6 +186,7 @@ inline HttpServer& HttpServer::route(std::string_view method, std::string_view p
     routes_.sync.push_back(std::move(handler));
     routes_.async.emplace_back();
     routes_.stream.emplace_back();
+    routes_.upgrade.emplace_back();
     return *this;
 }
 
@@ -179,6 +196,7 @@ inline HttpServer& HttpServer::route_async(std::string_view method, std::string_
     routes_.sync.emplace_back();
     routes_.async.push_back(std::move(handler));
     routes_.stream.emplace_back();
+    routes_.upgrade.emplace_back();
     return *this;
 }
 
@@ -188,6 +206,16 @@ inline HttpServer& HttpServer::route_stream(std::string_view method, std::string
     routes_.sync.emplace_back();
     routes_.async.emplace_back();
     routes_.stream.push_back(std::move(handler));
+    routes_.upgrade.emplace_back();
+    return *this;
+}
+
+inline HttpServer& HttpServer::upgrade(std::string_view pattern, UpgradeHandler handler) {
+    routes_.router.add("GET", pattern);
+    routes_.sync.emplace_back();
+    routes_.async.emplace_back();
+    routes_.stream.emplace_back();
+    routes_.upgrade.push_back(std::move(handler));
     return *this;
 }
 
@@ -217,6 +245,18 @@ inline void HttpServer::listen(std::string_view host, std::uint16_t port,
     } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
     }
+}
+
+inline void HttpServer::listen(EventLoop& loop, std::string_view host, std::uint16_t port) {
+    ListenOptions lo;
+    lo.accept_non_blocking = true;
+    Listener l = Listener::bind(host, port, lo);
+    Address where = l.local_address();
+    auto one = std::make_unique<http::detail::ServerLoop>(routes_, options_, &loop);
+    one->listen(std::move(l));
+    loops_.clear();
+    loops_.push_back(std::move(one));
+    address_ = where;
 }
 
 inline void HttpServer::listen(std::string_view host, std::uint16_t port) {

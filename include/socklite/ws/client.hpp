@@ -150,6 +150,15 @@ public:
     }
     /** The subprotocol the server selected, or empty. */
     const std::string& subprotocol() const noexcept { return subprotocol_; }
+    /** The bytes of frames not yet taken by the socket. A send(), ping() or close() cut by its
+     *  deadline (`std::errc::timed_out`) keeps the rest of its frame here; it goes out first with
+     *  the next send, receive() or flush(), so frames stay whole and in order. With an expired
+     *  deadline (`Deadline::after({})`) each call writes what the socket takes now, and a poll
+     *  loop can wait for writability while this is not zero, reading meanwhile. */
+    std::size_t queued_bytes() const noexcept { return protocol_.output().size(); }
+    /** Writes queued frames until they are all taken or @p deadline passes
+     *  (`std::errc::timed_out`, the rest stays queued). */
+    void flush(const Deadline& deadline, std::error_code& ec) noexcept;
     /** Whether received bytes wait to be processed: then receive() may return at once though
      *  the socket is not readable. */
     bool has_buffered_input() const noexcept { return !input_.empty(); }
@@ -161,7 +170,6 @@ private:
     void send(ws::Opcode op, std::string_view payload, const Deadline& deadline, const char* what);
     void send(ws::Opcode op, std::string_view payload, const Deadline& deadline,
               std::error_code& ec) noexcept;
-    void flush(const Deadline& deadline, std::error_code& ec) noexcept;
     void finish() noexcept;
 
     Socket socket_;
@@ -349,7 +357,9 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
             if (!protocol_.output().empty()) {
                 std::error_code wec;
                 flush(deadline, wec);  // pongs and the close echo
-                if (wec && e.kind != ws::EventKind::error) {
+                // A flush cut by the deadline leaves the rest queued: go on reading, since the
+                // peer may be waiting for us to read before it reads again.
+                if (wec && wec != std::errc::timed_out && e.kind != ws::EventKind::error) {
                     ec = wec;
                     return m;
                 }
@@ -373,6 +383,10 @@ inline WebSocket::Message WebSocket::receive(const Deadline& deadline,
                     m.close_code = protocol_.close_code();
                     m.data = std::string(protocol_.close_reason());
                     input_.clear();
+                    if (!protocol_.output().empty()) {  // the rest of our frames, bounded
+                        std::error_code fec;
+                        flush(Deadline::after(timeout_), fec);
+                    }
                     finish();
                     return m;
                 case ws::EventKind::error:

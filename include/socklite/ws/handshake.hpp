@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "../detail/base64.hpp"
+#include "../detail/random.hpp"
 #include "../detail/sha1.hpp"
 #include "../http/error.hpp"
 #include "../http/parser.hpp"
@@ -26,7 +26,8 @@
 namespace socklite {
 namespace ws {
 
-/** A fresh `Sec-WebSocket-Key`: 16 bytes from `std::random_device`, in base64 (24 characters). */
+/** A fresh `Sec-WebSocket-Key`: 16 bytes from the kernel's random source, in base64 (24
+ *  characters). */
 inline std::string generate_key();
 
 /** The `Sec-WebSocket-Accept` value for @p key: base64 of the SHA-1 of the key followed by the
@@ -162,12 +163,8 @@ inline bool valid_key(std::string_view key) noexcept {
 }  // namespace detail
 
 inline std::string generate_key() {
-    std::random_device random;
     std::string raw(16, '\0');
-    for (std::size_t i = 0; i < 16; i += 4) {
-        std::uint32_t v = random();
-        for (std::size_t j = 0; j < 4; ++j) raw[i + j] = static_cast<char>(v >> (8 * j));
-    }
+    socklite::detail::random_fill(&raw[0], raw.size());
     return socklite::detail::base64_encode(raw);
 }
 

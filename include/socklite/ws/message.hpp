@@ -11,12 +11,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
 
+#include "../detail/random.hpp"
 #include "error.hpp"
 #include "frame.hpp"
 #include "utf8.hpp"
@@ -71,8 +70,8 @@ constexpr bool valid_close_code(std::uint16_t code) noexcept {
  *  error is queued). After a close or an error, feed() reports errc::closed.
  *
  *  Sending: send() and close() append frames to output(); the transport writes output() and
- *  erases what it wrote. A client masks every frame with a fresh key from
- *  `std::random_device`.
+ *  erases what it wrote. A client masks every frame with a fresh key from the kernel's random
+ *  source (detail::random_u32()).
  *
  *  @par Example
  *  @code
@@ -114,6 +113,8 @@ public:
 
     /** The bytes to send, in order; the transport erases what it wrote. */
     std::string& output() noexcept { return output_; }
+    /** The bytes to write to the transport, read-only. */
+    const std::string& output() const noexcept { return output_; }
     /** Whether our close frame was queued. */
     bool close_sent() const noexcept { return close_sent_; }
     /** Whether the peer's close frame arrived. */
@@ -139,15 +140,13 @@ private:
     bool close_sent_ = false;
     bool close_received_ = false;
     std::error_code error_;
-    std::unique_ptr<std::random_device> random_;
 };
 
 // ---------------------------------------------------------------------------------------------
 
 template <Role R>
 inline MaskKey Protocol<R>::next_key() {
-    if (!random_) random_ = std::make_unique<std::random_device>();
-    std::uint32_t v = (*random_)();
+    std::uint32_t v = socklite::detail::random_u32();
     MaskKey key;
     std::memcpy(key.data(), &v, 4);
     return key;

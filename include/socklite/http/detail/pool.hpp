@@ -13,7 +13,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
+#include <vector>  // Pool's idle list
 
 #include "../../address.hpp"
 #include "../../deadline.hpp"
@@ -28,9 +28,9 @@ namespace detail {
 
 /** One connection to an origin: the socket and the bytes received but not consumed yet. */
 struct PooledConnection {
-    std::string key;           // the origin, scheme://host[:port]: which requests may reuse it
-    Socket socket;             //
-    std::vector<char> buffer;  // [begin, end) received and not consumed yet
+    std::string key;     // the origin, scheme://host[:port]: which requests may reuse it
+    Socket socket;       //
+    std::string buffer;  // [begin, end) received and not consumed yet
     std::size_t begin = 0;
     std::size_t end = 0;
     bool reused = false;  // has carried a request before this one
@@ -102,6 +102,7 @@ private:
 
 /** Where a request goes: the resolved URL and what an exchange needs of it. */
 struct Route {
+    Route() = default;  // none: empty()
     explicit Route(http::Url u)
         : url(std::move(u)),
           target(url.target()),
@@ -113,6 +114,8 @@ struct Route {
     std::string authority;  // its Host field
     std::string key;        // its origin: which pooled connections fit
     std::string text;       // the whole URL, for messages and Response::url
+
+    bool empty() const noexcept { return key.empty(); }
 };
 
 /** Whether @p target is an absolute URL: a scheme and `:` (RFC 3986 section 3.1). */

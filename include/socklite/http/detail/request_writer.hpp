@@ -16,6 +16,7 @@
 
 #include "../../deadline.hpp"
 #include "../encoding.hpp"
+#include "../error.hpp"
 #include "../message.hpp"
 #include "pool.hpp"
 
@@ -80,7 +81,7 @@ inline bool send_source(PooledConnection& c, const BodySource& source, const Dea
     for (;;) {
         const std::size_t n = source.read(&buf[room], piece);
         if (source.length && (n == 0 ? sent != *source.length : *source.length - sent < n)) {
-            ec = std::make_error_code(std::errc::invalid_argument);  // not the length announced
+            ec = errc::body_length_mismatch;
             return false;
         }
         sent += n;

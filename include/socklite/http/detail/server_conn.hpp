@@ -27,17 +27,20 @@
 #include "../parser.hpp"
 #include "../router.hpp"
 #include "../serializer.hpp"
+#include "../upgrade.hpp"
 
 namespace socklite {
 namespace http {
 namespace detail {
 
-// The routes of a server: route n answers with sync[n] or, when that is empty, async[n].
+// The routes of a server: route n answers with the one of sync[n], async[n], stream[n] and
+// upgrade[n] that is not empty.
 struct RouteTable {
     Router router;
     std::vector<Handler> sync;
     std::vector<AsyncHandler> async;
     std::vector<StreamHandler> stream;
+    std::vector<UpgradeHandler> upgrade;
 };
 
 class ServerLoop;
@@ -64,10 +67,11 @@ private:
     void stream_end() override;
     void stream_abandon() override;
     void finish_answer(bool close);
-    enum class State { head, body, handler, idle, closing };
+    enum class State { head, body, handler, idle, closing, upgraded };
     std::size_t on_input(std::string_view in);
     void begin_request();
     void dispatch();
+    void upgrade(const UpgradeHandler& handler);
     void answer(Response& res);
     void fail(int status);
     void arm(std::chrono::milliseconds after);
@@ -91,13 +95,22 @@ private:
     std::string held_;                   // a streamed body for an HTTP/1.0 client
     Response held_head_;                 // and its head
     bool stream_close_ = false;          // close after the streamed answer
+
+    // The protocol after an accepted upgrade.
+    std::unique_ptr<Upgraded> upgraded_;
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
 class ServerLoop {
 public:
-    ServerLoop(const RouteTable& routes, const ServerOptions& options)
-        : routes_(routes), options_(options), link_(std::make_shared<ReplyLink>()) {
+    // On a loop of its own, or on @p external (not owned, never stopped by the server).
+    ServerLoop(const RouteTable& routes, const ServerOptions& options,
+               EventLoop* external = nullptr)
+        : own_loop_(external ? nullptr : std::make_unique<EventLoop>()),
+          loop_(external ? *external : *own_loop_),
+          routes_(routes),
+          options_(options),
+          link_(std::make_shared<ReplyLink>()) {
         link_->loop = &loop_;
         link_->deliver = [this](std::uint64_t id, Response&& res) {
             auto it = conns_.find(id);
@@ -107,6 +120,7 @@ public:
     ServerLoop(const ServerLoop&) = delete;
     ServerLoop& operator=(const ServerLoop&) = delete;
     ~ServerLoop() {
+        if (grace_timer_) loop_.cancel(grace_timer_);  // an external loop runs on without us
         std::lock_guard<std::mutex> lock(link_->mutex);
         link_->loop = nullptr;
     }
@@ -130,17 +144,18 @@ public:
             auto it = conns_.find(id);
             if (it != conns_.end()) it->second->stop_gracefully();
         }
-        if (conns_.empty()) return loop_.stop();
-        loop_.call_after(options_.grace, [this] {
+        if (conns_.empty()) return halt();
+        grace_timer_ = loop_.call_after(options_.grace, [this] {
+            grace_timer_ = 0;
             for (auto& c : conns_) c.second->connection().close();
             conns_.clear();
-            loop_.stop();
+            halt();
         });
     }
     void remove(std::uint64_t id) {
         conns_.erase(id);
         if (stopping_) {
-            if (conns_.empty()) loop_.stop();
+            if (conns_.empty()) halt();
         } else if (acceptor_ && acceptor_->accepting_paused() &&
                    conns_.size() < options_.max_connections) {
             acceptor_->resume_accepting();
@@ -173,6 +188,9 @@ public:
     std::size_t connection_count() const noexcept { return conns_.size(); }
 
 private:
+    void halt() {
+        if (own_loop_) loop_.stop();  // an external loop is its owner's to stop
+    }
     void accept(Accepted a) {
         if (stopping_) return;
         std::uint64_t id = ++next_id_;
@@ -191,7 +209,8 @@ private:
         if (conns_.size() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
     }
 
-    EventLoop loop_;  // first: destroyed last, with the tasks still posted to it
+    std::unique_ptr<EventLoop> own_loop_;  // first: destroyed last, with the tasks posted to it
+    EventLoop& loop_;
     const RouteTable& routes_;
     const ServerOptions& options_;
     std::shared_ptr<ReplyLink> link_;
@@ -199,6 +218,7 @@ private:
     std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
+    EventLoop::TimerId grace_timer_ = 0;
     std::time_t date_time_ = 0;
     char date_[40] = {};
 };
@@ -249,9 +269,10 @@ inline void ServerConn::start() {
             ready();
         }
     });
-    conn_.on_close([this](std::error_code) {
+    conn_.on_close([this](std::error_code ec) {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
+        if (upgraded_) upgraded_->closed(ec);
         owner_.remove(id_);  // destroys *this
     });
     arm(owner_.options().header_timeout);
@@ -277,7 +298,8 @@ inline void ServerConn::on_timer() {
                 return arm(owner_.options().idle_timeout);
             }
             break;
-        case State::handler: return;
+        case State::handler:
+        case State::upgraded: return;
         case State::closing: break;
     }
     conn_.close();
@@ -286,6 +308,11 @@ inline void ServerConn::on_timer() {
 
 inline void ServerConn::stop_gracefully() {
     closing_after_ = true;
+    if (state_ == State::upgraded) {
+        if (timer_ == 0) return upgraded_->stop();  // started; may destroy *this
+        conn_.close();
+        return owner_.remove(id_);  // destroys *this
+    }
     if ((state_ == State::head && !received_) || state_ == State::idle) {
         if (conn_.queued_bytes() == 0) {
             conn_.close();
@@ -300,6 +327,7 @@ inline void ServerConn::stop_gracefully() {
 inline void ServerConn::report(std::string_view what) { owner_.report(std::string(what)); }
 
 inline std::size_t ServerConn::on_input(std::string_view in) {
+    if (state_ == State::upgraded) return 0;  // for the protocol, once started
     std::size_t pos = 0;
     // (Not conn_.reading(): this handler is out of its slot while it runs.)
     output_full_ = false;
@@ -414,6 +442,7 @@ inline void ServerConn::dispatch() {
     if (res.status == 501) {
     } else if (m.outcome == Router::found) {
         req_.params = std::move(m.params);
+        if (routes.upgrade[m.route]) return upgrade(routes.upgrade[m.route]);
         if (routes.stream[m.route]) {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
@@ -479,6 +508,59 @@ inline void ServerConn::dispatch() {
         res.status = 404;
     }
     answer(res);
+}
+
+inline void ServerConn::upgrade(const UpgradeHandler& handler) {
+    Response res;
+    res.status = 200;
+    std::unique_ptr<Upgraded> protocol;
+    try {
+        protocol = handler(req_, res);
+    } catch (const std::exception& e) {
+        report(std::string("upgrade handler: ") + e.what());
+        protocol.reset();
+        res = Response();
+        res.status = 500;
+    }
+    keep_alive_ = false;  // RFC 9110 section 7.8: what follows is not HTTP any more
+    if (!protocol || res.status != 101 || owner_.stopping()) {
+        if (res.status == 101) res.status = 500;
+        return answer(res);
+    }
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = 0;
+    res.version = 11;
+    res.body.clear();
+    if (res.reason.empty()) res.reason = std::string(reason_phrase(101));
+    if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
+        res.headers.add("Server", owner_.options().server_name);
+    out_.clear();
+    std::error_code ec;
+    serialize_head(res, out_, ec);
+    if (ec) {
+        report("upgrade handler: the 101 answer cannot be sent (" + ec.message() + ")");
+        res = Response();
+        res.status = 500;
+        return answer(res);
+    }
+    conn_.send(out_, ec);  // a failure shows in on_close()
+    state_ = State::upgraded;
+    upgraded_ = std::move(protocol);
+    upgraded_->link_ = owner_.link();
+    upgraded_->loop_ = &owner_.loop();
+    upgraded_->finish_ = [this] {
+        conn_.close();
+        owner_.remove(id_);  // destroys *this and the protocol
+    };
+    // Started from the loop, not from inside this input handler (the protocol may finish()
+    // at once); the bytes after the head wait in the input buffer meanwhile.
+    conn_.pause_reading();
+    timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
+        timer_ = 0;
+        conn_.resume_reading();
+        upgraded_->start(conn_);
+    });
 }
 
 inline void ServerConn::deliver(Response&& res) {
