@@ -257,6 +257,8 @@ h = [
      hs_accept(req_with(add_headers=(("Sec-WebSocket-Extensions", "x-unknown-ext"),)))),
     ("11.3.5, 4.2.1", "two Sec-WebSocket-Version fields are refused with 4xx",
      hs_refuse(req_with(add_headers=(("Sec-WebSocket-Version", "13"),)))),
+    ("11.3.5, 4.2.1", "Sec-WebSocket-Version 13 and a second field 8: refused with 4xx",
+     hs_refuse(req_with(add_headers=(("Sec-WebSocket-Version", "8"),)))),
     ("4.2.1", "method 'get' in lower case is not GET: refused",
      hs_refuse(req_with(method="get"), set(range(400, 600)))),
     ("4.2.1", "Sec-WebSocket-Key with surrounding spaces (optional whitespace) is accepted",
