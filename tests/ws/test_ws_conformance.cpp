@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the socklite authors
+// The RFC 6455 conformance suite (tests/ws/conformance/conformance.py, a raw Python client)
+// against examples/http_server's echo endpoint GET /ws/echo. Fails on any failing case; the
+// suite's report (failures and the summary) is in the test output.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <unistd.h>
+
+#include "examples/child_process.hpp"
+#include "ws/peer.hpp"
+
+using examples_test::Child;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// BUILD/examples/http_server from BUILD/tests/ws/ (CMake) or BUILD/tests/ (Meson);
+// SOCKLITE_EXAMPLES_DIR overrides.
+std::string http_server_path() {
+    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR"))
+        return std::string(dir) + "/http_server";
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return {};
+    self[n] = '\0';
+    fs::path here = fs::path(self).parent_path();
+    for (const char* rel : {"../../examples/http_server", "../examples/http_server"}) {
+        fs::path p = here / rel;
+        if (fs::exists(p)) return fs::canonical(p).string();
+    }
+    return {};
+}
+
+struct IgnoreSigpipe {
+    IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+} ignore_sigpipe;
+
+}  // namespace
+
+TEST_CASE("http_server GET /ws/echo passes the RFC 6455 conformance suite") {
+    if (::access("/usr/bin/python3", X_OK) != 0) {
+        MESSAGE("no /usr/bin/python3: conformance suite skipped");
+        return;
+    }
+    std::string server_path = http_server_path();
+    REQUIRE_MESSAGE(!server_path.empty(), "examples/http_server not found");
+    Child server(server_path, {"--port", "0", "--threads", "2"});
+    std::uint16_t port = server.listening_port();
+    REQUIRE_MESSAGE(port != 0, "http_server did not start: " << server.err());
+
+    // Every case is bounded by the suite (10 s each); the whole run takes seconds when the
+    // server is right. 240 s stays under the CTest timeout of 300 s.
+    Child suite("/usr/bin/python3",
+                {ws_test::source_dir() + "/conformance/conformance.py", "--quiet",
+                 "ws://127.0.0.1:" + std::to_string(port) + "/ws/echo"});
+    bool done = Child::pump_until({&server, &suite}, std::chrono::seconds(240),
+                                  [&] { return suite.exited() && suite.output_done(); });
+    MESSAGE("conformance suite output:\n" << suite.out() << suite.err());
+    CHECK_MESSAGE(done, "the suite did not finish within 240 s");
+    CHECK_MESSAGE(suite.exit_code() == 0,
+                  "failing cases above (exit code " << suite.exit_code() << ")");
+    CHECK_MESSAGE(!server.exited(), "http_server died during the suite: " << server.err());
+}
