@@ -150,6 +150,12 @@ TEST_CASE("ws handshake: server-side request checks (RFC 6455 section 4.2.1)") {
     CHECK(bad_version.status == 426);
     CHECK(bad_version.ec == errc::bad_version);
     CHECK(check_request(req("GET / HTTP/1.1", up + k)).status == 426);
+    // Each of the key and the version at most once (sections 11.3.1, 11.3.5), even when equal.
+    CHECK(check_request(req("GET / HTTP/1.1", up + k + k + v)).status == 400);
+    CHECK(check_request(req("GET / HTTP/1.1", up + k + v + v)).status == 400);
+    CHECK(
+        check_request(req("GET / HTTP/1.1", up + k + v + "Sec-WebSocket-Version: 8\r\n")).status ==
+        400);
     for (const char* bad_key :
          {"dGhlIHNhbXBsZSBub25jZQ=", "dGhlIHNhbXBsZSBub25jZR==", "dGhlIHNhbXBsZSBub25j*Q==",
           "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZXg=" /* 17 bytes */}) {

@@ -77,6 +77,9 @@ struct UpgradeRequest {
     std::string_view ws_version;    ///< the `Sec-WebSocket-Version` value
     std::string_view subprotocols;  ///< the `Sec-WebSocket-Protocol` value (a list), may be empty
     std::string_view origin;        ///< the `Origin` value, for the application's own check
+    /** Whether `Sec-WebSocket-Key` or `Sec-WebSocket-Version` came more than once: each may
+     *  appear once only (RFC 6455 sections 11.3.1 and 11.3.5), so such a request is refused. */
+    bool repeated = false;
 };
 
 /** The upgrade fields of a parsed request (views into the parser's buffer). */
@@ -90,7 +93,8 @@ struct UpgradeCheck {
 };
 
 /** Checks an upgrade request (RFC 6455 section 4.2.1): method GET (else 405), HTTP/1.1 (else
- *  400), `Upgrade` holding `websocket` and `Connection` holding `upgrade` (else 400), a key
+ *  400), `Upgrade` holding `websocket` and `Connection` holding `upgrade` (else 400), no
+ *  repeated key or version field (else 400), a key
  *  that is the base64 of 16 bytes (else 400), and `Sec-WebSocket-Version: 13` (else 426, to
  *  be answered with build_rejection(), which names version 13). */
 inline UpgradeCheck check_request(const UpgradeRequest& request);
@@ -111,17 +115,6 @@ inline std::string build_rejection(int status);
 // ---------------------------------------------------------------------------------------------
 
 namespace detail {
-
-inline bool iequal(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
 
 inline std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -178,7 +171,7 @@ inline std::string accept_key(std::string_view key) {
 }
 
 inline bool has_token(std::string_view list, std::string_view token) noexcept {
-    return detail::any_token(list, [&](std::string_view t) { return detail::iequal(t, token); });
+    return detail::any_token(list, [&](std::string_view t) { return http::iequals(t, token); });
 }
 
 inline std::string build_request(const ClientRequest& request, std::error_code& ec) {
@@ -255,6 +248,12 @@ inline UpgradeRequest upgrade_request(const http::RequestParser& parser) noexcep
     r.ws_version = detail::trim(parser.header("Sec-WebSocket-Version"));
     r.subprotocols = parser.header("Sec-WebSocket-Protocol");
     r.origin = parser.header("Origin");
+    std::size_t keys = 0, versions = 0;
+    for (std::size_t i = 0; i < parser.field_count(); ++i) {
+        keys += http::iequals(parser.field(i).name, "Sec-WebSocket-Key");
+        versions += http::iequals(parser.field(i).name, "Sec-WebSocket-Version");
+    }
+    r.repeated = keys > 1 || versions > 1;
     return r;
 }
 
@@ -269,6 +268,7 @@ inline UpgradeCheck check_request(const UpgradeRequest& request) {
     if (request.version != 11) return refuse(400, errc::bad_handshake);
     if (!has_token(request.upgrade, "websocket") || !has_token(request.connection, "upgrade"))
         return refuse(400, errc::bad_handshake);
+    if (request.repeated) return refuse(400, errc::bad_handshake);
     if (request.ws_version != "13") return refuse(426, errc::bad_version);
     if (!detail::valid_key(request.key)) return refuse(400, errc::bad_handshake);
     c.accept = accept_key(request.key);

@@ -458,7 +458,7 @@ namespace detail {
 inline std::string joined_field(const http::Headers& headers, std::string_view name) {
     std::string out;
     for (std::size_t i = 0; i < headers.size(); ++i) {
-        if (!iequal(headers[i].name, name)) continue;
+        if (!http::iequals(headers[i].name, name)) continue;
         if (!out.empty()) out += ", ";
         out += headers[i].value;
     }
@@ -485,6 +485,8 @@ inline http::UpgradeHandler serve(ServerHandlers handlers, ServerOptions options
         u.ws_version = detail::trim(req.header("Sec-WebSocket-Version"));
         u.subprotocols = offered;
         u.origin = req.header("Origin");
+        u.repeated = req.headers.values("Sec-WebSocket-Key").size() > 1 ||
+                     req.headers.values("Sec-WebSocket-Version").size() > 1;
         UpgradeCheck c = check_request(u);
         if (c.status != 101) {
             res.status = c.status == 405 || c.status == 426 ? c.status : 400;
