@@ -89,13 +89,14 @@ struct Sessions {
         };
         return h;
     }
-    // Waits (bounded) until @p pred holds.
+    // Waits (bounded) until @p pred holds, checking every @p step.
     template <class Pred>
-    static bool wait_for(Pred pred) {
+    static bool wait_for(Pred pred,
+                         std::chrono::microseconds step = std::chrono::microseconds(5000)) {
         auto start = std::chrono::steady_clock::now();
         while (!pred()) {
             if (elapsed_since(start) > io_timeout) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            std::this_thread::sleep_for(step);
         }
         return true;
     }
@@ -328,7 +329,8 @@ TEST_CASE("ws faults: a broadcast with one client that never reads") {
     };
     bool paced = true;
     for (std::size_t i = 0; i < count && paced; ++i) {
-        paced = Sessions::wait_for([&] { return i < slowest() + window || wrong.load() > 0; }) &&
+        paced = Sessions::wait_for([&] { return i < slowest() + window || wrong.load() > 0; },
+                                   std::chrono::microseconds(200)) &&
                 wrong.load() == 0;
         ctl.send_text(std::to_string(i), soon());
     }
@@ -349,6 +351,12 @@ TEST_CASE("ws faults: a broadcast with one client that never reads") {
         std::lock_guard<std::mutex> lock(mutex);
         return close_code.size() == 1 + readers;
     }));
+    // Every client ends its TCP side, so that stop() has no close handshake left to wait for.
+    for (auto& c : clients) CHECK(c.receive(soon()).type == WebSocket::MessageType::close);
+    clients.clear();
+    ctl.close(1000, "done", soon());
+    CHECK(ctl.receive(soon()).type == WebSocket::MessageType::close);
+    ctl = WebSocket();
     run.stop();  // the loop's state may be read now
     const std::size_t offered = count * message_size;
     MESSAGE("offered " << offered << " bytes per session; the non-reader's largest queue "
