@@ -558,7 +558,9 @@ TEST_CASE("ws faults: thousands of idle sessions, messaged, then closed three wa
         std::lock_guard<std::mutex> lock(sessions.mutex);
         REQUIRE(sessions.closes.size() == n);
         std::size_t normal = 0, lost = 0;
-        for (const auto& [tag, codes] : sessions.closes) {
+        for (const auto& entry : sessions.closes) {
+            const std::uint64_t tag = entry.first;
+            const std::vector<std::uint16_t>& codes = entry.second;
             CAPTURE(tag);
             CHECK(codes.size() == 1);
             if (codes.at(0) == 1000) ++normal;
@@ -643,7 +645,9 @@ TEST_CASE("ws faults: clients that vanish inside a handshake or a frame") {
     CHECK(good.receive(soon()).type == WebSocket::MessageType::close);
     REQUIRE(Sessions::wait_for([&] { return sessions.closed.load() == expected_opens; }));
     std::lock_guard<std::mutex> lock(sessions.mutex);
-    for (const auto& [tag, codes] : sessions.closes) {
+    for (const auto& entry : sessions.closes) {
+        const std::uint64_t tag = entry.first;
+        const std::vector<std::uint16_t>& codes = entry.second;
         CAPTURE(tag);
         REQUIRE(codes.size() == 1);
         CHECK(codes[0] == (tag == 1 ? 1000 : 1006));
