@@ -12760,8 +12760,11 @@ struct ServerHandlers {
         on_message;
     /** The session ended, once: @p code and @p reason from the peer's close frame (1005 when
      *  it had no code), the code we failed the connection with (1002, 1007, 1009), or 1006
-     *  when the connection was lost or timed out without a close frame. Nothing can be sent
-     *  any more; the session object lives on until its connection is closed. */
+     *  when it ended without a close handshake, with a @p reason of ours saying why (never
+     *  sent: 1006 is for local use, RFC 6455 section 7.4.1): the connection was lost, the
+     *  peer did not read (ServerOptions::max_queued), or a pong or close frame did not come
+     *  in time. Nothing can be sent any more; the session object lives on until its
+     *  connection is closed. */
     socklite::detail::Function<void(ServerSession& session, std::uint16_t code,
                                     std::string_view reason)>
         on_close;
@@ -12775,7 +12778,8 @@ struct ServerOptions {
     Limits limits;
     /** The hard bound on queued output bytes: a send that would exceed it while the queue is
      *  above its high mark (the application went on sending after a send returned false)
-     *  drops the session, whose client does not read (on_close() with 1006). The soft mark,
+     *  drops the session, whose client does not read (on_close() with 1006 and the reason
+     *  `peer not reading: output queue over max_queued`). The soft mark,
      *  where sends return false and reading pauses, is HttpServer's
      *  ServerOptions::output_high_water. */
     std::size_t max_queued = 16u << 20;
@@ -12997,7 +13001,7 @@ inline void ServerSession::start(Connection& conn) {
     });
     conn.on_end([this] {
         // End of stream without a close frame: the connection is lost (section 7.1.5).
-        end(1006, {});
+        end(1006, "connection ended without a close frame");
         close_tcp();
     });
     const ServerOptions& o = shared_->options;
@@ -13006,7 +13010,9 @@ inline void ServerSession::start(Connection& conn) {
     if (shared_->handlers.on_open) shared_->handlers.on_open(*this);
 }
 
-inline void ServerSession::closed(std::error_code) { end(1006, {}); }
+inline void ServerSession::closed(std::error_code ec) {
+    end(1006, ec ? std::string_view("connection lost") : std::string_view("connection closed"));
+}
 
 inline std::size_t ServerSession::on_input(std::string_view in) {
     std::size_t pos = 0;
@@ -13108,8 +13114,8 @@ inline void ServerSession::arm_close_timer() {
     cancel(close_timer_);
     close_timer_ = loop_->call_after(shared_->options.close_timeout, [this] {
         close_timer_ = 0;
-        end(1006, {});  // no close frame came (or the TCP end, after the handshake)
-        finish();       // destroys *this
+        end(1006, "no close from the peer in time");  // or no TCP end after the handshake
+        finish();                                     // destroys *this
     });
 }
 
@@ -13137,7 +13143,7 @@ inline void ServerSession::abort_later() {
     // Not from here: a send() may run inside our own input handler.
     abort_timer_ = loop_->call_after(std::chrono::milliseconds(0), [this] {
         abort_timer_ = 0;
-        end(1006, {});
+        end(1006, "peer not reading: output queue over max_queued");
         finish();  // destroys *this
     });
 }
@@ -13148,7 +13154,7 @@ inline void ServerSession::send_keepalive_ping() {
     flush_protocol();
     pong_timer_ = loop_->call_after(shared_->options.ping_timeout, [this] {
         pong_timer_ = 0;
-        end(1006, {});
+        end(1006, "no pong to the keep-alive ping in time");
         finish();  // destroys *this
     });
 }

@@ -437,7 +437,9 @@ TEST_CASE("ws server: frames, fragments, pings and the close rules, from a raw c
         CHECK(RawWs::code(f) == 4000);
         CHECK(c.closed_by_server());
         CHECK(elapsed_since(start) < io_timeout);
-        CHECK(s.wait_closes(1).at(0).code == 1006);
+        auto closes = s.wait_closes(1);
+        CHECK(closes.at(0).code == 1006);
+        CHECK(closes.at(0).reason == "no close from the peer in time");
     }
     SUBCASE("a client that answers no keep-alive ping is dropped") {
         RawWs c(run.port(), "/small");
@@ -446,7 +448,9 @@ TEST_CASE("ws server: frames, fragments, pings and the close rules, from a raw c
         auto start = std::chrono::steady_clock::now();
         while (!c.next().end) {}  // more pings may come; then the server closes
         CHECK(elapsed_since(start) < io_timeout);
-        CHECK(s.wait_closes(1).at(0).code == 1006);
+        auto closes = s.wait_closes(1);
+        CHECK(closes.at(0).code == 1006);
+        CHECK(closes.at(0).reason == "no pong to the keep-alive ping in time");
     }
     SUBCASE("a client that answers keep-alive pings stays") {
         WebSocket w = WebSocket::connect(url(run.port(), "/small"));

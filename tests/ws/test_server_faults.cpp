@@ -253,6 +253,7 @@ TEST_CASE("ws faults: a broadcast with one client that never reads") {
     // Shared with the test thread.
     std::mutex mutex;
     std::map<std::uint64_t, std::uint16_t> close_code;  // by tag
+    std::map<std::uint64_t, std::string> close_reason;  // by tag
     std::atomic<int> opened{0};
     std::atomic<std::size_t> broadcast_done{0};
     std::uint64_t next_tag = 1;
@@ -264,11 +265,12 @@ TEST_CASE("ws faults: a broadcast with one client that never reads") {
         live.push_back(&s);
         ++opened;
     };
-    h.on_close = [&](ws::ServerSession& s, std::uint16_t code, std::string_view) {
+    h.on_close = [&](ws::ServerSession& s, std::uint16_t code, std::string_view reason) {
         live.erase(std::remove(live.begin(), live.end(), &s), live.end());
         if (s.tag == 1) dropped_queue = s.queued_bytes();
         std::lock_guard<std::mutex> lock(mutex);
         close_code[s.tag] = code;
+        close_reason[s.tag] = std::string(reason);
     };
     server.upgrade("/ws", ws::serve(h, options));
     // The broadcaster's control session: "N" sends message N to every open /ws session, through
@@ -364,6 +366,7 @@ TEST_CASE("ws faults: a broadcast with one client that never reads") {
                        << "; resident set grew by " << (rss_after - std::min(rss_after, rss_before))
                        << " bytes");
     CHECK(close_code[1] == 1006);
+    CHECK(close_reason[1] == "peer not reading: output queue over max_queued");
     CHECK(max_queue[1] <= options.max_queued);
     CHECK(dropped_queue <= options.max_queued);
     for (std::uint64_t tag = 2; tag <= 1 + readers; ++tag) {
