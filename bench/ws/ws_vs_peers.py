@@ -17,11 +17,12 @@ One client for all of them, bench/ws/ws_bench_client (raw sockets, frames masked
              client sends "go" to each server in turn and the server sends one message to every
              client; the time from the server's send (a CLOCK_MONOTONIC stamp in the message)
              to the last client's receipt; medians, and per round node / ours.
-With --pin (the default) every server runs on CPU 0 and the client on CPU 1.
+With --pin split (the default) every server runs on CPU 0 and the client on CPU 1; --pin same
+puts them all on CPU 0, --pin none leaves placement to the scheduler.
 
 Usage: ws_vs_peers.py --server build/bench/ws/ws_bench_server --client build/bench/ws/ws_bench_client
                       --node-dir DIR [--count 20000] [--rounds 5] [--clients 5000]
-                      [--broadcast-rounds 7] [--no-pin] [--only echo|broadcast]
+                      [--broadcast-rounds 7] [--pin split|same|none] [--only echo|broadcast]
 DIR holds node_modules/ws: `npm ci --prefix DIR --ignore-scripts` after copying
 tests/interop/package.json and package-lock.json into it (as tests/interop/run.sh does).
 """
@@ -115,10 +116,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--clients", type=int, default=5000)
     ap.add_argument("--broadcast-rounds", type=int, default=7)
-    ap.add_argument("--no-pin", action="store_true")
+    ap.add_argument("--pin", choices=["split", "same", "none"], default="split",
+                    help="split: servers on CPU 0, client on CPU 1; same: all on CPU 0")
     ap.add_argument("--only", choices=["echo", "broadcast"])
     args = ap.parse_args()
-    srv_cpu, cli_cpu = (None, None) if args.no_pin else (0, 1)
+    srv_cpu, cli_cpu = {"split": (0, 1), "same": (0, 0), "none": (None, None)}[args.pin]
 
     node_env = dict(os.environ, SOCKLITE_INTEROP_NODE_DIR=os.path.abspath(args.node_dir))
     servers = []
@@ -132,8 +134,9 @@ def main():
             py = Server("python", [args.python, args.python_server], srv_cpu,
                         stdin=subprocess.PIPE)
             servers.append(py)
-        print("load average before: %s; pinned: %s" % (loadavg(), "no" if args.no_pin else
-              "servers on CPU 0, client on CPU 1"), flush=True)
+        print("load average before: %s; pinned: %s" % (loadavg(), {
+        "split": "servers on CPU 0, client on CPU 1", "same": "servers and client on CPU 0",
+        "none": "no"}[args.pin]), flush=True)
 
         if args.only != "broadcast":
             rows = run_client([args.client, "echo", str(args.count), str(args.rounds),
@@ -143,16 +146,18 @@ def main():
             rounds = by_round(rows)
             print("\nEcho, 32-byte messages, %d round trips per measurement, %d rounds "
                   "(load average after: %s)\n" % (args.count, args.rounds, loadavg()))
-            print("| server | round trips/s (median) | ours / server, median | per round |")
-            print("|---|---|---|---|")
+            print("| server | round trips/s (median) | ours / server, median | per round "
+                  "| raw / server, median (the most ours could reach) |")
+            print("|---|---|---|---|---|")
             for name in ["raw", "ours", "node", "python"]:
                 rates = [r[name] for r in rounds]
                 ratios = [r["ours"] / r[name] for r in rounds]
-                print("| %s | %s | %s | %s |" % (
+                print("| %s | %s | %s | %s | %.2f |" % (
                     name, "{:,.0f}".format(statistics.median(rates)),
                     "**%.2f**" % statistics.median(ratios) if name != "ours" else "1",
                     ", ".join("%.2f" % x for x in ratios) if name != "ours" else
-                    ", ".join("{:,.0f}".format(x) for x in rates)))
+                    ", ".join("{:,.0f}".format(x) for x in rates),
+                    statistics.median(r["raw"] / r[name] for r in rounds)))
             sys.stdout.flush()
 
         if args.only != "echo":
