@@ -6,7 +6,8 @@
 // the directory that holds node_modules/ws. Serves on 127.0.0.1:
 //   /echo       each message back as it came
 //   /broadcast  a text "go" from any client is answered by "b <ns>" to every /broadcast client,
-//               <ns> process.hrtime.bigint() (CLOCK_MONOTONIC, as the C++ steady clock) at the send
+//               <ns> process.hrtime.bigint() (CLOCK_MONOTONIC, as the C++ steady clock) at the send;
+//               then prints "sent N in T us" (the loop of sends) on stderr
 // Prints "listening" on stderr once it accepts.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -26,7 +27,10 @@ wss.on('connection', (socket, req) => {
     socket.on('message', (data, isBinary) => {
       if (isBinary || data.toString() !== 'go') return;
       const out = 'b ' + process.hrtime.bigint().toString();
+      const start = process.hrtime.bigint();
       for (const s of listeners) s.send(out);
+      const took = Number(process.hrtime.bigint() - start) / 1e3;
+      process.stderr.write(`sent ${listeners.size} in ${took.toFixed(1)} us\n`);
     });
   } else {
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));

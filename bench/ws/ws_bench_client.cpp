@@ -201,15 +201,13 @@ struct BroadcastTarget {
 
 // Reads what @p c has; returns the server's stamp when a whole "b <ns>" text frame arrived.
 bool read_stamp(Client& c, std::int64_t& stamp) {
+    // One recv per readiness (epoll is level-triggered: what is left is reported again), so
+    // that the client spends as little as it can per message.
     char buf[4096];
-    for (;;) {
-        ssize_t m = ::recv(c.fd, buf, sizeof buf, 0);
-        if (m > 0) {
-            c.in.append(buf, static_cast<std::size_t>(m));
-            continue;
-        }
-        if (m < 0 && errno == EINTR) continue;
-        if (m < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    ssize_t m = ::recv(c.fd, buf, sizeof buf, 0);
+    if (m > 0) {
+        c.in.append(buf, static_cast<std::size_t>(m));
+    } else if (m == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
         fail("broadcast client: connection lost");
     }
     if (c.in.size() < 2) return false;

@@ -9,7 +9,8 @@
 //                                            message to every /broadcast session: "b <ns>", <ns>
 //                                            the steady clock (CLOCK_MONOTONIC) just before the
 //                                            first send, so that a client on the same machine
-//                                            measures from the server's send
+//                                            measures from the server's send; then prints
+//                                            "sent N in T us" (the loop of sends) on stderr
 //   ws_bench_server raw PORT   a plain POSIX TCP echo server (poll, one thread): the floor
 // Prints "listening" on stderr once it accepts; runs until killed.
 
@@ -75,6 +76,10 @@ int run_ws(std::uint16_t port) {
         std::string out =
             "b " + std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
         for (ServerSession* s : sessions) s->send_text(out);
+        // The time spent in the loop of sends, for the driver (read when the server stops).
+        auto took = std::chrono::steady_clock::now().time_since_epoch() - now;
+        std::fprintf(stderr, "sent %zu in %.1f us\n", sessions.size(),
+                     std::chrono::duration<double, std::micro>(took).count());
     };
     server.upgrade("/broadcast", socklite::ws::serve(std::move(broadcast), ws_options));
 

@@ -16,7 +16,8 @@ One client for all of them, bench/ws/ws_bench_client (raw sockets, frames masked
   broadcast  CLIENTS connections to ours and to node (both open at once); each round, one
              client sends "go" to each server in turn and the server sends one message to every
              client; the time from the server's send (a CLOCK_MONOTONIC stamp in the message)
-             to the last client's receipt; medians, and per round node / ours.
+             to the last client's receipt; medians, and per round node / ours. Also the
+             time each server spent in its loop of sends (it prints it on stderr).
 With --pin split (the default) every server runs on CPU 0 and the client on CPU 1; --pin same
 puts them all on CPU 0, --pin none leaves placement to the scheduler.
 
@@ -69,6 +70,13 @@ class Server:
         self.port = None
         if ":" in line:
             self.port = int(line.rsplit(":", 1)[1])
+
+    def sent_lines(self):
+        """The "sent N in T us" lines the server printed so far: T of each, in order."""
+        os.set_blocking(self.proc.stderr.fileno(), False)
+        text = self.proc.stderr.read() or ""
+        return [float(line.split()[3]) for line in text.splitlines()
+                if line.startswith("sent ")]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -165,18 +173,22 @@ def main():
                                str(args.broadcast_rounds), "ours,%d,/broadcast" % ours_port,
                                "node,%d,/broadcast" % node_port], cli_cpu)
             last, first, go = by_round(rows, 0), by_round(rows, 1), by_round(rows, 2)
+            # The servers' own loops of sends (the first line of each: the warm-up round).
+            loops = {s.name: s.sent_lines()[1:] for s in servers if s.name in ("ours", "node")}
             print("\nBroadcast of one message to %d clients, %d rounds (load average after: %s)\n"
                   % (args.clients, args.broadcast_rounds, loadavg()))
             print("| server | send to last receipt, ms (median) | per round | to first, ms | "
-                  "\"go\" to last, ms | node / ours (last), per round |")
-            print("|---|---|---|---|---|---|")
+                  "\"go\" to last, ms | server's loop of sends, ms | node / ours (last), "
+                  "per round |")
+            print("|---|---|---|---|---|---|---|")
             for name in ["ours", "node"]:
                 ratios = [r["node"] / r["ours"] for r in last]
-                print("| %s | %.2f | %s | %.2f | %.2f | %s |" % (
+                print("| %s | %.2f | %s | %.2f | %.2f | %s | %s |" % (
                     name, statistics.median(r[name] for r in last) / 1e3,
                     ", ".join("%.2f" % (r[name] / 1e3) for r in last),
                     statistics.median(r[name] for r in first) / 1e3,
                     statistics.median(r[name] for r in go) / 1e3,
+                    "%.2f" % (statistics.median(loops[name]) / 1e3) if loops[name] else "-",
                     ("**%.2f** (%s)" % (statistics.median(ratios),
                                         ", ".join("%.2f" % x for x in ratios)))
                     if name == "ours" else ""))
