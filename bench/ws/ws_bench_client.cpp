@@ -10,7 +10,8 @@
 //     per target, all open at once; each round measures COUNT round trips on each target in
 //     turn, the order rotating by one every round. Prints "echo ROUND NAME ROUND_TRIPS_PER_S".
 //   ws_bench_client broadcast CLIENTS ROUNDS TARGET...
-//     TARGET is NAME,PORT,PATH. CLIENTS WebSocket connections per target, all open at once
+//     TARGET is NAME,PORT,PATH (PATH "-": plain TCP, no handshake, for the floor
+//     `ws_bench_server rawcast`). CLIENTS WebSocket connections per target, all open at once
 //     (non-blocking, epoll). Each round, on each target in turn (order rotating), the first
 //     client sends the text "go"; the server answers with "b <ns>" to every client, <ns> its
 //     steady clock at the send. Prints "broadcast ROUND NAME LAST_US FIRST_US GO_TO_LAST_US":
@@ -240,7 +241,7 @@ int run_broadcast(std::size_t clients, int rounds, const std::vector<std::string
         for (std::size_t i = 0; i < clients; ++i) {
             Client& c = t.clients[i];
             c.fd = connect_to(to_port(f[1]));
-            c.in = handshake(c.fd, to_port(f[1]), f[2]);
+            if (f[2] != "-") c.in = handshake(c.fd, to_port(f[1]), f[2]);
             ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
             epoll_event ev{};
             ev.events = EPOLLIN;

@@ -12,6 +12,11 @@
 //                                            measures from the server's send; then prints
 //                                            "sent N in T us" (the loop of sends) on stderr
 //   ws_bench_server raw PORT   a plain POSIX TCP echo server (poll, one thread): the floor
+//   ws_bench_server rawcast PORT
+//                              the floor for broadcast: plain TCP, no handshake; any bytes from
+//                              a client make it send, with one send() per client, the bytes of
+//                              the unmasked text frame "b <ns>" that /broadcast sends (so the
+//                              client reads both the same way); prints "sent N in T us"
 // Prints "listening" on stderr once it accepts; runs until killed.
 
 #include <cerrno>
@@ -89,7 +94,7 @@ int run_ws(std::uint16_t port) {
     return 0;
 }
 
-int run_raw(std::uint16_t port) {
+int run_raw(std::uint16_t port, bool broadcast) {
     int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (lfd < 0) die("socket");
     int one = 1;
@@ -121,6 +126,21 @@ int run_raw(std::uint16_t port) {
             // Blocking socket: the echo of what one recv returned is sent whole.
             ssize_t n = ::recv(fds[i].fd, buf, sizeof buf, 0);
             bool gone = n <= 0;
+            if (!gone && broadcast) {
+                auto now = std::chrono::steady_clock::now().time_since_epoch();
+                std::string text =
+                    "b " + std::to_string(
+                               std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+                std::string frame(2, '\x81');
+                frame[1] = static_cast<char>(text.size());
+                frame += text;
+                for (std::size_t k = 1; k < fds.size(); ++k)
+                    ::send(fds[k].fd, frame.data(), frame.size(), MSG_NOSIGNAL);
+                auto took = std::chrono::steady_clock::now().time_since_epoch() - now;
+                std::fprintf(stderr, "sent %zu in %.1f us\n", fds.size() - 1,
+                             std::chrono::duration<double, std::micro>(took).count());
+                continue;
+            }
             for (ssize_t off = 0; !gone && off < n;) {
                 ssize_t m = ::send(fds[i].fd, buf + off, static_cast<std::size_t>(n - off),
                                    MSG_NOSIGNAL);
@@ -139,13 +159,14 @@ int run_raw(std::uint16_t port) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 3 || (std::strcmp(argv[1], "ws") != 0 && std::strcmp(argv[1], "raw") != 0)) {
-        std::fprintf(stderr, "usage: ws_bench_server ws|raw PORT\n");
+    std::string mode = argc == 3 ? argv[1] : "";
+    if (mode != "ws" && mode != "raw" && mode != "rawcast") {
+        std::fprintf(stderr, "usage: ws_bench_server ws|raw|rawcast PORT\n");
         return 2;
     }
     auto port = static_cast<std::uint16_t>(std::strtoul(argv[2], nullptr, 10));
     try {
-        return std::strcmp(argv[1], "ws") == 0 ? run_ws(port) : run_raw(port);
+        return mode == "ws" ? run_ws(port) : run_raw(port, mode == "rawcast");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ws_bench_server: %s\n", e.what());
         return 1;

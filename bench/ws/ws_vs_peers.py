@@ -9,11 +9,13 @@ Servers (each started here on a free port of 127.0.0.1, all running for the whol
   raw     bench/ws/ws_bench_server raw  (plain POSIX TCP echo, poll): the floor for echo
   node    bench/ws/node_server.mjs      (the `ws` package pinned in tests/interop/package.json)
   python  tests/ws/echo_server.py       (Debian python3-websockets 10.4), echo only
+  raw     bench/ws/ws_bench_server rawcast (plain TCP, one send() per client of the same
+          bytes): the floor for broadcast
 One client for all of them, bench/ws/ws_bench_client (raw sockets, frames masked by hand):
   echo       COUNT round trips of a 32-byte message on one connection per server, the servers
              taking turns within each round (the order rotating); round trips/s, and per round
              the ratio of ours to each peer; the table gives the medians.
-  broadcast  CLIENTS connections to ours and to node (both open at once); each round, one
+  broadcast  CLIENTS connections to ours, to node and to the floor (all open at once); each round, one
              client sends "go" to each server in turn and the server sends one message to every
              client; the time from the server's send (a CLOCK_MONOTONIC stamp in the message)
              to the last client's receipt; medians, and per round node / ours. Also the
@@ -138,6 +140,9 @@ def main():
         servers.append(Server("raw", [args.server, "raw", str(raw_port)], srv_cpu))
         servers.append(Server("node", [args.node, os.path.join(HERE, "node_server.mjs"),
                                        str(node_port)], srv_cpu, env=node_env))
+        if args.only != "echo":
+            cast_port = free_port()
+            servers.append(Server("rawcast", [args.server, "rawcast", str(cast_port)], srv_cpu))
         if args.only != "broadcast":
             py = Server("python", [args.python, args.python_server], srv_cpu,
                         stdin=subprocess.PIPE)
@@ -171,24 +176,27 @@ def main():
         if args.only != "echo":
             rows = run_client([args.client, "broadcast", str(args.clients),
                                str(args.broadcast_rounds), "ours,%d,/broadcast" % ours_port,
-                               "node,%d,/broadcast" % node_port], cli_cpu)
+                               "node,%d,/broadcast" % node_port, "raw,%d,-" % cast_port],
+                              cli_cpu)
             last, first, go = by_round(rows, 0), by_round(rows, 1), by_round(rows, 2)
             # The servers' own loops of sends (the first line of each: the warm-up round).
-            loops = {s.name: s.sent_lines()[1:] for s in servers if s.name in ("ours", "node")}
+            loops = {{"rawcast": "raw"}.get(s.name, s.name): s.sent_lines()[1:] for s in servers
+                     if s.name in ("ours", "node", "rawcast")}
             print("\nBroadcast of one message to %d clients, %d rounds (load average after: %s)\n"
                   % (args.clients, args.broadcast_rounds, loadavg()))
             print("| server | send to last receipt, ms (median) | per round | to first, ms | "
-                  "\"go\" to last, ms | server's loop of sends, ms | node / ours (last), "
-                  "per round |")
-            print("|---|---|---|---|---|---|---|")
-            for name in ["ours", "node"]:
+                  "\"go\" to last, ms | server's loop of sends, ms | server / raw (last), "
+                  "median | node / ours (last), per round |")
+            print("|---|---|---|---|---|---|---|---|")
+            for name in ["raw", "ours", "node"]:
                 ratios = [r["node"] / r["ours"] for r in last]
-                print("| %s | %.2f | %s | %.2f | %.2f | %s | %s |" % (
+                print("| %s | %.2f | %s | %.2f | %.2f | %s | %.2f | %s |" % (
                     name, statistics.median(r[name] for r in last) / 1e3,
                     ", ".join("%.2f" % (r[name] / 1e3) for r in last),
                     statistics.median(r[name] for r in first) / 1e3,
                     statistics.median(r[name] for r in go) / 1e3,
                     "%.2f" % (statistics.median(loops[name]) / 1e3) if loops[name] else "-",
+                    statistics.median(r[name] / r["raw"] for r in last),
                     ("**%.2f** (%s)" % (statistics.median(ratios),
                                         ", ".join("%.2f" % x for x in ratios)))
                     if name == "ours" else ""))
