@@ -79,7 +79,8 @@ int run_ws(std::uint16_t port) {
         if (message != "go") return;
         auto now = std::chrono::steady_clock::now().time_since_epoch();
         std::string out =
-            "b " + std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+            "b " +
+            std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
         for (ServerSession* s : sessions) s->send_text(out);
         // The time spent in the loop of sends, for the driver (read when the server stops).
         auto took = std::chrono::steady_clock::now().time_since_epoch() - now;
@@ -142,10 +143,12 @@ int run_raw(std::uint16_t port, bool broadcast) {
                 continue;
             }
             for (ssize_t off = 0; !gone && off < n;) {
-                ssize_t m = ::send(fds[i].fd, buf + off, static_cast<std::size_t>(n - off),
-                                   MSG_NOSIGNAL);
-                if (m <= 0) gone = true;
-                else off += m;
+                ssize_t m =
+                    ::send(fds[i].fd, buf + off, static_cast<std::size_t>(n - off), MSG_NOSIGNAL);
+                if (m <= 0)
+                    gone = true;
+                else
+                    off += m;
             }
             if (gone) {
                 ::close(fds[i].fd);
