@@ -294,14 +294,16 @@ TEST_CASE("client features: uploads from a callback or a file, with a length or 
         std::error_code ec;
         cli.request(req, ec);
         CHECK(ec == http::errc::body_length_mismatch);
-        pos = 0;  // and one that runs past it
-        req.body_source.read = reader;
-        req.body_source.length = data.size() - 1;
-        cli.request(req, ec);
-        CHECK(ec == http::errc::body_length_mismatch);
         req.body = "also";
         cli.request(req, ec);
         CHECK(ec == std::errc::invalid_argument);
+    }
+    SUBCASE("a source that runs past its length fails") {
+        req.body_source.read = reader;
+        req.body_source.length = data.size() - 1;
+        std::error_code ec;
+        cli.request(req, ec);
+        CHECK(ec == http::errc::body_length_mismatch);
     }
 }
 
