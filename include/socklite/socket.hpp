@@ -23,6 +23,7 @@
 
 #include "address.hpp"
 #include "deadline.hpp"
+#include "detail/stream_layer.hpp"
 #include "detail/syscall.hpp"
 #include "error.hpp"
 
@@ -178,9 +179,12 @@ public:
     /** As shutdown(Shutdown), reporting through @p ec. */
     void shutdown(Shutdown how, std::error_code& ec) noexcept;
 
-    /** Closes the descriptor now (idempotent). The kernel releases the descriptor even when
-     *  close(2) reports an error, so there is nothing to report. */
+    /** Closes the descriptor now (idempotent), and ends an attached layer (TLS) without a
+     *  word to the peer: shutdown(Shutdown::write) first sends its end of stream. The kernel
+     *  releases the descriptor even when close(2) reports an error, so there is nothing to
+     *  report. */
     void close() noexcept {
+        drop_layer();
         if (fd_ >= 0) detail::sys.close(fd_);
         fd_ = -1;
     }
@@ -290,12 +294,31 @@ public:
     /** The descriptor, still owned by this Socket (-1 when empty). */
     int native_handle() const noexcept { return fd_; }
     /** Gives up ownership: returns the descriptor, which the caller must close; the Socket is
-     *  left empty. */
+     *  left empty (an attached layer is ended: its state cannot go with a bare descriptor). */
     int release() noexcept {
+        drop_layer();
         int fd = fd_;
         fd_ = -1;
         return fd;
     }
+
+    /** Puts @p layer (TLS) between this Socket and its descriptor, taking ownership of it (it
+     *  must come from `new`): from now on every call reads and writes through it, with the same
+     *  deadlines and timeouts. A layer already attached is ended first. socklite::tls attaches
+     *  one; user code rarely calls this. */
+    void attach_layer(detail::StreamLayer* layer) noexcept {
+        drop_layer();
+        layer_ = layer;
+    }
+    /** The attached layer, or nullptr for a plain socket. */
+    detail::StreamLayer* layer() const noexcept { return layer_; }
+    /** After `std::errc::operation_would_block` in non-blocking mode, the readiness to wait for
+     *  before trying again: `POLLIN` or `POLLOUT`. A plain socket's reads wait for `POLLIN` and
+     *  its writes for `POLLOUT`; through a layer (TLS) either may need the other. */
+    short wants() const noexcept { return wants_; }
+    /** Bytes received and decoded by the layer but not yet read: an event loop sees no
+     *  readiness for them, so read them before waiting again (always 0 for a plain socket). */
+    std::size_t buffered_input() const noexcept { return layer_ ? layer_->buffered() : 0; }
     /** Whether this Socket owns a descriptor. */
     bool is_open() const noexcept { return fd_ >= 0; }
     /** Same as is_open(). */
@@ -305,6 +328,9 @@ private:
     friend class Listener;  // marks sockets accepted with SOCK_NONBLOCK without a system call
 
     void take(Socket& other) noexcept {
+        layer_ = other.layer_;
+        other.layer_ = nullptr;
+        wants_ = other.wants_;
         fd_ = other.release();
         non_blocking_ = other.non_blocking_;
         read_timeout_ = other.read_timeout_;
@@ -316,6 +342,15 @@ private:
     // One receive or send step, bounded by the deadline and the direction's timeout.
     std::size_t transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
                          std::error_code& ec) noexcept;
+    // The same through the attached layer: its steps never wait, Socket does.
+    std::size_t layered_transfer(bool sending, void* buf, std::size_t len, Deadline deadline,
+                                 std::error_code& ec) noexcept;
+    // Waits for wants_ within deadline (blocking mode) or reports would-block; 0 to try again.
+    bool wait_for_layer(Deadline deadline, std::error_code& ec) noexcept;
+    void drop_layer() noexcept {
+        delete layer_;
+        layer_ = nullptr;
+    }
     // Loops until all of len is transferred, end of stream or an error (recv_exact, send_all).
     std::size_t transfer_all(Direction dir, char* p, std::size_t len, std::error_code& ec) noexcept;
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
@@ -328,10 +363,12 @@ private:
                               std::error_code& ec) noexcept;
 
     int fd_ = -1;
+    short wants_ = 0;  // see wants()
     bool non_blocking_ = false;
     std::chrono::milliseconds read_timeout_ = no_timeout;
     std::chrono::milliseconds write_timeout_ = no_timeout;
     Address peer_;  // remembered for error messages: getpeername fails once a peer resets
+    detail::StreamLayer* layer_ = nullptr;  // owned (a raw pointer: <memory> costs every user)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -468,6 +505,8 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
 inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
                                     std::error_code& ec) noexcept {
     const bool sending = dir == Direction::send;
+    if (layer_) return layered_transfer(sending, buf, len, deadline, ec);
+    wants_ = sending ? POLLOUT : POLLIN;
     const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
     // A blocking socket waits in the kernel, one system call, when the kernel's timer
     // (SO_RCVTIMEO / SO_SNDTIMEO, set to the timeout) ends no later than the deadline; otherwise
@@ -508,6 +547,28 @@ inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, D
         ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
                             : std::error_code(e, std::system_category());
         return 0;
+    }
+}
+
+inline bool Socket::wait_for_layer(Deadline deadline, std::error_code& ec) noexcept {
+    if (non_blocking_) return false;  // ec stays operation_would_block; wants() tells for what
+    int e = deadline.expired() ? ETIMEDOUT : detail::wait_fd(fd_, wants_, deadline);
+    if (e == 0) return true;
+    ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
+                        : std::error_code(e, std::system_category());
+    return false;
+}
+
+inline std::size_t Socket::layered_transfer(bool sending, void* buf, std::size_t len,
+                                            Deadline deadline, std::error_code& ec) noexcept {
+    const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
+    if (!non_blocking_ && timeout != no_timeout)
+        deadline = deadline.earliest(Deadline::after(timeout));
+    for (;;) {
+        std::size_t n = sending ? layer_->write(fd_, buf, len, wants_, ec)
+                                : layer_->read(fd_, buf, len, wants_, ec);
+        if (ec != std::errc::operation_would_block) return ec ? 0 : n;
+        if (!wait_for_layer(deadline, ec)) return 0;
     }
 }
 
@@ -612,6 +673,15 @@ inline void Socket::recv_exact(void* buffer, std::size_t len) {
 }
 
 inline void Socket::shutdown(Shutdown how, std::error_code& ec) noexcept {
+    if (layer_ && how != Shutdown::read) {  // the layer's end of stream goes ahead of TCP's
+        const Deadline deadline = Deadline::after(write_timeout_);
+        for (;;) {
+            layer_->shutdown(fd_, wants_, ec);
+            if (ec != std::errc::operation_would_block) break;
+            if (!wait_for_layer(deadline, ec)) return;
+        }
+        if (ec) return;
+    }
     if (::shutdown(fd_, static_cast<int>(how)) != 0) {
         ec = detail::last_error();
     } else {
