@@ -312,6 +312,10 @@ public:
     }
     /** The attached layer, or nullptr for a plain socket. */
     detail::StreamLayer* layer() const noexcept { return layer_; }
+    /** Completes the attached layer's handshake (TLS) within @p deadline and the read and
+     *  write timeouts; nothing to do without a layer. A non-blocking socket goes as far as it
+     *  can and reports `std::errc::operation_would_block`, with wants() telling for what. */
+    void handshake(const Deadline& deadline, std::error_code& ec) noexcept;
     /** After `std::errc::operation_would_block` in non-blocking mode, the readiness to wait for
      *  before trying again: `POLLIN` or `POLLOUT`. A plain socket's reads wait for `POLLIN` and
      *  its writes for `POLLOUT`; through a layer (TLS) either may need the other. */
@@ -557,6 +561,20 @@ inline bool Socket::wait_for_layer(Deadline deadline, std::error_code& ec) noexc
     ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
                         : std::error_code(e, std::system_category());
     return false;
+}
+
+inline void Socket::handshake(const Deadline& deadline, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!layer_) return;
+    Deadline bound = deadline;
+    if (!non_blocking_) {
+        if (read_timeout_ != no_timeout) bound = bound.earliest(Deadline::after(read_timeout_));
+        if (write_timeout_ != no_timeout) bound = bound.earliest(Deadline::after(write_timeout_));
+    }
+    for (;;) {
+        layer_->handshake(fd_, wants_, ec);
+        if (ec != std::errc::operation_would_block || !wait_for_layer(bound, ec)) return;
+    }
 }
 
 inline std::size_t Socket::layered_transfer(bool sending, void* buf, std::size_t len,
