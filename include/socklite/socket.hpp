@@ -54,7 +54,8 @@ enum class Shutdown {
  *  Every byte the library reads or writes goes through these calls (the HTTP client too), so
  *  that a layer under them (TLS) sees all of it.
  *
- *  A Socket may be used by two threads at once when one only sends and the other only receives;
+ *  A plain Socket may be used by two threads at once when one only sends and the other only
+ *  receives (a TLS one may not: the layer's state is shared by both directions);
  *  changing options or closing while another thread uses the socket is not supported.
  *
  *  @par Example
@@ -304,7 +305,8 @@ public:
 
     /** Puts @p layer (TLS) between this Socket and its descriptor, taking ownership of it (it
      *  must come from `new`): from now on every call reads and writes through it, with the same
-     *  deadlines and timeouts. A layer already attached is ended first. socklite::tls attaches
+     *  deadlines and timeouts (but one thread at a time: the two directions of a layer share
+     *  its state). A layer already attached is ended first. socklite::tls attaches
      *  one; user code rarely calls this. */
     void attach_layer(detail::StreamLayer* layer) noexcept {
         drop_layer();

@@ -75,6 +75,9 @@ private:
  *  harmless when the protocol's framing says the message was complete (an HTTP body with a
  *  length), and a possible truncation attack when the close itself ends a message.
  *
+ *  **Threads.** Unlike a plain Socket, a TLS one must not be used by two threads at once, not
+ *  even one sending and one receiving: both directions share the OpenSSL state.
+ *
  *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
  *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
 class Session final : public socklite::detail::StreamLayer {
@@ -137,7 +140,6 @@ public:
         return n > 0 ? static_cast<std::size_t>(n) : 0;
     }
 
-
 private:
     static BIO_METHOD* bio_method() noexcept;
     static int bio_write(BIO* bio, const char* data, int len) noexcept;
@@ -149,7 +151,7 @@ private:
 
     Context context_;  // keeps the SSL_CTX and its ALPN list alive while the session is
     SSL* ssl_ = nullptr;
-    int fd_ = -1;
+    int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
     int sys_error_ = 0;  // errno of the BIO's last failed send/recv
     bool unclean_eof_ = false;
     bool failed_ = false;  // a TLS or transport error: the session must not be resumed
@@ -315,8 +317,7 @@ inline std::size_t Session::fail(int rc, short& wait, std::error_code& ec) noexc
     return 0;
 }
 
-inline void Session::handshake(int fd, short& wait, std::error_code& ec) noexcept {
-    fd_ = fd;
+inline void Session::handshake(int, short& wait, std::error_code& ec) noexcept {
     ERR_clear_error();
     const int rc = SSL_do_handshake(ssl_);
     if (rc == 1) {
@@ -327,9 +328,8 @@ inline void Session::handshake(int fd, short& wait, std::error_code& ec) noexcep
     if (!ec) ec = errc::handshake_incomplete;  // a close_notify in the middle of a handshake
 }
 
-inline std::size_t Session::read(int fd, void* buf, std::size_t len, short& wait,
+inline std::size_t Session::read(int, void* buf, std::size_t len, short& wait,
                                  std::error_code& ec) noexcept {
-    fd_ = fd;
     if (len == 0) {
         ec.clear();
         return 0;
@@ -343,9 +343,8 @@ inline std::size_t Session::read(int fd, void* buf, std::size_t len, short& wait
     return fail(rc, wait, ec);
 }
 
-inline std::size_t Session::write(int fd, const void* buf, std::size_t len, short& wait,
+inline std::size_t Session::write(int, const void* buf, std::size_t len, short& wait,
                                   std::error_code& ec) noexcept {
-    fd_ = fd;
     if (len == 0) {
         ec.clear();
         return 0;
@@ -362,8 +361,7 @@ inline std::size_t Session::write(int fd, const void* buf, std::size_t len, shor
     return 0;
 }
 
-inline void Session::shutdown(int fd, short& wait, std::error_code& ec) noexcept {
-    fd_ = fd;
+inline void Session::shutdown(int, short& wait, std::error_code& ec) noexcept {
     ec.clear();
     if (!handshake_done()) return;  // nothing to end in TLS: TCP's own end says it all
     ERR_clear_error();
