@@ -29,6 +29,16 @@ install(TARGETS socklite EXPORT socklite-targets)
 install(EXPORT socklite-targets NAMESPACE socklite:: FILE socklite-targets.cmake
         DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
 
+# --- zlib (optional) ---
+# socklite::zlib goes in an export set of its own, loaded by the package config only when the
+# consumer's find_package(ZLIB) succeeds: a consumer without zlib still gets socklite::socklite.
+if(TARGET socklite_zlib)
+  install(TARGETS socklite_zlib EXPORT socklite-zlib-targets)
+  install(EXPORT socklite-zlib-targets NAMESPACE socklite:: FILE socklite-zlib-targets.cmake
+          DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
+endif()
+# --- end of zlib ---
+
 configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/socklite-config.cmake.in"
   "${PROJECT_BINARY_DIR}/socklite-config.cmake"
   INSTALL_DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
