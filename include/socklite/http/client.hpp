@@ -23,9 +23,7 @@
 #include "../error.hpp"
 #include "../socket.hpp"
 #include "client_options.hpp"
-#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
 #include "content_coding.hpp"
-#endif
 #include "detail/body_reader.hpp"
 #include "detail/pool.hpp"
 #include "detail/request_writer.hpp"

@@ -24,10 +24,8 @@
 #include "../../acceptor.hpp"
 #include "../../connection.hpp"
 #include "../../event_loop.hpp"
-#include "../handler.hpp"
-#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
 #include "../content_coding.hpp"
-#endif
+#include "../handler.hpp"
 #include "../parse_result.hpp"
 #include "../parser.hpp"
 #include "../router.hpp"
