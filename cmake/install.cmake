@@ -62,6 +62,15 @@ else()
 endif()
 configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite.pc.in" "${PROJECT_BINARY_DIR}/socklite.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/socklite.pc" DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
+# --- zlib (optional) ---
+# socklite-zlib.pc: `pkg-config --cflags --libs socklite-zlib` adds zlib and SOCKLITE_WITH_ZLIB=1.
+if(TARGET socklite_zlib)
+  configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite-zlib.pc.in"
+                 "${PROJECT_BINARY_DIR}/socklite-zlib.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/socklite-zlib.pc"
+          DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
+endif()
+# --- end of zlib ---
 
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DOCDIR}" OPTIONAL)
 if(EXISTS "${PROJECT_SOURCE_DIR}/README.md")

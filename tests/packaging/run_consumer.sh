@@ -74,7 +74,20 @@ case $kind in
       # shellcheck disable=SC2086  # $flags is a list of words
       run "$cxx" -std="c++$std" $flags "$here/consumer/main.cpp" -o "$work/consumer"
       run "$work/consumer"
+      # With zlib (socklite-zlib.pc, installed when zlib was found): SOCKLITE_WITH_ZLIB and -lz.
+      if [ -f "$pc_path/socklite-zlib.pc" ]; then
+        zflags=$(PKG_CONFIG_PATH=$pc_path run pkg-config --cflags --libs socklite-zlib)
+        echo "pkg-config socklite-zlib in $prefix: $zflags"
+        case " $zflags " in *" -DSOCKLITE_WITH_ZLIB=1 "*) ;; *) exit 1 ;; esac
+        # shellcheck disable=SC2086  # $zflags is a list of words
+        run "$cxx" -std="c++$std" "$here/consumer/main.cpp" $zflags -o "$work/consumer-zlib"
+        run "$work/consumer-zlib"
+      fi
     done
+    # Both builds install socklite-zlib.pc, or neither does.
+    in_cmake=$([ -f "$work/cmake-prefix/share/pkgconfig/socklite-zlib.pc" ] && echo yes || echo no)
+    in_meson=$([ -f "$work/meson-prefix/share/pkgconfig/socklite-zlib.pc" ] && echo yes || echo no)
+    [ "$in_cmake" = "$in_meson" ]
     ;;
   single_header)
     run python3 "$src/scripts/amalgamate.py" --check
