@@ -269,8 +269,8 @@ TEST_CASE("content coding: GzipEncoder streams, at every level, what zlib decode
     }
     CHECK(http::gzip(text).size() < text.size() / 3);
     CHECK(decode(ContentCoding::gzip, http::gzip("")).out.empty());
-    CHECK_THROWS_AS(http::GzipEncoder(10), std::invalid_argument);
-    CHECK_THROWS_AS(http::Inflater(ContentCoding::other), std::invalid_argument);
+    CHECK_THROWS_AS(http::GzipEncoder{10}, std::invalid_argument);
+    CHECK_THROWS_AS(http::Inflater{ContentCoding::other}, std::invalid_argument);
 }
 
 #endif  // SOCKLITE_WITH_ZLIB

@@ -155,6 +155,7 @@ TEST_CASE("server gzip: text answers compressed when accepted, with Vary; the re
     // HEAD: the head of the uncompressed answer (its length), no body.
     r = fetch(c, "/page", "gzip", "HEAD");
     CHECK_FALSE(r.headers.contains("Content-Encoding"));
+    CHECK(r.headers.get("Vary") == "Accept-Encoding");
     CHECK(r.headers.get("Content-Length") == std::to_string(body.size()));
     CHECK(r.body.empty());
     // Still in step on the same connection.

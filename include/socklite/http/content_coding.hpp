@@ -86,8 +86,10 @@ public:
     /** Releases zlib's state. */
     ~Inflater();
 
-    /** Decodes @p in, passing each decoded piece to @p out (`bool(std::string_view)`; returning
-     *  false stops with `std::errc::operation_canceled`). The piece is valid during the call.
+    /** Decodes @p in, passing each decoded piece to @p out, in pieces of at most 16 KiB.
+     *  @param in the next encoded bytes, of any length (empty: nothing happens)
+     *  @param out a callable `bool(std::string_view)` given each decoded piece, valid during the
+     *  call; returning false stops with `std::errc::operation_canceled`
      *  @param ec the coding error, the limit, or the callback's refusal; the decoder is then
      *  spent
      *  @return whether all of @p in was decoded
@@ -404,11 +406,12 @@ namespace detail {
 // text type, without a Content-Encoding, Content-Length or Transfer-Encoding of the handler's
 // own. Vary: Accept-Encoding goes on every eligible answer, compressed or not, since a cache
 // must tell them apart; the gzip one gets a weak ETag (RFC 9110 section 8.8.3.3: not the same
-// bytes). A HEAD answer is left as it is: its body is never sent. Returns whether it gzipped.
+// bytes). A HEAD answer gets Vary but keeps its length: its body is never sent. Returns whether
+// it gzipped.
 inline bool gzip_answer(Response& res, std::string_view method, std::string_view accept_encoding,
                         std::size_t min_size, int level) {
     if (res.status < 200 || res.status == 204 || res.status == 206 || res.status == 304 ||
-        res.body.size() < min_size || method == "HEAD")
+        res.body.size() < min_size)
         return false;
     if (!compressible_type(res.headers.get("Content-Type"))) return false;
     if (res.headers.contains("Content-Encoding") || res.headers.contains("Content-Length") ||
@@ -420,7 +423,7 @@ inline bool gzip_answer(Response& res, std::string_view method, std::string_view
     while (next_element(list, e)) named = named || e == "*" || iequals(e, "Accept-Encoding");
     if (!named)
         res.headers.set("Vary", vary.empty() ? "Accept-Encoding" : vary + ", Accept-Encoding");
-    if (!accepts_gzip(accept_encoding)) return false;
+    if (method == "HEAD" || !accepts_gzip(accept_encoding)) return false;
     std::string packed = gzip(res.body, level);
     if (packed.size() >= res.body.size()) return false;  // incompressible: send it as it is
     res.body.swap(packed);
