@@ -26,11 +26,28 @@ set(SOCKLITE_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_DATADIR}/pkgconfig" CACHE STR
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
         FILES_MATCHING PATTERN "*.hpp")
 install(TARGETS socklite EXPORT socklite-targets)
-if(TARGET socklite_openssl)
-  install(TARGETS socklite_openssl EXPORT socklite-targets)
-endif()
 install(EXPORT socklite-targets NAMESPACE socklite:: FILE socklite-targets.cmake
         DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
+
+# --- OpenSSL (optional) ---
+# socklite::openssl in an export set of its own, as socklite::zlib below: loaded by the package
+# config only when the consumer's find_package(OpenSSL) succeeds.
+if(TARGET socklite_openssl)
+  install(TARGETS socklite_openssl EXPORT socklite-openssl-targets)
+  install(EXPORT socklite-openssl-targets NAMESPACE socklite:: FILE socklite-openssl-targets.cmake
+          DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
+endif()
+# --- end of OpenSSL ---
+
+# --- zlib (optional) ---
+# socklite::zlib goes in an export set of its own, loaded by the package config only when the
+# consumer's find_package(ZLIB) succeeds: a consumer without zlib still gets socklite::socklite.
+if(TARGET socklite_zlib)
+  install(TARGETS socklite_zlib EXPORT socklite-zlib-targets)
+  install(EXPORT socklite-zlib-targets NAMESPACE socklite:: FILE socklite-zlib-targets.cmake
+          DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
+endif()
+# --- end of zlib ---
 
 configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/socklite-config.cmake.in"
   "${PROJECT_BINARY_DIR}/socklite-config.cmake"
@@ -55,6 +72,25 @@ else()
 endif()
 configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite.pc.in" "${PROJECT_BINARY_DIR}/socklite.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/socklite.pc" DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
+# --- OpenSSL (optional) ---
+# socklite-openssl.pc: `pkg-config --cflags --libs socklite-openssl` adds OpenSSL and
+# SOCKLITE_WITH_OPENSSL=1.
+if(TARGET socklite_openssl)
+  configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite-openssl.pc.in"
+                 "${PROJECT_BINARY_DIR}/socklite-openssl.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/socklite-openssl.pc"
+          DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
+endif()
+# --- end of OpenSSL ---
+# --- zlib (optional) ---
+# socklite-zlib.pc: `pkg-config --cflags --libs socklite-zlib` adds zlib and SOCKLITE_WITH_ZLIB=1.
+if(TARGET socklite_zlib)
+  configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite-zlib.pc.in"
+                 "${PROJECT_BINARY_DIR}/socklite-zlib.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/socklite-zlib.pc"
+          DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
+endif()
+# --- end of zlib ---
 
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DOCDIR}" OPTIONAL)
 if(EXISTS "${PROJECT_SOURCE_DIR}/README.md")

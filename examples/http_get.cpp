@@ -9,6 +9,7 @@
 //   http_get URL1 URL2 ...                           in order, one kept-alive connection per host
 //   http_get --unix-socket /var/run/docker.sock http://localhost/v1.43/info   over a Unix socket
 //   http_get http://user:secret@host/private          user:password@ becomes Basic authentication
+//   http_get --compressed URL                         asks for gzip/deflate, prints it decoded
 
 #include <algorithm>
 #include <cerrno>
@@ -44,6 +45,8 @@ const char* const usage =
     "  --max-redirects N   redirects to follow (default 10; 0: the 3xx itself is the result)\n"
     "  --unix-socket PATH  connect to this Unix-domain socket (`@name`: abstract) instead of\n"
     "                      the URL's host and port, which still name the Host\n"
+    "  --compressed        ask for gzip/deflate (Accept-Encoding) and decode the body; the\n"
+    "                      Content-Encoding field is printed as received (needs zlib)\n"
     "  -h, --help          this text\n"
     "\n"
     "`user:password@` in a URL is sent as Basic authentication.\n"
@@ -55,6 +58,7 @@ struct Settings {
     std::vector<std::string> urls;
     std::string output;
     bool raw = false;
+    bool compressed = false;
     std::chrono::milliseconds timeout = socklite::no_timeout;
     int max_redirects = 10;
     std::string unix_socket;
@@ -81,6 +85,14 @@ Settings parse_args(int argc, char** argv) {
         if (arg == "--raw") {
             s.raw = true;
             continue;
+        }
+        if (arg == "--compressed") {
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+            s.compressed = true;
+            continue;
+#else
+            bad("--compressed needs zlib (this http_get was built without SOCKLITE_WITH_ZLIB)");
+#endif
         }
         std::string name = arg, value;
         std::size_t eq = arg.find('=');
@@ -204,6 +216,7 @@ int run(int argc, char** argv) {
     opts.max_redirects = s.max_redirects;
     opts.max_body_size = UINT64_MAX;  // streamed: never held in memory
     opts.unix_socket = s.unix_socket;
+    opts.decompress = s.compressed;
     socklite::HttpClient client(opts);
 
     std::FILE* file = nullptr;

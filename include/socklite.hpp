@@ -16,6 +16,7 @@
 #include "socklite/http/chunked.hpp"
 #include "socklite/http/client.hpp"
 #include "socklite/http/client_options.hpp"
+#include "socklite/http/content_coding.hpp"
 #include "socklite/http/encoding.hpp"
 #include "socklite/http/error.hpp"
 #include "socklite/http/handler.hpp"

@@ -252,13 +252,14 @@ private:
 /** nginx (worker_processes 1, no daemon, no master) serving @p root on 127.0.0.1 with a
  *  generated configuration in @p work. Locations: `/` static files (keep-alive), `/chunked/`
  *  the same files through SSI (so the responses are chunked), `/redirect/` → 301 to `/`,
- *  `/echo` (when the echo module is installed) a chunked body. */
+ *  `/echo` (when the echo module is installed) a chunked body. @p extra: more directives for
+ *  the `http` block (`gzip on;`). */
 class NginxServer {
 public:
-    NginxServer(const fs::path& root, const fs::path& work) {
+    NginxServer(const fs::path& root, const fs::path& work, const std::string& extra = "") {
         for (int attempt = 0; attempt < 20; ++attempt) {
             port_ = pick_free_port();
-            write_config(root, work);
+            write_config(root, work, extra);
             child_ = Child({"/usr/sbin/nginx", "-p", work.string(), "-c",
                             (work / "nginx.conf").string(), "-e", (work / "error.log").string()},
                            false, (work / "stderr.log").string());
@@ -283,7 +284,7 @@ public:
     static bool have_echo() { return fs::exists("/usr/lib/nginx/modules/ngx_http_echo_module.so"); }
 
 private:
-    void write_config(const fs::path& root, const fs::path& work) {
+    void write_config(const fs::path& root, const fs::path& work, const std::string& extra) {
         std::string w = work.string();
         std::string conf;
         if (have_echo()) conf += "load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;\n";
@@ -293,6 +294,7 @@ private:
         conf += "http {\n  access_log off;\n  default_type application/octet-stream;\n";
         conf += "  sendfile on;\n  tcp_nopush off;\n  keepalive_timeout 60s;\n";
         conf += "  keepalive_requests 100000000;\n";
+        conf += extra;
         for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
             conf += std::string("  ") + t + "_temp_path " + w + "/" + t + ";\n";
         conf += "  server {\n    listen 127.0.0.1:" + std::to_string(port_) + ";\n";

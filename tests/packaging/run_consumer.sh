@@ -74,7 +74,34 @@ case $kind in
       # shellcheck disable=SC2086  # $flags is a list of words
       run "$cxx" -std="c++$std" $flags "$here/consumer/main.cpp" -o "$work/consumer"
       run "$work/consumer"
+      # With TLS (socklite-openssl.pc, installed when OpenSSL was found): the macro and -lssl.
+      if [ -f "$pc_path/socklite-openssl.pc" ]; then
+        tflags=$(PKG_CONFIG_PATH=$pc_path run pkg-config --cflags --libs socklite-openssl)
+        echo "pkg-config socklite-openssl in $prefix: $tflags"
+        case " $tflags " in *" -DSOCKLITE_WITH_OPENSSL=1 "*) ;; *) exit 1 ;; esac
+        case " $tflags " in *" -lssl "*) ;; *) exit 1 ;; esac
+        # shellcheck disable=SC2086  # $tflags is a list of words
+        run "$cxx" -std="c++$std" "$here/consumer/main.cpp" $tflags -o "$work/consumer-openssl"
+        run "$work/consumer-openssl"
+      fi
+      # With zlib (socklite-zlib.pc, installed when zlib was found): SOCKLITE_WITH_ZLIB and -lz.
+      if [ -f "$pc_path/socklite-zlib.pc" ]; then
+        zflags=$(PKG_CONFIG_PATH=$pc_path run pkg-config --cflags --libs socklite-zlib)
+        echo "pkg-config socklite-zlib in $prefix: $zflags"
+        case " $zflags " in *" -DSOCKLITE_WITH_ZLIB=1 "*) ;; *) exit 1 ;; esac
+        # shellcheck disable=SC2086  # $zflags is a list of words
+        run "$cxx" -std="c++$std" "$here/consumer/main.cpp" $zflags -o "$work/consumer-zlib"
+        run "$work/consumer-zlib"
+      fi
     done
+    # Both builds install socklite-openssl.pc, or neither does.
+    in_cmake=$([ -f "$work/cmake-prefix/share/pkgconfig/socklite-openssl.pc" ] && echo yes || echo no)
+    in_meson=$([ -f "$work/meson-prefix/share/pkgconfig/socklite-openssl.pc" ] && echo yes || echo no)
+    [ "$in_cmake" = "$in_meson" ]
+    # Both builds install socklite-zlib.pc, or neither does.
+    in_cmake=$([ -f "$work/cmake-prefix/share/pkgconfig/socklite-zlib.pc" ] && echo yes || echo no)
+    in_meson=$([ -f "$work/meson-prefix/share/pkgconfig/socklite-zlib.pc" ] && echo yes || echo no)
+    [ "$in_cmake" = "$in_meson" ]
     ;;
   single_header)
     run python3 "$src/scripts/amalgamate.py" --check

@@ -23,6 +23,7 @@
 #include "../error.hpp"
 #include "../socket.hpp"
 #include "client_options.hpp"
+#include "content_coding.hpp"
 #include "detail/body_reader.hpp"
 #include "detail/pool.hpp"
 #include "detail/request_writer.hpp"
@@ -292,6 +293,11 @@ private:
     Outcome attempt(Exchange& x, Reuse reuse, std::error_code& ec);
     bool serialize(const Exchange& x, std::error_code& ec);
     bool receive(Exchange& x, http::detail::BodyReader& reader, std::error_code& ec);
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+    bool receive_decoded(Exchange& x, http::detail::BodyReader& reader,
+                         const http::detail::BodySink& sink, http::ContentCoding coding,
+                         std::error_code& ec);
+#endif
     http::detail::PooledConnection acquire(const Exchange& x, Reuse reuse, std::error_code& ec);
     void fail(const char* op, const std::string& where) {
         err_op_ = op;
@@ -525,6 +531,12 @@ inline bool HttpClient::serialize(const Exchange& x, std::error_code& ec) {
     http::serialize_head(req, x.route->authority, wbuf_, ec);
     if (ec) return false;
     http::detail::finish_head(req, x.route->url.userinfo(), !options_.keep_alive, wbuf_);
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+    if (options_.decompress && !req.headers.contains("Accept-Encoding")) {
+        wbuf_.resize(wbuf_.size() - 2);  // before the empty line
+        wbuf_ += "Accept-Encoding: gzip, deflate\r\n\r\n";
+    }
+#endif
     // One send for head and body, unless the body is large (then copying it costs more).
     if (req.body.size() <= http::detail::inline_body) wbuf_ += req.body;
     if (plain) wbuf_method_ = req.method;
@@ -547,6 +559,14 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
         }
     }
     http::detail::BodySink sink;
+    res.decoded = false;
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+    http::ContentCoding coding = http::ContentCoding::identity;
+    if (options_.decompress && !x.next && parser_.body_kind() != http::BodyKind::none) {
+        coding = http::content_coding(res.headers.joined("Content-Encoding"));
+        res.decoded = coding == http::ContentCoding::gzip || coding == http::ContentCoding::deflate;
+    }
+#endif
     if (!x.next) {
         const Handlers& h = x.handlers;
         if (h.on_head) {
@@ -562,6 +582,9 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
         }
         sink = {&res.body, &res.trailers, &h.on_body, &h.on_progress};
     }
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+    if (res.decoded) return receive_decoded(x, reader, sink, coding, ec);
+#endif
     if (!reader.body(sink, x.max_body, ec)) {
         const bool protocol = ec.category() == http::error_category();
         fail(protocol ? "parse response" : "read response", x.route->text);
@@ -569,6 +592,44 @@ inline bool HttpClient::receive(Exchange& x, http::detail::BodyReader& reader,
     }
     return true;
 }
+
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+// The body through an Inflater on its way to the sink: the reader sees a body callback, and the
+// limit applies to the decoded size (an encoded body is never larger in practice, so the
+// reader's limit on the received bytes stays too).
+inline bool HttpClient::receive_decoded(Exchange& x, http::detail::BodyReader& reader,
+                                        const http::detail::BodySink& sink,
+                                        http::ContentCoding coding, std::error_code& ec) {
+    struct Decode {
+        http::Inflater inflater;
+        const http::detail::BodySink& to;
+        std::error_code why;  // the decoder's own error, hidden behind the reader's cancel
+    } d{http::Inflater(coding, x.max_body), sink, {}};
+    const bool streamed = sink.on_body != nullptr && *sink.on_body;
+    if (sink.into != nullptr) sink.into->clear();
+    const BodyCallback decode = [&d, streamed](std::string_view data) {
+        return d.inflater.write(
+            data,
+            [&d, streamed](std::string_view out) {
+                if (streamed) return (*d.to.on_body)(out);
+                d.to.into->append(out.data(), out.size());
+                return true;
+            },
+            d.why);
+    };
+    http::detail::BodySink through = sink;
+    through.into = nullptr;
+    through.on_body = &decode;
+    bool ok = reader.body(through, x.max_body, ec);
+    if (!ok && d.why && d.why != std::errc::operation_canceled) ec = d.why;
+    if (ok) ok = d.inflater.finish(ec);
+    if (!ok) {
+        const bool protocol = ec.category() == http::error_category();
+        fail(protocol ? "decode response" : "read response", x.route->text);
+    }
+    return ok;
+}
+#endif
 
 inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reuse reuse,
                                                           std::error_code& ec) {

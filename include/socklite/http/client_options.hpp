@@ -43,6 +43,17 @@ struct HttpClientOptions {
      *  in the abstract namespace) instead of the URL's host and port, which still make the
      *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
     std::string unix_socket;
+    /** Ask for gzip and deflate bodies and decode them as they stream; this needs
+     *  `SOCKLITE_WITH_ZLIB` defined to 1 (link the `socklite::zlib` target) and does nothing
+     *  without it. A request without its own `Accept-Encoding` field sends
+     *  `Accept-Encoding: gzip, deflate`; a response whose `Content-Encoding` is `gzip`, `x-gzip`
+     *  or `deflate` reaches http::Response::body and HttpClient::Handlers::on_body decoded, with
+     *  max_body_size applied to the decoded size (http::errc::decoded_body_too_large, so a
+     *  decompression bomb fails early with bounded memory), and http::Response::decoded set.
+     *  Its `Content-Encoding` and `Content-Length` fields stay as received, and progress
+     *  callbacks count the bytes received. Other codings (`br`, `zstd`, codings stacked) are
+     *  passed through undecoded, as is every body when this is false (the default). */
+    bool decompress = false;
 };
 
 }  // namespace socklite

@@ -42,6 +42,9 @@ enum class errc {
     unknown_transfer_coding,  ///< a request `Transfer-Encoding` naming a coding not known
     version_not_supported,    ///< a well-formed HTTP version other than 1.0 and 1.1 (`HTTP/2.0`)
     body_length_mismatch,     ///< a BodySource that ended before, or ran past, its stated length
+    bad_content_encoding,     ///< a gzip/deflate body that is corrupt or has bytes after its end
+    truncated_content_encoding,  ///< a gzip/deflate body that ends before its stream does
+    decoded_body_too_large,      ///< a gzip/deflate body that decodes to more than its limit
 };
 
 /** The category of socklite::http::errc codes; its name is `"socklite.http"`. */
@@ -90,6 +93,11 @@ public:
             case errc::body_length_mismatch:
                 text = "request body source does not match its length";
                 break;
+            case errc::bad_content_encoding: text = "invalid gzip/deflate content coding"; break;
+            case errc::truncated_content_encoding:
+                text = "gzip/deflate content coding truncated";
+                break;
+            case errc::decoded_body_too_large: text = "decoded message body too large"; break;
         }
         return text;
     }

@@ -234,6 +234,20 @@ struct ServerOptions {
     /** Told about handler exceptions (their `what()`) and other failures worth a log line.
      *  Called on a loop's thread. */
     std::function<void(std::string_view message)> on_error;
+    /** Gzip answers of a text type (`text/...`, JSON, JavaScript, XML, SVG) of at least
+     *  gzip_min_size bytes for clients whose `Accept-Encoding` accepts gzip; this needs
+     *  `SOCKLITE_WITH_ZLIB` defined to 1 (link `socklite::zlib`) and does nothing without it.
+     *  A gzipped answer gets `Content-Encoding: gzip` and a weak `ETag`; every answer it could
+     *  apply to gets `Vary: Accept-Encoding`. Left alone: answers to HEAD, statuses 204, 206 and
+     *  304, answers whose handler set `Content-Encoding` or `Content-Length`, streamed answers
+     *  (StreamHandler) and files sent with `sendfile(2)` (serve_dir(): precompress those if
+     *  needed). Off by default: compression costs CPU time on every answer it applies to. */
+    bool gzip = false;
+    /** Smallest body that ServerOptions::gzip compresses: below about 1 KiB, gzip saves less
+     *  than a packet. */
+    std::size_t gzip_min_size = 1024;
+    /** The zlib level of ServerOptions::gzip: 1 (fastest) to 9 (smallest); 6 is zlib's default. */
+    int gzip_level = 6;
 };
 
 /** The standard reason phrase of @p status (RFC 9110 section 15), or `Unknown`. No allocation. */

@@ -281,6 +281,9 @@ struct Response {
     std::string body;    ///< the body, decoded from chunked; empty when streamed elsewhere
     Headers trailers;    ///< trailer fields of a chunked body (usually none)
     std::string url;     ///< where the response came from: the last URL after redirects
+    /** Whether the client decoded the body from its `Content-Encoding` (gzip or deflate, with
+     *  HttpClientOptions::decompress); the field itself is kept as received. */
+    bool decoded = false;
 
     /** The status line without CRLF: `HTTP/1.1 200 OK` (no space after the code when the reason
      *  is empty). */

@@ -46,6 +46,7 @@ inline void clear(Response& res) noexcept {
     res.body.clear();
     res.trailers.clear();
     res.url.clear();
+    res.decoded = false;
 }
 
 /** The parser limits for a response head of at most @p bytes and @p fields. */

@@ -24,6 +24,7 @@
 #include "../../acceptor.hpp"
 #include "../../connection.hpp"
 #include "../../event_loop.hpp"
+#include "../content_coding.hpp"
 #include "../handler.hpp"
 #include "../parse_result.hpp"
 #include "../parser.hpp"
@@ -686,6 +687,13 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         res.headers.set("Connection", "keep-alive");
     }
     if (file != nullptr) res.headers.set("Content-Length", std::to_string(file->length));
+#if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
+    if (owner_.options().gzip && file == nullptr) {
+        const ServerOptions& o = owner_.options();
+        gzip_answer(res, req_.method, req_.header("Accept-Encoding"), o.gzip_min_size,
+                    o.gzip_level);
+    }
+#endif
     out_.clear();
     std::error_code ec;
     if (req_.method == "HEAD" || file != nullptr) {
