@@ -12,13 +12,17 @@
 #include <string>
 
 #include "../deadline.hpp"
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#include "../tls/context.hpp"
+#endif
 
 namespace socklite {
 
 /** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
  *  socklite::no_timeout is no limit, zero or less has expired already. */
 struct HttpClientOptions {
-    /** Longest wait for a TCP connection to be established (resolution included). */
+    /** Longest wait for a TCP connection to be established (resolution included), and then
+     *  for the TLS handshake of an `https://` connection. */
     std::chrono::milliseconds connect_timeout{10000};
     /** Idle timeout: longest wait for the next byte of the response, or for the socket to
      *  accept more of the request (`std::errc::timed_out`). */
@@ -43,6 +47,19 @@ struct HttpClientOptions {
      *  in the abstract namespace) instead of the URL's host and port, which still make the
      *  `Host` field: `http://localhost/v1.43/info` with `/var/run/docker.sock` asks Docker. */
     std::string unix_socket;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** The TLS context of `https://` connections (CA certificates, verification, client
+     *  certificate: see tls::Context::client()). Empty, the default: the system's CA store with
+     *  verification on, made at the first `https://` request. Only with SOCKLITE_WITH_OPENSSL.
+     *  @par Example
+     *  @code
+     *  socklite::tls::ClientOptions t;
+     *  t.ca_file = "my-ca.pem";  // trust this CA (instead of the system's store)
+     *  socklite::HttpClient::Options o;
+     *  o.tls = socklite::tls::Context::client(t);
+     *  @endcode */
+    tls::Context tls;
+#endif
 };
 
 }  // namespace socklite
