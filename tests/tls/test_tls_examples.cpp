@@ -55,12 +55,18 @@ Fixture& fixture() {
     return f;
 }
 
+struct Run {
+    int code = -1;
+    std::string out, err;
+    int exit_code() const { return code; }
+};
+
 // Runs @p program with @p args to its end (bounded; a hang fails the test).
-examples_test::Child run(const std::string& program, const std::vector<std::string>& args) {
+Run run(const std::string& program, const std::vector<std::string>& args) {
     examples_test::Child c(example(program), args);
     c.close_stdin();
     CHECK_MESSAGE(c.wait_exit(patience), program << " did not finish");
-    return c;
+    return Run{c.exit_code(), c.out(), c.err()};
 }
 
 bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
@@ -73,29 +79,29 @@ TEST_CASE("http_get https://: --cacert verifies, without it the error is one lin
     {
         auto c = run("http_get", {"--cacert", f.pki.ca(), url});
         CHECK(c.exit_code() == 0);
-        CHECK(c.out().rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-        CHECK(c.out().find("\r\n\r\nHello, world!") != std::string::npos);
-        CHECK(c.err().empty());
+        CHECK(c.out.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+        CHECK(c.out.find("\r\n\r\nHello, world!") != std::string::npos);
+        CHECK(c.err.empty());
     }
     {
         auto c = run("http_get", {"--raw", "--cacert=" + f.pki.ca(), url});
         CHECK(c.exit_code() == 0);
-        CHECK(c.out().rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-        CHECK(c.out().find("Hello, world!") != std::string::npos);
+        CHECK(c.out.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+        CHECK(c.out.find("Hello, world!") != std::string::npos);
     }
     {
         auto c = run("http_get", {url});  // the system store does not know the test CA
         CHECK(c.exit_code() == 1);
-        CHECK(c.out().empty());
-        CHECK(one_line(c.err()));
-        CHECK(c.err().rfind("http_get: tls handshake " + url + ": ", 0) == 0);
-        CHECK(c.err().find("unable to get local issuer certificate") != std::string::npos);
+        CHECK(c.out.empty());
+        CHECK(one_line(c.err));
+        CHECK(c.err.rfind("http_get: tls handshake " + url + ": ", 0) == 0);
+        CHECK(c.err.find("unable to get local issuer certificate") != std::string::npos);
     }
     {
         auto c = run("http_get", {"--cacert", f.pki.ca(), f.nginx->url("expired", "/")});
         CHECK(c.exit_code() == 1);
-        CHECK(one_line(c.err()));
-        CHECK(c.err().find("certificate has expired") != std::string::npos);
+        CHECK(one_line(c.err));
+        CHECK(c.err.find("certificate has expired") != std::string::npos);
     }
 }
 
@@ -106,9 +112,9 @@ TEST_CASE("http_get https://: -k and --insecure accept any certificate, with a w
             INFO(flag << " " << leaf);
             auto c = run("http_get", {flag, f.nginx->url(leaf, "/hello.txt")});
             CHECK(c.exit_code() == 0);
-            CHECK(c.out().find("\r\n\r\nHello, world!") != std::string::npos);
-            CHECK(c.err().find("warning") != std::string::npos);
-            CHECK(c.err().find("not verified") != std::string::npos);
+            CHECK(c.out.find("\r\n\r\nHello, world!") != std::string::npos);
+            CHECK(c.err.find("warning") != std::string::npos);
+            CHECK(c.err.find("not verified") != std::string::npos);
         }
     }
 }
