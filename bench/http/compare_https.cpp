@@ -168,9 +168,8 @@ void handshake_table(const tls_test::Pki& pki, const tls_test::TlsNginx& nginx) 
     std::vector<Contender> all;
     socklite::HttpClient resuming(client_options(pki, false));
     const auto opts = client_options(pki, false);
-    all.emplace_back("socklite, keep-alive off (resumed: last ticket)", [&] {
-        return resuming.get(url).body.size() == 13;
-    });
+    all.emplace_back("socklite, keep-alive off (resumed: last ticket)",
+                     [&] { return resuming.get(url).body.size() == 13; });
     all.emplace_back("socklite, a new HttpClient each time (full)", [&] {
         socklite::HttpClient fresh(opts);
         return fresh.get(url).body.size() == 13;

@@ -245,7 +245,7 @@ public:
                 }
                 s.send_all(response);
                 if (clean) s.shutdown(socklite::Shutdown::write);
-                s.close();  // a bare close: no close_notify
+                s.close();                     // a bare close: no close_notify
             } catch (const std::exception&) {  // the client's test reports what went wrong
             }
         });
@@ -301,9 +301,8 @@ class WssPeer {
 public:
     WssPeer(const Pki& pki, const std::string& name)
         : child_(std::make_unique<examples_test::Child>(
-              "/usr/bin/python3",
-              std::vector<std::string>{source_dir() + "/wss_server.py", pki.cert(name),
-                                       pki.key(name)})),
+              "/usr/bin/python3", std::vector<std::string>{source_dir() + "/wss_server.py",
+                                                           pki.cert(name), pki.key(name)})),
           port_(child_->listening_port()) {}
     ~WssPeer() {
         child_->close_stdin();

@@ -25,7 +25,8 @@ namespace {
 // BUILD/examples/NAME from BUILD/tests/tls/ (CMake) or BUILD/tests/ (Meson);
 // SOCKLITE_EXAMPLES_DIR overrides.
 std::string example(const std::string& name) {
-    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR")) return std::string(dir) + "/" + name;
+    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR"))
+        return std::string(dir) + "/" + name;
     char self[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return {};
@@ -125,9 +126,9 @@ TEST_CASE("ws_cat wss://: --cacert, lines out and echoes in, a clean close") {
         return;
     }
     auto& f = fixture();
-    examples_test::Child peer("/usr/bin/python3",
-                              {source_dir() + "/wss_server.py", f.pki.cert("localhost"),
-                               f.pki.key("localhost")});
+    examples_test::Child peer(
+        "/usr/bin/python3",
+        {source_dir() + "/wss_server.py", f.pki.cert("localhost"), f.pki.key("localhost")});
     const std::uint16_t port = peer.listening_port();
     REQUIRE(port != 0);
     const std::string url = "wss://localhost:" + std::to_string(port) + "/echo";

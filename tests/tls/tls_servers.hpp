@@ -156,10 +156,10 @@ public:
     SServer(const Pki& pki, const std::string& name, const fs::path& work) {
         for (int attempt = 0; attempt < 20; ++attempt) {
             port_ = pick_free_port();
-            child_ = Child({"/usr/bin/openssl", "s_server", "-accept",
-                            "127.0.0.1:" + std::to_string(port_), "-cert", pki.cert(name), "-key",
-                            pki.key(name), "-www", "-quiet"},
-                           false, (work / ("s_server-" + name + ".log")).string());
+            child_ = Child(
+                {"/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port_),
+                 "-cert", pki.cert(name), "-key", pki.key(name), "-www", "-quiet"},
+                false, (work / ("s_server-" + name + ".log")).string());
             auto end = std::chrono::steady_clock::now() + 20s;
             while (std::chrono::steady_clock::now() < end) {
                 if (!child_.running()) break;  // the port was taken meanwhile: retry
