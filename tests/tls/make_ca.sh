@@ -9,7 +9,7 @@
 #   wronghost.pem/.key            valid leaf for DNS:other.example only
 #   expired.pem/.key              leaf for localhost whose validity ended in 2020
 #   selfsigned.pem/.key           self-signed leaf for localhost
-#   untrusted.pem/.key            leaf for localhost from a second CA nobody trusts (other-ca.pem)
+#   untrusted.pem/.key            leaf for localhost (alone) from a second CA nobody trusts
 # Prints nothing on success; exits non-zero (with openssl's message) on failure.
 set -eu
 
@@ -29,7 +29,8 @@ make_root() {
 }
 
 # A leaf signed by CA $2: $1 name, $3 subjectAltName extension; the file holds leaf then CA (a
-# server sends its chain).
+# server sends its chain), except for the untrusted CA's leaf, sent alone (so that a client
+# knows nothing of its issuer: "unable to get local issuer certificate").
 make_leaf() {
   key "$1.key"
   openssl req -new -key "$1.key" -out "$1.csr" -subj "/CN=$1" 2>/dev/null
@@ -37,7 +38,7 @@ make_leaf() {
     "extendedKeyUsage=serverAuth" >"$1.ext"
   openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 30 \
     -extfile "$1.ext" -out "$1.crt" 2>/dev/null
-  cat "$1.crt" "$2.pem" >"$1.pem"
+  if [ "$2" = other-ca ]; then cp "$1.crt" "$1.pem"; else cat "$1.crt" "$2.pem" >"$1.pem"; fi
   rm -f "$1.csr" "$1.ext" "$1.crt"
 }
 

@@ -69,7 +69,8 @@ inline bool ClientTls::secure(PooledConnection& c, const Route& route, const Dea
         context_ = tls::Context::client(tls::ClientOptions(), ec);
         if (ec) return false;
     }
-    tls::connect(c.socket, context_, route.url.host(), deadline, ticket(route.key), ec);
+    const tls::Ticket* last = ticket(route.key);
+    tls::connect(c.socket, context_, route.url.host(), deadline, last ? *last : tls::Ticket(), ec);
     if (ec) return false;
     c.truncated = &truncated_tls;
     const tls::Session* session = tls::session(c.socket);
