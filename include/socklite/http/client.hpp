@@ -525,7 +525,8 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
     }
     if (!receive(x, reader, ec)) return Outcome::failed;
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-    if (x.route->url.is_https()) tls_.remember(c);  // TLS 1.3 sends tickets after the handshake
+    // TLS 1.3 sends its tickets after the handshake: they are in once a first response is.
+    if (!c.reused && x.route->url.is_https()) tls_.remember(c);
 #endif
     const bool closing =
         !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
