@@ -10,6 +10,7 @@
 //   http_get --unix-socket /var/run/docker.sock http://localhost/v1.43/info   over a Unix socket
 //   http_get http://user:secret@host/private          user:password@ becomes Basic authentication
 //   http_get --compressed URL                         asks for gzip/deflate, prints it decoded
+//   http_get --cacert ca.pem https://localhost:8443/  HTTPS, trusting ca.pem (-k: no checks)
 
 #include <algorithm>
 #include <cerrno>
@@ -34,8 +35,9 @@ using namespace std::chrono_literals;
 
 const char* const usage =
     "usage: http_get [options] URL...\n"
-    "Fetches each http:// URL in order (one kept-alive connection per host) and prints the\n"
-    "status line, the header block, a blank line and the body (decoded from chunked).\n"
+    "Fetches each http:// or https:// URL in order (one kept-alive connection per host) and\n"
+    "prints the status line, the header block, a blank line and the body (decoded from\n"
+    "chunked). https:// verifies the certificate and host name against the system's CA store.\n"
     "\n"
     "options:\n"
     "  -o FILE             write the bodies to FILE instead, with a progress bar on stderr\n"
@@ -47,6 +49,9 @@ const char* const usage =
     "                      the URL's host and port, which still name the Host\n"
     "  --compressed        ask for gzip/deflate (Accept-Encoding) and decode the body; the\n"
     "                      Content-Encoding field is printed as received (needs zlib)\n"
+    "  --cacert FILE       https://: trust the CA certificates in FILE (PEM) instead of the\n"
+    "                      system's store\n"
+    "  -k, --insecure      https://: no certificate or host name verification (warns)\n"
     "  -h, --help          this text\n"
     "\n"
     "`user:password@` in a URL is sent as Basic authentication.\n"
@@ -62,6 +67,8 @@ struct Settings {
     std::chrono::milliseconds timeout = socklite::no_timeout;
     int max_redirects = 10;
     std::string unix_socket;
+    std::string cacert;
+    bool insecure = false;
 };
 
 Settings parse_args(int argc, char** argv) {
@@ -94,13 +101,17 @@ Settings parse_args(int argc, char** argv) {
             bad("--compressed needs zlib (this http_get was built without SOCKLITE_WITH_ZLIB)");
 #endif
         }
+        if (arg == "-k" || arg == "--insecure") {
+            s.insecure = true;
+            continue;
+        }
         std::string name = arg, value;
         std::size_t eq = arg.find('=');
         if (eq != std::string::npos && arg.rfind("--", 0) == 0) {
             name = arg.substr(0, eq);
             value = arg.substr(eq + 1);
         } else if (arg == "-o" || arg == "--timeout" || arg == "--max-redirects" ||
-                   arg == "--unix-socket") {
+                   arg == "--unix-socket" || arg == "--cacert") {
             if (i + 1 == argc) bad(arg + " needs a value");
             value = argv[++i];
         } else {
@@ -120,6 +131,9 @@ Settings parse_args(int argc, char** argv) {
         } else if (name == "--unix-socket") {
             if (value.empty()) bad("--unix-socket needs a path");
             s.unix_socket = value;
+        } else if (name == "--cacert") {
+            if (value.empty()) bad("--cacert needs a file name");
+            s.cacert = value;
         } else if (name == "--max-redirects") {
             bool ok = !value.empty() && value.size() <= 4 &&
                       value.find_first_not_of("0123456789") == std::string::npos;
@@ -130,8 +144,24 @@ Settings parse_args(int argc, char** argv) {
         }
     }
     if (s.urls.empty()) bad("no URL given");
+    if (s.insecure)
+        cli::note(
+            "http_get: warning: --insecure: https:// certificates and host names are not "
+            "verified");
     return s;
 }
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+// The TLS context that --cacert and --insecure ask for; empty (the client's default: the
+// system's store, verification on) without them.
+socklite::tls::Context tls_context(const Settings& s) {
+    if (s.cacert.empty() && !s.insecure) return {};
+    socklite::tls::ClientOptions t;
+    t.ca_file = s.cacert;
+    t.verify = !s.insecure;
+    return socklite::tls::Context::client(t);
+}
+#endif
 
 void write_out(std::FILE* f, std::string_view data, const char* what) {
     if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f) != data.size())
@@ -178,7 +208,9 @@ private:
 // The tutorial's flow: one request with Connection: close, then read until the server closes.
 void fetch_raw(const std::string& text, const Settings& s) {
     auto url = socklite::http::Url::parse(text);
+#if !(defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL)
     if (url.is_https()) throw socklite::Error(socklite::http::errc::tls_not_enabled, "GET " + text);
+#endif
     socklite::http::Request req;
     req.target = url.target();
     req.headers.add("Connection", "close");
@@ -194,6 +226,14 @@ void fetch_raw(const std::string& text, const Settings& s) {
                                                 connect_timeout);
     sock.read_timeout(30s);
     sock.write_timeout(30s);
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    if (url.is_https()) {
+        socklite::tls::Context context = tls_context(s);
+        if (!context) context = socklite::tls::Context::client(socklite::tls::ClientOptions());
+        socklite::tls::connect(sock, context, url.host(),
+                               socklite::Deadline::after(connect_timeout));
+    }
+#endif
     for (std::size_t sent = 0; sent < wire.size();)
         sent += sock.write_some(wire.data() + sent, wire.size() - sent, deadline);
     char buf[16384];
@@ -217,6 +257,9 @@ int run(int argc, char** argv) {
     opts.max_body_size = UINT64_MAX;  // streamed: never held in memory
     opts.unix_socket = s.unix_socket;
     opts.decompress = s.compressed;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    opts.tls = tls_context(s);
+#endif
     socklite::HttpClient client(opts);
 
     std::FILE* file = nullptr;

@@ -5,6 +5,7 @@
 //
 //   ws_cat ws://127.0.0.1:8765/echo      each stdin line goes out as a text message, each
 //                                        message received is printed as a line
+//   ws_cat --cacert ca.pem wss://localhost:8443/echo   the same over TLS, trusting ca.pem
 //
 // stdin and the connection are served at once: poll(2) waits on both descriptors (the socket's
 // through WebSocket::socket().native_handle(), for polling only; every byte still goes through
@@ -28,13 +29,15 @@ namespace {
 
 const char* const usage =
     "usage: ws_cat [--cacert FILE] URL\n"
-    "Connects to the WebSocket at URL (ws://HOST[:PORT]/PATH). Each line read from stdin is sent\n"
-    "as a text message; each message received is printed on stdout, one per line. At the end of\n"
-    "stdin a close (1000) is sent, and ws_cat exits 0 once the close handshake ends; it also\n"
-    "exits 0 when the server closes.\n"
+    "Connects to the WebSocket at URL (ws:// or wss://HOST[:PORT]/PATH). Each line read from\n"
+    "stdin is sent as a text message; each message received is printed on stdout, one per line.\n"
+    "At the end of stdin a close (1000) is sent, and ws_cat exits 0 once the close handshake\n"
+    "ends; it also exits 0 when the server closes. wss:// verifies the server's certificate and\n"
+    "host name (it needs a build with TLS support).\n"
     "\n"
     "options:\n"
-    "  --cacert FILE  CA certificates for wss:// (wss:// needs TLS support, not built in yet)\n"
+    "  --cacert FILE  trust the CA certificates in FILE (PEM) for wss:// instead of the\n"
+    "                 system's store\n"
     "  -h, --help     this text\n"
     "\n"
     "Errors are one line `ws_cat: what failed: why` on stderr, with exit status 1.\n";
@@ -103,7 +106,15 @@ void send_lines(socklite::WebSocket& ws, std::string& pending, bool all) {
 int run(const Settings& s) {
     if (!s.cacert.empty() && s.url.rfind("wss://", 0) != 0)
         cli::note("ws_cat: --cacert ignored: only wss:// uses it");
-    socklite::WebSocket ws = socklite::WebSocket::connect(s.url);
+    socklite::WebSocket::Options options;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    if (!s.cacert.empty()) {
+        socklite::tls::ClientOptions t;
+        t.ca_file = s.cacert;
+        options.tls = socklite::tls::Context::client(t);
+    }
+#endif
+    socklite::WebSocket ws = socklite::WebSocket::connect(s.url, options);
     bool stdin_open = true;
     std::string pending;
     std::error_code ec;

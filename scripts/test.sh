@@ -9,11 +9,12 @@ root=$PWD
 . scripts/deps.sh
 socklite_need_packages g++ clang cmake ninja-build meson pkg-config doctest-dev catch2 doxygen \
   libclang-rt-14-dev python3 curl nginx-light libcpp-httplib-dev libhttp-parser-dev libasio-dev \
-  libcurl4-openssl-dev wrk python3-websockets chromium zlib1g-dev
+  libcurl4-openssl-dev wrk python3-websockets chromium zlib1g-dev libssl-dev openssl
 # chromium: the browser tests of tests/interop (driven by playwright-core from npm). Node.js >= 20
 # with npm is expected as it is here (NodeSource's nodejs, which ships npm): Debian 12's nodejs is
 # 18 (too old for playwright-core) and its npm package conflicts with NodeSource's nodejs, so neither
 # is listed; without node and npm the interop tests are simply not registered.
+# libssl-dev: TLS (socklite::openssl); openssl: the command that makes the tests' fresh CA.
 
 jobs=${SOCKLITE_JOBS:-$(nproc)}
 out=${SOCKLITE_BUILD_ROOT:-$root/build-test}

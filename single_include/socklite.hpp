@@ -5609,13 +5609,363 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <cstdint>
 #include <string>
 
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+// ---- begin socklite/tls/context.hpp
+#ifndef SOCKLITE_TLS_CONTEXT_HPP
+#define SOCKLITE_TLS_CONTEXT_HPP
+
+/** @file
+ *  socklite::tls::Context: the TLS settings many connections share (an OpenSSL `SSL_CTX`):
+ *  trust store and verification for clients, certificate and key for servers, ALPN. Needs
+ *  OpenSSL (SOCKLITE_WITH_OPENSSL). */
+
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <openssl/ssl.h>
+
+// ---- begin socklite/tls/error.hpp
+#ifndef SOCKLITE_TLS_ERROR_HPP
+#define SOCKLITE_TLS_ERROR_HPP
+
+/** @file
+ *  The error categories of socklite::tls: certificate verification results and OpenSSL's own
+ *  errors, each with a message that names the reason. Needs OpenSSL (SOCKLITE_WITH_OPENSSL). */
+
+#include <string>
+#include <system_error>
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+namespace socklite {
+/** TLS over OpenSSL (optional: define SOCKLITE_WITH_OPENSSL to 1, or link socklite::openssl). */
+namespace tls {
+
+/** socklite's own TLS conditions (values below any OpenSSL error code). */
+enum class errc {
+    handshake_incomplete = 1,  ///< the peer closed the connection during the handshake
+    no_session,                ///< the socket has no TLS session (tls::handshake() on a plain one)
+};
+
+/** The category of certificate verification failures: the values are OpenSSL's
+ *  `X509_V_ERR_*` codes, the messages `certificate verify failed: <reason>` (e.g. `certificate
+ *  has expired`), and `host name mismatch` for a certificate that names another host. */
+const std::error_category& verify_category() noexcept;
+/** The category of other TLS failures: the values are OpenSSL error codes (library and
+ *  reason) and socklite::tls::errc, the messages OpenSSL's reasons (e.g. `wrong version
+ *  number`, `http request` for plain HTTP sent to a TLS port). */
+const std::error_category& error_category() noexcept;
+
+/** Makes an error_code of tls::error_category(). */
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+namespace detail {
+
+class VerifyCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.tls.verify"; }
+    std::string message(int value) const override {
+        if (value == X509_V_ERR_HOSTNAME_MISMATCH) return "host name mismatch";
+        if (value == X509_V_ERR_IP_ADDRESS_MISMATCH) return "host name mismatch (IP address)";
+        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(value);
+    }
+};
+
+class ErrorCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.tls"; }
+    std::string message(int value) const override {
+        switch (static_cast<errc>(value)) {
+            case errc::handshake_incomplete: return "connection closed during the TLS handshake";
+            case errc::no_session: return "not a TLS connection";
+        }
+        const char* reason = ERR_reason_error_string(static_cast<unsigned long>(value));
+        if (reason) return reason;
+        char text[256];
+        ERR_error_string_n(static_cast<unsigned long>(value), text, sizeof text);
+        return text;
+    }
+};
+
+// The error at the end of OpenSSL's queue as an error_code (the queue is cleared), or
+// `fallback` when the queue is empty.
+inline std::error_code take_openssl_error(std::error_code fallback) noexcept {
+    unsigned long e = ERR_peek_last_error();
+    ERR_clear_error();
+    if (e == 0) return fallback;
+    // lib << 23 | reason: fits an int for every library OpenSSL defines.
+    return {static_cast<int>(e & 0x7fffffffUL), error_category()};
+}
+
+}  // namespace detail
+
+inline const std::error_category& verify_category() noexcept {
+    static const detail::VerifyCategory category;
+    return category;
+}
+
+inline const std::error_category& error_category() noexcept {
+    static const detail::ErrorCategory category;
+    return category;
+}
+
+}  // namespace tls
+}  // namespace socklite
+
+namespace std {
+/** Lets socklite::tls::errc values compare with and convert to std::error_code. */
+template <>
+struct is_error_code_enum<socklite::tls::errc> : true_type {};
+}  // namespace std
+
+#endif  // SOCKLITE_TLS_ERROR_HPP
+// ---- end socklite/tls/error.hpp
+
+namespace socklite {
+namespace tls {
+
+/** What a client context trusts and offers. */
+struct ClientOptions {
+    /** A PEM file of trusted CA certificates; with ca_dir also empty, the system store
+     *  (`SSL_CTX_set_default_verify_paths`: `/etc/ssl/certs`, `SSL_CERT_FILE`, `SSL_CERT_DIR`). */
+    std::string ca_file;
+    /** A directory of trusted CA certificates in OpenSSL's hashed layout (`c_rehash`). */
+    std::string ca_dir;
+    /** Verify the server's chain against the trusted CAs and its name against the host
+     *  connected to. Turning this off accepts any certificate, a man in the middle's too: for
+     *  tests and a user's explicit `--insecure` only. */
+    bool verify = true;
+    /** A client certificate chain (PEM) to present when a server asks for one (optional). */
+    std::string cert_file;
+    /** The private key (PEM) of cert_file. */
+    std::string key_file;
+    /** Protocols offered by ALPN, most preferred first (empty: no ALPN). */
+    std::vector<std::string> alpn = {"http/1.1"};
+};
+
+/** What a server context presents. */
+struct ServerOptions {
+    /** The certificate chain (PEM): the server's certificate first, then the intermediates
+     *  (sending the chain matters: clients hold only the roots). */
+    std::string cert_file;
+    /** The private key (PEM) of the certificate; checked to match it. */
+    std::string key_file;
+    /** Protocols accepted by ALPN, most preferred first: the first one the client also
+     *  offers is selected; a client offering none of them gets no ALPN answer. */
+    std::vector<std::string> alpn = {"http/1.1"};
+};
+
+/** TLS settings shared by many connections: a reference-counted handle on an OpenSSL
+ *  `SSL_CTX` (copies share it; it lives while a copy or a session made from it does).
+ *
+ *  Both kinds accept TLS 1.2 and 1.3 only. A client context verifies by default (chain and
+ *  host name, the way browsers and curl do); a server context holds a certificate and key.
+ *  Settings are fixed once made: to change a server's certificate, make a new Context and give
+ *  it to new connections (the sessions already running keep theirs).
+ *
+ *  @par Example
+ *  @code
+ *  auto ctx = socklite::tls::Context::client();  // the system's trusted CAs
+ *  auto sock = socklite::Socket::connect("example.com", 443, std::chrono::seconds(5));
+ *  socklite::tls::connect(sock, ctx, "example.com");
+ *  @endcode */
+class Context {
+public:
+    /** An empty context (operator bool is false). */
+    Context() noexcept = default;
+
+    /** A client context. @throws Error naming the file that could not be loaded. */
+    static Context client(const ClientOptions& options = {});
+    /** As client(const ClientOptions&), reporting through @p ec (empty on failure). */
+    static Context client(const ClientOptions& options, std::error_code& ec) noexcept;
+    /** A server context. @throws Error naming the file that could not be loaded, or
+     *  `key values mismatch` when the key does not belong to the certificate. */
+    static Context server(const ServerOptions& options);
+    /** As server(const ServerOptions&), reporting through @p ec (empty on failure). */
+    static Context server(const ServerOptions& options, std::error_code& ec) noexcept;
+
+    /** Whether this holds a context. */
+    explicit operator bool() const noexcept { return state_ != nullptr; }
+    /** Whether it is a server context. */
+    bool is_server() const noexcept { return state_ && state_->server; }
+    /** Whether a client context verifies its peers (ClientOptions::verify). */
+    bool verifies() const noexcept { return state_ && state_->verify; }
+    /** The OpenSSL context, for settings this class does not offer (change them before any
+     *  connection uses it). */
+    SSL_CTX* native_handle() const noexcept { return state_ ? state_->ctx : nullptr; }
+
+private:
+    struct State {
+        SSL_CTX* ctx = nullptr;
+        bool server = false;
+        bool verify = false;
+        std::string alpn;  // wire format: length-prefixed names
+        State() = default;
+        State(const State&) = delete;
+        State& operator=(const State&) = delete;
+        ~State() { SSL_CTX_free(ctx); }
+    };
+
+    static std::shared_ptr<State> make(bool server, const std::vector<std::string>& alpn,
+                                       std::error_code& ec) noexcept;
+    static bool load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
+                          std::error_code& ec) noexcept;
+    static int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
+                           const unsigned char* in, unsigned int inlen, void* arg) noexcept;
+
+    std::shared_ptr<State> state_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline std::shared_ptr<Context::State> Context::make(bool server,
+                                                     const std::vector<std::string>& alpn,
+                                                     std::error_code& ec) noexcept {
+    try {
+        auto state = std::make_shared<State>();
+        ERR_clear_error();
+        state->ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+        if (!state->ctx) {
+            ec = detail::take_openssl_error(std::make_error_code(std::errc::not_enough_memory));
+            return nullptr;
+        }
+        state->server = server;
+        for (const std::string& name : alpn) {
+            if (name.empty() || name.size() > 255) {
+                ec = std::make_error_code(std::errc::invalid_argument);
+                return nullptr;
+            }
+            state->alpn += static_cast<char>(name.size());
+            state->alpn += name;
+        }
+        SSL_CTX* ctx = state->ctx;
+        SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+        // Non-blocking use: a write retried after would-block may come from a moved buffer
+        // (the same bytes), partial writes are reported, and idle connections give their
+        // 34 KiB of record buffers back.
+        SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                                  SSL_MODE_RELEASE_BUFFERS);
+        SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
+        SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+        ec.clear();
+        return state;
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return nullptr;
+    }
+}
+
+inline bool Context::load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
+                               std::error_code& ec) noexcept {
+    ERR_clear_error();
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
+        ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
+        return false;
+    }
+    return true;
+}
+
+inline int Context::select_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
+                                const unsigned char* in, unsigned int inlen, void* arg) noexcept {
+    const std::string& ours = static_cast<State*>(arg)->alpn;
+    // Ours in order of preference, the first the client offers too.
+    for (std::size_t i = 0; i < ours.size(); i += 1 + static_cast<unsigned char>(ours[i])) {
+        const unsigned char n = static_cast<unsigned char>(ours[i]);
+        for (unsigned int j = 0; j < inlen; j += 1u + in[j]) {
+            if (in[j] == n && j + 1u + n <= inlen &&
+                ours.compare(i + 1, n, reinterpret_cast<const char*>(in + j + 1), n) == 0) {
+                *out = in + j + 1;
+                *outlen = n;
+                return SSL_TLSEXT_ERR_OK;
+            }
+        }
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+}
+
+inline Context Context::client(const ClientOptions& options, std::error_code& ec) noexcept {
+    Context c;
+    std::shared_ptr<State> state = make(false, options.alpn, ec);
+    if (!state) return c;
+    SSL_CTX* ctx = state->ctx;
+    state->verify = options.verify;
+    if (options.verify) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+        const bool own = !options.ca_file.empty() || !options.ca_dir.empty();
+        const int ok = own ? SSL_CTX_load_verify_locations(
+                                 ctx, options.ca_file.empty() ? nullptr : options.ca_file.c_str(),
+                                 options.ca_dir.empty() ? nullptr : options.ca_dir.c_str())
+                           : SSL_CTX_set_default_verify_paths(ctx);
+        if (ok != 1) {
+            ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
+            return c;
+        }
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    }
+    if (!options.cert_file.empty() && !load_pair(ctx, options.cert_file, options.key_file, ec))
+        return c;
+    if (!state->alpn.empty() &&
+        SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(state->alpn.data()),
+                                static_cast<unsigned int>(state->alpn.size())) != 0) {
+        ec = detail::take_openssl_error(std::make_error_code(std::errc::not_enough_memory));
+        return c;
+    }
+    c.state_ = std::move(state);
+    return c;
+}
+
+inline Context Context::client(const ClientOptions& options) {
+    std::error_code ec;
+    Context c = client(options, ec);
+    if (ec) {
+        const std::string& file = !options.ca_file.empty() ? options.ca_file : options.ca_dir;
+        socklite::detail::throw_error(ec, "load TLS trust store", file.empty() ? "(system)" : file);
+    }
+    return c;
+}
+
+inline Context Context::server(const ServerOptions& options, std::error_code& ec) noexcept {
+    Context c;
+    std::shared_ptr<State> state = make(true, options.alpn, ec);
+    if (!state) return c;
+    SSL_CTX* ctx = state->ctx;
+    if (!load_pair(ctx, options.cert_file, options.key_file, ec)) return c;
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (!state->alpn.empty()) SSL_CTX_set_alpn_select_cb(ctx, &Context::select_alpn, state.get());
+    c.state_ = std::move(state);
+    return c;
+}
+
+inline Context Context::server(const ServerOptions& options) {
+    std::error_code ec;
+    Context c = server(options, ec);
+    if (ec) socklite::detail::throw_error(ec, "load TLS certificate", options.cert_file);
+    return c;
+}
+
+}  // namespace tls
+}  // namespace socklite
+
+#endif  // SOCKLITE_TLS_CONTEXT_HPP
+// ---- end socklite/tls/context.hpp
+#endif
 
 namespace socklite {
 
 /** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
  *  socklite::no_timeout is no limit, zero or less has expired already. */
 struct HttpClientOptions {
-    /** Longest wait for a TCP connection to be established (resolution included). */
+    /** Longest wait for a TCP connection to be established (resolution included), and then
+     *  for the TLS handshake of an `https://` connection. */
     std::chrono::milliseconds connect_timeout{10000};
     /** Idle timeout: longest wait for the next byte of the response, or for the socket to
      *  accept more of the request (`std::errc::timed_out`). */
@@ -5651,6 +6001,19 @@ struct HttpClientOptions {
      *  callbacks count the bytes received. Other codings (`br`, `zstd`, codings stacked) are
      *  passed through undecoded, as is every body when this is false (the default). */
     bool decompress = false;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** The TLS context of `https://` connections (CA certificates, verification, client
+     *  certificate: see tls::Context::client()). Empty, the default: the system's CA store with
+     *  verification on, made at the first `https://` request. Only with SOCKLITE_WITH_OPENSSL.
+     *  @par Example
+     *  @code
+     *  socklite::tls::ClientOptions t;
+     *  t.ca_file = "my-ca.pem";  // trust this CA (instead of the system's store)
+     *  socklite::HttpClient::Options o;
+     *  o.tls = socklite::tls::Context::client(t);
+     *  @endcode */
+    tls::Context tls;
+#endif
 };
 
 }  // namespace socklite
@@ -7684,6 +8047,9 @@ struct PooledConnection {
     std::size_t begin = 0;
     std::size_t end = 0;
     bool reused = false;  // has carried a request before this one
+    // Set for TLS: whether the peer's end of stream came without close_notify, so that a body
+    // delimited by the close may have been cut short (an attacker can forge a TCP FIN).
+    bool (*truncated)(const Socket&) noexcept = nullptr;
 
     /** The bytes received and not consumed yet. */
     std::string_view pending() const noexcept {
@@ -8028,7 +8394,10 @@ inline bool BodyReader::pieces(const BodySink& sink, std::uint64_t limit, std::e
             if (ec != socklite::errc::unexpected_eof) return false;
             ParseResult r = p_.finish();  // a body delimited by the end of the connection
             ec = r.ec;
-            return !r.error();
+            // Over TLS that end must be a close_notify, or the body may have been cut.
+            if (!ec && c_.truncated != nullptr && c_.truncated(c_.socket))
+                ec = socklite::errc::unexpected_eof;
+            return !ec;
         }
     }
 }
@@ -8058,6 +8427,559 @@ inline void BodyReader::progress(const BodySink& sink) {
 
 #endif  // SOCKLITE_HTTP_DETAIL_BODY_READER_HPP
 // ---- end socklite/http/detail/body_reader.hpp
+// ---- begin socklite/http/detail/client_tls.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_CLIENT_TLS_HPP
+#define SOCKLITE_HTTP_DETAIL_CLIENT_TLS_HPP
+
+// Private to HttpClient: `https://` connections (a TLS session on a pooled connection) and the
+// last session ticket per origin, so that a new connection to the same origin resumes the
+// session (an abbreviated handshake). Empty unless SOCKLITE_WITH_OPENSSL is 1.
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+// ---- begin socklite/tls/session.hpp
+#ifndef SOCKLITE_TLS_SESSION_HPP
+#define SOCKLITE_TLS_SESSION_HPP
+
+/** @file
+ *  socklite::tls::Session, the TLS layer a Socket reads and writes through, and the calls that
+ *  put one on a socket: tls::connect() for clients, tls::accept() for servers, tls::handshake().
+ *  Needs OpenSSL (SOCKLITE_WITH_OPENSSL). */
+
+#include <cerrno>
+#include <climits>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <arpa/inet.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+
+namespace socklite {
+namespace tls {
+
+/** A saved TLS session (an OpenSSL `SSL_SESSION`, reference-counted) that a later
+ *  tls::connect() to the same server can resume, skipping the certificate exchange. Empty
+ *  when there is none. */
+class Ticket {
+public:
+    /** An empty ticket. */
+    Ticket() noexcept = default;
+    /** Adopts @p session (one reference). */
+    explicit Ticket(SSL_SESSION* session) noexcept : session_(session) {}
+    /** Shares @p other's session. */
+    Ticket(const Ticket& other) noexcept : session_(other.session_) {
+        if (session_) SSL_SESSION_up_ref(session_);
+    }
+    /** Shares @p other's session, releasing this one's. */
+    Ticket& operator=(const Ticket& other) noexcept {
+        if (other.session_) SSL_SESSION_up_ref(other.session_);
+        SSL_SESSION_free(session_);
+        session_ = other.session_;
+        return *this;
+    }
+    /** Releases the session. */
+    ~Ticket() { SSL_SESSION_free(session_); }
+    /** Whether the ticket holds a session a server may resume. */
+    explicit operator bool() const noexcept {
+        return session_ && SSL_SESSION_is_resumable(session_) == 1;
+    }
+    /** The OpenSSL session (still owned by this ticket). */
+    SSL_SESSION* native_handle() const noexcept { return session_; }
+
+private:
+    SSL_SESSION* session_ = nullptr;
+};
+
+/** The TLS layer of one connection (an OpenSSL `SSL`), attached to a Socket by tls::connect()
+ *  or tls::accept(); the Socket owns it. Every Socket call then goes through it, with the same
+ *  deadlines, timeouts and non-blocking behaviour as plain TCP; an EventLoop-driven Connection
+ *  works over it too.
+ *
+ *  **End of stream.** A peer's close_notify reads as end of stream (0 bytes). A peer that
+ *  closes TCP without one also reads as end of stream, and unclean_eof() tells it: that is
+ *  harmless when the protocol's framing says the message was complete (an HTTP body with a
+ *  length), and a possible truncation attack when the close itself ends a message.
+ *
+ *  **Threads.** Unlike a plain Socket, a TLS one must not be used by two threads at once, not
+ *  even one sending and one receiving: both directions share the OpenSSL state.
+ *
+ *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
+ *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
+class Session final : public socklite::detail::StreamLayer {
+public:
+    /** A session for @p context on descriptor @p fd, as a server (@p server) or a client. Use
+     *  tls::connect() and tls::accept() rather than this. Check ok() after construction. */
+    Session(const Context& context, int fd, bool server) noexcept;
+    /** Frees the OpenSSL state (no close_notify: Socket::shutdown() sends that). */
+    ~Session() override {
+        // OpenSSL would mark the session not resumable when a connection ends without a
+        // close_notify sent; closing a kept-alive connection is no reason for that, a fatal
+        // error is.
+        if (ssl_ && !failed_) SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_SENT_SHUTDOWN);
+        SSL_free(ssl_);
+    }
+
+    /** Whether construction succeeded (out of memory otherwise). */
+    bool ok() const noexcept { return ssl_ != nullptr; }
+    /** The OpenSSL connection. */
+    SSL* native_handle() const noexcept { return ssl_; }
+    /** Whether the handshake has finished. */
+    bool handshake_done() const noexcept { return SSL_is_init_finished(ssl_) == 1; }
+    /** The protocol version, e.g. `"TLSv1.3"`. */
+    std::string_view version() const noexcept { return SSL_get_version(ssl_); }
+    /** The cipher suite, e.g. `"TLS_AES_256_GCM_SHA384"` (empty before the handshake). */
+    std::string_view cipher() const noexcept {
+        const char* name = SSL_get_cipher_name(ssl_);
+        return name && std::string_view(name) != "(NONE)" ? name : "";
+    }
+    /** The protocol ALPN selected (e.g. `"http/1.1"`), empty when none was. */
+    std::string_view alpn() const noexcept {
+        const unsigned char* p = nullptr;
+        unsigned int n = 0;
+        SSL_get0_alpn_selected(ssl_, &p, &n);
+        return p ? std::string_view(reinterpret_cast<const char*>(p), n) : std::string_view();
+    }
+    /** Whether the handshake resumed an earlier session (a Ticket). */
+    bool resumed() const noexcept { return SSL_session_reused(ssl_) == 1; }
+    /** Whether the peer closed TCP without a close_notify (read() reported end of stream). */
+    bool unclean_eof() const noexcept { return unclean_eof_; }
+    /** The session to resume on a later connection (TLS 1.3 servers send it after the
+     *  handshake, so it is there once some data has been read). */
+    Ticket ticket() const noexcept { return Ticket(SSL_get1_session(ssl_)); }
+
+    // The layer's steps, called by Socket (see detail::StreamLayer).
+
+    /** Moves the handshake forward (Socket::handshake() drives it). */
+    void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
+    /** Reads decrypted payload (Socket's receiving calls come here). */
+    std::size_t read(int fd, void* buf, std::size_t len, short& wait,
+                     std::error_code& ec) noexcept override;
+    /** Encrypts and writes payload (Socket's sending calls come here). */
+    std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
+                      std::error_code& ec) noexcept override;
+    /** Sends close_notify (Socket::shutdown() comes here). */
+    void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
+    /** Decrypted bytes not yet read (`SSL_pending`). */
+    std::size_t buffered() const noexcept override {
+        const int n = SSL_pending(ssl_);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+
+private:
+    static BIO_METHOD* bio_method() noexcept;
+    static int bio_write(BIO* bio, const char* data, int len) noexcept;
+    static int bio_read(BIO* bio, char* data, int len) noexcept;
+    static long bio_ctrl(BIO*, int cmd, long, void*) noexcept;
+    // Turns a failed SSL call's result into would-block (with its readiness), end of stream or
+    // an error; returns 0.
+    std::size_t fail(int rc, short& wait, std::error_code& ec) noexcept;
+
+    Context context_;  // keeps the SSL_CTX and its ALPN list alive while the session is
+    SSL* ssl_ = nullptr;
+    int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
+    int sys_error_ = 0;  // errno of the BIO's last failed send/recv
+    bool unclean_eof_ = false;
+    bool failed_ = false;  // a TLS or transport error: the session must not be resumed
+};
+
+/** The Session attached to @p socket, or nullptr for a plain socket. */
+inline Session* session(const Socket& socket) noexcept {
+    return dynamic_cast<Session*>(socket.layer());
+}
+
+/** Drives the handshake of @p socket's session to its end within @p deadline (and within the
+ *  socket's read and write timeouts). On a non-blocking socket it goes as far as it can without
+ *  waiting: `std::errc::operation_would_block` then, with Socket::wants() telling for what.
+ *  Errors: tls::verify_category() for a certificate that fails verification (naming the
+ *  reason), tls::error_category() for other TLS failures, system errors for the transport;
+ *  tls::errc::no_session for a plain socket. */
+void handshake(Socket& socket, const Deadline& deadline, std::error_code& ec) noexcept;
+/** As handshake(Socket&, const Deadline&, std::error_code&). @throws Error, e.g.
+ *  `TLS handshake 127.0.0.1:8443: certificate verify failed: certificate has expired`. */
+void handshake(Socket& socket, const Deadline& deadline = Deadline::none());
+
+/** Starts TLS as a client on the connected @p socket and completes the handshake within
+ *  @p deadline (see handshake()). @p host is the name connected to: sent as SNI when it is a
+ *  name and, when @p context verifies, the certificate must be valid for it (a DNS name or an
+ *  IP address, checked against the certificate's subjectAltName). @p resume, when not empty,
+ *  offers an earlier session of the same server (Session::ticket()). On failure the socket
+ *  keeps no session. */
+void connect(Socket& socket, const Context& context, std::string_view host,
+             const Deadline& deadline, const Ticket& resume, std::error_code& ec) noexcept;
+/** As connect() with a Ticket, without resumption. */
+inline void connect(Socket& socket, const Context& context, std::string_view host,
+                    const Deadline& deadline, std::error_code& ec) noexcept {
+    connect(socket, context, host, deadline, Ticket(), ec);
+}
+/** As connect(), throwing. @throws Error, e.g. `TLS handshake other.example: host name
+ *  mismatch`. */
+void connect(Socket& socket, const Context& context, std::string_view host,
+             const Deadline& deadline = Deadline::none(), const Ticket& resume = Ticket());
+
+/** Puts a server session for @p context on the accepted @p socket. The handshake runs inside
+ *  the first reads and writes (so an event loop drives it like any other I/O), or with
+ *  handshake(). */
+void accept(Socket& socket, const Context& context, std::error_code& ec) noexcept;
+/** As accept(Socket&, const Context&, std::error_code&). @throws Error. */
+void accept(Socket& socket, const Context& context);
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline Session::Session(const Context& context, int fd, bool server) noexcept
+    : context_(context), fd_(fd) {
+    ssl_ = SSL_new(context.native_handle());
+    if (!ssl_) return;
+    BIO* bio = BIO_new(bio_method());
+    if (!bio) {
+        SSL_free(ssl_);
+        ssl_ = nullptr;
+        return;
+    }
+    BIO_set_data(bio, this);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: the SSL takes the one reference
+    if (server) {
+        SSL_set_accept_state(ssl_);
+    } else {
+        SSL_set_connect_state(ssl_);
+    }
+}
+
+inline BIO_METHOD* Session::bio_method() noexcept {
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "socklite");
+        if (m) {
+            BIO_meth_set_write(m, &Session::bio_write);
+            BIO_meth_set_read(m, &Session::bio_read);
+            BIO_meth_set_ctrl(m, &Session::bio_ctrl);
+        }
+        return m;
+    }();
+    return method;
+}
+
+inline int Session::bio_write(BIO* bio, const char* data, int len) noexcept {
+    Session* s = static_cast<Session*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    for (;;) {
+        ssize_t n = socklite::detail::sys.send(s->fd_, data, static_cast<std::size_t>(len),
+                                               MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) return static_cast<int>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            BIO_set_retry_write(bio);
+        } else {
+            s->sys_error_ = errno;
+        }
+        return -1;
+    }
+}
+
+inline int Session::bio_read(BIO* bio, char* data, int len) noexcept {
+    Session* s = static_cast<Session*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    for (;;) {
+        ssize_t n =
+            socklite::detail::sys.recv(s->fd_, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
+        if (n >= 0) return static_cast<int>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            BIO_set_retry_read(bio);
+        } else {
+            s->sys_error_ = errno;
+        }
+        return -1;
+    }
+}
+
+inline long Session::bio_ctrl(BIO*, int cmd, long, void*) noexcept {
+    return cmd == BIO_CTRL_FLUSH ? 1 : 0;  // writes go straight to the socket
+}
+
+inline std::size_t Session::fail(int rc, short& wait, std::error_code& ec) noexcept {
+    const int err = SSL_get_error(ssl_, rc);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        ERR_clear_error();
+        wait = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        ec = std::make_error_code(std::errc::operation_would_block);
+        return 0;
+    }
+    if (err == SSL_ERROR_ZERO_RETURN) {  // close_notify: the orderly end
+        ERR_clear_error();
+        ec.clear();
+        return 0;
+    }
+    failed_ = true;
+    if (sys_error_ != 0) {  // the transport failed (a reset, ...)
+        ERR_clear_error();
+        ec = {sys_error_, std::system_category()};
+        sys_error_ = 0;
+        return 0;
+    }
+    const unsigned long last = ERR_peek_last_error();
+    const bool eof = (err == SSL_ERROR_SYSCALL && last == 0) ||
+                     (err == SSL_ERROR_SSL && ERR_GET_LIB(last) == ERR_LIB_SSL &&
+                      ERR_GET_REASON(last) == SSL_R_UNEXPECTED_EOF_WHILE_READING);
+    if (eof) {
+        ERR_clear_error();
+        failed_ = false;  // a truncation is no fault of the session
+        if (!handshake_done()) {
+            ec = errc::handshake_incomplete;
+        } else {
+            unclean_eof_ = true;  // end of stream, flagged
+            ec.clear();
+        }
+        return 0;
+    }
+    const long verify = SSL_get_verify_result(ssl_);
+    if (!handshake_done() && verify != X509_V_OK) {
+        ERR_clear_error();
+        ec = {static_cast<int>(verify), verify_category()};
+        return 0;
+    }
+    ec = detail::take_openssl_error(std::make_error_code(std::errc::protocol_error));
+    return 0;
+}
+
+inline void Session::handshake(int, short& wait, std::error_code& ec) noexcept {
+    ERR_clear_error();
+    const int rc = SSL_do_handshake(ssl_);
+    if (rc == 1) {
+        ec.clear();
+        return;
+    }
+    fail(rc, wait, ec);
+    if (!ec) ec = errc::handshake_incomplete;  // a close_notify in the middle of a handshake
+}
+
+inline std::size_t Session::read(int, void* buf, std::size_t len, short& wait,
+                                 std::error_code& ec) noexcept {
+    if (len == 0) {
+        ec.clear();
+        return 0;
+    }
+    ERR_clear_error();
+    const int rc = SSL_read(ssl_, buf, len > INT_MAX ? INT_MAX : static_cast<int>(len));
+    if (rc > 0) {
+        ec.clear();
+        return static_cast<std::size_t>(rc);
+    }
+    return fail(rc, wait, ec);
+}
+
+inline std::size_t Session::write(int, const void* buf, std::size_t len, short& wait,
+                                  std::error_code& ec) noexcept {
+    if (len == 0) {
+        ec.clear();
+        return 0;
+    }
+    ERR_clear_error();
+    const int rc = SSL_write(ssl_, buf, len > INT_MAX ? INT_MAX : static_cast<int>(len));
+    if (rc > 0) {
+        ec.clear();
+        return static_cast<std::size_t>(rc);
+    }
+    fail(rc, wait, ec);
+    // Writing after the peer's close_notify: the connection is over for writing too.
+    if (!ec) ec = std::make_error_code(std::errc::broken_pipe);
+    return 0;
+}
+
+inline void Session::shutdown(int, short& wait, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!handshake_done()) return;  // nothing to end in TLS: TCP's own end says it all
+    ERR_clear_error();
+    const int rc = SSL_shutdown(ssl_);  // 0: ours sent, the peer's not yet read (not waited for)
+    if (rc >= 0) return;
+    fail(rc, wait, ec);
+}
+
+inline void handshake(Socket& socket, const Deadline& deadline, std::error_code& ec) noexcept {
+    if (!session(socket)) {
+        ec = errc::no_session;
+        return;
+    }
+    socket.handshake(deadline, ec);
+}
+
+inline void handshake(Socket& socket, const Deadline& deadline) {
+    std::error_code ec;
+    handshake(socket, deadline, ec);
+    if (ec) {
+        std::error_code ignored;
+        Address peer = socket.peer_address(ignored);
+        socklite::detail::throw_error(ec, "TLS handshake", peer.empty() ? "" : peer.to_string());
+    }
+}
+
+inline void connect(Socket& socket, const Context& context, std::string_view host,
+                    const Deadline& deadline, const Ticket& resume, std::error_code& ec) noexcept {
+    if (!context || context.is_server() || !socket.is_open()) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
+    auto* s = new (std::nothrow) Session(context, socket.native_handle(), false);
+    if (!s || !s->ok()) {
+        delete s;
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    SSL* ssl = s->native_handle();
+    std::string name(host.size() > 1 && host.front() == '[' && host.back() == ']'
+                         ? host.substr(1, host.size() - 2)
+                         : host);
+    unsigned char ip[16];
+    const bool is_ip =
+        inet_pton(AF_INET, name.c_str(), ip) == 1 || inet_pton(AF_INET6, name.c_str(), ip) == 1;
+    bool set = true;
+    if (!name.empty() && !is_ip) set = SSL_set_tlsext_host_name(ssl, name.c_str()) == 1;
+    if (set && context.verifies() && !name.empty()) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        if (is_ip) {
+            set = X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) == 1;
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            set = X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) == 1;
+        }
+    }
+    if (set && resume) set = SSL_set_session(ssl, resume.native_handle()) == 1;
+    if (!set) {
+        delete s;
+        ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
+        return;
+    }
+    socket.attach_layer(s);
+    handshake(socket, deadline, ec);
+    if (ec && ec != std::errc::operation_would_block) socket.attach_layer(nullptr);
+}
+
+inline void connect(Socket& socket, const Context& context, std::string_view host,
+                    const Deadline& deadline, const Ticket& resume) {
+    std::error_code ec;
+    connect(socket, context, host, deadline, resume, ec);
+    if (ec) socklite::detail::throw_error(ec, "TLS handshake", std::string(host));
+}
+
+inline void accept(Socket& socket, const Context& context, std::error_code& ec) noexcept {
+    if (!context || !context.is_server() || !socket.is_open()) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
+    auto* s = new (std::nothrow) Session(context, socket.native_handle(), true);
+    if (!s || !s->ok()) {
+        delete s;
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    socket.attach_layer(s);
+    ec.clear();
+}
+
+inline void accept(Socket& socket, const Context& context) {
+    std::error_code ec;
+    accept(socket, context, ec);
+    if (ec) socklite::detail::throw_error(ec, "TLS accept", "");
+}
+
+}  // namespace tls
+}  // namespace socklite
+
+#endif  // SOCKLITE_TLS_SESSION_HPP
+// ---- end socklite/tls/session.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+/** The TLS side of one HttpClient: its context and the tickets kept for resumption. */
+class ClientTls {
+public:
+    /** Uses @p context; an empty one is replaced at the first connection by a client context on
+     *  the system's CA store with verification on. */
+    explicit ClientTls(const tls::Context& context) : context_(context) {}
+
+    /** Runs the TLS handshake on the freshly connected @p c for @p route (SNI, certificate and
+     *  host name checks per the context), offering the origin's last ticket. */
+    bool secure(PooledConnection& c, const Route& route, const Deadline& deadline,
+                std::error_code& ec);
+    /** Keeps the session ticket of @p c (TLS 1.3 sends it after the handshake: call this once
+     *  a response has been read) for the next connection to its origin. */
+    void remember(const PooledConnection& c);
+    /** The number of connections whose handshake resumed a session. */
+    std::uint64_t resumed() const noexcept { return resumed_; }
+
+private:
+    static constexpr std::size_t max_tickets = 32;  // origins remembered, the oldest forgotten
+
+    const tls::Ticket* ticket(const std::string& key) const noexcept {
+        for (const auto& t : tickets_)
+            if (t.first == key) return &t.second;
+        return nullptr;
+    }
+
+    tls::Context context_;
+    std::vector<std::pair<std::string, tls::Ticket>> tickets_;  // origin, last ticket
+    std::uint64_t resumed_ = 0;
+};
+
+// A close without close_notify: the body that the close delimits may have been cut short.
+inline bool truncated_tls(const Socket& s) noexcept {
+    const tls::Session* session = tls::session(s);
+    return session != nullptr && session->unclean_eof();
+}
+
+inline bool ClientTls::secure(PooledConnection& c, const Route& route, const Deadline& deadline,
+                              std::error_code& ec) {
+    if (!context_) {
+        context_ = tls::Context::client(tls::ClientOptions(), ec);
+        if (ec) return false;
+    }
+    const tls::Ticket* last = ticket(route.key);
+    tls::connect(c.socket, context_, route.url.host(), deadline, last ? *last : tls::Ticket(), ec);
+    if (ec) return false;
+    c.truncated = &truncated_tls;
+    const tls::Session* session = tls::session(c.socket);
+    if (session != nullptr && session->resumed()) ++resumed_;
+    return true;
+}
+
+inline void ClientTls::remember(const PooledConnection& c) {
+    const tls::Session* session = tls::session(c.socket);
+    if (session == nullptr) return;
+    tls::Ticket t = session->ticket();
+    if (!t) return;
+    for (auto& kept : tickets_) {
+        if (kept.first == c.key) {
+            kept.second = std::move(t);
+            return;
+        }
+    }
+    if (tickets_.size() >= max_tickets) tickets_.erase(tickets_.begin());
+    tickets_.emplace_back(c.key, std::move(t));
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_WITH_OPENSSL
+
+#endif  // SOCKLITE_HTTP_DETAIL_CLIENT_TLS_HPP
+// ---- end socklite/http/detail/client_tls.hpp
 // ---- begin socklite/http/detail/request_writer.hpp
 #ifndef SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
 #define SOCKLITE_HTTP_DETAIL_REQUEST_WRITER_HPP
@@ -8877,7 +9799,15 @@ namespace socklite {
  *
  *  Names: options() is the configuration (of type Options), so the `OPTIONS` method is
  *  options_request(); `delete` is a C++ keyword, so the `DELETE` method is remove().
- *  `https://` URLs fail with http::errc::tls_not_enabled. Every request has a throwing overload
+ *  `https://` needs TLS support (SOCKLITE_WITH_OPENSSL defined to 1, e.g. by linking the
+ *  `socklite::openssl` CMake target; without it such URLs fail with
+ *  http::errc::tls_not_enabled): the certificate and host name are verified against
+ *  Options::tls (default: the system's CA store), connections are pooled per scheme, host and
+ *  port, and a new connection to an origin resumes the TLS session of the last one. A body
+ *  delimited by the end of the connection must end with the server's TLS close_notify: a bare
+ *  TCP close there could be a truncation, and fails with socklite::errc::unexpected_eof (with
+ *  `Content-Length` or chunked framing, a close after the complete message is not an error).
+ *  Every request has a throwing overload
  *  (socklite::Error, whose what() names the failed step and the URL, e.g.
  *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
  *  `std::error_code&`. An HttpClient is not thread-safe: use one per thread.
@@ -9087,6 +10017,15 @@ public:
     std::size_t idle_connections() const noexcept { return pool_.size(); }
     /** The number of connections this client has opened so far (for tests and tuning). */
     std::uint64_t connections_opened() const noexcept { return opened_; }
+    /** The number of TLS connections whose handshake resumed an earlier session of the same
+     *  origin (an abbreviated handshake); 0 without TLS support. */
+    std::uint64_t connections_resumed() const noexcept {
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+        return tls_.resumed();
+#else
+        return 0;
+#endif
+    }
     /** Closes every idle pooled connection. */
     void close_idle() noexcept { pool_.clear(); }
 
@@ -9097,6 +10036,11 @@ private:
     enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
     static constexpr const char* form = "application/x-www-form-urlencoded";
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    static constexpr bool tls_built_in = true;
+#else
+    static constexpr bool tls_built_in = false;
+#endif
     static http::Request make(std::string_view method, std::string_view target,
                               std::string_view body = {}, std::string_view content_type = {},
                               const http::Headers* headers = nullptr);
@@ -9146,6 +10090,9 @@ private:
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    http::detail::ClientTls tls_{options_.tls};
+#endif
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -9182,7 +10129,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
     std::error_code ec;
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
+    if (!ec && base_.is_https() && !tls_built_in) ec = http::errc::tls_not_enabled;
     if (ec) detail::throw_error(ec, "HttpClient", std::string(base_url));
 }
 
@@ -9191,7 +10138,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
     : options_(options),
       parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
+    if (!ec && base_.is_https() && !tls_built_in) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
 }
 
@@ -9296,7 +10243,7 @@ inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
 // One hop of the redirect chain: a try, and a second one on a fresh connection when a pooled
 // connection turned out to be closed by the server.
 inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
-    if (x.route->url.is_https()) {
+    if (x.route->url.is_https() && !tls_built_in) {
         ec = http::errc::tls_not_enabled;
         fail("request", x.route->text);
         return false;
@@ -9314,10 +10261,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
     }
     const http::Request& req = *x.request;
     http::detail::PooledConnection c = acquire(x, reuse, ec);
-    if (!c.socket) {
-        fail("connect", x.route->text);
-        return Outcome::failed;
-    }
+    if (!c.socket) return Outcome::failed;  // acquire() named the step
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
     const bool can_retry = c.reused && reuse == Reuse::pooled &&
                            http::detail::idempotent(req.method) && !req.body_source.read;
@@ -9334,6 +10278,10 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         return Outcome::failed;
     }
     if (!receive(x, reader, ec)) return Outcome::failed;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    // TLS 1.3 sends its tickets after the handshake: they are in once a first response is.
+    if (!c.reused && x.route->url.is_https()) tls_.remember(c);
+#endif
     const bool closing =
         !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
     if (parser_.keep_alive() && !closing && c.pending().empty())
@@ -9477,7 +10425,19 @@ inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reu
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
     http::detail::PooledConnection c =
         http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
-    if (c.socket) ++opened_;
+    if (!c.socket) {
+        fail("connect", x.route->text);
+        return c;
+    }
+    ++opened_;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    timeout = x.deadline.remaining();  // the handshake has the same bound as the connect
+    if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
+    if (x.route->url.is_https() && !tls_.secure(c, *x.route, Deadline::after(timeout), ec)) {
+        fail("tls handshake", x.route->text);
+        return http::detail::PooledConnection();
+    }
+#endif
     return c;
 }
 
@@ -13003,6 +13963,8 @@ inline void Protocol<R>::close(std::uint16_t code, std::string_view reason) {
 
 #endif  // SOCKLITE_WS_MESSAGE_HPP
 // ---- end socklite/ws/message.hpp
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#endif
 
 namespace socklite {
 
@@ -13017,11 +13979,17 @@ struct ClientOptions {
     std::string origin;                                        ///< `Origin`, when not empty
     std::vector<std::pair<std::string, std::string>> headers;  ///< more request fields
     ws::Limits limits;  ///< receive limits (frame and message size; 1009 beyond)
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** The TLS context of `wss://` connections (see tls::Context::client()). Empty, the
+     *  default: the system's CA store with verification on. Only with SOCKLITE_WITH_OPENSSL. */
+    tls::Context tls;
+#endif
 };
 
 }  // namespace ws
 
-/** A blocking WebSocket client connection (`ws://`; `wss://` waits for TLS support).
+/** A blocking WebSocket client connection (`ws://`, and `wss://` with TLS support:
+ *  SOCKLITE_WITH_OPENSSL defined to 1, e.g. by linking the `socklite::openssl` CMake target).
  *
  *  Every byte goes through the Socket's deadline-aware calls. receive() answers pings by
  *  itself and returns text and binary messages, pongs and the peer's close; send_text(),
@@ -13068,8 +14036,11 @@ public:
     WebSocket& operator=(WebSocket&&) = default;
 
     /** Connects to @p url (`ws://host[:port]/path?query`) and performs the opening handshake.
+     *  `wss://` runs the TLS handshake first, verifying the certificate and host name against
+     *  Options::tls (default: the system's CA store).
      *  @throws Error: transport errors, ws::errc::unsupported_scheme, ws::errc::tls_not_enabled
-     *  for `wss://`, http::errc::bad_url, HTTP parse errors of the response,
+     *  for `wss://` without TLS support, TLS errors (tls::verify_category(),
+     *  tls::error_category()), http::errc::bad_url, HTTP parse errors of the response,
      *  ws::errc::bad_handshake (e.g. a status other than 101), ws::errc::bad_accept,
      *  ws::errc::bad_subprotocol, `std::errc::timed_out`. */
     static WebSocket connect(std::string_view url, const Options& options = {});
@@ -13142,7 +14113,9 @@ public:
     void flush(const Deadline& deadline, std::error_code& ec) noexcept;
     /** Whether received bytes wait to be processed: then receive() may return at once though
      *  the socket is not readable. */
-    bool has_buffered_input() const noexcept { return !input_.empty(); }
+    bool has_buffered_input() const noexcept {
+        return !input_.empty() || socket_.buffered_input() > 0;  // TLS holds decrypted bytes
+    }
     /** The underlying socket (for its native_handle() in a poll loop; read or write it
      *  directly and the protocol breaks). */
     Socket& socket() noexcept { return socket_; }
@@ -13184,15 +14157,18 @@ inline WebSocket WebSocket::connect(std::string_view url, const Options& options
             ec = http::errc::bad_url;
             return ws;
         }
-        if (scheme == "wss") {
+        const bool secure = scheme == "wss";
+#if !(defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL)
+        if (secure) {
             ec = ws::errc::tls_not_enabled;
             return ws;
         }
-        if (scheme != "ws") {
+#endif
+        if (scheme != "ws" && !secure) {
             ec = ws::errc::unsupported_scheme;
             return ws;
         }
-        std::string as_http = "http";
+        std::string as_http = secure ? "https" : "http";
         as_http += url.substr(colon);
         http::Url u = http::Url::parse(as_http, ec);
         if (ec) return ws;
@@ -13200,6 +14176,17 @@ inline WebSocket WebSocket::connect(std::string_view url, const Options& options
         const Deadline deadline = Deadline::after(options.timeout);
         ws.socket_ = Socket::connect(u.host(), u.port(), deadline.remaining(), ec);
         if (ec) return ws;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+        if (secure) {
+            tls::Context context = options.tls;
+            if (!context) context = tls::Context::client(tls::ClientOptions(), ec);
+            if (!ec) tls::connect(ws.socket_, context, u.host(), deadline, ec);
+            if (ec) {
+                ws.socket_.close();
+                return ws;
+            }
+        }
+#endif
         ws.timeout_ = options.timeout;
         ws.protocol_ = ws::Protocol<ws::Role::client>(options.limits);
 
@@ -13939,809 +14926,6 @@ inline http::UpgradeHandler serve(ServerHandlers handlers, ServerOptions options
  *  `SOCKLITE_WITH_OPENSSL` is defined to 1 (linking the CMake target `socklite::openssl` or the
  *  Meson dependency `socklite_openssl_dep` does both). */
 
-// ---- begin socklite/tls/context.hpp
-#ifndef SOCKLITE_TLS_CONTEXT_HPP
-#define SOCKLITE_TLS_CONTEXT_HPP
-
-/** @file
- *  socklite::tls::Context: the TLS settings many connections share (an OpenSSL `SSL_CTX`):
- *  trust store and verification for clients, certificate and key for servers, ALPN. Needs
- *  OpenSSL (SOCKLITE_WITH_OPENSSL). */
-
-#include <memory>
-#include <string>
-#include <system_error>
-#include <vector>
-
-#include <openssl/ssl.h>
-
-// ---- begin socklite/tls/error.hpp
-#ifndef SOCKLITE_TLS_ERROR_HPP
-#define SOCKLITE_TLS_ERROR_HPP
-
-/** @file
- *  The error categories of socklite::tls: certificate verification results and OpenSSL's own
- *  errors, each with a message that names the reason. Needs OpenSSL (SOCKLITE_WITH_OPENSSL). */
-
-#include <string>
-#include <system_error>
-
-#include <openssl/err.h>
-#include <openssl/x509_vfy.h>
-
-namespace socklite {
-/** TLS over OpenSSL (optional: define SOCKLITE_WITH_OPENSSL to 1, or link socklite::openssl). */
-namespace tls {
-
-/** socklite's own TLS conditions (values below any OpenSSL error code). */
-enum class errc {
-    handshake_incomplete = 1,  ///< the peer closed the connection during the handshake
-    no_session,                ///< the socket has no TLS session (tls::handshake() on a plain one)
-};
-
-/** The category of certificate verification failures: the values are OpenSSL's
- *  `X509_V_ERR_*` codes, the messages `certificate verify failed: <reason>` (e.g. `certificate
- *  has expired`), and `host name mismatch` for a certificate that names another host. */
-const std::error_category& verify_category() noexcept;
-/** The category of other TLS failures: the values are OpenSSL error codes (library and
- *  reason) and socklite::tls::errc, the messages OpenSSL's reasons (e.g. `wrong version
- *  number`, `http request` for plain HTTP sent to a TLS port). */
-const std::error_category& error_category() noexcept;
-
-/** Makes an error_code of tls::error_category(). */
-inline std::error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), error_category()};
-}
-
-namespace detail {
-
-class VerifyCategory final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "socklite.tls.verify"; }
-    std::string message(int value) const override {
-        if (value == X509_V_ERR_HOSTNAME_MISMATCH) return "host name mismatch";
-        if (value == X509_V_ERR_IP_ADDRESS_MISMATCH) return "host name mismatch (IP address)";
-        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(value);
-    }
-};
-
-class ErrorCategory final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "socklite.tls"; }
-    std::string message(int value) const override {
-        switch (static_cast<errc>(value)) {
-            case errc::handshake_incomplete: return "connection closed during the TLS handshake";
-            case errc::no_session: return "not a TLS connection";
-        }
-        const char* reason = ERR_reason_error_string(static_cast<unsigned long>(value));
-        if (reason) return reason;
-        char text[256];
-        ERR_error_string_n(static_cast<unsigned long>(value), text, sizeof text);
-        return text;
-    }
-};
-
-// The error at the end of OpenSSL's queue as an error_code (the queue is cleared), or
-// `fallback` when the queue is empty.
-inline std::error_code take_openssl_error(std::error_code fallback) noexcept {
-    unsigned long e = ERR_peek_last_error();
-    ERR_clear_error();
-    if (e == 0) return fallback;
-    // lib << 23 | reason: fits an int for every library OpenSSL defines.
-    return {static_cast<int>(e & 0x7fffffffUL), error_category()};
-}
-
-}  // namespace detail
-
-inline const std::error_category& verify_category() noexcept {
-    static const detail::VerifyCategory category;
-    return category;
-}
-
-inline const std::error_category& error_category() noexcept {
-    static const detail::ErrorCategory category;
-    return category;
-}
-
-}  // namespace tls
-}  // namespace socklite
-
-namespace std {
-/** Lets socklite::tls::errc values compare with and convert to std::error_code. */
-template <>
-struct is_error_code_enum<socklite::tls::errc> : true_type {};
-}  // namespace std
-
-#endif  // SOCKLITE_TLS_ERROR_HPP
-// ---- end socklite/tls/error.hpp
-
-namespace socklite {
-namespace tls {
-
-/** What a client context trusts and offers. */
-struct ClientOptions {
-    /** A PEM file of trusted CA certificates; with ca_dir also empty, the system store
-     *  (`SSL_CTX_set_default_verify_paths`: `/etc/ssl/certs`, `SSL_CERT_FILE`, `SSL_CERT_DIR`). */
-    std::string ca_file;
-    /** A directory of trusted CA certificates in OpenSSL's hashed layout (`c_rehash`). */
-    std::string ca_dir;
-    /** Verify the server's chain against the trusted CAs and its name against the host
-     *  connected to. Turning this off accepts any certificate, a man in the middle's too: for
-     *  tests and a user's explicit `--insecure` only. */
-    bool verify = true;
-    /** A client certificate chain (PEM) to present when a server asks for one (optional). */
-    std::string cert_file;
-    /** The private key (PEM) of cert_file. */
-    std::string key_file;
-    /** Protocols offered by ALPN, most preferred first (empty: no ALPN). */
-    std::vector<std::string> alpn = {"http/1.1"};
-};
-
-/** What a server context presents. */
-struct ServerOptions {
-    /** The certificate chain (PEM): the server's certificate first, then the intermediates
-     *  (sending the chain matters: clients hold only the roots). */
-    std::string cert_file;
-    /** The private key (PEM) of the certificate; checked to match it. */
-    std::string key_file;
-    /** Protocols accepted by ALPN, most preferred first: the first one the client also
-     *  offers is selected; a client offering none of them gets no ALPN answer. */
-    std::vector<std::string> alpn = {"http/1.1"};
-};
-
-/** TLS settings shared by many connections: a reference-counted handle on an OpenSSL
- *  `SSL_CTX` (copies share it; it lives while a copy or a session made from it does).
- *
- *  Both kinds accept TLS 1.2 and 1.3 only. A client context verifies by default (chain and
- *  host name, the way browsers and curl do); a server context holds a certificate and key.
- *  Settings are fixed once made: to change a server's certificate, make a new Context and give
- *  it to new connections (the sessions already running keep theirs).
- *
- *  @par Example
- *  @code
- *  auto ctx = socklite::tls::Context::client();  // the system's trusted CAs
- *  auto sock = socklite::Socket::connect("example.com", 443, std::chrono::seconds(5));
- *  socklite::tls::connect(sock, ctx, "example.com");
- *  @endcode */
-class Context {
-public:
-    /** An empty context (operator bool is false). */
-    Context() noexcept = default;
-
-    /** A client context. @throws Error naming the file that could not be loaded. */
-    static Context client(const ClientOptions& options = {});
-    /** As client(const ClientOptions&), reporting through @p ec (empty on failure). */
-    static Context client(const ClientOptions& options, std::error_code& ec) noexcept;
-    /** A server context. @throws Error naming the file that could not be loaded, or
-     *  `key values mismatch` when the key does not belong to the certificate. */
-    static Context server(const ServerOptions& options);
-    /** As server(const ServerOptions&), reporting through @p ec (empty on failure). */
-    static Context server(const ServerOptions& options, std::error_code& ec) noexcept;
-
-    /** Whether this holds a context. */
-    explicit operator bool() const noexcept { return state_ != nullptr; }
-    /** Whether it is a server context. */
-    bool is_server() const noexcept { return state_ && state_->server; }
-    /** Whether a client context verifies its peers (ClientOptions::verify). */
-    bool verifies() const noexcept { return state_ && state_->verify; }
-    /** The OpenSSL context, for settings this class does not offer (change them before any
-     *  connection uses it). */
-    SSL_CTX* native_handle() const noexcept { return state_ ? state_->ctx : nullptr; }
-
-private:
-    struct State {
-        SSL_CTX* ctx = nullptr;
-        bool server = false;
-        bool verify = false;
-        std::string alpn;  // wire format: length-prefixed names
-        State() = default;
-        State(const State&) = delete;
-        State& operator=(const State&) = delete;
-        ~State() { SSL_CTX_free(ctx); }
-    };
-
-    static std::shared_ptr<State> make(bool server, const std::vector<std::string>& alpn,
-                                       std::error_code& ec) noexcept;
-    static bool load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
-                          std::error_code& ec) noexcept;
-    static int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
-                           const unsigned char* in, unsigned int inlen, void* arg) noexcept;
-
-    std::shared_ptr<State> state_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Implementation
-
-inline std::shared_ptr<Context::State> Context::make(bool server,
-                                                     const std::vector<std::string>& alpn,
-                                                     std::error_code& ec) noexcept {
-    try {
-        auto state = std::make_shared<State>();
-        ERR_clear_error();
-        state->ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
-        if (!state->ctx) {
-            ec = detail::take_openssl_error(std::make_error_code(std::errc::not_enough_memory));
-            return nullptr;
-        }
-        state->server = server;
-        for (const std::string& name : alpn) {
-            if (name.empty() || name.size() > 255) {
-                ec = std::make_error_code(std::errc::invalid_argument);
-                return nullptr;
-            }
-            state->alpn += static_cast<char>(name.size());
-            state->alpn += name;
-        }
-        SSL_CTX* ctx = state->ctx;
-        SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-        // Non-blocking use: a write retried after would-block may come from a moved buffer
-        // (the same bytes), partial writes are reported, and idle connections give their
-        // 34 KiB of record buffers back.
-        SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-                                  SSL_MODE_RELEASE_BUFFERS);
-        SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
-        SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
-        ec.clear();
-        return state;
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return nullptr;
-    }
-}
-
-inline bool Context::load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
-                               std::error_code& ec) noexcept {
-    ERR_clear_error();
-    if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(ctx) != 1) {
-        ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
-        return false;
-    }
-    return true;
-}
-
-inline int Context::select_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
-                                const unsigned char* in, unsigned int inlen, void* arg) noexcept {
-    const std::string& ours = static_cast<State*>(arg)->alpn;
-    // Ours in order of preference, the first the client offers too.
-    for (std::size_t i = 0; i < ours.size(); i += 1 + static_cast<unsigned char>(ours[i])) {
-        const unsigned char n = static_cast<unsigned char>(ours[i]);
-        for (unsigned int j = 0; j < inlen; j += 1u + in[j]) {
-            if (in[j] == n && j + 1u + n <= inlen &&
-                ours.compare(i + 1, n, reinterpret_cast<const char*>(in + j + 1), n) == 0) {
-                *out = in + j + 1;
-                *outlen = n;
-                return SSL_TLSEXT_ERR_OK;
-            }
-        }
-    }
-    return SSL_TLSEXT_ERR_NOACK;
-}
-
-inline Context Context::client(const ClientOptions& options, std::error_code& ec) noexcept {
-    Context c;
-    std::shared_ptr<State> state = make(false, options.alpn, ec);
-    if (!state) return c;
-    SSL_CTX* ctx = state->ctx;
-    state->verify = options.verify;
-    if (options.verify) {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-        const bool own = !options.ca_file.empty() || !options.ca_dir.empty();
-        const int ok = own ? SSL_CTX_load_verify_locations(
-                                 ctx, options.ca_file.empty() ? nullptr : options.ca_file.c_str(),
-                                 options.ca_dir.empty() ? nullptr : options.ca_dir.c_str())
-                           : SSL_CTX_set_default_verify_paths(ctx);
-        if (ok != 1) {
-            ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
-            return c;
-        }
-    } else {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
-    }
-    if (!options.cert_file.empty() && !load_pair(ctx, options.cert_file, options.key_file, ec))
-        return c;
-    if (!state->alpn.empty() &&
-        SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(state->alpn.data()),
-                                static_cast<unsigned int>(state->alpn.size())) != 0) {
-        ec = detail::take_openssl_error(std::make_error_code(std::errc::not_enough_memory));
-        return c;
-    }
-    c.state_ = std::move(state);
-    return c;
-}
-
-inline Context Context::client(const ClientOptions& options) {
-    std::error_code ec;
-    Context c = client(options, ec);
-    if (ec) {
-        const std::string& file = !options.ca_file.empty() ? options.ca_file : options.ca_dir;
-        socklite::detail::throw_error(ec, "load TLS trust store", file.empty() ? "(system)" : file);
-    }
-    return c;
-}
-
-inline Context Context::server(const ServerOptions& options, std::error_code& ec) noexcept {
-    Context c;
-    std::shared_ptr<State> state = make(true, options.alpn, ec);
-    if (!state) return c;
-    SSL_CTX* ctx = state->ctx;
-    if (!load_pair(ctx, options.cert_file, options.key_file, ec)) return c;
-    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
-    if (!state->alpn.empty()) SSL_CTX_set_alpn_select_cb(ctx, &Context::select_alpn, state.get());
-    c.state_ = std::move(state);
-    return c;
-}
-
-inline Context Context::server(const ServerOptions& options) {
-    std::error_code ec;
-    Context c = server(options, ec);
-    if (ec) socklite::detail::throw_error(ec, "load TLS certificate", options.cert_file);
-    return c;
-}
-
-}  // namespace tls
-}  // namespace socklite
-
-#endif  // SOCKLITE_TLS_CONTEXT_HPP
-// ---- end socklite/tls/context.hpp
-// ---- begin socklite/tls/session.hpp
-#ifndef SOCKLITE_TLS_SESSION_HPP
-#define SOCKLITE_TLS_SESSION_HPP
-
-/** @file
- *  socklite::tls::Session, the TLS layer a Socket reads and writes through, and the calls that
- *  put one on a socket: tls::connect() for clients, tls::accept() for servers, tls::handshake().
- *  Needs OpenSSL (SOCKLITE_WITH_OPENSSL). */
-
-#include <cerrno>
-#include <climits>
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <system_error>
-
-#include <arpa/inet.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-#include <poll.h>
-#include <sys/socket.h>
-
-
-namespace socklite {
-namespace tls {
-
-/** A saved TLS session (an OpenSSL `SSL_SESSION`, reference-counted) that a later
- *  tls::connect() to the same server can resume, skipping the certificate exchange. Empty
- *  when there is none. */
-class Ticket {
-public:
-    /** An empty ticket. */
-    Ticket() noexcept = default;
-    /** Adopts @p session (one reference). */
-    explicit Ticket(SSL_SESSION* session) noexcept : session_(session) {}
-    /** Shares @p other's session. */
-    Ticket(const Ticket& other) noexcept : session_(other.session_) {
-        if (session_) SSL_SESSION_up_ref(session_);
-    }
-    /** Shares @p other's session, releasing this one's. */
-    Ticket& operator=(const Ticket& other) noexcept {
-        if (other.session_) SSL_SESSION_up_ref(other.session_);
-        SSL_SESSION_free(session_);
-        session_ = other.session_;
-        return *this;
-    }
-    /** Releases the session. */
-    ~Ticket() { SSL_SESSION_free(session_); }
-    /** Whether the ticket holds a session a server may resume. */
-    explicit operator bool() const noexcept {
-        return session_ && SSL_SESSION_is_resumable(session_) == 1;
-    }
-    /** The OpenSSL session (still owned by this ticket). */
-    SSL_SESSION* native_handle() const noexcept { return session_; }
-
-private:
-    SSL_SESSION* session_ = nullptr;
-};
-
-/** The TLS layer of one connection (an OpenSSL `SSL`), attached to a Socket by tls::connect()
- *  or tls::accept(); the Socket owns it. Every Socket call then goes through it, with the same
- *  deadlines, timeouts and non-blocking behaviour as plain TCP; an EventLoop-driven Connection
- *  works over it too.
- *
- *  **End of stream.** A peer's close_notify reads as end of stream (0 bytes). A peer that
- *  closes TCP without one also reads as end of stream, and unclean_eof() tells it: that is
- *  harmless when the protocol's framing says the message was complete (an HTTP body with a
- *  length), and a possible truncation attack when the close itself ends a message.
- *
- *  **Threads.** Unlike a plain Socket, a TLS one must not be used by two threads at once, not
- *  even one sending and one receiving: both directions share the OpenSSL state.
- *
- *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
- *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
-class Session final : public socklite::detail::StreamLayer {
-public:
-    /** A session for @p context on descriptor @p fd, as a server (@p server) or a client. Use
-     *  tls::connect() and tls::accept() rather than this. Check ok() after construction. */
-    Session(const Context& context, int fd, bool server) noexcept;
-    /** Frees the OpenSSL state (no close_notify: Socket::shutdown() sends that). */
-    ~Session() override {
-        // OpenSSL would mark the session not resumable when a connection ends without a
-        // close_notify sent; closing a kept-alive connection is no reason for that, a fatal
-        // error is.
-        if (ssl_ && !failed_) SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_SENT_SHUTDOWN);
-        SSL_free(ssl_);
-    }
-
-    /** Whether construction succeeded (out of memory otherwise). */
-    bool ok() const noexcept { return ssl_ != nullptr; }
-    /** The OpenSSL connection. */
-    SSL* native_handle() const noexcept { return ssl_; }
-    /** Whether the handshake has finished. */
-    bool handshake_done() const noexcept { return SSL_is_init_finished(ssl_) == 1; }
-    /** The protocol version, e.g. `"TLSv1.3"`. */
-    std::string_view version() const noexcept { return SSL_get_version(ssl_); }
-    /** The cipher suite, e.g. `"TLS_AES_256_GCM_SHA384"` (empty before the handshake). */
-    std::string_view cipher() const noexcept {
-        const char* name = SSL_get_cipher_name(ssl_);
-        return name && std::string_view(name) != "(NONE)" ? name : "";
-    }
-    /** The protocol ALPN selected (e.g. `"http/1.1"`), empty when none was. */
-    std::string_view alpn() const noexcept {
-        const unsigned char* p = nullptr;
-        unsigned int n = 0;
-        SSL_get0_alpn_selected(ssl_, &p, &n);
-        return p ? std::string_view(reinterpret_cast<const char*>(p), n) : std::string_view();
-    }
-    /** Whether the handshake resumed an earlier session (a Ticket). */
-    bool resumed() const noexcept { return SSL_session_reused(ssl_) == 1; }
-    /** Whether the peer closed TCP without a close_notify (read() reported end of stream). */
-    bool unclean_eof() const noexcept { return unclean_eof_; }
-    /** The session to resume on a later connection (TLS 1.3 servers send it after the
-     *  handshake, so it is there once some data has been read). */
-    Ticket ticket() const noexcept { return Ticket(SSL_get1_session(ssl_)); }
-
-    // The layer's steps, called by Socket (see detail::StreamLayer).
-
-    /** Moves the handshake forward (Socket::handshake() drives it). */
-    void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
-    /** Reads decrypted payload (Socket's receiving calls come here). */
-    std::size_t read(int fd, void* buf, std::size_t len, short& wait,
-                     std::error_code& ec) noexcept override;
-    /** Encrypts and writes payload (Socket's sending calls come here). */
-    std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
-                      std::error_code& ec) noexcept override;
-    /** Sends close_notify (Socket::shutdown() comes here). */
-    void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
-    /** Decrypted bytes not yet read (`SSL_pending`). */
-    std::size_t buffered() const noexcept override {
-        const int n = SSL_pending(ssl_);
-        return n > 0 ? static_cast<std::size_t>(n) : 0;
-    }
-
-private:
-    static BIO_METHOD* bio_method() noexcept;
-    static int bio_write(BIO* bio, const char* data, int len) noexcept;
-    static int bio_read(BIO* bio, char* data, int len) noexcept;
-    static long bio_ctrl(BIO*, int cmd, long, void*) noexcept;
-    // Turns a failed SSL call's result into would-block (with its readiness), end of stream or
-    // an error; returns 0.
-    std::size_t fail(int rc, short& wait, std::error_code& ec) noexcept;
-
-    Context context_;  // keeps the SSL_CTX and its ALPN list alive while the session is
-    SSL* ssl_ = nullptr;
-    int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
-    int sys_error_ = 0;  // errno of the BIO's last failed send/recv
-    bool unclean_eof_ = false;
-    bool failed_ = false;  // a TLS or transport error: the session must not be resumed
-};
-
-/** The Session attached to @p socket, or nullptr for a plain socket. */
-inline Session* session(const Socket& socket) noexcept {
-    return dynamic_cast<Session*>(socket.layer());
-}
-
-/** Drives the handshake of @p socket's session to its end within @p deadline (and within the
- *  socket's read and write timeouts). On a non-blocking socket it goes as far as it can without
- *  waiting: `std::errc::operation_would_block` then, with Socket::wants() telling for what.
- *  Errors: tls::verify_category() for a certificate that fails verification (naming the
- *  reason), tls::error_category() for other TLS failures, system errors for the transport;
- *  tls::errc::no_session for a plain socket. */
-void handshake(Socket& socket, const Deadline& deadline, std::error_code& ec) noexcept;
-/** As handshake(Socket&, const Deadline&, std::error_code&). @throws Error, e.g.
- *  `TLS handshake 127.0.0.1:8443: certificate verify failed: certificate has expired`. */
-void handshake(Socket& socket, const Deadline& deadline = Deadline::none());
-
-/** Starts TLS as a client on the connected @p socket and completes the handshake within
- *  @p deadline (see handshake()). @p host is the name connected to: sent as SNI when it is a
- *  name and, when @p context verifies, the certificate must be valid for it (a DNS name or an
- *  IP address, checked against the certificate's subjectAltName). @p resume, when not empty,
- *  offers an earlier session of the same server (Session::ticket()). On failure the socket
- *  keeps no session. */
-void connect(Socket& socket, const Context& context, std::string_view host,
-             const Deadline& deadline, const Ticket& resume, std::error_code& ec) noexcept;
-/** As connect() with a Ticket, without resumption. */
-inline void connect(Socket& socket, const Context& context, std::string_view host,
-                    const Deadline& deadline, std::error_code& ec) noexcept {
-    connect(socket, context, host, deadline, Ticket(), ec);
-}
-/** As connect(), throwing. @throws Error, e.g. `TLS handshake other.example: host name
- *  mismatch`. */
-void connect(Socket& socket, const Context& context, std::string_view host,
-             const Deadline& deadline = Deadline::none(), const Ticket& resume = Ticket());
-
-/** Puts a server session for @p context on the accepted @p socket. The handshake runs inside
- *  the first reads and writes (so an event loop drives it like any other I/O), or with
- *  handshake(). */
-void accept(Socket& socket, const Context& context, std::error_code& ec) noexcept;
-/** As accept(Socket&, const Context&, std::error_code&). @throws Error. */
-void accept(Socket& socket, const Context& context);
-
-// ---------------------------------------------------------------------------------------------
-// Implementation
-
-inline Session::Session(const Context& context, int fd, bool server) noexcept
-    : context_(context), fd_(fd) {
-    ssl_ = SSL_new(context.native_handle());
-    if (!ssl_) return;
-    BIO* bio = BIO_new(bio_method());
-    if (!bio) {
-        SSL_free(ssl_);
-        ssl_ = nullptr;
-        return;
-    }
-    BIO_set_data(bio, this);
-    BIO_set_init(bio, 1);
-    SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: the SSL takes the one reference
-    if (server) {
-        SSL_set_accept_state(ssl_);
-    } else {
-        SSL_set_connect_state(ssl_);
-    }
-}
-
-inline BIO_METHOD* Session::bio_method() noexcept {
-    static BIO_METHOD* const method = [] {
-        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "socklite");
-        if (m) {
-            BIO_meth_set_write(m, &Session::bio_write);
-            BIO_meth_set_read(m, &Session::bio_read);
-            BIO_meth_set_ctrl(m, &Session::bio_ctrl);
-        }
-        return m;
-    }();
-    return method;
-}
-
-inline int Session::bio_write(BIO* bio, const char* data, int len) noexcept {
-    Session* s = static_cast<Session*>(BIO_get_data(bio));
-    BIO_clear_retry_flags(bio);
-    for (;;) {
-        ssize_t n = socklite::detail::sys.send(s->fd_, data, static_cast<std::size_t>(len),
-                                               MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n >= 0) return static_cast<int>(n);
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            BIO_set_retry_write(bio);
-        } else {
-            s->sys_error_ = errno;
-        }
-        return -1;
-    }
-}
-
-inline int Session::bio_read(BIO* bio, char* data, int len) noexcept {
-    Session* s = static_cast<Session*>(BIO_get_data(bio));
-    BIO_clear_retry_flags(bio);
-    for (;;) {
-        ssize_t n =
-            socklite::detail::sys.recv(s->fd_, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
-        if (n >= 0) return static_cast<int>(n);
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            BIO_set_retry_read(bio);
-        } else {
-            s->sys_error_ = errno;
-        }
-        return -1;
-    }
-}
-
-inline long Session::bio_ctrl(BIO*, int cmd, long, void*) noexcept {
-    return cmd == BIO_CTRL_FLUSH ? 1 : 0;  // writes go straight to the socket
-}
-
-inline std::size_t Session::fail(int rc, short& wait, std::error_code& ec) noexcept {
-    const int err = SSL_get_error(ssl_, rc);
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-        ERR_clear_error();
-        wait = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-        ec = std::make_error_code(std::errc::operation_would_block);
-        return 0;
-    }
-    if (err == SSL_ERROR_ZERO_RETURN) {  // close_notify: the orderly end
-        ERR_clear_error();
-        ec.clear();
-        return 0;
-    }
-    failed_ = true;
-    if (sys_error_ != 0) {  // the transport failed (a reset, ...)
-        ERR_clear_error();
-        ec = {sys_error_, std::system_category()};
-        sys_error_ = 0;
-        return 0;
-    }
-    const unsigned long last = ERR_peek_last_error();
-    const bool eof = (err == SSL_ERROR_SYSCALL && last == 0) ||
-                     (err == SSL_ERROR_SSL && ERR_GET_LIB(last) == ERR_LIB_SSL &&
-                      ERR_GET_REASON(last) == SSL_R_UNEXPECTED_EOF_WHILE_READING);
-    if (eof) {
-        ERR_clear_error();
-        failed_ = false;  // a truncation is no fault of the session
-        if (!handshake_done()) {
-            ec = errc::handshake_incomplete;
-        } else {
-            unclean_eof_ = true;  // end of stream, flagged
-            ec.clear();
-        }
-        return 0;
-    }
-    const long verify = SSL_get_verify_result(ssl_);
-    if (!handshake_done() && verify != X509_V_OK) {
-        ERR_clear_error();
-        ec = {static_cast<int>(verify), verify_category()};
-        return 0;
-    }
-    ec = detail::take_openssl_error(std::make_error_code(std::errc::protocol_error));
-    return 0;
-}
-
-inline void Session::handshake(int, short& wait, std::error_code& ec) noexcept {
-    ERR_clear_error();
-    const int rc = SSL_do_handshake(ssl_);
-    if (rc == 1) {
-        ec.clear();
-        return;
-    }
-    fail(rc, wait, ec);
-    if (!ec) ec = errc::handshake_incomplete;  // a close_notify in the middle of a handshake
-}
-
-inline std::size_t Session::read(int, void* buf, std::size_t len, short& wait,
-                                 std::error_code& ec) noexcept {
-    if (len == 0) {
-        ec.clear();
-        return 0;
-    }
-    ERR_clear_error();
-    const int rc = SSL_read(ssl_, buf, len > INT_MAX ? INT_MAX : static_cast<int>(len));
-    if (rc > 0) {
-        ec.clear();
-        return static_cast<std::size_t>(rc);
-    }
-    return fail(rc, wait, ec);
-}
-
-inline std::size_t Session::write(int, const void* buf, std::size_t len, short& wait,
-                                  std::error_code& ec) noexcept {
-    if (len == 0) {
-        ec.clear();
-        return 0;
-    }
-    ERR_clear_error();
-    const int rc = SSL_write(ssl_, buf, len > INT_MAX ? INT_MAX : static_cast<int>(len));
-    if (rc > 0) {
-        ec.clear();
-        return static_cast<std::size_t>(rc);
-    }
-    fail(rc, wait, ec);
-    // Writing after the peer's close_notify: the connection is over for writing too.
-    if (!ec) ec = std::make_error_code(std::errc::broken_pipe);
-    return 0;
-}
-
-inline void Session::shutdown(int, short& wait, std::error_code& ec) noexcept {
-    ec.clear();
-    if (!handshake_done()) return;  // nothing to end in TLS: TCP's own end says it all
-    ERR_clear_error();
-    const int rc = SSL_shutdown(ssl_);  // 0: ours sent, the peer's not yet read (not waited for)
-    if (rc >= 0) return;
-    fail(rc, wait, ec);
-}
-
-inline void handshake(Socket& socket, const Deadline& deadline, std::error_code& ec) noexcept {
-    if (!session(socket)) {
-        ec = errc::no_session;
-        return;
-    }
-    socket.handshake(deadline, ec);
-}
-
-inline void handshake(Socket& socket, const Deadline& deadline) {
-    std::error_code ec;
-    handshake(socket, deadline, ec);
-    if (ec) {
-        std::error_code ignored;
-        Address peer = socket.peer_address(ignored);
-        socklite::detail::throw_error(ec, "TLS handshake", peer.empty() ? "" : peer.to_string());
-    }
-}
-
-inline void connect(Socket& socket, const Context& context, std::string_view host,
-                    const Deadline& deadline, const Ticket& resume, std::error_code& ec) noexcept {
-    if (!context || context.is_server() || !socket.is_open()) {
-        ec = std::make_error_code(std::errc::invalid_argument);
-        return;
-    }
-    auto* s = new (std::nothrow) Session(context, socket.native_handle(), false);
-    if (!s || !s->ok()) {
-        delete s;
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return;
-    }
-    SSL* ssl = s->native_handle();
-    std::string name(host.size() > 1 && host.front() == '[' && host.back() == ']'
-                         ? host.substr(1, host.size() - 2)
-                         : host);
-    unsigned char ip[16];
-    const bool is_ip =
-        inet_pton(AF_INET, name.c_str(), ip) == 1 || inet_pton(AF_INET6, name.c_str(), ip) == 1;
-    bool set = true;
-    if (!name.empty() && !is_ip) set = SSL_set_tlsext_host_name(ssl, name.c_str()) == 1;
-    if (set && context.verifies() && !name.empty()) {
-        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-        if (is_ip) {
-            set = X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) == 1;
-        } else {
-            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-            set = X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) == 1;
-        }
-    }
-    if (set && resume) set = SSL_set_session(ssl, resume.native_handle()) == 1;
-    if (!set) {
-        delete s;
-        ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
-        return;
-    }
-    socket.attach_layer(s);
-    handshake(socket, deadline, ec);
-    if (ec && ec != std::errc::operation_would_block) socket.attach_layer(nullptr);
-}
-
-inline void connect(Socket& socket, const Context& context, std::string_view host,
-                    const Deadline& deadline, const Ticket& resume) {
-    std::error_code ec;
-    connect(socket, context, host, deadline, resume, ec);
-    if (ec) socklite::detail::throw_error(ec, "TLS handshake", std::string(host));
-}
-
-inline void accept(Socket& socket, const Context& context, std::error_code& ec) noexcept {
-    if (!context || !context.is_server() || !socket.is_open()) {
-        ec = std::make_error_code(std::errc::invalid_argument);
-        return;
-    }
-    auto* s = new (std::nothrow) Session(context, socket.native_handle(), true);
-    if (!s || !s->ok()) {
-        delete s;
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return;
-    }
-    socket.attach_layer(s);
-    ec.clear();
-}
-
-inline void accept(Socket& socket, const Context& context) {
-    std::error_code ec;
-    accept(socket, context, ec);
-    if (ec) socklite::detail::throw_error(ec, "TLS accept", "");
-}
-
-}  // namespace tls
-}  // namespace socklite
-
-#endif  // SOCKLITE_TLS_SESSION_HPP
-// ---- end socklite/tls/session.hpp
 
 #endif  // SOCKLITE_TLS_HPP
 // ---- end socklite/tls.hpp

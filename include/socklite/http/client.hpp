@@ -25,6 +25,7 @@
 #include "client_options.hpp"
 #include "content_coding.hpp"
 #include "detail/body_reader.hpp"
+#include "detail/client_tls.hpp"  // empty without SOCKLITE_WITH_OPENSSL
 #include "detail/pool.hpp"
 #include "detail/request_writer.hpp"
 #include "encoding.hpp"
@@ -50,7 +51,15 @@ namespace socklite {
  *
  *  Names: options() is the configuration (of type Options), so the `OPTIONS` method is
  *  options_request(); `delete` is a C++ keyword, so the `DELETE` method is remove().
- *  `https://` URLs fail with http::errc::tls_not_enabled. Every request has a throwing overload
+ *  `https://` needs TLS support (SOCKLITE_WITH_OPENSSL defined to 1, e.g. by linking the
+ *  `socklite::openssl` CMake target; without it such URLs fail with
+ *  http::errc::tls_not_enabled): the certificate and host name are verified against
+ *  Options::tls (default: the system's CA store), connections are pooled per scheme, host and
+ *  port, and a new connection to an origin resumes the TLS session of the last one. A body
+ *  delimited by the end of the connection must end with the server's TLS close_notify: a bare
+ *  TCP close there could be a truncation, and fails with socklite::errc::unexpected_eof (with
+ *  `Content-Length` or chunked framing, a close after the complete message is not an error).
+ *  Every request has a throwing overload
  *  (socklite::Error, whose what() names the failed step and the URL, e.g.
  *  `connect http://127.0.0.1:1/: Connection refused`) and a `noexcept` one taking
  *  `std::error_code&`. An HttpClient is not thread-safe: use one per thread.
@@ -260,6 +269,15 @@ public:
     std::size_t idle_connections() const noexcept { return pool_.size(); }
     /** The number of connections this client has opened so far (for tests and tuning). */
     std::uint64_t connections_opened() const noexcept { return opened_; }
+    /** The number of TLS connections whose handshake resumed an earlier session of the same
+     *  origin (an abbreviated handshake); 0 without TLS support. */
+    std::uint64_t connections_resumed() const noexcept {
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+        return tls_.resumed();
+#else
+        return 0;
+#endif
+    }
     /** Closes every idle pooled connection. */
     void close_idle() noexcept { pool_.clear(); }
 
@@ -270,6 +288,11 @@ private:
     enum class Reuse { pooled, fresh_only };  // may a pooled connection carry the request?
 
     static constexpr const char* form = "application/x-www-form-urlencoded";
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    static constexpr bool tls_built_in = true;
+#else
+    static constexpr bool tls_built_in = false;
+#endif
     static http::Request make(std::string_view method, std::string_view target,
                               std::string_view body = {}, std::string_view content_type = {},
                               const http::Headers* headers = nullptr);
@@ -319,6 +342,9 @@ private:
     std::uint64_t opened_ = 0;
     const char* err_op_ = "request";
     std::string err_where_;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    http::detail::ClientTls tls_{options_.tls};
+#endif
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -355,7 +381,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
     std::error_code ec;
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
+    if (!ec && base_.is_https() && !tls_built_in) ec = http::errc::tls_not_enabled;
     if (ec) detail::throw_error(ec, "HttpClient", std::string(base_url));
 }
 
@@ -364,7 +390,7 @@ inline HttpClient::HttpClient(std::string_view base_url, const Options& options,
     : options_(options),
       parser_(http::detail::parser_limits(options.max_header_size, options.max_header_count)) {
     base_ = http::Url::parse(base_url, ec);
-    if (!ec && base_.is_https()) ec = http::errc::tls_not_enabled;
+    if (!ec && base_.is_https() && !tls_built_in) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
 }
 
@@ -469,7 +495,7 @@ inline bool HttpClient::locate(Exchange& x, std::error_code& ec) {
 // One hop of the redirect chain: a try, and a second one on a fresh connection when a pooled
 // connection turned out to be closed by the server.
 inline bool HttpClient::hop(Exchange& x, std::error_code& ec) {
-    if (x.route->url.is_https()) {
+    if (x.route->url.is_https() && !tls_built_in) {
         ec = http::errc::tls_not_enabled;
         fail("request", x.route->text);
         return false;
@@ -487,10 +513,7 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
     }
     const http::Request& req = *x.request;
     http::detail::PooledConnection c = acquire(x, reuse, ec);
-    if (!c.socket) {
-        fail("connect", x.route->text);
-        return Outcome::failed;
-    }
+    if (!c.socket) return Outcome::failed;  // acquire() named the step
     // Only a request that may be sent twice is retried (RFC 9110 section 9.2.2).
     const bool can_retry = c.reused && reuse == Reuse::pooled &&
                            http::detail::idempotent(req.method) && !req.body_source.read;
@@ -507,6 +530,10 @@ inline HttpClient::Outcome HttpClient::attempt(Exchange& x, Reuse reuse, std::er
         return Outcome::failed;
     }
     if (!receive(x, reader, ec)) return Outcome::failed;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    // TLS 1.3 sends its tickets after the handshake: they are in once a first response is.
+    if (!c.reused && x.route->url.is_https()) tls_.remember(c);
+#endif
     const bool closing =
         !options_.keep_alive || req.headers.joined("Connection").find("close") != std::string::npos;
     if (parser_.keep_alive() && !closing && c.pending().empty())
@@ -650,7 +677,19 @@ inline http::detail::PooledConnection HttpClient::acquire(const Exchange& x, Reu
     if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
     http::detail::PooledConnection c =
         http::detail::connect(*x.route, options_.unix_socket, timeout, options_.read_timeout, ec);
-    if (c.socket) ++opened_;
+    if (!c.socket) {
+        fail("connect", x.route->text);
+        return c;
+    }
+    ++opened_;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    timeout = x.deadline.remaining();  // the handshake has the same bound as the connect
+    if (options_.connect_timeout < timeout) timeout = options_.connect_timeout;
+    if (x.route->url.is_https() && !tls_.secure(c, *x.route, Deadline::after(timeout), ec)) {
+        fail("tls handshake", x.route->text);
+        return http::detail::PooledConnection();
+    }
+#endif
     return c;
 }
 

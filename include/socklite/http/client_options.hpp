@@ -12,13 +12,17 @@
 #include <string>
 
 #include "../deadline.hpp"
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#include "../tls/context.hpp"
+#endif
 
 namespace socklite {
 
 /** The limits and timeouts of an HttpClient. Timeouts follow the library's rule:
  *  socklite::no_timeout is no limit, zero or less has expired already. */
 struct HttpClientOptions {
-    /** Longest wait for a TCP connection to be established (resolution included). */
+    /** Longest wait for a TCP connection to be established (resolution included), and then
+     *  for the TLS handshake of an `https://` connection. */
     std::chrono::milliseconds connect_timeout{10000};
     /** Idle timeout: longest wait for the next byte of the response, or for the socket to
      *  accept more of the request (`std::errc::timed_out`). */
@@ -54,6 +58,19 @@ struct HttpClientOptions {
      *  callbacks count the bytes received. Other codings (`br`, `zstd`, codings stacked) are
      *  passed through undecoded, as is every body when this is false (the default). */
     bool decompress = false;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** The TLS context of `https://` connections (CA certificates, verification, client
+     *  certificate: see tls::Context::client()). Empty, the default: the system's CA store with
+     *  verification on, made at the first `https://` request. Only with SOCKLITE_WITH_OPENSSL.
+     *  @par Example
+     *  @code
+     *  socklite::tls::ClientOptions t;
+     *  t.ca_file = "my-ca.pem";  // trust this CA (instead of the system's store)
+     *  socklite::HttpClient::Options o;
+     *  o.tls = socklite::tls::Context::client(t);
+     *  @endcode */
+    tls::Context tls;
+#endif
 };
 
 }  // namespace socklite

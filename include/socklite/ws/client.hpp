@@ -22,6 +22,10 @@
 #include "error.hpp"
 #include "handshake.hpp"
 #include "message.hpp"
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#include "../tls/context.hpp"
+#include "../tls/session.hpp"
+#endif
 
 namespace socklite {
 
@@ -36,11 +40,17 @@ struct ClientOptions {
     std::string origin;                                        ///< `Origin`, when not empty
     std::vector<std::pair<std::string, std::string>> headers;  ///< more request fields
     ws::Limits limits;  ///< receive limits (frame and message size; 1009 beyond)
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** The TLS context of `wss://` connections (see tls::Context::client()). Empty, the
+     *  default: the system's CA store with verification on. Only with SOCKLITE_WITH_OPENSSL. */
+    tls::Context tls;
+#endif
 };
 
 }  // namespace ws
 
-/** A blocking WebSocket client connection (`ws://`; `wss://` waits for TLS support).
+/** A blocking WebSocket client connection (`ws://`, and `wss://` with TLS support:
+ *  SOCKLITE_WITH_OPENSSL defined to 1, e.g. by linking the `socklite::openssl` CMake target).
  *
  *  Every byte goes through the Socket's deadline-aware calls. receive() answers pings by
  *  itself and returns text and binary messages, pongs and the peer's close; send_text(),
@@ -87,8 +97,11 @@ public:
     WebSocket& operator=(WebSocket&&) = default;
 
     /** Connects to @p url (`ws://host[:port]/path?query`) and performs the opening handshake.
+     *  `wss://` runs the TLS handshake first, verifying the certificate and host name against
+     *  Options::tls (default: the system's CA store).
      *  @throws Error: transport errors, ws::errc::unsupported_scheme, ws::errc::tls_not_enabled
-     *  for `wss://`, http::errc::bad_url, HTTP parse errors of the response,
+     *  for `wss://` without TLS support, TLS errors (tls::verify_category(),
+     *  tls::error_category()), http::errc::bad_url, HTTP parse errors of the response,
      *  ws::errc::bad_handshake (e.g. a status other than 101), ws::errc::bad_accept,
      *  ws::errc::bad_subprotocol, `std::errc::timed_out`. */
     static WebSocket connect(std::string_view url, const Options& options = {});
@@ -161,7 +174,9 @@ public:
     void flush(const Deadline& deadline, std::error_code& ec) noexcept;
     /** Whether received bytes wait to be processed: then receive() may return at once though
      *  the socket is not readable. */
-    bool has_buffered_input() const noexcept { return !input_.empty(); }
+    bool has_buffered_input() const noexcept {
+        return !input_.empty() || socket_.buffered_input() > 0;  // TLS holds decrypted bytes
+    }
     /** The underlying socket (for its native_handle() in a poll loop; read or write it
      *  directly and the protocol breaks). */
     Socket& socket() noexcept { return socket_; }
@@ -203,15 +218,18 @@ inline WebSocket WebSocket::connect(std::string_view url, const Options& options
             ec = http::errc::bad_url;
             return ws;
         }
-        if (scheme == "wss") {
+        const bool secure = scheme == "wss";
+#if !(defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL)
+        if (secure) {
             ec = ws::errc::tls_not_enabled;
             return ws;
         }
-        if (scheme != "ws") {
+#endif
+        if (scheme != "ws" && !secure) {
             ec = ws::errc::unsupported_scheme;
             return ws;
         }
-        std::string as_http = "http";
+        std::string as_http = secure ? "https" : "http";
         as_http += url.substr(colon);
         http::Url u = http::Url::parse(as_http, ec);
         if (ec) return ws;
@@ -219,6 +237,17 @@ inline WebSocket WebSocket::connect(std::string_view url, const Options& options
         const Deadline deadline = Deadline::after(options.timeout);
         ws.socket_ = Socket::connect(u.host(), u.port(), deadline.remaining(), ec);
         if (ec) return ws;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+        if (secure) {
+            tls::Context context = options.tls;
+            if (!context) context = tls::Context::client(tls::ClientOptions(), ec);
+            if (!ec) tls::connect(ws.socket_, context, u.host(), deadline, ec);
+            if (ec) {
+                ws.socket_.close();
+                return ws;
+            }
+        }
+#endif
         ws.timeout_ = options.timeout;
         ws.protocol_ = ws::Protocol<ws::Role::client>(options.limits);
 

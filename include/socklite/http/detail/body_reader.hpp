@@ -215,7 +215,10 @@ inline bool BodyReader::pieces(const BodySink& sink, std::uint64_t limit, std::e
             if (ec != socklite::errc::unexpected_eof) return false;
             ParseResult r = p_.finish();  // a body delimited by the end of the connection
             ec = r.ec;
-            return !r.error();
+            // Over TLS that end must be a close_notify, or the body may have been cut.
+            if (!ec && c_.truncated != nullptr && c_.truncated(c_.socket))
+                ec = socklite::errc::unexpected_eof;
+            return !ec;
         }
     }
 }

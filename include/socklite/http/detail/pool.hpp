@@ -34,6 +34,9 @@ struct PooledConnection {
     std::size_t begin = 0;
     std::size_t end = 0;
     bool reused = false;  // has carried a request before this one
+    // Set for TLS: whether the peer's end of stream came without close_notify, so that a body
+    // delimited by the close may have been cut short (an attacker can forge a TCP FIN).
+    bool (*truncated)(const Socket&) noexcept = nullptr;
 
     /** The bytes received and not consumed yet. */
     std::string_view pending() const noexcept {
