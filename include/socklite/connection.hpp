@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "detail/alive.hpp"
 #include "detail/function.hpp"
@@ -638,7 +639,7 @@ inline std::error_code Connection::stage_file(FileOut& f, std::size_t& budget) n
     }
     ssize_t r;
     do {
-        r = detail::sys.pread(f.fd, &out_[at], want, static_cast<off_t>(f.offset));
+        r = ::pread(f.fd, &out_[at], want, static_cast<off_t>(f.offset));
     } while (r < 0 && errno == EINTR);
     if (r <= 0) {
         std::error_code ec = r == 0 ? std::make_error_code(std::errc::io_error)  // it shrank
@@ -707,8 +708,7 @@ inline void Connection::handle(EventLoop::Events events) {
     }
     update_interest();
     // Left in the layer by the per-event bound: read on soon (while there is room for them).
-    if (socket_.buffered_input() > 0 && reading() && buffered_bytes() < options_.max_input)
-        kick();
+    if (socket_.buffered_input() > 0 && reading() && buffered_bytes() < options_.max_input) kick();
 }
 
 inline bool Connection::read_input() {

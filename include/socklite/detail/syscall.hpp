@@ -33,13 +33,11 @@ struct Syscalls {
     int (*getaddrinfo)(const char*, const char*, const addrinfo*, addrinfo**);  // resolve()
     void (*freeaddrinfo)(addrinfo*);
     ssize_t (*sendfile)(int, int, off_t*, size_t);  // Connection::send_file()
-    ssize_t (*pread)(int, void*, size_t, off_t);    // Connection::send_file() through TLS
 };
 
 /** The table in use; constant-initialised with the real calls. */
 inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,         ::recv,
-                       ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo, ::sendfile,
-                       ::pread};
+                       ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo, ::sendfile};
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),

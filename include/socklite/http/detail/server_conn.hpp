@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ struct RouteTable {
     std::vector<StreamHandler> stream;
     std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
     std::vector<UpgradeHandler> upgrade;
+    // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
+    std::function<void(Socket&, std::error_code&)> secure;
 };
 
 class ServerLoop;
@@ -205,6 +208,12 @@ private:
         std::unique_ptr<ServerConn> c;
         std::error_code ignored;
         a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
+        if (routes_.secure) {
+            // The handshake happens within the first reads, under the header timeout.
+            std::error_code ec;
+            routes_.secure(a.socket, ec);
+            if (ec) return report("tls: " + ec.message());
+        }
         try {
             c = std::make_unique<ServerConn>(*this, id, std::move(a.socket));
         } catch (const std::exception& e) {
