@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -37,7 +38,7 @@ int reads_wanting_out = 0;
 int writes_wanting_in = 0;
 
 // Bytes are XORed with 0x5a on the wire. A read takes up to 256 KiB off the socket at once and
-// hands out at most what was asked, keeping the rest (buffered()). A write encodes up to 16 KiB
+// hands out one 16 KiB "record" at most per call, keeping the rest (buffered()). A write encodes up to 16 KiB
 // (a "record") into its pending output and sends what the socket takes; with more than 64 KiB
 // pending it waits for POLLOUT. A "flaky" layer (as TLS renegotiating or updating keys) also
 // makes every 7th read wait once for POLLOUT and every 5th write wait once for POLLIN. After a
@@ -75,7 +76,7 @@ public:
             in_.resize(static_cast<std::size_t>(n));
             for (char& c : in_) c = static_cast<char>(c ^ 0x5a);
         }
-        std::size_t n = std::min(len, in_.size() - in_pos_);
+        std::size_t n = std::min({len, in_.size() - in_pos_, std::size_t{16 * 1024}});
         std::memcpy(buf, in_.data() + in_pos_, n);
         in_pos_ += n;
         return n;
