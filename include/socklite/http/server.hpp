@@ -73,11 +73,14 @@ namespace socklite {
  *
  *  **HTTPS** (with OpenSSL: `SOCKLITE_WITH_OPENSSL`, CMake target `socklite::openssl`):
  *  use_tls() before listen() makes every accepted connection a TLS server session
- *  (tls::accept()), and upgrade() routes serve `wss://` as they serve `ws://`. The handshake
- *  runs inside the connection's first reads, without blocking the loop, and counts against
- *  ServerOptions::header_timeout (a client that sends its ClientHello slowly is closed then).
- *  A client that fails the handshake (plain HTTP sent to the HTTPS port among them) is closed.
- *  reload_tls() swaps the certificate and key for new connections without a restart.
+ *  (tls::accept()), and upgrade() routes serve `wss://` as they serve `ws://`. A new connection
+ *  waits for its first byte (at most ServerOptions::header_timeout) before any TLS state is
+ *  made: a TLS record goes on to the handshake, anything else is plain HTTP sent to the HTTPS
+ *  port and gets a plain `400 Bad Request` and a close. The handshake runs inside the
+ *  connection's first reads, without blocking the loop, under ServerOptions::header_timeout
+ *  (a client that sends its ClientHello too slowly is closed then, and others are served
+ *  meanwhile); a failed handshake closes the connection. reload_tls() swaps the certificate
+ *  and key for new connections without a restart.
  *
  *  @par Example
  *  @code
