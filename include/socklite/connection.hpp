@@ -707,8 +707,6 @@ inline void Connection::handle(EventLoop::Events events) {
         if (!read_input()) return;
     }
     update_interest();
-    // Left in the layer by the per-event bound: read on soon (while there is room for them).
-    if (socket_.buffered_input() > 0 && reading() && buffered_bytes() < options_.max_input) kick();
 }
 
 inline bool Connection::read_input() {
@@ -748,7 +746,7 @@ inline bool Connection::read_input() {
         if (ec) {
             if (ec == std::errc::operation_would_block) {
                 read_waits_out_ = waits_other(POLLIN);
-                break;
+                return true;
             }
             finish(ec);  // a reset: unconsumed input is discarded
             return false;
@@ -761,8 +759,11 @@ inline bool Connection::read_input() {
         bool fresh = buffered_bytes() == 0;
         if (!deliver(fresh ? std::string_view(scratch, n) : std::string_view())) return false;
         // A short read emptied the kernel's buffer, but perhaps not the layer's.
-        if (n < asked && socket_.buffered_input() == 0) break;
+        if (n < asked && socket_.buffered_input() == 0) return true;
     }
+    // The per-event bound (or a full buffer), with bytes left in a layer (TLS): no event comes
+    // for them, so the loop is kicked while there is room for them.
+    if (socket_.buffered_input() > 0 && reading() && buffered_bytes() < options_.max_input) kick();
     return true;
 }
 
