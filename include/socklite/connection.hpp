@@ -713,8 +713,9 @@ inline bool Connection::read_input() {
     char scratch[64 * 1024];
     read_waits_out_ = false;
     // A bounded amount per event: the loop is level-triggered, so the rest comes next time and
-    // one busy peer cannot starve the others.
-    for (int i = 0; i < 4 && reading(); ++i) {
+    // one busy peer cannot starve the others. A layer (TLS) hands out a record (16 KiB) a read.
+    const int rounds = socket_.layer() ? 16 : 4;
+    for (int i = 0; i < rounds && reading(); ++i) {
         std::error_code ec;
         std::size_t asked, n;
         if (discard_input_ || buffered_bytes() == 0) {
@@ -758,8 +759,8 @@ inline bool Connection::read_input() {
         if (discard_input_) continue;  // closing: read and dropped, waiting for end of stream
         bool fresh = buffered_bytes() == 0;
         if (!deliver(fresh ? std::string_view(scratch, n) : std::string_view())) return false;
-        // A short read emptied the kernel's buffer, but perhaps not the layer's.
-        if (n < asked && socket_.buffered_input() == 0) return true;
+        // A short read emptied the kernel's buffer (a layer's reads are short by the record).
+        if (n < asked && !socket_.layer()) return true;
     }
     // The per-event bound (or a full buffer), with bytes left in a layer (TLS): no event comes
     // for them, so the loop is kicked while there is room for them.

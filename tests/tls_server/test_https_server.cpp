@@ -333,7 +333,11 @@ TEST_CASE("https server: a client that never reads a large answer holds little m
     const std::string big = random_bytes(64 * 1024 * 1024, 3);
     write_file(dir.path() / "www" / "big.bin", big);
     const std::string digest = sha256_of((dir.path() / "www" / "big.bin").string());
-    HttpServer server;
+    HttpServer::Options o;
+    // Far shorter than the client's pause: the answer must not be cut while it goes out (the
+    // lingering close starts once it is out).
+    o.linger_timeout = std::chrono::milliseconds(100);
+    HttpServer server(o);
     routes(server);
     server.serve_dir("/files", (dir.path() / "www").string());
     server.use_tls(cert.cert, cert.key);
@@ -349,12 +353,12 @@ TEST_CASE("https server: a client that never reads a large answer holds little m
         "Connection: close\\r\\n\\r\\n')\n"
         "print('asked', flush=True)\n"
         "while not os.path.exists(sys.argv[3]): time.sleep(0.01)\n"
-        "data = b''\n"
+        "data = bytearray()\n"
         "while True:\n"
         "    d = s.recv(1 << 20)\n"
         "    if not d: break\n"
         "    data += d\n"
-        "body = data[data.index(b'\\r\\n\\r\\n') + 4:]\n"
+        "body = bytes(data[data.index(b'\\r\\n\\r\\n') + 4:])\n"
         "print(len(body), hashlib.sha256(body).hexdigest())\n";
     Child client({python, "-c", script, std::to_string(run.port()), cert.cert, dir.path("go")},
                  true, "");

@@ -387,7 +387,14 @@ inline void ServerConn::on_timer() {
             break;
         case State::handler:
         case State::upgraded: return;
-        case State::closing: break;
+        case State::closing:
+            // The last answer is still going out to a client that reads it (a large file):
+            // not yet the lingering close, which starts once it is out.
+            if (conn_.queued_bytes() > 0 && conn_.queued_bytes() < last_queued_) {
+                last_queued_ = conn_.queued_bytes();
+                return arm(owner_.options().idle_timeout);
+            }
+            break;
     }
     conn_.close();
     owner_.remove(id_);  // destroys *this
@@ -762,6 +769,7 @@ inline void ServerConn::finish_answer(bool close) {
         flush_batch();
         state_ = State::closing;
         conn_.close_after_flush();
+        last_queued_ = conn_.queued_bytes() + 1;
         arm(owner_.options().linger_timeout);
         return;
     }
