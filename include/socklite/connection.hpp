@@ -583,6 +583,11 @@ inline std::error_code Connection::flush() noexcept {
         FileOut& f = files_.front();
         if (socket_.layer()) {  // sendfile(2) would bypass it: the file goes through the queue
             if (file_budget == 0) break;
+            if (out_pos_ == out_.size()) {  // all written: the next piece reuses the memory
+                out_.clear();
+                out_pos_ = 0;
+                for (FileOut& g : files_) g.at = 0;
+            }
             if (std::error_code fec = stage_file(f, file_budget)) return fec;
             if (f.left == 0) {
                 detail::close_quietly(f.fd);
