@@ -557,6 +557,23 @@ inline std::error_code Connection::flush() noexcept {
     std::size_t file_budget = options_.file_piece;
     write_waits_in_ = false;
     for (;;) {
+        // Through a layer (TLS) sendfile(2) would bypass it: a file is read into the queue at
+        // its place, a piece at a time, once little is left before it (an answer's head and
+        // the file's first bytes then leave in one record).
+        if (socket_.layer() && !files_.empty() && file_budget > 0 &&
+            files_.front().at - out_pos_ <= 16 * 1024) {
+            if (out_pos_ == out_.size()) {  // all written: the next piece reuses the memory
+                out_.clear();
+                out_pos_ = 0;
+                for (FileOut& g : files_) g.at = 0;
+            }
+            FileOut& f = files_.front();
+            if (std::error_code fec = stage_file(f, file_budget)) return fec;
+            if (f.left == 0) {
+                detail::close_quietly(f.fd);
+                files_.erase(files_.begin());
+            }
+        }
         const std::size_t until = files_.empty() ? out_.size() : files_.front().at;
         while (out_pos_ < until) {
             std::size_t n = 0;
@@ -580,21 +597,11 @@ inline std::error_code Connection::flush() noexcept {
             break;
         }
         if (files_.empty()) break;
-        FileOut& f = files_.front();
-        if (socket_.layer()) {  // sendfile(2) would bypass it: the file goes through the queue
-            if (file_budget == 0) break;
-            if (out_pos_ == out_.size()) {  // all written: the next piece reuses the memory
-                out_.clear();
-                out_pos_ = 0;
-                for (FileOut& g : files_) g.at = 0;
-            }
-            if (std::error_code fec = stage_file(f, file_budget)) return fec;
-            if (f.left == 0) {
-                detail::close_quietly(f.fd);
-                files_.erase(files_.begin());
-            }
-            continue;  // (writes the piece)
+        if (socket_.layer()) {
+            if (file_budget == 0) break;  // this event's share is spent
+            continue;                     // (the next piece)
         }
+        FileOut& f = files_.front();
         // The file, straight from the page cache to the socket, a bounded amount per event.
         while (f.left > 0 && file_budget > 0) {
             std::uint64_t want = f.left < file_budget ? f.left : file_budget;
@@ -764,8 +771,10 @@ inline bool Connection::read_input() {
         if (discard_input_) continue;  // closing: read and dropped, waiting for end of stream
         bool fresh = buffered_bytes() == 0;
         if (!deliver(fresh ? std::string_view(scratch, n) : std::string_view())) return false;
-        // A short read emptied the kernel's buffer (a layer's reads are short by the record).
-        if (n < asked && !socket_.layer()) return true;
+        // A short read emptied the kernel's buffer. A layer's reads end with its records (TLS:
+        // 16 KiB at most); a shorter one was the peer's last write, unless it holds more.
+        if (n < asked && (!socket_.layer() || (n < 16 * 1024 && socket_.buffered_input() == 0)))
+            return true;
     }
     // The per-event bound (or a full buffer), with bytes left in a layer (TLS): no event comes
     // for them, so the loop is kicked while there is room for them.
