@@ -26,6 +26,9 @@ set(SOCKLITE_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_DATADIR}/pkgconfig" CACHE STR
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
         FILES_MATCHING PATTERN "*.hpp")
 install(TARGETS socklite EXPORT socklite-targets)
+if(TARGET socklite_openssl)
+  install(TARGETS socklite_openssl EXPORT socklite-targets)
+endif()
 install(EXPORT socklite-targets NAMESPACE socklite:: FILE socklite-targets.cmake
         DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
 

@@ -4,7 +4,8 @@
 #define SOCKLITE_HPP
 
 /** @file
- *  The umbrella header: includes every public socklite header. */
+ *  The umbrella header: includes every public socklite header (the TLS ones, socklite/tls.hpp,
+ *  only when SOCKLITE_WITH_OPENSSL is defined to 1). */
 
 #include "socklite/acceptor.hpp"
 #include "socklite/address.hpp"
@@ -39,5 +40,9 @@
 #include "socklite/ws/message.hpp"
 #include "socklite/ws/server.hpp"
 #include "socklite/ws/utf8.hpp"
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#include "socklite/tls.hpp"
+#endif
 
 #endif  // SOCKLITE_HPP

@@ -8,7 +8,8 @@
 #define SOCKLITE_HPP
 
 /** @file
- *  The umbrella header: includes every public socklite header. */
+ *  The umbrella header: includes every public socklite header (the TLS ones, socklite/tls.hpp,
+ *  only when SOCKLITE_WITH_OPENSSL is defined to 1). */
 
 // ---- begin socklite/acceptor.hpp
 #ifndef SOCKLITE_ACCEPTOR_HPP
@@ -1705,6 +1706,59 @@ inline std::vector<Address> resolve(std::string_view host, std::uint16_t port) {
 #include <sys/socket.h>
 #include <sys/time.h>
 
+// ---- begin socklite/detail/stream_layer.hpp
+#ifndef SOCKLITE_DETAIL_STREAM_LAYER_HPP
+#define SOCKLITE_DETAIL_STREAM_LAYER_HPP
+
+/** @file
+ *  socklite::detail::StreamLayer: the seam between Socket and the kernel where a protocol layer
+ *  (TLS) plugs in. Private: users attach one through socklite::tls, never by hand. */
+
+#include <cstddef>
+#include <system_error>
+
+namespace socklite {
+namespace detail {
+
+/** A layer between a Socket and its descriptor (TLS): every byte Socket reads or writes goes
+ *  through it once attached (Socket::attach_layer()).
+ *
+ *  Each call is one step that never waits: it works on @p fd without blocking (the layer does
+ *  its own I/O with `MSG_DONTWAIT` through detail::sys). When it cannot go on, it reports
+ *  `std::errc::operation_would_block` and sets `wait` to the readiness it needs, `POLLIN` or
+ *  `POLLOUT` (a TLS read may need to write, and a write to read). Socket waits for that
+ *  readiness within its deadline (blocking mode) or passes the condition on to its caller
+ *  (non-blocking mode: Socket::wants() tells which readiness to watch for). */
+class StreamLayer {
+public:
+    StreamLayer() = default;
+    StreamLayer(const StreamLayer&) = delete;
+    StreamLayer& operator=(const StreamLayer&) = delete;
+    virtual ~StreamLayer() = default;
+
+    /** Moves the layer's own handshake forward; done when it returns without error. */
+    virtual void handshake(int fd, short& wait, std::error_code& ec) noexcept = 0;
+    /** Reads up to @p len bytes of payload (the handshake first, if unfinished).
+     *  @return the bytes read; 0 without error is the peer's orderly end of stream. */
+    virtual std::size_t read(int fd, void* buf, std::size_t len, short& wait,
+                             std::error_code& ec) noexcept = 0;
+    /** Writes up to @p len bytes of payload. After a would-block, the next call must offer the
+     *  same bytes again (at least as many): the layer may hold part of them already.
+     *  @return the bytes taken (at least one on success). */
+    virtual std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
+                              std::error_code& ec) noexcept = 0;
+    /** Sends the layer's end of stream (TLS: close_notify); the descriptor stays open. */
+    virtual void shutdown(int fd, short& wait, std::error_code& ec) noexcept = 0;
+    /** Payload already taken off the descriptor and decoded but not yet returned by read():
+     *  a readiness loop sees no event for it, so a reader must drain it first. */
+    virtual std::size_t buffered() const noexcept = 0;
+};
+
+}  // namespace detail
+}  // namespace socklite
+
+#endif  // SOCKLITE_DETAIL_STREAM_LAYER_HPP
+// ---- end socklite/detail/stream_layer.hpp
 
 namespace socklite {
 
@@ -1733,7 +1787,8 @@ enum class Shutdown {
  *  Every byte the library reads or writes goes through these calls (the HTTP client too), so
  *  that a layer under them (TLS) sees all of it.
  *
- *  A Socket may be used by two threads at once when one only sends and the other only receives;
+ *  A plain Socket may be used by two threads at once when one only sends and the other only
+ *  receives (a TLS one may not: the layer's state is shared by both directions);
  *  changing options or closing while another thread uses the socket is not supported.
  *
  *  @par Example
@@ -1858,9 +1913,12 @@ public:
     /** As shutdown(Shutdown), reporting through @p ec. */
     void shutdown(Shutdown how, std::error_code& ec) noexcept;
 
-    /** Closes the descriptor now (idempotent). The kernel releases the descriptor even when
-     *  close(2) reports an error, so there is nothing to report. */
+    /** Closes the descriptor now (idempotent), and ends an attached layer (TLS) without a
+     *  word to the peer: shutdown(Shutdown::write) first sends its end of stream. The kernel
+     *  releases the descriptor even when close(2) reports an error, so there is nothing to
+     *  report. */
     void close() noexcept {
+        drop_layer();
         if (fd_ >= 0) detail::sys.close(fd_);
         fd_ = -1;
     }
@@ -1970,12 +2028,36 @@ public:
     /** The descriptor, still owned by this Socket (-1 when empty). */
     int native_handle() const noexcept { return fd_; }
     /** Gives up ownership: returns the descriptor, which the caller must close; the Socket is
-     *  left empty. */
+     *  left empty (an attached layer is ended: its state cannot go with a bare descriptor). */
     int release() noexcept {
+        drop_layer();
         int fd = fd_;
         fd_ = -1;
         return fd;
     }
+
+    /** Puts @p layer (TLS) between this Socket and its descriptor, taking ownership of it (it
+     *  must come from `new`): from now on every call reads and writes through it, with the same
+     *  deadlines and timeouts (but one thread at a time: the two directions of a layer share
+     *  its state). A layer already attached is ended first. socklite::tls attaches
+     *  one; user code rarely calls this. */
+    void attach_layer(detail::StreamLayer* layer) noexcept {
+        drop_layer();
+        layer_ = layer;
+    }
+    /** The attached layer, or nullptr for a plain socket. */
+    detail::StreamLayer* layer() const noexcept { return layer_; }
+    /** Completes the attached layer's handshake (TLS) within @p deadline and the read and
+     *  write timeouts; nothing to do without a layer. A non-blocking socket goes as far as it
+     *  can and reports `std::errc::operation_would_block`, with wants() telling for what. */
+    void handshake(const Deadline& deadline, std::error_code& ec) noexcept;
+    /** After `std::errc::operation_would_block` in non-blocking mode, the readiness to wait for
+     *  before trying again: `POLLIN` or `POLLOUT`. A plain socket's reads wait for `POLLIN` and
+     *  its writes for `POLLOUT`; through a layer (TLS) either may need the other. */
+    short wants() const noexcept { return wants_; }
+    /** Bytes received and decoded by the layer but not yet read: an event loop sees no
+     *  readiness for them, so read them before waiting again (always 0 for a plain socket). */
+    std::size_t buffered_input() const noexcept { return layer_ ? layer_->buffered() : 0; }
     /** Whether this Socket owns a descriptor. */
     bool is_open() const noexcept { return fd_ >= 0; }
     /** Same as is_open(). */
@@ -1985,6 +2067,9 @@ private:
     friend class Listener;  // marks sockets accepted with SOCK_NONBLOCK without a system call
 
     void take(Socket& other) noexcept {
+        layer_ = other.layer_;
+        other.layer_ = nullptr;
+        wants_ = other.wants_;
         fd_ = other.release();
         non_blocking_ = other.non_blocking_;
         read_timeout_ = other.read_timeout_;
@@ -1996,6 +2081,15 @@ private:
     // One receive or send step, bounded by the deadline and the direction's timeout.
     std::size_t transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
                          std::error_code& ec) noexcept;
+    // The same through the attached layer: its steps never wait, Socket does.
+    std::size_t layered_transfer(bool sending, void* buf, std::size_t len, Deadline deadline,
+                                 std::error_code& ec) noexcept;
+    // Waits for wants_ within deadline (blocking mode) or reports would-block; 0 to try again.
+    bool wait_for_layer(Deadline deadline, std::error_code& ec) noexcept;
+    void drop_layer() noexcept {
+        delete layer_;
+        layer_ = nullptr;
+    }
     // Loops until all of len is transferred, end of stream or an error (recv_exact, send_all).
     std::size_t transfer_all(Direction dir, char* p, std::size_t len, std::error_code& ec) noexcept;
     void set_option(int level, int name, int value, std::error_code& ec) noexcept;
@@ -2008,10 +2102,12 @@ private:
                               std::error_code& ec) noexcept;
 
     int fd_ = -1;
+    short wants_ = 0;  // see wants()
     bool non_blocking_ = false;
     std::chrono::milliseconds read_timeout_ = no_timeout;
     std::chrono::milliseconds write_timeout_ = no_timeout;
     Address peer_;  // remembered for error messages: getpeername fails once a peer resets
+    detail::StreamLayer* layer_ = nullptr;  // owned (a raw pointer: <memory> costs every user)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -2148,6 +2244,8 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
 inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
                                     std::error_code& ec) noexcept {
     const bool sending = dir == Direction::send;
+    if (layer_) return layered_transfer(sending, buf, len, deadline, ec);
+    wants_ = sending ? POLLOUT : POLLIN;
     const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
     // A blocking socket waits in the kernel, one system call, when the kernel's timer
     // (SO_RCVTIMEO / SO_SNDTIMEO, set to the timeout) ends no later than the deadline; otherwise
@@ -2188,6 +2286,42 @@ inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, D
         ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
                             : std::error_code(e, std::system_category());
         return 0;
+    }
+}
+
+inline bool Socket::wait_for_layer(Deadline deadline, std::error_code& ec) noexcept {
+    if (non_blocking_) return false;  // ec stays operation_would_block; wants() tells for what
+    int e = deadline.expired() ? ETIMEDOUT : detail::wait_fd(fd_, wants_, deadline);
+    if (e == 0) return true;
+    ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
+                        : std::error_code(e, std::system_category());
+    return false;
+}
+
+inline void Socket::handshake(const Deadline& deadline, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!layer_) return;
+    Deadline bound = deadline;
+    if (!non_blocking_) {
+        if (read_timeout_ != no_timeout) bound = bound.earliest(Deadline::after(read_timeout_));
+        if (write_timeout_ != no_timeout) bound = bound.earliest(Deadline::after(write_timeout_));
+    }
+    for (;;) {
+        layer_->handshake(fd_, wants_, ec);
+        if (ec != std::errc::operation_would_block || !wait_for_layer(bound, ec)) return;
+    }
+}
+
+inline std::size_t Socket::layered_transfer(bool sending, void* buf, std::size_t len,
+                                            Deadline deadline, std::error_code& ec) noexcept {
+    const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
+    if (!non_blocking_ && timeout != no_timeout)
+        deadline = deadline.earliest(Deadline::after(timeout));
+    for (;;) {
+        std::size_t n = sending ? layer_->write(fd_, buf, len, wants_, ec)
+                                : layer_->read(fd_, buf, len, wants_, ec);
+        if (ec != std::errc::operation_would_block) return ec ? 0 : n;
+        if (!wait_for_layer(deadline, ec)) return 0;
     }
 }
 
@@ -2292,6 +2426,15 @@ inline void Socket::recv_exact(void* buffer, std::size_t len) {
 }
 
 inline void Socket::shutdown(Shutdown how, std::error_code& ec) noexcept {
+    if (layer_ && how != Shutdown::read) {  // the layer's end of stream goes ahead of TCP's
+        const Deadline deadline = Deadline::after(write_timeout_);
+        for (;;) {
+            layer_->shutdown(fd_, wants_, ec);
+            if (ec != std::errc::operation_would_block) break;
+            if (!wait_for_layer(deadline, ec)) return;
+        }
+        if (ec) return;
+    }
     if (::shutdown(fd_, static_cast<int>(how)) != 0) {
         ec = detail::last_error();
     } else {
@@ -13238,6 +13381,825 @@ inline http::UpgradeHandler serve(ServerHandlers handlers, ServerOptions options
 
 #endif  // SOCKLITE_WS_SERVER_HPP
 // ---- end socklite/ws/server.hpp
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+// ---- begin socklite/tls.hpp
+#ifndef SOCKLITE_TLS_HPP
+#define SOCKLITE_TLS_HPP
+
+/** @file
+ *  TLS over OpenSSL: tls::Context, tls::Session, tls::connect(), tls::accept(). Optional: it
+ *  needs OpenSSL 1.1.1 or 3.x and is used by the rest of socklite only when
+ *  `SOCKLITE_WITH_OPENSSL` is defined to 1 (linking the CMake target `socklite::openssl` or the
+ *  Meson dependency `socklite_openssl_dep` does both). */
+
+// ---- begin socklite/tls/context.hpp
+#ifndef SOCKLITE_TLS_CONTEXT_HPP
+#define SOCKLITE_TLS_CONTEXT_HPP
+
+/** @file
+ *  socklite::tls::Context: the TLS settings many connections share (an OpenSSL `SSL_CTX`):
+ *  trust store and verification for clients, certificate and key for servers, ALPN. Needs
+ *  OpenSSL (SOCKLITE_WITH_OPENSSL). */
+
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <openssl/ssl.h>
+
+// ---- begin socklite/tls/error.hpp
+#ifndef SOCKLITE_TLS_ERROR_HPP
+#define SOCKLITE_TLS_ERROR_HPP
+
+/** @file
+ *  The error categories of socklite::tls: certificate verification results and OpenSSL's own
+ *  errors, each with a message that names the reason. Needs OpenSSL (SOCKLITE_WITH_OPENSSL). */
+
+#include <string>
+#include <system_error>
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+namespace socklite {
+/** TLS over OpenSSL (optional: define SOCKLITE_WITH_OPENSSL to 1, or link socklite::openssl). */
+namespace tls {
+
+/** socklite's own TLS conditions (values below any OpenSSL error code). */
+enum class errc {
+    handshake_incomplete = 1,  ///< the peer closed the connection during the handshake
+    no_session,                ///< the socket has no TLS session (tls::handshake() on a plain one)
+};
+
+/** The category of certificate verification failures: the values are OpenSSL's
+ *  `X509_V_ERR_*` codes, the messages `certificate verify failed: <reason>` (e.g. `certificate
+ *  has expired`), and `host name mismatch` for a certificate that names another host. */
+const std::error_category& verify_category() noexcept;
+/** The category of other TLS failures: the values are OpenSSL error codes (library and
+ *  reason) and socklite::tls::errc, the messages OpenSSL's reasons (e.g. `wrong version
+ *  number`, `http request` for plain HTTP sent to a TLS port). */
+const std::error_category& error_category() noexcept;
+
+/** Makes an error_code of tls::error_category(). */
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+namespace detail {
+
+class VerifyCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.tls.verify"; }
+    std::string message(int value) const override {
+        if (value == X509_V_ERR_HOSTNAME_MISMATCH) return "host name mismatch";
+        if (value == X509_V_ERR_IP_ADDRESS_MISMATCH) return "host name mismatch (IP address)";
+        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(value);
+    }
+};
+
+class ErrorCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "socklite.tls"; }
+    std::string message(int value) const override {
+        switch (static_cast<errc>(value)) {
+            case errc::handshake_incomplete: return "connection closed during the TLS handshake";
+            case errc::no_session: return "not a TLS connection";
+        }
+        const char* reason = ERR_reason_error_string(static_cast<unsigned long>(value));
+        if (reason) return reason;
+        char text[256];
+        ERR_error_string_n(static_cast<unsigned long>(value), text, sizeof text);
+        return text;
+    }
+};
+
+// The error at the end of OpenSSL's queue as an error_code (the queue is cleared), or
+// `fallback` when the queue is empty.
+inline std::error_code take_openssl_error(std::error_code fallback) noexcept {
+    unsigned long e = ERR_peek_last_error();
+    ERR_clear_error();
+    if (e == 0) return fallback;
+    // lib << 23 | reason: fits an int for every library OpenSSL defines.
+    return {static_cast<int>(e & 0x7fffffffUL), error_category()};
+}
+
+}  // namespace detail
+
+inline const std::error_category& verify_category() noexcept {
+    static const detail::VerifyCategory category;
+    return category;
+}
+
+inline const std::error_category& error_category() noexcept {
+    static const detail::ErrorCategory category;
+    return category;
+}
+
+}  // namespace tls
+}  // namespace socklite
+
+namespace std {
+/** Lets socklite::tls::errc values compare with and convert to std::error_code. */
+template <>
+struct is_error_code_enum<socklite::tls::errc> : true_type {};
+}  // namespace std
+
+#endif  // SOCKLITE_TLS_ERROR_HPP
+// ---- end socklite/tls/error.hpp
+
+namespace socklite {
+namespace tls {
+
+/** What a client context trusts and offers. */
+struct ClientOptions {
+    /** A PEM file of trusted CA certificates; with ca_dir also empty, the system store
+     *  (`SSL_CTX_set_default_verify_paths`: `/etc/ssl/certs`, `SSL_CERT_FILE`, `SSL_CERT_DIR`). */
+    std::string ca_file;
+    /** A directory of trusted CA certificates in OpenSSL's hashed layout (`c_rehash`). */
+    std::string ca_dir;
+    /** Verify the server's chain against the trusted CAs and its name against the host
+     *  connected to. Turning this off accepts any certificate, a man in the middle's too: for
+     *  tests and a user's explicit `--insecure` only. */
+    bool verify = true;
+    /** A client certificate chain (PEM) to present when a server asks for one (optional). */
+    std::string cert_file;
+    /** The private key (PEM) of cert_file. */
+    std::string key_file;
+    /** Protocols offered by ALPN, most preferred first (empty: no ALPN). */
+    std::vector<std::string> alpn = {"http/1.1"};
+};
+
+/** What a server context presents. */
+struct ServerOptions {
+    /** The certificate chain (PEM): the server's certificate first, then the intermediates
+     *  (sending the chain matters: clients hold only the roots). */
+    std::string cert_file;
+    /** The private key (PEM) of the certificate; checked to match it. */
+    std::string key_file;
+    /** Protocols accepted by ALPN, most preferred first: the first one the client also
+     *  offers is selected; a client offering none of them gets no ALPN answer. */
+    std::vector<std::string> alpn = {"http/1.1"};
+};
+
+/** TLS settings shared by many connections: a reference-counted handle on an OpenSSL
+ *  `SSL_CTX` (copies share it; it lives while a copy or a session made from it does).
+ *
+ *  Both kinds accept TLS 1.2 and 1.3 only. A client context verifies by default (chain and
+ *  host name, the way browsers and curl do); a server context holds a certificate and key.
+ *  Settings are fixed once made: to change a server's certificate, make a new Context and give
+ *  it to new connections (the sessions already running keep theirs).
+ *
+ *  @par Example
+ *  @code
+ *  auto ctx = socklite::tls::Context::client();  // the system's trusted CAs
+ *  auto sock = socklite::Socket::connect("example.com", 443, std::chrono::seconds(5));
+ *  socklite::tls::connect(sock, ctx, "example.com");
+ *  @endcode */
+class Context {
+public:
+    /** An empty context (operator bool is false). */
+    Context() noexcept = default;
+
+    /** A client context. @throws Error naming the file that could not be loaded. */
+    static Context client(const ClientOptions& options = {});
+    /** As client(const ClientOptions&), reporting through @p ec (empty on failure). */
+    static Context client(const ClientOptions& options, std::error_code& ec) noexcept;
+    /** A server context. @throws Error naming the file that could not be loaded, or
+     *  `key values mismatch` when the key does not belong to the certificate. */
+    static Context server(const ServerOptions& options);
+    /** As server(const ServerOptions&), reporting through @p ec (empty on failure). */
+    static Context server(const ServerOptions& options, std::error_code& ec) noexcept;
+
+    /** Whether this holds a context. */
+    explicit operator bool() const noexcept { return state_ != nullptr; }
+    /** Whether it is a server context. */
+    bool is_server() const noexcept { return state_ && state_->server; }
+    /** Whether a client context verifies its peers (ClientOptions::verify). */
+    bool verifies() const noexcept { return state_ && state_->verify; }
+    /** The OpenSSL context, for settings this class does not offer (change them before any
+     *  connection uses it). */
+    SSL_CTX* native_handle() const noexcept { return state_ ? state_->ctx : nullptr; }
+
+private:
+    struct State {
+        SSL_CTX* ctx = nullptr;
+        bool server = false;
+        bool verify = false;
+        std::string alpn;  // wire format: length-prefixed names
+        State() = default;
+        State(const State&) = delete;
+        State& operator=(const State&) = delete;
+        ~State() { SSL_CTX_free(ctx); }
+    };
+
+    static std::shared_ptr<State> make(bool server, const std::vector<std::string>& alpn,
+                                       std::error_code& ec) noexcept;
+    static bool load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
+                          std::error_code& ec) noexcept;
+    static int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
+                           const unsigned char* in, unsigned int inlen, void* arg) noexcept;
+
+    std::shared_ptr<State> state_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline std::shared_ptr<Context::State> Context::make(bool server,
+                                                     const std::vector<std::string>& alpn,
+                                                     std::error_code& ec) noexcept {
+    try {
+        auto state = std::make_shared<State>();
+        ERR_clear_error();
+        state->ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+        if (!state->ctx) {
+            ec = detail::take_openssl_error(std::make_error_code(std::errc::not_enough_memory));
+            return nullptr;
+        }
+        state->server = server;
+        for (const std::string& name : alpn) {
+            if (name.empty() || name.size() > 255) {
+                ec = std::make_error_code(std::errc::invalid_argument);
+                return nullptr;
+            }
+            state->alpn += static_cast<char>(name.size());
+            state->alpn += name;
+        }
+        SSL_CTX* ctx = state->ctx;
+        SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+        // Non-blocking use: a write retried after would-block may come from a moved buffer
+        // (the same bytes), partial writes are reported, and idle connections give their
+        // 34 KiB of record buffers back.
+        SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                                  SSL_MODE_RELEASE_BUFFERS);
+        SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
+        SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+        ec.clear();
+        return state;
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return nullptr;
+    }
+}
+
+inline bool Context::load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
+                               std::error_code& ec) noexcept {
+    ERR_clear_error();
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
+        ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
+        return false;
+    }
+    return true;
+}
+
+inline int Context::select_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
+                                const unsigned char* in, unsigned int inlen, void* arg) noexcept {
+    const std::string& ours = static_cast<State*>(arg)->alpn;
+    // Ours in order of preference, the first the client offers too.
+    for (std::size_t i = 0; i < ours.size(); i += 1 + static_cast<unsigned char>(ours[i])) {
+        const unsigned char n = static_cast<unsigned char>(ours[i]);
+        for (unsigned int j = 0; j < inlen; j += 1u + in[j]) {
+            if (in[j] == n && j + 1u + n <= inlen &&
+                ours.compare(i + 1, n, reinterpret_cast<const char*>(in + j + 1), n) == 0) {
+                *out = in + j + 1;
+                *outlen = n;
+                return SSL_TLSEXT_ERR_OK;
+            }
+        }
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+}
+
+inline Context Context::client(const ClientOptions& options, std::error_code& ec) noexcept {
+    Context c;
+    std::shared_ptr<State> state = make(false, options.alpn, ec);
+    if (!state) return c;
+    SSL_CTX* ctx = state->ctx;
+    state->verify = options.verify;
+    if (options.verify) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+        const bool own = !options.ca_file.empty() || !options.ca_dir.empty();
+        const int ok = own ? SSL_CTX_load_verify_locations(
+                                 ctx, options.ca_file.empty() ? nullptr : options.ca_file.c_str(),
+                                 options.ca_dir.empty() ? nullptr : options.ca_dir.c_str())
+                           : SSL_CTX_set_default_verify_paths(ctx);
+        if (ok != 1) {
+            ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
+            return c;
+        }
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    }
+    if (!options.cert_file.empty() && !load_pair(ctx, options.cert_file, options.key_file, ec))
+        return c;
+    if (!state->alpn.empty() &&
+        SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(state->alpn.data()),
+                                static_cast<unsigned int>(state->alpn.size())) != 0) {
+        ec = detail::take_openssl_error(std::make_error_code(std::errc::not_enough_memory));
+        return c;
+    }
+    c.state_ = std::move(state);
+    return c;
+}
+
+inline Context Context::client(const ClientOptions& options) {
+    std::error_code ec;
+    Context c = client(options, ec);
+    if (ec) {
+        const std::string& file = !options.ca_file.empty() ? options.ca_file : options.ca_dir;
+        socklite::detail::throw_error(ec, "load TLS trust store", file.empty() ? "(system)" : file);
+    }
+    return c;
+}
+
+inline Context Context::server(const ServerOptions& options, std::error_code& ec) noexcept {
+    Context c;
+    std::shared_ptr<State> state = make(true, options.alpn, ec);
+    if (!state) return c;
+    SSL_CTX* ctx = state->ctx;
+    if (!load_pair(ctx, options.cert_file, options.key_file, ec)) return c;
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (!state->alpn.empty()) SSL_CTX_set_alpn_select_cb(ctx, &Context::select_alpn, state.get());
+    c.state_ = std::move(state);
+    return c;
+}
+
+inline Context Context::server(const ServerOptions& options) {
+    std::error_code ec;
+    Context c = server(options, ec);
+    if (ec) socklite::detail::throw_error(ec, "load TLS certificate", options.cert_file);
+    return c;
+}
+
+}  // namespace tls
+}  // namespace socklite
+
+#endif  // SOCKLITE_TLS_CONTEXT_HPP
+// ---- end socklite/tls/context.hpp
+// ---- begin socklite/tls/session.hpp
+#ifndef SOCKLITE_TLS_SESSION_HPP
+#define SOCKLITE_TLS_SESSION_HPP
+
+/** @file
+ *  socklite::tls::Session, the TLS layer a Socket reads and writes through, and the calls that
+ *  put one on a socket: tls::connect() for clients, tls::accept() for servers, tls::handshake().
+ *  Needs OpenSSL (SOCKLITE_WITH_OPENSSL). */
+
+#include <cerrno>
+#include <climits>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <arpa/inet.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+
+namespace socklite {
+namespace tls {
+
+/** A saved TLS session (an OpenSSL `SSL_SESSION`, reference-counted) that a later
+ *  tls::connect() to the same server can resume, skipping the certificate exchange. Empty
+ *  when there is none. */
+class Ticket {
+public:
+    /** An empty ticket. */
+    Ticket() noexcept = default;
+    /** Adopts @p session (one reference). */
+    explicit Ticket(SSL_SESSION* session) noexcept : session_(session) {}
+    /** Shares @p other's session. */
+    Ticket(const Ticket& other) noexcept : session_(other.session_) {
+        if (session_) SSL_SESSION_up_ref(session_);
+    }
+    /** Shares @p other's session, releasing this one's. */
+    Ticket& operator=(const Ticket& other) noexcept {
+        if (other.session_) SSL_SESSION_up_ref(other.session_);
+        SSL_SESSION_free(session_);
+        session_ = other.session_;
+        return *this;
+    }
+    /** Releases the session. */
+    ~Ticket() { SSL_SESSION_free(session_); }
+    /** Whether the ticket holds a session a server may resume. */
+    explicit operator bool() const noexcept {
+        return session_ && SSL_SESSION_is_resumable(session_) == 1;
+    }
+    /** The OpenSSL session (still owned by this ticket). */
+    SSL_SESSION* native_handle() const noexcept { return session_; }
+
+private:
+    SSL_SESSION* session_ = nullptr;
+};
+
+/** The TLS layer of one connection (an OpenSSL `SSL`), attached to a Socket by tls::connect()
+ *  or tls::accept(); the Socket owns it. Every Socket call then goes through it, with the same
+ *  deadlines, timeouts and non-blocking behaviour as plain TCP; an EventLoop-driven Connection
+ *  works over it too.
+ *
+ *  **End of stream.** A peer's close_notify reads as end of stream (0 bytes). A peer that
+ *  closes TCP without one also reads as end of stream, and unclean_eof() tells it: that is
+ *  harmless when the protocol's framing says the message was complete (an HTTP body with a
+ *  length), and a possible truncation attack when the close itself ends a message.
+ *
+ *  **Threads.** Unlike a plain Socket, a TLS one must not be used by two threads at once, not
+ *  even one sending and one receiving: both directions share the OpenSSL state.
+ *
+ *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
+ *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
+class Session final : public socklite::detail::StreamLayer {
+public:
+    /** A session for @p context on descriptor @p fd, as a server (@p server) or a client. Use
+     *  tls::connect() and tls::accept() rather than this. Check ok() after construction. */
+    Session(const Context& context, int fd, bool server) noexcept;
+    /** Frees the OpenSSL state (no close_notify: Socket::shutdown() sends that). */
+    ~Session() override {
+        // OpenSSL would mark the session not resumable when a connection ends without a
+        // close_notify sent; closing a kept-alive connection is no reason for that, a fatal
+        // error is.
+        if (ssl_ && !failed_) SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_SENT_SHUTDOWN);
+        SSL_free(ssl_);
+    }
+
+    /** Whether construction succeeded (out of memory otherwise). */
+    bool ok() const noexcept { return ssl_ != nullptr; }
+    /** The OpenSSL connection. */
+    SSL* native_handle() const noexcept { return ssl_; }
+    /** Whether the handshake has finished. */
+    bool handshake_done() const noexcept { return SSL_is_init_finished(ssl_) == 1; }
+    /** The protocol version, e.g. `"TLSv1.3"`. */
+    std::string_view version() const noexcept { return SSL_get_version(ssl_); }
+    /** The cipher suite, e.g. `"TLS_AES_256_GCM_SHA384"` (empty before the handshake). */
+    std::string_view cipher() const noexcept {
+        const char* name = SSL_get_cipher_name(ssl_);
+        return name && std::string_view(name) != "(NONE)" ? name : "";
+    }
+    /** The protocol ALPN selected (e.g. `"http/1.1"`), empty when none was. */
+    std::string_view alpn() const noexcept {
+        const unsigned char* p = nullptr;
+        unsigned int n = 0;
+        SSL_get0_alpn_selected(ssl_, &p, &n);
+        return p ? std::string_view(reinterpret_cast<const char*>(p), n) : std::string_view();
+    }
+    /** Whether the handshake resumed an earlier session (a Ticket). */
+    bool resumed() const noexcept { return SSL_session_reused(ssl_) == 1; }
+    /** Whether the peer closed TCP without a close_notify (read() reported end of stream). */
+    bool unclean_eof() const noexcept { return unclean_eof_; }
+    /** The session to resume on a later connection (TLS 1.3 servers send it after the
+     *  handshake, so it is there once some data has been read). */
+    Ticket ticket() const noexcept { return Ticket(SSL_get1_session(ssl_)); }
+
+    // The layer's steps, called by Socket (see detail::StreamLayer).
+
+    /** Moves the handshake forward (Socket::handshake() drives it). */
+    void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
+    /** Reads decrypted payload (Socket's receiving calls come here). */
+    std::size_t read(int fd, void* buf, std::size_t len, short& wait,
+                     std::error_code& ec) noexcept override;
+    /** Encrypts and writes payload (Socket's sending calls come here). */
+    std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
+                      std::error_code& ec) noexcept override;
+    /** Sends close_notify (Socket::shutdown() comes here). */
+    void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
+    /** Decrypted bytes not yet read (`SSL_pending`). */
+    std::size_t buffered() const noexcept override {
+        const int n = SSL_pending(ssl_);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+
+private:
+    static BIO_METHOD* bio_method() noexcept;
+    static int bio_write(BIO* bio, const char* data, int len) noexcept;
+    static int bio_read(BIO* bio, char* data, int len) noexcept;
+    static long bio_ctrl(BIO*, int cmd, long, void*) noexcept;
+    // Turns a failed SSL call's result into would-block (with its readiness), end of stream or
+    // an error; returns 0.
+    std::size_t fail(int rc, short& wait, std::error_code& ec) noexcept;
+
+    Context context_;  // keeps the SSL_CTX and its ALPN list alive while the session is
+    SSL* ssl_ = nullptr;
+    int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
+    int sys_error_ = 0;  // errno of the BIO's last failed send/recv
+    bool unclean_eof_ = false;
+    bool failed_ = false;  // a TLS or transport error: the session must not be resumed
+};
+
+/** The Session attached to @p socket, or nullptr for a plain socket. */
+inline Session* session(const Socket& socket) noexcept {
+    return dynamic_cast<Session*>(socket.layer());
+}
+
+/** Drives the handshake of @p socket's session to its end within @p deadline (and within the
+ *  socket's read and write timeouts). On a non-blocking socket it goes as far as it can without
+ *  waiting: `std::errc::operation_would_block` then, with Socket::wants() telling for what.
+ *  Errors: tls::verify_category() for a certificate that fails verification (naming the
+ *  reason), tls::error_category() for other TLS failures, system errors for the transport;
+ *  tls::errc::no_session for a plain socket. */
+void handshake(Socket& socket, const Deadline& deadline, std::error_code& ec) noexcept;
+/** As handshake(Socket&, const Deadline&, std::error_code&). @throws Error, e.g.
+ *  `TLS handshake 127.0.0.1:8443: certificate verify failed: certificate has expired`. */
+void handshake(Socket& socket, const Deadline& deadline = Deadline::none());
+
+/** Starts TLS as a client on the connected @p socket and completes the handshake within
+ *  @p deadline (see handshake()). @p host is the name connected to: sent as SNI when it is a
+ *  name and, when @p context verifies, the certificate must be valid for it (a DNS name or an
+ *  IP address, checked against the certificate's subjectAltName). @p resume, when not empty,
+ *  offers an earlier session of the same server (Session::ticket()). On failure the socket
+ *  keeps no session. */
+void connect(Socket& socket, const Context& context, std::string_view host,
+             const Deadline& deadline, const Ticket& resume, std::error_code& ec) noexcept;
+/** As connect() with a Ticket, without resumption. */
+inline void connect(Socket& socket, const Context& context, std::string_view host,
+                    const Deadline& deadline, std::error_code& ec) noexcept {
+    connect(socket, context, host, deadline, Ticket(), ec);
+}
+/** As connect(), throwing. @throws Error, e.g. `TLS handshake other.example: host name
+ *  mismatch`. */
+void connect(Socket& socket, const Context& context, std::string_view host,
+             const Deadline& deadline = Deadline::none(), const Ticket& resume = Ticket());
+
+/** Puts a server session for @p context on the accepted @p socket. The handshake runs inside
+ *  the first reads and writes (so an event loop drives it like any other I/O), or with
+ *  handshake(). */
+void accept(Socket& socket, const Context& context, std::error_code& ec) noexcept;
+/** As accept(Socket&, const Context&, std::error_code&). @throws Error. */
+void accept(Socket& socket, const Context& context);
+
+// ---------------------------------------------------------------------------------------------
+// Implementation
+
+inline Session::Session(const Context& context, int fd, bool server) noexcept
+    : context_(context), fd_(fd) {
+    ssl_ = SSL_new(context.native_handle());
+    if (!ssl_) return;
+    BIO* bio = BIO_new(bio_method());
+    if (!bio) {
+        SSL_free(ssl_);
+        ssl_ = nullptr;
+        return;
+    }
+    BIO_set_data(bio, this);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: the SSL takes the one reference
+    if (server) {
+        SSL_set_accept_state(ssl_);
+    } else {
+        SSL_set_connect_state(ssl_);
+    }
+}
+
+inline BIO_METHOD* Session::bio_method() noexcept {
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "socklite");
+        if (m) {
+            BIO_meth_set_write(m, &Session::bio_write);
+            BIO_meth_set_read(m, &Session::bio_read);
+            BIO_meth_set_ctrl(m, &Session::bio_ctrl);
+        }
+        return m;
+    }();
+    return method;
+}
+
+inline int Session::bio_write(BIO* bio, const char* data, int len) noexcept {
+    Session* s = static_cast<Session*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    for (;;) {
+        ssize_t n = socklite::detail::sys.send(s->fd_, data, static_cast<std::size_t>(len),
+                                               MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) return static_cast<int>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            BIO_set_retry_write(bio);
+        } else {
+            s->sys_error_ = errno;
+        }
+        return -1;
+    }
+}
+
+inline int Session::bio_read(BIO* bio, char* data, int len) noexcept {
+    Session* s = static_cast<Session*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    for (;;) {
+        ssize_t n =
+            socklite::detail::sys.recv(s->fd_, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
+        if (n >= 0) return static_cast<int>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            BIO_set_retry_read(bio);
+        } else {
+            s->sys_error_ = errno;
+        }
+        return -1;
+    }
+}
+
+inline long Session::bio_ctrl(BIO*, int cmd, long, void*) noexcept {
+    return cmd == BIO_CTRL_FLUSH ? 1 : 0;  // writes go straight to the socket
+}
+
+inline std::size_t Session::fail(int rc, short& wait, std::error_code& ec) noexcept {
+    const int err = SSL_get_error(ssl_, rc);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        ERR_clear_error();
+        wait = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        ec = std::make_error_code(std::errc::operation_would_block);
+        return 0;
+    }
+    if (err == SSL_ERROR_ZERO_RETURN) {  // close_notify: the orderly end
+        ERR_clear_error();
+        ec.clear();
+        return 0;
+    }
+    failed_ = true;
+    if (sys_error_ != 0) {  // the transport failed (a reset, ...)
+        ERR_clear_error();
+        ec = {sys_error_, std::system_category()};
+        sys_error_ = 0;
+        return 0;
+    }
+    const unsigned long last = ERR_peek_last_error();
+    const bool eof = (err == SSL_ERROR_SYSCALL && last == 0) ||
+                     (err == SSL_ERROR_SSL && ERR_GET_LIB(last) == ERR_LIB_SSL &&
+                      ERR_GET_REASON(last) == SSL_R_UNEXPECTED_EOF_WHILE_READING);
+    if (eof) {
+        ERR_clear_error();
+        failed_ = false;  // a truncation is no fault of the session
+        if (!handshake_done()) {
+            ec = errc::handshake_incomplete;
+        } else {
+            unclean_eof_ = true;  // end of stream, flagged
+            ec.clear();
+        }
+        return 0;
+    }
+    const long verify = SSL_get_verify_result(ssl_);
+    if (!handshake_done() && verify != X509_V_OK) {
+        ERR_clear_error();
+        ec = {static_cast<int>(verify), verify_category()};
+        return 0;
+    }
+    ec = detail::take_openssl_error(std::make_error_code(std::errc::protocol_error));
+    return 0;
+}
+
+inline void Session::handshake(int, short& wait, std::error_code& ec) noexcept {
+    ERR_clear_error();
+    const int rc = SSL_do_handshake(ssl_);
+    if (rc == 1) {
+        ec.clear();
+        return;
+    }
+    fail(rc, wait, ec);
+    if (!ec) ec = errc::handshake_incomplete;  // a close_notify in the middle of a handshake
+}
+
+inline std::size_t Session::read(int, void* buf, std::size_t len, short& wait,
+                                 std::error_code& ec) noexcept {
+    if (len == 0) {
+        ec.clear();
+        return 0;
+    }
+    ERR_clear_error();
+    const int rc = SSL_read(ssl_, buf, len > INT_MAX ? INT_MAX : static_cast<int>(len));
+    if (rc > 0) {
+        ec.clear();
+        return static_cast<std::size_t>(rc);
+    }
+    return fail(rc, wait, ec);
+}
+
+inline std::size_t Session::write(int, const void* buf, std::size_t len, short& wait,
+                                  std::error_code& ec) noexcept {
+    if (len == 0) {
+        ec.clear();
+        return 0;
+    }
+    ERR_clear_error();
+    const int rc = SSL_write(ssl_, buf, len > INT_MAX ? INT_MAX : static_cast<int>(len));
+    if (rc > 0) {
+        ec.clear();
+        return static_cast<std::size_t>(rc);
+    }
+    fail(rc, wait, ec);
+    // Writing after the peer's close_notify: the connection is over for writing too.
+    if (!ec) ec = std::make_error_code(std::errc::broken_pipe);
+    return 0;
+}
+
+inline void Session::shutdown(int, short& wait, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!handshake_done()) return;  // nothing to end in TLS: TCP's own end says it all
+    ERR_clear_error();
+    const int rc = SSL_shutdown(ssl_);  // 0: ours sent, the peer's not yet read (not waited for)
+    if (rc >= 0) return;
+    fail(rc, wait, ec);
+}
+
+inline void handshake(Socket& socket, const Deadline& deadline, std::error_code& ec) noexcept {
+    if (!session(socket)) {
+        ec = errc::no_session;
+        return;
+    }
+    socket.handshake(deadline, ec);
+}
+
+inline void handshake(Socket& socket, const Deadline& deadline) {
+    std::error_code ec;
+    handshake(socket, deadline, ec);
+    if (ec) {
+        std::error_code ignored;
+        Address peer = socket.peer_address(ignored);
+        socklite::detail::throw_error(ec, "TLS handshake", peer.empty() ? "" : peer.to_string());
+    }
+}
+
+inline void connect(Socket& socket, const Context& context, std::string_view host,
+                    const Deadline& deadline, const Ticket& resume, std::error_code& ec) noexcept {
+    if (!context || context.is_server() || !socket.is_open()) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
+    auto* s = new (std::nothrow) Session(context, socket.native_handle(), false);
+    if (!s || !s->ok()) {
+        delete s;
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    SSL* ssl = s->native_handle();
+    std::string name(host.size() > 1 && host.front() == '[' && host.back() == ']'
+                         ? host.substr(1, host.size() - 2)
+                         : host);
+    unsigned char ip[16];
+    const bool is_ip =
+        inet_pton(AF_INET, name.c_str(), ip) == 1 || inet_pton(AF_INET6, name.c_str(), ip) == 1;
+    bool set = true;
+    if (!name.empty() && !is_ip) set = SSL_set_tlsext_host_name(ssl, name.c_str()) == 1;
+    if (set && context.verifies() && !name.empty()) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        if (is_ip) {
+            set = X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) == 1;
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            set = X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) == 1;
+        }
+    }
+    if (set && resume) set = SSL_set_session(ssl, resume.native_handle()) == 1;
+    if (!set) {
+        delete s;
+        ec = detail::take_openssl_error(std::make_error_code(std::errc::invalid_argument));
+        return;
+    }
+    socket.attach_layer(s);
+    handshake(socket, deadline, ec);
+    if (ec && ec != std::errc::operation_would_block) socket.attach_layer(nullptr);
+}
+
+inline void connect(Socket& socket, const Context& context, std::string_view host,
+                    const Deadline& deadline, const Ticket& resume) {
+    std::error_code ec;
+    connect(socket, context, host, deadline, resume, ec);
+    if (ec) socklite::detail::throw_error(ec, "TLS handshake", std::string(host));
+}
+
+inline void accept(Socket& socket, const Context& context, std::error_code& ec) noexcept {
+    if (!context || !context.is_server() || !socket.is_open()) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
+    auto* s = new (std::nothrow) Session(context, socket.native_handle(), true);
+    if (!s || !s->ok()) {
+        delete s;
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    socket.attach_layer(s);
+    ec.clear();
+}
+
+inline void accept(Socket& socket, const Context& context) {
+    std::error_code ec;
+    accept(socket, context, ec);
+    if (ec) socklite::detail::throw_error(ec, "TLS accept", "");
+}
+
+}  // namespace tls
+}  // namespace socklite
+
+#endif  // SOCKLITE_TLS_SESSION_HPP
+// ---- end socklite/tls/session.hpp
+
+#endif  // SOCKLITE_TLS_HPP
+// ---- end socklite/tls.hpp
+#endif
 
 #endif  // SOCKLITE_HPP
 // ---- end socklite.hpp

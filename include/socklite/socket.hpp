@@ -54,7 +54,8 @@ enum class Shutdown {
  *  Every byte the library reads or writes goes through these calls (the HTTP client too), so
  *  that a layer under them (TLS) sees all of it.
  *
- *  A Socket may be used by two threads at once when one only sends and the other only receives;
+ *  A plain Socket may be used by two threads at once when one only sends and the other only
+ *  receives (a TLS one may not: the layer's state is shared by both directions);
  *  changing options or closing while another thread uses the socket is not supported.
  *
  *  @par Example
@@ -304,7 +305,8 @@ public:
 
     /** Puts @p layer (TLS) between this Socket and its descriptor, taking ownership of it (it
      *  must come from `new`): from now on every call reads and writes through it, with the same
-     *  deadlines and timeouts. A layer already attached is ended first. socklite::tls attaches
+     *  deadlines and timeouts (but one thread at a time: the two directions of a layer share
+     *  its state). A layer already attached is ended first. socklite::tls attaches
      *  one; user code rarely calls this. */
     void attach_layer(detail::StreamLayer* layer) noexcept {
         drop_layer();
@@ -312,6 +314,10 @@ public:
     }
     /** The attached layer, or nullptr for a plain socket. */
     detail::StreamLayer* layer() const noexcept { return layer_; }
+    /** Completes the attached layer's handshake (TLS) within @p deadline and the read and
+     *  write timeouts; nothing to do without a layer. A non-blocking socket goes as far as it
+     *  can and reports `std::errc::operation_would_block`, with wants() telling for what. */
+    void handshake(const Deadline& deadline, std::error_code& ec) noexcept;
     /** After `std::errc::operation_would_block` in non-blocking mode, the readiness to wait for
      *  before trying again: `POLLIN` or `POLLOUT`. A plain socket's reads wait for `POLLIN` and
      *  its writes for `POLLOUT`; through a layer (TLS) either may need the other. */
@@ -557,6 +563,20 @@ inline bool Socket::wait_for_layer(Deadline deadline, std::error_code& ec) noexc
     ec = e == ETIMEDOUT ? std::make_error_code(std::errc::timed_out)
                         : std::error_code(e, std::system_category());
     return false;
+}
+
+inline void Socket::handshake(const Deadline& deadline, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!layer_) return;
+    Deadline bound = deadline;
+    if (!non_blocking_) {
+        if (read_timeout_ != no_timeout) bound = bound.earliest(Deadline::after(read_timeout_));
+        if (write_timeout_ != no_timeout) bound = bound.earliest(Deadline::after(write_timeout_));
+    }
+    for (;;) {
+        layer_->handshake(fd_, wants_, ec);
+        if (ec != std::errc::operation_would_block || !wait_for_layer(bound, ec)) return;
+    }
 }
 
 inline std::size_t Socket::layered_transfer(bool sending, void* buf, std::size_t len,
