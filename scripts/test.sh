@@ -9,7 +9,7 @@ root=$PWD
 . scripts/deps.sh
 socklite_need_packages g++ clang cmake ninja-build meson pkg-config doctest-dev catch2 doxygen \
   libclang-rt-14-dev python3 curl nginx-light libcpp-httplib-dev libhttp-parser-dev libasio-dev \
-  libcurl4-openssl-dev wrk python3-websockets chromium
+  libcurl4-openssl-dev wrk python3-websockets chromium libssl-dev
 # chromium: the browser tests of tests/interop (driven by playwright-core from npm). Node.js >= 20
 # with npm is expected as it is here (NodeSource's nodejs, which ships npm): Debian 12's nodejs is
 # 18 (too old for playwright-core) and its npm package conflicts with NodeSource's nodejs, so neither
