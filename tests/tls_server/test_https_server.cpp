@@ -321,6 +321,7 @@ TEST_CASE("https server: reload_tls() is seen by the next connection (a new seri
     std::error_code ec;
     server.reload_tls(second.cert, first.key, ec);
     CHECK(ec);
+    CHECK_THROWS_AS(server.reload_tls(socklite::tls::Context::client()), socklite::Error);
     CHECK(run_tool(argv) == after + after + after + after);
 }
 

@@ -196,6 +196,7 @@ public:
     /** Serves HTTPS (and `wss://`) with @p context, a server context (tls::Context::server()):
      *  every connection accepted afterwards gets a TLS session. Call it before listen(); to
      *  change the certificate later, reload_tls(). @return `*this`.
+     *  @throws Error (`std::errc::invalid_argument`) when @p context is not a server context.
      *  @par Example
      *  @code
      *  socklite::HttpServer server;
@@ -210,7 +211,9 @@ public:
     HttpServer& use_tls(const std::string& cert_file, const std::string& key_file);
     /** Replaces the TLS context of an HTTPS server (use_tls()): handshakes from now on use
      *  @p context; connections already open keep theirs. **Thread-safe**: call it from any
-     *  thread while the server runs (on SIGHUP, say, after a certificate renewal). */
+     *  thread while the server runs (on SIGHUP, say, after a certificate renewal). Without
+     *  use_tls() before it, it is use_tls() (not thread-safe then).
+     *  @throws Error (`std::errc::invalid_argument`) when @p context is not a server context. */
     void reload_tls(const tls::Context& context);
     /** As reload_tls(const tls::Context&), with a context made from @p cert_file and
      *  @p key_file; on failure the context in force stays.
@@ -364,6 +367,9 @@ struct TlsSlot {
 }  // namespace http
 
 inline HttpServer& HttpServer::use_tls(const tls::Context& context) {
+    if (!context.is_server())  // (a client context would fail every handshake)
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "use_tls",
+                            "not a server context");
     if (tls_) {
         reload_tls(context);
         return *this;
@@ -394,6 +400,9 @@ inline void HttpServer::reload_tls(const tls::Context& context) {
         use_tls(context);
         return;
     }
+    if (!context.is_server())
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "reload_tls",
+                            "not a server context");
     auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
     tls::Context old;
     std::lock_guard<std::mutex> lock(slot->mutex);
@@ -412,7 +421,14 @@ inline void HttpServer::reload_tls(const std::string& cert_file, const std::stri
         return;
     }
     tls::Context context = tls::Context::server(o, ec);
-    if (!ec) reload_tls(context);
+    if (ec) return;
+    try {
+        reload_tls(context);
+    } catch (const std::system_error& e) {
+        ec = e.code();
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
 }
 
 inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file) {
