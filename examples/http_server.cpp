@@ -10,6 +10,9 @@
 //   GET /ws/echo   a WebSocket upgrade: each message sent back as it came (text or binary)
 //   other GET/HEAD the files under --root (index.html for a directory, 404 when absent,
 //                  never a byte from outside it; other methods there: 405 with Allow)
+//
+// With --tls-cert and --tls-key (a build with OpenSSL) it serves HTTPS and WSS instead, and
+// SIGHUP loads the two files again for the connections that follow.
 
 #include <csignal>
 #include <cstdio>
@@ -26,23 +29,28 @@
 
 static const char usage[] =
     "usage: http_server [--host H] [--port P] [--root DIR] [--threads N]\n"
+    "                   [--tls-cert FILE --tls-key FILE]\n"
     "\n"
     "Serves HTTP/1.1 on H:P (default 127.0.0.1:8080) with N event loops (default: one per\n"
     "core): GET /hello, /echo (any method: the body back), GET /headers (the request's fields,\n"
     "one per line), GET /ws/echo (WebSocket: each message back as it came, text or binary);\n"
     "any other GET/HEAD: the files under DIR (default .), index.html for a directory.\n"
+    "--tls-cert/--tls-key: serve HTTPS (and WSS) with this PEM certificate chain and key;\n"
+    "SIGHUP then reloads both files for new connections (open ones keep theirs).\n"
     "SIGINT or SIGTERM: requests under way finish, then exit 0.\n";
 
 int main(int argc, char** argv) {
     return cli::run("http_server", [&] {
         // --root and --threads here; cli::parse takes the rest.
         std::string root = ".";
+        std::string tls_cert, tls_key;
         unsigned threads = std::thread::hardware_concurrency();
         std::vector<char*> rest{argv[0]};
         for (int i = 1; i < argc; ++i) {
             std::string arg = argv[i];
             std::string name = arg.substr(0, arg.find('='));
-            if (name != "--root" && name != "--threads") {
+            if (name != "--root" && name != "--threads" && name != "--tls-cert" &&
+                name != "--tls-key") {
                 rest.push_back(argv[i]);
                 continue;
             }
@@ -55,6 +63,10 @@ int main(int argc, char** argv) {
             if (value.empty()) cli::fail("bad arguments: " + name + " needs a value (see --help)");
             if (name == "--root") {
                 root = value;
+            } else if (name == "--tls-cert") {
+                tls_cert = value;
+            } else if (name == "--tls-key") {
+                tls_key = value;
             } else if (value.size() > 4 ||
                        value.find_first_not_of("0123456789") != std::string::npos ||
                        std::stoul(value) == 0) {
@@ -66,6 +78,11 @@ int main(int argc, char** argv) {
         }
         cli::Args args = cli::parse(static_cast<int>(rest.size()), rest.data(), usage,
                                     {"127.0.0.1", 8080, {}}, 0);
+        if (tls_cert.empty() != tls_key.empty())
+            cli::fail("bad arguments: --tls-cert and --tls-key go together (see --help)");
+#if !(defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL)
+        if (!tls_cert.empty()) cli::fail("--tls-cert: this build has no TLS (OpenSSL)");
+#endif
 
         socklite::HttpServer::Options options;
         options.threads = threads == 0 ? 1 : threads;
@@ -95,19 +112,33 @@ int main(int argc, char** argv) {
         // Everything else under GET/HEAD: the files under --root (never a byte outside it).
         server.serve_dir("/", root);
 
-        // SIGINT and SIGTERM are blocked in every thread (the loops' threads inherit the mask)
-        // and taken by one thread that asks the server to stop.
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+        if (!tls_cert.empty()) server.use_tls(tls_cert, tls_key);
+#endif
+
+        // SIGINT and SIGTERM (and SIGHUP) are blocked in every thread (the loops' threads
+        // inherit the mask) and taken by one thread that asks the server to stop (or reload).
         sigset_t stop_signals;
         sigemptyset(&stop_signals);
         sigaddset(&stop_signals, SIGINT);
         sigaddset(&stop_signals, SIGTERM);
+        sigaddset(&stop_signals, SIGHUP);
         if (::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr) != 0)
             throw std::runtime_error("block signals failed");
 
         server.listen(args.host, args.port);
         std::thread waiter([&] {
-            int sig = 0;
-            ::sigwait(&stop_signals, &sig);
+            for (;;) {
+                int sig = 0;
+                ::sigwait(&stop_signals, &sig);
+                if (sig != SIGHUP) break;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+                if (tls_cert.empty()) continue;
+                std::error_code ec;  // a bad file keeps the certificate in force
+                server.reload_tls(tls_cert, tls_key, ec);
+                cli::note(ec ? "reload " + tls_cert + ": " + ec.message() : "reloaded " + tls_cert);
+#endif
+            }
             server.stop();
         });
         cli::note("listening on " + server.local_address().to_string());

@@ -3075,6 +3075,7 @@ inline void Acceptor::pause(std::error_code why) {
 #include <vector>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 
 namespace socklite {
@@ -3310,6 +3311,16 @@ private:
     void finish(std::error_code ec);  // closes and calls on_close (the last thing a frame does)
     void release_buffers() noexcept;
     void release_input() noexcept;
+    // After a would-block through a layer: whether it waits for the other readiness.
+    bool waits_other(short own) const noexcept {
+        return socket_.layer() != nullptr && socket_.wants() != own;
+    }
+    EventLoop::Events read_on() const noexcept {
+        return read_waits_out_ ? EventLoop::writable : EventLoop::readable;
+    }
+    EventLoop::Events write_on() const noexcept {
+        return write_waits_in_ ? EventLoop::readable : EventLoop::writable;
+    }
 
     EventLoop& loop_;
     Socket socket_;
@@ -3327,6 +3338,8 @@ private:
     };
     std::vector<FileOut> files_;    // in order; each after its place in out_
     std::uint64_t file_bytes_ = 0;  // the bytes left in files_
+    // With a layer, send_file()'s bytes are read into the queue (pread), a piece at a time.
+    std::error_code stage_file(FileOut& f, std::size_t& budget) noexcept;
     InputHandler on_input_;
     LineHandler on_line_;
     EventHandler on_end_;
@@ -3344,6 +3357,11 @@ private:
     bool discard_input_ = false;   // close_after_flush()
     bool write_shut_ = false;      // shutdown(write) done
     bool delivering_ = false;      // on_input or on_line is running (out of its slot)
+    bool shut_blocked_ = false;    // a layer's end of stream (close_notify) waits to go out
+    // Through a layer (TLS) a blocked read may wait for the socket to be writable, and a
+    // blocked write for it to be readable (Socket::wants()).
+    bool read_waits_out_ = false;
+    bool write_waits_in_ = false;
     bool* dead_flag_ = nullptr;
 };
 
@@ -3468,6 +3486,9 @@ inline bool Connection::send(std::string_view data, std::error_code& ec) noexcep
             return false;
         }
         if (sent == data.size()) return true;
+        // The rest is queued, and written from there: through a layer (TLS), the retry must
+        // offer the same bytes, and the queue keeps them.
+        if (wec) write_waits_in_ = waits_other(POLLOUT);
     }
     try {
         out_.append(data.data() + sent, data.size() - sent);
@@ -3562,8 +3583,8 @@ inline void Connection::kick() noexcept {
 inline void Connection::update_interest() noexcept {
     if (!socket_.is_open()) return;
     EventLoop::Events want = 0;
-    if (reading() && buffered_bytes() < options_.max_input) want |= EventLoop::readable;
-    if (queued_bytes() > 0) want |= EventLoop::writable;
+    if (reading() && buffered_bytes() < options_.max_input) want |= read_on();
+    if (queued_bytes() > 0 || shut_blocked_) want |= write_on();
     const int fd = socket_.native_handle();
     std::error_code ec;
     // Not watched at all when nothing is wanted: error and hang-up are reported regardless of
@@ -3585,11 +3606,29 @@ inline void Connection::update_interest() noexcept {
 inline std::error_code Connection::flush() noexcept {
     std::error_code ec;
     std::size_t file_budget = options_.file_piece;
+    write_waits_in_ = false;
     for (;;) {
+        // Through a layer (TLS) sendfile(2) would bypass it: a file is read into the queue at
+        // its place, a piece at a time, once little is left before it (an answer's head and
+        // the file's first bytes then leave in one record).
+        if (socket_.layer() && !files_.empty() && file_budget > 0 &&
+            files_.front().at - out_pos_ <= 16 * 1024) {
+            if (out_pos_ == out_.size()) {  // all written: the next piece reuses the memory
+                out_.clear();
+                out_pos_ = 0;
+                for (FileOut& g : files_) g.at = 0;
+            }
+            FileOut& f = files_.front();
+            if (std::error_code fec = stage_file(f, file_budget)) return fec;
+            if (f.left == 0) {
+                detail::close_quietly(f.fd);
+                files_.erase(files_.begin());
+            }
+        }
         const std::size_t until = files_.empty() ? out_.size() : files_.front().at;
         while (out_pos_ < until) {
             std::size_t n = 0;
-            if (files_.empty()) {
+            if (files_.empty() || socket_.layer()) {  // (a layer takes every byte written)
                 n = socket_.send(out_.data() + out_pos_, until - out_pos_, ec);
             } else {
                 // Bytes right before a file (an answer's head): MSG_MORE lets them share a
@@ -3604,12 +3643,17 @@ inline std::error_code Connection::flush() noexcept {
             out_pos_ += n;
         }
         if (ec) {
-            if (ec == std::errc::operation_would_block) break;
-            return ec;
+            if (ec != std::errc::operation_would_block) return ec;
+            write_waits_in_ = waits_other(POLLOUT);
+            break;
         }
         if (files_.empty()) break;
-        // The file, straight from the page cache to the socket, a bounded amount per event.
+        if (socket_.layer()) {
+            if (file_budget == 0) break;  // this event's share is spent
+            continue;                     // (the next piece)
+        }
         FileOut& f = files_.front();
+        // The file, straight from the page cache to the socket, a bounded amount per event.
         while (f.left > 0 && file_budget > 0) {
             std::uint64_t want = f.left < file_budget ? f.left : file_budget;
             off_t off = static_cast<off_t>(f.offset);
@@ -3644,6 +3688,38 @@ inline std::error_code Connection::flush() noexcept {
     return {};
 }
 
+inline std::error_code Connection::stage_file(FileOut& f, std::size_t& budget) noexcept {
+    // Read into the queue at the file's place, ahead of what was queued after it: from there
+    // a write that would block is offered the same bytes again, as a layer needs.
+    constexpr std::size_t piece = 64 * 1024;  // four TLS records
+    std::size_t want = piece < budget ? piece : budget;
+    if (f.left < want) want = static_cast<std::size_t>(f.left);
+    const std::size_t at = f.at;
+    try {
+        out_.insert(at, want, '\0');
+    } catch (...) {
+        return std::make_error_code(std::errc::not_enough_memory);
+    }
+    ssize_t r;
+    do {
+        r = ::pread(f.fd, &out_[at], want, static_cast<off_t>(f.offset));
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0) {
+        std::error_code ec = r == 0 ? std::make_error_code(std::errc::io_error)  // it shrank
+                                    : std::error_code(errno, std::system_category());
+        out_.erase(at, want);
+        return ec;
+    }
+    const std::size_t n = static_cast<std::size_t>(r);
+    if (n < want) out_.erase(at + n, want - n);
+    for (FileOut& g : files_) g.at += n;  // this file's place and the later ones
+    f.offset += n;
+    f.left -= n;
+    file_bytes_ -= n;
+    budget -= n;
+    return {};
+}
+
 inline bool Connection::after_output() {
     if (above_high_ && queued_bytes() <= options_.low_water) {
         above_high_ = false;
@@ -3656,7 +3732,13 @@ inline bool Connection::after_output() {
     }
     if (shut_requested_ && !write_shut_ && queued_bytes() == 0) {
         std::error_code ec;
-        socket_.shutdown(Shutdown::write, ec);
+        socket_.shutdown(Shutdown::write, ec);  // with a layer, its end of stream first
+        if (ec == std::errc::operation_would_block) {
+            shut_blocked_ = true;  // tried again on the readiness it wants
+            write_waits_in_ = waits_other(POLLOUT);
+            return true;
+        }
+        shut_blocked_ = false;
         write_shut_ = true;
         if (ec && ec != std::errc::not_connected) {
             finish(ec);
@@ -3673,8 +3755,7 @@ inline bool Connection::after_output() {
 inline void Connection::handle(EventLoop::Events events) {
     detail::AliveGuard guard(dead_flag_);
     if (pending_error_) return finish(pending_error_);
-    if (queued_bytes() > 0 &&
-        (events & (EventLoop::writable | EventLoop::error | EventLoop::hangup))) {
+    if (queued_bytes() > 0 && (events & (write_on() | EventLoop::error | EventLoop::hangup))) {
         if (std::error_code ec = flush()) return finish(ec);
     }
     if (!after_output()) return;
@@ -3683,7 +3764,9 @@ inline void Connection::handle(EventLoop::Events events) {
         reoffer_ = false;
         if (buffered_bytes() > 0 && !deliver({})) return;
     }
-    if (reading() && (events & (EventLoop::readable | EventLoop::hangup | EventLoop::error))) {
+    // Bytes a layer (TLS) has decoded already come with no event of their own.
+    if (reading() && ((events & (read_on() | EventLoop::hangup | EventLoop::error)) ||
+                      socket_.buffered_input() > 0)) {
         if (!read_input()) return;
     }
     update_interest();
@@ -3691,9 +3774,11 @@ inline void Connection::handle(EventLoop::Events events) {
 
 inline bool Connection::read_input() {
     char scratch[64 * 1024];
+    read_waits_out_ = false;
     // A bounded amount per event: the loop is level-triggered, so the rest comes next time and
-    // one busy peer cannot starve the others.
-    for (int i = 0; i < 4 && reading(); ++i) {
+    // one busy peer cannot starve the others. A layer (TLS) hands out a record (16 KiB) a read.
+    const int rounds = socket_.layer() ? 16 : 4;
+    for (int i = 0; i < rounds && reading(); ++i) {
         std::error_code ec;
         std::size_t asked, n;
         if (discard_input_ || buffered_bytes() == 0) {
@@ -3723,7 +3808,10 @@ inline bool Connection::read_input() {
             }
         }
         if (ec) {
-            if (ec == std::errc::operation_would_block) break;
+            if (ec == std::errc::operation_would_block) {
+                read_waits_out_ = waits_other(POLLIN);
+                return true;
+            }
             finish(ec);  // a reset: unconsumed input is discarded
             return false;
         }
@@ -3734,8 +3822,14 @@ inline bool Connection::read_input() {
         if (discard_input_) continue;  // closing: read and dropped, waiting for end of stream
         bool fresh = buffered_bytes() == 0;
         if (!deliver(fresh ? std::string_view(scratch, n) : std::string_view())) return false;
-        if (n < asked) break;
+        // A short read emptied the kernel's buffer. A layer's reads end with its records (TLS:
+        // 16 KiB at most); a shorter one was the peer's last write, unless it holds more.
+        if (n < asked && (!socket_.layer() || (n < 16 * 1024 && socket_.buffered_input() == 0)))
+            return true;
     }
+    // The per-event bound (or a full buffer), with bytes left in a layer (TLS): no event comes
+    // for them, so the loop is kicked while there is room for them.
+    if (socket_.buffered_input() > 0 && reading() && buffered_bytes() < options_.max_input) kick();
     return true;
 }
 
@@ -10986,6 +11080,7 @@ inline std::string_view reason_phrase(int status) noexcept {
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -11006,6 +11101,7 @@ inline std::string_view reason_phrase(int status) noexcept {
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11474,6 +11570,144 @@ using UpgradeHandler =
 
 #endif  // SOCKLITE_HTTP_UPGRADE_HPP
 // ---- end socklite/http/upgrade.hpp
+// ---- begin socklite/http/detail/first_byte.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_FIRST_BYTE_HPP
+#define SOCKLITE_HTTP_DETAIL_FIRST_BYTE_HPP
+
+/** @file
+ *  Private to HttpServer: the wait of an HTTPS server's new connections for their first byte
+ *  (detail::FirstByteWait). Not part of the API. */
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+#include <sys/socket.h>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+// Holds the accepted sockets of an HTTPS server until their first byte has come, which tells
+// the protocol: a TLS record (22, a handshake) goes on to on_tls; anything else is plain HTTP
+// sent to the HTTPS port, answered with a plain 400 and closed (as nginx does) rather than
+// failing in the handshake with a reset. No TLS state exists before then, so a client that
+// connects and sends nothing costs a descriptor and a timer, closed after `timeout`.
+class FirstByteWait {
+public:
+    // on_tls takes a socket whose first byte is a TLS record; on_drop is told when a socket
+    // leaves otherwise (closed).
+    FirstByteWait(EventLoop& loop, std::chrono::milliseconds timeout,
+                  std::function<void(Socket)> on_tls, std::function<void()> on_drop)
+        : loop_(loop),
+          timeout_(timeout),
+          on_tls_(std::move(on_tls)),
+          on_drop_(std::move(on_drop)) {}
+    FirstByteWait(const FirstByteWait&) = delete;
+    FirstByteWait& operator=(const FirstByteWait&) = delete;
+    ~FirstByteWait() { clear(); }
+
+    void add(Socket socket) {
+        const int fd = socket.native_handle();
+        std::error_code ec;
+        loop_.add(
+            fd, EventLoop::readable, [this, fd](EventLoop::Events) { readable(fd); }, ec);
+        if (ec) return on_drop_();  // (the socket closes)
+        EventLoop::TimerId timer = 0;
+        try {
+            timer = loop_.call_after(timeout_, [this, fd] {
+                auto it = waiting_.find(fd);
+                if (it == waiting_.end()) return;
+                it->second.timer = 0;
+                drop(it);
+            });
+            waiting_.emplace(fd, Waiting{std::move(socket), timer});
+        } catch (...) {
+            if (timer) loop_.cancel(timer);
+            loop_.remove(fd, ec);
+            on_drop_();
+        }
+    }
+    std::size_t size() const noexcept { return waiting_.size(); }
+    // Closes every waiting socket (a server stopping).
+    void clear() noexcept {
+        while (!waiting_.empty()) {
+            auto it = waiting_.begin();
+            if (it->second.timer) loop_.cancel(it->second.timer);
+            std::error_code ignored;
+            loop_.remove(it->first, ignored);
+            waiting_.erase(it);
+        }
+    }
+
+private:
+    struct Waiting {
+        Socket socket;
+        EventLoop::TimerId timer;
+    };
+    using Map = std::unordered_map<int, Waiting>;
+
+    Socket take(Map::iterator it) {
+        if (it->second.timer) loop_.cancel(it->second.timer);
+        std::error_code ignored;
+        loop_.remove(it->first, ignored);
+        Socket socket = std::move(it->second.socket);
+        waiting_.erase(it);
+        return socket;
+    }
+    void drop(Map::iterator it) {
+        take(it);  // closed here
+        on_drop_();
+    }
+    void readable(int fd) {
+        auto it = waiting_.find(fd);
+        if (it == waiting_.end()) return;
+        unsigned char first = 0;
+        ssize_t n = socklite::detail::sys.recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+        if (n <= 0) return drop(it);  // gone before a byte
+        Socket socket = take(it);
+        if (first == 22) return on_tls_(std::move(socket));
+        refuse(socket);
+        on_drop_();
+    }
+    // A plain answer, then the end of stream; the request is read off first (it has come with
+    // its first byte, in practice), so that closing does not reset the connection.
+    static void refuse(Socket& socket) noexcept {
+        static const char answer[] =
+            "HTTP/1.1 400 Bad Request\r\n"
+            "Content-Type: text/plain\r\n"
+            "Content-Length: 45\r\n"
+            "Connection: close\r\n"
+            "\r\n"
+            "This port speaks HTTPS: use an https:// URL.\n";
+        std::error_code ec;
+        char sink[4096];
+        for (int i = 0; i < 16; ++i) {
+            if (socket.recv(sink, sizeof sink, ec) == 0 || ec) break;
+        }
+        ec.clear();
+        socket.send(answer, sizeof answer - 1, ec);
+        if (!ec) socket.shutdown(Shutdown::write, ec);
+    }
+
+    EventLoop& loop_;
+    std::chrono::milliseconds timeout_;
+    std::function<void(Socket)> on_tls_;
+    std::function<void()> on_drop_;
+    Map waiting_;
+};
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_FIRST_BYTE_HPP
+// ---- end socklite/http/detail/first_byte.hpp
 
 namespace socklite {
 namespace http {
@@ -11488,6 +11722,8 @@ struct RouteTable {
     std::vector<StreamHandler> stream;
     std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
     std::vector<UpgradeHandler> upgrade;
+    // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
+    std::function<void(Socket&, std::error_code&)> secure;
 };
 
 class ServerLoop;
@@ -11580,6 +11816,11 @@ public:
         acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
                                                [this](Accepted a) { accept(std::move(a)); });
         acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
+        if (routes_.secure) {
+            waiting_ = std::make_unique<FirstByteWait>(
+                loop_, options_.header_timeout, [this](Socket s) { serve(std::move(s), true); },
+                [this] { resume_if_below(); });
+        }
     }
     void run() { loop_.run(); }
     // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
@@ -11588,6 +11829,7 @@ public:
         if (stopping_) return;
         stopping_ = true;
         acceptor_.reset();
+        if (waiting_) waiting_->clear();
         std::vector<std::uint64_t> ids;
         ids.reserve(conns_.size());
         for (auto& c : conns_) ids.push_back(c.first);
@@ -11607,9 +11849,8 @@ public:
         conns_.erase(id);
         if (stopping_) {
             if (conns_.empty()) halt();
-        } else if (acceptor_ && acceptor_->accepting_paused() &&
-                   conns_.size() < options_.max_connections) {
-            acceptor_->resume_accepting();
+        } else {
+            resume_if_below();
         }
     }
     void report(const std::string& what) const {
@@ -11644,20 +11885,45 @@ private:
     }
     void accept(Accepted a) {
         if (stopping_) return;
-        std::uint64_t id = ++next_id_;
-        std::unique_ptr<ServerConn> c;
         std::error_code ignored;
         a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
+        if (waiting_) {                   // HTTPS: TLS or plain HTTP, as the first byte tells
+            waiting_->add(std::move(a.socket));
+            if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
+            return;
+        }
+        serve(std::move(a.socket), static_cast<bool>(routes_.secure));
+    }
+    void serve(Socket socket, bool secure) {
+        if (secure) {
+            // The handshake happens within the first reads, under the header timeout.
+            std::error_code ec;
+            routes_.secure(socket, ec);
+            if (ec) {
+                report("tls: " + ec.message());
+                return resume_if_below();
+            }
+        }
+        std::uint64_t id = ++next_id_;
+        std::unique_ptr<ServerConn> c;
         try {
-            c = std::make_unique<ServerConn>(*this, id, std::move(a.socket));
+            c = std::make_unique<ServerConn>(*this, id, std::move(socket));
         } catch (const std::exception& e) {
             report(std::string("connection: ") + e.what());
-            return;
+            return resume_if_below();
         }
         ServerConn* raw = c.get();
         conns_.emplace(id, std::move(c));
         raw->start();
-        if (conns_.size() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
+        if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
+    }
+    std::size_t open_count() const noexcept {
+        return conns_.size() + (waiting_ ? waiting_->size() : 0);
+    }
+    void resume_if_below() {
+        if (!stopping_ && acceptor_ && acceptor_->accepting_paused() &&
+            open_count() < options_.max_connections)
+            acceptor_->resume_accepting();
     }
 
     std::unique_ptr<EventLoop> own_loop_;  // first: destroyed last, with the tasks posted to it
@@ -11666,6 +11932,7 @@ private:
     const ServerOptions& options_;
     std::shared_ptr<ReplyLink> link_;
     std::unique_ptr<Acceptor> acceptor_;
+    std::unique_ptr<FirstByteWait> waiting_;  // HTTPS: new connections until their first byte
     std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
@@ -11795,7 +12062,14 @@ inline void ServerConn::on_timer() {
             break;
         case State::handler:
         case State::upgraded: return;
-        case State::closing: break;
+        case State::closing:
+            // The last answer is still going out to a client that reads it (a large file):
+            // not yet the lingering close, which starts once it is out.
+            if (conn_.queued_bytes() > 0 && conn_.queued_bytes() < last_queued_) {
+                last_queued_ = conn_.queued_bytes();
+                return arm(owner_.options().idle_timeout);
+            }
+            break;
     }
     conn_.close();
     owner_.remove(id_);  // destroys *this
@@ -12177,6 +12451,7 @@ inline void ServerConn::finish_answer(bool close) {
         flush_batch();
         state_ = State::closing;
         conn_.close_after_flush();
+        last_queued_ = conn_.queued_bytes() + 1;
         arm(owner_.options().linger_timeout);
         return;
     }
@@ -12292,6 +12567,22 @@ inline void ServerConn::fail(int status) {
 #endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 // ---- end socklite/http/detail/server_conn.hpp
 
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+// ---- begin socklite/tls.hpp
+#ifndef SOCKLITE_TLS_HPP
+#define SOCKLITE_TLS_HPP
+
+/** @file
+ *  TLS over OpenSSL: tls::Context, tls::Session, tls::connect(), tls::accept(). Optional: it
+ *  needs OpenSSL 1.1.1 or 3.x and is used by the rest of socklite only when
+ *  `SOCKLITE_WITH_OPENSSL` is defined to 1 (linking the CMake target `socklite::openssl` or the
+ *  Meson dependency `socklite_openssl_dep` does both). */
+
+
+#endif  // SOCKLITE_TLS_HPP
+// ---- end socklite/tls.hpp
+#endif
+
 namespace socklite {
 
 /** An HTTP/1.1 server: routes requests to handlers on one event loop per thread.
@@ -12330,6 +12621,17 @@ namespace socklite {
  *  **Stopping.** stop(), from any thread (a handler or a signal-watching thread): listeners
  *  close, idle connections close, requests under way finish (their answers say
  *  `Connection: close`) within ServerOptions::grace, then run() returns.
+ *
+ *  **HTTPS** (with OpenSSL: `SOCKLITE_WITH_OPENSSL`, CMake target `socklite::openssl`):
+ *  use_tls() before listen() makes every accepted connection a TLS server session
+ *  (tls::accept()), and upgrade() routes serve `wss://` as they serve `ws://`. A new connection
+ *  waits for its first byte (at most ServerOptions::header_timeout) before any TLS state is
+ *  made: a TLS record goes on to the handshake, anything else is plain HTTP sent to the HTTPS
+ *  port and gets a plain `400 Bad Request` and a close. The handshake runs inside the
+ *  connection's first reads, without blocking the loop, under ServerOptions::header_timeout
+ *  (a client that sends its ClientHello too slowly is closed then, and others are served
+ *  meanwhile); a failed handshake closes the connection. reload_tls() swaps the certificate
+ *  and key for new connections without a restart.
  *
  *  @par Example
  *  @code
@@ -12441,8 +12743,43 @@ public:
     /** The options in force. */
     const Options& options() const noexcept { return options_; }
 
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** Serves HTTPS (and `wss://`) with @p context, a server context (tls::Context::server()):
+     *  every connection accepted afterwards gets a TLS session. Call it before listen(); to
+     *  change the certificate later, reload_tls(). @return `*this`.
+     *  @throws Error (`std::errc::invalid_argument`) when @p context is not a server context.
+     *  @par Example
+     *  @code
+     *  socklite::HttpServer server;
+     *  server.use_tls("cert.pem", "key.pem");  // or use_tls(a tls::Context)
+     *  server.listen("0.0.0.0", 8443);
+     *  server.run();
+     *  @endcode */
+    HttpServer& use_tls(const tls::Context& context);
+    /** As use_tls(const tls::Context&), with a context made from a PEM certificate chain file
+     *  and its private key file (tls::ServerOptions' defaults otherwise).
+     *  @throws Error when a file cannot be read or the key does not match the certificate. */
+    HttpServer& use_tls(const std::string& cert_file, const std::string& key_file);
+    /** Replaces the TLS context of an HTTPS server (use_tls()): handshakes from now on use
+     *  @p context; connections already open keep theirs. **Thread-safe**: call it from any
+     *  thread while the server runs (on SIGHUP, say, after a certificate renewal). Without
+     *  use_tls() before it, it is use_tls() (not thread-safe then).
+     *  @throws Error (`std::errc::invalid_argument`) when @p context is not a server context. */
+    void reload_tls(const tls::Context& context);
+    /** As reload_tls(const tls::Context&), with a context made from @p cert_file and
+     *  @p key_file; on failure the context in force stays.
+     *  @throws Error when a file cannot be read or the key does not match the certificate. */
+    void reload_tls(const std::string& cert_file, const std::string& key_file);
+    /** As reload_tls(const std::string&, const std::string&), reporting through @p ec. */
+    void reload_tls(const std::string& cert_file, const std::string& key_file,
+                    std::error_code& ec) noexcept;
+    /** The TLS context new connections get (an empty one without use_tls()). Thread-safe. */
+    tls::Context tls_context() const;
+#endif
+
 private:
     Options options_;
+    std::shared_ptr<void> tls_;  // with OpenSSL: the TLS context in force (a TlsSlot)
     http::detail::RouteTable routes_;
     std::vector<std::unique_ptr<http::detail::ServerLoop>> loops_;
     Address address_;
@@ -12568,6 +12905,97 @@ inline void HttpServer::stop() {
         loop->loop().post([loop] { loop->begin_stop(); });
     }
 }
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+namespace http {
+namespace detail {
+// The context of an HTTPS server, replaced by reload_tls() while loops read it.
+struct TlsSlot {
+    mutable std::mutex mutex;
+    tls::Context context;
+};
+}  // namespace detail
+}  // namespace http
+
+inline HttpServer& HttpServer::use_tls(const tls::Context& context) {
+    if (!context.is_server())  // (a client context would fail every handshake)
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "use_tls",
+                            "not a server context");
+    if (tls_) {
+        reload_tls(context);
+        return *this;
+    }
+    auto slot = std::make_shared<http::detail::TlsSlot>();
+    slot->context = context;
+    tls_ = slot;
+    routes_.secure = [slot](Socket& socket, std::error_code& ec) {
+        tls::Context current;
+        {
+            std::lock_guard<std::mutex> lock(slot->mutex);
+            current = slot->context;  // a reference count: new handshakes, this context
+        }
+        tls::accept(socket, current, ec);
+    };
+    return *this;
+}
+
+inline HttpServer& HttpServer::use_tls(const std::string& cert_file, const std::string& key_file) {
+    tls::ServerOptions o;
+    o.cert_file = cert_file;
+    o.key_file = key_file;
+    return use_tls(tls::Context::server(o));
+}
+
+inline void HttpServer::reload_tls(const tls::Context& context) {
+    if (!tls_) {
+        use_tls(context);
+        return;
+    }
+    if (!context.is_server())
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "reload_tls",
+                            "not a server context");
+    auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
+    tls::Context old;
+    std::lock_guard<std::mutex> lock(slot->mutex);
+    old = std::move(slot->context);  // released after the lock, by `old`
+    slot->context = context;
+}
+
+inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file,
+                                   std::error_code& ec) noexcept {
+    tls::ServerOptions o;
+    try {
+        o.cert_file = cert_file;
+        o.key_file = key_file;
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    tls::Context context = tls::Context::server(o, ec);
+    if (ec) return;
+    try {
+        reload_tls(context);
+    } catch (const std::system_error& e) {
+        ec = e.code();
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+}
+
+inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file) {
+    tls::ServerOptions o;
+    o.cert_file = cert_file;
+    o.key_file = key_file;
+    reload_tls(tls::Context::server(o));
+}
+
+inline tls::Context HttpServer::tls_context() const {
+    if (!tls_) return {};
+    auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
+    std::lock_guard<std::mutex> lock(slot->mutex);
+    return slot->context;
+}
+#endif
 
 }  // namespace socklite
 
@@ -14916,19 +15344,6 @@ inline http::UpgradeHandler serve(ServerHandlers handlers, ServerOptions options
 // ---- end socklite/ws/server.hpp
 
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-// ---- begin socklite/tls.hpp
-#ifndef SOCKLITE_TLS_HPP
-#define SOCKLITE_TLS_HPP
-
-/** @file
- *  TLS over OpenSSL: tls::Context, tls::Session, tls::connect(), tls::accept(). Optional: it
- *  needs OpenSSL 1.1.1 or 3.x and is used by the rest of socklite only when
- *  `SOCKLITE_WITH_OPENSSL` is defined to 1 (linking the CMake target `socklite::openssl` or the
- *  Meson dependency `socklite_openssl_dep` does both). */
-
-
-#endif  // SOCKLITE_TLS_HPP
-// ---- end socklite/tls.hpp
 #endif
 
 #endif  // SOCKLITE_HPP

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "detail/alive.hpp"
 #include "detail/function.hpp"
@@ -259,6 +260,16 @@ private:
     void finish(std::error_code ec);  // closes and calls on_close (the last thing a frame does)
     void release_buffers() noexcept;
     void release_input() noexcept;
+    // After a would-block through a layer: whether it waits for the other readiness.
+    bool waits_other(short own) const noexcept {
+        return socket_.layer() != nullptr && socket_.wants() != own;
+    }
+    EventLoop::Events read_on() const noexcept {
+        return read_waits_out_ ? EventLoop::writable : EventLoop::readable;
+    }
+    EventLoop::Events write_on() const noexcept {
+        return write_waits_in_ ? EventLoop::readable : EventLoop::writable;
+    }
 
     EventLoop& loop_;
     Socket socket_;
@@ -276,6 +287,8 @@ private:
     };
     std::vector<FileOut> files_;    // in order; each after its place in out_
     std::uint64_t file_bytes_ = 0;  // the bytes left in files_
+    // With a layer, send_file()'s bytes are read into the queue (pread), a piece at a time.
+    std::error_code stage_file(FileOut& f, std::size_t& budget) noexcept;
     InputHandler on_input_;
     LineHandler on_line_;
     EventHandler on_end_;
@@ -293,6 +306,11 @@ private:
     bool discard_input_ = false;   // close_after_flush()
     bool write_shut_ = false;      // shutdown(write) done
     bool delivering_ = false;      // on_input or on_line is running (out of its slot)
+    bool shut_blocked_ = false;    // a layer's end of stream (close_notify) waits to go out
+    // Through a layer (TLS) a blocked read may wait for the socket to be writable, and a
+    // blocked write for it to be readable (Socket::wants()).
+    bool read_waits_out_ = false;
+    bool write_waits_in_ = false;
     bool* dead_flag_ = nullptr;
 };
 
@@ -417,6 +435,9 @@ inline bool Connection::send(std::string_view data, std::error_code& ec) noexcep
             return false;
         }
         if (sent == data.size()) return true;
+        // The rest is queued, and written from there: through a layer (TLS), the retry must
+        // offer the same bytes, and the queue keeps them.
+        if (wec) write_waits_in_ = waits_other(POLLOUT);
     }
     try {
         out_.append(data.data() + sent, data.size() - sent);
@@ -511,8 +532,8 @@ inline void Connection::kick() noexcept {
 inline void Connection::update_interest() noexcept {
     if (!socket_.is_open()) return;
     EventLoop::Events want = 0;
-    if (reading() && buffered_bytes() < options_.max_input) want |= EventLoop::readable;
-    if (queued_bytes() > 0) want |= EventLoop::writable;
+    if (reading() && buffered_bytes() < options_.max_input) want |= read_on();
+    if (queued_bytes() > 0 || shut_blocked_) want |= write_on();
     const int fd = socket_.native_handle();
     std::error_code ec;
     // Not watched at all when nothing is wanted: error and hang-up are reported regardless of
@@ -534,11 +555,29 @@ inline void Connection::update_interest() noexcept {
 inline std::error_code Connection::flush() noexcept {
     std::error_code ec;
     std::size_t file_budget = options_.file_piece;
+    write_waits_in_ = false;
     for (;;) {
+        // Through a layer (TLS) sendfile(2) would bypass it: a file is read into the queue at
+        // its place, a piece at a time, once little is left before it (an answer's head and
+        // the file's first bytes then leave in one record).
+        if (socket_.layer() && !files_.empty() && file_budget > 0 &&
+            files_.front().at - out_pos_ <= 16 * 1024) {
+            if (out_pos_ == out_.size()) {  // all written: the next piece reuses the memory
+                out_.clear();
+                out_pos_ = 0;
+                for (FileOut& g : files_) g.at = 0;
+            }
+            FileOut& f = files_.front();
+            if (std::error_code fec = stage_file(f, file_budget)) return fec;
+            if (f.left == 0) {
+                detail::close_quietly(f.fd);
+                files_.erase(files_.begin());
+            }
+        }
         const std::size_t until = files_.empty() ? out_.size() : files_.front().at;
         while (out_pos_ < until) {
             std::size_t n = 0;
-            if (files_.empty()) {
+            if (files_.empty() || socket_.layer()) {  // (a layer takes every byte written)
                 n = socket_.send(out_.data() + out_pos_, until - out_pos_, ec);
             } else {
                 // Bytes right before a file (an answer's head): MSG_MORE lets them share a
@@ -553,12 +592,17 @@ inline std::error_code Connection::flush() noexcept {
             out_pos_ += n;
         }
         if (ec) {
-            if (ec == std::errc::operation_would_block) break;
-            return ec;
+            if (ec != std::errc::operation_would_block) return ec;
+            write_waits_in_ = waits_other(POLLOUT);
+            break;
         }
         if (files_.empty()) break;
-        // The file, straight from the page cache to the socket, a bounded amount per event.
+        if (socket_.layer()) {
+            if (file_budget == 0) break;  // this event's share is spent
+            continue;                     // (the next piece)
+        }
         FileOut& f = files_.front();
+        // The file, straight from the page cache to the socket, a bounded amount per event.
         while (f.left > 0 && file_budget > 0) {
             std::uint64_t want = f.left < file_budget ? f.left : file_budget;
             off_t off = static_cast<off_t>(f.offset);
@@ -593,6 +637,38 @@ inline std::error_code Connection::flush() noexcept {
     return {};
 }
 
+inline std::error_code Connection::stage_file(FileOut& f, std::size_t& budget) noexcept {
+    // Read into the queue at the file's place, ahead of what was queued after it: from there
+    // a write that would block is offered the same bytes again, as a layer needs.
+    constexpr std::size_t piece = 64 * 1024;  // four TLS records
+    std::size_t want = piece < budget ? piece : budget;
+    if (f.left < want) want = static_cast<std::size_t>(f.left);
+    const std::size_t at = f.at;
+    try {
+        out_.insert(at, want, '\0');
+    } catch (...) {
+        return std::make_error_code(std::errc::not_enough_memory);
+    }
+    ssize_t r;
+    do {
+        r = ::pread(f.fd, &out_[at], want, static_cast<off_t>(f.offset));
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0) {
+        std::error_code ec = r == 0 ? std::make_error_code(std::errc::io_error)  // it shrank
+                                    : std::error_code(errno, std::system_category());
+        out_.erase(at, want);
+        return ec;
+    }
+    const std::size_t n = static_cast<std::size_t>(r);
+    if (n < want) out_.erase(at + n, want - n);
+    for (FileOut& g : files_) g.at += n;  // this file's place and the later ones
+    f.offset += n;
+    f.left -= n;
+    file_bytes_ -= n;
+    budget -= n;
+    return {};
+}
+
 inline bool Connection::after_output() {
     if (above_high_ && queued_bytes() <= options_.low_water) {
         above_high_ = false;
@@ -605,7 +681,13 @@ inline bool Connection::after_output() {
     }
     if (shut_requested_ && !write_shut_ && queued_bytes() == 0) {
         std::error_code ec;
-        socket_.shutdown(Shutdown::write, ec);
+        socket_.shutdown(Shutdown::write, ec);  // with a layer, its end of stream first
+        if (ec == std::errc::operation_would_block) {
+            shut_blocked_ = true;  // tried again on the readiness it wants
+            write_waits_in_ = waits_other(POLLOUT);
+            return true;
+        }
+        shut_blocked_ = false;
         write_shut_ = true;
         if (ec && ec != std::errc::not_connected) {
             finish(ec);
@@ -622,8 +704,7 @@ inline bool Connection::after_output() {
 inline void Connection::handle(EventLoop::Events events) {
     detail::AliveGuard guard(dead_flag_);
     if (pending_error_) return finish(pending_error_);
-    if (queued_bytes() > 0 &&
-        (events & (EventLoop::writable | EventLoop::error | EventLoop::hangup))) {
+    if (queued_bytes() > 0 && (events & (write_on() | EventLoop::error | EventLoop::hangup))) {
         if (std::error_code ec = flush()) return finish(ec);
     }
     if (!after_output()) return;
@@ -632,7 +713,9 @@ inline void Connection::handle(EventLoop::Events events) {
         reoffer_ = false;
         if (buffered_bytes() > 0 && !deliver({})) return;
     }
-    if (reading() && (events & (EventLoop::readable | EventLoop::hangup | EventLoop::error))) {
+    // Bytes a layer (TLS) has decoded already come with no event of their own.
+    if (reading() && ((events & (read_on() | EventLoop::hangup | EventLoop::error)) ||
+                      socket_.buffered_input() > 0)) {
         if (!read_input()) return;
     }
     update_interest();
@@ -640,9 +723,11 @@ inline void Connection::handle(EventLoop::Events events) {
 
 inline bool Connection::read_input() {
     char scratch[64 * 1024];
+    read_waits_out_ = false;
     // A bounded amount per event: the loop is level-triggered, so the rest comes next time and
-    // one busy peer cannot starve the others.
-    for (int i = 0; i < 4 && reading(); ++i) {
+    // one busy peer cannot starve the others. A layer (TLS) hands out a record (16 KiB) a read.
+    const int rounds = socket_.layer() ? 16 : 4;
+    for (int i = 0; i < rounds && reading(); ++i) {
         std::error_code ec;
         std::size_t asked, n;
         if (discard_input_ || buffered_bytes() == 0) {
@@ -672,7 +757,10 @@ inline bool Connection::read_input() {
             }
         }
         if (ec) {
-            if (ec == std::errc::operation_would_block) break;
+            if (ec == std::errc::operation_would_block) {
+                read_waits_out_ = waits_other(POLLIN);
+                return true;
+            }
             finish(ec);  // a reset: unconsumed input is discarded
             return false;
         }
@@ -683,8 +771,14 @@ inline bool Connection::read_input() {
         if (discard_input_) continue;  // closing: read and dropped, waiting for end of stream
         bool fresh = buffered_bytes() == 0;
         if (!deliver(fresh ? std::string_view(scratch, n) : std::string_view())) return false;
-        if (n < asked) break;
+        // A short read emptied the kernel's buffer. A layer's reads end with its records (TLS:
+        // 16 KiB at most); a shorter one was the peer's last write, unless it holds more.
+        if (n < asked && (!socket_.layer() || (n < 16 * 1024 && socket_.buffered_input() == 0)))
+            return true;
     }
+    // The per-event bound (or a full buffer), with bytes left in a layer (TLS): no event comes
+    // for them, so the loop is kicked while there is room for them.
+    if (socket_.buffered_input() > 0 && reading() && buffered_bytes() < options_.max_input) kick();
     return true;
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -26,6 +27,10 @@
 #include "router.hpp"
 #include "static_files.hpp"
 #include "upgrade.hpp"
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#include "../tls.hpp"
+#endif
 
 namespace socklite {
 
@@ -65,6 +70,17 @@ namespace socklite {
  *  **Stopping.** stop(), from any thread (a handler or a signal-watching thread): listeners
  *  close, idle connections close, requests under way finish (their answers say
  *  `Connection: close`) within ServerOptions::grace, then run() returns.
+ *
+ *  **HTTPS** (with OpenSSL: `SOCKLITE_WITH_OPENSSL`, CMake target `socklite::openssl`):
+ *  use_tls() before listen() makes every accepted connection a TLS server session
+ *  (tls::accept()), and upgrade() routes serve `wss://` as they serve `ws://`. A new connection
+ *  waits for its first byte (at most ServerOptions::header_timeout) before any TLS state is
+ *  made: a TLS record goes on to the handshake, anything else is plain HTTP sent to the HTTPS
+ *  port and gets a plain `400 Bad Request` and a close. The handshake runs inside the
+ *  connection's first reads, without blocking the loop, under ServerOptions::header_timeout
+ *  (a client that sends its ClientHello too slowly is closed then, and others are served
+ *  meanwhile); a failed handshake closes the connection. reload_tls() swaps the certificate
+ *  and key for new connections without a restart.
  *
  *  @par Example
  *  @code
@@ -176,8 +192,43 @@ public:
     /** The options in force. */
     const Options& options() const noexcept { return options_; }
 
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+    /** Serves HTTPS (and `wss://`) with @p context, a server context (tls::Context::server()):
+     *  every connection accepted afterwards gets a TLS session. Call it before listen(); to
+     *  change the certificate later, reload_tls(). @return `*this`.
+     *  @throws Error (`std::errc::invalid_argument`) when @p context is not a server context.
+     *  @par Example
+     *  @code
+     *  socklite::HttpServer server;
+     *  server.use_tls("cert.pem", "key.pem");  // or use_tls(a tls::Context)
+     *  server.listen("0.0.0.0", 8443);
+     *  server.run();
+     *  @endcode */
+    HttpServer& use_tls(const tls::Context& context);
+    /** As use_tls(const tls::Context&), with a context made from a PEM certificate chain file
+     *  and its private key file (tls::ServerOptions' defaults otherwise).
+     *  @throws Error when a file cannot be read or the key does not match the certificate. */
+    HttpServer& use_tls(const std::string& cert_file, const std::string& key_file);
+    /** Replaces the TLS context of an HTTPS server (use_tls()): handshakes from now on use
+     *  @p context; connections already open keep theirs. **Thread-safe**: call it from any
+     *  thread while the server runs (on SIGHUP, say, after a certificate renewal). Without
+     *  use_tls() before it, it is use_tls() (not thread-safe then).
+     *  @throws Error (`std::errc::invalid_argument`) when @p context is not a server context. */
+    void reload_tls(const tls::Context& context);
+    /** As reload_tls(const tls::Context&), with a context made from @p cert_file and
+     *  @p key_file; on failure the context in force stays.
+     *  @throws Error when a file cannot be read or the key does not match the certificate. */
+    void reload_tls(const std::string& cert_file, const std::string& key_file);
+    /** As reload_tls(const std::string&, const std::string&), reporting through @p ec. */
+    void reload_tls(const std::string& cert_file, const std::string& key_file,
+                    std::error_code& ec) noexcept;
+    /** The TLS context new connections get (an empty one without use_tls()). Thread-safe. */
+    tls::Context tls_context() const;
+#endif
+
 private:
     Options options_;
+    std::shared_ptr<void> tls_;  // with OpenSSL: the TLS context in force (a TlsSlot)
     http::detail::RouteTable routes_;
     std::vector<std::unique_ptr<http::detail::ServerLoop>> loops_;
     Address address_;
@@ -303,6 +354,97 @@ inline void HttpServer::stop() {
         loop->loop().post([loop] { loop->begin_stop(); });
     }
 }
+
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+namespace http {
+namespace detail {
+// The context of an HTTPS server, replaced by reload_tls() while loops read it.
+struct TlsSlot {
+    mutable std::mutex mutex;
+    tls::Context context;
+};
+}  // namespace detail
+}  // namespace http
+
+inline HttpServer& HttpServer::use_tls(const tls::Context& context) {
+    if (!context.is_server())  // (a client context would fail every handshake)
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "use_tls",
+                            "not a server context");
+    if (tls_) {
+        reload_tls(context);
+        return *this;
+    }
+    auto slot = std::make_shared<http::detail::TlsSlot>();
+    slot->context = context;
+    tls_ = slot;
+    routes_.secure = [slot](Socket& socket, std::error_code& ec) {
+        tls::Context current;
+        {
+            std::lock_guard<std::mutex> lock(slot->mutex);
+            current = slot->context;  // a reference count: new handshakes, this context
+        }
+        tls::accept(socket, current, ec);
+    };
+    return *this;
+}
+
+inline HttpServer& HttpServer::use_tls(const std::string& cert_file, const std::string& key_file) {
+    tls::ServerOptions o;
+    o.cert_file = cert_file;
+    o.key_file = key_file;
+    return use_tls(tls::Context::server(o));
+}
+
+inline void HttpServer::reload_tls(const tls::Context& context) {
+    if (!tls_) {
+        use_tls(context);
+        return;
+    }
+    if (!context.is_server())
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "reload_tls",
+                            "not a server context");
+    auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
+    tls::Context old;
+    std::lock_guard<std::mutex> lock(slot->mutex);
+    old = std::move(slot->context);  // released after the lock, by `old`
+    slot->context = context;
+}
+
+inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file,
+                                   std::error_code& ec) noexcept {
+    tls::ServerOptions o;
+    try {
+        o.cert_file = cert_file;
+        o.key_file = key_file;
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return;
+    }
+    tls::Context context = tls::Context::server(o, ec);
+    if (ec) return;
+    try {
+        reload_tls(context);
+    } catch (const std::system_error& e) {
+        ec = e.code();
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+}
+
+inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file) {
+    tls::ServerOptions o;
+    o.cert_file = cert_file;
+    o.key_file = key_file;
+    reload_tls(tls::Context::server(o));
+}
+
+inline tls::Context HttpServer::tls_context() const {
+    if (!tls_) return {};
+    auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
+    std::lock_guard<std::mutex> lock(slot->mutex);
+    return slot->context;
+}
+#endif
 
 }  // namespace socklite
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,7 @@
 #include "../serializer.hpp"
 #include "../static_files.hpp"
 #include "../upgrade.hpp"
+#include "first_byte.hpp"
 
 namespace socklite {
 namespace http {
@@ -46,6 +48,8 @@ struct RouteTable {
     std::vector<StreamHandler> stream;
     std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
     std::vector<UpgradeHandler> upgrade;
+    // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
+    std::function<void(Socket&, std::error_code&)> secure;
 };
 
 class ServerLoop;
@@ -138,6 +142,11 @@ public:
         acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
                                                [this](Accepted a) { accept(std::move(a)); });
         acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
+        if (routes_.secure) {
+            waiting_ = std::make_unique<FirstByteWait>(
+                loop_, options_.header_timeout, [this](Socket s) { serve(std::move(s), true); },
+                [this] { resume_if_below(); });
+        }
     }
     void run() { loop_.run(); }
     // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
@@ -146,6 +155,7 @@ public:
         if (stopping_) return;
         stopping_ = true;
         acceptor_.reset();
+        if (waiting_) waiting_->clear();
         std::vector<std::uint64_t> ids;
         ids.reserve(conns_.size());
         for (auto& c : conns_) ids.push_back(c.first);
@@ -165,9 +175,8 @@ public:
         conns_.erase(id);
         if (stopping_) {
             if (conns_.empty()) halt();
-        } else if (acceptor_ && acceptor_->accepting_paused() &&
-                   conns_.size() < options_.max_connections) {
-            acceptor_->resume_accepting();
+        } else {
+            resume_if_below();
         }
     }
     void report(const std::string& what) const {
@@ -202,20 +211,45 @@ private:
     }
     void accept(Accepted a) {
         if (stopping_) return;
-        std::uint64_t id = ++next_id_;
-        std::unique_ptr<ServerConn> c;
         std::error_code ignored;
         a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
+        if (waiting_) {                   // HTTPS: TLS or plain HTTP, as the first byte tells
+            waiting_->add(std::move(a.socket));
+            if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
+            return;
+        }
+        serve(std::move(a.socket), static_cast<bool>(routes_.secure));
+    }
+    void serve(Socket socket, bool secure) {
+        if (secure) {
+            // The handshake happens within the first reads, under the header timeout.
+            std::error_code ec;
+            routes_.secure(socket, ec);
+            if (ec) {
+                report("tls: " + ec.message());
+                return resume_if_below();
+            }
+        }
+        std::uint64_t id = ++next_id_;
+        std::unique_ptr<ServerConn> c;
         try {
-            c = std::make_unique<ServerConn>(*this, id, std::move(a.socket));
+            c = std::make_unique<ServerConn>(*this, id, std::move(socket));
         } catch (const std::exception& e) {
             report(std::string("connection: ") + e.what());
-            return;
+            return resume_if_below();
         }
         ServerConn* raw = c.get();
         conns_.emplace(id, std::move(c));
         raw->start();
-        if (conns_.size() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
+        if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
+    }
+    std::size_t open_count() const noexcept {
+        return conns_.size() + (waiting_ ? waiting_->size() : 0);
+    }
+    void resume_if_below() {
+        if (!stopping_ && acceptor_ && acceptor_->accepting_paused() &&
+            open_count() < options_.max_connections)
+            acceptor_->resume_accepting();
     }
 
     std::unique_ptr<EventLoop> own_loop_;  // first: destroyed last, with the tasks posted to it
@@ -224,6 +258,7 @@ private:
     const ServerOptions& options_;
     std::shared_ptr<ReplyLink> link_;
     std::unique_ptr<Acceptor> acceptor_;
+    std::unique_ptr<FirstByteWait> waiting_;  // HTTPS: new connections until their first byte
     std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
@@ -353,7 +388,14 @@ inline void ServerConn::on_timer() {
             break;
         case State::handler:
         case State::upgraded: return;
-        case State::closing: break;
+        case State::closing:
+            // The last answer is still going out to a client that reads it (a large file):
+            // not yet the lingering close, which starts once it is out.
+            if (conn_.queued_bytes() > 0 && conn_.queued_bytes() < last_queued_) {
+                last_queued_ = conn_.queued_bytes();
+                return arm(owner_.options().idle_timeout);
+            }
+            break;
     }
     conn_.close();
     owner_.remove(id_);  // destroys *this
@@ -735,6 +777,7 @@ inline void ServerConn::finish_answer(bool close) {
         flush_batch();
         state_ = State::closing;
         conn_.close_after_flush();
+        last_queued_ = conn_.queued_bytes() + 1;
         arm(owner_.options().linger_timeout);
         return;
     }
