@@ -560,6 +560,9 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                         received_ = false;
                         last_queued_ = conn_.queued_bytes() + 1;
                         arm(owner_.options().idle_timeout);
+                    } else if (upload_ && upload_->paused) {
+                        body_pause();  // on_end() comes after resume(), as data would
+                        return pos;
                     } else if (upload_) {
                         upload_complete();
                     } else if (state_ == State::body) {
@@ -902,15 +905,16 @@ inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_
     stream_ = writer;
     arm(owner_.options().body_timeout);
     try {
-        handler(req_, http::BodyReader(body), StreamWriter(std::move(writer)));
+        handler(req_, http::BodyReader(body), StreamWriter(writer));
     } catch (const std::exception& e) {
         report(std::string("upload handler: ") + e.what());
-        return abort_body(std::error_code(), 500, false);
+        return abort_body(std::error_code(), 500, false);  // (before the writer goes)
     } catch (...) {
         report("upload handler: unknown exception");
         return abort_body(std::error_code(), 500, false);
     }
-    if (upload_ != body) return;  // answered at once (or the writer was dropped)
+    writer.reset();  // the handler kept no copy: nobody can answer (500, stream_abandon())
+    if (upload_ != body) return;  // answered at once
     if (body->paused) {
         body_pause();
     } else {
@@ -1009,6 +1013,14 @@ inline void ServerConn::body_pause() {
 
 inline void ServerConn::body_resume() {
     if (!upload_ || state_ != State::body) return;
+    if (body_done_) {  // only on_end() was held back: from the loop, not inside resume()
+        if (timer_) owner_.loop().cancel(timer_);
+        timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
+            timer_ = 0;
+            if (upload_ && state_ == State::body && !upload_->paused) upload_complete();
+        });
+        return;
+    }
     conn_.resume_reading();  // the bytes already buffered come first, from the loop
     arm(owner_.options().body_timeout);
     maybe_continue(conn_.buffered_bytes() == 0);
