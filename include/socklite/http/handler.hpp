@@ -140,13 +140,17 @@ struct BodyState {
 };
 }  // namespace detail
 
-/** The body of an answer of unknown length, written piece by piece by a streaming handler
- *  (route_stream()), sent chunked (RFC 9112 section 7.1) to an HTTP/1.1 client (an HTTP/1.0
- *  client gets the whole body with a Content-Length at end()). Flow control: write() returns
- *  false once the client is behind (more than ServerOptions::output_high_water bytes queued);
- *  then wait for on_ready(). **Loop thread only**: from another thread, post to the loop first
- *  (the handler may keep a copy; all copies write the same answer). If every copy is dropped
- *  before end(), the connection is closed (a truncated body must not look complete). */
+/** The body of an answer written piece by piece by a streaming or upload handler
+ *  (route_stream(), route_upload()): of unknown length, sent chunked (RFC 9112 section 7.1)
+ *  to an HTTP/1.1 client (an HTTP/1.0 client gets the whole body with a Content-Length at
+ *  end()); or, when the head given to start() has a `Content-Length`, sent as it is written,
+ *  unchunked, to either version (a body longer or shorter than announced closes the
+ *  connection). Flow control: write() returns false once the client is behind (more than
+ *  ServerOptions::output_high_water bytes queued); then wait for on_ready(). **Loop thread
+ *  only**: from another thread, post to the loop first (BodyReader::post()); the handler may
+ *  keep a copy; all copies write the same answer. If every copy is dropped before end(), the
+ *  connection is closed (a truncated body must not look complete), after a 500 when nothing
+ *  was sent yet. */
 class StreamWriter {
 public:
     /** A writer bound to nothing. */
@@ -186,6 +190,8 @@ public:
     void on_ready(std::function<void()> ready) {
         if (state_) state_->ready = std::move(ready);
     }
+    /** Whether the answer has begun (start(), write(), end() or send() was called). */
+    bool started() const noexcept { return state_ && state_->started; }
     /** Whether the connection is still there and end() was not called. */
     bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
     /** Used by the server: a writer bound to @p state. */

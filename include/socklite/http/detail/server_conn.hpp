@@ -119,6 +119,8 @@ private:
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
     std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
     bool stream_close_ = false;          // close after the streamed answer
+    bool stream_sized_ = false;          // the streamed answer has a Content-Length (not chunked)
+    std::uint64_t stream_left_ = 0;      // its bytes still to come
     Router::Match match_;                // the current request's route (found at its head)
     std::shared_ptr<BodyState> upload_;  // the body delivered to an upload handler, meanwhile
     std::uint64_t body_limit_ = 0;       // max_body_size or max_upload_size
@@ -883,6 +885,9 @@ inline bool ServerConn::body_keepable() const noexcept {
 inline void ServerConn::maybe_continue(bool nothing_buffered) {
     // RFC 9110 section 10.1.1: `100 Continue` once the body is wanted, unless it is coming.
     if (continue_sent_ || body_done_ || !parser_ || !parser_->expect_continue()) return;
+    if (auto s = stream_.lock()) {
+        if (s->started) return;  // a final answer went out already
+    }
     if (!nothing_buffered || parser_->body_received() > 0) return;
     continue_sent_ = true;
     std::error_code ignored;  // a failure shows in on_close()
@@ -1048,17 +1053,28 @@ inline void ServerConn::stream_start(Response& head) {
     if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
     if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
         head.headers.add("Server", owner_.options().server_name);
-    head.headers.erase("Content-Length");
+    // A Content-Length given by the handler: the body goes out as it is written, unchunked
+    // (also to an HTTP/1.0 client), and must have that length exactly.
+    std::string_view length = head.headers.get("Content-Length");
+    stream_sized_ = !length.empty() && length.size() < 19 &&
+                    length.find_first_not_of("0123456789") == std::string_view::npos;
+    stream_left_ = stream_sized_ ? std::stoull(std::string(length)) : 0;
+    if (!stream_sized_) head.headers.erase("Content-Length");
     head.headers.erase("Transfer-Encoding");
-    if (stream_close_) head.headers.set("Connection", "close");
+    if (stream_close_) {
+        head.headers.set("Connection", "close");
+    } else if (req_.version == 10 && stream_sized_) {
+        head.headers.set("Connection", "keep-alive");
+    }
     std::string first = std::move(head.body);
     head.body.clear();
-    if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
+    if (req_.version == 10 && !stream_sized_) {
+        // No chunked coding in HTTP/1.0: the body is held until end().
         held_ = std::make_unique<Response>(std::move(head));
         held_->body = std::move(first);
         return;
     }
-    head.headers.add("Transfer-Encoding", "chunked");
+    if (!stream_sized_) head.headers.add("Transfer-Encoding", "chunked");
     out_.clear();
     std::error_code ec;
     serialize_head(head, out_, ec);
@@ -1070,13 +1086,35 @@ inline void ServerConn::stream_start(Response& head) {
         keep_alive_ = false;
         return answer(err);
     }
-    if (req_.method != "HEAD") serialize_chunk(first, out_);
     flush_batch();
-    output_full_ = !conn_.send(out_, ec);
+    if (req_.method == "HEAD" || first.empty()) {
+        output_full_ = !conn_.send(out_, ec);
+    } else if (!stream_sized_) {
+        serialize_chunk(first, out_);
+        output_full_ = !conn_.send(out_, ec);
+    } else {
+        output_full_ = !conn_.send(out_, ec);
+        stream_write(first);
+    }
 }
 
 inline bool ServerConn::stream_write(std::string_view data) {
     if (!answering()) return false;
+    if (stream_sized_ && req_.method != "HEAD") {
+        if (data.size() > stream_left_) {
+            report("handler: a streamed answer is longer than its Content-Length");
+            if (auto s = stream_.lock()) {
+                s->sink = nullptr;
+                s->ended = true;
+            }
+            stream_abandon(true);  // (cut short: the client can tell)
+            return false;
+        }
+        stream_left_ -= data.size();
+        std::error_code ec;
+        flush_batch();
+        return conn_.send(data, ec) && !ec;
+    }
     if (req_.version == 10) {
         if (!held_) return false;
         held_->body.append(data.data(), data.size());
@@ -1096,12 +1134,16 @@ inline void ServerConn::stream_end() {
     if (auto s = stream_.lock()) s->sink = nullptr;
     stream_.reset();
     std::error_code ec;
-    if (req_.version == 10) {
+    if (stream_sized_ && stream_left_ > 0 && req_.method != "HEAD") {
+        report("handler: a streamed answer ended short of its Content-Length");
+        return stream_abandon(true);
+    }
+    if (req_.version == 10 && !stream_sized_) {
         std::unique_ptr<Response> held = std::move(held_);
         if (held) answer(*held);
     } else {
         out_.clear();
-        if (req_.method != "HEAD") serialize_last_chunk(out_);
+        if (req_.method != "HEAD" && !stream_sized_) serialize_last_chunk(out_);
         flush_batch();
         conn_.send(out_, ec);
         // Ended before its request's body (an upload answered early): the rest of the body is
