@@ -30,7 +30,8 @@
 namespace socklite {
 namespace http {
 
-/** A request as a handler receives it: parsed, checked, its body read in full. Everything is
+/** A request as a handler receives it: parsed, checked, its body read in full (but for an
+ *  upload handler, which gets it through a BodyReader: `body` is empty). Everything is
  *  owned (copied out of the receive buffer), valid until the handler returns (or, for an
  *  asynchronous handler, as long as the handler keeps the object it was given a copy of). */
 struct ServerRequest {
@@ -373,7 +374,8 @@ struct ServerOptions {
     /** From a connection's first byte of a request (or its accept) to the end of the header
      *  section: against slowloris. Expiry: 408 and close (a close alone when nothing came). */
     std::chrono::milliseconds header_timeout{10000};
-    /** Between body bytes of a request: 408 and close on expiry. */
+    /** Between body bytes of a request, buffered or streamed to an upload handler (not while
+     *  that handler has paused it): 408 and close on expiry. */
     std::chrono::milliseconds body_timeout{30000};
     /** A kept-alive connection waiting for its next request (or a response that makes no
      *  progress towards a client that does not read) is closed after this. */
