@@ -94,6 +94,7 @@ private:
     std::function<void(std::error_code)> detach_upload();
     void maybe_continue(bool nothing_buffered);
     bool answering() const noexcept;
+    std::uint64_t body_limit_of() const noexcept;
     bool body_keepable() const noexcept;
     void arm(std::chrono::milliseconds after);
     void on_timer();
@@ -109,6 +110,7 @@ private:
     std::string out_;
     std::string batch_;  // answers to pipelined requests, sent together when the input is done
     State state_ = State::head;
+    std::uint32_t route_ = 0;  // the current request's route when found (at its head)
     EventLoop::TimerId timer_ = 0;
     bool received_ = false;              // bytes of the current request have arrived
     bool in_input_ = false;              // on_input() is running
@@ -119,13 +121,14 @@ private:
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
     std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
     bool stream_close_ = false;          // close after the streamed answer
+    // (The members below fill the padding after stream_close_: memory per idle connection.)
     bool stream_sized_ = false;          // the streamed answer has a Content-Length (not chunked)
-    std::uint64_t stream_left_ = 0;      // its bytes still to come
-    Router::Match match_;                // the current request's route (found at its head)
-    std::shared_ptr<BodyState> upload_;  // the body delivered to an upload handler, meanwhile
-    std::uint64_t body_limit_ = 0;       // max_body_size or max_upload_size
     bool body_done_ = true;              // the current request's body is read (or there is none)
     bool continue_sent_ = false;         // `100 Continue` went out for the current request
+    bool upload_route_ = false;          // the route is an upload route (max_upload_size applies)
+    unsigned char outcome_ = 0;          // the Router::Outcome of the current request
+    std::uint64_t stream_left_ = 0;      // bytes still to come of a streamed answer with a length
+    std::shared_ptr<BodyState> upload_;  // the body delivered to an upload handler, meanwhile
 
     // The protocol after an accepted upgrade.
     std::unique_ptr<Upgraded> upgraded_;
@@ -321,6 +324,7 @@ inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
+    if (auto s = stream_.lock()) s->sink = nullptr;  // (before on_end(): it may write)
     if (upload_) {  // the server stops (grace period over) or goes: the handler hears of it
         std::function<void(std::error_code)> on_end = detach_upload();
         if (on_end) {
@@ -476,25 +480,28 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             begin_request();
             if (state_ == State::closing) return in.size();
             const RouteTable& routes = owner_.routes();
-            match_ = Router::Match();
+            Router::Match m;
             if (parser_->target_form() != TargetForm::authority &&
                 !(req_.method == "OPTIONS" && req_.target == "*"))
-                match_ = routes.router.match(req_.method, req_.path);
-            const bool found = match_.outcome == Router::found;
-            const bool upload = found && match_.route < routes.upload.size() &&
-                                static_cast<bool>(routes.upload[match_.route]);
-            const ServerOptions& o = owner_.options();
-            body_limit_ = upload ? o.max_upload_size : o.max_body_size;
+                m = routes.router.match(req_.method, req_.path);
+            const bool found = m.outcome == Router::found;
+            outcome_ = static_cast<unsigned char>(m.outcome);
+            route_ = static_cast<std::uint32_t>(m.route);
+            if (found) req_.params = std::move(m.params);
+            upload_route_ = found && m.route < routes.upload.size() &&
+                            static_cast<bool>(routes.upload[m.route]);
+            const bool upload = upload_route_;
+            const std::uint64_t body_limit = body_limit_of();
             body_done_ = parser_->complete();
             continue_sent_ = false;
             // Refused before a byte of it is read (and without `100 Continue`).
             if (!body_done_ && parser_->has_content_length() &&
-                parser_->content_length() > body_limit_) {
+                parser_->content_length() > body_limit) {
                 fail(413);
                 return in.size();
             }
             if (upload) {
-                start_upload(routes.upload[match_.route], pos == in.size());
+                start_upload(routes.upload[route_], pos == in.size());
                 if (state_ == State::closing) return in.size();
                 continue;
             }
@@ -541,7 +548,7 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                 pos += r.consumed;
                 progress = progress || r.consumed > 0;
                 if (!r.body.empty() && state_ == State::body) {
-                    if (parser_->body_received() > body_limit_) {
+                    if (parser_->body_received() > body_limit_of()) {
                         if (upload_) {
                             abort_body(make_error_code(http::errc::body_too_large), 413, true);
                         } else {
@@ -636,21 +643,21 @@ inline void ServerConn::dispatch() {
     Response res;
     res.status = 200;
     const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
-    Router::Match& m = match_;  // (found when the head was read)
+    const auto outcome = static_cast<Router::Outcome>(outcome_);  // (found at the head)
+    const std::size_t route = route_;
     if (parser_->target_form() == TargetForm::authority) res.status = 501;  // CONNECT: no tunnels
     if (res.status == 501) {
-    } else if (m.outcome == Router::found) {
-        req_.params = std::move(m.params);
-        if (m.route < routes.file.size() && routes.file[m.route])
-            return dispatch_file(routes.file[m.route], res);
-        if (routes.upgrade[m.route]) return upgrade(routes.upgrade[m.route]);
-        if (routes.stream[m.route]) {
+    } else if (outcome == Router::found) {
+        if (route < routes.file.size() && routes.file[route])
+            return dispatch_file(routes.file[route], res);
+        if (routes.upgrade[route]) return upgrade(routes.upgrade[route]);
+        if (routes.stream[route]) {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
             keep->sink = this;
             stream_ = keep;
             try {
-                routes.stream[m.route](req_, StreamWriter(keep));
+                routes.stream[route](req_, StreamWriter(keep));
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 if (!keep->started) {
@@ -664,12 +671,12 @@ inline void ServerConn::dispatch() {
             }
             return;
         }
-        if (!routes.sync[m.route]) {
+        if (!routes.sync[route]) {
             // Reading stops until the answer comes: pipelined requests wait their turn.
             conn_.pause_reading();
             Responder responder(owner_.link(), id_);
             try {
-                routes.async[m.route](req_, responder);
+                routes.async[route](req_, responder);
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 Response err;
@@ -684,7 +691,7 @@ inline void ServerConn::dispatch() {
             return;
         }
         try {
-            routes.sync[m.route](req_, res);
+            routes.sync[route](req_, res);
         } catch (const std::exception& e) {
             report(std::string("handler: ") + e.what());
             res = Response();
@@ -702,7 +709,7 @@ inline void ServerConn::dispatch() {
             res.status = 204;
             if (!allow.empty()) res.headers.add("Allow", allow);
         }
-    } else if (m.outcome == Router::method_not_allowed) {
+    } else if (outcome == Router::method_not_allowed) {
         res.status = 405;
         res.headers.add("Allow", routes.router.allow(req_.path));
     } else {
@@ -869,6 +876,10 @@ inline void ServerConn::finish_answer(bool close) {
     arm(owner_.options().idle_timeout);
 }
 
+inline std::uint64_t ServerConn::body_limit_of() const noexcept {
+    return upload_route_ ? owner_.options().max_upload_size : owner_.options().max_body_size;
+}
+
 inline bool ServerConn::answering() const noexcept {
     return state_ == State::handler || (state_ == State::body && upload_);
 }
@@ -897,7 +908,6 @@ inline void ServerConn::maybe_continue(bool nothing_buffered) {
 
 inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_buffered) {
     state_ = State::body;
-    req_.params = std::move(match_.params);
     auto body = std::make_shared<BodyState>();
     body->source = this;
     body->loop_thread = std::this_thread::get_id();
