@@ -44,6 +44,7 @@ std::string hex(const std::array<std::uint8_t, 20>& d) {
 // What the handlers saw, for the test thread to check after the answer came.
 struct Seen {
     std::mutex mutex;
+    std::condition_variable cv;
     std::string end;  // the message of on_end()'s error code, "ok" when complete
     std::uint64_t bytes = 0;
     std::size_t largest_piece = 0;
@@ -52,6 +53,15 @@ struct Seen {
         std::lock_guard<std::mutex> lock(mutex);
         end = ec ? ec.message() : "ok";
         ended = true;
+        cv.notify_all();
+    }
+    bool wait_bytes(std::uint64_t n) {
+        std::unique_lock<std::mutex> lock(mutex);
+        return cv.wait_for(lock, io_timeout, [&] { return bytes >= n; });
+    }
+    bool wait_end() {
+        std::unique_lock<std::mutex> lock(mutex);
+        return cv.wait_for(lock, io_timeout, [&] { return ended; });
     }
     std::string get_end() {
         std::lock_guard<std::mutex> lock(mutex);
@@ -73,6 +83,7 @@ void sha_route(HttpServer& server, std::shared_ptr<Seen> seen) {
                                 std::lock_guard<std::mutex> lock(seen->mutex);
                                 seen->bytes += piece.size();
                                 seen->largest_piece = std::max(seen->largest_piece, piece.size());
+                                seen->cv.notify_all();
                                 return true;
                             });
                             body.on_end([sha, seen, body, res](std::error_code ec) mutable {
@@ -138,7 +149,7 @@ TEST_CASE("upload: 64 MiB streamed to the handler, Content-Length and chunked, t
     CHECK(seen->largest_piece <= 1024 * 1024);  // pieces of the size of a read, not the body
 }
 
-TEST_CASE("upload: a handler that pauses after every piece and resumes from a worker thread") {
+TEST_CASE("upload: a handler that pauses after every piece, resumes and answers from a worker") {
     FdLeakGuard leaks;
     // The worker hashes; the loop only queues. resume() is called on the worker's thread.
     struct Work {
@@ -150,13 +161,31 @@ TEST_CASE("upload: a handler that pauses after every piece and resumes from a wo
         int outstanding = 0;  // pieces given and not yet resumed
         int overlapping = 0;  // pieces that came while one was outstanding
         std::size_t pieces_seen = 0;
+        std::string end;
+        std::unique_ptr<StreamWriter> answer;  // (only ever used on the loop's thread)
         socklite::detail::Sha1 sha;
     };
     auto work = std::make_shared<Work>();
     std::thread worker([work] {
         std::unique_lock<std::mutex> lock(work->mutex);
         for (;;) {
-            work->cv.wait(lock, [&] { return work->stop || !work->pieces.empty(); });
+            work->cv.wait(lock,
+                          [&] { return work->stop || !work->pieces.empty() || work->answer; });
+            if (work->answer) {
+                // Answer on the loop's thread, where the writer lives (and dies).
+                std::shared_ptr<StreamWriter> w(std::move(work->answer));
+                BodyReader body = work->body;
+                std::string text = work->end + " " + hex(work->sha.digest());
+                work->body = BodyReader();
+                lock.unlock();
+                body.post([w, text] {
+                    Response r;
+                    r.body = text;
+                    w->send(std::move(r));
+                });
+                lock.lock();
+                continue;
+            }
             if (work->pieces.empty()) return;
             std::string piece = std::move(work->pieces.front());
             work->pieces.pop_front();
@@ -169,6 +198,7 @@ TEST_CASE("upload: a handler that pauses after every piece and resumes from a wo
         }
     });
     HttpServer server;
+    server.get("/hello", [](const ServerRequest&, Response& res) { res.body = "hello"; });
     server.route_upload("POST", "/slow",
                         [work](const ServerRequest&, BodyReader body, StreamWriter res) {
                             {
@@ -183,13 +213,13 @@ TEST_CASE("upload: a handler that pauses after every piece and resumes from a wo
                                 work->cv.notify_one();
                                 return false;  // no more until the worker has this one
                             });
-                            body.on_end([work, res](std::error_code ec) mutable {
-                                // Held back until the last piece was resumed: the worker is done with it.
+                            body.on_end([work, res](std::error_code ec) {
+                                // Held back until the last piece was resumed; the worker
+                                // answers, from its thread, through BodyReader::post().
                                 std::lock_guard<std::mutex> lock(work->mutex);
-                                Response r;
-                                r.body = ec ? ec.message() : hex(work->sha.digest());
-                                work->body = BodyReader();
-                                res.send(std::move(r));
+                                work->end = ec ? ec.message() : "ok";
+                                work->answer = std::make_unique<StreamWriter>(res);
+                                work->cv.notify_one();
                             });
                         });
     {
@@ -205,9 +235,11 @@ TEST_CASE("upload: a handler that pauses after every piece and resumes from a wo
             c.send("POST /slow HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
             c.send(chunked(data));
         }
+        c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");  // waits for the answer above
         Response r = c.read_response("POST");
         CHECK(r.status == 200);
-        CHECK(r.body == hex(socklite::detail::sha1(data)));
+        CHECK(r.body == "ok " + hex(socklite::detail::sha1(data)));
+        CHECK(c.read_response().body == "hello");
         {
             std::lock_guard<std::mutex> lock(work->mutex);
             CHECK(work->pieces_seen > 1);
@@ -552,4 +584,34 @@ TEST_CASE("upload: HTTP/1.0 with Content-Length, and HEAD/GET upload routes") {
     std::string all = c.read_to_end();
     CHECK(all.find("HTTP/1.1 200 ") == 0);
     CHECK(all.find(hex(socklite::detail::sha1("hello")) + " 5") != std::string::npos);
+}
+
+TEST_CASE("upload: the client goes midway, or the server stops: the handler is told") {
+    FdLeakGuard leaks;
+    auto seen = std::make_shared<Seen>();
+    HttpServer::Options o;
+    o.grace = std::chrono::milliseconds(100);
+    HttpServer server(o);
+    sha_route(server, seen);
+    RunningServer run(server);
+    SUBCASE("the client closes") {
+        {
+            RawClient c(run.port());
+            c.send("PUT /sha HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+            c.send(std::string(1000, 'x'));
+        }
+        REQUIRE(seen->wait_end());
+        CHECK(seen->get_end() == make_error_code(socklite::errc::unexpected_eof).message());
+    }
+    SUBCASE("the server stops: the grace period ends the upload") {
+        RawClient c(run.port());
+        c.send("PUT /sha HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        c.send("3e8\r\n" + std::string(500, 'x'));
+        // (The body timeout is 30 s: the stop ends it.)
+        REQUIRE(seen->wait_bytes(500));
+        run.stop();
+        REQUIRE(seen->wait_end());
+        CHECK(seen->get_end() == std::make_error_code(std::errc::operation_canceled).message());
+        CHECK(c.read_to_end().empty());
+    }
 }
