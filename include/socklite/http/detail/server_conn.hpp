@@ -351,8 +351,12 @@ inline void ServerConn::start() {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
         flush_batch();
-        if (upload_ && upload_->paused) return;  // the rest may wait in the buffer: see resume
-        if (upload_) return abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
+        if (upload_) {
+            // The rest may wait in the buffer (the handler paused, or the output was full):
+            // on_input() decides once it has taken what is there.
+            if (upload_->paused || conn_.buffered_bytes() > 0) return;
+            return abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
+        }
         if (state_ != State::handler) conn_.close_after_flush();
     });
     conn_.on_drain([this] {
@@ -885,7 +889,7 @@ inline bool ServerConn::answering() const noexcept {
 }
 
 inline bool ServerConn::body_keepable() const noexcept {
-    if (body_done_) return true;
+    if (body_done_ || !parser_) return true;
     // Without `100 Continue` the client may or may not send the body: nothing can tell it from
     // the next request. A chunked body is of unknown length.
     if (parser_->expect_continue() && !continue_sent_) return false;
