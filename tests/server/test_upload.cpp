@@ -603,6 +603,19 @@ TEST_CASE("upload: the client goes midway, or the server stops: the handler is t
         REQUIRE(seen->wait_end());
         CHECK(seen->get_end() == make_error_code(socklite::errc::unexpected_eof).message());
     }
+    SUBCASE("the client half-closes after the whole body: answered") {
+        RawClient c(run.port());
+        const std::string data = random_bytes(3 * 1024 * 1024, 9);
+        c.send("PUT /sha HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(data.size()) +
+               "\r\n\r\n");
+        c.send(data);
+        c.socket().shutdown(socklite::Shutdown::write);
+        std::string all = c.read_to_end();
+        CHECK(all.find("HTTP/1.1 200 ") == 0);
+        CHECK(all.find(hex(socklite::detail::sha1(data))) != std::string::npos);
+        REQUIRE(seen->wait_end());
+        CHECK(seen->get_end() == "ok");
+    }
     SUBCASE("the server stops: the grace period ends the upload") {
         RawClient c(run.port());
         c.send("PUT /sha HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
