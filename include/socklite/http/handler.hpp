@@ -249,10 +249,11 @@ private:
  *    (400), `std::errc::timed_out` (408, ServerOptions::body_timeout without a byte), or the
  *    client gone (socklite::errc::unexpected_eof, `std::errc::connection_reset`, ...: nothing
  *    is sent); a streamed answer under way is cut short (the connection closes);
- *  - the handler answers first (e.g. StreamWriter::send() of a 413 midway): delivery stops
- *    and on_end() is not called; the rest of the body is read and discarded when its length
- *    is known to be at most ServerOptions::max_discard bytes, else the answer says
- *    `Connection: close` and the connection closes after it.
+ *  - the handler answers first (e.g. StreamWriter::send() of a 413 midway), and the answer
+ *    ends: delivery stops and on_end() is not called; the rest of the body is read and
+ *    discarded when short (ServerOptions::max_discard), else the connection closes after the
+ *    answer. (An answer streamed while the body arrives, such as an echo, is not early as
+ *    long as it has not ended.)
  *
  *  **Loop thread only** (the handler's thread), but for resume() and post(). */
 class BodyReader {
@@ -366,10 +367,11 @@ struct ServerOptions {
      *  soon as the bytes pass it. No limit by default: the handler sees every piece and may
      *  answer 413 itself. */
     std::uint64_t max_upload_size = static_cast<std::uint64_t>(-1);
-    /** An answer given before its request body has been read (a route not found under
-     *  `Expect: 100-continue`, an upload handler's early answer) keeps the connection only
-     *  when the rest of the body is known to be at most this many bytes: they are read and
-     *  discarded. Otherwise the answer says `Connection: close`. */
+    /** An answer given before its request body has been read (an upload handler's early
+     *  answer) keeps the connection only when the rest of the body has a known length
+     *  (Content-Length) of at most this many bytes, and is coming (not held back by an
+     *  unanswered `Expect: 100-continue`): it is read and discarded. Otherwise the answer says
+     *  `Connection: close` (or, streamed and begun earlier, is followed by a close). */
     std::uint64_t max_discard = 256 * 1024;
     /** From a connection's first byte of a request (or its accept) to the end of the header
      *  section: against slowloris. Expiry: 408 and close (a close alone when nothing came). */
