@@ -95,8 +95,33 @@ int main(int argc, char** argv) {
             res.headers.add("Content-Type", "text/plain");
             res.body = "hello, world!";
         });
-        server.route("*", "/echo",
-                     [](const ServerRequest& req, Response& res) { res.body = req.body; });
+        // The body back as it arrives, never held whole: each piece is written out as it comes
+        // in, and a client that does not read its echo is not read from either (write()
+        // returns false: the body pauses until the writer is ready again). With a
+        // Content-Length the echo has the same one; a chunked body comes back chunked.
+        using socklite::http::BodyReader;
+        using socklite::http::StreamWriter;
+        server.route_upload(
+            "*", "/echo", [](const ServerRequest&, BodyReader body, StreamWriter res) {
+                // Started at the first piece, not before: `Expect: 100-continue` is answered first.
+                auto start = [body](StreamWriter& out) {
+                    if (out.started()) return;
+                    Response head;
+                    if (body.has_length())
+                        head.headers.add("Content-Length", std::to_string(body.length()));
+                    out.start(std::move(head));
+                };
+                res.on_ready([body] { body.resume(); });
+                body.on_data([res, start](std::string_view piece) mutable {
+                    start(res);
+                    return res.write(piece);
+                });
+                body.on_end([res, start](std::error_code ec) mutable {
+                    if (ec) return;  // the server answers (400, 408, 413) or the client is gone
+                    start(res);
+                    res.end();
+                });
+            });
         server.get("/headers", [](const ServerRequest& req, Response& res) {
             res.headers.add("Content-Type", "text/plain");
             for (const auto& field : req.headers)

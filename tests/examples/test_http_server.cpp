@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the socklite authors
 // examples/http_server end to end: the DESIGN contract, curl (GET, HEAD, POST /echo, several
-// URLs over one connection), pipelined requests over a raw socket, and a graceful SIGTERM.
+// URLs over one connection, 10 MiB echoed byte-exact with a Content-Length, chunked, with
+// Expect: 100-continue and over HTTP/1.0, Range 206/416 and 304 on static files), pipelined
+// requests over a raw socket, and a graceful SIGTERM.
 
 #include <doctest/doctest.h>
 
@@ -227,4 +229,110 @@ TEST_CASE("http_server: static files under --root, never a byte from outside it"
     std::remove((dir + "/secret").c_str());
     ::rmdir(root.c_str());
     ::rmdir(dir.c_str());
+}
+
+TEST_CASE("http_server: curl POST and PUT of 10 MiB to /echo, byte-exact, and --http1.0") {
+    if (::access("/usr/bin/curl", X_OK) != 0) return;
+    char tmpl[] = "/tmp/socklite-echo-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    const std::string dir = tmpl;
+    std::string data(10 * 1024 * 1024, '\0');
+    std::uint32_t x = 2463534242u;
+    for (char& c : data) {  // xorshift: every byte value, no pattern a bug could hide behind
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        c = static_cast<char>(x);
+    }
+    auto write = [](const std::string& path, const std::string& text) {
+        FILE* f = std::fopen(path.c_str(), "wb");
+        REQUIRE(f != nullptr);
+        CHECK(std::fwrite(text.data(), 1, text.size(), f) == text.size());
+        std::fclose(f);
+    };
+    auto read = [](const std::string& path) {
+        std::string text;
+        FILE* f = std::fopen(path.c_str(), "rb");
+        REQUIRE(f != nullptr);
+        char buf[65536];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+        std::fclose(f);
+        return text;
+    };
+    write(dir + "/in", data);
+    {
+        auto server = start_server();
+        std::uint16_t port = server->listening_port();
+        REQUIRE(port != 0);
+        const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/echo";
+        const std::string in = "@" + dir + "/in";
+        const std::string out = dir + "/out";
+        SUBCASE("POST with a Content-Length") {
+            CHECK(curl({"--data-binary", in, "-o", out, "-w", "%{http_code}", url}) == "200");
+        }
+        SUBCASE("POST chunked") {
+            CHECK(curl({"-H", "Transfer-Encoding: chunked", "--data-binary", in, "-o", out, "-w",
+                        "%{http_code}", url}) == "200");
+        }
+        SUBCASE("PUT with -T (Expect: 100-continue)") {
+            CHECK(curl({"-H", "Expect: 100-continue", "--expect100-timeout", "30", "-T",
+                        dir + "/in", "-o", out, "-w", "%{http_code}", url}) == "200");
+        }
+        SUBCASE("HTTP/1.0") {
+            CHECK(curl({"--http1.0", "--data-binary", in, "-o", out, "-w", "%{http_code}", url}) ==
+                  "200");
+        }
+        CHECK(read(out) == data);
+        std::remove(out.c_str());
+        REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+        REQUIRE(server->wait_exit());
+        CHECK(server->exit_code() == 0);
+    }
+    std::remove((dir + "/in").c_str());
+    ::rmdir(dir.c_str());
+}
+
+TEST_CASE("http_server: curl on static files: Range (206, 416), 304 for If-None-Match") {
+    if (::access("/usr/bin/curl", X_OK) != 0) return;
+    char tmpl[] = "/tmp/socklite-www-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    const std::string root = tmpl;
+    std::string data(100000, '\0');
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
+    {
+        FILE* f = std::fopen((root + "/data.txt").c_str(), "wb");
+        REQUIRE(f != nullptr);
+        std::fwrite(data.data(), 1, data.size(), f);
+        std::fclose(f);
+    }
+    {
+        auto server = start_server({"--root", root});
+        std::uint16_t port = server->listening_port();
+        REQUIRE(port != 0);
+        const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/data.txt";
+        // -w appends the status after the body.
+        CHECK(curl({"-r", "10-19", "-w", " %{http_code}", url}) == data.substr(10, 10) + " 206");
+        CHECK(curl({"-r", "-5", "-w", " %{http_code}", url}) ==
+              data.substr(data.size() - 5) + " 206");
+        CHECK(curl({"-r", "99990-", "-w", " %{http_code}", url}) == data.substr(99990) + " 206");
+        CHECK(curl({"-r", "100000-", "-o", "/dev/null", "-w", "%{http_code}", url}) == "416");
+        std::string head = curl({"-I", url});
+        std::size_t at = head.find("ETag: ");
+        REQUIRE(at != std::string::npos);
+        std::string etag = head.substr(at + 6, head.find("\r\n", at) - at - 6);
+        CHECK(curl({"-H", "If-None-Match: " + etag, "-o", "/dev/null", "-w", "%{http_code}",
+                    url}) == "304");
+        CHECK(curl({"-H", "If-None-Match: \"other\"", "-o", "/dev/null", "-w", "%{http_code}",
+                    url}) == "200");
+        // Several URLs over one connection (-w: new connections per transfer), HTTP/1.0.
+        CHECK(curl({"-r", "0-2", "-w", " [%{num_connects}]\n", url, url, url}) ==
+              "abc [1]\nabc [0]\nabc [0]\n");
+        CHECK(curl({"--http1.0", "-r", "0-2", url}) == "abc");
+        REQUIRE(::kill(server->pid(), SIGTERM) == 0);
+        REQUIRE(server->wait_exit());
+        CHECK(server->exit_code() == 0);
+    }
+    std::remove((root + "/data.txt").c_str());
+    ::rmdir(root.c_str());
 }

@@ -5,9 +5,9 @@
 
 /** @file
  *  What an HttpServer handler sees and answers with: http::ServerRequest, http::Responder (an
- *  answer given later, from any thread), http::StreamWriter (a body of unknown length), the
- *  handler types, http::ServerOptions and
- *  http::reason_phrase(). */
+ *  answer given later, from any thread), http::StreamWriter (a body of unknown length),
+ *  http::BodyReader (a request body streamed to the handler as it arrives), the handler types,
+ *  http::ServerOptions and http::reason_phrase(). */
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +18,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include "../event_loop.hpp"
@@ -28,7 +30,8 @@
 namespace socklite {
 namespace http {
 
-/** A request as a handler receives it: parsed, checked, its body read in full. Everything is
+/** A request as a handler receives it: parsed, checked, its body read in full (but for an
+ *  upload handler, which gets it through a BodyReader: `body` is empty). Everything is
  *  owned (copied out of the receive buffer), valid until the handler returns (or, for an
  *  asynchronous handler, as long as the handler keeps the object it was given a copy of). */
 struct ServerRequest {
@@ -91,10 +94,11 @@ struct PendingReply {
 };
 // What a StreamWriter writes through: the connection while it lives (null after).
 struct StreamSink {
+    virtual void stream_send(Response& res) = 0;
     virtual void stream_start(Response& head) = 0;
     virtual bool stream_write(std::string_view data) = 0;
     virtual void stream_end() = 0;
-    virtual void stream_abandon() = 0;
+    virtual void stream_abandon(bool started) = 0;
 
 protected:
     ~StreamSink() = default;
@@ -105,18 +109,49 @@ struct StreamState {
     bool ended = false;
     std::function<void()> ready;
     ~StreamState() {
-        if (sink && !ended) sink->stream_abandon();
+        if (sink && !ended) sink->stream_abandon(started);
+    }
+};
+// What a BodyReader controls: the connection while the body is being delivered (null after).
+struct BodySource {
+    virtual void body_pause() = 0;
+    virtual void body_resume() = 0;
+
+protected:
+    ~BodySource() = default;
+};
+// A request body streamed to an upload handler. Loop thread only, but for the thread check and
+// post() (which go through the link, as a Responder's answer does).
+struct BodyState {
+    BodySource* source = nullptr;
+    std::function<bool(std::string_view)> on_data;
+    std::function<void(std::error_code)> on_end;
+    bool paused = false;
+    bool ended = false;
+    std::uint64_t received = 0;
+    std::uint64_t length = 0;  // Content-Length
+    bool has_length = false;
+    std::thread::id loop_thread;
+    std::shared_ptr<ReplyLink> link;
+    // Runs @p task on the loop's thread (dropped when the server is gone).
+    void post(std::function<void()> task) {
+        std::lock_guard<std::mutex> lock(link->mutex);
+        if (link->loop) link->loop->post([t = std::move(task)]() mutable { t(); });
     }
 };
 }  // namespace detail
 
-/** The body of an answer of unknown length, written piece by piece by a streaming handler
- *  (route_stream()), sent chunked (RFC 9112 section 7.1) to an HTTP/1.1 client (an HTTP/1.0
- *  client gets the whole body with a Content-Length at end()). Flow control: write() returns
- *  false once the client is behind (more than ServerOptions::output_high_water bytes queued);
- *  then wait for on_ready(). **Loop thread only**: from another thread, post to the loop first
- *  (the handler may keep a copy; all copies write the same answer). If every copy is dropped
- *  before end(), the connection is closed (a truncated body must not look complete). */
+/** The body of an answer written piece by piece by a streaming or upload handler
+ *  (route_stream(), route_upload()): of unknown length, sent chunked (RFC 9112 section 7.1)
+ *  to an HTTP/1.1 client (an HTTP/1.0 client gets the whole body with a Content-Length at
+ *  end()); or, when the head given to start() has a `Content-Length`, sent as it is written,
+ *  unchunked, to either version (a body longer or shorter than announced closes the
+ *  connection). Flow control: write() returns false once the client is behind (more than
+ *  ServerOptions::output_high_water bytes queued); then wait for on_ready(). **Loop thread
+ *  only**: from another thread, post to the loop first (BodyReader::post()); the handler may
+ *  keep a copy; all copies write the same answer. If every copy is dropped before end(), the
+ *  connection is closed (a truncated body must not look complete), after a 500 when nothing
+ *  was sent yet. */
 class StreamWriter {
 public:
     /** A writer bound to nothing. */
@@ -142,10 +177,22 @@ public:
         state_->ended = true;
         if (state_->sink) state_->sink->stream_end();
     }
+    /** Sends @p res as the whole answer, with a `Content-Length` (as a Handler's answer: status
+     *  0 means 200; the server adds Date, Server and Connection), if nothing was sent yet:
+     *  for an upload handler (route_upload()), the way to answer in one piece, at the end of
+     *  the body or before it (e.g. 413 midway). Does nothing once start() or write() ran.
+     *  Loop thread only. */
+    void send(Response res) {
+        if (!state_ || !state_->sink || state_->started) return;
+        state_->started = state_->ended = true;
+        state_->sink->stream_send(res);
+    }
     /** Calls @p ready whenever the client has caught up after write() returned false. */
     void on_ready(std::function<void()> ready) {
         if (state_) state_->ready = std::move(ready);
     }
+    /** Whether the answer has begun (start(), write(), end() or send() was called). */
+    bool started() const noexcept { return state_ && state_->started; }
     /** Whether the connection is still there and end() was not called. */
     bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
     /** Used by the server: a writer bound to @p state. */
@@ -183,6 +230,88 @@ private:
     std::shared_ptr<detail::PendingReply> state_;
 };
 
+/** A request body delivered to an upload handler (route_upload()) piece by piece as it
+ *  arrives, decoded from chunked, never held whole (the model of Node's readable request
+ *  stream and of cpp-httplib's `ContentReader`). A handle: copies share one body.
+ *
+ *  Set on_data() and on_end() in the handler (before it returns: delivery starts then).
+ *  Flow control: on_data() returns false, or pause() is called, and the connection is not
+ *  read from until resume() (TCP then slows the client down); while paused by the handler,
+ *  the body timeout (ServerOptions::body_timeout) does not run. `Expect: 100-continue` is
+ *  answered with `100 Continue` once the body is wanted: after the handler returns, unless it
+ *  has answered already or paused (then at resume()).
+ *
+ *  The body ends in one of these ways:
+ *  - complete: on_end() with an empty error code; then answer (if not done yet);
+ *  - an error: on_end() with the reason, and the server answers itself (any answer of the
+ *    handler is then ignored) with `Connection: close`: http::errc::body_too_large (413, over
+ *    ServerOptions::max_upload_size), a chunked-coding error such as http::errc::bad_chunk
+ *    (400), `std::errc::timed_out` (408, ServerOptions::body_timeout without a byte), or the
+ *    client gone (socklite::errc::unexpected_eof, `std::errc::connection_reset`, ...: nothing
+ *    is sent); a streamed answer under way is cut short (the connection closes);
+ *  - the handler answers first (e.g. StreamWriter::send() of a 413 midway), and the answer
+ *    ends: delivery stops and on_end() is not called; the rest of the body is read and
+ *    discarded when short (ServerOptions::max_discard), else the connection closes after the
+ *    answer. (An answer streamed while the body arrives, such as an echo, is not early as
+ *    long as it has not ended.)
+ *
+ *  **Loop thread only** (the handler's thread), but for resume() and post(). */
+class BodyReader {
+public:
+    /** A reader bound to nothing. */
+    BodyReader() = default;
+    /** Calls @p on_data with each piece of the body as it arrives (a view valid during the
+     *  call only; pieces are as large as the reads from the socket, never empty). Its return
+     *  value is flow control: true for more, false to pause() (resume() later). */
+    void on_data(std::function<bool(std::string_view piece)> on_data) const {
+        if (state_) state_->on_data = std::move(on_data);
+    }
+    /** Calls @p on_end once, when the body is complete (an empty @p ec) or cannot be (the
+     *  reason, see the class notes); not after the handler has answered. */
+    void on_end(std::function<void(std::error_code ec)> on_end) const {
+        if (state_) state_->on_end = std::move(on_end);
+    }
+    /** Stops delivery: no on_data() until resume(). Idempotent. */
+    void pause() const {
+        if (!state_ || state_->paused) return;
+        state_->paused = true;
+        if (state_->source) state_->source->body_pause();
+    }
+    /** Delivers again (bytes already received first, soon, from the loop). **Thread-safe**:
+     *  from another thread it is posted to the loop. Idempotent. */
+    void resume() const {
+        if (!state_) return;
+        if (std::this_thread::get_id() != state_->loop_thread) {
+            std::shared_ptr<detail::BodyState> s = state_;
+            return state_->post([s] { BodyReader(s).resume(); });
+        }
+        if (!state_->paused) return;
+        state_->paused = false;
+        if (state_->source) state_->source->body_resume();
+    }
+    /** Runs @p task on the loop's thread, soon (where this body, its StreamWriter and their
+     *  callbacks live). **Thread-safe**: the way back from a worker thread, e.g. to answer
+     *  through the StreamWriter. Dropped when the server is gone. */
+    void post(std::function<void()> task) const {
+        if (state_) state_->post(std::move(task));
+    }
+    /** Whether delivery is paused by pause() or on_data(). */
+    bool paused() const noexcept { return state_ && state_->paused; }
+    /** Whether the body has ended (completely or not) or delivery has stopped. */
+    bool ended() const noexcept { return !state_ || state_->ended; }
+    /** Body bytes delivered so far (decoded). */
+    std::uint64_t received() const noexcept { return state_ ? state_->received : 0; }
+    /** Whether the request announced its length (Content-Length; else chunked). */
+    bool has_length() const noexcept { return state_ && state_->has_length; }
+    /** The announced length (Content-Length), 0 when has_length() is false. */
+    std::uint64_t length() const noexcept { return state_ ? state_->length : 0; }
+    /** Used by the server: a reader bound to @p state. */
+    explicit BodyReader(std::shared_ptr<detail::BodyState> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<detail::BodyState> state_;
+};
+
 /** A handler that answers at once: fill @p res (status 200 and an empty body to start with).
  *  An exception it throws becomes a 500 (and ServerOptions::on_error hears of it). Called on
  *  the loop's thread: it must not block. */
@@ -194,6 +323,31 @@ using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)
 /** A handler that streams its answer through a StreamWriter (see there); further requests on
  *  the same connection wait for StreamWriter::end(). */
 using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
+
+/** A handler that receives the request body as it arrives (see BodyReader) rather than
+ *  whole: called once the head is read, with `req.body` empty. It sets the reader's callbacks
+ *  and answers through @p res, with StreamWriter::send() (one piece) or start()/write()/end()
+ *  (streamed, also while the body still arrives: an echo); further requests on the same
+ *  connection wait for the answer.
+ *  @par Example
+ *  @code
+ *  server.route_upload("PUT", "/files/:name",
+ *      [](const ServerRequest& req, BodyReader body, StreamWriter res) {
+ *          auto out = std::make_shared<std::ofstream>(...);
+ *          body.on_data([out](std::string_view piece) {
+ *              out->write(piece.data(), piece.size());
+ *              return true;
+ *          });
+ *          body.on_end([out, res](std::error_code ec) mutable {
+ *              if (ec) return;  // the server answers (400, 408, 413) or the client is gone
+ *              Response done;
+ *              done.status = 201;
+ *              res.send(std::move(done));
+ *          });
+ *      });
+ *  @endcode */
+using UploadHandler =
+    std::function<void(const ServerRequest& req, BodyReader body, StreamWriter res)>;
 
 /** Limits and timeouts of an HttpServer. Each limit has its status and a clean close: the
  *  answer is sent with `Connection: close`, then the connection is closed. */
@@ -208,10 +362,22 @@ struct ServerOptions {
      *  Content-Length announces it; 417 is not needed: `Expect: 100-continue` is refused with
      *  413 then). */
     std::uint64_t max_body_size = 8 * 1024 * 1024;
+    /** Largest request body streamed to an upload handler (route_upload()): 413 beyond, before
+     *  reading it when Content-Length announces it (`Expect: 100-continue` refused), else as
+     *  soon as the bytes pass it. No limit by default: the handler sees every piece and may
+     *  answer 413 itself. */
+    std::uint64_t max_upload_size = static_cast<std::uint64_t>(-1);
+    /** An answer given before its request body has been read (an upload handler's early
+     *  answer) keeps the connection only when the rest of the body has a known length
+     *  (Content-Length) of at most this many bytes, and is coming (not held back by an
+     *  unanswered `Expect: 100-continue`): it is read and discarded. Otherwise the answer says
+     *  `Connection: close` (or, streamed and begun earlier, is followed by a close). */
+    std::uint64_t max_discard = 256 * 1024;
     /** From a connection's first byte of a request (or its accept) to the end of the header
      *  section: against slowloris. Expiry: 408 and close (a close alone when nothing came). */
     std::chrono::milliseconds header_timeout{10000};
-    /** Between body bytes of a request: 408 and close on expiry. */
+    /** Between body bytes of a request, buffered or streamed to an upload handler (not while
+     *  that handler has paused it): 408 and close on expiry. */
     std::chrono::milliseconds body_timeout{30000};
     /** A kept-alive connection waiting for its next request (or a response that makes no
      *  progress towards a client that does not read) is closed after this. */

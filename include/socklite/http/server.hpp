@@ -40,9 +40,12 @@ namespace socklite {
  *  (smuggling forms such as Content-Length with Transfer-Encoding, obs-fold, bare LF, a missing
  *  or repeated Host in HTTP/1.1, ...) is answered with http::status_for() of its error (400,
  *  414, 431, 413, 501, 505), `Connection: close`, and a close; it never reaches a handler. The
- *  body is read in full (up to ServerOptions::max_body_size, else 413) before the handler runs;
- *  `Expect: 100-continue` is answered with `100 Continue` when the body has not come yet, and a
- *  body announced too large is refused with 413 before it is read; another expectation is 417.
+ *  body is read in full (up to ServerOptions::max_body_size, else 413) before the handler runs,
+ *  or, for an upload route (route_upload()), streamed to the handler as it arrives, under its
+ *  flow control (http::BodyReader). `Expect: 100-continue` is answered with `100 Continue` only
+ *  when a handler will read the body: a body announced too large is refused with 413 before it
+ *  is read, a request without a route is answered (404, 405) without it and the connection
+ *  closed; another expectation is 417.
  *
  *  **Routing** (http::Router): method and path, exact, prefix (a last segment `*`) and named
  *  parameters (`/users/:id`); no route is 404; a known path with another method is 405 with
@@ -101,6 +104,8 @@ public:
     using AsyncHandler = http::AsyncHandler;
     /** A handler streaming its answer (see http::StreamHandler). */
     using StreamHandler = http::StreamHandler;
+    /** A handler receiving the request body as it arrives (see http::UploadHandler). */
+    using UploadHandler = http::UploadHandler;
     /** A handler accepting or refusing a protocol upgrade (see http::UpgradeHandler). */
     using UpgradeHandler = http::UpgradeHandler;
 
@@ -125,6 +130,18 @@ public:
      *  http::StreamWriter (chunked, under flow control). */
     HttpServer& route_stream(std::string_view method, std::string_view pattern,
                              StreamHandler handler);
+    /** As route(), with a handler that is called once the head is read and receives the body
+     *  piece by piece as it arrives, never buffered whole (see http::BodyReader), limited by
+     *  ServerOptions::max_upload_size; it answers through an http::StreamWriter, in one piece
+     *  (StreamWriter::send()) or streamed, also while the body still arrives.
+     *  @return `*this`. */
+    HttpServer& route_upload(std::string_view method, std::string_view pattern,
+                             UploadHandler handler) {
+        route(method, pattern, Handler());
+        routes_.upload.resize(routes_.sync.size());
+        routes_.upload.back() = std::move(handler);
+        return *this;
+    }
     /** Routes GET requests on paths matching @p pattern to an upgrade handler (see
      *  http::UpgradeHandler and http::Upgraded): it accepts with `101 Switching Protocols` and
      *  hands the connection to a new protocol (ws::serve() makes one for WebSocket), or refuses

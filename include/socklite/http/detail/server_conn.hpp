@@ -40,7 +40,8 @@ namespace http {
 namespace detail {
 
 // The routes of a server: route n answers with the one of sync[n], async[n], stream[n] and
-// upgrade[n] that is not empty, or with file[n] when there is one (serve_dir()).
+// upgrade[n] that is not empty, or with file[n] or upload[n] when there is one (serve_dir(),
+// route_upload()).
 struct RouteTable {
     Router router;
     std::vector<Handler> sync;
@@ -50,14 +51,16 @@ struct RouteTable {
     std::vector<UpgradeHandler> upgrade;
     // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
     std::function<void(Socket&, std::error_code&)> secure;
+    std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
 };
 
 class ServerLoop;
 
-// One connection: reads a request (head, then the body in full), calls its handler, sends the
-// answer, and goes on with the next request (pipelined ones wait, unparsed, in the input
-// buffer: one request is in a handler at a time, so answers leave in order).
-class ServerConn final : StreamSink {
+// One connection: reads a request (head, then the body in full, or the body streamed to an
+// upload handler as it comes), calls its handler, sends the answer, and goes on with the next
+// request (pipelined ones wait, unparsed, in the input buffer: one request is in a handler at
+// a time, so answers leave in order).
+class ServerConn final : StreamSink, BodySource {
 public:
     ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
     ServerConn(const ServerConn&) = delete;
@@ -71,12 +74,17 @@ public:
     Connection& connection() noexcept { return conn_; }
 
 private:
+    void stream_send(Response& res) override;
     void stream_start(Response& head) override;
     bool stream_write(std::string_view data) override;
     void stream_end() override;
-    void stream_abandon() override;
+    void stream_abandon(bool started) override;
+    void body_pause() override;
+    void body_resume() override;
     void finish_answer(bool close);
-    enum class State { head, body, handler, idle, closing, upgraded };
+    // body: reading a body (buffered in req_.body, or delivered to upload_); discard: reading
+    // the rest of a body after its answer (at most ServerOptions::max_discard bytes).
+    enum class State { head, body, handler, idle, closing, upgraded, discard };
     std::size_t on_input(std::string_view in);
     void begin_request();
     void dispatch();
@@ -84,6 +92,15 @@ private:
     void dispatch_file(const FileHandler& handler, Response& res);
     void upgrade(const UpgradeHandler& handler);
     void fail(int status);
+    void start_upload(const UploadHandler& handler, bool nothing_buffered);
+    bool deliver_piece(std::string_view piece);
+    void upload_complete();
+    void abort_body(std::error_code ec, int status, bool tell);
+    std::function<void(std::error_code)> detach_upload();
+    void maybe_continue(bool nothing_buffered);
+    bool answering() const noexcept;
+    std::uint64_t body_limit_of() const noexcept;
+    bool body_keepable() const noexcept;
     void arm(std::chrono::milliseconds after);
     void on_timer();
     void report(std::string_view what);
@@ -98,6 +115,7 @@ private:
     std::string out_;
     std::string batch_;  // answers to pipelined requests, sent together when the input is done
     State state_ = State::head;
+    std::uint32_t route_ = 0;  // the current request's route when found (at its head)
     EventLoop::TimerId timer_ = 0;
     bool received_ = false;              // bytes of the current request have arrived
     bool in_input_ = false;              // on_input() is running
@@ -108,6 +126,14 @@ private:
     std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
     std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
     bool stream_close_ = false;          // close after the streamed answer
+    // (The members below fill the padding after stream_close_: memory per idle connection.)
+    bool stream_sized_ = false;          // the streamed answer has a Content-Length (not chunked)
+    bool body_done_ = true;              // the current request's body is read (or there is none)
+    bool continue_sent_ = false;         // `100 Continue` went out for the current request
+    bool upload_route_ = false;          // the route is an upload route (max_upload_size applies)
+    unsigned char outcome_ = 0;          // the Router::Outcome of the current request
+    std::uint64_t stream_left_ = 0;      // bytes still to come of a streamed answer with a length
+    std::shared_ptr<BodyState> upload_;  // the body delivered to an upload handler, meanwhile
 
     // The protocol after an accepted upgrade.
     std::unique_ptr<Upgraded> upgraded_;
@@ -284,7 +310,9 @@ inline ParserLimits server_parser_limits(const ServerOptions& o) {
     l.max_header_bytes = o.max_header_bytes;
     l.max_fields = o.max_fields;
     l.max_request_line = o.max_request_line;
-    l.max_body_size = o.max_body_size;
+    // The route decides which limit applies (ServerConn checks it): the parser enforces only
+    // the larger one.
+    l.max_body_size = o.max_body_size > o.max_upload_size ? o.max_body_size : o.max_upload_size;
     return l;
 }
 
@@ -332,6 +360,17 @@ inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
+    if (auto s = stream_.lock()) s->sink = nullptr;  // (before on_end(): it may write)
+    if (upload_) {  // the server stops (grace period over) or goes: the handler hears of it
+        std::function<void(std::error_code)> on_end = detach_upload();
+        if (on_end) {
+            try {
+                on_end(std::make_error_code(std::errc::operation_canceled));
+            } catch (...) {
+                // Nobody to tell: the connection is going.
+            }
+        }
+    }
     if (auto s = stream_.lock()) s->sink = nullptr;
 }
 
@@ -348,6 +387,12 @@ inline void ServerConn::start() {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
         flush_batch();
+        if (upload_) {
+            // The rest may wait in the buffer (the handler paused, or the output was full):
+            // on_input() decides once it has taken what is there.
+            if (upload_->paused || conn_.buffered_bytes() > 0) return;
+            return abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
+        }
         if (state_ != State::handler) conn_.close_after_flush();
     });
     conn_.on_drain([this] {
@@ -360,6 +405,18 @@ inline void ServerConn::start() {
     conn_.on_close([this](std::error_code ec) {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
+        if (upload_) {
+            std::function<void(std::error_code)> on_end = detach_upload();
+            if (on_end) {
+                try {
+                    on_end(ec ? ec : make_error_code(socklite::errc::unexpected_eof));
+                } catch (const std::exception& e) {
+                    report(std::string("upload handler: ") + e.what());
+                } catch (...) {
+                    report("upload handler: unknown exception");
+                }
+            }
+        }
         if (upgraded_) upgraded_->closed(ec);
         owner_.remove(id_);  // destroys *this
     });
@@ -379,7 +436,10 @@ inline void ServerConn::on_timer() {
         case State::head:
             if (received_) return fail(408);
             break;  // nothing came: just close
-        case State::body: return fail(408);
+        case State::body:
+            if (upload_) return abort_body(std::make_error_code(std::errc::timed_out), 408, true);
+            return fail(408);
+        case State::discard: break;
         case State::idle:
             if (conn_.queued_bytes() > 0 && conn_.queued_bytes() < last_queued_) {
                 last_queued_ = conn_.queued_bytes();  // a slow reader, but a reader
@@ -446,7 +506,7 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
     output_full_ = false;
     while (!output_full_) {
         // A body may be complete without a byte (Content-Length: 0): that state runs first.
-        if (state_ != State::body && pos == in.size()) break;
+        if (state_ != State::body && state_ != State::discard && pos == in.size()) break;
         if (state_ == State::idle) {  // the first byte of the next request
             state_ = State::head;
             if (parser_) parser_->reset();
@@ -466,38 +526,118 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             if (!r.complete()) break;
             begin_request();
             if (state_ == State::closing) return in.size();
+            const RouteTable& routes = owner_.routes();
+            Router::Match m;
+            if (parser_->target_form() != TargetForm::authority &&
+                !(req_.method == "OPTIONS" && req_.target == "*"))
+                m = routes.router.match(req_.method, req_.path);
+            const bool found = m.outcome == Router::found;
+            outcome_ = static_cast<unsigned char>(m.outcome);
+            route_ = static_cast<std::uint32_t>(m.route);
+            if (found) req_.params = std::move(m.params);
+            upload_route_ = found && m.route < routes.upload.size() &&
+                            static_cast<bool>(routes.upload[m.route]);
+            const bool upload = upload_route_;
+            const std::uint64_t body_limit = body_limit_of();
+            body_done_ = parser_->complete();
+            continue_sent_ = false;
+            // Refused before a byte of it is read (and without `100 Continue`).
+            if (!body_done_ && parser_->has_content_length() &&
+                parser_->content_length() > body_limit) {
+                fail(413);
+                return in.size();
+            }
+            if (upload) {
+                start_upload(routes.upload[route_], pos == in.size());
+                if (state_ == State::closing) return in.size();
+                continue;
+            }
             if (parser_->body_kind() == BodyKind::none) {
                 dispatch();
                 continue;
             }
+            if (!found && !body_done_ && parser_->expect_continue()) {
+                // No handler reads this body (404, 405, ...): answered without `100 Continue`,
+                // and closed after (the client may or may not send the body now).
+                dispatch();
+                if (state_ == State::closing) return in.size();
+                continue;
+            }
             state_ = State::body;
             arm(owner_.options().body_timeout);
-            if (parser_->expect_continue() && pos == in.size()) {
-                std::error_code ignored;  // a failure shows in on_close()
-                flush_batch();
-                conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
-            }
+            if (!body_done_) maybe_continue(pos == in.size());
             continue;
         }
-        if (state_ == State::body) {
+        if (state_ == State::body || state_ == State::discard) {
             bool progress = false;
             for (;;) {
+                if (upload_ && upload_->paused) {
+                    // The handler is behind: reading stops (TCP slows the client down), and
+                    // the body timeout with it (the wait is ours, not the client's).
+                    conn_.pause_reading();
+                    if (timer_) owner_.loop().cancel(timer_);
+                    timer_ = 0;
+                    return pos;
+                }
                 ParseResult r = parser_->parse_body(in.substr(pos));
                 if (r.error()) {
-                    fail(status_for(r.ec));
+                    if (state_ == State::discard) {
+                        state_ = State::closing;  // answered already: just close
+                        conn_.close_after_flush();
+                        arm(owner_.options().linger_timeout);
+                    } else if (upload_) {
+                        abort_body(r.ec, status_for(r.ec), true);
+                    } else {
+                        fail(status_for(r.ec));
+                    }
                     return in.size();
                 }
                 pos += r.consumed;
                 progress = progress || r.consumed > 0;
-                req_.body.append(r.body.data(), r.body.size());
+                if (!r.body.empty() && state_ == State::body) {
+                    if (parser_->body_received() > body_limit_of()) {
+                        if (upload_) {
+                            abort_body(make_error_code(http::errc::body_too_large), 413, true);
+                        } else {
+                            fail(413);
+                        }
+                        return in.size();
+                    }
+                    if (upload_) {
+                        if (!deliver_piece(r.body)) return in.size();  // closing
+                    } else {
+                        req_.body.append(r.body.data(), r.body.size());
+                    }
+                }
                 if (r.complete()) {
-                    dispatch();
+                    body_done_ = true;
+                    if (state_ == State::discard) {
+                        state_ = State::idle;  // as finish_answer() would have left it
+                        received_ = false;
+                        last_queued_ = conn_.queued_bytes() + 1;
+                        arm(owner_.options().idle_timeout);
+                    } else if (upload_ && upload_->paused) {
+                        body_pause();  // on_end() comes after resume(), as data would
+                        return pos;
+                    } else if (upload_) {
+                        upload_complete();
+                    } else if (state_ == State::body) {
+                        dispatch();
+                    }
                     break;
                 }
                 if (r.body.empty()) break;  // (after a piece, once more: a limit shows then)
             }
-            if (state_ == State::body) {
-                if (progress) arm(owner_.options().body_timeout);
+            if (state_ == State::closing) return in.size();
+            if (state_ == State::body && upload_ && !upload_->paused && pos == in.size() &&
+                conn_.peer_ended()) {
+                // (The end came while the handler had paused: the rest was all there is.)
+                abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
+                return in.size();
+            }
+            if (state_ == State::body || state_ == State::discard) {
+                if (progress && !(upload_ && upload_->paused)) arm(owner_.options().body_timeout);
+                if (upload_ && upload_->paused) continue;  // (stops reading, above)
                 break;
             }
             continue;
@@ -550,25 +690,21 @@ inline void ServerConn::dispatch() {
     Response res;
     res.status = 200;
     const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
-    Router::Match m;
-    if (parser_->target_form() == TargetForm::authority) {
-        res.status = 501;  // CONNECT: no tunnels here
-    } else if (!options_star) {
-        m = routes.router.match(req_.method, req_.path);
-    }
+    const auto outcome = static_cast<Router::Outcome>(outcome_);  // (found at the head)
+    const std::size_t route = route_;
+    if (parser_->target_form() == TargetForm::authority) res.status = 501;  // CONNECT: no tunnels
     if (res.status == 501) {
-    } else if (m.outcome == Router::found) {
-        req_.params = std::move(m.params);
-        if (m.route < routes.file.size() && routes.file[m.route])
-            return dispatch_file(routes.file[m.route], res);
-        if (routes.upgrade[m.route]) return upgrade(routes.upgrade[m.route]);
-        if (routes.stream[m.route]) {
+    } else if (outcome == Router::found) {
+        if (route < routes.file.size() && routes.file[route])
+            return dispatch_file(routes.file[route], res);
+        if (routes.upgrade[route]) return upgrade(routes.upgrade[route]);
+        if (routes.stream[route]) {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
             keep->sink = this;
             stream_ = keep;
             try {
-                routes.stream[m.route](req_, StreamWriter(keep));
+                routes.stream[route](req_, StreamWriter(keep));
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 if (!keep->started) {
@@ -582,12 +718,12 @@ inline void ServerConn::dispatch() {
             }
             return;
         }
-        if (!routes.sync[m.route]) {
+        if (!routes.sync[route]) {
             // Reading stops until the answer comes: pipelined requests wait their turn.
             conn_.pause_reading();
             Responder responder(owner_.link(), id_);
             try {
-                routes.async[m.route](req_, responder);
+                routes.async[route](req_, responder);
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 Response err;
@@ -602,7 +738,7 @@ inline void ServerConn::dispatch() {
             return;
         }
         try {
-            routes.sync[m.route](req_, res);
+            routes.sync[route](req_, res);
         } catch (const std::exception& e) {
             report(std::string("handler: ") + e.what());
             res = Response();
@@ -620,7 +756,7 @@ inline void ServerConn::dispatch() {
             res.status = 204;
             if (!allow.empty()) res.headers.add("Allow", allow);
         }
-    } else if (m.outcome == Router::method_not_allowed) {
+    } else if (outcome == Router::method_not_allowed) {
         res.status = 405;
         res.headers.add("Allow", routes.router.allow(req_.path));
     } else {
@@ -719,7 +855,7 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
             res.headers[i].value.find("close") != std::string::npos)
             keep_alive_ = false;  // the handler asked to close
     }
-    const bool close = !keep_alive_ || closing_after_ || owner_.stopping();
+    const bool close = !keep_alive_ || closing_after_ || owner_.stopping() || !body_keepable();
     if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
     if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
         res.headers.add("Server", owner_.options().server_name);
@@ -773,12 +909,19 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
 }
 
 inline void ServerConn::finish_answer(bool close) {
+    // Answered: an upload handler gets no more of the body (and no on_end()).
+    if (upload_) detach_upload();
     if (close) {
         flush_batch();
         state_ = State::closing;
         conn_.close_after_flush();
         last_queued_ = conn_.queued_bytes() + 1;
         arm(owner_.options().linger_timeout);
+        return;
+    }
+    if (!body_done_) {  // answered early: the rest of the body is read and dropped
+        state_ = State::discard;
+        arm(owner_.options().body_timeout);
         return;
     }
     state_ = State::idle;
@@ -788,7 +931,181 @@ inline void ServerConn::finish_answer(bool close) {
     arm(owner_.options().idle_timeout);
 }
 
+inline std::uint64_t ServerConn::body_limit_of() const noexcept {
+    return upload_route_ ? owner_.options().max_upload_size : owner_.options().max_body_size;
+}
+
+inline bool ServerConn::answering() const noexcept {
+    return state_ == State::handler || (state_ == State::body && upload_);
+}
+
+inline bool ServerConn::body_keepable() const noexcept {
+    if (body_done_ || !parser_) return true;
+    // Without `100 Continue` the client may or may not send the body: nothing can tell it from
+    // the next request. A chunked body is of unknown length.
+    if (parser_->expect_continue() && !continue_sent_) return false;
+    if (!parser_->has_content_length()) return false;
+    return parser_->content_length() - parser_->body_received() <= owner_.options().max_discard;
+}
+
+inline void ServerConn::maybe_continue(bool nothing_buffered) {
+    // RFC 9110 section 10.1.1: `100 Continue` once the body is wanted, unless it is coming.
+    if (continue_sent_ || body_done_ || !parser_ || !parser_->expect_continue()) return;
+    if (auto s = stream_.lock()) {
+        if (s->started) return;  // a final answer went out already
+    }
+    if (!nothing_buffered || parser_->body_received() > 0) return;
+    continue_sent_ = true;
+    std::error_code ignored;  // a failure shows in on_close()
+    flush_batch();
+    conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
+}
+
+inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_buffered) {
+    state_ = State::body;
+    auto body = std::make_shared<BodyState>();
+    body->source = this;
+    body->loop_thread = std::this_thread::get_id();
+    body->link = owner_.link();
+    body->has_length = parser_->has_content_length();
+    body->length = parser_->content_length();
+    upload_ = body;
+    auto writer = std::make_shared<StreamState>();
+    writer->sink = this;
+    stream_ = writer;
+    arm(owner_.options().body_timeout);
+    try {
+        handler(req_, http::BodyReader(body), StreamWriter(writer));
+    } catch (const std::exception& e) {
+        report(std::string("upload handler: ") + e.what());
+        return abort_body(std::error_code(), 500, false);  // (before the writer goes)
+    } catch (...) {
+        report("upload handler: unknown exception");
+        return abort_body(std::error_code(), 500, false);
+    }
+    writer.reset();  // the handler kept no copy: nobody can answer (500, stream_abandon())
+    if (upload_ != body) return;  // answered at once
+    if (body->paused) {
+        body_pause();
+    } else {
+        maybe_continue(nothing_buffered);
+    }
+}
+
+inline bool ServerConn::deliver_piece(std::string_view piece) {
+    std::shared_ptr<BodyState> body = upload_;  // the callback may end the upload
+    body->received += piece.size();
+    bool more = true;
+    try {
+        if (body->on_data) more = body->on_data(piece);
+    } catch (const std::exception& e) {
+        report(std::string("upload handler: ") + e.what());
+        abort_body(std::error_code(), 500, false);
+        return false;
+    } catch (...) {
+        report("upload handler: unknown exception");
+        abort_body(std::error_code(), 500, false);
+        return false;
+    }
+    if (!more && upload_ == body) body->paused = true;
+    return state_ != State::closing;
+}
+
+inline void ServerConn::upload_complete() {
+    // The answer is awaited now: pipelined requests wait (as for an asynchronous handler).
+    state_ = State::handler;
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = 0;
+    conn_.pause_reading();
+    std::function<void(std::error_code)> on_end = detach_upload();
+    if (!on_end) return;
+    try {
+        on_end(std::error_code());
+    } catch (const std::exception& e) {
+        report(std::string("upload handler: ") + e.what());
+        if (state_ == State::handler) abort_body(std::error_code(), 500, false);
+    } catch (...) {
+        report("upload handler: unknown exception");
+        if (state_ == State::handler) abort_body(std::error_code(), 500, false);
+    }
+}
+
+inline std::function<void(std::error_code)> ServerConn::detach_upload() {
+    std::shared_ptr<BodyState> body = std::move(upload_);
+    upload_.reset();
+    if (!body) return nullptr;
+    body->source = nullptr;
+    body->ended = true;
+    std::function<void(std::error_code)> on_end = std::move(body->on_end);
+    body->on_end = nullptr;
+    // (A callback that holds the reader would keep it alive: a cycle, broken here.)
+    std::function<bool(std::string_view)> on_data = std::move(body->on_data);
+    body->on_data = nullptr;
+    return on_end;
+}
+
+inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
+    std::function<void(std::error_code)> on_end = detach_upload();
+    // The server answers now: the handler's writer is cut off first.
+    bool started = false;
+    if (auto s = stream_.lock()) {
+        started = s->started;
+        s->sink = nullptr;
+        s->ended = true;
+    }
+    stream_.reset();
+    held_.reset();
+    if (tell && on_end) {
+        try {
+            on_end(ec);
+        } catch (const std::exception& e) {
+            report(std::string("upload handler: ") + e.what());
+        } catch (...) {
+            report("upload handler: unknown exception");
+        }
+    }
+    if (state_ == State::closing) return;
+    if (status != 0 && !(started && req_.version != 10)) return fail(status);
+    // A streamed answer under way is cut short (its end is missing: the client can tell), or
+    // the client is gone: close.
+    keep_alive_ = false;
+    state_ = State::closing;
+    flush_batch();
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
+}
+
+inline void ServerConn::body_pause() {
+    conn_.pause_reading();
+    if (timer_) owner_.loop().cancel(timer_);
+    timer_ = 0;
+}
+
+inline void ServerConn::body_resume() {
+    if (!upload_ || state_ != State::body) return;
+    if (body_done_) {  // only on_end() was held back: from the loop, not inside resume()
+        if (timer_) owner_.loop().cancel(timer_);
+        timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
+            timer_ = 0;
+            if (upload_ && state_ == State::body && !upload_->paused) upload_complete();
+        });
+        return;
+    }
+    conn_.resume_reading();  // the bytes already buffered come first, from the loop
+    arm(owner_.options().body_timeout);
+    maybe_continue(conn_.buffered_bytes() == 0);
+}
+
+inline void ServerConn::stream_send(Response& res) {
+    if (!answering()) return;
+    if (auto s = stream_.lock()) s->sink = nullptr;
+    stream_.reset();
+    answer(res);
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
 inline void ServerConn::stream_start(Response& head) {
+    if (!answering()) return;
     head.version = 11;
     if (head.status == 0) head.status = 200;
     if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
@@ -801,17 +1118,28 @@ inline void ServerConn::stream_start(Response& head) {
     if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
     if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
         head.headers.add("Server", owner_.options().server_name);
-    head.headers.erase("Content-Length");
+    // A Content-Length given by the handler: the body goes out as it is written, unchunked
+    // (also to an HTTP/1.0 client), and must have that length exactly.
+    std::string_view length = head.headers.get("Content-Length");
+    stream_sized_ = !length.empty() && length.size() < 19 &&
+                    length.find_first_not_of("0123456789") == std::string_view::npos;
+    stream_left_ = stream_sized_ ? std::stoull(std::string(length)) : 0;
+    if (!stream_sized_) head.headers.erase("Content-Length");
     head.headers.erase("Transfer-Encoding");
-    if (stream_close_) head.headers.set("Connection", "close");
+    if (stream_close_) {
+        head.headers.set("Connection", "close");
+    } else if (req_.version == 10 && stream_sized_) {
+        head.headers.set("Connection", "keep-alive");
+    }
     std::string first = std::move(head.body);
     head.body.clear();
-    if (req_.version == 10) {  // no chunked coding in HTTP/1.0: the body is held until end()
+    if (req_.version == 10 && !stream_sized_) {
+        // No chunked coding in HTTP/1.0: the body is held until end().
         held_ = std::make_unique<Response>(std::move(head));
         held_->body = std::move(first);
         return;
     }
-    head.headers.add("Transfer-Encoding", "chunked");
+    if (!stream_sized_) head.headers.add("Transfer-Encoding", "chunked");
     out_.clear();
     std::error_code ec;
     serialize_head(head, out_, ec);
@@ -823,13 +1151,35 @@ inline void ServerConn::stream_start(Response& head) {
         keep_alive_ = false;
         return answer(err);
     }
-    if (req_.method != "HEAD") serialize_chunk(first, out_);
     flush_batch();
-    output_full_ = !conn_.send(out_, ec);
+    if (req_.method == "HEAD" || first.empty()) {
+        output_full_ = !conn_.send(out_, ec);
+    } else if (!stream_sized_) {
+        serialize_chunk(first, out_);
+        output_full_ = !conn_.send(out_, ec);
+    } else {
+        output_full_ = !conn_.send(out_, ec);
+        stream_write(first);
+    }
 }
 
 inline bool ServerConn::stream_write(std::string_view data) {
-    if (state_ != State::handler) return false;
+    if (!answering()) return false;
+    if (stream_sized_ && req_.method != "HEAD") {
+        if (data.size() > stream_left_) {
+            report("handler: a streamed answer is longer than its Content-Length");
+            if (auto s = stream_.lock()) {
+                s->sink = nullptr;
+                s->ended = true;
+            }
+            stream_abandon(true);  // (cut short: the client can tell)
+            return false;
+        }
+        stream_left_ -= data.size();
+        std::error_code ec;
+        flush_batch();
+        return conn_.send(data, ec) && !ec;
+    }
     if (req_.version == 10) {
         if (!held_) return false;
         held_->body.append(data.data(), data.size());
@@ -845,27 +1195,37 @@ inline bool ServerConn::stream_write(std::string_view data) {
 }
 
 inline void ServerConn::stream_end() {
-    if (state_ != State::handler) return;
+    if (!answering()) return;
     if (auto s = stream_.lock()) s->sink = nullptr;
     stream_.reset();
     std::error_code ec;
-    if (req_.version == 10) {
+    if (stream_sized_ && stream_left_ > 0 && req_.method != "HEAD") {
+        report("handler: a streamed answer ended short of its Content-Length");
+        return stream_abandon(true);
+    }
+    if (req_.version == 10 && !stream_sized_) {
         std::unique_ptr<Response> held = std::move(held_);
         if (held) answer(*held);
     } else {
         out_.clear();
-        if (req_.method != "HEAD") serialize_last_chunk(out_);
+        if (req_.method != "HEAD" && !stream_sized_) serialize_last_chunk(out_);
         flush_batch();
         conn_.send(out_, ec);
-        finish_answer(stream_close_);
+        // Ended before its request's body (an upload answered early): the rest of the body is
+        // dropped if short, else the connection closes (after a complete answer: allowed).
+        finish_answer(stream_close_ || !body_keepable());
     }
     if (state_ != State::closing) conn_.resume_reading();
 }
 
-inline void ServerConn::stream_abandon() {
+inline void ServerConn::stream_abandon(bool started) {
     // Dropped before end(): the body is cut short, so the connection cannot go on.
     report("handler: a streamed answer was dropped before its end");
     stream_.reset();
+    if (!started && answering()) {  // nobody can answer any more: 500
+        if (upload_) detach_upload();
+        return fail(500);
+    }
     keep_alive_ = false;
     state_ = State::closing;
     flush_batch();
