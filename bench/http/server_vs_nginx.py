@@ -29,7 +29,8 @@ that each made one request and stay open, divided by N.
 
 --threads-bench BIN (bench/http/threads_accept) adds the two-thread comparison: SO_REUSEPORT
 listeners, one per loop, against one acceptor handing connections to two loops, with wrk -t2
--c100, unpinned (both cores are used), keep-alive and one request per connection.
+-c100, unpinned (both cores are used), keep-alive and one request per connection
+(`Connection: close`); examples/http_server --threads 2 runs beside them as a reference.
 
 Usage: server_vs_nginx.py --server build/examples/http_server [--rounds 3] [--seconds 3]
                           [--idle 5000] [--only memory|wrk|threads] [--json FILE]
@@ -275,6 +276,7 @@ def threads_comparison(args, tmp, lua_keep, lua_close):
     """Two event loops: SO_REUSEPORT listeners against one acceptor; wrk -t2 -c100 unpinned."""
     modes = [("reuseport", [args.threads_bench, "reuseport"]),
              ("acceptor", [args.threads_bench, "acceptor"]),
+             ("acceptor-thread", [args.threads_bench, "acceptor-thread"]),
              ("http_server --threads 2", None)]
     shapes = [("keep-alive -c100", lua_keep), ("Connection: close -c100", lua_close)]
     results = {(s, m): [] for s, _ in shapes for m, _ in modes}
