@@ -17,10 +17,8 @@
 // only the way connections arrive differs. Driven by bench/http/server_vs_nginx.py
 // --threads-bench; stops on SIGTERM or SIGINT (the default action). Loopback only.
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
