@@ -37,6 +37,7 @@ listeners, one per loop, against one acceptor handing connections to two loops, 
 Usage: server_vs_nginx.py --server build/examples/http_server [--rounds 3] [--seconds 3]
                           [--idle 5000] [--only memory|wrk|threads] [--json FILE]
                           [--threads-bench build/bench/http/threads_accept]
+                          [--peers nginx,h2o,lighttpd]
 Prints Markdown tables of requests/s (median over the rounds), ratios to nginx (median and per
 round) and p99; --json writes them as charts (the format of scripts/charts.py).
 Needs nginx and wrk. Every load goes to 127.0.0.1 only, every run is bounded in time.
