@@ -80,12 +80,13 @@ inline void talk(socklite::Socket& sock, const std::string& peer,
             if (ec == std::errc::operation_would_block) continue;
             if (ec) fail(ec, "recv");
             if (n == 0) {  // the peer closed: print a last line that lacked its '\n', done
-                if (!received.pending().empty()) cli::print_line(received.pending());
+                if (!received.pending().empty())
+                    cli::print_line(cli::terminal_safe(received.pending()));
                 return;
             }
             received.append(std::string_view(buf, n));
             std::string line;
-            while (received.next_line(line, ec)) cli::print_line(line);
+            while (received.next_line(line, ec)) cli::print_line(cli::terminal_safe(line));
             if (ec) fail(ec, "recv");  // a line longer than the buffer's limit
         }
         if (fds[1].revents & POLLOUT) {

@@ -58,6 +58,35 @@ inline void print_line(std::string_view text) {
     }
 }
 
+/** @p text, from a peer, made safe to print on a terminal: a control character could move the
+ *  cursor, clear the screen, retitle the window or forge a line that seems to come from someone
+ *  else (`\r[2] ...`). Those of C0 (but tab) and DEL are shown in caret notation as `cat -v`
+ *  does (ESC as `^[`, a lone CR as `^M`), the C1 controls encoded in UTF-8 (U+0080 to U+009F,
+ *  which some terminals obey) as `\u0080`; everything else, other UTF-8 text included, is
+ *  kept as it is. */
+inline std::string terminal_safe(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            out += '^';
+            out += static_cast<char>(c ^ 0x40);  // 0x1b -> '[', 0x7f -> '?'
+        } else if (c == 0xc2 && i + 1 < text.size() &&
+                   static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            const unsigned char c1 = static_cast<unsigned char>(text[++i]);
+            out += "\\u00";
+            out += hex[c1 >> 4];
+            out += hex[c1 & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 /** Parses argv: `--help` prints @p usage and exits 0; `--host H`, `--port P` (also `--host=H`)
  *  override @p defaults; up to @p max_rest positional arguments (after `--`, anything is one).
  *  Anything else is a one-line error and exit 1. */

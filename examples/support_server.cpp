@@ -6,7 +6,8 @@
 // thread per customer, and every thread calls input() on the same terminal, so the agent cannot
 // say which customer a typed line is for. Here:
 //   - customers get ids 1, 2, 3, ... in the order they connect;
-//   - each line a customer sends is printed as `[N] text`;
+//   - each line a customer sends is printed as `[N] text` (control characters shown as `^[`,
+//     so that no customer can move the agent's cursor or forge another customer's line);
 //   - the agent types `@N text` to answer customer N alone, or `/list`;
 //   - and everything runs on ONE thread with ONE socklite::EventLoop, which calls us back when
 //     the listener, a customer's socket or stdin has something for us. No thread waits for one
@@ -162,7 +163,8 @@ public:
                 std::size_t nl = rest.find('\n');
                 std::string_view line = rest.substr(0, nl);
                 if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-                cli::print_line("[" + std::to_string(session.tag) + "] " + std::string(line));
+                cli::print_line("[" + std::to_string(session.tag) + "] " +
+                                cli::terminal_safe(line));
                 rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
             } while (!rest.empty());
         };
@@ -183,7 +185,7 @@ private:
         auto conn =
             std::make_unique<socklite::Connection>(loop_, std::move(accepted.socket), options);
         conn->on_line([id](std::string_view text) {
-            cli::print_line("[" + std::to_string(id) + "] " + std::string(text));
+            cli::print_line("[" + std::to_string(id) + "] " + cli::terminal_safe(text));
         });
         conn->on_close([this, id](std::error_code ec) { leave(id, ec); });
         Customer c;

@@ -418,6 +418,21 @@ TEST_CASE("chat: a long line arrives whole, UTF-8 and CRLF too") {
     REQUIRE(chat.both_exit());
 }
 
+TEST_CASE("chat: control characters from the peer are shown, not obeyed by the terminal") {
+    LeakCheck leaks;
+    ChatPair chat;
+    // A cursor move and a forged line start (bare CR), a C1 CSI in UTF-8, DEL; tabs and other
+    // UTF-8 stay as they are.
+    chat.client->write(
+        "a\x1b[2Jb\rforged\x7f\tc \xc2\x9b"
+        "31m \xc3\xa9\n");
+    std::string expected = "a^[[2Jb^Mforged^?\tc \\u009b31m \xc3\xa9\n";
+    REQUIRE(chat.until_printed(expected, ""));
+    CHECK(chat.server->out() == expected);
+    chat.client->close_stdin();
+    REQUIRE(chat.both_exit());
+}
+
 TEST_CASE("chat: each program holds just one socket, the connection") {
     LeakCheck leaks;
     ChatPair chat;  // the server has accepted: it must have closed its listener

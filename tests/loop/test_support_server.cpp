@@ -326,6 +326,8 @@ TEST_CASE("support_server: the contract, with raw clients") {
     b.send_all("héllo from b\r\n");  // UTF-8, and a CR LF line end
     REQUIRE(server.wait_out("[1] hello from a"));
     REQUIRE(server.wait_out("[2] héllo from b"));
+    a.send_all("\x1b[1A\rfake\n");  // no cursor moves, no forged lines on the agent's screen
+    REQUIRE(server.wait_out("[1] ^[[1A^Mfake"));
 
     REQUIRE(server.type("/list\n"));
     REQUIRE(server.wait_out("* connected: 1 2"));
