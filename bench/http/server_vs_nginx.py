@@ -471,11 +471,14 @@ def main():
                 if k[1] not in modes:
                     modes.append(k[1])
             charts.append({"name": "server_threads",
-                           "title": "Two threads: SO_REUSEPORT listeners against one acceptor",
-                           "source": source, "ylabel": "requests/s (median)",
+                           "title": "Two threads: SO_REUSEPORT listeners against one acceptor "
+                                    "(median of per-round ratios)",
+                           "source": source, "ylabel": "requests/s, ratio to reuseport",
                            "categories": cats,
-                           "series": {m: [round(median(threads[(c, m)])) for c in cats]
-                                      for m in modes}})
+                           "series": {m: [round(median([a / b for a, b in zip(
+                               threads[(c, m)], threads[(c, "reuseport")])]), 3) for c in cats]
+                                      for m in modes},
+                           "reference": 1.0})
         with open(args.json, "w") as f:
             json.dump(charts, f, indent=1)
             f.write("\n")
