@@ -33,7 +33,9 @@
 #include "../serializer.hpp"
 #include "../static_files.hpp"
 #include "../upgrade.hpp"
-#include "first_byte.hpp"
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+#include "first_byte.hpp"  // HTTPS only: a plain build carries none of it
+#endif
 
 namespace socklite {
 namespace http {
@@ -49,8 +51,10 @@ struct RouteTable {
     std::vector<StreamHandler> stream;
     std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
     std::vector<UpgradeHandler> upgrade;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
     // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
     std::function<void(Socket&, std::error_code&)> secure;
+#endif
     std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
 };
 
@@ -168,11 +172,13 @@ public:
         acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
                                                [this](Accepted a) { accept(std::move(a)); });
         acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
         if (routes_.secure) {
             waiting_ = std::make_unique<FirstByteWait>(
                 loop_, options_.header_timeout, [this](Socket s) { serve(std::move(s), true); },
                 [this] { resume_if_below(); });
         }
+#endif
     }
     void run() { loop_.run(); }
     // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
@@ -181,7 +187,9 @@ public:
         if (stopping_) return;
         stopping_ = true;
         acceptor_.reset();
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
         if (waiting_) waiting_->clear();
+#endif
         std::vector<std::uint64_t> ids;
         ids.reserve(conns_.size());
         for (auto& c : conns_) ids.push_back(c.first);
@@ -239,14 +247,17 @@ private:
         if (stopping_) return;
         std::error_code ignored;
         a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
-        if (waiting_) {                   // HTTPS: TLS or plain HTTP, as the first byte tells
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
+        if (waiting_) {  // HTTPS: TLS or plain HTTP, as the first byte tells
             waiting_->add(std::move(a.socket));
             if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
             return;
         }
-        serve(std::move(a.socket), static_cast<bool>(routes_.secure));
+#endif
+        serve(std::move(a.socket), false);
     }
     void serve(Socket socket, bool secure) {
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
         if (secure) {
             // The handshake happens within the first reads, under the header timeout.
             std::error_code ec;
@@ -256,6 +267,9 @@ private:
                 return resume_if_below();
             }
         }
+#else
+        (void)secure;
+#endif
         std::uint64_t id = ++next_id_;
         std::unique_ptr<ServerConn> c;
         try {
@@ -270,7 +284,11 @@ private:
         if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
     }
     std::size_t open_count() const noexcept {
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
         return conns_.size() + (waiting_ ? waiting_->size() : 0);
+#else
+        return conns_.size();
+#endif
     }
     void resume_if_below() {
         if (!stopping_ && acceptor_ && acceptor_->accepting_paused() &&
@@ -284,7 +302,9 @@ private:
     const ServerOptions& options_;
     std::shared_ptr<ReplyLink> link_;
     std::unique_ptr<Acceptor> acceptor_;
+#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
     std::unique_ptr<FirstByteWait> waiting_;  // HTTPS: new connections until their first byte
+#endif
     std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
     std::uint64_t next_id_ = 0;
     bool stopping_ = false;
