@@ -318,9 +318,10 @@ public:
      *  write timeouts; nothing to do without a layer. A non-blocking socket goes as far as it
      *  can and reports `std::errc::operation_would_block`, with wants() telling for what. */
     void handshake(const Deadline& deadline, std::error_code& ec) noexcept;
-    /** After `std::errc::operation_would_block` in non-blocking mode, the readiness to wait for
-     *  before trying again: `POLLIN` or `POLLOUT`. A plain socket's reads wait for `POLLIN` and
-     *  its writes for `POLLOUT`; through a layer (TLS) either may need the other. */
+    /** After `std::errc::operation_would_block` in non-blocking mode through a layer (TLS),
+     *  the readiness to wait for before trying again: `POLLIN` or `POLLOUT` (a TLS read may need
+     *  the socket writable, a write readable). 0 for a plain socket, whose reads wait for
+     *  `POLLIN` and writes for `POLLOUT`. */
     short wants() const noexcept { return wants_; }
     /** Bytes received and decoded by the layer but not yet read: an event loop sees no
      *  readiness for them, so read them before waiting again (always 0 for a plain socket). */
@@ -511,8 +512,8 @@ inline Socket Socket::connect(std::string_view host, std::uint16_t port,
 inline std::size_t Socket::transfer(Direction dir, void* buf, std::size_t len, Deadline deadline,
                                     std::error_code& ec) noexcept {
     const bool sending = dir == Direction::send;
+    // (wants_ is left alone here: a plain socket may be read and written by two threads.)
     if (layer_) return layered_transfer(sending, buf, len, deadline, ec);
-    wants_ = sending ? POLLOUT : POLLIN;
     const std::chrono::milliseconds timeout = sending ? write_timeout_ : read_timeout_;
     // A blocking socket waits in the kernel, one system call, when the kernel's timer
     // (SO_RCVTIMEO / SO_SNDTIMEO, set to the timeout) ends no later than the deadline; otherwise
