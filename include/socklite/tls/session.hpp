@@ -125,15 +125,15 @@ public:
     // The layer's steps, called by Socket (see detail::StreamLayer).
 
     /** Moves the handshake forward (Socket::handshake() drives it). */
-    void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
+    inline void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
     /** Reads decrypted payload (Socket's receiving calls come here). */
-    std::size_t read(int fd, void* buf, std::size_t len, short& wait,
+    inline std::size_t read(int fd, void* buf, std::size_t len, short& wait,
                      std::error_code& ec) noexcept override;
     /** Encrypts and writes payload (Socket's sending calls come here). */
-    std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
+    inline std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
                       std::error_code& ec) noexcept override;
     /** Sends close_notify (Socket::shutdown() comes here). */
-    void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
+    inline void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
     /** Decrypted bytes not yet read (`SSL_pending`). */
     std::size_t buffered() const noexcept override {
         const int n = SSL_pending(ssl_);

@@ -166,7 +166,7 @@ public:
           subprotocol_(std::move(subprotocol)),
           protocol_(shared_->options.limits) {}
     /** Cancels its timers; handles reach nothing any more. */
-    ~ServerSession() override;
+    inline ~ServerSession() override;
 
     /** Sends @p text (UTF-8) as a text message. @return false once the queue is above its
      *  high mark (wait for on_drain()), or when the session is closing or ended (nothing
@@ -200,9 +200,9 @@ public:
     std::uint64_t tag = 0;
 
     /** Used by the server: takes the connection over and calls on_open(). */
-    void start(Connection& conn) override;
+    inline void start(Connection& conn) override;
     /** Used by the server: the connection ended. */
-    void closed(std::error_code ec) override;
+    inline void closed(std::error_code ec) override;
     /** Used by the server: HttpServer::stop() sends close 1001 (going away). */
     void stop() override { close(1001, "server stopping"); }
 

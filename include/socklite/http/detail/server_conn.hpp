@@ -78,13 +78,13 @@ public:
     Connection& connection() noexcept { return conn_; }
 
 private:
-    void stream_send(Response& res) override;
-    void stream_start(Response& head) override;
-    bool stream_write(std::string_view data) override;
-    void stream_end() override;
-    void stream_abandon(bool started) override;
-    void body_pause() override;
-    void body_resume() override;
+    inline void stream_send(Response& res) override;
+    inline void stream_start(Response& head) override;
+    inline bool stream_write(std::string_view data) override;
+    inline void stream_end() override;
+    inline void stream_abandon(bool started) override;
+    inline void body_pause() override;
+    inline void body_resume() override;
     void finish_answer(bool close);
     // body: reading a body (buffered in req_.body, or delivered to upload_); discard: reading
     // the rest of a body after its answer (at most ServerOptions::max_discard bytes).
