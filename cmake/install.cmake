@@ -29,6 +29,16 @@ install(TARGETS socklite EXPORT socklite-targets)
 install(EXPORT socklite-targets NAMESPACE socklite:: FILE socklite-targets.cmake
         DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
 
+# --- the compiled library (optional) ---
+# socklite::compiled (libsocklite.a) in an export set of its own, as socklite::openssl below.
+if(TARGET socklite_compiled AND SOCKLITE_IS_TOP_LEVEL)
+  install(TARGETS socklite_compiled EXPORT socklite-compiled-targets
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+  install(EXPORT socklite-compiled-targets NAMESPACE socklite:: FILE socklite-compiled-targets.cmake
+          DESTINATION "${SOCKLITE_INSTALL_CMAKEDIR}")
+endif()
+# --- end of the compiled library ---
+
 # --- OpenSSL (optional) ---
 # socklite::openssl in an export set of its own, as socklite::zlib below: loaded by the package
 # config only when the consumer's find_package(OpenSSL) succeeds.
@@ -64,11 +74,17 @@ install(FILES "${PROJECT_BINARY_DIR}/socklite-config.cmake"
 if(IS_ABSOLUTE "${SOCKLITE_INSTALL_PKGCONFIGDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
   set(SOCKLITE_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
   set(SOCKLITE_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+  set(SOCKLITE_PC_LIBDIR "${CMAKE_INSTALL_FULL_LIBDIR}")
 else()
   file(RELATIVE_PATH _socklite_pc_up "/socklite-root/${SOCKLITE_INSTALL_PKGCONFIGDIR}" "/socklite-root")
   string(REGEX REPLACE "/$" "" _socklite_pc_up "${_socklite_pc_up}")
   set(SOCKLITE_PC_PREFIX "\${pcfiledir}/${_socklite_pc_up}")
   set(SOCKLITE_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+    set(SOCKLITE_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+  else()
+    set(SOCKLITE_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+  endif()
 endif()
 configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite.pc.in" "${PROJECT_BINARY_DIR}/socklite.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/socklite.pc" DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
@@ -82,6 +98,16 @@ if(TARGET socklite_openssl)
           DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
 endif()
 # --- end of OpenSSL ---
+# --- the compiled library (optional) ---
+# socklite-compiled.pc: `pkg-config --cflags --libs socklite-compiled` adds libsocklite.a and
+# SOCKLITE_SEPARATE_COMPILATION=1.
+if(TARGET socklite_compiled AND SOCKLITE_IS_TOP_LEVEL)
+  configure_file("${CMAKE_CURRENT_LIST_DIR}/socklite-compiled.pc.in"
+                 "${PROJECT_BINARY_DIR}/socklite-compiled.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/socklite-compiled.pc"
+          DESTINATION "${SOCKLITE_INSTALL_PKGCONFIGDIR}")
+endif()
+# --- end of the compiled library ---
 # --- zlib (optional) ---
 # socklite-zlib.pc: `pkg-config --cflags --libs socklite-zlib` adds zlib and SOCKLITE_WITH_ZLIB=1.
 if(TARGET socklite_zlib)

@@ -9,6 +9,7 @@
 
 #include "socklite/acceptor.hpp"
 #include "socklite/address.hpp"
+#include "socklite/config.hpp"
 #include "socklite/connection.hpp"
 #include "socklite/deadline.hpp"
 #include "socklite/error.hpp"

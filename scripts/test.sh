@@ -25,7 +25,8 @@ cmake_suite() {  # NAME CXX STD [extra cmake args...]
   local name=$1 cxx=$2 std=$3; shift 3
   step "$name: configure, build, ctest"
   cmake -S "$root" -B "$out/$name" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" \
-    -DCMAKE_BUILD_TYPE=Debug -DSOCKLITE_BUILD_TESTS=ON -DSOCKLITE_BUILD_EXAMPLES=ON "$@" >/dev/null
+    -DCMAKE_BUILD_TYPE=Debug -DSOCKLITE_BUILD_TESTS=ON -DSOCKLITE_BUILD_EXAMPLES=ON \
+    -DSOCKLITE_BUILD_COMPILED=ON "$@" >/dev/null
   cmake --build "$out/$name" -j "$jobs"
   ctest --test-dir "$out/$name" -j "$jobs" --output-on-failure | tee "$out/$name.ctest.log"
   count_ctest "$out/$name.ctest.log"
@@ -55,7 +56,7 @@ if [ -f "$root/meson.build" ]; then
   rm -rf "$out/meson"
   # Without the optional libraries: the plain build must build and pass as it did before them
   # (the CMake builds above and below cover TLS and gzip).
-  CXX=g++ meson setup "$out/meson" "$root" -Dtests=true -Dopenssl=disabled -Dzlib=disabled \
+  CXX=g++ meson setup "$out/meson" "$root" -Dtests=true -Dopenssl=disabled -Dzlib=disabled -Dcompiled=true \
     >/dev/null
   meson compile -C "$out/meson" -j "$jobs"
   meson test -C "$out/meson" --num-processes "$jobs" --print-errorlogs | tee "$out/meson.test.log"

@@ -103,6 +103,31 @@ case $kind in
     in_meson=$([ -f "$work/meson-prefix/share/pkgconfig/socklite-zlib.pc" ] && echo yes || echo no)
     [ "$in_cmake" = "$in_meson" ]
     ;;
+  compiled)
+    # socklite::compiled installed (configure, build, install), found with its component, and
+    # socklite-compiled.pc from both builds' installs.
+    run cmake -S "$src" -B "$work/socklite-build" -G "$gen" -DCMAKE_CXX_COMPILER="$cxx" \
+      -DSOCKLITE_BUILD_TESTS=OFF -DSOCKLITE_BUILD_EXAMPLES=OFF -DSOCKLITE_BUILD_COMPILED=ON \
+      -DSOCKLITE_INSTALL=ON -DCMAKE_INSTALL_PREFIX=/nonexistent-prefix >/dev/null
+    run cmake --build "$work/socklite-build" >/dev/null
+    run cmake --install "$work/socklite-build" --prefix "$work/cmake-prefix" >/dev/null
+    cmake_consumer -DSOCKLITE_MODE=find_package -DSOCKLITE_WANT_COMPILED=ON \
+      -DCMAKE_PREFIX_PATH="$work/cmake-prefix"
+    run "$work/consumer-build/consumer_compiled"
+    CXX="$cxx" run meson setup "$work/meson-build" "$src" --prefix "$work/meson-prefix" \
+      -Dtests=false -Dexamples=false -Dcompiled=true >/dev/null
+    run meson install -C "$work/meson-build" >/dev/null
+    for prefix in "$work/cmake-prefix" "$work/meson-prefix"; do
+      pc_path=$prefix/share/pkgconfig:$prefix/lib/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgconfig
+      cflags=$(PKG_CONFIG_PATH=$pc_path run pkg-config --cflags socklite-compiled)
+      libs=$(PKG_CONFIG_PATH=$pc_path run pkg-config --libs socklite-compiled)
+      echo "pkg-config socklite-compiled in $prefix: $cflags $libs"
+      case " $cflags " in *" -DSOCKLITE_SEPARATE_COMPILATION=1 "*) ;; *) exit 1 ;; esac
+      # shellcheck disable=SC2086  # lists of words
+      run "$cxx" -std="c++$std" $cflags "$here/consumer/compiled.cpp" $libs -o "$work/consumer"
+      run "$work/consumer"
+    done
+    ;;
   single_header)
     run python3 "$src/scripts/amalgamate.py" --check
     # Only single_include/ on the include path: the one file must be all it takes.

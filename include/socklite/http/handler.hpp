@@ -9,26 +9,34 @@
  *  http::BodyReader (a request body streamed to the handler as it arrives), the handler types,
  *  http::ServerOptions and http::reason_phrase(). */
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
-#include <utility>
 
-#include "../event_loop.hpp"
+#include "../config.hpp"
+#include "../detail/function.hpp"
 #include "../version.hpp"
 #include "message.hpp"
 #include "router.hpp"
 
 namespace socklite {
 namespace http {
+
+/// @cond INTERNAL
+namespace detail {
+struct ReplyLink;
+struct PendingReply;
+struct StreamState;
+struct BodyState;
+}  // namespace detail
+/// @endcond
+
+class Upgraded;
 
 /** A request as a handler receives it: parsed, checked, its body read in full (but for an
  *  upload handler, which gets it through a BodyReader: `body` is empty). Everything is
@@ -57,90 +65,6 @@ struct ServerRequest {
     std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
 };
 
-namespace detail {
-// What an asynchronous answer travels through: the worker's loop while it lives (null after),
-// and the function that hands an answer to connection `id` on that loop's thread.
-struct ReplyLink {
-    std::mutex mutex;
-    EventLoop* loop = nullptr;
-    std::function<void(std::uint64_t id, Response&& res)> deliver;
-};
-// One pending asynchronous answer; an answer never given becomes a 500 when the last copy of
-// the Responder goes.
-struct PendingReply {
-    std::shared_ptr<ReplyLink> link;
-    std::uint64_t id = 0;
-    std::atomic<bool> done{false};
-    void send(Response&& res) {
-        if (done.exchange(true)) return;
-        std::lock_guard<std::mutex> lock(link->mutex);
-        if (!link->loop) return;
-        std::shared_ptr<ReplyLink> l = link;
-        std::uint64_t to = id;
-        l->loop->post([l, to, r = std::move(res)]() mutable {
-            if (l->deliver) l->deliver(to, std::move(r));
-        });
-    }
-    ~PendingReply() {
-        if (done.load()) return;
-        Response res;
-        res.status = 500;
-        try {
-            send(std::move(res));
-        } catch (...) {
-            // Out of memory: the connection is closed when the server stops.
-        }
-    }
-};
-// What a StreamWriter writes through: the connection while it lives (null after).
-struct StreamSink {
-    virtual void stream_send(Response& res) = 0;
-    virtual void stream_start(Response& head) = 0;
-    virtual bool stream_write(std::string_view data) = 0;
-    virtual void stream_end() = 0;
-    virtual void stream_abandon(bool started) = 0;
-
-protected:
-    ~StreamSink() = default;
-};
-struct StreamState {
-    StreamSink* sink = nullptr;
-    bool started = false;
-    bool ended = false;
-    std::function<void()> ready;
-    ~StreamState() {
-        if (sink && !ended) sink->stream_abandon(started);
-    }
-};
-// What a BodyReader controls: the connection while the body is being delivered (null after).
-struct BodySource {
-    virtual void body_pause() = 0;
-    virtual void body_resume() = 0;
-
-protected:
-    ~BodySource() = default;
-};
-// A request body streamed to an upload handler. Loop thread only, but for the thread check and
-// post() (which go through the link, as a Responder's answer does).
-struct BodyState {
-    BodySource* source = nullptr;
-    std::function<bool(std::string_view)> on_data;
-    std::function<void(std::error_code)> on_end;
-    bool paused = false;
-    bool ended = false;
-    std::uint64_t received = 0;
-    std::uint64_t length = 0;  // Content-Length
-    bool has_length = false;
-    std::thread::id loop_thread;
-    std::shared_ptr<ReplyLink> link;
-    // Runs @p task on the loop's thread (dropped when the server is gone).
-    void post(std::function<void()> task) {
-        std::lock_guard<std::mutex> lock(link->mutex);
-        if (link->loop) link->loop->post([t = std::move(task)]() mutable { t(); });
-    }
-};
-}  // namespace detail
-
 /** The body of an answer written piece by piece by a streaming or upload handler
  *  (route_stream(), route_upload()): of unknown length, sent chunked (RFC 9112 section 7.1)
  *  to an HTTP/1.1 client (an HTTP/1.0 client gets the whole body with a Content-Length at
@@ -158,43 +82,24 @@ public:
     StreamWriter() = default;
     /** Sends the head: status, reason and fields of @p head (its body is sent as the first
      *  piece). Optional: the first write() or end() starts with 200. */
-    void start(Response head) {
-        if (!state_ || !state_->sink || state_->started) return;
-        state_->started = true;
-        state_->sink->stream_start(head);
-    }
+    void start(Response head);
     /** Sends @p data as the next piece of the body.
      *  @return false when the client is behind (wait for on_ready()) or gone (see open()). */
-    bool write(std::string_view data) {
-        if (!state_ || !state_->sink || state_->ended) return false;
-        if (!state_->started) start(Response());
-        return state_->sink && state_->sink->stream_write(data);
-    }
+    bool write(std::string_view data);
     /** Ends the body; the connection goes on with the next request. */
-    void end() {
-        if (!state_ || !state_->sink || state_->ended) return;
-        if (!state_->started) start(Response());
-        state_->ended = true;
-        if (state_->sink) state_->sink->stream_end();
-    }
+    void end();
     /** Sends @p res as the whole answer, with a `Content-Length` (as a Handler's answer: status
      *  0 means 200; the server adds Date, Server and Connection), if nothing was sent yet:
      *  for an upload handler (route_upload()), the way to answer in one piece, at the end of
      *  the body or before it (e.g. 413 midway). Does nothing once start() or write() ran.
      *  Loop thread only. */
-    void send(Response res) {
-        if (!state_ || !state_->sink || state_->started) return;
-        state_->started = state_->ended = true;
-        state_->sink->stream_send(res);
-    }
+    void send(Response res);
     /** Calls @p ready whenever the client has caught up after write() returned false. */
-    void on_ready(std::function<void()> ready) {
-        if (state_) state_->ready = std::move(ready);
-    }
+    void on_ready(std::function<void()> ready);
     /** Whether the answer has begun (start(), write(), end() or send() was called). */
-    bool started() const noexcept { return state_ && state_->started; }
+    bool started() const noexcept;
     /** Whether the connection is still there and end() was not called. */
-    bool open() const noexcept { return state_ && state_->sink && !state_->ended; }
+    bool open() const noexcept;
     /** Used by the server: a writer bound to @p state. */
     explicit StreamWriter(std::shared_ptr<detail::StreamState> state) : state_(std::move(state)) {}
 
@@ -214,17 +119,11 @@ public:
      *  http::Response, means 200; the server adds Date, Server, Content-Length and
      *  Connection). **Thread-safe.** Does nothing after the first call, or
      *  when the connection or the server is gone. @throws std::bad_alloc only. */
-    void send(Response res) const {
-        if (state_) state_->send(std::move(res));
-    }
+    void send(Response res) const;
     /** Whether send() was called (on any copy). */
-    bool sent() const noexcept { return state_ && state_->done.load(); }
+    bool sent() const noexcept;
     /** Used by the server: a responder for connection @p id of the worker behind @p link. */
-    explicit Responder(std::shared_ptr<detail::ReplyLink> link, std::uint64_t id)
-        : state_(std::make_shared<detail::PendingReply>()) {
-        state_->link = std::move(link);
-        state_->id = id;
-    }
+    Responder(std::shared_ptr<detail::ReplyLink> link, std::uint64_t id);
 
 private:
     std::shared_ptr<detail::PendingReply> state_;
@@ -263,48 +162,29 @@ public:
     /** Calls @p on_data with each piece of the body as it arrives (a view valid during the
      *  call only; pieces are as large as the reads from the socket, never empty). Its return
      *  value is flow control: true for more, false to pause() (resume() later). */
-    void on_data(std::function<bool(std::string_view piece)> on_data) const {
-        if (state_) state_->on_data = std::move(on_data);
-    }
+    void on_data(std::function<bool(std::string_view piece)> on_data) const;
     /** Calls @p on_end once, when the body is complete (an empty @p ec) or cannot be (the
      *  reason, see the class notes); not after the handler has answered. */
-    void on_end(std::function<void(std::error_code ec)> on_end) const {
-        if (state_) state_->on_end = std::move(on_end);
-    }
+    void on_end(std::function<void(std::error_code ec)> on_end) const;
     /** Stops delivery: no on_data() until resume(). Idempotent. */
-    void pause() const {
-        if (!state_ || state_->paused) return;
-        state_->paused = true;
-        if (state_->source) state_->source->body_pause();
-    }
+    void pause() const;
     /** Delivers again (bytes already received first, soon, from the loop). **Thread-safe**:
      *  from another thread it is posted to the loop. Idempotent. */
-    void resume() const {
-        if (!state_) return;
-        if (std::this_thread::get_id() != state_->loop_thread) {
-            std::shared_ptr<detail::BodyState> s = state_;
-            return state_->post([s] { BodyReader(s).resume(); });
-        }
-        if (!state_->paused) return;
-        state_->paused = false;
-        if (state_->source) state_->source->body_resume();
-    }
+    void resume() const;
     /** Runs @p task on the loop's thread, soon (where this body, its StreamWriter and their
      *  callbacks live). **Thread-safe**: the way back from a worker thread, e.g. to answer
      *  through the StreamWriter. Dropped when the server is gone. */
-    void post(std::function<void()> task) const {
-        if (state_) state_->post(std::move(task));
-    }
+    void post(std::function<void()> task) const;
     /** Whether delivery is paused by pause() or on_data(). */
-    bool paused() const noexcept { return state_ && state_->paused; }
+    bool paused() const noexcept;
     /** Whether the body has ended (completely or not) or delivery has stopped. */
-    bool ended() const noexcept { return !state_ || state_->ended; }
+    bool ended() const noexcept;
     /** Body bytes delivered so far (decoded). */
-    std::uint64_t received() const noexcept { return state_ ? state_->received : 0; }
+    std::uint64_t received() const noexcept;
     /** Whether the request announced its length (Content-Length; else chunked). */
-    bool has_length() const noexcept { return state_ && state_->has_length; }
+    bool has_length() const noexcept;
     /** The announced length (Content-Length), 0 when has_length() is false. */
-    std::uint64_t length() const noexcept { return state_ ? state_->length : 0; }
+    std::uint64_t length() const noexcept;
     /** Used by the server: a reader bound to @p state. */
     explicit BodyReader(std::shared_ptr<detail::BodyState> state) : state_(std::move(state)) {}
 
@@ -348,6 +228,19 @@ using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter 
  *  @endcode */
 using UploadHandler =
     std::function<void(const ServerRequest& req, BodyReader body, StreamWriter res)>;
+
+/** The handler of an upgrade route (HttpServer::upgrade()): it sees the request (head and
+ *  body) and decides.
+ *  - To accept, it sets @p res's status to 101, with the fields the protocol needs (`Upgrade`,
+ *    `Connection: Upgrade`, ...), and returns the protocol that takes the connection over.
+ *  - To refuse, it returns null and fills @p res as an ordinary answer (status 200 to start
+ *    with: set a 4xx), which is sent with `Connection: close`.
+ *
+ *  Either way the connection never serves HTTP again: requests the client pipelined after an
+ *  upgrade request are not read as HTTP. Called on the loop's thread; an exception becomes a
+ *  500. */
+using UpgradeHandler =
+    socklite::detail::Function<std::unique_ptr<Upgraded>(const ServerRequest& req, Response& res)>;
 
 /** Limits and timeouts of an HttpServer. Each limit has its status and a clean close: the
  *  answer is sent with `Connection: close`, then the connection is closed. */
@@ -461,5 +354,9 @@ inline std::string_view reason_phrase(int status) noexcept {
 
 }  // namespace http
 }  // namespace socklite
+
+#if SOCKLITE_WITH_DEFINITIONS
+#include "impl/handler.hpp"
+#endif
 
 #endif  // SOCKLITE_HTTP_HANDLER_HPP

@@ -8,31 +8,31 @@
  *  timeouts, keep-alive and pipelining, asynchronous and streamed answers, static files,
  *  graceful stop. */
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
-#include <utility>
-#include <vector>
 
 #include "../address.hpp"
+#include "../config.hpp"
 #include "../error.hpp"
-#include "../listener.hpp"
-#include "detail/server_conn.hpp"
 #include "handler.hpp"
-#include "router.hpp"
-#include "static_files.hpp"
-#include "upgrade.hpp"
 
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
 #include "../tls.hpp"
 #endif
 
 namespace socklite {
+
+class EventLoop;
+/// @cond INTERNAL
+namespace http {
+namespace detail {
+struct ServerState;
+}  // namespace detail
+}  // namespace http
+/// @endcond
 
 /** An HTTP/1.1 server: routes requests to handlers on one event loop per thread.
  *
@@ -110,15 +110,12 @@ public:
     using UpgradeHandler = http::UpgradeHandler;
 
     /** A server with @p options; nothing is bound until listen(). */
-    explicit HttpServer(Options options = {}) : options_(std::move(options)) {
-        if (options_.threads == 0) options_.threads = 1;
-        if (options_.max_connections == 0) options_.max_connections = 1;
-    }
+    explicit HttpServer(Options options = {});
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
     /** Closes the listeners and every connection (call stop() and let run() return first for a
      *  graceful end). */
-    ~HttpServer() = default;
+    ~HttpServer();
 
     /** Routes @p method requests on paths matching @p pattern (see http::Router) to @p handler.
      *  @return `*this`. */
@@ -136,12 +133,7 @@ public:
      *  (StreamWriter::send()) or streamed, also while the body still arrives.
      *  @return `*this`. */
     HttpServer& route_upload(std::string_view method, std::string_view pattern,
-                             UploadHandler handler) {
-        route(method, pattern, Handler());
-        routes_.upload.resize(routes_.sync.size());
-        routes_.upload.back() = std::move(handler);
-        return *this;
-    }
+                             UploadHandler handler);
     /** Routes GET requests on paths matching @p pattern to an upgrade handler (see
      *  http::UpgradeHandler and http::Upgraded): it accepts with `101 Switching Protocols` and
      *  hands the connection to a new protocol (ws::serve() makes one for WebSocket), or refuses
@@ -171,16 +163,7 @@ public:
      *  bodies go out with `sendfile(2)`, at most Connection::Options::file_piece (2 MiB) per
      *  turn of the loop, under the connection's flow control (Connection::send_file()).
      *  @return `*this`. */
-    HttpServer& serve_dir(std::string_view prefix, std::string root) {
-        std::string pattern(prefix);
-        while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
-        pattern += "/*";
-        route("GET", pattern, http::static_files(root));
-        // The same files, with bodies sent by sendfile(2) (the handler above is the fallback).
-        routes_.file.resize(routes_.sync.size());
-        routes_.file.back() = http::detail::file_sender(std::move(root));
-        return *this;
-    }
+    HttpServer& serve_dir(std::string_view prefix, std::string root);
 
     /** Binds @p host : @p port (0: any free port, see port()) once per thread, and starts
      *  accepting once run() runs. @throws Error (e.g. address in use). */
@@ -245,224 +228,14 @@ public:
 
 private:
     Options options_;
-    std::shared_ptr<void> tls_;  // with OpenSSL: the TLS context in force (a TlsSlot)
-    http::detail::RouteTable routes_;
-    std::vector<std::unique_ptr<http::detail::ServerLoop>> loops_;
+    std::unique_ptr<http::detail::ServerState> state_;  // routes, loops, TLS context
     Address address_;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Implementation
-
-inline HttpServer& HttpServer::route(std::string_view method, std::string_view pattern,
-                                     Handler handler) {
-    routes_.router.add(method, pattern);
-    routes_.sync.push_back(std::move(handler));
-    routes_.async.emplace_back();
-    routes_.stream.emplace_back();
-    routes_.upgrade.emplace_back();
-    return *this;
-}
-
-inline HttpServer& HttpServer::route_async(std::string_view method, std::string_view pattern,
-                                           AsyncHandler handler) {
-    routes_.router.add(method, pattern);
-    routes_.sync.emplace_back();
-    routes_.async.push_back(std::move(handler));
-    routes_.stream.emplace_back();
-    routes_.upgrade.emplace_back();
-    return *this;
-}
-
-inline HttpServer& HttpServer::route_stream(std::string_view method, std::string_view pattern,
-                                            StreamHandler handler) {
-    routes_.router.add(method, pattern);
-    routes_.sync.emplace_back();
-    routes_.async.emplace_back();
-    routes_.stream.push_back(std::move(handler));
-    routes_.upgrade.emplace_back();
-    return *this;
-}
-
-inline HttpServer& HttpServer::upgrade(std::string_view pattern, UpgradeHandler handler) {
-    routes_.router.add("GET", pattern);
-    routes_.sync.emplace_back();
-    routes_.async.emplace_back();
-    routes_.stream.emplace_back();
-    routes_.upgrade.push_back(std::move(handler));
-    return *this;
-}
-
-inline void HttpServer::listen(std::string_view host, std::uint16_t port,
-                               std::error_code& ec) noexcept {
-    try {
-        ListenOptions lo;
-        lo.accept_non_blocking = true;
-        lo.reuse_port = options_.threads > 1;
-        std::vector<std::unique_ptr<http::detail::ServerLoop>> loops;
-        Address where;
-        for (unsigned i = 0; i < options_.threads; ++i) {
-            // The first bind picks the port (when 0); the others share it.
-            Listener l =
-                i == 0 ? Listener::bind(host, port, lo, ec) : Listener::bind(where, lo, ec);
-            if (ec) return;
-            if (i == 0) where = l.local_address(ec);
-            if (ec) return;
-            loops.push_back(std::make_unique<http::detail::ServerLoop>(routes_, options_));
-            loops.back()->listen(std::move(l));
-        }
-        loops_ = std::move(loops);
-        address_ = where;
-        ec.clear();
-    } catch (const std::system_error& e) {
-        ec = e.code();
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-    }
-}
-
-inline void HttpServer::listen(EventLoop& loop, std::string_view host, std::uint16_t port) {
-    ListenOptions lo;
-    lo.accept_non_blocking = true;
-    Listener l = Listener::bind(host, port, lo);
-    Address where = l.local_address();
-    auto one = std::make_unique<http::detail::ServerLoop>(routes_, options_, &loop);
-    one->listen(std::move(l));
-    loops_.clear();
-    loops_.push_back(std::move(one));
-    address_ = where;
-}
-
-inline void HttpServer::listen(std::string_view host, std::uint16_t port) {
-    std::error_code ec;
-    listen(host, port, ec);
-    if (ec) detail::throw_error(ec, "listen", std::string(host) + ":" + std::to_string(port));
-}
-
-inline void HttpServer::run() {
-    std::vector<std::thread> threads;
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    for (std::size_t i = 1; i < loops_.size(); ++i) {
-        threads.emplace_back([&, i] {
-            try {
-                loops_[i]->run();
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-                stop();
-            }
-        });
-    }
-    try {
-        if (!loops_.empty()) loops_[0]->run();
-    } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-    }
-    if (failure) stop();
-    for (auto& t : threads) t.join();
-    if (failure) std::rethrow_exception(failure);
-}
-
-inline void HttpServer::stop() {
-    for (auto& l : loops_) {
-        http::detail::ServerLoop* loop = l.get();
-        loop->loop().post([loop] { loop->begin_stop(); });
-    }
-}
-
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-namespace http {
-namespace detail {
-// The context of an HTTPS server, replaced by reload_tls() while loops read it.
-struct TlsSlot {
-    mutable std::mutex mutex;
-    tls::Context context;
-};
-}  // namespace detail
-}  // namespace http
-
-inline HttpServer& HttpServer::use_tls(const tls::Context& context) {
-    if (!context.is_server())  // (a client context would fail every handshake)
-        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "use_tls",
-                            "not a server context");
-    if (tls_) {
-        reload_tls(context);
-        return *this;
-    }
-    auto slot = std::make_shared<http::detail::TlsSlot>();
-    slot->context = context;
-    tls_ = slot;
-    routes_.secure = [slot](Socket& socket, std::error_code& ec) {
-        tls::Context current;
-        {
-            std::lock_guard<std::mutex> lock(slot->mutex);
-            current = slot->context;  // a reference count: new handshakes, this context
-        }
-        tls::accept(socket, current, ec);
-    };
-    return *this;
-}
-
-inline HttpServer& HttpServer::use_tls(const std::string& cert_file, const std::string& key_file) {
-    tls::ServerOptions o;
-    o.cert_file = cert_file;
-    o.key_file = key_file;
-    return use_tls(tls::Context::server(o));
-}
-
-inline void HttpServer::reload_tls(const tls::Context& context) {
-    if (!tls_) {
-        use_tls(context);
-        return;
-    }
-    if (!context.is_server())
-        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "reload_tls",
-                            "not a server context");
-    auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
-    tls::Context old;
-    std::lock_guard<std::mutex> lock(slot->mutex);
-    old = std::move(slot->context);  // released after the lock, by `old`
-    slot->context = context;
-}
-
-inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file,
-                                   std::error_code& ec) noexcept {
-    tls::ServerOptions o;
-    try {
-        o.cert_file = cert_file;
-        o.key_file = key_file;
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return;
-    }
-    tls::Context context = tls::Context::server(o, ec);
-    if (ec) return;
-    try {
-        reload_tls(context);
-    } catch (const std::system_error& e) {
-        ec = e.code();
-    } catch (...) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-    }
-}
-
-inline void HttpServer::reload_tls(const std::string& cert_file, const std::string& key_file) {
-    tls::ServerOptions o;
-    o.cert_file = cert_file;
-    o.key_file = key_file;
-    reload_tls(tls::Context::server(o));
-}
-
-inline tls::Context HttpServer::tls_context() const {
-    if (!tls_) return {};
-    auto* slot = static_cast<http::detail::TlsSlot*>(tls_.get());
-    std::lock_guard<std::mutex> lock(slot->mutex);
-    return slot->context;
-}
-#endif
-
 }  // namespace socklite
+
+#if SOCKLITE_WITH_DEFINITIONS
+#include "impl/server.hpp"
+#endif
 
 #endif  // SOCKLITE_HTTP_SERVER_HPP

@@ -91,19 +91,6 @@ private:
     EventLoop* loop_ = nullptr;
 };
 
-/** The handler of an upgrade route (HttpServer::upgrade()): it sees the request (head and
- *  body) and decides.
- *  - To accept, it sets @p res's status to 101, with the fields the protocol needs (`Upgrade`,
- *    `Connection: Upgrade`, ...), and returns the protocol that takes the connection over.
- *  - To refuse, it returns null and fills @p res as an ordinary answer (status 200 to start
- *    with: set a 4xx), which is sent with `Connection: close`.
- *
- *  Either way the connection never serves HTTP again: requests the client pipelined after an
- *  upgrade request are not read as HTTP. Called on the loop's thread; an exception becomes a
- *  500. */
-using UpgradeHandler =
-    socklite::detail::Function<std::unique_ptr<Upgraded>(const ServerRequest& req, Response& res)>;
-
 }  // namespace http
 }  // namespace socklite
 
