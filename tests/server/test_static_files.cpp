@@ -224,6 +224,11 @@ TEST_CASE("static files: never a byte from outside the root") {
 
     HttpServer server;
     mount(server, root, mode);
+    {
+        // The way chosen when a root is opened: openat2, unless it fails (as now scripted).
+        socklite::http::detail::StaticRoot check(root.string());
+        CHECK(check.beneath() == (mode == Mode::openat2 && kernel_has_openat2()));
+    }
     RunningServer run(server);
     RawClient cli(run.port());
     CHECK(get(cli, "/in/ok.txt").body == "ok");
