@@ -525,22 +525,38 @@ private:
 #ifndef SOCKLITE_DETAIL_SYSCALL_HPP
 #define SOCKLITE_DETAIL_SYSCALL_HPP
 
-// Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo), behind
-// one table of function pointers. Tests swap entries to inject EINTR, short writes and resets (the fault-injection
-// seam); nothing else should touch it. Also the wait on one descriptor shared by blocking calls.
+// Private: the system calls that Socket and Listener make (and resolve()'s getaddrinfo, the
+// static files' openat2), behind one table of function pointers. Tests swap entries to inject
+// EINTR, short writes and resets (the fault-injection seam); nothing else should touch it. Also
+// the wait on one descriptor shared by blocking calls.
 
 #include <cerrno>
+#include <cstddef>
 
+#include <linux/openat2.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 
 namespace socklite {
 namespace detail {
+
+/** openat2(2) (Linux 5.6; glibc has no wrapper): -1 with errno ENOSYS where the kernel or the
+ *  headers lack it. */
+inline int real_openat2(int dirfd, const char* path, open_how* how, std::size_t size) noexcept {
+#ifdef SYS_openat2
+    return static_cast<int>(::syscall(SYS_openat2, dirfd, path, how, size));
+#else
+    (void)dirfd, (void)path, (void)how, (void)size;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
 
 /** The system calls behind Socket and Listener (private; a test seam). */
 struct Syscalls {
@@ -553,12 +569,13 @@ struct Syscalls {
     int (*close)(int);
     int (*getaddrinfo)(const char*, const char*, const addrinfo*, addrinfo**);  // resolve()
     void (*freeaddrinfo)(addrinfo*);
-    ssize_t (*sendfile)(int, int, off_t*, size_t);  // Connection::send_file()
+    ssize_t (*sendfile)(int, int, off_t*, size_t);             // Connection::send_file()
+    int (*openat2)(int, const char*, open_how*, std::size_t);  // http::static_files()
 };
 
 /** The table in use; constant-initialised with the real calls. */
-inline Syscalls sys = {::socket, ::connect, ::accept4,     ::send,         ::recv,
-                       ::poll,   ::close,   ::getaddrinfo, ::freeaddrinfo, ::sendfile};
+inline Syscalls sys = {::socket, ::connect,     ::accept4,      ::send,     ::recv,      ::poll,
+                       ::close,  ::getaddrinfo, ::freeaddrinfo, ::sendfile, real_openat2};
 
 /** Waits until @p fd reports one of @p events or @p deadline passes, retrying on EINTR.
  *  @return 0 when ready (including error/hang-up conditions, which the next call reports),
@@ -11784,10 +11801,12 @@ private:
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11811,11 +11830,34 @@ inline bool parse_http_date(std::string_view s, std::time_t& out) noexcept;
  *
  *  **Which files (the policy).** The path is split at `/` and each segment percent-decoded; a
  *  segment that is empty (`a//b`), `.` or `..` (also spelled `%2e%2e`), or that holds a `/`
- *  (`%2F`), a backslash or a NUL after decoding, is 404, as is a path that does not decode. The
- *  file is then resolved with `realpath`: symbolic links are followed only while the result stays
- *  inside `realpath(root)`, so a link leaving the root is 404 (nginx follows them by default;
- *  we do not). Only regular files are served; a directory serves its `index.html` (404 without
- *  one). This handler reads the file on the loop's thread, whole, into the answer; through
+ *  (`%2F`), a backslash or a NUL after decoding, is 404, as is a path that does not decode.
+ *  Symbolic links are followed only while the file they lead to stays inside the root, so a link
+ *  leaving the root is 404 (nginx follows them by default; we do not); links that stay inside,
+ *  relative or absolute, are followed. Only regular files are served; a directory serves its
+ *  `index.html` (404 without one); a file the server may not read is 403. The `Content-Type`
+ *  comes from the name asked for (a link's name, not its target's; `index.html` for a
+ *  directory).
+ *
+ *  **How the root is kept (race-free).** @p root is opened once, when the handler is made
+ *  (`O_PATH`, closed with the last copy of the handler), and each file is opened relative to it
+ *  with `openat2(2)` and `RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS`: the kernel resolves the
+ *  path and refuses any step above the root, so no link swapped while the server runs can lead
+ *  out of it. An absolute link, or one that climbs above the root and comes back, is refused by
+ *  `RESOLVE_BENEATH`; for those `realpath` decides and the file is opened again beneath the root
+ *  with `RESOLVE_NO_SYMLINKS`, so a swap between the two fails (404). Size and dates are taken
+ *  from the opened descriptor (`fstat`). Because the directory is held open, renaming or moving
+ *  it, or pointing its path (or a link on it) at another directory later, does not change what
+ *  is served: the server keeps serving the directory it opened (404s once it is deleted); serve a
+ *  new tree with a new handler. A @p root that does not open serves 404s.
+ *
+ *  **Without openat2** (Linux before 5.6, or a seccomp filter that answers `ENOSYS` or
+ *  `EPERM`, found when the handler is made or on any request): each path is checked with
+ *  `realpath` against `realpath(root)` taken when the handler was made, then opened by that
+ *  path with `O_NOFOLLOW`. The policy is the same, but a directory on the path swapped for a
+ *  link between the check and the open is not caught, and the root is the path (a renamed root
+ *  serves 404s, a new directory put at its path is served).
+ *
+ *  This handler reads the file on the loop's thread, whole, into the answer; through
  *  HttpServer::serve_dir() the body is sent with `sendfile(2)` instead, in bounded pieces under
  *  flow control (Connection::send_file()), so file size costs no memory.
  *
@@ -12011,110 +12053,231 @@ struct FileBody {
  *  Private. */
 using FileHandler = std::function<void(const ServerRequest&, Response&, FileBody&)>;
 
-/** static_files() with the choice of body: read into @p res when @p sendfile_body is null,
- *  else left in @p sendfile_body (opened, not read). Private. */
-inline void serve_file(const std::string& real_root, const ServerRequest& req, Response& res,
-                       FileBody* sendfile_body) {
-    {
-        res.status = 404;
-        std::string rel;
-        if (real_root.empty() || !detail::safe_relative_path(req.param("*"), rel)) return;
-        std::string path = real_root + (rel.empty() ? "" : "/" + rel);
-        char resolved[PATH_MAX];
-        if (!::realpath(path.c_str(), resolved) || !detail::inside(real_root, resolved)) return;
-        std::string file = resolved;
-        struct stat st {};
-        if (::stat(file.c_str(), &st) != 0) return;
-        if (S_ISDIR(st.st_mode)) {
-            file += "/index.html";
-            if (!::realpath(file.c_str(), resolved) || !detail::inside(real_root, resolved)) return;
-            file = resolved;
-            if (::stat(file.c_str(), &st) != 0) return;
-        }
-        if (!S_ISREG(st.st_mode)) return;
-        int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            res.status = errno == EACCES ? 403 : 404;
-            return;
-        }
-        const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
-        char etag[64];
-        std::snprintf(etag, sizeof etag, "W/\"%llx-%llx\"", static_cast<unsigned long long>(size),
-                      static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
-                          static_cast<unsigned long long>(st.st_mtim.tv_nsec));
-        res.headers.add("ETag", etag);
-        res.headers.add("Last-Modified", format_http_date(st.st_mtim.tv_sec));
-        res.headers.add("Accept-Ranges", "bytes");
-        std::string_view inm = req.header("If-None-Match");
-        std::time_t since = 0;
-        bool not_modified =
-            !inm.empty() ? (inm == "*" || inm.find(etag) != std::string_view::npos ||
-                            inm.find(std::string_view(etag).substr(2)) != std::string_view::npos)
-                         : parse_http_date(req.header("If-Modified-Since"), since) &&
-                               st.st_mtim.tv_sec <= since;
-        if (not_modified) {
-            ::close(fd);
-            res.status = 304;
-            return;
-        }
-        res.headers.add("Content-Type", mime_type(file));
-        std::uint64_t from = 0, n = size;
-        std::string_view range = req.header("Range");
-        std::string_view if_range = req.header("If-Range");
-        int r = range.empty() || (!if_range.empty() && if_range != etag)
-                    ? -1
-                    : detail::parse_range(range, size, from, n);
-        if (r == 0) {
-            ::close(fd);
-            res.status = 416;
-            res.headers.add("Content-Range", "bytes */" + std::to_string(size));
-            return;
-        }
-        if (r == 1) {
-            res.status = 206;
-            res.headers.add("Content-Range", "bytes " + std::to_string(from) + "-" +
-                                                 std::to_string(from + n - 1) + "/" +
-                                                 std::to_string(size));
-        } else {
-            res.status = 200;
-            from = 0;
-            n = size;
-        }
-        if (sendfile_body != nullptr && req.method != "HEAD") {
-            sendfile_body->fd = fd;  // the server sends it with sendfile(2), and closes it
-            sendfile_body->offset = from;
-            sendfile_body->length = n;
-            return;
-        }
-        bool ok = req.method == "HEAD" ? true : detail::read_range(fd, from, n, res.body);
-        ::close(fd);
-        if (req.method == "HEAD") res.headers.add("Content-Length", std::to_string(n));
-        if (!ok) {
-            res = Response();
-            res.status = 500;
-        }
+/** The directory a static-files handler serves: opened once (`O_PATH`), closed with the last
+ *  handler that holds it. Opens paths beneath it (see static_files() for the policy). Private. */
+class StaticRoot {
+public:
+    /** Opens @p root; when it does not open, every open() fails with ENOENT. */
+    explicit StaticRoot(const std::string& root);
+    ~StaticRoot();
+    StaticRoot(const StaticRoot&) = delete;
+    StaticRoot& operator=(const StaticRoot&) = delete;
+
+    /** Opens @p rel (a path that safe_relative_path() made, "" for the root itself) with
+     *  @p flags, never outside the root: a descriptor, or -1 with errno (EXDEV for a path that
+     *  leads out, as the other errors: not found). */
+    int open(const std::string& rel, int flags) const;
+    /** Whether openat2 was found working when the root was opened (false: realpath only). */
+    bool beneath() const noexcept { return beneath_; }
+
+private:
+    int open_checked(const std::string& rel, int flags, bool beneath) const;
+    int fd_ = -1;
+    std::string real_;  // realpath(root), for what openat2 cannot do
+    bool beneath_ = false;
+};
+
+/** The file a request names, opened (or found but not readable). Private. */
+struct OpenedFile {
+    int fd = -1;         ///< open for reading, or -1
+    bool found = false;  ///< true when fd is open, or when the file exists but may not be read
+    struct stat st {};   ///< its status, when found
+};
+
+inline int openat2_beneath(int dirfd, const char* path, int flags, std::uint64_t resolve) noexcept {
+    open_how how{};
+    how.flags = static_cast<std::uint64_t>(flags);
+    how.resolve = resolve;
+    return socklite::detail::sys.openat2(dirfd, path, &how, sizeof how);
+}
+
+inline StaticRoot::StaticRoot(const std::string& root) {
+    fd_ = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return;
+    char buf[PATH_MAX];
+    if (::realpath(root.c_str(), buf) != nullptr) real_ = buf;
+    // One probe decides for the handler's life: a seccomp filter or an old kernel answers every
+    // call alike.
+    int probe = openat2_beneath(fd_, ".", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+    if (probe >= 0) {
+        beneath_ = true;
+        ::close(probe);
     }
 }
 
-/** The real path of @p root, or empty when it does not resolve. Private. */
-inline std::string resolve_root(const std::string& root) {
-    char buf[PATH_MAX];
-    return ::realpath(root.c_str(), buf) ? std::string(buf) : std::string();
+inline StaticRoot::~StaticRoot() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+inline int StaticRoot::open(const std::string& rel, int flags) const {
+    if (fd_ < 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (beneath_) {
+        const char* path = rel.empty() ? "." : rel.c_str();
+        for (int tries = 0; tries < 3; ++tries) {
+            int fd = openat2_beneath(fd_, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+            if (fd >= 0 || errno == ENOENT) return fd;
+            if (errno == EAGAIN) continue;  // a rename raced with a ".." of a link: look again
+            if (errno == EXDEV) return open_checked(rel, flags, true);  // see static_files()
+            if (errno == ENOSYS || errno == EPERM) break;  // a filter installed since the probe
+            return -1;
+        }
+        if (errno == EAGAIN) return -1;
+    }
+    return open_checked(rel, flags, false);
+}
+
+// realpath decides; then the resolved path is opened beneath the root with no link allowed
+// (race-free), or, without openat2, by its name with no link at the end.
+inline int StaticRoot::open_checked(const std::string& rel, int flags, bool beneath) const {
+    if (real_.empty()) {
+        errno = ENOENT;
+        return -1;
+    }
+    std::string path = real_ + (rel.empty() ? "" : "/" + rel);
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved) == nullptr) return -1;
+    if (!inside(real_, resolved)) {
+        errno = EXDEV;
+        return -1;
+    }
+    if (!beneath) return ::open(resolved, flags | O_NOFOLLOW);
+    const char* below = resolved + real_.size();
+    while (*below == '/') ++below;
+    return openat2_beneath(fd_, *below != '\0' ? below : ".", flags,
+                           RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+}
+
+// Opens @p rel for reading. O_NONBLOCK: a FIFO put where a file was must not block the loop (it
+// is opened, found not regular, closed; regular files ignore the flag).
+inline OpenedFile open_file(const StaticRoot& root, const std::string& rel) {
+    OpenedFile f;
+    f.fd = root.open(rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (f.fd >= 0) {
+        f.found = ::fstat(f.fd, &f.st) == 0;
+        if (!f.found) {
+            ::close(f.fd);
+            f.fd = -1;
+        }
+        return f;
+    }
+    if (errno != EACCES) return f;
+    // Not readable: a file that exists is 403, a directory may still serve its index.html.
+    int probe = root.open(rel, O_PATH | O_CLOEXEC);
+    if (probe < 0) return f;
+    f.found = ::fstat(probe, &f.st) == 0;
+    ::close(probe);
+    return f;
+}
+
+/** static_files() with the choice of body: read into @p res when @p sendfile_body is null,
+ *  else left in @p sendfile_body (opened, not read). Private. */
+inline void serve_file(const StaticRoot& root, const ServerRequest& req, Response& res,
+                       FileBody* sendfile_body) {
+    res.status = 404;
+    std::string rel;
+    if (!detail::safe_relative_path(req.param("*"), rel)) return;
+    OpenedFile f = open_file(root, rel);
+    if (f.found && S_ISDIR(f.st.st_mode)) {
+        if (f.fd >= 0) ::close(f.fd);
+        rel += rel.empty() ? "index.html" : "/index.html";
+        f = open_file(root, rel);
+    }
+    if (!f.found) return;
+    if (!S_ISREG(f.st.st_mode)) {
+        if (f.fd >= 0) ::close(f.fd);
+        return;
+    }
+    if (f.fd < 0) {
+        res.status = 403;
+        return;
+    }
+    const int fd = f.fd;
+    const struct stat& st = f.st;
+    const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+    char etag[64];
+    std::snprintf(etag, sizeof etag, "W/\"%llx-%llx\"", static_cast<unsigned long long>(size),
+                  static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
+                      static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+    res.headers.add("ETag", etag);
+    res.headers.add("Last-Modified", format_http_date(st.st_mtim.tv_sec));
+    res.headers.add("Accept-Ranges", "bytes");
+    std::string_view inm = req.header("If-None-Match");
+    std::time_t since = 0;
+    bool not_modified =
+        !inm.empty()
+            ? (inm == "*" || inm.find(etag) != std::string_view::npos ||
+               inm.find(std::string_view(etag).substr(2)) != std::string_view::npos)
+            : parse_http_date(req.header("If-Modified-Since"), since) && st.st_mtim.tv_sec <= since;
+    if (not_modified) {
+        ::close(fd);
+        res.status = 304;
+        return;
+    }
+    res.headers.add("Content-Type", mime_type(rel));
+    std::uint64_t from = 0, n = size;
+    std::string_view range = req.header("Range");
+    std::string_view if_range = req.header("If-Range");
+    int r = range.empty() || (!if_range.empty() && if_range != etag)
+                ? -1
+                : detail::parse_range(range, size, from, n);
+    if (r == 0) {
+        ::close(fd);
+        res.status = 416;
+        res.headers.add("Content-Range", "bytes */" + std::to_string(size));
+        return;
+    }
+    if (r == 1) {
+        res.status = 206;
+        res.headers.add("Content-Range", "bytes " + std::to_string(from) + "-" +
+                                             std::to_string(from + n - 1) + "/" +
+                                             std::to_string(size));
+    } else {
+        res.status = 200;
+        from = 0;
+        n = size;
+    }
+    if (sendfile_body != nullptr && req.method != "HEAD") {
+        sendfile_body->fd = fd;  // the server sends it with sendfile(2), and closes it
+        sendfile_body->offset = from;
+        sendfile_body->length = n;
+        return;
+    }
+    bool ok = req.method == "HEAD" ? true : detail::read_range(fd, from, n, res.body);
+    ::close(fd);
+    if (req.method == "HEAD") res.headers.add("Content-Length", std::to_string(n));
+    if (!ok) {
+        res = Response();
+        res.status = 500;
+    }
 }
 
 /** static_files() for HttpServer::serve_dir(): bodies are left open for `sendfile(2)`. */
+inline FileHandler file_sender(std::shared_ptr<const StaticRoot> root) {
+    return [root = std::move(root)](const ServerRequest& req, Response& res, FileBody& file) {
+        serve_file(*root, req, res, &file);
+    };
+}
+
+/** file_sender() on a root of its own. */
 inline FileHandler file_sender(std::string root) {
-    return [real = resolve_root(root)](const ServerRequest& req, Response& res, FileBody& file) {
-        serve_file(real, req, res, &file);
+    return file_sender(std::make_shared<const StaticRoot>(root));
+}
+
+/** static_files() on a root shared with a file_sender() (one descriptor for both). */
+inline Handler static_files(std::shared_ptr<const StaticRoot> root) {
+    return [root = std::move(root)](const ServerRequest& req, Response& res) {
+        serve_file(*root, req, res, nullptr);
     };
 }
 
 }  // namespace detail
 
 inline Handler static_files(std::string root) {
-    return [real = detail::resolve_root(root)](const ServerRequest& req, Response& res) {
-        detail::serve_file(real, req, res, nullptr);
-    };
+    return detail::static_files(std::make_shared<const detail::StaticRoot>(root));
 }
 
 }  // namespace http

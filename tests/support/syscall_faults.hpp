@@ -247,9 +247,17 @@ class ScopedFaults {
 public:
     ScopedFaults() {
         reset();
-        socklite::detail::sys = {
-            hooks::socket, hooks::connect, hooks::accept4,     hooks::send,         hooks::recv,
-            hooks::poll,   hooks::close,   hooks::getaddrinfo, hooks::freeaddrinfo, ::sendfile};
+        socklite::detail::sys = {hooks::socket,
+                                 hooks::connect,
+                                 hooks::accept4,
+                                 hooks::send,
+                                 hooks::recv,
+                                 hooks::poll,
+                                 hooks::close,
+                                 hooks::getaddrinfo,
+                                 hooks::freeaddrinfo,
+                                 ::sendfile,
+                                 socklite::detail::real_openat2};
     }
     ScopedFaults(const ScopedFaults&) = delete;
     ScopedFaults& operator=(const ScopedFaults&) = delete;
