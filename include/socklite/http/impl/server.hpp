@@ -58,10 +58,13 @@ SOCKLITE_DECL HttpServer& HttpServer::serve_dir(std::string_view prefix, std::st
     std::string pattern(prefix);
     while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
     pattern += "/*";
-    route("GET", pattern, http::static_files(root));
+    // One root descriptor for both handlers: they serve the same directory even if the root's
+    // name is re-pointed meanwhile.
+    auto dir = std::make_shared<const http::detail::StaticRoot>(root);
+    route("GET", pattern, http::detail::static_files(dir));
     // The same files, with bodies sent by sendfile(2) (the handler above is the fallback).
     state_->routes.file.resize(state_->routes.sync.size());
-    state_->routes.file.back() = http::detail::file_sender(std::move(root));
+    state_->routes.file.back() = http::detail::file_sender(std::move(dir));
     return *this;
 }
 
