@@ -20,6 +20,7 @@
 
 #include "http_client/scripted.hpp"
 #include "http_client/servers.hpp"
+#include "support/example_path.hpp"
 #include "support/fd_count.hpp"
 
 using socklite::HttpClient;
@@ -319,22 +320,15 @@ TEST_CASE("client gzip: nginx with gzip on, static and chunked, and http_get --c
     CHECK(res.body.size() == 100000);
     CHECK(cli.connections_opened() == 1);
 
-    // http_get --compressed, next to this test (CMake: BUILD/examples/http_get).
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    REQUIRE(n > 0);
-    self[n] = '\0';
-    fs::path tool = fs::path(self).parent_path() / "../../examples/http_get";
-    if (const char* d = std::getenv("SOCKLITE_EXAMPLES_DIR")) tool = fs::path(d) / "http_get";
-    if (!fs::exists(tool)) tool = fs::path(self).parent_path() / "../examples/http_get";  // Meson
-    if (!fs::exists(tool)) {
+    // http_get --compressed (BUILD/examples/http_get).
+    const std::string tool = example_path("http_get");
+    if (tool.empty()) {
         MESSAGE("http_get not built: skipped");
         return;
     }
     const std::string out_file = (dir.path() / "out.txt").string();
-    Child child(
-        {fs::canonical(tool).string(), "--compressed", "-o", out_file, nginx.url("/big.txt")}, true,
-        (dir.path() / "http_get.err").string());
+    Child child({tool, "--compressed", "-o", out_file, nginx.url("/big.txt")}, true,
+                (dir.path() / "http_get.err").string());
     std::string head;
     REQUIRE(child.read_all(head, 60s));
     const int status = child.wait(60s);
