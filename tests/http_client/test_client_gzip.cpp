@@ -20,6 +20,7 @@
 
 #include "http_client/scripted.hpp"
 #include "http_client/servers.hpp"
+#include "support/deflate.hpp"
 #include "support/example_path.hpp"
 #include "support/fd_count.hpp"
 
@@ -59,20 +60,6 @@ std::string chunked(const std::string& coding, const std::string& body, std::siz
         out += size + part + "\r\n";
     }
     return out + "0\r\n\r\n";
-}
-
-std::string zlib_deflate(const std::string& data, int window_bits) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, data.size()) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
 }
 
 // Serves the given responses in order on one connection, recording the requests.
