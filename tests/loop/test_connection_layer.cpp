@@ -25,12 +25,7 @@
 #include "support/fd_count.hpp"
 
 using namespace std::chrono_literals;
-using socklite::Connection;
-using socklite::EventLoop;
 using socklite::Socket;
-using socklite_test::pattern;
-using socklite_test::run_until;
-using socklite_test::StreamClient;
 
 namespace {
 
@@ -159,27 +154,8 @@ struct LayeredLink {
 
 TEST_CASE("connection over a layer: a 5 MB echo, half-closed, comes back byte-exact") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     LayeredLink link;
-    Connection conn(loop, std::move(link.server));
-    conn.on_input([&](std::string_view input) {
-        conn.send(input);
-        return input.size();
-    });
-    bool closed = false;
-    std::error_code why;
-    conn.on_close([&](std::error_code ec) {
-        closed = true;
-        why = ec;
-    });
-    StreamClient client(link.client, pattern(5 * 1000 * 1000));
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return client.eof && closed;
-    }));
-    CHECK(client.got.size() == client.out.size());
-    CHECK(client.got == client.out);
-    CHECK_FALSE(why);
+    socklite_test::echo_half_closed(std::move(link.server), link.client);
     CHECK(same_bytes_violations == 0);
     CHECK(reads_wanting_out > 0);
     CHECK(writes_wanting_in > 0);
@@ -187,26 +163,11 @@ TEST_CASE("connection over a layer: a 5 MB echo, half-closed, comes back byte-ex
 
 TEST_CASE("connection over a layer: decoded bytes held by the layer are read without an event") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     LayeredLink link;
     // 300 KB arrive at once; the server reads 64 KiB per call and four calls per event, so
     // the layer still holds bytes when the kernel has none left: they must be read anyway.
-    Connection::Options o;
-    o.max_input = 1024 * 1024;
-    Connection conn(loop, std::move(link.server), o);
-    std::string got;
-    conn.on_input([&](std::string_view input) {
-        got += input;
-        return input.size();
-    });
-    const std::string data = pattern(300 * 1000, 2);
-    StreamClient client(link.client, data);
-    client.shut = true;  // no end of stream: only the bytes
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return got.size() == data.size();
-    }));
-    CHECK(got == data);
+    socklite_test::held_bytes_read_without_event(std::move(link.server), link.client, 300 * 1000,
+                                                 1024 * 1024);
 }
 
 TEST_CASE("connection over a layer: send_file() goes through the layer, in order with send()") {

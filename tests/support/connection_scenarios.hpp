@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -85,6 +86,60 @@ struct StreamClient {
         }
     }
 };
+
+/** A 5 MB echo over whatever @p server carries, half-closed: @p client (the other end,
+ *  non-blocking) sends it all and ends its stream; the server echoes every byte, then ends its
+ *  own. The client must get every byte back, and the server's close must be clean.
+ *  @p after_send runs on the server's Connection after each echo (the transport's own checks). */
+inline void echo_half_closed(
+    socklite::Socket server, socklite::Socket& client,
+    const std::function<void(socklite::Connection&)>& after_send = nullptr) {
+    socklite::EventLoop loop;
+    socklite::Connection conn(loop, std::move(server));
+    conn.on_input([&](std::string_view input) {
+        conn.send(input);
+        if (after_send) after_send(conn);
+        return input.size();
+    });
+    bool closed = false;
+    std::error_code why;
+    conn.on_close([&](std::error_code ec) {
+        closed = true;
+        why = ec;
+    });
+    StreamClient end(client, pattern(5 * 1000 * 1000));
+    REQUIRE(run_until(loop, [&] {
+        end.step();
+        return end.eof && closed;
+    }));
+    CHECK(end.got.size() == end.out.size());
+    CHECK(end.got == end.out);
+    CHECK_FALSE(why);
+}
+
+/** @p size bytes sent at once to whatever @p server carries, without an end of stream, and read
+ *  by a server whose input may grow to @p max_input: all must arrive, also what the transport
+ *  holds decoded after the kernel has nothing left, which no event announces. */
+inline void held_bytes_read_without_event(socklite::Socket server, socklite::Socket& client,
+                                          std::size_t size, std::size_t max_input) {
+    socklite::EventLoop loop;
+    socklite::Connection::Options o;
+    o.max_input = max_input;
+    socklite::Connection conn(loop, std::move(server), o);
+    std::string got;
+    conn.on_input([&](std::string_view input) {
+        got += input;
+        return input.size();
+    });
+    const std::string data = pattern(size, 2);
+    StreamClient end(client, data);
+    end.shut = true;  // the bytes only, no end of stream: nothing else wakes the loop
+    REQUIRE(run_until(loop, [&] {
+        end.step();
+        return got.size() == data.size();
+    }));
+    CHECK(got == data);
+}
 
 /** send_file() over whatever @p server carries, in order with send(): on the client's "go!",
  *  the server sends a text, a 3 MB file with a prefix, a text, a piece of the file, a text, and

@@ -24,12 +24,8 @@
 
 using namespace std::chrono_literals;
 using socklite::Connection;
-using socklite::EventLoop;
 using socklite::Socket;
 namespace tls = socklite::tls;
-using socklite_test::pattern;
-using socklite_test::run_until;
-using socklite_test::StreamClient;
 
 namespace {
 
@@ -65,57 +61,24 @@ struct TlsLink {
 
 TEST_CASE("tls connection: a 5 MB echo, half-closed, comes back byte-exact") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     TlsLink link;
-    Connection conn(loop, std::move(link.server));
-    std::size_t max_queued = 0;
+    std::size_t max_queued = 0, queue_bound = 0;
     std::string version;
-    conn.on_input([&](std::string_view input) {
+    socklite_test::echo_half_closed(std::move(link.server), link.client, [&](Connection& conn) {
         if (version.empty()) version = tls::session(conn.socket())->version();
-        conn.send(input);
         max_queued = std::max(max_queued, conn.queued_bytes());
-        return input.size();
+        queue_bound = conn.options().high_water + conn.options().max_input;
     });
-    bool closed = false;
-    std::error_code why;
-    conn.on_close([&](std::error_code ec) {
-        closed = true;
-        why = ec;
-    });
-    StreamClient client(link.client, pattern(5 * 1000 * 1000));
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return client.eof && closed;
-    }));
-    CHECK(client.got.size() == client.out.size());
-    CHECK(client.got == client.out);
-    CHECK_FALSE(why);
     CHECK(version == "TLSv1.3");
     CHECK_FALSE(tls::session(link.client)->unclean_eof());  // the server sent close_notify
-    const auto& o = conn.options();
-    CHECK(max_queued <= o.high_water + o.max_input);
+    CHECK(max_queued <= queue_bound);
 }
 
 TEST_CASE("tls connection: decrypted bytes held by OpenSSL are read without an event") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     TlsLink link;
-    Connection::Options o;
-    o.max_input = 4 * 1024 * 1024;
-    Connection conn(loop, std::move(link.server), o);
-    std::string got;
-    conn.on_input([&](std::string_view input) {
-        got += input;
-        return input.size();
-    });
-    const std::string data = pattern(3 * 1000 * 1000, 2);
-    StreamClient client(link.client, data);
-    client.shut = true;  // the bytes only, no end of stream: nothing else wakes the loop
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return got.size() == data.size();
-    }));
-    CHECK(got == data);
+    socklite_test::held_bytes_read_without_event(std::move(link.server), link.client,
+                                                 3 * 1000 * 1000, 4 * 1024 * 1024);
 }
 
 TEST_CASE("tls connection: send_file() goes through TLS, in order with send()") {
