@@ -26,15 +26,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/raw_posix.hpp"
+
 namespace {
+
+using socklite_bench::connect_loopback;
+using socklite_bench::fail;
+using socklite_bench::read_full;
 
 constexpr std::size_t ping_size = 64;
 constexpr std::size_t chunk_size = 64 * 1024;
 constexpr int accept_wait_ms = 10000;  // the peer gives up when nobody connects
-
-[[noreturn]] void fail(const char* what) {
-    throw std::system_error(errno, std::system_category(), what);
-}
 
 void raw_write_all(int fd, const void* buf, std::size_t len) {
     auto* p = static_cast<const char*>(buf);
@@ -47,23 +49,6 @@ void raw_write_all(int fd, const void* buf, std::size_t len) {
         p += n;
         len -= static_cast<std::size_t>(n);
     }
-}
-
-bool raw_read_exact(int fd, void* buf, std::size_t len) {
-    auto* p = static_cast<char*>(buf);
-    while (len > 0) {
-        ssize_t n = ::recv(fd, p, len, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        len -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-void set_nodelay(int fd) {
-    int one = 1;
-    if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) fail("setsockopt");
 }
 
 /** A peer thread on 127.0.0.1:port that accepts one connection and either echoes 64-byte
@@ -110,7 +95,7 @@ private:
         ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         std::vector<char> buf(mode == Mode::echo ? ping_size : 256 * 1024);
         if (mode == Mode::echo) {
-            while (raw_read_exact(c, buf.data(), ping_size)) {
+            while (read_full(c, buf.data(), ping_size)) {
                 ssize_t n = ::send(c, buf.data(), ping_size, MSG_NOSIGNAL);
                 if (n != static_cast<ssize_t>(ping_size)) break;
             }
@@ -128,21 +113,7 @@ private:
 /** A raw client descriptor, closed on scope exit. */
 class RawConnection {
 public:
-    explicit RawConnection(std::uint16_t port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) fail("socket");
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
-            int e = errno;
-            ::close(fd_);
-            errno = e;
-            fail("connect");
-        }
-        set_nodelay(fd_);
-    }
+    explicit RawConnection(std::uint16_t port) : fd_(connect_loopback(port)) {}
     ~RawConnection() { ::close(fd_); }
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
@@ -173,7 +144,7 @@ TEST_CASE("socket: 64-byte ping-pong over loopback", "[socket][ping]") {
         RawConnection raw(peer.port());
         BENCHMARK("raw POSIX send/recv") {
             raw_write_all(raw.fd(), buf.data(), buf.size());
-            if (!raw_read_exact(raw.fd(), buf.data(), buf.size())) throw std::runtime_error("eof");
+            if (!read_full(raw.fd(), buf.data(), buf.size())) throw std::runtime_error("eof");
             return buf[0];
         };
     }

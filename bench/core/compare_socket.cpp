@@ -55,7 +55,13 @@
 #include <asio.hpp>
 #endif
 
+#include "support/raw_posix.hpp"
+
 namespace {
+
+using socklite_bench::connect_loopback;
+using socklite_bench::fail;
+using socklite_bench::read_full;
 
 using Clock = std::chrono::steady_clock;
 
@@ -65,10 +71,6 @@ constexpr std::size_t chunk_size = 64 * 1024;
 constexpr std::chrono::milliseconds io_timeout{10000};
 // The peer gives up after this long without a connection (a backstop: it also dies with us).
 constexpr int peer_idle_ms = 60000;
-
-[[noreturn]] void fail(const char* what) {
-    throw std::system_error(errno, std::system_category(), what);
-}
 
 /** CPU time (user + system) this process has used, in seconds: the client's own cost, much
  *  less disturbed by other load on the machine than the wall clock. */
@@ -89,18 +91,6 @@ void pin_to(int cpu) {
 
 // ---------------------------------------------------------------------------------------------
 // The peer: plain POSIX in forked processes, the same for every variant.
-
-bool read_full(int fd, void* buf, std::size_t len) {
-    auto* p = static_cast<char*>(buf);
-    while (len > 0) {
-        ssize_t n = ::recv(fd, p, len, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        len -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 bool write_full(int fd, const void* buf, std::size_t len) {
     auto* p = static_cast<const char*>(buf);
@@ -176,20 +166,7 @@ template <bool Timeouts>
 class RawClient {
 public:
     explicit RawClient(std::uint16_t port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) fail("socket");
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
-            int e = errno;
-            ::close(fd_);
-            errno = e;
-            fail("connect");
-        }
-        int one = 1;
-        if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) fail("setsockopt");
+        fd_ = connect_loopback(port);
         if (Timeouts) {
             timeval tv{};
             tv.tv_sec = static_cast<time_t>(io_timeout.count() / 1000);

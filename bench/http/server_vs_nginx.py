@@ -50,13 +50,14 @@ import pwd
 import re
 import resource
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from servers import Server, free_port, make_root, raise_nofile, start_nginx, start_ours
 
 # Every shape runs with a script whose done() prints wrk's own figures on lines of their own,
 # so nothing depends on the layout of wrk's report (the old parse gave 0 for the pipelined p99).
@@ -83,25 +84,6 @@ wrk.headers["Connection"] = "close"
 """ + DONE_LUA
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited early: %s" % proc.args)
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("server did not listen on %d" % port)
-
-
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -113,68 +95,6 @@ def rss_kib(pid):
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
-
-
-class Server:
-    def __init__(self, name, argv, port, cpu):
-        self.name, self.port = name, port
-        argv = (["taskset", "-c", str(cpu)] if cpu is not None else []) + argv
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     preexec_fn=raise_nofile)
-        wait_listening(port, self.proc)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def raise_nofile():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def start_ours(binary, tmp, root, cpu, threads=1):
-    port = free_port()
-    return Server("socklite", [binary, "--host", "127.0.0.1", "--port", str(port), "--root",
-                               root, "--threads", str(threads)], port, cpu)
-
-
-def start_nginx(binary, tmp, root, cpu):
-    port = free_port()
-    conf = os.path.join(tmp, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write("""
-daemon off;
-master_process off;
-worker_processes 1;
-pid %(tmp)s/nginx.pid;
-error_log %(tmp)s/error.log crit;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  client_body_temp_path %(tmp)s/body;
-  proxy_temp_path %(tmp)s/proxy;
-  fastcgi_temp_path %(tmp)s/fastcgi;
-  uwsgi_temp_path %(tmp)s/uwsgi;
-  scgi_temp_path %(tmp)s/scgi;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  sendfile on;
-  tcp_nopush on;
-  types { application/octet-stream bin; }
-  server {
-    listen 127.0.0.1:%(port)d;
-    root %(root)s;
-    location = /hello { default_type text/plain; return 200 "hello, world!"; }
-  }
-}
-""" % {"tmp": tmp, "port": port, "root": root})
-    return Server("nginx", [binary, "-e", os.path.join(tmp, "error.log"), "-c", conf, "-p", tmp],
-                  port, cpu)
 
 
 def start_h2o(binary, tmp, root, cpu):
@@ -298,7 +218,7 @@ def threads_comparison(args, tmp, lua_keep, lua_close):
     try:
         for name, argv in modes:
             if argv is None:
-                servers[name] = start_ours(args.server, tmp, os.path.join(tmp, "root"), None, 2)
+                servers[name] = start_ours(args.server, os.path.join(tmp, "root"), None, 2)
             else:
                 port = free_port()
                 servers[name] = Server(name, argv + [str(port)], port, None)
@@ -348,19 +268,14 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     loads = [loadavg()]
     tmp = tempfile.mkdtemp(prefix="socklite-bench-")
-    root = os.path.join(tmp, "root")
-    os.mkdir(root)
+    root = make_root(tmp)
     os.chmod(tmp, 0o755)
-    with open(os.path.join(root, "1m.bin"), "wb") as f:
-        f.write(os.urandom(1 << 20))
-    with open(os.path.join(root, "hello"), "wb") as f:
-        f.write(b"hello, world!")  # h2o's and lighttpd's /hello
     scripts = {}
     for name, text in (("done", DONE_LUA), ("pipeline", PIPELINE_LUA), ("close", CLOSE_LUA)):
         scripts[name] = os.path.join(tmp, name + ".lua")
         with open(scripts[name], "w") as f:
             f.write(text)
-    starters = {"socklite": lambda: start_ours(args.server, tmp, root, server_cpu)}
+    starters = {"socklite": lambda: start_ours(args.server, root, server_cpu)}
     wanted = args.peers.split(",")
     for name, binary, start in (("nginx", "nginx", start_nginx), ("h2o", "h2o", start_h2o),
                                 ("lighttpd", "lighttpd", start_lighttpd)):

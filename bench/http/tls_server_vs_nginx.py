@@ -3,7 +3,7 @@
 # Copyright (c) 2026 the socklite authors
 """examples/http_server --tls-cert/--tls-key against nginx with TLS, in the same run, on loopback.
 
-The sibling of server_vs_nginx.py (whose helpers it uses): both servers get the same fresh
+The sibling of server_vs_nginx.py (servers.py starts both scripts' servers): both servers get the same fresh
 self-signed P-256 certificate, TLS 1.3 only, one worker each, pinned to one core while wrk runs
 on another. Shapes, in rounds that alternate which server goes first:
   - /hello with keep-alive, -t1 -c50 (the handshakes are a negligible share);
@@ -31,8 +31,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_vs_nginx import Server, free_port, raise_nofile  # noqa: E402
+from servers import make_root, raise_nofile, start_nginx, start_ours
 
 
 def make_cert(tmp):
@@ -42,50 +41,6 @@ def make_cert(tmp):
                     "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                     "-keyout", key, "-out", cert], check=True, capture_output=True)
     return cert, key
-
-
-def start_ours(binary, root, cert, key, cpu):
-    port = free_port()
-    return Server("socklite", [binary, "--host", "127.0.0.1", "--port", str(port), "--root",
-                               root, "--threads", "1", "--tls-cert", cert, "--tls-key", key],
-                  port, cpu)
-
-
-def start_nginx(tmp, root, cert, key, cpu):
-    port = free_port()
-    conf = os.path.join(tmp, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write("""
-daemon off;
-master_process off;
-worker_processes 1;
-pid %(tmp)s/nginx.pid;
-error_log %(tmp)s/error.log crit;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  client_body_temp_path %(tmp)s/body;
-  proxy_temp_path %(tmp)s/proxy;
-  fastcgi_temp_path %(tmp)s/fastcgi;
-  uwsgi_temp_path %(tmp)s/uwsgi;
-  scgi_temp_path %(tmp)s/scgi;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  sendfile on;
-  tcp_nopush on;
-  types { application/octet-stream bin; }
-  server {
-    listen 127.0.0.1:%(port)d ssl;
-    ssl_certificate %(cert)s;
-    ssl_certificate_key %(key)s;
-    ssl_protocols TLSv1.3;
-    root %(root)s;
-    location = /hello { default_type text/plain; return 200 "hello, world!"; }
-  }
-}
-""" % {"tmp": tmp, "port": port, "root": root, "cert": cert, "key": key})
-    return Server("nginx", ["nginx", "-e", os.path.join(tmp, "error.log"), "-c", conf, "-p", tmp],
-                  port, cpu)
 
 
 def negotiated(port, cert):
@@ -139,15 +94,12 @@ def main():
     cpus = os.sched_getaffinity(0)
     server_cpu, client_cpu = (0, 1) if len(cpus) >= 2 else (None, None)
     tmp = tempfile.mkdtemp(prefix="socklite-tlsbench-")
-    root = os.path.join(tmp, "root")
-    os.mkdir(root)
-    with open(os.path.join(root, "1m.bin"), "wb") as f:
-        f.write(os.urandom(1 << 20))
+    root = make_root(tmp)
     cert, key = make_cert(tmp)
     servers = {}
     try:
-        servers["socklite"] = start_ours(args.server, root, cert, key, server_cpu)
-        servers["nginx"] = start_nginx(tmp, root, cert, key, server_cpu)
+        servers["socklite"] = start_ours(args.server, root, server_cpu, tls=(cert, key))
+        servers["nginx"] = start_nginx("nginx", tmp, root, server_cpu, tls=(cert, key))
         for name, srv in servers.items():
             print("%-9s negotiates %s %s" % ((name,) + negotiated(srv.port, cert)))
         shapes = [("keep-alive /hello -c50", "/hello", 50, False),

@@ -25,6 +25,7 @@
 #include <socklite/socket.hpp>
 
 #include "child_process.hpp"
+#include "support/example_path.hpp"
 
 using examples_test::Child;
 using examples_test::patience;
@@ -37,7 +38,7 @@ const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ER
 
 std::unique_ptr<Child> start_server(const std::vector<std::string>& args = {"--host", "127.0.0.1",
                                                                             "--port", "0"}) {
-    return std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/echo_server", args);
+    return std::make_unique<Child>(socklite_test::example_path("echo_server"), args);
 }
 
 // Declared first in a test, checked last: no descriptor left open and no child left over.

@@ -24,6 +24,7 @@
 #include <socklite/socket.hpp>
 
 #include "child_process.hpp"
+#include "support/example_path.hpp"
 
 using examples_test::Child;
 using examples_test::patience;
@@ -35,7 +36,7 @@ namespace {
 const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
 
 std::unique_ptr<Child> start(const char* name, const std::vector<std::string>& args) {
-    return std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/" + name, args);
+    return std::make_unique<Child>(socklite_test::example_path(name), args);
 }
 
 // Declared first in a test, checked last: no descriptor left open and no child left over.

@@ -20,6 +20,7 @@
 
 #include "child_process.hpp"
 #include "server/server_fixture.hpp"
+#include "support/example_path.hpp"
 #include "ws/peer.hpp"
 
 using examples_test::Child;
@@ -31,7 +32,7 @@ std::unique_ptr<Child> start_server(std::vector<std::string> args = {}) {
     if (args.empty() || args[0] != "--help") {
         args.insert(args.end(), {"--port", "0", "--threads", "2"});
     }
-    return std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", args);
+    return std::make_unique<Child>(socklite_test::example_path("http_server"), args);
 }
 
 // Runs curl with @p args and returns its stdout (exit status 0 required).
@@ -58,8 +59,7 @@ TEST_CASE("http_server: --help, bad arguments, listening on") {
                   "usage: http_server [--host H] [--port P] [--root DIR] [--threads N]", 0) == 0);
     }
     for (auto bad_args : std::vector<std::vector<std::string>>{{"--threads", "x"}, {"--bogus"}}) {
-        auto bad =
-            std::make_unique<Child>(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", bad_args);
+        auto bad = std::make_unique<Child>(socklite_test::example_path("http_server"), bad_args);
         REQUIRE(bad->wait_exit());
         CHECK(bad->exit_code() == 1);
         CHECK(bad->err().rfind("http_server: bad arguments: ", 0) == 0);

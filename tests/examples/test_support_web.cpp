@@ -16,6 +16,7 @@
 
 #include "child_process.hpp"
 #include "server/server_fixture.hpp"
+#include "support/example_path.hpp"
 
 using examples_test::Child;
 using socklite::WebSocket;
@@ -64,7 +65,7 @@ std::string read_line(socklite::Socket& s, std::string& buf) {
 }  // namespace
 
 TEST_CASE("support_server --web-port: page, WebSocket and TCP customers together") {
-    Child server(std::string(SOCKLITE_EXAMPLES_DIR) + "/support_server",
+    Child server(socklite_test::example_path("support_server"),
                  {"--host", "127.0.0.1", "--port", "0", "--web-port", "0"});
     std::uint16_t tcp_port = server.listening_port();
     REQUIRE(tcp_port != 0);
@@ -139,7 +140,7 @@ TEST_CASE("support_server --web-port: page, WebSocket and TCP customers together
 }
 
 TEST_CASE("support_server --web-port: a page from another site may not connect") {
-    Child server(std::string(SOCKLITE_EXAMPLES_DIR) + "/support_server",
+    Child server(socklite_test::example_path("support_server"),
                  {"--host", "127.0.0.1", "--port", "0", "--web-port", "0"});
     REQUIRE(server.listening_port() != 0);
     std::uint16_t port = web_port(server);
@@ -155,7 +156,7 @@ TEST_CASE("support_server --web-port: a page from another site may not connect")
 }
 
 TEST_CASE("support_server: --web-port needs a port") {
-    Child c(std::string(SOCKLITE_EXAMPLES_DIR) + "/support_server", {"--web-port", "x"});
+    Child c(socklite_test::example_path("support_server"), {"--web-port", "x"});
     REQUIRE(c.wait_exit());
     CHECK(c.exit_code() == 1);
     CHECK(c.err().find("support_server: bad arguments: --web-port") == 0);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "http/guard_page.hpp"
+#include "support/cuts.hpp"
 
 namespace socklite_test {
 
@@ -49,16 +50,6 @@ struct Outcome {
                host == o.host && form == o.form && expect_continue == o.expect_continue;
     }
 };
-
-/** The cut points of a feeding mode: whole, per byte, or split at @p at. */
-inline std::vector<std::size_t> cuts_whole(std::size_t n) { return {n}; }
-inline std::vector<std::size_t> cuts_bytes(std::size_t n) {
-    std::vector<std::size_t> v;
-    for (std::size_t i = 1; i <= n; ++i) v.push_back(i);
-    if (v.empty()) v.push_back(0);
-    return v;
-}
-inline std::vector<std::size_t> cuts_split(std::size_t n, std::size_t at) { return {at, n}; }
 
 /** Parses @p input with @p p, delivered in pieces ending at @p cuts; @p eof: the peer closes at
  *  the end; @p record_start records the start line once the head is complete. */

@@ -71,6 +71,8 @@ TEST_CASE("content coding: compressible media types") {
 
 #if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
 
+#include "support/deflate.hpp"
+
 namespace {
 
 std::string sample(std::size_t n) {
@@ -80,22 +82,6 @@ std::string sample(std::size_t n) {
     while (s.size() < n) s += words[rng() % 5];
     s.resize(n);
     return s;
-}
-
-// zlib's own encoders, for the formats the decoder must read: window_bits 15 is the zlib
-// format, -15 raw deflate, 31 gzip.
-std::string deflate_with(std::string_view data, int window_bits, int level = 6) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, data.size()) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
 }
 
 struct Decoded {
@@ -153,16 +139,16 @@ TEST_CASE("content coding: gzip, zlib-format and raw deflate, whole, per byte, a
     SUBCASE("gzip") {
         check_all_ways(ContentCoding::gzip, http::gzip(small), small);
         check_all_ways(ContentCoding::gzip, http::gzip(big), big);
-        check_all_ways(ContentCoding::gzip, deflate_with(big, 31, 9), big);
+        check_all_ways(ContentCoding::gzip, socklite_test::zlib_deflate(big, 31, 9), big);
     }
     SUBCASE("deflate as RFC 9110 says: the zlib format") {
-        check_all_ways(ContentCoding::deflate, deflate_with(small, 15), small);
-        check_all_ways(ContentCoding::deflate, deflate_with(big, 15, 1), big);
+        check_all_ways(ContentCoding::deflate, socklite_test::zlib_deflate(small, 15), small);
+        check_all_ways(ContentCoding::deflate, socklite_test::zlib_deflate(big, 15, 1), big);
     }
     SUBCASE("deflate as some servers send it: raw") {
-        check_all_ways(ContentCoding::deflate, deflate_with(small, -15), small);
-        check_all_ways(ContentCoding::deflate, deflate_with(big, -15), big);
-        check_all_ways(ContentCoding::deflate, deflate_with("", -15), "");
+        check_all_ways(ContentCoding::deflate, socklite_test::zlib_deflate(small, -15), small);
+        check_all_ways(ContentCoding::deflate, socklite_test::zlib_deflate(big, -15), big);
+        check_all_ways(ContentCoding::deflate, socklite_test::zlib_deflate("", -15), "");
     }
     SUBCASE("an empty body decodes to nothing") {
         check_all_ways(ContentCoding::gzip, "", "");
@@ -179,8 +165,8 @@ TEST_CASE("content coding: several gzip members decode as their concatenation") 
 TEST_CASE("content coding: truncated streams and trailing garbage are errors") {
     const std::string text = sample(5000);
     const std::string gz = http::gzip(text);
-    const std::string zl = deflate_with(text, 15);
-    const std::string raw = deflate_with(text, -15);
+    const std::string zl = socklite_test::zlib_deflate(text, 15);
+    const std::string raw = socklite_test::zlib_deflate(text, -15);
     for (std::size_t step : {std::size_t(0), std::size_t(1), std::size_t(7)}) {
         CAPTURE(step);
         // Cut anywhere: never a success.

@@ -20,6 +20,8 @@
 
 #include "http_client/scripted.hpp"
 #include "http_client/servers.hpp"
+#include "support/deflate.hpp"
+#include "support/example_path.hpp"
 #include "support/fd_count.hpp"
 
 using socklite::HttpClient;
@@ -58,20 +60,6 @@ std::string chunked(const std::string& coding, const std::string& body, std::siz
         out += size + part + "\r\n";
     }
     return out + "0\r\n\r\n";
-}
-
-std::string zlib_deflate(const std::string& data, int window_bits) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, data.size()) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(&out[0]);
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
 }
 
 // Serves the given responses in order on one connection, recording the requests.
@@ -319,22 +307,15 @@ TEST_CASE("client gzip: nginx with gzip on, static and chunked, and http_get --c
     CHECK(res.body.size() == 100000);
     CHECK(cli.connections_opened() == 1);
 
-    // http_get --compressed, next to this test (CMake: BUILD/examples/http_get).
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    REQUIRE(n > 0);
-    self[n] = '\0';
-    fs::path tool = fs::path(self).parent_path() / "../../examples/http_get";
-    if (const char* d = std::getenv("SOCKLITE_EXAMPLES_DIR")) tool = fs::path(d) / "http_get";
-    if (!fs::exists(tool)) tool = fs::path(self).parent_path() / "../examples/http_get";  // Meson
-    if (!fs::exists(tool)) {
+    // http_get --compressed (BUILD/examples/http_get).
+    const std::string tool = example_path("http_get");
+    if (tool.empty()) {
         MESSAGE("http_get not built: skipped");
         return;
     }
     const std::string out_file = (dir.path() / "out.txt").string();
-    Child child(
-        {fs::canonical(tool).string(), "--compressed", "-o", out_file, nginx.url("/big.txt")}, true,
-        (dir.path() / "http_get.err").string());
+    Child child({tool, "--compressed", "-o", out_file, nginx.url("/big.txt")}, true,
+                (dir.path() / "http_get.err").string());
     std::string head;
     REQUIRE(child.read_all(head, 60s));
     const int status = child.wait(60s);

@@ -19,27 +19,11 @@
 
 #include "http_client/scripted.hpp"
 #include "http_client/servers.hpp"
+#include "support/example_path.hpp"
 
 using namespace socklite_test;
 
 namespace {
-
-// The example next to this test's build directory: BUILD/examples/http_get from
-// BUILD/tests/http_client/ (CMake) or BUILD/tests/ (Meson); SOCKLITE_EXAMPLES_DIR overrides.
-std::string http_get_path() {
-    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR"))
-        return std::string(dir) + "/http_get";
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return {};
-    self[n] = '\0';
-    fs::path here = fs::path(self).parent_path();
-    for (const char* rel : {"../../examples/http_get", "../examples/http_get"}) {
-        fs::path p = here / rel;
-        if (fs::exists(p)) return fs::canonical(p).string();
-    }
-    return {};
-}
 
 struct Run {
     int exit_code = -1;
@@ -49,7 +33,7 @@ struct Run {
 
 // Runs http_get with @p args; bounded: a hang fails the test (and the child is killed).
 Run http_get(const std::vector<std::string>& args, const TempDir& dir) {
-    std::vector<std::string> argv{http_get_path()};
+    std::vector<std::string> argv{example_path("http_get")};
     argv.insert(argv.end(), args.begin(), args.end());
     auto err_path = dir.path() / "stderr.txt";
     Child child(argv, true, err_path.string());
@@ -66,7 +50,7 @@ Run http_get(const std::vector<std::string>& args, const TempDir& dir) {
 bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
 
 #define REQUIRE_HTTP_GET()                                                    \
-    if (http_get_path().empty()) {                                            \
+    if (example_path("http_get").empty()) {                                   \
         MESSAGE("http_get not built (SOCKLITE_BUILD_EXAMPLES=OFF): skipped"); \
         return;                                                               \
     }

@@ -19,6 +19,7 @@
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
 
+#include "support/connection_scenarios.hpp"
 #include "support/fd_count.hpp"
 
 using namespace std::chrono_literals;
@@ -26,14 +27,9 @@ using socklite::Connection;
 using socklite::EventLoop;
 using socklite::Socket;
 using Clock = std::chrono::steady_clock;
+using socklite_test::pattern;
 
 namespace {
-
-std::size_t open_fds() {
-    std::size_t n = 0;
-    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-    return n;
-}
 
 // Runs the loop until done() holds (false after a generous bound). `idle` only bounds each
 // wait of the loop: tests that also drive their own socket from done() pass a short one.
@@ -193,7 +189,7 @@ TEST_CASE("connection: the output queue is bounded when the peer does not read")
 TEST_CASE("connection: peer end of stream delivers the unterminated tail, then on_close") {
     EventLoop loop;
     Link link;
-    std::size_t before = open_fds();
+    const int before = socklite_test::open_fd_count();
     auto conn = std::make_unique<Connection>(loop, std::move(link.server));
     Recorder rec;
     rec.attach(*conn);
@@ -203,7 +199,7 @@ TEST_CASE("connection: peer end of stream delivers the unterminated tail, then o
     CHECK(rec.lines == std::vector<std::string>{"x", "y"});
     CHECK_FALSE(rec.why);
     CHECK_FALSE(conn->is_open());
-    CHECK(open_fds() == before - 1);  // the server's socket is closed
+    CHECK(socklite_test::open_fd_count() == before - 1);  // the server's socket is closed
     // The peer reads an orderly end of stream.
     char c;
     CHECK(link.client.recv(&c, 1) == 0);
@@ -425,16 +421,6 @@ struct Client {
         got.append(buf.data(), n);
     }
 };
-
-std::string pattern(std::size_t n, unsigned seed = 1) {
-    std::string s(n, '\0');
-    std::uint32_t x = seed * 2654435761u + 1;
-    for (auto& c : s) {
-        x = x * 1664525u + 1013904223u;
-        c = static_cast<char>(x >> 24);
-    }
-    return s;
-}
 
 }  // namespace
 

@@ -20,13 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "support/connection_scenarios.hpp"
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
-using socklite::Connection;
-using socklite::EventLoop;
 using socklite::Socket;
 
 namespace {
@@ -134,26 +132,6 @@ private:
     std::string retry_;
 };
 
-template <class Pred>
-bool run_until(EventLoop& loop, Pred done, std::chrono::milliseconds idle = 1ms) {
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        loop.run_once(idle);
-    }
-    return true;
-}
-
-std::string pattern(std::size_t n, unsigned seed = 1) {
-    std::string s(n, '\0');
-    std::uint32_t x = seed * 2654435761u + 1;
-    for (auto& c : s) {
-        x = x * 1664525u + 1013904223u;
-        c = static_cast<char>(x >> 24);
-    }
-    return s;
-}
-
 // Both ends with an XorLayer; the client is driven without blocking from the test's thread.
 struct LayeredLink {
     Socket client, server;
@@ -172,62 +150,12 @@ struct LayeredLink {
     }
 };
 
-struct Client {
-    Client(Socket& s, std::string data) : sock(s), out(std::move(data)) {}
-    Socket& sock;
-    std::string out;
-    std::size_t sent = 0;
-    std::string got;
-    bool eof = false;
-    bool shut = false;
-    void step() {
-        std::error_code ec;
-        if (sent < out.size()) {
-            std::size_t n = sock.send(out.data() + sent, out.size() - sent, ec);
-            REQUIRE((!ec || ec == std::errc::operation_would_block));
-            sent += n;
-        } else if (!shut) {
-            sock.shutdown(socklite::Shutdown::write, ec);
-            if (!ec) shut = true;
-        }
-        char buf[32 * 1024];
-        for (int i = 0; i < 8 && !eof; ++i) {
-            std::size_t n = sock.recv(buf, sizeof buf, ec);
-            if (ec) {
-                REQUIRE(ec == std::errc::operation_would_block);
-                break;
-            }
-            if (n == 0) eof = true;
-            got.append(buf, n);
-        }
-    }
-};
-
 }  // namespace
 
 TEST_CASE("connection over a layer: a 5 MB echo, half-closed, comes back byte-exact") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     LayeredLink link;
-    Connection conn(loop, std::move(link.server));
-    conn.on_input([&](std::string_view input) {
-        conn.send(input);
-        return input.size();
-    });
-    bool closed = false;
-    std::error_code why;
-    conn.on_close([&](std::error_code ec) {
-        closed = true;
-        why = ec;
-    });
-    Client client(link.client, pattern(5 * 1000 * 1000));
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return client.eof && closed;
-    }));
-    CHECK(client.got.size() == client.out.size());
-    CHECK(client.got == client.out);
-    CHECK_FALSE(why);
+    socklite_test::echo_half_closed(std::move(link.server), link.client);
     CHECK(same_bytes_violations == 0);
     CHECK(reads_wanting_out > 0);
     CHECK(writes_wanting_in > 0);
@@ -235,63 +163,16 @@ TEST_CASE("connection over a layer: a 5 MB echo, half-closed, comes back byte-ex
 
 TEST_CASE("connection over a layer: decoded bytes held by the layer are read without an event") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     LayeredLink link;
     // 300 KB arrive at once; the server reads 64 KiB per call and four calls per event, so
     // the layer still holds bytes when the kernel has none left: they must be read anyway.
-    Connection::Options o;
-    o.max_input = 1024 * 1024;
-    Connection conn(loop, std::move(link.server), o);
-    std::string got;
-    conn.on_input([&](std::string_view input) {
-        got += input;
-        return input.size();
-    });
-    const std::string data = pattern(300 * 1000, 2);
-    Client client(link.client, data);
-    client.shut = true;  // no end of stream: only the bytes
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return got.size() == data.size();
-    }));
-    CHECK(got == data);
+    socklite_test::held_bytes_read_without_event(std::move(link.server), link.client, 300 * 1000,
+                                                 1024 * 1024);
 }
 
 TEST_CASE("connection over a layer: send_file() goes through the layer, in order with send()") {
     socklite_test::FdLeakGuard leaks;
-    socklite_test::TempDir dir;
-    const std::string file = pattern(3 * 1000 * 1000, 3);
-    {
-        int fd = ::open(dir.path("f").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        REQUIRE(fd >= 0);
-        REQUIRE(::write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size()));
-        ::close(fd);
-    }
-    EventLoop loop;
     LayeredLink link;
-    Connection::Options o;
-    o.file_piece = 100 * 1000;  // several events per file
-    Connection conn(loop, std::move(link.server), o);
-    conn.on_input([&](std::string_view input) {
-        if (input.find('!') != std::string_view::npos) {
-            std::error_code ec;
-            conn.send("head:");
-            int fd = ::open(dir.path("f").c_str(), O_RDONLY | O_CLOEXEC);
-            conn.send_file("[", fd, 0, file.size(), ec);
-            CHECK_FALSE(ec);
-            conn.send("]");
-            fd = ::open(dir.path("f").c_str(), O_RDONLY | O_CLOEXEC);
-            conn.send_file(fd, 1000, 5000, ec);
-            conn.send(":tail");
-            conn.close_after_flush();
-        }
-        return input.size();
-    });
-    Client client(link.client, "go!");
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return client.eof;
-    }));
-    CHECK(client.got == "head:[" + file + "]" + file.substr(1000, 5000) + ":tail");
+    socklite_test::send_file_in_order_with_send(std::move(link.server), link.client);
     CHECK(same_bytes_violations == 0);
 }

@@ -17,17 +17,13 @@
 
 #include <socklite/event_loop.hpp>
 
+#include "support/fd_count.hpp"
+
 using namespace std::chrono_literals;
 using socklite::EventLoop;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::size_t open_fds() {
-    std::size_t n = 0;
-    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-    return n;
-}
 
 // A connected pair of stream sockets, closed on destruction.
 struct Pair {
@@ -135,15 +131,15 @@ TEST_CASE("event loop: add, modify and remove report errors") {
 }
 
 TEST_CASE("event loop: no descriptor leaks") {
-    std::size_t before = open_fds();
+    const int before = socklite_test::open_fd_count();
     {
         EventLoop loop;
         CHECK(loop.valid());
-        CHECK(open_fds() == before + 2);  // epoll + eventfd
+        CHECK(socklite_test::open_fd_count() == before + 2);  // epoll + eventfd
         loop.post([] {});
         loop.call_after(1h, [] {});
     }
-    CHECK(open_fds() == before);
+    CHECK(socklite_test::open_fd_count() == before);
 }
 
 TEST_CASE("event loop: a callback may remove its own or another pending descriptor") {

@@ -31,31 +31,21 @@
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
 
+#include "support/example_path.hpp"
+#include "support/rlimit.hpp"
+
 using namespace std::chrono_literals;
 using socklite::Socket;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Where the example programs are: $SOCKLITE_EXAMPLES_DIR, or <build>/examples next to the
-// test's own directory (CMake: <build>/tests/loop/, Meson: <build>/tests/).
+// The example program @p name (the test fails without it).
 std::string example(const std::string& name) {
-    std::vector<std::string> dirs;
-    if (const char* env = std::getenv("SOCKLITE_EXAMPLES_DIR")) dirs.emplace_back(env);
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        std::string dir(self, static_cast<std::size_t>(n));
-        dir = dir.substr(0, dir.rfind('/'));
-        dirs.push_back(dir + "/../../examples");
-        dirs.push_back(dir + "/../examples");
-    }
-    for (const auto& d : dirs) {
-        std::string path = d + "/" + name;
-        if (::access(path.c_str(), X_OK) == 0) return path;
-    }
-    FAIL("cannot find the example program " << name << " (set SOCKLITE_EXAMPLES_DIR)");
-    return {};
+    std::string path = socklite_test::example_path(name);
+    if (path.empty())
+        FAIL("cannot find the example program " << name << " (set SOCKLITE_EXAMPLES_DIR)");
+    return path;
 }
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
@@ -277,15 +267,6 @@ Customer join(Child& server, std::uint16_t port, const std::string& tag) {
     return c;
 }
 
-void raise_nofile(rlim_t want) {
-    rlimit rl;
-    REQUIRE(::getrlimit(RLIMIT_NOFILE, &rl) == 0);
-    if (rl.rlim_cur < want) {
-        rl.rlim_cur = std::min(want, rl.rlim_max);
-        REQUIRE(::setrlimit(RLIMIT_NOFILE, &rl) == 0);
-    }
-}
-
 const std::vector<std::string> local_args{"--host", "127.0.0.1", "--port", "0"};
 
 }  // namespace
@@ -410,7 +391,7 @@ TEST_CASE("support_server: stdin may be a regular file") {
 
 TEST_CASE("support_server: 1,000 clients at once, each sending a burst") {
     constexpr int clients = 1000, burst = 10;
-    raise_nofile(4096);  // the child inherits it
+    socklite_test::FdLimit limit(4096);  // the child inherits it
     Child server(example("support_server"), local_args);
     std::uint16_t port = start(server);
     auto started = Clock::now();

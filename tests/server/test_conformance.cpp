@@ -26,6 +26,7 @@
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
 #include "support/peer.hpp"
+#include "support/sanitizer.hpp"
 
 using namespace socklite_test;
 using socklite::HttpServer;
@@ -1163,18 +1164,6 @@ void run_case(const Case& k, std::uint16_t port, std::atomic<int>& calls, const 
     }
     CHECK_MESSAGE(calls.load() - calls_before == k.calls, "handler calls");
 }
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
 
 // Split positions for a request of @p n bytes: every one, or an even sample of @p most.
 std::vector<std::size_t> split_points(std::size_t n, std::size_t most) {

@@ -19,6 +19,7 @@
 #include "server/server_fixture.hpp"
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
+#include "support/run_tool.hpp"
 
 using namespace socklite_test;
 using socklite::HttpServer;
@@ -92,18 +93,6 @@ Response fetch(RawClient& c, const std::string& path, const std::string& accept,
     if (!accept.empty()) req += "Accept-Encoding: " + accept + "\r\n";
     c.send(req + "\r\n");
     return c.read_response(method);
-}
-
-bool have(const char* path) { return ::access(path, X_OK) == 0; }
-
-std::string run_tool(const std::vector<std::string>& argv) {
-    Child child(argv, true, "");
-    std::string out;
-    REQUIRE(child.read_all(out, 60s));
-    int status = child.wait(60s);
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-    return out;
 }
 
 }  // namespace
@@ -185,7 +174,7 @@ TEST_CASE("server gzip: curl --compressed, Python's gzip and HttpClient decode i
     RunningServer running(server);
     const std::string url = "http://127.0.0.1:" + std::to_string(running.port()) + "/page";
 
-    if (have("/usr/bin/curl")) {
+    if (have_tool("/usr/bin/curl")) {
         const std::string out = dir.path("curl.out");
         std::string head = run_tool({"/usr/bin/curl", "-sS", "--max-time", "30", "--compressed",
                                      "-D", "-", "-o", out, url});

@@ -28,6 +28,8 @@
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
 #include "support/peer.hpp"
+#include "support/rlimit.hpp"
+#include "support/sanitizer.hpp"
 
 using namespace socklite_test;
 using socklite::HttpServer;
@@ -36,46 +38,7 @@ using socklite::http::ServerRequest;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
-
 const std::string request = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
-
-// Raises the soft RLIMIT_NOFILE towards @p wanted (at most the hard limit); restores it on
-// destruction. limit() tells what was obtained.
-class FdLimit {
-public:
-    explicit FdLimit(rlim_t wanted) {
-        REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
-        rlimit rl = saved_;
-        rl.rlim_cur = std::min(wanted, saved_.rlim_max);
-        if (rl.rlim_cur > saved_.rlim_cur) REQUIRE(::setrlimit(RLIMIT_NOFILE, &rl) == 0);
-        limit_ = std::max(rl.rlim_cur, saved_.rlim_cur);
-    }
-    FdLimit(const FdLimit&) = delete;
-    FdLimit& operator=(const FdLimit&) = delete;
-    ~FdLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
-    rlim_t limit() const { return limit_; }
-    /** Sets the soft limit to @p soft (restored on destruction). */
-    void set(rlim_t soft) {
-        rlimit rl = saved_;
-        rl.rlim_cur = soft;
-        REQUIRE(::setrlimit(RLIMIT_NOFILE, &rl) == 0);
-    }
-
-private:
-    rlimit saved_{};
-    rlim_t limit_ = 0;
-};
 
 // The highest descriptor number open in this process.
 int highest_fd() {

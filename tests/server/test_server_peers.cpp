@@ -13,6 +13,7 @@
 #include "server/server_fixture.hpp"
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
+#include "support/run_tool.hpp"
 
 using namespace socklite_test;
 using socklite::HttpServer;
@@ -32,23 +33,10 @@ void routes(HttpServer& server) {
                  [](const ServerRequest& req, Response& res) { res.body = req.body; });
 }
 
-// Runs @p argv to completion (bounded) and returns its stdout.
-std::string run_tool(const std::vector<std::string>& argv) {
-    Child child(argv, true, "");
-    std::string out;
-    REQUIRE(child.read_all(out, 60s));
-    int status = child.wait(60s);
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-    return out;
-}
-
-bool have(const char* path) { return ::access(path, X_OK) == 0; }
-
 }  // namespace
 
 TEST_CASE("server peers: curl, keep-alive over several URLs, HTTP/1.0, HEAD") {
-    if (!have("/usr/bin/curl")) return;
+    if (!have_tool("/usr/bin/curl")) return;
     FdLeakGuard leaks;
     HttpServer server;
     routes(server);
@@ -70,7 +58,7 @@ TEST_CASE("server peers: curl, keep-alive over several URLs, HTTP/1.0, HEAD") {
 }
 
 TEST_CASE("server peers: curl POST of 2 MiB with Expect: 100-continue") {
-    if (!have("/usr/bin/curl")) return;
+    if (!have_tool("/usr/bin/curl")) return;
     FdLeakGuard leaks;
     TempDir dir;
     std::string data = random_bytes(2 * 1024 * 1024);
@@ -96,7 +84,7 @@ TEST_CASE("server peers: curl POST of 2 MiB with Expect: 100-continue") {
 }
 
 TEST_CASE("server peers: Python http.client over one kept-alive connection") {
-    if (!have("/usr/bin/python3")) return;
+    if (!have_tool("/usr/bin/python3")) return;
     FdLeakGuard leaks;
     HttpServer server;
     routes(server);

@@ -15,29 +15,13 @@
 #include <unistd.h>
 
 #include "examples/child_process.hpp"
+#include "support/example_path.hpp"
 #include "tls/tls_servers.hpp"
 
 using namespace tls_test;
 using examples_test::patience;
 
 namespace {
-
-// BUILD/examples/NAME from BUILD/tests/tls/ (CMake) or BUILD/tests/ (Meson);
-// SOCKLITE_EXAMPLES_DIR overrides.
-std::string example(const std::string& name) {
-    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR"))
-        return std::string(dir) + "/" + name;
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return {};
-    self[n] = '\0';
-    fs::path here = fs::path(self).parent_path();
-    for (const std::string rel : {"../../examples/", "../examples/"}) {
-        fs::path p = here / (rel + name);
-        if (fs::exists(p)) return fs::canonical(p).string();
-    }
-    return {};
-}
 
 struct Fixture {
     Pki pki;
@@ -64,7 +48,7 @@ struct Run {
 
 // Runs @p program with @p args to its end (bounded; a hang fails the test).
 Run run(const std::string& program, const std::vector<std::string>& args) {
-    examples_test::Child c(example(program), args);
+    examples_test::Child c(socklite_test::example_path(program), args);
     c.close_stdin();
     CHECK_MESSAGE(c.wait_exit(patience), program << " did not finish");
     return Run{c.exit_code(), c.out(), c.err()};
@@ -134,7 +118,8 @@ TEST_CASE("ws_cat wss://: --cacert, lines out and echoes in, a clean close") {
     REQUIRE(port != 0);
     const std::string url = "wss://localhost:" + std::to_string(port) + "/echo";
     {
-        examples_test::Child cat(example("ws_cat"), {"--cacert", f.pki.ca(), url});
+        examples_test::Child cat(socklite_test::example_path("ws_cat"),
+                                 {"--cacert", f.pki.ca(), url});
         std::string expected;
         for (int i = 0; i < 20; ++i) {
             std::string line = "line " + std::to_string(i) + " " + std::string(i * 500, 'x');
@@ -150,7 +135,8 @@ TEST_CASE("ws_cat wss://: --cacert, lines out and echoes in, a clean close") {
         CHECK(cat.err().empty());
     }
     {
-        examples_test::Child cat(example("ws_cat"), {url});  // without the CA: refused
+        examples_test::Child cat(socklite_test::example_path("ws_cat"),
+                                 {url});  // without the CA: refused
         cat.close_stdin();
         REQUIRE(cat.wait_exit());
         CHECK(cat.exit_code() == 1);

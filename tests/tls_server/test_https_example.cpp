@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "examples/child_process.hpp"
+#include "support/example_path.hpp"
 #include "support/temp_dir.hpp"
 
 using examples_test::Child;
@@ -58,13 +59,13 @@ TEST_CASE("http_server --tls-cert/--tls-key: HTTPS, WSS, plain HTTP refused, SIG
     const std::string cert = dir.path("cert.pem"), key = dir.path("key.pem");
     make_cert(cert, key, "1001");
     {
-        Child lone(std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server", {"--tls-cert", cert});
+        Child lone(socklite_test::example_path("http_server"), {"--tls-cert", cert});
         REQUIRE(lone.wait_exit());
         CHECK(lone.exit_code() == 1);
         CHECK(lone.err().find("--tls-key") != std::string::npos);
     }
     auto server = std::make_unique<Child>(
-        std::string(SOCKLITE_EXAMPLES_DIR) + "/http_server",
+        socklite_test::example_path("http_server"),
         std::vector<std::string>{"--port", "0", "--threads", "2", "--root", dir.path().string(),
                                  "--tls-cert", cert, "--tls-key", key});
     const std::uint16_t port = server->listening_port();

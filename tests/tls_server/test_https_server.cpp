@@ -29,7 +29,8 @@ namespace {
 
 const char* const python = "/usr/bin/python3";
 
-void routes(HttpServer& server) {
+// What every case serves.
+void routes(HttpServer& server, const TempDir&) {
     server.get("/hello", [](const ServerRequest&, Response& res) {
         res.headers.add("Content-Type", "text/plain");
         res.body = "hello, world!";
@@ -42,6 +43,13 @@ void routes(HttpServer& server) {
     server.upgrade("/ws/echo", socklite::ws::serve(std::move(echo)));
 }
 
+// The routes, and DIR/www (made empty) as /files.
+void routes_and_files(HttpServer& server, const TempDir& dir) {
+    routes(server, dir);
+    std::filesystem::create_directory(dir.path() / "www");
+    server.serve_dir("/files", (dir.path() / "www").string());
+}
+
 std::string sha256_of(const std::string& path) {
     return run_tool({"/usr/bin/sha256sum", path}).substr(0, 64);
 }
@@ -51,22 +59,16 @@ std::string sha256_of(const std::string& path) {
 TEST_CASE("https server: curl --cacert, keep-alive over several URLs, POST, a 50 MiB file") {
     if (!have_tool("/usr/bin/curl")) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    std::filesystem::create_directory(dir.path() / "www");
+    HttpServer::Options o;
+    o.max_body_size = 4 * 1024 * 1024;
+    HttpsServer https(routes_and_files, o);
+    const TempDir& dir = https.dir;
     write_file(dir.path() / "www" / "big.bin", random_bytes(50 * 1024 * 1024));
     std::string body = random_bytes(2 * 1024 * 1024, 7);
     write_file(dir.path() / "in", body);
-    HttpServer::Options o;
-    o.max_body_size = 4 * 1024 * 1024;
-    HttpServer server(o);
-    routes(server);
-    server.serve_dir("/files", (dir.path() / "www").string());
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
-    const std::string base = "https://127.0.0.1:" + std::to_string(run.port());
-    const std::vector<std::string> curl = {"/usr/bin/curl", "-sS",    "--max-time", "60",
-                                           "--cacert",      cert.cert};
+    const std::string base = "https://127.0.0.1:" + https.port_arg();
+    const std::vector<std::string> curl = {"/usr/bin/curl", "-sS",          "--max-time", "60",
+                                           "--cacert",      https.cert.cert};
     auto with = [&](std::vector<std::string> more) {
         std::vector<std::string> argv = curl;
         argv.insert(argv.end(), more.begin(), more.end());
@@ -87,12 +89,7 @@ TEST_CASE("https server: curl --cacert, keep-alive over several URLs, POST, a 50
 TEST_CASE("https server: Python ssl and http.client, TLS 1.3 and ALPN http/1.1") {
     if (!have_tool(python)) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    HttpServer server;
-    routes(server);
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
+    HttpsServer https(routes);
     const char* script =
         "import http.client, ssl, sys\n"
         "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
@@ -104,7 +101,7 @@ TEST_CASE("https server: Python ssl and http.client, TLS 1.3 and ALPN http/1.1")
         "sock = c.sock\n"
         "c.request('POST', '/echo', body=b'x' * 300000); r = c.getresponse(); b = r.read()\n"
         "print(r.status, len(b), c.sock is sock)\n";
-    CHECK(run_tool({python, "-c", script, std::to_string(run.port()), cert.cert}) ==
+    CHECK(run_tool({python, "-c", script, https.port_arg(), https.cert.cert}) ==
           "200 hello, world! TLSv1.3 http/1.1\n"
           "200 300000 True\n");
 }
@@ -112,17 +109,12 @@ TEST_CASE("https server: Python ssl and http.client, TLS 1.3 and ALPN http/1.1")
 TEST_CASE("https server: openssl s_client -tls1_3 negotiates TLS 1.3 and verifies") {
     if (!have_tool("/usr/bin/openssl") || !have_tool("/bin/sh")) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    HttpServer server;
-    routes(server);
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
+    HttpsServer https(routes);
     std::string out = run_tool(
         {"/bin/sh", "-c",
          "printf 'GET /hello HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' | "
          "/usr/bin/openssl s_client -connect 127.0.0.1:" +
-             std::to_string(run.port()) + " -tls1_3 -servername localhost -CAfile " + cert.cert +
+             https.port_arg() + " -tls1_3 -servername localhost -CAfile " + https.cert.cert +
              " -verify_return_error -ign_eof 2>&1"});
     CHECK(out.find("New, TLSv1.3, Cipher is TLS_") != std::string::npos);
     CHECK(out.find("Verify return code: 0 (ok)") != std::string::npos);
@@ -133,12 +125,7 @@ TEST_CASE("https server: openssl s_client -tls1_3 negotiates TLS 1.3 and verifie
 TEST_CASE("https server: 200 handshakes at once all succeed, no descriptor left behind") {
     if (!have_tool(python)) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    HttpServer server;
-    routes(server);
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
+    HttpsServer https(routes);
     const char* script =
         "import asyncio, ssl, sys\n"
         "async def one(ctx, port):\n"
@@ -156,19 +143,14 @@ TEST_CASE("https server: 200 handshakes at once all succeed, no descriptor left 
         "                                                return_exceptions=True), 100)\n"
         "    print(sum(1 for x in res if x is True), [repr(x) for x in res if x is not True][:3])\n"
         "asyncio.run(main())\n";
-    CHECK(run_tool({python, "-c", script, std::to_string(run.port()), cert.cert}) == "200 []\n");
-    run.stop();  // every connection closed: the guard counts the descriptors
+    CHECK(run_tool({python, "-c", script, https.port_arg(), https.cert.cert}) == "200 []\n");
+    https.stop();  // every connection closed: the guard counts the descriptors
 }
 
 TEST_CASE("https server: a ClientHello sent a byte at a time does not hold up other clients") {
     if (!have_tool(python)) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    HttpServer server;
-    routes(server);
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
+    HttpsServer https(routes);
     // The slow client makes its ClientHello with memory BIOs and sends it byte by byte; half
     // way, another client is served in full; then the slow one finishes and is served too.
     const char* script =
@@ -219,24 +201,19 @@ TEST_CASE("https server: a ClientHello sent a byte at a time does not hold up ot
         "    resp += d\n"
         "print('slow', obj.version(), resp.split(b'\\r\\n')[0].decode(),\n"
         "      resp.endswith(b'hello, world!'))\n";
-    CHECK(run_tool({python, "-c", script, std::to_string(run.port()), cert.cert}) ==
+    CHECK(run_tool({python, "-c", script, https.port_arg(), https.cert.cert}) ==
           "other 200 hello, world!\n"
           "slow TLSv1.3 HTTP/1.1 200 OK True\n");
 }
 
 TEST_CASE("https server: plain HTTP sent to the HTTPS port gets a 400, and the server goes on") {
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
     HttpServer::Options o;
     o.header_timeout = std::chrono::milliseconds(500);
-    HttpServer server(o);
-    routes(server);
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
-    RawClient silent(run.port());
+    HttpsServer https(routes, o);
+    RawClient silent(https.port());
     for (int i = 0; i < 3; ++i) {
-        RawClient plain(run.port());
+        RawClient plain(https.port());
         plain.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
         // A plain answer and an orderly end of stream (io_timeout bounds every wait).
         std::string got = plain.read_to_end();
@@ -252,7 +229,7 @@ TEST_CASE("https server: plain HTTP sent to the HTTPS port gets a 400, and the s
         "c = http.client.HTTPSConnection('localhost', int(sys.argv[1]), context=ctx, "
         "timeout=30)\n"
         "c.request('GET', '/hello'); r = c.getresponse(); print(r.status, r.read().decode())\n";
-    CHECK(run_tool({python, "-c", script, std::to_string(run.port()), cert.cert}) ==
+    CHECK(run_tool({python, "-c", script, https.port_arg(), https.cert.cert}) ==
           "200 hello, world!\n");
     CHECK(silent.read_to_end().empty());
 }
@@ -260,12 +237,7 @@ TEST_CASE("https server: plain HTTP sent to the HTTPS port gets a 400, and the s
 TEST_CASE("https server: wss:// echo with Python websockets over an ssl context") {
     if (!have_tool(python)) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    HttpServer server;
-    routes(server);
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
+    HttpsServer https(routes);
     const char* script =
         "import asyncio, ssl, sys\n"
         "try:\n"
@@ -282,7 +254,7 @@ TEST_CASE("https server: wss:// echo with Python websockets over an ssl context"
         "        await ws.send(big); r = await ws.recv(); print(len(r), r == big)\n"
         "        print(ws.transport.get_extra_info('ssl_object').version())\n"
         "asyncio.run(main())\n";
-    std::string out = run_tool({python, "-c", script, std::to_string(run.port()), cert.cert});
+    std::string out = run_tool({python, "-c", script, https.port_arg(), https.cert.cert});
     if (out == "skip\n") return;  // python3-websockets is missing
     CHECK(out == "hello\n2097152 True\nTLSv1.3\n");
 }
@@ -290,15 +262,11 @@ TEST_CASE("https server: wss:// echo with Python websockets over an ssl context"
 TEST_CASE("https server: reload_tls() is seen by the next connection (a new serial number)") {
     if (!have_tool(python)) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert first = make_cert(dir, "first", "1001");
-    TestCert second = make_cert(dir, "second", "2002");
     HttpServer::Options o;
     o.threads = 2;  // reload_tls() from this thread while two loops accept
-    HttpServer server(o);
-    routes(server);
-    server.use_tls(first.cert, first.key);
-    RunningServer run(server);
+    HttpsServer https(routes, o);
+    const TestCert& first = https.cert;
+    TestCert second = make_cert(https.dir, "second", "2002");
     // Serial and body over a new connection each time (each certificate is its own CA).
     const char* script =
         "import http.client, ssl, sys\n"
@@ -309,40 +277,34 @@ TEST_CASE("https server: reload_tls() is seen by the next connection (a new seri
         "timeout=30)\n"
         "    c.request('GET', '/hello'); r = c.getresponse(); b = r.read()\n"
         "    print(c.sock.getpeercert()['serialNumber'], r.status, b.decode()); c.close()\n";
-    const std::vector<std::string> argv = {
-        python, "-c", script, std::to_string(run.port()), first.cert, second.cert};
+    const std::vector<std::string> argv = {python,           "-c",       script,
+                                           https.port_arg(), first.cert, second.cert};
     const std::string before = "1001 200 hello, world!\n";
     CHECK(run_tool(argv) == before + before + before + before);
-    server.reload_tls(second.cert, second.key);
+    https.server.reload_tls(second.cert, second.key);
     const std::string after = "2002 200 hello, world!\n";
     CHECK(run_tool(argv) == after + after + after + after);
-    CHECK(server.tls_context().native_handle() != nullptr);
+    CHECK(https.server.tls_context().native_handle() != nullptr);
     // A bad pair is refused, and the context in force stays.
     std::error_code ec;
-    server.reload_tls(second.cert, first.key, ec);
+    https.server.reload_tls(second.cert, first.key, ec);
     CHECK(ec);
-    CHECK_THROWS_AS(server.reload_tls(socklite::tls::Context::client()), socklite::Error);
+    CHECK_THROWS_AS(https.server.reload_tls(socklite::tls::Context::client()), socklite::Error);
     CHECK(run_tool(argv) == after + after + after + after);
 }
 
 TEST_CASE("https server: a client that never reads a large answer holds little memory") {
     if (!have_tool(python)) return;
     FdLeakGuard leaks;
-    TempDir dir;
-    TestCert cert = make_cert(dir, "server", "1001");
-    std::filesystem::create_directory(dir.path() / "www");
-    const std::string big = random_bytes(64 * 1024 * 1024, 3);
-    write_file(dir.path() / "www" / "big.bin", big);
-    const std::string digest = sha256_of((dir.path() / "www" / "big.bin").string());
     HttpServer::Options o;
     // Far shorter than the client's pause: the answer must not be cut while it goes out (the
     // lingering close starts once it is out).
     o.linger_timeout = std::chrono::milliseconds(100);
-    HttpServer server(o);
-    routes(server);
-    server.serve_dir("/files", (dir.path() / "www").string());
-    server.use_tls(cert.cert, cert.key);
-    RunningServer run(server);
+    HttpsServer https(routes_and_files, o);
+    const TempDir& dir = https.dir;
+    const std::string big = random_bytes(64 * 1024 * 1024, 3);
+    write_file(dir.path() / "www" / "big.bin", big);
+    const std::string digest = sha256_of((dir.path() / "www" / "big.bin").string());
     // The client asks, says so, and reads nothing until told (a file appears); then it reads
     // the whole body, which must arrive intact.
     const char* script =
@@ -361,8 +323,8 @@ TEST_CASE("https server: a client that never reads a large answer holds little m
         "    data += d\n"
         "body = bytes(data[data.index(b'\\r\\n\\r\\n') + 4:])\n"
         "print(len(body), hashlib.sha256(body).hexdigest())\n";
-    Child client({python, "-c", script, std::to_string(run.port()), cert.cert, dir.path("go")},
-                 true, "");
+    Child client({python, "-c", script, https.port_arg(), https.cert.cert, dir.path("go")}, true,
+                 "");
     std::string line;
     REQUIRE(client.read_line(line, std::chrono::seconds(60)));
     CHECK(line == "asked");

@@ -17,37 +17,17 @@
 #include <chrono>
 #include <string>
 
+#include "support/connection_scenarios.hpp"
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
 #include "tls_server/tls_fixture.hpp"
 
 using namespace std::chrono_literals;
 using socklite::Connection;
-using socklite::EventLoop;
 using socklite::Socket;
 namespace tls = socklite::tls;
 
 namespace {
-
-template <class Pred>
-bool run_until(EventLoop& loop, Pred done) {
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        loop.run_once(1ms);
-    }
-    return true;
-}
-
-std::string pattern(std::size_t n, unsigned seed = 1) {
-    std::string s(n, '\0');
-    std::uint32_t x = seed * 2654435761u + 1;
-    for (auto& c : s) {
-        x = x * 1664525u + 1013904223u;
-        c = static_cast<char>(x >> 24);
-    }
-    return s;
-}
 
 // A certificate, both contexts, and a loopback connection: the server end with a server
 // session (its handshake not started), the client end non-blocking with a client session whose
@@ -77,126 +57,32 @@ struct TlsLink {
     }
 };
 
-// The test's end, driven without blocking from the loop's thread: writes `out`, then ends its
-// stream (close_notify, FIN) unless told not to, and reads whatever comes.
-struct Client {
-    Client(Socket& s, std::string data) : sock(s), out(std::move(data)) {}
-    Socket& sock;
-    std::string out;
-    std::size_t sent = 0;
-    std::string got;
-    bool eof = false;
-    bool shut = false;
-    void step() {
-        std::error_code ec;
-        if (sent < out.size()) {
-            std::size_t n = sock.send(out.data() + sent, out.size() - sent, ec);
-            REQUIRE_MESSAGE((!ec || ec == std::errc::operation_would_block), ec.message());
-            sent += n;
-        } else if (!shut) {
-            sock.shutdown(socklite::Shutdown::write, ec);
-            REQUIRE_MESSAGE((!ec || ec == std::errc::operation_would_block), ec.message());
-            if (!ec) shut = true;
-        }
-        char buf[32 * 1024];
-        for (int i = 0; i < 8 && !eof; ++i) {
-            std::size_t n = sock.recv(buf, sizeof buf, ec);
-            if (ec) {
-                REQUIRE_MESSAGE(ec == std::errc::operation_would_block, ec.message());
-                break;
-            }
-            if (n == 0) eof = true;
-            got.append(buf, n);
-        }
-    }
-};
-
 }  // namespace
 
 TEST_CASE("tls connection: a 5 MB echo, half-closed, comes back byte-exact") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     TlsLink link;
-    Connection conn(loop, std::move(link.server));
-    std::size_t max_queued = 0;
+    std::size_t max_queued = 0, queue_bound = 0;
     std::string version;
-    conn.on_input([&](std::string_view input) {
+    socklite_test::echo_half_closed(std::move(link.server), link.client, [&](Connection& conn) {
         if (version.empty()) version = tls::session(conn.socket())->version();
-        conn.send(input);
         max_queued = std::max(max_queued, conn.queued_bytes());
-        return input.size();
+        queue_bound = conn.options().high_water + conn.options().max_input;
     });
-    bool closed = false;
-    std::error_code why;
-    conn.on_close([&](std::error_code ec) {
-        closed = true;
-        why = ec;
-    });
-    Client client(link.client, pattern(5 * 1000 * 1000));
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return client.eof && closed;
-    }));
-    CHECK(client.got.size() == client.out.size());
-    CHECK(client.got == client.out);
-    CHECK_FALSE(why);
     CHECK(version == "TLSv1.3");
     CHECK_FALSE(tls::session(link.client)->unclean_eof());  // the server sent close_notify
-    const auto& o = conn.options();
-    CHECK(max_queued <= o.high_water + o.max_input);
+    CHECK(max_queued <= queue_bound);
 }
 
 TEST_CASE("tls connection: decrypted bytes held by OpenSSL are read without an event") {
     socklite_test::FdLeakGuard leaks;
-    EventLoop loop;
     TlsLink link;
-    Connection::Options o;
-    o.max_input = 4 * 1024 * 1024;
-    Connection conn(loop, std::move(link.server), o);
-    std::string got;
-    conn.on_input([&](std::string_view input) {
-        got += input;
-        return input.size();
-    });
-    const std::string data = pattern(3 * 1000 * 1000, 2);
-    Client client(link.client, data);
-    client.shut = true;  // the bytes only, no end of stream: nothing else wakes the loop
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return got.size() == data.size();
-    }));
-    CHECK(got == data);
+    socklite_test::held_bytes_read_without_event(std::move(link.server), link.client,
+                                                 3 * 1000 * 1000, 4 * 1024 * 1024);
 }
 
 TEST_CASE("tls connection: send_file() goes through TLS, in order with send()") {
     socklite_test::FdLeakGuard leaks;
-    socklite_test::TempDir dir;
-    const std::string file = pattern(3 * 1000 * 1000, 3);
-    socklite_test::write_file(dir.path() / "f", file);
-    EventLoop loop;
     TlsLink link;
-    Connection::Options o;
-    o.file_piece = 100 * 1000;  // several events per file
-    Connection conn(loop, std::move(link.server), o);
-    conn.on_input([&](std::string_view input) {
-        if (input.find('!') != std::string_view::npos) {
-            std::error_code ec;
-            conn.send("head:");
-            int fd = ::open(dir.path("f").c_str(), O_RDONLY | O_CLOEXEC);
-            conn.send_file("[", fd, 0, file.size(), ec);
-            CHECK_FALSE(ec);
-            conn.send("]");
-            fd = ::open(dir.path("f").c_str(), O_RDONLY | O_CLOEXEC);
-            conn.send_file(fd, 1000, 5000, ec);
-            conn.send(":tail");
-            conn.close_after_flush();
-        }
-        return input.size();
-    });
-    Client client(link.client, "go!");
-    REQUIRE(run_until(loop, [&] {
-        client.step();
-        return client.eof;
-    }));
-    CHECK(client.got == "head:[" + file + "]" + file.substr(1000, 5000) + ":tail");
+    socklite_test::send_file_in_order_with_send(std::move(link.server), link.client);
 }

@@ -4,16 +4,22 @@
 #define SOCKLITE_TESTS_TLS_SERVER_TLS_FIXTURE_HPP
 
 // Certificates made at test time with the openssl command (nothing checked in that expires), and
-// child-process helpers for the HTTPS server tests.
+// an HTTPS server ready to take connections, for the tests of the server half of TLS.
 
+#include <cstdint>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
 
 #include "http_client/servers.hpp"
+#include "server/server_fixture.hpp"
 #include "support/doctest_ext.hpp"
+#include "support/run_tool.hpp"
 #include "support/temp_dir.hpp"
 
 namespace socklite_test {
@@ -23,21 +29,6 @@ struct TestCert {
     std::string cert;  ///< the certificate file (also the CA file of a client)
     std::string key;   ///< the private key file
 };
-
-/** Whether @p path is an executable file. */
-inline bool have_tool(const char* path) { return ::access(path, X_OK) == 0; }
-
-/** Runs @p argv (argv[0] an absolute path) to completion, at most 120 s; returns its stdout and
- *  checks that it exited with 0. */
-inline std::string run_tool(const std::vector<std::string>& argv) {
-    Child child(argv, true, "");
-    std::string out;
-    REQUIRE(child.read_all(out, std::chrono::seconds(120)));
-    int status = child.wait(std::chrono::seconds(120));
-    REQUIRE(WIFEXITED(status));
-    CHECK_MESSAGE(WEXITSTATUS(status) == 0, argv[0] << " failed; its output: " << out);
-    return out;
-}
 
 /** Makes a P-256 self-signed certificate valid two days, with serial number 0x@p serial_hex,
  *  as @p name.pem and @p name.key in @p dir. */
@@ -66,6 +57,33 @@ inline TestCert make_cert(const TempDir& dir, const std::string& name,
               c.cert});
     return c;
 }
+
+/** The setup every HTTPS server test starts with: a fresh certificate (serial 0x1001) in a
+ *  temporary directory, an HttpServer with @p options, set up by @p setup (routes, served
+ *  directories; it may use the directory), serving TLS with that certificate on a loopback port
+ *  of its own, and running. Declare an FdLeakGuard before it. */
+class HttpsServer {
+public:
+    explicit HttpsServer(const std::function<void(socklite::HttpServer&, const TempDir&)>& setup,
+                         socklite::HttpServer::Options options = {})
+        : cert(make_cert(dir, "server", "1001")), server(std::move(options)) {
+        setup(server, dir);
+        server.use_tls(cert.cert, cert.key);
+        run.emplace(server);
+    }
+
+    /** The port it listens on (127.0.0.1). */
+    std::uint16_t port() const { return run->port(); }
+    /** The port as text, for a command line. */
+    std::string port_arg() const { return std::to_string(port()); }
+    /** Stops the server and waits for it (its connections are closed). */
+    void stop() { run->stop(); }
+
+    TempDir dir;
+    TestCert cert;
+    socklite::HttpServer server;
+    std::optional<RunningServer> run;
+};
 
 /** The VmRSS of this process in KiB (from /proc/self/status). */
 inline long rss_kib() {

@@ -16,26 +16,18 @@
 #include <vector>
 
 #include "http/guard_page.hpp"
+#include "support/cuts.hpp"
 
 namespace ws_test {
 
+using socklite_test::cuts_bytes;
+using socklite_test::cuts_split;
+using socklite_test::cuts_whole;
 using socklite_test::GuardPage;
 
 /** The input ended before the frame or message did. */
 inline const std::error_code incomplete =
     std::make_error_code(std::errc::resource_unavailable_try_again);
-
-/** Cut points: the whole input at once. */
-inline std::vector<std::size_t> cuts_whole(std::size_t n) { return {n}; }
-/** Cut points: one byte at a time. */
-inline std::vector<std::size_t> cuts_bytes(std::size_t n) {
-    std::vector<std::size_t> v;
-    for (std::size_t i = 1; i <= n; ++i) v.push_back(i);
-    if (v.empty()) v.push_back(0);
-    return v;
-}
-/** Cut points: two pieces split at @p at. */
-inline std::vector<std::size_t> cuts_split(std::size_t n, std::size_t at) { return {at, n}; }
 
 /** The split points worth trying for an input of @p n bytes: all of them when small, else the
  *  first and last 40 and every 997th. */

@@ -32,6 +32,8 @@
 #include "support/doctest_ext.hpp"
 #include "support/fd_count.hpp"
 #include "support/peer.hpp"
+#include "support/rlimit.hpp"
+#include "support/sanitizer.hpp"
 
 using namespace socklite_test;
 using socklite::HttpServer;
@@ -39,18 +41,6 @@ using socklite::WebSocket;
 namespace ws = socklite::ws;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
 
 socklite::Deadline soon() { return socklite::Deadline::after(io_timeout); }
 
@@ -211,28 +201,6 @@ std::size_t resident_bytes() {
     std::fclose(f);
     return got == 2 ? resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)) : 0;
 }
-
-// Raises the soft RLIMIT_NOFILE to the hard limit; restores it on destruction.
-class FdLimit {
-public:
-    FdLimit() {
-        REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
-        rlimit rl = saved_;
-        rl.rlim_cur = saved_.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &rl) == 0)
-            limit_ = rl.rlim_cur;
-        else
-            limit_ = saved_.rlim_cur;
-    }
-    FdLimit(const FdLimit&) = delete;
-    FdLimit& operator=(const FdLimit&) = delete;
-    ~FdLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
-    rlim_t limit() const { return limit_; }
-
-private:
-    rlimit saved_{};
-    rlim_t limit_ = 0;
-};
 
 }  // namespace
 

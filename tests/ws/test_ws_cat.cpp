@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "examples/child_process.hpp"
+#include "support/example_path.hpp"
 #include "support/fd_count.hpp"
 #include "ws/peer.hpp"
 
@@ -21,22 +22,6 @@ using examples_test::patience;
 namespace {
 
 namespace fs = std::filesystem;
-
-// BUILD/examples/ws_cat from BUILD/tests/ws/ (CMake) or BUILD/tests/ (Meson);
-// SOCKLITE_EXAMPLES_DIR overrides.
-std::string ws_cat_path() {
-    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR")) return std::string(dir) + "/ws_cat";
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return {};
-    self[n] = '\0';
-    fs::path here = fs::path(self).parent_path();
-    for (const char* rel : {"../../examples/ws_cat", "../examples/ws_cat"}) {
-        fs::path p = here / rel;
-        if (fs::exists(p)) return fs::canonical(p).string();
-    }
-    return {};
-}
 
 struct IgnoreSigpipe {
     IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
@@ -54,7 +39,7 @@ TEST_CASE("ws_cat: lines out, echoes in, stdin EOF closes cleanly (exit 0)") {
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);
-    Child cat(ws_cat_path(), {peer.url("/echo")});
+    Child cat(socklite_test::example_path("ws_cat"), {peer.url("/echo")});
     std::string expected;
     for (int i = 0; i < 50; ++i) {
         std::string line = "line " + std::to_string(i) + " κόσμε " + std::string(i * 37, 'x');
@@ -80,7 +65,7 @@ TEST_CASE("ws_cat: 16 MiB of lines of mixed sizes written at once come back byte
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);
-    Child cat(ws_cat_path(), {peer.url("/echo")});
+    Child cat(socklite_test::example_path("ws_cat"), {peer.url("/echo")});
     std::string expected;
     for (int i = 0; expected.size() < (16u << 20); ++i) {
         std::string line(static_cast<std::size_t>(1 + (i * 7919) % 200000),
@@ -102,7 +87,7 @@ TEST_CASE("ws_cat: the server closes first (exit 0 after printing what came)") {
     socklite_test::FdLeakGuard fds;
     ws_test::PythonPeer peer;
     REQUIRE(peer.port() != 0);
-    Child cat(ws_cat_path(), {peer.url("/close")});
+    Child cat(socklite_test::example_path("ws_cat"), {peer.url("/close")});
     REQUIRE(cat.wait_exit());
     CHECK(cat.exit_code() == 0);
     CHECK(cat.out() == "bye\n");
@@ -111,7 +96,7 @@ TEST_CASE("ws_cat: the server closes first (exit 0 after printing what came)") {
 TEST_CASE("ws_cat: errors are one line and exit 1; --help exits 0") {
     socklite_test::FdLeakGuard fds;
     {
-        Child cat(ws_cat_path(), {"wss://127.0.0.1:1/"});
+        Child cat(socklite_test::example_path("ws_cat"), {"wss://127.0.0.1:1/"});
         REQUIRE(cat.wait_exit());
         CHECK(cat.exit_code() == 1);
         CHECK(one_error_line(cat.err()));
@@ -120,19 +105,19 @@ TEST_CASE("ws_cat: errors are one line and exit 1; --help exits 0") {
                cat.err().find("Connection refused") != std::string::npos));
     }
     {
-        Child cat(ws_cat_path(), {"ftp://127.0.0.1/"});
+        Child cat(socklite_test::example_path("ws_cat"), {"ftp://127.0.0.1/"});
         REQUIRE(cat.wait_exit());
         CHECK(cat.exit_code() == 1);
         CHECK(one_error_line(cat.err()));
     }
     {
-        Child cat(ws_cat_path(), {});
+        Child cat(socklite_test::example_path("ws_cat"), {});
         REQUIRE(cat.wait_exit());
         CHECK(cat.exit_code() == 1);
         CHECK(one_error_line(cat.err()));
     }
     {
-        Child cat(ws_cat_path(), {"--help"});
+        Child cat(socklite_test::example_path("ws_cat"), {"--help"});
         REQUIRE(cat.wait_exit());
         CHECK(cat.exit_code() == 0);
         CHECK(cat.out().rfind("usage: ws_cat", 0) == 0);
@@ -148,7 +133,8 @@ TEST_CASE("ws_cat: a refused connection is one line and exit 1") {
         port = peer.port();
     }
     if (port == 0) return;
-    Child cat(ws_cat_path(), {"ws://127.0.0.1:" + std::to_string(port) + "/"});
+    Child cat(socklite_test::example_path("ws_cat"),
+              {"ws://127.0.0.1:" + std::to_string(port) + "/"});
     REQUIRE(cat.wait_exit());
     CHECK(cat.exit_code() == 1);
     CHECK(one_error_line(cat.err()));

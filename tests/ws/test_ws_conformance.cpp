@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "examples/child_process.hpp"
+#include "support/example_path.hpp"
 #include "ws/peer.hpp"
 
 using examples_test::Child;
@@ -22,23 +23,6 @@ using examples_test::Child;
 namespace {
 
 namespace fs = std::filesystem;
-
-// BUILD/examples/http_server from BUILD/tests/ws/ (CMake) or BUILD/tests/ (Meson);
-// SOCKLITE_EXAMPLES_DIR overrides.
-std::string http_server_path() {
-    if (const char* dir = std::getenv("SOCKLITE_EXAMPLES_DIR"))
-        return std::string(dir) + "/http_server";
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return {};
-    self[n] = '\0';
-    fs::path here = fs::path(self).parent_path();
-    for (const char* rel : {"../../examples/http_server", "../examples/http_server"}) {
-        fs::path p = here / rel;
-        if (fs::exists(p)) return fs::canonical(p).string();
-    }
-    return {};
-}
 
 struct IgnoreSigpipe {
     IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
@@ -51,7 +35,7 @@ TEST_CASE("http_server GET /ws/echo passes the RFC 6455 conformance suite") {
         MESSAGE("no /usr/bin/python3: conformance suite skipped");
         return;
     }
-    std::string server_path = http_server_path();
+    std::string server_path = socklite_test::example_path("http_server");
     REQUIRE_MESSAGE(!server_path.empty(), "examples/http_server not found");
     Child server(server_path, {"--port", "0", "--threads", "2"});
     std::uint16_t port = server.listening_port();
