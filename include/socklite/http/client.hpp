@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -328,7 +327,10 @@ private:
     struct State;
     Options options_;
     http::Url base_;
-    std::unique_ptr<State> s_;  // the parser, the pool, the last request's bytes
+    // The parser, the pool, the last request's bytes: owned. A raw pointer, not std::unique_ptr,
+    // whose instantiations cost the minimal GET program 4% of its compile time at -O0 (see
+    // docs/benchmarks.md, "Compiled once").
+    State* s_;
 };
 
 }  // namespace socklite

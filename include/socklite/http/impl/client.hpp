@@ -63,9 +63,22 @@ struct HttpClient::State {
 };
 /// @endcond
 
-SOCKLITE_DECL HttpClient::HttpClient(HttpClient&&) noexcept = default;
-SOCKLITE_DECL HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
-SOCKLITE_DECL HttpClient::~HttpClient() = default;
+SOCKLITE_DECL HttpClient::HttpClient(HttpClient&& other) noexcept
+    : options_(std::move(other.options_)),
+      base_(std::move(other.base_)),
+      s_(std::exchange(other.s_, nullptr)) {}
+
+SOCKLITE_DECL HttpClient& HttpClient::operator=(HttpClient&& other) noexcept {
+    if (this != &other) {
+        delete s_;
+        options_ = std::move(other.options_);
+        base_ = std::move(other.base_);
+        s_ = std::exchange(other.s_, nullptr);
+    }
+    return *this;
+}
+
+SOCKLITE_DECL HttpClient::~HttpClient() { delete s_; }
 
 SOCKLITE_DECL std::size_t HttpClient::idle_connections() const noexcept { return s_->pool.size(); }
 
@@ -110,7 +123,7 @@ struct HttpClient::Exchange {
 /// @endcond
 
 SOCKLITE_DECL HttpClient::HttpClient(const Options& options)
-    : options_(options), s_(std::make_unique<State>(options_)) {}
+    : options_(options), s_(new State(options_)) {}
 
 SOCKLITE_DECL HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
@@ -122,7 +135,7 @@ SOCKLITE_DECL HttpClient::HttpClient(std::string_view base_url, const Options& o
 
 SOCKLITE_DECL HttpClient::HttpClient(std::string_view base_url, const Options& options,
                                      std::error_code& ec)
-    : options_(options), s_(std::make_unique<State>(options_)) {
+    : HttpClient(options) {  // (delegating: once it is done, an exception runs the destructor)
     base_ = http::Url::parse(base_url, ec);
     if (!ec && base_.is_https() && !tls_built_in) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();
