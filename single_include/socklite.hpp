@@ -1749,8 +1749,11 @@ public:
                               std::error_code& ec) noexcept = 0;
     /** Sends the layer's end of stream (TLS: close_notify); the descriptor stays open. */
     virtual void shutdown(int fd, short& wait, std::error_code& ec) noexcept = 0;
-    /** Payload already taken off the descriptor and decoded but not yet returned by read():
-     *  a readiness loop sees no event for it, so a reader must drain it first. */
+    /** Input already taken off the descriptor but not yet returned by read(): decoded
+     *  payload, or bytes read ahead that may hold more of it (TLS: 1 for records not yet
+     *  decrypted). A readiness loop sees no event for it, so while this is not 0 a reader calls
+     *  read() before waiting; a read that then reports would-block found only part of a record,
+     *  and this is 0 until more bytes come. */
     virtual std::size_t buffered() const noexcept = 0;
 };
 
@@ -2056,8 +2059,10 @@ public:
      *  the socket writable, a write readable). 0 for a plain socket, whose reads wait for
      *  `POLLIN` and writes for `POLLOUT`. */
     short wants() const noexcept { return wants_; }
-    /** Bytes received and decoded by the layer but not yet read: an event loop sees no
-     *  readiness for them, so read them before waiting again (always 0 for a plain socket). */
+    /** Input the layer (TLS) has taken off the descriptor but not yet returned: an event loop
+     *  sees no readiness for it, so read before waiting again while this is not 0. Decoded
+     *  bytes, or 1 for records read ahead and not yet decrypted (a read may then report
+     *  would-block: they were part of a record, wait). Always 0 for a plain socket. */
     std::size_t buffered_input() const noexcept { return layer_ ? layer_->buffered() : 0; }
     /** Whether this Socket owns a descriptor. */
     bool is_open() const noexcept { return fd_ >= 0; }
@@ -5714,6 +5719,7 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
  *  trust store and verification for clients, certificate and key for servers, ALPN. Needs
  *  OpenSSL (SOCKLITE_WITH_OPENSSL). */
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -5906,6 +5912,9 @@ private:
         ~State() { SSL_CTX_free(ctx); }
     };
 
+    // The read buffer of a session with read-ahead (released while idle: RELEASE_BUFFERS).
+    static constexpr std::size_t read_buffer = 64 * 1024;
+
     static std::shared_ptr<State> make(bool server, const std::vector<std::string>& alpn,
                                        std::error_code& ec) noexcept;
     static bool load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
@@ -5948,6 +5957,11 @@ inline std::shared_ptr<Context::State> Context::make(bool server,
                                   SSL_MODE_RELEASE_BUFFERS);
         SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
         SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+        // Read-ahead: each recv takes what the kernel holds (up to the read buffer), not a
+        // record's 5-byte header and then its body. Session::buffered() accounts for the
+        // records it leaves inside OpenSSL, where no readiness event shows them.
+        SSL_CTX_set_read_ahead(ctx, 1);
+        SSL_CTX_set_default_read_buffer_len(ctx, read_buffer);
         ec.clear();
         return state;
     } catch (...) {
@@ -8612,7 +8626,10 @@ private:
  *  even one sending and one receiving: both directions share the OpenSSL state.
  *
  *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
- *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
+ *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting).
+ *  OpenSSL reads ahead, as much as the kernel holds per `recv` (up to 64 KiB): the records it
+ *  keeps for later reads raise buffered() (Socket::buffered_input()), since no readiness
+ *  event will announce them. */
 class Session final : public socklite::detail::StreamLayer {
 public:
     /** A session for @p context on descriptor @p fd, as a server (@p server) or a client. Use
@@ -8658,19 +8675,24 @@ public:
     // The layer's steps, called by Socket (see detail::StreamLayer).
 
     /** Moves the handshake forward (Socket::handshake() drives it). */
-    void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
+    inline void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
     /** Reads decrypted payload (Socket's receiving calls come here). */
-    std::size_t read(int fd, void* buf, std::size_t len, short& wait,
-                     std::error_code& ec) noexcept override;
+    inline std::size_t read(int fd, void* buf, std::size_t len, short& wait,
+                            std::error_code& ec) noexcept override;
     /** Encrypts and writes payload (Socket's sending calls come here). */
-    std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
-                      std::error_code& ec) noexcept override;
+    inline std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
+                             std::error_code& ec) noexcept override;
     /** Sends close_notify (Socket::shutdown() comes here). */
-    void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
-    /** Decrypted bytes not yet read (`SSL_pending`). */
+    inline void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
+    /** Input held here that a readiness loop cannot see: the decrypted bytes of the current
+     *  record not yet read (`SSL_pending`), else 1 while OpenSSL holds bytes it read ahead
+     *  of the records returned so far (`SSL_has_pending`): a whole record may be among them.
+     *  0 once a read has found them to be only part of a record (it reported would-block):
+     *  the rest comes with the socket's next readiness. */
     std::size_t buffered() const noexcept override {
         const int n = SSL_pending(ssl_);
-        return n > 0 ? static_cast<std::size_t>(n) : 0;
+        if (n > 0) return static_cast<std::size_t>(n);
+        return !starved_ && SSL_has_pending(ssl_) == 1 ? 1 : 0;
     }
 
 private:
@@ -8686,6 +8708,9 @@ private:
     SSL* ssl_ = nullptr;
     int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
     int sys_error_ = 0;  // errno of the BIO's last failed send/recv
+    // The BIO's last recv found the socket empty (or ended): OpenSSL asks for bytes only when
+    // it lacks the rest of a record, so what it holds then is no whole record.
+    bool starved_ = false;
     bool unclean_eof_ = false;
     bool failed_ = false;  // a TLS or transport error: the session must not be resumed
 };
@@ -8790,6 +8815,7 @@ inline int Session::bio_read(BIO* bio, char* data, int len) noexcept {
     for (;;) {
         ssize_t n =
             socklite::detail::sys.recv(s->fd_, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
+        s->starved_ = n <= 0;
         if (n >= 0) return static_cast<int>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -11919,13 +11945,13 @@ public:
     Connection& connection() noexcept { return conn_; }
 
 private:
-    void stream_send(Response& res) override;
-    void stream_start(Response& head) override;
-    bool stream_write(std::string_view data) override;
-    void stream_end() override;
-    void stream_abandon(bool started) override;
-    void body_pause() override;
-    void body_resume() override;
+    inline void stream_send(Response& res) override;
+    inline void stream_start(Response& head) override;
+    inline bool stream_write(std::string_view data) override;
+    inline void stream_end() override;
+    inline void stream_abandon(bool started) override;
+    inline void body_pause() override;
+    inline void body_resume() override;
     void finish_answer(bool close);
     // body: reading a body (buffered in req_.body, or delivered to upload_); discard: reading
     // the rest of a body after its answer (at most ServerOptions::max_discard bytes).
@@ -15534,7 +15560,7 @@ public:
           subprotocol_(std::move(subprotocol)),
           protocol_(shared_->options.limits) {}
     /** Cancels its timers; handles reach nothing any more. */
-    ~ServerSession() override;
+    inline ~ServerSession() override;
 
     /** Sends @p text (UTF-8) as a text message. @return false once the queue is above its
      *  high mark (wait for on_drain()), or when the session is closing or ended (nothing
@@ -15568,9 +15594,9 @@ public:
     std::uint64_t tag = 0;
 
     /** Used by the server: takes the connection over and calls on_open(). */
-    void start(Connection& conn) override;
+    inline void start(Connection& conn) override;
     /** Used by the server: the connection ended. */
-    void closed(std::error_code ec) override;
+    inline void closed(std::error_code ec) override;
     /** Used by the server: HttpServer::stop() sends close 1001 (going away). */
     void stop() override { close(1001, "server stopping"); }
 
