@@ -1769,8 +1769,11 @@ public:
                               std::error_code& ec) noexcept = 0;
     /** Sends the layer's end of stream (TLS: close_notify); the descriptor stays open. */
     virtual void shutdown(int fd, short& wait, std::error_code& ec) noexcept = 0;
-    /** Payload already taken off the descriptor and decoded but not yet returned by read():
-     *  a readiness loop sees no event for it, so a reader must drain it first. */
+    /** Input already taken off the descriptor but not yet returned by read(): decoded
+     *  payload, or bytes read ahead that may hold more of it (TLS: 1 for records not yet
+     *  decrypted). A readiness loop sees no event for it, so while this is not 0 a reader calls
+     *  read() before waiting; a read that then reports would-block found only part of a record,
+     *  and this is 0 until more bytes come. */
     virtual std::size_t buffered() const noexcept = 0;
 };
 
@@ -2076,8 +2079,10 @@ public:
      *  the socket writable, a write readable). 0 for a plain socket, whose reads wait for
      *  `POLLIN` and writes for `POLLOUT`. */
     short wants() const noexcept { return wants_; }
-    /** Bytes received and decoded by the layer but not yet read: an event loop sees no
-     *  readiness for them, so read them before waiting again (always 0 for a plain socket). */
+    /** Input the layer (TLS) has taken off the descriptor but not yet returned: an event loop
+     *  sees no readiness for it, so read before waiting again while this is not 0. Decoded
+     *  bytes, or 1 for records read ahead and not yet decrypted (a read may then report
+     *  would-block: they were part of a record, wait). Always 0 for a plain socket. */
     std::size_t buffered_input() const noexcept { return layer_ ? layer_->buffered() : 0; }
     /** Whether this Socket owns a descriptor. */
     bool is_open() const noexcept { return fd_ >= 0; }
@@ -5756,7 +5761,6 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -5785,6 +5789,7 @@ inline ParseResult ChunkedDecoder::decode_in_place(char* buf, std::size_t size,
  *  trust store and verification for clients, certificate and key for servers, ALPN. Needs
  *  OpenSSL (SOCKLITE_WITH_OPENSSL). */
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -5977,6 +5982,9 @@ private:
         ~State() { SSL_CTX_free(ctx); }
     };
 
+    // The read buffer of a session with read-ahead (released while idle: RELEASE_BUFFERS).
+    static constexpr std::size_t read_buffer = 64 * 1024;
+
     static std::shared_ptr<State> make(bool server, const std::vector<std::string>& alpn,
                                        std::error_code& ec) noexcept;
     static bool load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
@@ -6019,6 +6027,11 @@ inline std::shared_ptr<Context::State> Context::make(bool server,
                                   SSL_MODE_RELEASE_BUFFERS);
         SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
         SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+        // Read-ahead: each recv takes what the kernel holds (up to the read buffer), not a
+        // record's 5-byte header and then its body. Session::buffered() accounts for the
+        // records it leaves inside OpenSSL, where no readiness event shows them.
+        SSL_CTX_set_read_ahead(ctx, 1);
+        SSL_CTX_set_default_read_buffer_len(ctx, read_buffer);
         ec.clear();
         return state;
     } catch (...) {
@@ -7576,7 +7589,10 @@ private:
     struct State;
     Options options_;
     http::Url base_;
-    std::unique_ptr<State> s_;  // the parser, the pool, the last request's bytes
+    // The parser, the pool, the last request's bytes: owned. A raw pointer, not std::unique_ptr,
+    // whose instantiations cost the minimal GET program 4% of its compile time at -O0 (see
+    // docs/benchmarks.md, "Compiled once").
+    State* s_;
 };
 
 }  // namespace socklite
@@ -9243,7 +9259,10 @@ private:
  *  even one sending and one receiving: both directions share the OpenSSL state.
  *
  *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
- *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
+ *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting).
+ *  OpenSSL reads ahead, as much as the kernel holds per `recv` (up to 64 KiB): the records it
+ *  keeps for later reads raise buffered() (Socket::buffered_input()), since no readiness
+ *  event will announce them. */
 class Session final : public socklite::detail::StreamLayer {
 public:
     /** A session for @p context on descriptor @p fd, as a server (@p server) or a client. Use
@@ -9292,16 +9311,21 @@ public:
     inline void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
     /** Reads decrypted payload (Socket's receiving calls come here). */
     inline std::size_t read(int fd, void* buf, std::size_t len, short& wait,
-                     std::error_code& ec) noexcept override;
+                            std::error_code& ec) noexcept override;
     /** Encrypts and writes payload (Socket's sending calls come here). */
     inline std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
-                      std::error_code& ec) noexcept override;
+                             std::error_code& ec) noexcept override;
     /** Sends close_notify (Socket::shutdown() comes here). */
     inline void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
-    /** Decrypted bytes not yet read (`SSL_pending`). */
+    /** Input held here that a readiness loop cannot see: the decrypted bytes of the current
+     *  record not yet read (`SSL_pending`), else 1 while OpenSSL holds bytes it read ahead
+     *  of the records returned so far (`SSL_has_pending`): a whole record may be among them.
+     *  0 once a read has found them to be only part of a record (it reported would-block):
+     *  the rest comes with the socket's next readiness. */
     std::size_t buffered() const noexcept override {
         const int n = SSL_pending(ssl_);
-        return n > 0 ? static_cast<std::size_t>(n) : 0;
+        if (n > 0) return static_cast<std::size_t>(n);
+        return !starved_ && SSL_has_pending(ssl_) == 1 ? 1 : 0;
     }
 
 private:
@@ -9317,6 +9341,9 @@ private:
     SSL* ssl_ = nullptr;
     int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
     int sys_error_ = 0;  // errno of the BIO's last failed send/recv
+    // The BIO's last recv found the socket empty (or ended): OpenSSL asks for bytes only when
+    // it lacks the rest of a record, so what it holds then is no whole record.
+    bool starved_ = false;
     bool unclean_eof_ = false;
     bool failed_ = false;  // a TLS or transport error: the session must not be resumed
 };
@@ -9421,6 +9448,7 @@ inline int Session::bio_read(BIO* bio, char* data, int len) noexcept {
     for (;;) {
         ssize_t n =
             socklite::detail::sys.recv(s->fd_, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
+        s->starved_ = n <= 0;
         if (n >= 0) return static_cast<int>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -10309,9 +10337,22 @@ struct HttpClient::State {
 };
 /// @endcond
 
-SOCKLITE_DECL HttpClient::HttpClient(HttpClient&&) noexcept = default;
-SOCKLITE_DECL HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
-SOCKLITE_DECL HttpClient::~HttpClient() = default;
+SOCKLITE_DECL HttpClient::HttpClient(HttpClient&& other) noexcept
+    : options_(std::move(other.options_)),
+      base_(std::move(other.base_)),
+      s_(std::exchange(other.s_, nullptr)) {}
+
+SOCKLITE_DECL HttpClient& HttpClient::operator=(HttpClient&& other) noexcept {
+    if (this != &other) {
+        delete s_;
+        options_ = std::move(other.options_);
+        base_ = std::move(other.base_);
+        s_ = std::exchange(other.s_, nullptr);
+    }
+    return *this;
+}
+
+SOCKLITE_DECL HttpClient::~HttpClient() { delete s_; }
 
 SOCKLITE_DECL std::size_t HttpClient::idle_connections() const noexcept { return s_->pool.size(); }
 
@@ -10356,7 +10397,7 @@ struct HttpClient::Exchange {
 /// @endcond
 
 SOCKLITE_DECL HttpClient::HttpClient(const Options& options)
-    : options_(options), s_(std::make_unique<State>(options_)) {}
+    : options_(options), s_(new State(options_)) {}
 
 SOCKLITE_DECL HttpClient::HttpClient(std::string_view base_url, const Options& options)
     : HttpClient(options) {
@@ -10368,7 +10409,7 @@ SOCKLITE_DECL HttpClient::HttpClient(std::string_view base_url, const Options& o
 
 SOCKLITE_DECL HttpClient::HttpClient(std::string_view base_url, const Options& options,
                                      std::error_code& ec)
-    : options_(options), s_(std::make_unique<State>(options_)) {
+    : HttpClient(options) {  // (delegating: once it is done, an exception runs the destructor)
     base_ = http::Url::parse(base_url, ec);
     if (!ec && base_.is_https() && !tls_built_in) ec = http::errc::tls_not_enabled;
     if (ec) base_ = http::Url();

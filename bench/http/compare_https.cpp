@@ -3,16 +3,20 @@
 //
 // The TLS client (issue 10) against libcurl, on one nginx (worker_processes 1) that this program
 // starts with a fresh test CA (tests/tls/make_ca.sh), plain HTTP and HTTPS in the same run:
-//   - keep-alive GETs of a 13-byte and a 1 MiB file on one connection: socklite::HttpClient and
+//   - keep-alive GETs of a 13-byte and a 1 MiB file on one connection: socklite::HttpClient (and
+//     the same with OpenSSL's read-ahead turned off, as it was before) and
 //     libcurl with a reused handle, over http:// and https://;
 //   - new connections per request (a TLS handshake each): HttpClient with keep-alive off (the
 //     session resumed from the last ticket) and a new HttpClient per request (full handshakes),
 //     libcurl with CURLOPT_FORBID_REUSE on one handle (its session cache resumes) and a new
 //     handle per request (full handshakes).
-// Contenders run interleaved, rounds of --seconds each; each row shows its best round and the
-// median ratio to the first row of its table in the same round.
+// Contenders run interleaved, rounds of --seconds each; each row shows its best round, the
+// median ratio to the first row of its table in the same round, and the client's CPU time per
+// request (this thread's, median over rounds) with its median ratio: the steadier figure on a
+// shared machine, since nginx's time and other processes' are not in it.
 //
-//   compare_https [--seconds S] [--rounds N]   (defaults 0.2 s x 10 rounds)
+//   compare_https [--seconds S] [--rounds N] [--per-round]   (defaults 0.2 s x 10 rounds;
+//   --per-round prints each round's ratios too)
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +28,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <time.h>
 
 #include <socklite/http/client.hpp>
 #include <socklite/tls.hpp>
@@ -40,6 +46,7 @@ using clock_type = std::chrono::steady_clock;
 
 double g_seconds = 0.2;
 int g_rounds = 10;
+bool g_per_round = false;
 
 struct Contender {
     Contender(std::string n, std::function<bool()> f) : name(std::move(n)), one(std::move(f)) {}
@@ -48,7 +55,16 @@ struct Contender {
     double best = 0;
     bool failed = false;
     std::vector<double> rates;  // per round
+    std::vector<double> cpu;    // per round: this thread's CPU time per request, microseconds
 };
+
+// This thread's CPU time (user and system), in seconds: what a request costs the client whatever
+// else runs on the machine (nginx is another process).
+double thread_cpu() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
 
 void measure(std::vector<Contender>& all) {
     for (int r = 0; r < g_rounds; ++r) {
@@ -60,6 +76,7 @@ void measure(std::vector<Contender>& all) {
                                          std::chrono::duration<double>(g_seconds));
             std::uint64_t n = 0;
             auto now = start;
+            const double cpu_start = thread_cpu();
             while (now < end && !c.failed) {
                 if (!c.one()) c.failed = true;
                 ++n;
@@ -69,31 +86,54 @@ void measure(std::vector<Contender>& all) {
                 static_cast<double>(n) / std::chrono::duration<double>(now - start).count();
             c.best = c.failed ? 0 : std::max(c.best, rate);
             c.rates.push_back(c.failed ? 0 : rate);
+            c.cpu.push_back(
+                c.failed || n == 0 ? 0 : (thread_cpu() - cpu_start) * 1e6 / static_cast<double>(n));
         }
     }
 }
 
-double median_ratio(const Contender& c, const Contender& base) {
-    std::vector<double> r;
-    for (std::size_t i = 0; i < c.rates.size() && i < base.rates.size(); ++i)
-        if (base.rates[i] > 0) r.push_back(c.rates[i] / base.rates[i]);
+double median(std::vector<double> r) {
     if (r.empty()) return 0;
     std::sort(r.begin(), r.end());
     return r.size() % 2 ? r[r.size() / 2] : (r[r.size() / 2 - 1] + r[r.size() / 2]) / 2;
 }
 
+// The median over rounds of a / b, round by round (rates, or CPU times per request).
+double median_ratio(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> r;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (b[i] > 0 && a[i] > 0) r.push_back(a[i] / b[i]);
+    return median(r);
+}
+
 void print(const std::string& title, std::size_t body, const std::vector<Contender>& all) {
-    std::printf("\n%s\n| %-52s | %10s | %9s | %6s |\n", title.c_str(), "client", "requests/s",
-                "MB/s", "ratio");
-    std::printf("|%s|%s|%s|%s|\n", std::string(54, '-').c_str(), std::string(12, '-').c_str(),
-                std::string(11, '-').c_str(), std::string(8, '-').c_str());
+    std::printf("\n%s\n| %-52s | %10s | %9s | %6s | %13s | %9s |\n", title.c_str(), "client",
+                "requests/s", "MB/s", "ratio", "CPU us/req", "CPU ratio");
+    std::printf("|%s|%s|%s|%s|%s|%s|\n", std::string(54, '-').c_str(), std::string(12, '-').c_str(),
+                std::string(11, '-').c_str(), std::string(8, '-').c_str(),
+                std::string(15, '-').c_str(), std::string(11, '-').c_str());
     for (const auto& c : all) {
         if (c.failed) {
-            std::printf("| %-52s | %10s | %9s | %6s |\n", c.name.c_str(), "failed", "", "");
+            std::printf("| %-52s | %10s | %9s | %6s | %13s | %9s |\n", c.name.c_str(), "failed", "",
+                        "", "", "");
             continue;
         }
-        std::printf("| %-52s | %10.0f | %9.1f | %6.2f |\n", c.name.c_str(), c.best,
-                    c.best * static_cast<double>(body) / 1e6, median_ratio(c, all.front()));
+        std::printf("| %-52s | %10.0f | %9.1f | %6.2f | %13.1f | %9.2f |\n", c.name.c_str(), c.best,
+                    c.best * static_cast<double>(body) / 1e6,
+                    median_ratio(c.rates, all.front().rates), median(c.cpu),
+                    median_ratio(c.cpu, all.front().cpu));
+    }
+    if (!g_per_round) return;
+    for (int cpu = 0; cpu < 2; ++cpu) {
+        std::printf("%s ratio to the first row, per round:\n", cpu ? "CPU per request" : "rate");
+        for (const auto& c : all) {
+            const auto& mine = cpu ? c.cpu : c.rates;
+            const auto& base = cpu ? all.front().cpu : all.front().rates;
+            std::printf("  %-52s", c.name.c_str());
+            for (std::size_t i = 0; i < mine.size() && i < base.size(); ++i)
+                std::printf(" %.2f", base[i] > 0 ? mine[i] / base[i] : 0);
+            std::printf("\n");
+        }
     }
 }
 
@@ -136,6 +176,16 @@ void keep_alive_table(const tls_test::Pki& pki, const tls_test::TlsNginx& nginx,
     all.emplace_back("socklite HttpClient https://", [&] {
         https_cli.get(secure, res_https);
         return res_https.body.size() == size;
+    });
+    // The same with OpenSSL's read-ahead off, as before it was on: a recv for each record's
+    // 5-byte header, another for its body.
+    auto off = client_options(pki, true);
+    SSL_CTX_set_read_ahead(off.tls.native_handle(), 0);
+    socklite::HttpClient https_off(off);
+    socklite::http::Response res_off;
+    all.emplace_back("socklite https://, read-ahead off (as before)", [&] {
+        https_off.get(secure, res_off);
+        return res_off.body.size() == size;
     });
     all.emplace_back("socklite HttpClient http://", [&] {
         http_cli.get(plain, res_http);
@@ -200,10 +250,11 @@ void handshake_table(const tls_test::Pki& pki, const tls_test::TlsNginx& nginx) 
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string a = argv[i];
-        if (a == "--seconds") g_seconds = std::atof(argv[i + 1]);
-        if (a == "--rounds") g_rounds = std::atoi(argv[i + 1]);
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--per-round") g_per_round = true;
+        if (a == "--seconds" && i + 1 < argc) g_seconds = std::atof(argv[++i]);
+        if (a == "--rounds" && i + 1 < argc) g_rounds = std::atoi(argv[++i]);
     }
 #if SOCKLITE_BENCH_HAVE_CURL
     curl_global_init(CURL_GLOBAL_DEFAULT);

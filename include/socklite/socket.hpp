@@ -323,8 +323,10 @@ public:
      *  the socket writable, a write readable). 0 for a plain socket, whose reads wait for
      *  `POLLIN` and writes for `POLLOUT`. */
     short wants() const noexcept { return wants_; }
-    /** Bytes received and decoded by the layer but not yet read: an event loop sees no
-     *  readiness for them, so read them before waiting again (always 0 for a plain socket). */
+    /** Input the layer (TLS) has taken off the descriptor but not yet returned: an event loop
+     *  sees no readiness for it, so read before waiting again while this is not 0. Decoded
+     *  bytes, or 1 for records read ahead and not yet decrypted (a read may then report
+     *  would-block: they were part of a record, wait). Always 0 for a plain socket. */
     std::size_t buffered_input() const noexcept { return layer_ ? layer_->buffered() : 0; }
     /** Whether this Socket owns a descriptor. */
     bool is_open() const noexcept { return fd_ >= 0; }

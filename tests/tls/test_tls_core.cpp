@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the socklite authors
 // Tests for socklite/tls: handshakes, verification errors, I/O through the layer with deadlines,
-// close_notify and unclean ends, non-blocking handshakes, resumption. A self-signed certificate
+// close_notify and unclean ends, non-blocking handshakes, resumption, records read ahead (held
+// inside OpenSSL, where no readiness event shows them) reaching every kind of reader. A self-signed certificate
 // is made at test time with the openssl command (nothing checked in can expire).
 #include "support/doctest_ext.hpp"
 
+#include <socklite/connection.hpp>
+#include <socklite/event_loop.hpp>
+#include <socklite/http/client.hpp>
 #include <socklite/listener.hpp>
 #include <socklite/socket.hpp>
 #include <socklite/tls.hpp>
@@ -12,8 +16,13 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "support/fd_count.hpp"
 #include "support/loopback.hpp"
@@ -87,6 +96,81 @@ std::thread serve(Socket& server, Body body) {
         if (!ec) tls::handshake(server, Deadline::after(10s), ec);
         body(ec);
     });
+}
+
+// A TLS connection whose server-to-client bytes pass through the test. After the handshake the
+// client's descriptor is made (dup2) to refer to one end of a second TCP connection: what the
+// server sends then waits at `tap` as ciphertext, and reaches the client only when the test
+// writes it to `feed`, cut where the test chooses. The server sends no session tickets, so the
+// records after the handshake are exactly the ones the test sends.
+struct Tapped {
+    socklite_test::Connected link = connected_pair();
+    socklite_test::Connected detour = connected_pair();
+    Socket& client = link.client;
+    Socket& server = link.server;
+    Socket tap;
+    Socket& feed = detour.server;
+
+    Tapped() {
+        tls::Context server_ctx = server_context();
+        SSL_CTX_set_num_tickets(server_ctx.native_handle(), 0);
+        std::thread t([&] {
+            tls::accept(server, server_ctx);
+            tls::handshake(server, Deadline::after(10s));
+        });
+        tls::connect(client, trusting_client(), "localhost", Deadline::after(10s));
+        t.join();
+        tap = Socket(::dup(client.native_handle()));
+        REQUIRE(tap.is_open());
+        tap.read_timeout(10s);
+        REQUIRE(::dup2(detour.client.native_handle(), client.native_handle()) >= 0);
+    }
+    // The next @p n records the server sent, whole, as they are on the wire.
+    std::string records(int n) {
+        std::string wire;
+        for (int i = 0; i < n; ++i) {
+            unsigned char head[5];
+            tap.recv_exact(head, sizeof head);
+            std::string body((std::size_t{head[3]} << 8) | head[4], '\0');
+            tap.recv_exact(body.data(), body.size());
+            wire.append(reinterpret_cast<const char*>(head), sizeof head);
+            wire += body;
+        }
+        return wire;
+    }
+};
+
+// Reads @p total bytes from the non-blocking @p s the way a readiness loop does: it waits for
+// the socket to be readable only while the layer holds nothing (buffered_input() is 0). Gives
+// up after 10 s without progress: the bytes stayed in the layer, a loop would hang there.
+std::string read_polling(Socket& s, std::size_t total) {
+    std::string got;
+    const Deadline limit = Deadline::after(10s);
+    while (got.size() < total && !limit.expired()) {
+        if (s.buffered_input() == 0) {
+            pollfd p{s.native_handle(), POLLIN, 0};
+            if (::poll(&p, 1, limit.poll_ms()) <= 0) break;
+        }
+        char buf[256];
+        std::error_code ec;
+        std::size_t n = s.read_some(buf, sizeof buf, Deadline::none(), ec);
+        if (ec == std::errc::operation_would_block) continue;
+        REQUIRE_FALSE(ec);
+        REQUIRE(n > 0);
+        got.append(buf, n);
+    }
+    return got;
+}
+
+// Whether @p s becomes readable within 10 s.
+bool readable(const Socket& s) {
+    pollfd p{s.native_handle(), POLLIN, 0};
+    return ::poll(&p, 1, 10000) == 1;
+}
+
+void cork(Socket& s, bool on) {
+    int v = on ? 1 : 0;
+    REQUIRE(::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v) == 0);
 }
 
 }  // namespace
@@ -295,4 +379,127 @@ TEST_CASE("tls: contexts report the file they could not load") {
                             .c_str()) == 0);
     tls::Context::server({credentials().cert, other, {}}, ec);
     CHECK(ec.message() == "key values mismatch");
+}
+
+TEST_CASE("tls: records that came in one write are all read, though nothing more arrives") {
+    warm_up();
+    FdLeakGuard guard;
+    Tapped t;
+    std::string want;
+    for (int i = 0; i < 6; ++i) {
+        const std::string r = "record " + std::to_string(i) + ";";
+        t.server.send_all(r);  // one record each
+        want += r;
+    }
+    t.feed.send_all(t.records(6));  // all six in one write, then silence
+    t.client.non_blocking(true);
+    char buf[256];
+    std::error_code ec;
+    REQUIRE(readable(t.client));
+    std::size_t n = t.client.read_some(buf, sizeof buf, Deadline::none(), ec);
+    REQUIRE_FALSE(ec);
+    CHECK(std::string(buf, n) == "record 0;");  // one record a read
+    // The other five were taken off the socket with the first: nothing is left to poll for.
+    CHECK(t.client.buffered_input() > 0);
+    std::string got = std::string(buf, n) + read_polling(t.client, want.size() - n);
+    CHECK(got == want);
+    CHECK(t.client.buffered_input() == 0);
+
+    SUBCASE("part of a record waits for the socket, without a spin") {
+        t.server.send_all("the last record");
+        const std::string wire = t.records(1);
+        t.feed.send_all(wire.substr(0, wire.size() / 2));
+        REQUIRE(readable(t.client));
+        t.client.read_some(buf, sizeof buf, Deadline::none(), ec);
+        CHECK(ec == std::errc::operation_would_block);
+        CHECK(t.client.buffered_input() == 0);  // what OpenSSL holds is no whole record
+        t.feed.send_all(wire.substr(wire.size() / 2));
+        CHECK(read_polling(t.client, 15) == "the last record");
+    }
+    SUBCASE("a blocking read takes them too") {
+        t.client.non_blocking(false);
+        for (int i = 0; i < 3; ++i) t.server.send_all("abc");
+        t.feed.send_all(t.records(3));
+        std::string back(9, '\0');
+        t.client.recv_exact(back.data(), back.size());
+        CHECK(back == "abcabcabc");
+    }
+}
+
+TEST_CASE("tls: a Connection delivers every record read ahead, with no event to come") {
+    warm_up();
+    FdLeakGuard guard;
+    Tapped t;
+    std::string want;
+    // More records than a Connection reads per event (16 through a layer): the rest must come
+    // from its own kick, not from the socket.
+    for (int i = 0; i < 40; ++i) {
+        const std::string r = "record " + std::to_string(i) + ";";
+        t.server.send_all(r);
+        want += r;
+    }
+    const std::string wire = t.records(40);
+    socklite::EventLoop loop;
+    socklite::Connection conn(loop, std::move(t.client));
+    std::string got;
+    conn.on_input([&](std::string_view in) {
+        got += in;
+        return in.size();
+    });
+    t.feed.send_all(wire);
+    const auto limit = std::chrono::steady_clock::now() + 10s;
+    while (got.size() < want.size() && std::chrono::steady_clock::now() < limit)
+        loop.run_once(100ms);
+    CHECK(got == want);
+}
+
+TEST_CASE("tls: HttpClient reads responses whose head and body come in several records at once") {
+    warm_up();
+    FdLeakGuard guard;
+    auto listener = socklite::Listener::bind("127.0.0.1", 0);
+    const std::uint16_t port = listener.local_address().port();
+    std::thread server([&] {
+        try {
+            Socket s = std::move(listener.accept(10s).socket);
+            s.read_timeout(10s);
+            s.write_timeout(10s);
+            tls::accept(s, server_context());
+            tls::handshake(s, Deadline::after(10s));
+            // Each answer: one record a piece, corked so that they leave in one segment.
+            const std::vector<std::vector<std::string>> answers = {
+                {"HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\n", "alpha-", "beta-", "gamma"},
+                {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "5\r\nhello\r\n",
+                 "6\r\n world\r\n", "0\r\n\r\n"}};
+            for (const auto& pieces : answers) {
+                std::string request;
+                while (request.find("\r\n\r\n") == std::string::npos) {
+                    char buf[1024];
+                    std::size_t n = s.recv(buf, sizeof buf);
+                    if (n == 0) return;
+                    request.append(buf, n);
+                }
+                cork(s, true);
+                for (const auto& piece : pieces) s.send_all(piece);
+                cork(s, false);
+            }
+            char b;
+            std::error_code ec;
+            s.recv(&b, 1, ec);  // until the client is done
+        } catch (...) {
+            // The client's side fails then too, and says why.
+        }
+    });
+    struct Join {
+        std::thread& t;
+        ~Join() { t.join(); }
+    } join{server};
+    socklite::HttpClient::Options o;
+    o.tls = trusting_client();
+    o.read_timeout = 10s;
+    socklite::HttpClient client(o);
+    const std::string base = "https://localhost:" + std::to_string(port);
+    CHECK(client.get(base + "/a").body == "alpha-beta-gamma");
+    CHECK(client.get(base + "/b").body == "hello world");
+    CHECK(client.connections_opened() == 1);
+    client.close_idle();  // the server's last read ends
 }

@@ -42,8 +42,11 @@ public:
                               std::error_code& ec) noexcept = 0;
     /** Sends the layer's end of stream (TLS: close_notify); the descriptor stays open. */
     virtual void shutdown(int fd, short& wait, std::error_code& ec) noexcept = 0;
-    /** Payload already taken off the descriptor and decoded but not yet returned by read():
-     *  a readiness loop sees no event for it, so a reader must drain it first. */
+    /** Input already taken off the descriptor but not yet returned by read(): decoded
+     *  payload, or bytes read ahead that may hold more of it (TLS: 1 for records not yet
+     *  decrypted). A readiness loop sees no event for it, so while this is not 0 a reader calls
+     *  read() before waiting; a read that then reports would-block found only part of a record,
+     *  and this is 0 until more bytes come. */
     virtual std::size_t buffered() const noexcept = 0;
 };
 

@@ -8,6 +8,7 @@
  *  trust store and verification for clients, certificate and key for servers, ALPN. Needs
  *  OpenSSL (SOCKLITE_WITH_OPENSSL). */
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -103,6 +104,9 @@ private:
         ~State() { SSL_CTX_free(ctx); }
     };
 
+    // The read buffer of a session with read-ahead (released while idle: RELEASE_BUFFERS).
+    static constexpr std::size_t read_buffer = 64 * 1024;
+
     static std::shared_ptr<State> make(bool server, const std::vector<std::string>& alpn,
                                        std::error_code& ec) noexcept;
     static bool load_pair(SSL_CTX* ctx, const std::string& cert, const std::string& key,
@@ -145,6 +149,11 @@ inline std::shared_ptr<Context::State> Context::make(bool server,
                                   SSL_MODE_RELEASE_BUFFERS);
         SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
         SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+        // Read-ahead: each recv takes what the kernel holds (up to the read buffer), not a
+        // record's 5-byte header and then its body. Session::buffered() accounts for the
+        // records it leaves inside OpenSSL, where no readiness event shows them.
+        SSL_CTX_set_read_ahead(ctx, 1);
+        SSL_CTX_set_default_read_buffer_len(ctx, read_buffer);
         ec.clear();
         return state;
     } catch (...) {

@@ -79,7 +79,10 @@ private:
  *  even one sending and one receiving: both directions share the OpenSSL state.
  *
  *  The I/O goes through a custom BIO that calls `send`/`recv` with `MSG_DONTWAIT |
- *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting). */
+ *  MSG_NOSIGNAL` (never SIGPIPE, never a wait inside OpenSSL: Socket does the waiting).
+ *  OpenSSL reads ahead, as much as the kernel holds per `recv` (up to 64 KiB): the records it
+ *  keeps for later reads raise buffered() (Socket::buffered_input()), since no readiness
+ *  event will announce them. */
 class Session final : public socklite::detail::StreamLayer {
 public:
     /** A session for @p context on descriptor @p fd, as a server (@p server) or a client. Use
@@ -128,16 +131,21 @@ public:
     inline void handshake(int fd, short& wait, std::error_code& ec) noexcept override;
     /** Reads decrypted payload (Socket's receiving calls come here). */
     inline std::size_t read(int fd, void* buf, std::size_t len, short& wait,
-                     std::error_code& ec) noexcept override;
+                            std::error_code& ec) noexcept override;
     /** Encrypts and writes payload (Socket's sending calls come here). */
     inline std::size_t write(int fd, const void* buf, std::size_t len, short& wait,
-                      std::error_code& ec) noexcept override;
+                             std::error_code& ec) noexcept override;
     /** Sends close_notify (Socket::shutdown() comes here). */
     inline void shutdown(int fd, short& wait, std::error_code& ec) noexcept override;
-    /** Decrypted bytes not yet read (`SSL_pending`). */
+    /** Input held here that a readiness loop cannot see: the decrypted bytes of the current
+     *  record not yet read (`SSL_pending`), else 1 while OpenSSL holds bytes it read ahead
+     *  of the records returned so far (`SSL_has_pending`): a whole record may be among them.
+     *  0 once a read has found them to be only part of a record (it reported would-block):
+     *  the rest comes with the socket's next readiness. */
     std::size_t buffered() const noexcept override {
         const int n = SSL_pending(ssl_);
-        return n > 0 ? static_cast<std::size_t>(n) : 0;
+        if (n > 0) return static_cast<std::size_t>(n);
+        return !starved_ && SSL_has_pending(ssl_) == 1 ? 1 : 0;
     }
 
 private:
@@ -153,6 +161,9 @@ private:
     SSL* ssl_ = nullptr;
     int fd_ = -1;        // the Socket's descriptor, fixed for the session's life
     int sys_error_ = 0;  // errno of the BIO's last failed send/recv
+    // The BIO's last recv found the socket empty (or ended): OpenSSL asks for bytes only when
+    // it lacks the rest of a record, so what it holds then is no whole record.
+    bool starved_ = false;
     bool unclean_eof_ = false;
     bool failed_ = false;  // a TLS or transport error: the session must not be resumed
 };
@@ -257,6 +268,7 @@ inline int Session::bio_read(BIO* bio, char* data, int len) noexcept {
     for (;;) {
         ssize_t n =
             socklite::detail::sys.recv(s->fd_, data, static_cast<std::size_t>(len), MSG_DONTWAIT);
+        s->starved_ = n <= 0;
         if (n >= 0) return static_cast<int>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
