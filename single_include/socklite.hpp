@@ -11260,19 +11260,19 @@ inline std::string_view reason_phrase(int status) noexcept {
 #define SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 
 /** @file
- *  Private to HttpServer: the per-connection state machine (detail::ServerConn) and one event
- *  loop's share of a server (detail::ServerLoop). Not part of the API. */
+ *  Private to HttpServer: the per-connection state machine (detail::ServerConn): requests read,
+ *  dispatched and answered. Its upload side is in server_upload.hpp, its streamed answers in
+ *  server_stream.hpp, one event loop's share of a server in server_loop.hpp. Not part of the
+ *  API. */
 
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -11737,6 +11737,132 @@ using UpgradeHandler =
 
 #endif  // SOCKLITE_HTTP_UPGRADE_HPP
 // ---- end socklite/http/upgrade.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+class ServerLoop;
+
+// One connection: reads a request (head, then the body in full, or the body streamed to an
+// upload handler as it comes), calls its handler, sends the answer, and goes on with the next
+// request (pipelined ones wait, unparsed, in the input buffer: one request is in a handler at
+// a time, so answers leave in order).
+class ServerConn final : StreamSink, BodySource {
+public:
+    ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
+    ServerConn(const ServerConn&) = delete;
+    ServerConn& operator=(const ServerConn&) = delete;
+    ~ServerConn();
+    void start();
+    // stop(): closes at once when no request is under way, else closes after its answer.
+    void stop_gracefully();
+    // An asynchronous answer arrives (on the loop's thread).
+    void deliver(Response&& res);
+    Connection& connection() noexcept { return conn_; }
+
+private:
+    inline void stream_send(Response& res) override;
+    inline void stream_start(Response& head) override;
+    inline bool stream_write(std::string_view data) override;
+    inline void stream_end() override;
+    inline void stream_abandon(bool started) override;
+    inline void body_pause() override;
+    inline void body_resume() override;
+    void finish_answer(bool close);
+    // body: reading a body (buffered in the request, or delivered to an upload handler);
+    // discard: reading the rest of a body after its answer (at most ServerOptions::max_discard).
+    enum class State : unsigned char { head, body, handler, idle, closing, upgraded, discard };
+    std::size_t on_input(std::string_view in);
+    void begin_request();
+    void dispatch();
+    void answer(Response& res, FileBody* file = nullptr);
+    void dispatch_file(const FileHandler& handler, Response& res);
+    void upgrade(const UpgradeHandler& handler);
+    void fail(int status);
+    void start_upload(const UploadHandler& handler, bool nothing_buffered);
+    bool deliver_piece(std::string_view piece);
+    void upload_complete();
+    void abort_body(std::error_code ec, int status, bool tell);
+    std::function<void(std::error_code)> detach_upload();
+    void maybe_continue(bool nothing_buffered);
+    bool answering() const noexcept;
+    std::uint64_t body_limit_of() const noexcept;
+    bool body_keepable() const noexcept;
+    void arm(std::chrono::milliseconds after);
+    void on_timer();
+    void report(std::string_view what);
+    void release_idle();
+    void flush_batch();
+
+    // What only a request under way needs (memory per idle connection): allocated with the
+    // first byte of a request, released when the connection goes idle with nothing buffered.
+    struct Exchange {
+        explicit Exchange(const ParserLimits& limits) : parser(limits) {}
+        RequestParser parser;
+        ServerRequest req;
+        std::string out;
+        std::string batch;  // answers to pipelined requests, sent together when the input is done
+        std::weak_ptr<StreamState> stream;  // the streamed answer under way (the writers own it)
+        std::unique_ptr<Response> held;     // a streamed answer to an HTTP/1.0 client, held
+        std::shared_ptr<BodyState> upload;  // the body delivered to an upload handler, meanwhile
+        std::uint64_t stream_left = 0;  // bytes still to come of a streamed answer with a length
+        std::uint32_t route = 0;        // the request's route when found (at its head)
+        unsigned char outcome = 0;      // the Router::Outcome of the request
+        bool body_done = true;          // the request's body is read (or there is none)
+        bool continue_sent = false;     // `100 Continue` went out for the request
+        bool upload_route = false;      // the route is an upload route (max_upload_size applies)
+        bool stream_close = false;      // close after the streamed answer
+        bool stream_sized = false;      // the streamed answer has a Content-Length (not chunked)
+    };
+    Exchange& exchange();
+    BodyState* upload() const noexcept { return ex_ ? ex_->upload.get() : nullptr; }
+
+    ServerLoop& owner_;
+    std::uint64_t id_;
+    Connection conn_;
+    std::unique_ptr<Exchange> ex_;        // while a request is under way (idle: none)
+    std::unique_ptr<Upgraded> upgraded_;  // the protocol after an accepted upgrade
+    EventLoop::TimerId timer_ = 0;
+    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    State state_ = State::head;
+    bool received_ = false;       // bytes of the current request have arrived
+    bool in_input_ = false;       // on_input() is running
+    bool keep_alive_ = true;      // the current request allows another after it
+    bool closing_after_ = false;  // stop(): close after the current answer
+    bool output_full_ = false;    // the last answer left the queue above high water
+};
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+// ServerLoop needs ServerConn's class, and ServerConn's functions need ServerLoop: it comes here.
+// ---- begin socklite/http/detail/server_loop.hpp
+// Included in the middle of server_conn.hpp, between ServerConn's class (which ServerLoop needs)
+// and ServerConn's functions (which need ServerLoop); included first, this header gets there
+// through server_conn.hpp: so that include comes before the guard.
+
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
+
+/** @file
+ *  Private to HttpServer: one event loop's share of a server (detail::ServerLoop): its
+ *  listener, its connections, the Date cache; and the routes they serve (detail::RouteTable).
+ *  Not part of the API. */
+
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
 // ---- begin socklite/http/detail/first_byte.hpp
 #ifndef SOCKLITE_HTTP_DETAIL_FIRST_BYTE_HPP
@@ -11897,97 +12023,6 @@ struct RouteTable {
     std::function<void(Socket&, std::error_code&)> secure;
 #endif
     std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
-};
-
-class ServerLoop;
-
-// One connection: reads a request (head, then the body in full, or the body streamed to an
-// upload handler as it comes), calls its handler, sends the answer, and goes on with the next
-// request (pipelined ones wait, unparsed, in the input buffer: one request is in a handler at
-// a time, so answers leave in order).
-class ServerConn final : StreamSink, BodySource {
-public:
-    ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
-    ServerConn(const ServerConn&) = delete;
-    ServerConn& operator=(const ServerConn&) = delete;
-    ~ServerConn();
-    void start();
-    // stop(): closes at once when no request is under way, else closes after its answer.
-    void stop_gracefully();
-    // An asynchronous answer arrives (on the loop's thread).
-    void deliver(Response&& res);
-    Connection& connection() noexcept { return conn_; }
-
-private:
-    inline void stream_send(Response& res) override;
-    inline void stream_start(Response& head) override;
-    inline bool stream_write(std::string_view data) override;
-    inline void stream_end() override;
-    inline void stream_abandon(bool started) override;
-    inline void body_pause() override;
-    inline void body_resume() override;
-    void finish_answer(bool close);
-    // body: reading a body (buffered in the request, or delivered to an upload handler);
-    // discard: reading the rest of a body after its answer (at most ServerOptions::max_discard).
-    enum class State : unsigned char { head, body, handler, idle, closing, upgraded, discard };
-    std::size_t on_input(std::string_view in);
-    void begin_request();
-    void dispatch();
-    void answer(Response& res, FileBody* file = nullptr);
-    void dispatch_file(const FileHandler& handler, Response& res);
-    void upgrade(const UpgradeHandler& handler);
-    void fail(int status);
-    void start_upload(const UploadHandler& handler, bool nothing_buffered);
-    bool deliver_piece(std::string_view piece);
-    void upload_complete();
-    void abort_body(std::error_code ec, int status, bool tell);
-    std::function<void(std::error_code)> detach_upload();
-    void maybe_continue(bool nothing_buffered);
-    bool answering() const noexcept;
-    std::uint64_t body_limit_of() const noexcept;
-    bool body_keepable() const noexcept;
-    void arm(std::chrono::milliseconds after);
-    void on_timer();
-    void report(std::string_view what);
-    void release_idle();
-    void flush_batch();
-
-    // What only a request under way needs (memory per idle connection): allocated with the
-    // first byte of a request, released when the connection goes idle with nothing buffered.
-    struct Exchange {
-        explicit Exchange(const ParserLimits& limits) : parser(limits) {}
-        RequestParser parser;
-        ServerRequest req;
-        std::string out;
-        std::string batch;  // answers to pipelined requests, sent together when the input is done
-        std::weak_ptr<StreamState> stream;  // the streamed answer under way (the writers own it)
-        std::unique_ptr<Response> held;     // a streamed answer to an HTTP/1.0 client, held
-        std::shared_ptr<BodyState> upload;  // the body delivered to an upload handler, meanwhile
-        std::uint64_t stream_left = 0;  // bytes still to come of a streamed answer with a length
-        std::uint32_t route = 0;        // the request's route when found (at its head)
-        unsigned char outcome = 0;      // the Router::Outcome of the request
-        bool body_done = true;          // the request's body is read (or there is none)
-        bool continue_sent = false;     // `100 Continue` went out for the request
-        bool upload_route = false;      // the route is an upload route (max_upload_size applies)
-        bool stream_close = false;      // close after the streamed answer
-        bool stream_sized = false;      // the streamed answer has a Content-Length (not chunked)
-    };
-    Exchange& exchange();
-    BodyState* upload() const noexcept { return ex_ ? ex_->upload.get() : nullptr; }
-
-    ServerLoop& owner_;
-    std::uint64_t id_;
-    Connection conn_;
-    std::unique_ptr<Exchange> ex_;        // while a request is under way (idle: none)
-    std::unique_ptr<Upgraded> upgraded_;  // the protocol after an accepted upgrade
-    EventLoop::TimerId timer_ = 0;
-    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
-    State state_ = State::head;
-    bool received_ = false;       // bytes of the current request have arrived
-    bool in_input_ = false;       // on_input() is running
-    bool keep_alive_ = true;      // the current request allows another after it
-    bool closing_after_ = false;  // stop(): close after the current answer
-    bool output_full_ = false;    // the last answer left the queue above high water
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
@@ -12160,7 +12195,27 @@ private:
     char date_[40] = {};
 };
 
-// ---------------------------------------------------------------------------------------------
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
+// ---- end socklite/http/detail/server_loop.hpp
+// ---- begin socklite/http/detail/server_policy.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_POLICY_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_POLICY_HPP
+
+/** @file
+ *  Private to HttpServer: what ServerOptions make of a connection's and a parser's limits, and
+ *  what the server refuses beyond the parser's grammar. Pure functions. Not part of the API. */
+
+#include <cstddef>
+#include <string_view>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
 
 inline Connection::Options server_connection_options(const ServerOptions& o) {
     Connection::Options c;
@@ -12219,6 +12274,17 @@ inline int request_policy_status(const RequestParser& p) noexcept {
     }
     return 0;
 }
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_POLICY_HPP
+// ---- end socklite/http/detail/server_policy.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
 
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
@@ -12827,6 +12893,210 @@ inline bool ServerConn::body_keepable() const noexcept {
            owner_.options().max_discard;
 }
 
+inline void ServerConn::fail(int status) {
+    Response res;
+    res.status = status;
+    res.reason = std::string(reason_phrase(status));
+    res.headers.add("Content-Type", "text/plain");
+    res.body = std::to_string(status) + " " + res.reason + "\n";
+    keep_alive_ = false;
+    Exchange& ex = exchange();  // (none on a connection that sent nothing yet)
+    ex.req.method.clear();      // not HEAD: the body goes out
+    ex.req.version = 11;
+    state_ = State::handler;
+    answer(res);
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+// The rest of ServerConn's functions: what a handler's BodyReader and StreamWriter call.
+// ---- begin socklite/http/detail/server_stream.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_STREAM_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_STREAM_HPP
+
+/** @file
+ *  Private to HttpServer: detail::ServerConn's streamed answers: what a handler's
+ *  StreamWriter calls (the head, the body chunked or with its Content-Length, held for an
+ *  HTTP/1.0 client, the end, an abandoned answer). Not part of the
+ *  API. */
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+inline void ServerConn::stream_send(Response& res) {
+    if (!answering()) return;
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;
+    ex_->stream.reset();
+    answer(res);
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_start(Response& head) {
+    if (!answering()) return;
+    head.version = 11;
+    if (head.status == 0) head.status = 200;
+    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
+    for (std::size_t i = 0; i < head.headers.size(); ++i) {
+        if (iequals(head.headers[i].name, "Connection") &&
+            head.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;
+    }
+    ex_->stream_close = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
+        head.headers.add("Server", owner_.options().server_name);
+    // A Content-Length given by the handler: the body goes out as it is written, unchunked
+    // (also to an HTTP/1.0 client), and must have that length exactly.
+    std::string_view length = head.headers.get("Content-Length");
+    ex_->stream_sized = !length.empty() && length.size() < 19 &&
+                        length.find_first_not_of("0123456789") == std::string_view::npos;
+    ex_->stream_left = ex_->stream_sized ? std::stoull(std::string(length)) : 0;
+    if (!ex_->stream_sized) head.headers.erase("Content-Length");
+    head.headers.erase("Transfer-Encoding");
+    if (ex_->stream_close) {
+        head.headers.set("Connection", "close");
+    } else if (ex_->req.version == 10 && ex_->stream_sized) {
+        head.headers.set("Connection", "keep-alive");
+    }
+    std::string first = std::move(head.body);
+    head.body.clear();
+    if (ex_->req.version == 10 && !ex_->stream_sized) {
+        // No chunked coding in HTTP/1.0: the body is held until end().
+        ex_->held = std::make_unique<Response>(std::move(head));
+        ex_->held->body = std::move(first);
+        return;
+    }
+    if (!ex_->stream_sized) head.headers.add("Transfer-Encoding", "chunked");
+    ex_->out.clear();
+    std::error_code ec;
+    serialize_head(head, ex_->out, ec);
+    if (ec) {
+        report("handler: the response head cannot be sent (" + ec.message() + ")");
+        if (auto s = ex_->stream.lock()) s->ended = true;
+        Response err;
+        err.status = 500;
+        keep_alive_ = false;
+        return answer(err);
+    }
+    flush_batch();
+    if (ex_->req.method == "HEAD" || first.empty()) {
+        output_full_ = !conn_.send(ex_->out, ec);
+    } else if (!ex_->stream_sized) {
+        serialize_chunk(first, ex_->out);
+        output_full_ = !conn_.send(ex_->out, ec);
+    } else {
+        output_full_ = !conn_.send(ex_->out, ec);
+        stream_write(first);
+    }
+}
+
+inline bool ServerConn::stream_write(std::string_view data) {
+    if (!answering()) return false;
+    if (ex_->stream_sized && ex_->req.method != "HEAD") {
+        if (data.size() > ex_->stream_left) {
+            report("handler: a streamed answer is longer than its Content-Length");
+            if (auto s = ex_->stream.lock()) {
+                s->sink = nullptr;
+                s->ended = true;
+            }
+            stream_abandon(true);  // (cut short: the client can tell)
+            return false;
+        }
+        ex_->stream_left -= data.size();
+        std::error_code ec;
+        flush_batch();
+        return conn_.send(data, ec) && !ec;
+    }
+    if (ex_->req.version == 10) {
+        if (!ex_->held) return false;
+        ex_->held->body.append(data.data(), data.size());
+        return true;
+    }
+    if (ex_->req.method == "HEAD" || data.empty())
+        return conn_.queued_bytes() <= owner_.options().output_high_water;
+    ex_->out.clear();
+    serialize_chunk(data, ex_->out);
+    std::error_code ec;
+    flush_batch();
+    return conn_.send(ex_->out, ec) && !ec;
+}
+
+inline void ServerConn::stream_end() {
+    if (!answering()) return;
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;
+    ex_->stream.reset();
+    std::error_code ec;
+    if (ex_->stream_sized && ex_->stream_left > 0 && ex_->req.method != "HEAD") {
+        report("handler: a streamed answer ended short of its Content-Length");
+        return stream_abandon(true);
+    }
+    if (ex_->req.version == 10 && !ex_->stream_sized) {
+        std::unique_ptr<Response> held = std::move(ex_->held);
+        if (held) answer(*held);
+    } else {
+        ex_->out.clear();
+        if (ex_->req.method != "HEAD" && !ex_->stream_sized) serialize_last_chunk(ex_->out);
+        flush_batch();
+        conn_.send(ex_->out, ec);
+        // Ended before its request's body (an upload answered early): the rest of the body is
+        // dropped if short, else the connection closes (after a complete answer: allowed).
+        finish_answer(ex_->stream_close || !body_keepable());
+    }
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_abandon(bool started) {
+    // Dropped before end(): the body is cut short, so the connection cannot go on.
+    report("handler: a streamed answer was dropped before its end");
+    if (ex_) ex_->stream.reset();
+    if (!started && answering()) {  // nobody can answer any more: 500
+        if (ex_->upload) detach_upload();
+        return fail(500);
+    }
+    keep_alive_ = false;
+    state_ = State::closing;
+    flush_batch();
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_STREAM_HPP
+// ---- end socklite/http/detail/server_stream.hpp
+// ---- begin socklite/http/detail/server_upload.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_UPLOAD_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_UPLOAD_HPP
+
+/** @file
+ *  Private to HttpServer: the upload side of detail::ServerConn: a request body handed
+ *  to an upload handler's BodyReader as it arrives (pause, resume, `100 Continue` when the body
+ *  is wanted, the end or an abort). Not part of the
+ *  API. */
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
 inline void ServerConn::maybe_continue(bool nothing_buffered) {
     // RFC 9110 section 10.1.1: `100 Continue` once the body is wanted, unless it is coming.
     if (!ex_ || ex_->continue_sent || ex_->body_done || !ex_->parser.expect_continue()) return;
@@ -12977,160 +13247,12 @@ inline void ServerConn::body_resume() {
     maybe_continue(conn_.buffered_bytes() == 0);
 }
 
-inline void ServerConn::stream_send(Response& res) {
-    if (!answering()) return;
-    if (auto s = ex_->stream.lock()) s->sink = nullptr;
-    ex_->stream.reset();
-    answer(res);
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_start(Response& head) {
-    if (!answering()) return;
-    head.version = 11;
-    if (head.status == 0) head.status = 200;
-    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
-    for (std::size_t i = 0; i < head.headers.size(); ++i) {
-        if (iequals(head.headers[i].name, "Connection") &&
-            head.headers[i].value.find("close") != std::string::npos)
-            keep_alive_ = false;
-    }
-    ex_->stream_close = !keep_alive_ || closing_after_ || owner_.stopping();
-    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
-    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
-        head.headers.add("Server", owner_.options().server_name);
-    // A Content-Length given by the handler: the body goes out as it is written, unchunked
-    // (also to an HTTP/1.0 client), and must have that length exactly.
-    std::string_view length = head.headers.get("Content-Length");
-    ex_->stream_sized = !length.empty() && length.size() < 19 &&
-                        length.find_first_not_of("0123456789") == std::string_view::npos;
-    ex_->stream_left = ex_->stream_sized ? std::stoull(std::string(length)) : 0;
-    if (!ex_->stream_sized) head.headers.erase("Content-Length");
-    head.headers.erase("Transfer-Encoding");
-    if (ex_->stream_close) {
-        head.headers.set("Connection", "close");
-    } else if (ex_->req.version == 10 && ex_->stream_sized) {
-        head.headers.set("Connection", "keep-alive");
-    }
-    std::string first = std::move(head.body);
-    head.body.clear();
-    if (ex_->req.version == 10 && !ex_->stream_sized) {
-        // No chunked coding in HTTP/1.0: the body is held until end().
-        ex_->held = std::make_unique<Response>(std::move(head));
-        ex_->held->body = std::move(first);
-        return;
-    }
-    if (!ex_->stream_sized) head.headers.add("Transfer-Encoding", "chunked");
-    ex_->out.clear();
-    std::error_code ec;
-    serialize_head(head, ex_->out, ec);
-    if (ec) {
-        report("handler: the response head cannot be sent (" + ec.message() + ")");
-        if (auto s = ex_->stream.lock()) s->ended = true;
-        Response err;
-        err.status = 500;
-        keep_alive_ = false;
-        return answer(err);
-    }
-    flush_batch();
-    if (ex_->req.method == "HEAD" || first.empty()) {
-        output_full_ = !conn_.send(ex_->out, ec);
-    } else if (!ex_->stream_sized) {
-        serialize_chunk(first, ex_->out);
-        output_full_ = !conn_.send(ex_->out, ec);
-    } else {
-        output_full_ = !conn_.send(ex_->out, ec);
-        stream_write(first);
-    }
-}
-
-inline bool ServerConn::stream_write(std::string_view data) {
-    if (!answering()) return false;
-    if (ex_->stream_sized && ex_->req.method != "HEAD") {
-        if (data.size() > ex_->stream_left) {
-            report("handler: a streamed answer is longer than its Content-Length");
-            if (auto s = ex_->stream.lock()) {
-                s->sink = nullptr;
-                s->ended = true;
-            }
-            stream_abandon(true);  // (cut short: the client can tell)
-            return false;
-        }
-        ex_->stream_left -= data.size();
-        std::error_code ec;
-        flush_batch();
-        return conn_.send(data, ec) && !ec;
-    }
-    if (ex_->req.version == 10) {
-        if (!ex_->held) return false;
-        ex_->held->body.append(data.data(), data.size());
-        return true;
-    }
-    if (ex_->req.method == "HEAD" || data.empty())
-        return conn_.queued_bytes() <= owner_.options().output_high_water;
-    ex_->out.clear();
-    serialize_chunk(data, ex_->out);
-    std::error_code ec;
-    flush_batch();
-    return conn_.send(ex_->out, ec) && !ec;
-}
-
-inline void ServerConn::stream_end() {
-    if (!answering()) return;
-    if (auto s = ex_->stream.lock()) s->sink = nullptr;
-    ex_->stream.reset();
-    std::error_code ec;
-    if (ex_->stream_sized && ex_->stream_left > 0 && ex_->req.method != "HEAD") {
-        report("handler: a streamed answer ended short of its Content-Length");
-        return stream_abandon(true);
-    }
-    if (ex_->req.version == 10 && !ex_->stream_sized) {
-        std::unique_ptr<Response> held = std::move(ex_->held);
-        if (held) answer(*held);
-    } else {
-        ex_->out.clear();
-        if (ex_->req.method != "HEAD" && !ex_->stream_sized) serialize_last_chunk(ex_->out);
-        flush_batch();
-        conn_.send(ex_->out, ec);
-        // Ended before its request's body (an upload answered early): the rest of the body is
-        // dropped if short, else the connection closes (after a complete answer: allowed).
-        finish_answer(ex_->stream_close || !body_keepable());
-    }
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_abandon(bool started) {
-    // Dropped before end(): the body is cut short, so the connection cannot go on.
-    report("handler: a streamed answer was dropped before its end");
-    if (ex_) ex_->stream.reset();
-    if (!started && answering()) {  // nobody can answer any more: 500
-        if (ex_->upload) detach_upload();
-        return fail(500);
-    }
-    keep_alive_ = false;
-    state_ = State::closing;
-    flush_batch();
-    conn_.close_after_flush();
-    arm(owner_.options().linger_timeout);
-}
-
-inline void ServerConn::fail(int status) {
-    Response res;
-    res.status = status;
-    res.reason = std::string(reason_phrase(status));
-    res.headers.add("Content-Type", "text/plain");
-    res.body = std::to_string(status) + " " + res.reason + "\n";
-    keep_alive_ = false;
-    Exchange& ex = exchange();  // (none on a connection that sent nothing yet)
-    ex.req.method.clear();      // not HEAD: the body goes out
-    ex.req.version = 11;
-    state_ = State::handler;
-    answer(res);
-}
-
 }  // namespace detail
 }  // namespace http
 }  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_UPLOAD_HPP
+// ---- end socklite/http/detail/server_upload.hpp
 
 #endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 // ---- end socklite/http/detail/server_conn.hpp

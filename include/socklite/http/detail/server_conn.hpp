@@ -4,25 +4,24 @@
 #define SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 
 /** @file
- *  Private to HttpServer: the per-connection state machine (detail::ServerConn) and one event
- *  loop's share of a server (detail::ServerLoop). Not part of the API. */
+ *  Private to HttpServer: the per-connection state machine (detail::ServerConn): requests read,
+ *  dispatched and answered. Its upload side is in server_upload.hpp, its streamed answers in
+ *  server_stream.hpp, one event loop's share of a server in server_loop.hpp. Not part of the
+ *  API. */
 
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <unistd.h>
 
-#include "../../acceptor.hpp"
 #include "../../connection.hpp"
 #include "../../event_loop.hpp"
 #include "../content_coding.hpp"
@@ -33,30 +32,10 @@
 #include "../serializer.hpp"
 #include "../static_files.hpp"
 #include "../upgrade.hpp"
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-#include "first_byte.hpp"  // HTTPS only: a plain build carries none of it
-#endif
 
 namespace socklite {
 namespace http {
 namespace detail {
-
-// The routes of a server: route n answers with the one of sync[n], async[n], stream[n] and
-// upgrade[n] that is not empty, or with file[n] or upload[n] when there is one (serve_dir(),
-// route_upload()).
-struct RouteTable {
-    Router router;
-    std::vector<Handler> sync;
-    std::vector<AsyncHandler> async;
-    std::vector<StreamHandler> stream;
-    std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
-    std::vector<UpgradeHandler> upgrade;
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-    // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
-    std::function<void(Socket&, std::error_code&)> secure;
-#endif
-    std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
-};
 
 class ServerLoop;
 
@@ -149,235 +128,17 @@ private:
     bool output_full_ = false;    // the last answer left the queue above high water
 };
 
-// One event loop's share of a server: its listener, its connections, the Date cache.
-class ServerLoop {
-public:
-    // On a loop of its own, or on @p external (not owned, never stopped by the server).
-    ServerLoop(const RouteTable& routes, const ServerOptions& options,
-               EventLoop* external = nullptr)
-        : own_loop_(external ? nullptr : std::make_unique<EventLoop>()),
-          loop_(external ? *external : *own_loop_),
-          routes_(routes),
-          options_(options),
-          link_(std::make_shared<ReplyLink>()) {
-        link_->loop = &loop_;
-        link_->deliver = [this](std::uint64_t id, Response&& res) {
-            auto it = conns_.find(id);
-            if (it != conns_.end()) it->second->deliver(std::move(res));
-        };
-    }
-    ServerLoop(const ServerLoop&) = delete;
-    ServerLoop& operator=(const ServerLoop&) = delete;
-    ~ServerLoop() {
-        if (grace_timer_) loop_.cancel(grace_timer_);  // an external loop runs on without us
-        std::lock_guard<std::mutex> lock(link_->mutex);
-        link_->loop = nullptr;
-    }
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
 
-    void listen(Listener listener) {
-        acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
-                                               [this](Accepted a) { accept(std::move(a)); });
-        acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (routes_.secure) {
-            waiting_ = std::make_unique<FirstByteWait>(
-                loop_, options_.header_timeout, [this](Socket s) { serve(std::move(s), true); },
-                [this] { resume_if_below(); });
-        }
-#endif
-    }
-    void run() { loop_.run(); }
-    // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
-    // the grace period ends.
-    void begin_stop() {
-        if (stopping_) return;
-        stopping_ = true;
-        acceptor_.reset();
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (waiting_) waiting_->clear();
-#endif
-        std::vector<std::uint64_t> ids;
-        ids.reserve(conns_.size());
-        for (auto& c : conns_) ids.push_back(c.first);
-        for (std::uint64_t id : ids) {
-            auto it = conns_.find(id);
-            if (it != conns_.end()) it->second->stop_gracefully();
-        }
-        if (conns_.empty()) return halt();
-        grace_timer_ = loop_.call_after(options_.grace, [this] {
-            grace_timer_ = 0;
-            for (auto& c : conns_) c.second->connection().close();
-            conns_.clear();
-            halt();
-        });
-    }
-    void remove(std::uint64_t id) {
-        conns_.erase(id);
-        if (stopping_) {
-            if (conns_.empty()) halt();
-        } else {
-            resume_if_below();
-        }
-    }
-    void report(const std::string& what) const {
-        if (options_.on_error) options_.on_error(what);
-    }
-    // `Date` for an answer: formatted at most once per second (RFC 9110 section 5.6.7).
-    std::string_view date() {
-        std::time_t now = std::time(nullptr);
-        if (now != date_time_) {
-            date_time_ = now;
-            std::tm tm{};
-            ::gmtime_r(&now, &tm);
-            static const char days[] = "SunMonTueWedThuFriSat";
-            static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-            std::snprintf(date_, sizeof date_, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
-                          days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
-                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-        }
-        return date_;
-    }
+// ServerLoop needs ServerConn's class, and ServerConn's functions need ServerLoop: it comes here.
+#include "server_loop.hpp"
+#include "server_policy.hpp"
 
-    EventLoop& loop() noexcept { return loop_; }
-    const RouteTable& routes() const noexcept { return routes_; }
-    const ServerOptions& options() const noexcept { return options_; }
-    const std::shared_ptr<ReplyLink>& link() const noexcept { return link_; }
-    bool stopping() const noexcept { return stopping_; }
-    std::size_t connection_count() const noexcept { return conns_.size(); }
-
-private:
-    void halt() {
-        if (own_loop_) loop_.stop();  // an external loop is its owner's to stop
-    }
-    void accept(Accepted a) {
-        if (stopping_) return;
-        std::error_code ignored;
-        a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (waiting_) {  // HTTPS: TLS or plain HTTP, as the first byte tells
-            waiting_->add(std::move(a.socket));
-            if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
-            return;
-        }
-#endif
-        serve(std::move(a.socket), false);
-    }
-    void serve(Socket socket, bool secure) {
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (secure) {
-            // The handshake happens within the first reads, under the header timeout.
-            std::error_code ec;
-            routes_.secure(socket, ec);
-            if (ec) {
-                report("tls: " + ec.message());
-                return resume_if_below();
-            }
-        }
-#else
-        (void)secure;
-#endif
-        std::uint64_t id = ++next_id_;
-        std::unique_ptr<ServerConn> c;
-        try {
-            c = std::make_unique<ServerConn>(*this, id, std::move(socket));
-        } catch (const std::exception& e) {
-            report(std::string("connection: ") + e.what());
-            return resume_if_below();
-        }
-        ServerConn* raw = c.get();
-        conns_.emplace(id, std::move(c));
-        raw->start();
-        if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
-    }
-    std::size_t open_count() const noexcept {
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        return conns_.size() + (waiting_ ? waiting_->size() : 0);
-#else
-        return conns_.size();
-#endif
-    }
-    void resume_if_below() {
-        if (!stopping_ && acceptor_ && acceptor_->accepting_paused() &&
-            open_count() < options_.max_connections)
-            acceptor_->resume_accepting();
-    }
-
-    std::unique_ptr<EventLoop> own_loop_;  // first: destroyed last, with the tasks posted to it
-    EventLoop& loop_;
-    const RouteTable& routes_;
-    const ServerOptions& options_;
-    std::shared_ptr<ReplyLink> link_;
-    std::unique_ptr<Acceptor> acceptor_;
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-    std::unique_ptr<FirstByteWait> waiting_;  // HTTPS: new connections until their first byte
-#endif
-    std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
-    std::uint64_t next_id_ = 0;
-    bool stopping_ = false;
-    EventLoop::TimerId grace_timer_ = 0;
-    std::time_t date_time_ = 0;
-    char date_[40] = {};
-};
-
-// ---------------------------------------------------------------------------------------------
-
-inline Connection::Options server_connection_options(const ServerOptions& o) {
-    Connection::Options c;
-    // The head must fit in the input buffer; bodies are taken piece by piece.
-    c.max_input = o.max_header_bytes + 16 * 1024;
-    c.high_water = o.output_high_water;
-    c.low_water = o.output_high_water / 4;
-    c.max_queued = static_cast<std::size_t>(-1);  // bounded by high_water + one answer
-    return c;
-}
-
-inline ParserLimits server_parser_limits(const ServerOptions& o) {
-    ParserLimits l;
-    l.max_header_bytes = o.max_header_bytes;
-    l.max_fields = o.max_fields;
-    l.max_request_line = o.max_request_line;
-    // The route decides which limit applies (ServerConn checks it): the parser enforces only
-    // the larger one.
-    l.max_body_size = o.max_body_size > o.max_upload_size ? o.max_body_size : o.max_upload_size;
-    return l;
-}
-
-// What the server refuses beyond the parser's grammar (which also serves clients and proxies),
-// as a status (0: nothing): in absolute-form only http and https URIs, without userinfo (RFC 9110
-// section 4.2.4); Content-Length once, as one number (duplicates and lists, even of equal
-// values, are how requests get smuggled; RFC 9110 section 8.6 allows refusing them); and no
-// transfer coding but chunked, which is all the server decodes (RFC 9112 section 6.1: 501).
-inline int request_policy_status(const RequestParser& p) noexcept {
-    if (p.target_form() == TargetForm::absolute) {
-        std::string_view t = p.target();
-        std::size_t colon = t.find(':');
-        std::string_view scheme = t.substr(0, colon);
-        if (!iequals(scheme, "http") && !iequals(scheme, "https")) return 400;
-        std::string_view auth = t.substr(colon + 3);  // the parser checked the "//"
-        if (auth.substr(0, auth.find_first_of("/?")).find('@') != std::string_view::npos)
-            return 400;
-    }
-    int lengths = 0;
-    for (std::size_t i = 0; i < p.field_count(); ++i) {
-        FieldView f = p.field(i);
-        if (iequals(f.name, "Content-Length")) {
-            if (++lengths > 1 || f.value.find(',') != std::string_view::npos) return 400;
-        } else if (iequals(f.name, "Transfer-Encoding")) {
-            std::string_view v = f.value;
-            while (!v.empty()) {
-                std::size_t comma = v.find(',');
-                std::string_view coding = v.substr(0, comma);
-                while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
-                    coding.remove_prefix(1);
-                while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
-                    coding.remove_suffix(1);
-                if (!iequals(coding, "chunked")) return 501;
-                v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
-            }
-        }
-    }
-    return 0;
-}
+namespace socklite {
+namespace http {
+namespace detail {
 
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
@@ -986,293 +747,6 @@ inline bool ServerConn::body_keepable() const noexcept {
            owner_.options().max_discard;
 }
 
-inline void ServerConn::maybe_continue(bool nothing_buffered) {
-    // RFC 9110 section 10.1.1: `100 Continue` once the body is wanted, unless it is coming.
-    if (!ex_ || ex_->continue_sent || ex_->body_done || !ex_->parser.expect_continue()) return;
-    if (auto s = ex_->stream.lock()) {
-        if (s->started) return;  // a final answer went out already
-    }
-    if (!nothing_buffered || ex_->parser.body_received() > 0) return;
-    ex_->continue_sent = true;
-    std::error_code ignored;  // a failure shows in on_close()
-    flush_batch();
-    conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
-}
-
-inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_buffered) {
-    state_ = State::body;
-    auto body = std::make_shared<BodyState>();
-    body->source = this;
-    body->loop_thread = std::this_thread::get_id();
-    body->link = owner_.link();
-    body->has_length = ex_->parser.has_content_length();
-    body->length = ex_->parser.content_length();
-    ex_->upload = body;
-    auto writer = std::make_shared<StreamState>();
-    writer->sink = this;
-    ex_->stream = writer;
-    arm(owner_.options().body_timeout);
-    try {
-        handler(ex_->req, http::BodyReader(body), StreamWriter(writer));
-    } catch (const std::exception& e) {
-        report(std::string("upload handler: ") + e.what());
-        return abort_body(std::error_code(), 500, false);  // (before the writer goes)
-    } catch (...) {
-        report("upload handler: unknown exception");
-        return abort_body(std::error_code(), 500, false);
-    }
-    writer.reset();  // the handler kept no copy: nobody can answer (500, stream_abandon())
-    if (ex_->upload != body) return;  // answered at once
-    if (body->paused) {
-        body_pause();
-    } else {
-        maybe_continue(nothing_buffered);
-    }
-}
-
-inline bool ServerConn::deliver_piece(std::string_view piece) {
-    std::shared_ptr<BodyState> body = ex_->upload;  // the callback may end the upload
-    body->received += piece.size();
-    bool more = true;
-    try {
-        if (body->on_data) more = body->on_data(piece);
-    } catch (const std::exception& e) {
-        report(std::string("upload handler: ") + e.what());
-        abort_body(std::error_code(), 500, false);
-        return false;
-    } catch (...) {
-        report("upload handler: unknown exception");
-        abort_body(std::error_code(), 500, false);
-        return false;
-    }
-    if (!more && ex_->upload == body) body->paused = true;
-    return state_ != State::closing;
-}
-
-inline void ServerConn::upload_complete() {
-    // The answer is awaited now: pipelined requests wait (as for an asynchronous handler).
-    state_ = State::handler;
-    if (timer_) owner_.loop().cancel(timer_);
-    timer_ = 0;
-    conn_.pause_reading();
-    std::function<void(std::error_code)> on_end = detach_upload();
-    if (!on_end) return;
-    try {
-        on_end(std::error_code());
-    } catch (const std::exception& e) {
-        report(std::string("upload handler: ") + e.what());
-        if (state_ == State::handler) abort_body(std::error_code(), 500, false);
-    } catch (...) {
-        report("upload handler: unknown exception");
-        if (state_ == State::handler) abort_body(std::error_code(), 500, false);
-    }
-}
-
-inline std::function<void(std::error_code)> ServerConn::detach_upload() {
-    if (!ex_) return nullptr;
-    std::shared_ptr<BodyState> body = std::move(ex_->upload);
-    ex_->upload.reset();
-    if (!body) return nullptr;
-    body->source = nullptr;
-    body->ended = true;
-    std::function<void(std::error_code)> on_end = std::move(body->on_end);
-    body->on_end = nullptr;
-    // (A callback that holds the reader would keep it alive: a cycle, broken here.)
-    std::function<bool(std::string_view)> on_data = std::move(body->on_data);
-    body->on_data = nullptr;
-    return on_end;
-}
-
-inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
-    std::function<void(std::error_code)> on_end = detach_upload();
-    // The server answers now: the handler's writer is cut off first.
-    bool started = false;
-    Exchange& ex = exchange();  // (there is one: a body was being read)
-    if (auto s = ex.stream.lock()) {
-        started = s->started;
-        s->sink = nullptr;
-        s->ended = true;
-    }
-    ex.stream.reset();
-    ex.held.reset();
-    if (tell && on_end) {
-        try {
-            on_end(ec);
-        } catch (const std::exception& e) {
-            report(std::string("upload handler: ") + e.what());
-        } catch (...) {
-            report("upload handler: unknown exception");
-        }
-    }
-    if (state_ == State::closing) return;
-    if (status != 0 && !(started && ex_->req.version != 10)) return fail(status);
-    // A streamed answer under way is cut short (its end is missing: the client can tell), or
-    // the client is gone: close.
-    keep_alive_ = false;
-    state_ = State::closing;
-    flush_batch();
-    conn_.close_after_flush();
-    arm(owner_.options().linger_timeout);
-}
-
-inline void ServerConn::body_pause() {
-    conn_.pause_reading();
-    if (timer_) owner_.loop().cancel(timer_);
-    timer_ = 0;
-}
-
-inline void ServerConn::body_resume() {
-    if (!upload() || state_ != State::body) return;
-    if (ex_->body_done) {  // only on_end() was held back: from the loop, not inside resume()
-        if (timer_) owner_.loop().cancel(timer_);
-        timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
-            timer_ = 0;
-            if (upload() && state_ == State::body && !upload()->paused) upload_complete();
-        });
-        return;
-    }
-    conn_.resume_reading();  // the bytes already buffered come first, from the loop
-    arm(owner_.options().body_timeout);
-    maybe_continue(conn_.buffered_bytes() == 0);
-}
-
-inline void ServerConn::stream_send(Response& res) {
-    if (!answering()) return;
-    if (auto s = ex_->stream.lock()) s->sink = nullptr;
-    ex_->stream.reset();
-    answer(res);
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_start(Response& head) {
-    if (!answering()) return;
-    head.version = 11;
-    if (head.status == 0) head.status = 200;
-    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
-    for (std::size_t i = 0; i < head.headers.size(); ++i) {
-        if (iequals(head.headers[i].name, "Connection") &&
-            head.headers[i].value.find("close") != std::string::npos)
-            keep_alive_ = false;
-    }
-    ex_->stream_close = !keep_alive_ || closing_after_ || owner_.stopping();
-    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
-    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
-        head.headers.add("Server", owner_.options().server_name);
-    // A Content-Length given by the handler: the body goes out as it is written, unchunked
-    // (also to an HTTP/1.0 client), and must have that length exactly.
-    std::string_view length = head.headers.get("Content-Length");
-    ex_->stream_sized = !length.empty() && length.size() < 19 &&
-                        length.find_first_not_of("0123456789") == std::string_view::npos;
-    ex_->stream_left = ex_->stream_sized ? std::stoull(std::string(length)) : 0;
-    if (!ex_->stream_sized) head.headers.erase("Content-Length");
-    head.headers.erase("Transfer-Encoding");
-    if (ex_->stream_close) {
-        head.headers.set("Connection", "close");
-    } else if (ex_->req.version == 10 && ex_->stream_sized) {
-        head.headers.set("Connection", "keep-alive");
-    }
-    std::string first = std::move(head.body);
-    head.body.clear();
-    if (ex_->req.version == 10 && !ex_->stream_sized) {
-        // No chunked coding in HTTP/1.0: the body is held until end().
-        ex_->held = std::make_unique<Response>(std::move(head));
-        ex_->held->body = std::move(first);
-        return;
-    }
-    if (!ex_->stream_sized) head.headers.add("Transfer-Encoding", "chunked");
-    ex_->out.clear();
-    std::error_code ec;
-    serialize_head(head, ex_->out, ec);
-    if (ec) {
-        report("handler: the response head cannot be sent (" + ec.message() + ")");
-        if (auto s = ex_->stream.lock()) s->ended = true;
-        Response err;
-        err.status = 500;
-        keep_alive_ = false;
-        return answer(err);
-    }
-    flush_batch();
-    if (ex_->req.method == "HEAD" || first.empty()) {
-        output_full_ = !conn_.send(ex_->out, ec);
-    } else if (!ex_->stream_sized) {
-        serialize_chunk(first, ex_->out);
-        output_full_ = !conn_.send(ex_->out, ec);
-    } else {
-        output_full_ = !conn_.send(ex_->out, ec);
-        stream_write(first);
-    }
-}
-
-inline bool ServerConn::stream_write(std::string_view data) {
-    if (!answering()) return false;
-    if (ex_->stream_sized && ex_->req.method != "HEAD") {
-        if (data.size() > ex_->stream_left) {
-            report("handler: a streamed answer is longer than its Content-Length");
-            if (auto s = ex_->stream.lock()) {
-                s->sink = nullptr;
-                s->ended = true;
-            }
-            stream_abandon(true);  // (cut short: the client can tell)
-            return false;
-        }
-        ex_->stream_left -= data.size();
-        std::error_code ec;
-        flush_batch();
-        return conn_.send(data, ec) && !ec;
-    }
-    if (ex_->req.version == 10) {
-        if (!ex_->held) return false;
-        ex_->held->body.append(data.data(), data.size());
-        return true;
-    }
-    if (ex_->req.method == "HEAD" || data.empty())
-        return conn_.queued_bytes() <= owner_.options().output_high_water;
-    ex_->out.clear();
-    serialize_chunk(data, ex_->out);
-    std::error_code ec;
-    flush_batch();
-    return conn_.send(ex_->out, ec) && !ec;
-}
-
-inline void ServerConn::stream_end() {
-    if (!answering()) return;
-    if (auto s = ex_->stream.lock()) s->sink = nullptr;
-    ex_->stream.reset();
-    std::error_code ec;
-    if (ex_->stream_sized && ex_->stream_left > 0 && ex_->req.method != "HEAD") {
-        report("handler: a streamed answer ended short of its Content-Length");
-        return stream_abandon(true);
-    }
-    if (ex_->req.version == 10 && !ex_->stream_sized) {
-        std::unique_ptr<Response> held = std::move(ex_->held);
-        if (held) answer(*held);
-    } else {
-        ex_->out.clear();
-        if (ex_->req.method != "HEAD" && !ex_->stream_sized) serialize_last_chunk(ex_->out);
-        flush_batch();
-        conn_.send(ex_->out, ec);
-        // Ended before its request's body (an upload answered early): the rest of the body is
-        // dropped if short, else the connection closes (after a complete answer: allowed).
-        finish_answer(ex_->stream_close || !body_keepable());
-    }
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_abandon(bool started) {
-    // Dropped before end(): the body is cut short, so the connection cannot go on.
-    report("handler: a streamed answer was dropped before its end");
-    if (ex_) ex_->stream.reset();
-    if (!started && answering()) {  // nobody can answer any more: 500
-        if (ex_->upload) detach_upload();
-        return fail(500);
-    }
-    keep_alive_ = false;
-    state_ = State::closing;
-    flush_batch();
-    conn_.close_after_flush();
-    arm(owner_.options().linger_timeout);
-}
-
 inline void ServerConn::fail(int status) {
     Response res;
     res.status = status;
@@ -1290,5 +764,9 @@ inline void ServerConn::fail(int status) {
 }  // namespace detail
 }  // namespace http
 }  // namespace socklite
+
+// The rest of ServerConn's functions: what a handler's BodyReader and StreamWriter call.
+#include "server_stream.hpp"
+#include "server_upload.hpp"
 
 #endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
