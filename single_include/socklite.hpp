@@ -11808,19 +11808,19 @@ private:
 #define SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 
 /** @file
- *  Private to HttpServer: the per-connection state machine (detail::ServerConn) and one event
- *  loop's share of a server (detail::ServerLoop). Not part of the API. */
+ *  Private to HttpServer: the per-connection state machine (detail::ServerConn): requests read,
+ *  dispatched and answered. Its upload side is in server_upload.hpp, its streamed answers in
+ *  server_stream.hpp, one event loop's share of a server in server_loop.hpp. Not part of the
+ *  API. */
 
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -12418,6 +12418,132 @@ private:
 
 #endif  // SOCKLITE_HTTP_UPGRADE_HPP
 // ---- end socklite/http/upgrade.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+class ServerLoop;
+
+// One connection: reads a request (head, then the body in full, or the body streamed to an
+// upload handler as it comes), calls its handler, sends the answer, and goes on with the next
+// request (pipelined ones wait, unparsed, in the input buffer: one request is in a handler at
+// a time, so answers leave in order).
+class ServerConn final : StreamSink, BodySource {
+public:
+    ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
+    ServerConn(const ServerConn&) = delete;
+    ServerConn& operator=(const ServerConn&) = delete;
+    ~ServerConn();
+    void start();
+    // stop(): closes at once when no request is under way, else closes after its answer.
+    void stop_gracefully();
+    // An asynchronous answer arrives (on the loop's thread).
+    void deliver(Response&& res);
+    Connection& connection() noexcept { return conn_; }
+
+private:
+    inline void stream_send(Response& res) override;
+    inline void stream_start(Response& head) override;
+    inline bool stream_write(std::string_view data) override;
+    inline void stream_end() override;
+    inline void stream_abandon(bool started) override;
+    inline void body_pause() override;
+    inline void body_resume() override;
+    void finish_answer(bool close);
+    // body: reading a body (buffered in the request, or delivered to an upload handler);
+    // discard: reading the rest of a body after its answer (at most ServerOptions::max_discard).
+    enum class State : unsigned char { head, body, handler, idle, closing, upgraded, discard };
+    std::size_t on_input(std::string_view in);
+    void begin_request();
+    void dispatch();
+    void answer(Response& res, FileBody* file = nullptr);
+    void dispatch_file(const FileHandler& handler, Response& res);
+    void upgrade(const UpgradeHandler& handler);
+    void fail(int status);
+    void start_upload(const UploadHandler& handler, bool nothing_buffered);
+    bool deliver_piece(std::string_view piece);
+    void upload_complete();
+    void abort_body(std::error_code ec, int status, bool tell);
+    std::function<void(std::error_code)> detach_upload();
+    void maybe_continue(bool nothing_buffered);
+    bool answering() const noexcept;
+    std::uint64_t body_limit_of() const noexcept;
+    bool body_keepable() const noexcept;
+    void arm(std::chrono::milliseconds after);
+    void on_timer();
+    void report(std::string_view what);
+    void release_idle();
+    void flush_batch();
+
+    // What only a request under way needs (memory per idle connection): allocated with the
+    // first byte of a request, released when the connection goes idle with nothing buffered.
+    struct Exchange {
+        explicit Exchange(const ParserLimits& limits) : parser(limits) {}
+        RequestParser parser;
+        ServerRequest req;
+        std::string out;
+        std::string batch;  // answers to pipelined requests, sent together when the input is done
+        std::weak_ptr<StreamState> stream;  // the streamed answer under way (the writers own it)
+        std::unique_ptr<Response> held;     // a streamed answer to an HTTP/1.0 client, held
+        std::shared_ptr<BodyState> upload;  // the body delivered to an upload handler, meanwhile
+        std::uint64_t stream_left = 0;  // bytes still to come of a streamed answer with a length
+        std::uint32_t route = 0;        // the request's route when found (at its head)
+        unsigned char outcome = 0;      // the Router::Outcome of the request
+        bool body_done = true;          // the request's body is read (or there is none)
+        bool continue_sent = false;     // `100 Continue` went out for the request
+        bool upload_route = false;      // the route is an upload route (max_upload_size applies)
+        bool stream_close = false;      // close after the streamed answer
+        bool stream_sized = false;      // the streamed answer has a Content-Length (not chunked)
+    };
+    Exchange& exchange();
+    BodyState* upload() const noexcept { return ex_ ? ex_->upload.get() : nullptr; }
+
+    ServerLoop& owner_;
+    std::uint64_t id_;
+    Connection conn_;
+    std::unique_ptr<Exchange> ex_;        // while a request is under way (idle: none)
+    std::unique_ptr<Upgraded> upgraded_;  // the protocol after an accepted upgrade
+    EventLoop::TimerId timer_ = 0;
+    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    State state_ = State::head;
+    bool received_ = false;       // bytes of the current request have arrived
+    bool in_input_ = false;       // on_input() is running
+    bool keep_alive_ = true;      // the current request allows another after it
+    bool closing_after_ = false;  // stop(): close after the current answer
+    bool output_full_ = false;    // the last answer left the queue above high water
+};
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+// ServerLoop needs ServerConn's class, and ServerConn's functions need ServerLoop: it comes here.
+// ---- begin socklite/http/detail/server_loop.hpp
+// Included in the middle of server_conn.hpp, between ServerConn's class (which ServerLoop needs)
+// and ServerConn's functions (which need ServerLoop); included first, this header gets there
+// through server_conn.hpp: so that include comes before the guard.
+
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
+
+/** @file
+ *  Private to HttpServer: one event loop's share of a server (detail::ServerLoop): its
+ *  listener, its connections, the Date cache; and the routes they serve (detail::RouteTable).
+ *  Not part of the API. */
+
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
 // ---- begin socklite/http/detail/first_byte.hpp
 #ifndef SOCKLITE_HTTP_DETAIL_FIRST_BYTE_HPP
@@ -12578,91 +12704,6 @@ struct RouteTable {
     std::function<void(Socket&, std::error_code&)> secure;
 #endif
     std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
-};
-
-class ServerLoop;
-
-// One connection: reads a request (head, then the body in full, or the body streamed to an
-// upload handler as it comes), calls its handler, sends the answer, and goes on with the next
-// request (pipelined ones wait, unparsed, in the input buffer: one request is in a handler at
-// a time, so answers leave in order).
-class ServerConn final : StreamSink, BodySource {
-public:
-    ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket);
-    ServerConn(const ServerConn&) = delete;
-    ServerConn& operator=(const ServerConn&) = delete;
-    ~ServerConn();
-    void start();
-    // stop(): closes at once when no request is under way, else closes after its answer.
-    void stop_gracefully();
-    // An asynchronous answer arrives (on the loop's thread).
-    void deliver(Response&& res);
-    Connection& connection() noexcept { return conn_; }
-
-private:
-    inline void stream_send(Response& res) override;
-    inline void stream_start(Response& head) override;
-    inline bool stream_write(std::string_view data) override;
-    inline void stream_end() override;
-    inline void stream_abandon(bool started) override;
-    inline void body_pause() override;
-    inline void body_resume() override;
-    void finish_answer(bool close);
-    // body: reading a body (buffered in req_.body, or delivered to upload_); discard: reading
-    // the rest of a body after its answer (at most ServerOptions::max_discard bytes).
-    enum class State { head, body, handler, idle, closing, upgraded, discard };
-    std::size_t on_input(std::string_view in);
-    void begin_request();
-    void dispatch();
-    void answer(Response& res, FileBody* file = nullptr);
-    void dispatch_file(const FileHandler& handler, Response& res);
-    void upgrade(const UpgradeHandler& handler);
-    void fail(int status);
-    void start_upload(const UploadHandler& handler, bool nothing_buffered);
-    bool deliver_piece(std::string_view piece);
-    void upload_complete();
-    void abort_body(std::error_code ec, int status, bool tell);
-    std::function<void(std::error_code)> detach_upload();
-    void maybe_continue(bool nothing_buffered);
-    bool answering() const noexcept;
-    std::uint64_t body_limit_of() const noexcept;
-    bool body_keepable() const noexcept;
-    void arm(std::chrono::milliseconds after);
-    void on_timer();
-    void report(std::string_view what);
-    void release_idle();
-    void flush_batch();
-
-    ServerLoop& owner_;
-    std::uint64_t id_;
-    Connection conn_;
-    std::unique_ptr<RequestParser> parser_;  // while a request is under way (idle: none)
-    ServerRequest req_;
-    std::string out_;
-    std::string batch_;  // answers to pipelined requests, sent together when the input is done
-    State state_ = State::head;
-    std::uint32_t route_ = 0;  // the current request's route when found (at its head)
-    EventLoop::TimerId timer_ = 0;
-    bool received_ = false;              // bytes of the current request have arrived
-    bool in_input_ = false;              // on_input() is running
-    bool keep_alive_ = true;             // the current request allows another after it
-    bool closing_after_ = false;         // stop(): close after the current answer
-    bool output_full_ = false;           // the last answer left the queue above high water
-    std::size_t last_queued_ = 0;        // for the idle check of a client that does not read
-    std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
-    std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
-    bool stream_close_ = false;          // close after the streamed answer
-    // (The members below fill the padding after stream_close_: memory per idle connection.)
-    bool stream_sized_ = false;          // the streamed answer has a Content-Length (not chunked)
-    bool body_done_ = true;              // the current request's body is read (or there is none)
-    bool continue_sent_ = false;         // `100 Continue` went out for the current request
-    bool upload_route_ = false;          // the route is an upload route (max_upload_size applies)
-    unsigned char outcome_ = 0;          // the Router::Outcome of the current request
-    std::uint64_t stream_left_ = 0;      // bytes still to come of a streamed answer with a length
-    std::shared_ptr<BodyState> upload_;  // the body delivered to an upload handler, meanwhile
-
-    // The protocol after an accepted upgrade.
-    std::unique_ptr<Upgraded> upgraded_;
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
@@ -12835,7 +12876,27 @@ private:
     char date_[40] = {};
 };
 
-// ---------------------------------------------------------------------------------------------
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
+// ---- end socklite/http/detail/server_loop.hpp
+// ---- begin socklite/http/detail/server_policy.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_POLICY_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_POLICY_HPP
+
+/** @file
+ *  Private to HttpServer: what ServerOptions make of a connection's and a parser's limits, and
+ *  what the server refuses beyond the parser's grammar. Pure functions. Not part of the API. */
+
+#include <cstddef>
+#include <string_view>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
 
 inline Connection::Options server_connection_options(const ServerOptions& o) {
     Connection::Options c;
@@ -12895,6 +12956,17 @@ inline int request_policy_status(const RequestParser& p) noexcept {
     return 0;
 }
 
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_POLICY_HPP
+// ---- end socklite/http/detail/server_policy.hpp
+
+namespace socklite {
+namespace http {
+namespace detail {
+
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
       id_(id),
@@ -12902,8 +12974,9 @@ inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
-    if (auto s = stream_.lock()) s->sink = nullptr;  // (before on_end(): it may write)
-    if (upload_) {  // the server stops (grace period over) or goes: the handler hears of it
+    if (!ex_) return;
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;  // (before on_end(): it may write)
+    if (ex_->upload) {  // the server stops (grace period over) or goes: the handler hears of it
         std::function<void(std::error_code)> on_end = detach_upload();
         if (on_end) {
             try {
@@ -12913,7 +12986,13 @@ inline ServerConn::~ServerConn() {
             }
         }
     }
-    if (auto s = stream_.lock()) s->sink = nullptr;
+    if (!ex_) return;  // (on_end() may have ended the request)
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;
+}
+
+inline ServerConn::Exchange& ServerConn::exchange() {
+    if (!ex_) ex_ = std::make_unique<Exchange>(server_parser_limits(owner_.options()));
+    return *ex_;
 }
 
 inline void ServerConn::start() {
@@ -12929,16 +13008,17 @@ inline void ServerConn::start() {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
         flush_batch();
-        if (upload_) {
+        if (BodyState* up = upload()) {
             // The rest may wait in the buffer (the handler paused, or the output was full):
             // on_input() decides once it has taken what is there.
-            if (upload_->paused || conn_.buffered_bytes() > 0) return;
+            if (up->paused || conn_.buffered_bytes() > 0) return;
             return abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
         }
         if (state_ != State::handler) conn_.close_after_flush();
     });
     conn_.on_drain([this] {
-        auto s = stream_.lock();
+        if (!ex_) return;
+        auto s = ex_->stream.lock();
         if (s && s->ready) {
             std::function<void()> ready = s->ready;  // it may replace itself
             ready();
@@ -12947,7 +13027,7 @@ inline void ServerConn::start() {
     conn_.on_close([this](std::error_code ec) {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
-        if (upload_) {
+        if (upload()) {
             std::function<void(std::error_code)> on_end = detach_upload();
             if (on_end) {
                 try {
@@ -12979,7 +13059,7 @@ inline void ServerConn::on_timer() {
             if (received_) return fail(408);
             break;  // nothing came: just close
         case State::body:
-            if (upload_) return abort_body(std::make_error_code(std::errc::timed_out), 408, true);
+            if (upload()) return abort_body(std::make_error_code(std::errc::timed_out), 408, true);
             return fail(408);
         case State::discard: break;
         case State::idle:
@@ -13027,18 +13107,16 @@ inline void ServerConn::release_idle() {
     // An idle keep-alive connection keeps no per-request storage (memory per idle connection):
     // the parser with its field tables (2.6 KiB with the default limits), the request and the
     // serialised answer are made again by the next request.
-    parser_.reset();
-    req_ = ServerRequest();
-    std::string().swap(out_);
-    std::string().swap(batch_);
+    flush_batch();
+    ex_.reset();
 }
 
 inline void ServerConn::flush_batch() {
-    if (batch_.empty()) return;
+    if (!ex_ || ex_->batch.empty()) return;
     std::error_code ec;  // a failure shows in on_close()
-    if (!conn_.send(batch_, ec)) output_full_ = true;
-    batch_.clear();
-    if (batch_.capacity() > 64 * 1024) std::string().swap(batch_);
+    if (!conn_.send(ex_->batch, ec)) output_full_ = true;
+    ex_->batch.clear();
+    if (ex_->batch.capacity() > 64 * 1024) std::string().swap(ex_->batch);
 }
 
 inline std::size_t ServerConn::on_input(std::string_view in) {
@@ -13051,15 +13129,14 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
         if (state_ != State::body && state_ != State::discard && pos == in.size()) break;
         if (state_ == State::idle) {  // the first byte of the next request
             state_ = State::head;
-            if (parser_) parser_->reset();
+            if (ex_) ex_->parser.reset();
             received_ = false;
             arm(owner_.options().header_timeout);
         }
         if (state_ == State::head) {
-            if (!parser_)
-                parser_ = std::make_unique<RequestParser>(server_parser_limits(owner_.options()));
+            Exchange& ex = exchange();
             received_ = true;
-            ParseResult r = parser_->parse_head(in.substr(pos));
+            ParseResult r = ex.parser.parse_head(in.substr(pos));
             if (r.error()) {
                 fail(status_for(r.ec));
                 return in.size();
@@ -13070,35 +13147,35 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             if (state_ == State::closing) return in.size();
             const RouteTable& routes = owner_.routes();
             Router::Match m;
-            if (parser_->target_form() != TargetForm::authority &&
-                !(req_.method == "OPTIONS" && req_.target == "*"))
-                m = routes.router.match(req_.method, req_.path);
+            if (ex_->parser.target_form() != TargetForm::authority &&
+                !(ex_->req.method == "OPTIONS" && ex_->req.target == "*"))
+                m = routes.router.match(ex_->req.method, ex_->req.path);
             const bool found = m.outcome == Router::found;
-            outcome_ = static_cast<unsigned char>(m.outcome);
-            route_ = static_cast<std::uint32_t>(m.route);
-            if (found) req_.params = std::move(m.params);
-            upload_route_ = found && m.route < routes.upload.size() &&
-                            static_cast<bool>(routes.upload[m.route]);
-            const bool upload = upload_route_;
+            ex_->outcome = static_cast<unsigned char>(m.outcome);
+            ex_->route = static_cast<std::uint32_t>(m.route);
+            if (found) ex_->req.params = std::move(m.params);
+            ex_->upload_route = found && m.route < routes.upload.size() &&
+                                static_cast<bool>(routes.upload[m.route]);
+            const bool upload = ex_->upload_route;
             const std::uint64_t body_limit = body_limit_of();
-            body_done_ = parser_->complete();
-            continue_sent_ = false;
+            ex_->body_done = ex_->parser.complete();
+            ex_->continue_sent = false;
             // Refused before a byte of it is read (and without `100 Continue`).
-            if (!body_done_ && parser_->has_content_length() &&
-                parser_->content_length() > body_limit) {
+            if (!ex_->body_done && ex_->parser.has_content_length() &&
+                ex_->parser.content_length() > body_limit) {
                 fail(413);
                 return in.size();
             }
             if (upload) {
-                start_upload(routes.upload[route_], pos == in.size());
+                start_upload(routes.upload[ex_->route], pos == in.size());
                 if (state_ == State::closing) return in.size();
                 continue;
             }
-            if (parser_->body_kind() == BodyKind::none) {
+            if (ex_->parser.body_kind() == BodyKind::none) {
                 dispatch();
                 continue;
             }
-            if (!found && !body_done_ && parser_->expect_continue()) {
+            if (!found && !ex_->body_done && ex_->parser.expect_continue()) {
                 // No handler reads this body (404, 405, ...): answered without `100 Continue`,
                 // and closed after (the client may or may not send the body now).
                 dispatch();
@@ -13107,13 +13184,13 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             }
             state_ = State::body;
             arm(owner_.options().body_timeout);
-            if (!body_done_) maybe_continue(pos == in.size());
+            if (!ex_->body_done) maybe_continue(pos == in.size());
             continue;
         }
         if (state_ == State::body || state_ == State::discard) {
             bool progress = false;
             for (;;) {
-                if (upload_ && upload_->paused) {
+                if (ex_->upload && ex_->upload->paused) {
                     // The handler is behind: reading stops (TCP slows the client down), and
                     // the body timeout with it (the wait is ours, not the client's).
                     conn_.pause_reading();
@@ -13121,13 +13198,13 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                     timer_ = 0;
                     return pos;
                 }
-                ParseResult r = parser_->parse_body(in.substr(pos));
+                ParseResult r = ex_->parser.parse_body(in.substr(pos));
                 if (r.error()) {
                     if (state_ == State::discard) {
                         state_ = State::closing;  // answered already: just close
                         conn_.close_after_flush();
                         arm(owner_.options().linger_timeout);
-                    } else if (upload_) {
+                    } else if (ex_->upload) {
                         abort_body(r.ec, status_for(r.ec), true);
                     } else {
                         fail(status_for(r.ec));
@@ -13137,31 +13214,31 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                 pos += r.consumed;
                 progress = progress || r.consumed > 0;
                 if (!r.body.empty() && state_ == State::body) {
-                    if (parser_->body_received() > body_limit_of()) {
-                        if (upload_) {
+                    if (ex_->parser.body_received() > body_limit_of()) {
+                        if (ex_->upload) {
                             abort_body(make_error_code(http::errc::body_too_large), 413, true);
                         } else {
                             fail(413);
                         }
                         return in.size();
                     }
-                    if (upload_) {
+                    if (ex_->upload) {
                         if (!deliver_piece(r.body)) return in.size();  // closing
                     } else {
-                        req_.body.append(r.body.data(), r.body.size());
+                        ex_->req.body.append(r.body.data(), r.body.size());
                     }
                 }
                 if (r.complete()) {
-                    body_done_ = true;
+                    ex_->body_done = true;
                     if (state_ == State::discard) {
                         state_ = State::idle;  // as finish_answer() would have left it
                         received_ = false;
                         last_queued_ = conn_.queued_bytes() + 1;
                         arm(owner_.options().idle_timeout);
-                    } else if (upload_ && upload_->paused) {
+                    } else if (ex_->upload && ex_->upload->paused) {
                         body_pause();  // on_end() comes after resume(), as data would
                         return pos;
-                    } else if (upload_) {
+                    } else if (ex_->upload) {
                         upload_complete();
                     } else if (state_ == State::body) {
                         dispatch();
@@ -13171,15 +13248,16 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                 if (r.body.empty()) break;  // (after a piece, once more: a limit shows then)
             }
             if (state_ == State::closing) return in.size();
-            if (state_ == State::body && upload_ && !upload_->paused && pos == in.size() &&
+            if (state_ == State::body && ex_->upload && !ex_->upload->paused && pos == in.size() &&
                 conn_.peer_ended()) {
                 // (The end came while the handler had paused: the rest was all there is.)
                 abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
                 return in.size();
             }
             if (state_ == State::body || state_ == State::discard) {
-                if (progress && !(upload_ && upload_->paused)) arm(owner_.options().body_timeout);
-                if (upload_ && upload_->paused) continue;  // (stops reading, above)
+                if (progress && !(ex_->upload && ex_->upload->paused))
+                    arm(owner_.options().body_timeout);
+                if (ex_->upload && ex_->upload->paused) continue;  // (stops reading, above)
                 break;
             }
             continue;
@@ -13190,38 +13268,40 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
 }
 
 inline void ServerConn::begin_request() {
-    req_.method.assign(parser_->method().data(), parser_->method().size());
-    req_.target.assign(parser_->target().data(), parser_->target().size());
-    req_.version = parser_->version();
-    req_.headers.clear();
-    for (std::size_t i = 0; i < parser_->field_count(); ++i) {
-        FieldView f = parser_->field(i);
-        req_.headers.add(f.name, f.value);
+    ServerRequest& req = ex_->req;
+    const RequestParser& p = ex_->parser;
+    req.method.assign(p.method().data(), p.method().size());
+    req.target.assign(p.target().data(), p.target().size());
+    req.version = p.version();
+    req.headers.clear();
+    for (std::size_t i = 0; i < p.field_count(); ++i) {
+        FieldView f = p.field(i);
+        req.headers.add(f.name, f.value);
     }
-    req_.body.clear();
-    req_.params.clear();
-    req_.query_params.clear();
-    keep_alive_ = parser_->keep_alive();
+    req.body.clear();
+    req.params.clear();
+    req.query_params.clear();
+    keep_alive_ = p.keep_alive();
     // The path: origin-form as is; absolute-form from the first '/' after the authority.
-    std::string_view t = parser_->target();
-    if (parser_->target_form() == TargetForm::absolute) {
+    std::string_view t = p.target();
+    if (p.target_form() == TargetForm::absolute) {
         std::size_t scheme = t.find("://");
         std::size_t slash =
             scheme == std::string_view::npos ? std::string_view::npos : t.find('/', scheme + 3);
         t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
     }
     std::size_t q = t.find('?');
-    req_.path.assign(t.data(), q == std::string_view::npos ? t.size() : q);
+    req.path.assign(t.data(), q == std::string_view::npos ? t.size() : q);
     if (q != std::string_view::npos) {
-        req_.query.assign(t.substr(q + 1).data(), t.size() - q - 1);
-        req_.query_params = parse_query(req_.query);
+        req.query.assign(t.substr(q + 1).data(), t.size() - q - 1);
+        req.query_params = parse_query(req.query);
     } else {
-        req_.query.clear();
+        req.query.clear();
     }
-    if (int status = request_policy_status(*parser_)) return fail(status);
+    if (int status = request_policy_status(p)) return fail(status);
     // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
-    std::string_view expect = parser_->header("Expect");
-    if (!expect.empty() && !parser_->expect_continue()) fail(417);
+    std::string_view expect = p.header("Expect");
+    if (!expect.empty() && !p.expect_continue()) fail(417);
 }
 
 inline void ServerConn::dispatch() {
@@ -13231,10 +13311,11 @@ inline void ServerConn::dispatch() {
     const RouteTable& routes = owner_.routes();
     Response res;
     res.status = 200;
-    const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
-    const auto outcome = static_cast<Router::Outcome>(outcome_);  // (found at the head)
-    const std::size_t route = route_;
-    if (parser_->target_form() == TargetForm::authority) res.status = 501;  // CONNECT: no tunnels
+    const bool options_star = ex_->req.method == "OPTIONS" && ex_->req.target == "*";
+    const auto outcome = static_cast<Router::Outcome>(ex_->outcome);  // (found at the head)
+    const std::size_t route = ex_->route;
+    if (ex_->parser.target_form() == TargetForm::authority)
+        res.status = 501;  // CONNECT: no tunnels
     if (res.status == 501) {
     } else if (outcome == Router::found) {
         if (route < routes.file.size() && routes.file[route])
@@ -13244,14 +13325,14 @@ inline void ServerConn::dispatch() {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
             keep->sink = this;
-            stream_ = keep;
+            ex_->stream = keep;
             try {
-                routes.stream[route](req_, StreamWriter(keep));
+                routes.stream[route](ex_->req, StreamWriter(keep));
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 if (!keep->started) {
                     keep->started = keep->ended = true;
-                    stream_.reset();
+                    ex_->stream.reset();
                     Response err;
                     err.status = 500;
                     answer(err);
@@ -13265,7 +13346,7 @@ inline void ServerConn::dispatch() {
             conn_.pause_reading();
             Responder responder(owner_.link(), id_);
             try {
-                routes.async[route](req_, responder);
+                routes.async[route](ex_->req, responder);
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 Response err;
@@ -13280,7 +13361,7 @@ inline void ServerConn::dispatch() {
             return;
         }
         try {
-            routes.sync[route](req_, res);
+            routes.sync[route](ex_->req, res);
         } catch (const std::exception& e) {
             report(std::string("handler: ") + e.what());
             res = Response();
@@ -13290,8 +13371,9 @@ inline void ServerConn::dispatch() {
             res = Response();
             res.status = 500;
         }
-    } else if (req_.method == "OPTIONS") {
-        std::string allow = routes.router.allow(options_star ? std::string_view("*") : req_.path);
+    } else if (ex_->req.method == "OPTIONS") {
+        std::string allow =
+            routes.router.allow(options_star ? std::string_view("*") : ex_->req.path);
         if (allow.empty() && !options_star) {
             res.status = 404;
         } else {
@@ -13300,7 +13382,7 @@ inline void ServerConn::dispatch() {
         }
     } else if (outcome == Router::method_not_allowed) {
         res.status = 405;
-        res.headers.add("Allow", routes.router.allow(req_.path));
+        res.headers.add("Allow", routes.router.allow(ex_->req.path));
     } else {
         res.status = 404;
     }
@@ -13310,7 +13392,7 @@ inline void ServerConn::dispatch() {
 inline void ServerConn::dispatch_file(const FileHandler& handler, Response& res) {
     FileBody body;
     try {
-        handler(req_, res, body);
+        handler(ex_->req, res, body);
     } catch (const std::exception& e) {
         report(std::string("handler: ") + e.what());
         res = Response();
@@ -13328,7 +13410,7 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
     res.status = 200;
     std::unique_ptr<Upgraded> protocol;
     try {
-        protocol = handler(req_, res);
+        protocol = handler(ex_->req, res);
     } catch (const std::exception& e) {
         report(std::string("upgrade handler: ") + e.what());
         protocol.reset();
@@ -13348,9 +13430,9 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
     if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
     if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
         res.headers.add("Server", owner_.options().server_name);
-    out_.clear();
+    ex_->out.clear();
     std::error_code ec;
-    serialize_head(res, out_, ec);
+    serialize_head(res, ex_->out, ec);
     if (ec) {
         report("upgrade handler: the 101 answer cannot be sent (" + ec.message() + ")");
         res = Response();
@@ -13358,7 +13440,8 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
         return answer(res);
     }
     flush_batch();
-    conn_.send(out_, ec);  // a failure shows in on_close()
+    conn_.send(ex_->out, ec);  // a failure shows in on_close()
+    ex_.reset();               // no more HTTP on this connection: the parser and the request go now
     state_ = State::upgraded;
     upgraded_ = std::move(protocol);
     upgraded_->link_ = owner_.link();
@@ -13403,23 +13486,23 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         res.headers.add("Server", owner_.options().server_name);
     if (close) {
         res.headers.set("Connection", "close");
-    } else if (req_.version == 10) {
+    } else if (ex_->req.version == 10) {
         res.headers.set("Connection", "keep-alive");
     }
     if (file != nullptr) res.headers.set("Content-Length", std::to_string(file->length));
 #if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
     if (owner_.options().gzip && file == nullptr) {
         const ServerOptions& o = owner_.options();
-        gzip_answer(res, req_.method, req_.header("Accept-Encoding"), o.gzip_min_size,
+        gzip_answer(res, ex_->req.method, ex_->req.header("Accept-Encoding"), o.gzip_min_size,
                     o.gzip_level);
     }
 #endif
-    out_.clear();
+    ex_->out.clear();
     std::error_code ec;
-    if (req_.method == "HEAD" || file != nullptr) {
-        serialize_head(res, out_, ec);  // the length of the body it does not send (or sends)
+    if (ex_->req.method == "HEAD" || file != nullptr) {
+        serialize_head(res, ex_->out, ec);  // the length of the body it does not send (or sends)
     } else {
-        serialize_response(res, out_, ec);
+        serialize_response(res, ex_->out, ec);
     }
     if (ec) {
         report("handler: the response cannot be sent (" + ec.message() + ")");
@@ -13428,31 +13511,31 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         err.reason = std::string(reason_phrase(500));
         err.headers.add("Date", owner_.date());
         if (close) err.headers.add("Connection", "close");
-        out_.clear();
-        serialize_response(err, out_, ec);
+        ex_->out.clear();
+        serialize_response(err, ex_->out, ec);
         if (file != nullptr) ::close(file->fd);
         file = nullptr;
     }
     if (file != nullptr) {  // the body: sendfile(2) in pieces, after the head (the fd is taken)
         flush_batch();
-        output_full_ = !conn_.send_file(out_, file->fd, file->offset, file->length, ec);
+        output_full_ = !conn_.send_file(ex_->out, file->fd, file->offset, file->length, ec);
         file->fd = -1;
     } else if (in_input_ && !close) {
         // A pipelined request may follow in the same input: its answer goes out with this one,
         // in one send when the input is done (or when the batch grows large).
-        batch_ += out_;
-        if (batch_.size() >= 16 * 1024) flush_batch();
+        ex_->batch += ex_->out;
+        if (ex_->batch.size() >= 16 * 1024) flush_batch();
     } else {
         flush_batch();
-        output_full_ = !conn_.send(out_, ec);
+        output_full_ = !conn_.send(ex_->out, ec);
     }
-    if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    if (ex_->out.capacity() > 64 * 1024) std::string().swap(ex_->out);
     finish_answer(close);
 }
 
 inline void ServerConn::finish_answer(bool close) {
     // Answered: an upload handler gets no more of the body (and no on_end()).
-    if (upload_) detach_upload();
+    if (upload()) detach_upload();
     if (close) {
         flush_batch();
         state_ = State::closing;
@@ -13461,7 +13544,7 @@ inline void ServerConn::finish_answer(bool close) {
         arm(owner_.options().linger_timeout);
         return;
     }
-    if (!body_done_) {  // answered early: the rest of the body is read and dropped
+    if (ex_ && !ex_->body_done) {  // answered early: the rest of the body is read and dropped
         state_ = State::discard;
         arm(owner_.options().body_timeout);
         return;
@@ -13474,30 +13557,235 @@ inline void ServerConn::finish_answer(bool close) {
 }
 
 inline std::uint64_t ServerConn::body_limit_of() const noexcept {
-    return upload_route_ ? owner_.options().max_upload_size : owner_.options().max_body_size;
+    return ex_->upload_route ? owner_.options().max_upload_size : owner_.options().max_body_size;
 }
 
 inline bool ServerConn::answering() const noexcept {
-    return state_ == State::handler || (state_ == State::body && upload_);
+    return ex_ && (state_ == State::handler || (state_ == State::body && ex_->upload));
 }
 
 inline bool ServerConn::body_keepable() const noexcept {
-    if (body_done_ || !parser_) return true;
+    if (!ex_ || ex_->body_done) return true;
     // Without `100 Continue` the client may or may not send the body: nothing can tell it from
     // the next request. A chunked body is of unknown length.
-    if (parser_->expect_continue() && !continue_sent_) return false;
-    if (!parser_->has_content_length()) return false;
-    return parser_->content_length() - parser_->body_received() <= owner_.options().max_discard;
+    if (ex_->parser.expect_continue() && !ex_->continue_sent) return false;
+    if (!ex_->parser.has_content_length()) return false;
+    return ex_->parser.content_length() - ex_->parser.body_received() <=
+           owner_.options().max_discard;
 }
+
+inline void ServerConn::fail(int status) {
+    Response res;
+    res.status = status;
+    res.reason = std::string(reason_phrase(status));
+    res.headers.add("Content-Type", "text/plain");
+    res.body = std::to_string(status) + " " + res.reason + "\n";
+    keep_alive_ = false;
+    Exchange& ex = exchange();  // (none on a connection that sent nothing yet)
+    ex.req.method.clear();      // not HEAD: the body goes out
+    ex.req.version = 11;
+    state_ = State::handler;
+    answer(res);
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+// The rest of ServerConn's functions: what a handler's BodyReader and StreamWriter call.
+// ---- begin socklite/http/detail/server_stream.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_STREAM_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_STREAM_HPP
+
+/** @file
+ *  Private to HttpServer: detail::ServerConn's streamed answers: what a handler's
+ *  StreamWriter calls (the head, the body chunked or with its Content-Length, held for an
+ *  HTTP/1.0 client, the end, an abandoned answer). Not part of the
+ *  API. */
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
+
+inline void ServerConn::stream_send(Response& res) {
+    if (!answering()) return;
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;
+    ex_->stream.reset();
+    answer(res);
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_start(Response& head) {
+    if (!answering()) return;
+    head.version = 11;
+    if (head.status == 0) head.status = 200;
+    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
+    for (std::size_t i = 0; i < head.headers.size(); ++i) {
+        if (iequals(head.headers[i].name, "Connection") &&
+            head.headers[i].value.find("close") != std::string::npos)
+            keep_alive_ = false;
+    }
+    ex_->stream_close = !keep_alive_ || closing_after_ || owner_.stopping();
+    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
+    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
+        head.headers.add("Server", owner_.options().server_name);
+    // A Content-Length given by the handler: the body goes out as it is written, unchunked
+    // (also to an HTTP/1.0 client), and must have that length exactly.
+    std::string_view length = head.headers.get("Content-Length");
+    ex_->stream_sized = !length.empty() && length.size() < 19 &&
+                        length.find_first_not_of("0123456789") == std::string_view::npos;
+    ex_->stream_left = ex_->stream_sized ? std::stoull(std::string(length)) : 0;
+    if (!ex_->stream_sized) head.headers.erase("Content-Length");
+    head.headers.erase("Transfer-Encoding");
+    if (ex_->stream_close) {
+        head.headers.set("Connection", "close");
+    } else if (ex_->req.version == 10 && ex_->stream_sized) {
+        head.headers.set("Connection", "keep-alive");
+    }
+    std::string first = std::move(head.body);
+    head.body.clear();
+    if (ex_->req.version == 10 && !ex_->stream_sized) {
+        // No chunked coding in HTTP/1.0: the body is held until end().
+        ex_->held = std::make_unique<Response>(std::move(head));
+        ex_->held->body = std::move(first);
+        return;
+    }
+    if (!ex_->stream_sized) head.headers.add("Transfer-Encoding", "chunked");
+    ex_->out.clear();
+    std::error_code ec;
+    serialize_head(head, ex_->out, ec);
+    if (ec) {
+        report("handler: the response head cannot be sent (" + ec.message() + ")");
+        if (auto s = ex_->stream.lock()) s->ended = true;
+        Response err;
+        err.status = 500;
+        keep_alive_ = false;
+        return answer(err);
+    }
+    flush_batch();
+    if (ex_->req.method == "HEAD" || first.empty()) {
+        output_full_ = !conn_.send(ex_->out, ec);
+    } else if (!ex_->stream_sized) {
+        serialize_chunk(first, ex_->out);
+        output_full_ = !conn_.send(ex_->out, ec);
+    } else {
+        output_full_ = !conn_.send(ex_->out, ec);
+        stream_write(first);
+    }
+}
+
+inline bool ServerConn::stream_write(std::string_view data) {
+    if (!answering()) return false;
+    if (ex_->stream_sized && ex_->req.method != "HEAD") {
+        if (data.size() > ex_->stream_left) {
+            report("handler: a streamed answer is longer than its Content-Length");
+            if (auto s = ex_->stream.lock()) {
+                s->sink = nullptr;
+                s->ended = true;
+            }
+            stream_abandon(true);  // (cut short: the client can tell)
+            return false;
+        }
+        ex_->stream_left -= data.size();
+        std::error_code ec;
+        flush_batch();
+        return conn_.send(data, ec) && !ec;
+    }
+    if (ex_->req.version == 10) {
+        if (!ex_->held) return false;
+        ex_->held->body.append(data.data(), data.size());
+        return true;
+    }
+    if (ex_->req.method == "HEAD" || data.empty())
+        return conn_.queued_bytes() <= owner_.options().output_high_water;
+    ex_->out.clear();
+    serialize_chunk(data, ex_->out);
+    std::error_code ec;
+    flush_batch();
+    return conn_.send(ex_->out, ec) && !ec;
+}
+
+inline void ServerConn::stream_end() {
+    if (!answering()) return;
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;
+    ex_->stream.reset();
+    std::error_code ec;
+    if (ex_->stream_sized && ex_->stream_left > 0 && ex_->req.method != "HEAD") {
+        report("handler: a streamed answer ended short of its Content-Length");
+        return stream_abandon(true);
+    }
+    if (ex_->req.version == 10 && !ex_->stream_sized) {
+        std::unique_ptr<Response> held = std::move(ex_->held);
+        if (held) answer(*held);
+    } else {
+        ex_->out.clear();
+        if (ex_->req.method != "HEAD" && !ex_->stream_sized) serialize_last_chunk(ex_->out);
+        flush_batch();
+        conn_.send(ex_->out, ec);
+        // Ended before its request's body (an upload answered early): the rest of the body is
+        // dropped if short, else the connection closes (after a complete answer: allowed).
+        finish_answer(ex_->stream_close || !body_keepable());
+    }
+    if (state_ != State::closing) conn_.resume_reading();
+}
+
+inline void ServerConn::stream_abandon(bool started) {
+    // Dropped before end(): the body is cut short, so the connection cannot go on.
+    report("handler: a streamed answer was dropped before its end");
+    if (ex_) ex_->stream.reset();
+    if (!started && answering()) {  // nobody can answer any more: 500
+        if (ex_->upload) detach_upload();
+        return fail(500);
+    }
+    keep_alive_ = false;
+    state_ = State::closing;
+    flush_batch();
+    conn_.close_after_flush();
+    arm(owner_.options().linger_timeout);
+}
+
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_STREAM_HPP
+// ---- end socklite/http/detail/server_stream.hpp
+// ---- begin socklite/http/detail/server_upload.hpp
+#ifndef SOCKLITE_HTTP_DETAIL_SERVER_UPLOAD_HPP
+#define SOCKLITE_HTTP_DETAIL_SERVER_UPLOAD_HPP
+
+/** @file
+ *  Private to HttpServer: the upload side of detail::ServerConn: a request body handed
+ *  to an upload handler's BodyReader as it arrives (pause, resume, `100 Continue` when the body
+ *  is wanted, the end or an abort). Not part of the
+ *  API. */
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+
+namespace socklite {
+namespace http {
+namespace detail {
 
 inline void ServerConn::maybe_continue(bool nothing_buffered) {
     // RFC 9110 section 10.1.1: `100 Continue` once the body is wanted, unless it is coming.
-    if (continue_sent_ || body_done_ || !parser_ || !parser_->expect_continue()) return;
-    if (auto s = stream_.lock()) {
+    if (!ex_ || ex_->continue_sent || ex_->body_done || !ex_->parser.expect_continue()) return;
+    if (auto s = ex_->stream.lock()) {
         if (s->started) return;  // a final answer went out already
     }
-    if (!nothing_buffered || parser_->body_received() > 0) return;
-    continue_sent_ = true;
+    if (!nothing_buffered || ex_->parser.body_received() > 0) return;
+    ex_->continue_sent = true;
     std::error_code ignored;  // a failure shows in on_close()
     flush_batch();
     conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
@@ -13509,15 +13797,15 @@ inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_
     body->source = this;
     body->loop_thread = std::this_thread::get_id();
     body->link = owner_.link();
-    body->has_length = parser_->has_content_length();
-    body->length = parser_->content_length();
-    upload_ = body;
+    body->has_length = ex_->parser.has_content_length();
+    body->length = ex_->parser.content_length();
+    ex_->upload = body;
     auto writer = std::make_shared<StreamState>();
     writer->sink = this;
-    stream_ = writer;
+    ex_->stream = writer;
     arm(owner_.options().body_timeout);
     try {
-        handler(req_, http::BodyReader(body), StreamWriter(writer));
+        handler(ex_->req, http::BodyReader(body), StreamWriter(writer));
     } catch (const std::exception& e) {
         report(std::string("upload handler: ") + e.what());
         return abort_body(std::error_code(), 500, false);  // (before the writer goes)
@@ -13526,7 +13814,7 @@ inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_
         return abort_body(std::error_code(), 500, false);
     }
     writer.reset();  // the handler kept no copy: nobody can answer (500, stream_abandon())
-    if (upload_ != body) return;  // answered at once
+    if (ex_->upload != body) return;  // answered at once
     if (body->paused) {
         body_pause();
     } else {
@@ -13535,7 +13823,7 @@ inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_
 }
 
 inline bool ServerConn::deliver_piece(std::string_view piece) {
-    std::shared_ptr<BodyState> body = upload_;  // the callback may end the upload
+    std::shared_ptr<BodyState> body = ex_->upload;  // the callback may end the upload
     body->received += piece.size();
     bool more = true;
     try {
@@ -13549,7 +13837,7 @@ inline bool ServerConn::deliver_piece(std::string_view piece) {
         abort_body(std::error_code(), 500, false);
         return false;
     }
-    if (!more && upload_ == body) body->paused = true;
+    if (!more && ex_->upload == body) body->paused = true;
     return state_ != State::closing;
 }
 
@@ -13573,8 +13861,9 @@ inline void ServerConn::upload_complete() {
 }
 
 inline std::function<void(std::error_code)> ServerConn::detach_upload() {
-    std::shared_ptr<BodyState> body = std::move(upload_);
-    upload_.reset();
+    if (!ex_) return nullptr;
+    std::shared_ptr<BodyState> body = std::move(ex_->upload);
+    ex_->upload.reset();
     if (!body) return nullptr;
     body->source = nullptr;
     body->ended = true;
@@ -13590,13 +13879,14 @@ inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
     std::function<void(std::error_code)> on_end = detach_upload();
     // The server answers now: the handler's writer is cut off first.
     bool started = false;
-    if (auto s = stream_.lock()) {
+    Exchange& ex = exchange();  // (there is one: a body was being read)
+    if (auto s = ex.stream.lock()) {
         started = s->started;
         s->sink = nullptr;
         s->ended = true;
     }
-    stream_.reset();
-    held_.reset();
+    ex.stream.reset();
+    ex.held.reset();
     if (tell && on_end) {
         try {
             on_end(ec);
@@ -13607,7 +13897,7 @@ inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
         }
     }
     if (state_ == State::closing) return;
-    if (status != 0 && !(started && req_.version != 10)) return fail(status);
+    if (status != 0 && !(started && ex_->req.version != 10)) return fail(status);
     // A streamed answer under way is cut short (its end is missing: the client can tell), or
     // the client is gone: close.
     keep_alive_ = false;
@@ -13624,12 +13914,12 @@ inline void ServerConn::body_pause() {
 }
 
 inline void ServerConn::body_resume() {
-    if (!upload_ || state_ != State::body) return;
-    if (body_done_) {  // only on_end() was held back: from the loop, not inside resume()
+    if (!upload() || state_ != State::body) return;
+    if (ex_->body_done) {  // only on_end() was held back: from the loop, not inside resume()
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
             timer_ = 0;
-            if (upload_ && state_ == State::body && !upload_->paused) upload_complete();
+            if (upload() && state_ == State::body && !upload()->paused) upload_complete();
         });
         return;
     }
@@ -13638,159 +13928,12 @@ inline void ServerConn::body_resume() {
     maybe_continue(conn_.buffered_bytes() == 0);
 }
 
-inline void ServerConn::stream_send(Response& res) {
-    if (!answering()) return;
-    if (auto s = stream_.lock()) s->sink = nullptr;
-    stream_.reset();
-    answer(res);
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_start(Response& head) {
-    if (!answering()) return;
-    head.version = 11;
-    if (head.status == 0) head.status = 200;
-    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
-    for (std::size_t i = 0; i < head.headers.size(); ++i) {
-        if (iequals(head.headers[i].name, "Connection") &&
-            head.headers[i].value.find("close") != std::string::npos)
-            keep_alive_ = false;
-    }
-    stream_close_ = !keep_alive_ || closing_after_ || owner_.stopping();
-    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
-    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
-        head.headers.add("Server", owner_.options().server_name);
-    // A Content-Length given by the handler: the body goes out as it is written, unchunked
-    // (also to an HTTP/1.0 client), and must have that length exactly.
-    std::string_view length = head.headers.get("Content-Length");
-    stream_sized_ = !length.empty() && length.size() < 19 &&
-                    length.find_first_not_of("0123456789") == std::string_view::npos;
-    stream_left_ = stream_sized_ ? std::stoull(std::string(length)) : 0;
-    if (!stream_sized_) head.headers.erase("Content-Length");
-    head.headers.erase("Transfer-Encoding");
-    if (stream_close_) {
-        head.headers.set("Connection", "close");
-    } else if (req_.version == 10 && stream_sized_) {
-        head.headers.set("Connection", "keep-alive");
-    }
-    std::string first = std::move(head.body);
-    head.body.clear();
-    if (req_.version == 10 && !stream_sized_) {
-        // No chunked coding in HTTP/1.0: the body is held until end().
-        held_ = std::make_unique<Response>(std::move(head));
-        held_->body = std::move(first);
-        return;
-    }
-    if (!stream_sized_) head.headers.add("Transfer-Encoding", "chunked");
-    out_.clear();
-    std::error_code ec;
-    serialize_head(head, out_, ec);
-    if (ec) {
-        report("handler: the response head cannot be sent (" + ec.message() + ")");
-        if (auto s = stream_.lock()) s->ended = true;
-        Response err;
-        err.status = 500;
-        keep_alive_ = false;
-        return answer(err);
-    }
-    flush_batch();
-    if (req_.method == "HEAD" || first.empty()) {
-        output_full_ = !conn_.send(out_, ec);
-    } else if (!stream_sized_) {
-        serialize_chunk(first, out_);
-        output_full_ = !conn_.send(out_, ec);
-    } else {
-        output_full_ = !conn_.send(out_, ec);
-        stream_write(first);
-    }
-}
-
-inline bool ServerConn::stream_write(std::string_view data) {
-    if (!answering()) return false;
-    if (stream_sized_ && req_.method != "HEAD") {
-        if (data.size() > stream_left_) {
-            report("handler: a streamed answer is longer than its Content-Length");
-            if (auto s = stream_.lock()) {
-                s->sink = nullptr;
-                s->ended = true;
-            }
-            stream_abandon(true);  // (cut short: the client can tell)
-            return false;
-        }
-        stream_left_ -= data.size();
-        std::error_code ec;
-        flush_batch();
-        return conn_.send(data, ec) && !ec;
-    }
-    if (req_.version == 10) {
-        if (!held_) return false;
-        held_->body.append(data.data(), data.size());
-        return true;
-    }
-    if (req_.method == "HEAD" || data.empty())
-        return conn_.queued_bytes() <= owner_.options().output_high_water;
-    out_.clear();
-    serialize_chunk(data, out_);
-    std::error_code ec;
-    flush_batch();
-    return conn_.send(out_, ec) && !ec;
-}
-
-inline void ServerConn::stream_end() {
-    if (!answering()) return;
-    if (auto s = stream_.lock()) s->sink = nullptr;
-    stream_.reset();
-    std::error_code ec;
-    if (stream_sized_ && stream_left_ > 0 && req_.method != "HEAD") {
-        report("handler: a streamed answer ended short of its Content-Length");
-        return stream_abandon(true);
-    }
-    if (req_.version == 10 && !stream_sized_) {
-        std::unique_ptr<Response> held = std::move(held_);
-        if (held) answer(*held);
-    } else {
-        out_.clear();
-        if (req_.method != "HEAD" && !stream_sized_) serialize_last_chunk(out_);
-        flush_batch();
-        conn_.send(out_, ec);
-        // Ended before its request's body (an upload answered early): the rest of the body is
-        // dropped if short, else the connection closes (after a complete answer: allowed).
-        finish_answer(stream_close_ || !body_keepable());
-    }
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_abandon(bool started) {
-    // Dropped before end(): the body is cut short, so the connection cannot go on.
-    report("handler: a streamed answer was dropped before its end");
-    stream_.reset();
-    if (!started && answering()) {  // nobody can answer any more: 500
-        if (upload_) detach_upload();
-        return fail(500);
-    }
-    keep_alive_ = false;
-    state_ = State::closing;
-    flush_batch();
-    conn_.close_after_flush();
-    arm(owner_.options().linger_timeout);
-}
-
-inline void ServerConn::fail(int status) {
-    Response res;
-    res.status = status;
-    res.reason = std::string(reason_phrase(status));
-    res.headers.add("Content-Type", "text/plain");
-    res.body = std::to_string(status) + " " + res.reason + "\n";
-    keep_alive_ = false;
-    req_.method.clear();  // not HEAD: the body goes out
-    req_.version = 11;
-    state_ = State::handler;
-    answer(res);
-}
-
 }  // namespace detail
 }  // namespace http
 }  // namespace socklite
+
+#endif  // SOCKLITE_HTTP_DETAIL_SERVER_UPLOAD_HPP
+// ---- end socklite/http/detail/server_upload.hpp
 
 #endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 // ---- end socklite/http/detail/server_conn.hpp

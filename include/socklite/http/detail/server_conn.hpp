@@ -4,25 +4,24 @@
 #define SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
 
 /** @file
- *  Private to HttpServer: the per-connection state machine (detail::ServerConn) and one event
- *  loop's share of a server (detail::ServerLoop). Not part of the API. */
+ *  Private to HttpServer: the per-connection state machine (detail::ServerConn): requests read,
+ *  dispatched and answered. Its upload side is in server_upload.hpp, its streamed answers in
+ *  server_stream.hpp, one event loop's share of a server in server_loop.hpp. Not part of the
+ *  API. */
 
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <unistd.h>
 
-#include "../../acceptor.hpp"
 #include "../../connection.hpp"
 #include "../../event_loop.hpp"
 #include "../content_coding.hpp"
@@ -33,30 +32,10 @@
 #include "../serializer.hpp"
 #include "../static_files.hpp"
 #include "../upgrade.hpp"
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-#include "first_byte.hpp"  // HTTPS only: a plain build carries none of it
-#endif
 
 namespace socklite {
 namespace http {
 namespace detail {
-
-// The routes of a server: route n answers with the one of sync[n], async[n], stream[n] and
-// upgrade[n] that is not empty, or with file[n] or upload[n] when there is one (serve_dir(),
-// route_upload()).
-struct RouteTable {
-    Router router;
-    std::vector<Handler> sync;
-    std::vector<AsyncHandler> async;
-    std::vector<StreamHandler> stream;
-    std::vector<FileHandler> file;  // serve_dir() routes (shorter than the others: none after)
-    std::vector<UpgradeHandler> upgrade;
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-    // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
-    std::function<void(Socket&, std::error_code&)> secure;
-#endif
-    std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
-};
 
 class ServerLoop;
 
@@ -86,9 +65,9 @@ private:
     inline void body_pause() override;
     inline void body_resume() override;
     void finish_answer(bool close);
-    // body: reading a body (buffered in req_.body, or delivered to upload_); discard: reading
-    // the rest of a body after its answer (at most ServerOptions::max_discard bytes).
-    enum class State { head, body, handler, idle, closing, upgraded, discard };
+    // body: reading a body (buffered in the request, or delivered to an upload handler);
+    // discard: reading the rest of a body after its answer (at most ServerOptions::max_discard).
+    enum class State : unsigned char { head, body, handler, idle, closing, upgraded, discard };
     std::size_t on_input(std::string_view in);
     void begin_request();
     void dispatch();
@@ -111,267 +90,55 @@ private:
     void release_idle();
     void flush_batch();
 
+    // What only a request under way needs (memory per idle connection): allocated with the
+    // first byte of a request, released when the connection goes idle with nothing buffered.
+    struct Exchange {
+        explicit Exchange(const ParserLimits& limits) : parser(limits) {}
+        RequestParser parser;
+        ServerRequest req;
+        std::string out;
+        std::string batch;  // answers to pipelined requests, sent together when the input is done
+        std::weak_ptr<StreamState> stream;  // the streamed answer under way (the writers own it)
+        std::unique_ptr<Response> held;     // a streamed answer to an HTTP/1.0 client, held
+        std::shared_ptr<BodyState> upload;  // the body delivered to an upload handler, meanwhile
+        std::uint64_t stream_left = 0;  // bytes still to come of a streamed answer with a length
+        std::uint32_t route = 0;        // the request's route when found (at its head)
+        unsigned char outcome = 0;      // the Router::Outcome of the request
+        bool body_done = true;          // the request's body is read (or there is none)
+        bool continue_sent = false;     // `100 Continue` went out for the request
+        bool upload_route = false;      // the route is an upload route (max_upload_size applies)
+        bool stream_close = false;      // close after the streamed answer
+        bool stream_sized = false;      // the streamed answer has a Content-Length (not chunked)
+    };
+    Exchange& exchange();
+    BodyState* upload() const noexcept { return ex_ ? ex_->upload.get() : nullptr; }
+
     ServerLoop& owner_;
     std::uint64_t id_;
     Connection conn_;
-    std::unique_ptr<RequestParser> parser_;  // while a request is under way (idle: none)
-    ServerRequest req_;
-    std::string out_;
-    std::string batch_;  // answers to pipelined requests, sent together when the input is done
-    State state_ = State::head;
-    std::uint32_t route_ = 0;  // the current request's route when found (at its head)
+    std::unique_ptr<Exchange> ex_;        // while a request is under way (idle: none)
+    std::unique_ptr<Upgraded> upgraded_;  // the protocol after an accepted upgrade
     EventLoop::TimerId timer_ = 0;
-    bool received_ = false;              // bytes of the current request have arrived
-    bool in_input_ = false;              // on_input() is running
-    bool keep_alive_ = true;             // the current request allows another after it
-    bool closing_after_ = false;         // stop(): close after the current answer
-    bool output_full_ = false;           // the last answer left the queue above high water
-    std::size_t last_queued_ = 0;        // for the idle check of a client that does not read
-    std::weak_ptr<StreamState> stream_;  // the streamed answer under way (the writers own it)
-    std::unique_ptr<Response> held_;     // a streamed answer to an HTTP/1.0 client, held
-    bool stream_close_ = false;          // close after the streamed answer
-    // (The members below fill the padding after stream_close_: memory per idle connection.)
-    bool stream_sized_ = false;          // the streamed answer has a Content-Length (not chunked)
-    bool body_done_ = true;              // the current request's body is read (or there is none)
-    bool continue_sent_ = false;         // `100 Continue` went out for the current request
-    bool upload_route_ = false;          // the route is an upload route (max_upload_size applies)
-    unsigned char outcome_ = 0;          // the Router::Outcome of the current request
-    std::uint64_t stream_left_ = 0;      // bytes still to come of a streamed answer with a length
-    std::shared_ptr<BodyState> upload_;  // the body delivered to an upload handler, meanwhile
-
-    // The protocol after an accepted upgrade.
-    std::unique_ptr<Upgraded> upgraded_;
+    std::size_t last_queued_ = 0;  // for the idle check of a client that does not read
+    State state_ = State::head;
+    bool received_ = false;       // bytes of the current request have arrived
+    bool in_input_ = false;       // on_input() is running
+    bool keep_alive_ = true;      // the current request allows another after it
+    bool closing_after_ = false;  // stop(): close after the current answer
+    bool output_full_ = false;    // the last answer left the queue above high water
 };
 
-// One event loop's share of a server: its listener, its connections, the Date cache.
-class ServerLoop {
-public:
-    // On a loop of its own, or on @p external (not owned, never stopped by the server).
-    ServerLoop(const RouteTable& routes, const ServerOptions& options,
-               EventLoop* external = nullptr)
-        : own_loop_(external ? nullptr : std::make_unique<EventLoop>()),
-          loop_(external ? *external : *own_loop_),
-          routes_(routes),
-          options_(options),
-          link_(std::make_shared<ReplyLink>()) {
-        link_->loop = &loop_;
-        link_->deliver = [this](std::uint64_t id, Response&& res) {
-            auto it = conns_.find(id);
-            if (it != conns_.end()) it->second->deliver(std::move(res));
-        };
-    }
-    ServerLoop(const ServerLoop&) = delete;
-    ServerLoop& operator=(const ServerLoop&) = delete;
-    ~ServerLoop() {
-        if (grace_timer_) loop_.cancel(grace_timer_);  // an external loop runs on without us
-        std::lock_guard<std::mutex> lock(link_->mutex);
-        link_->loop = nullptr;
-    }
+}  // namespace detail
+}  // namespace http
+}  // namespace socklite
 
-    void listen(Listener listener) {
-        acceptor_ = std::make_unique<Acceptor>(loop_, std::move(listener),
-                                               [this](Accepted a) { accept(std::move(a)); });
-        acceptor_->on_error([this](std::error_code ec) { report("accept: " + ec.message()); });
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (routes_.secure) {
-            waiting_ = std::make_unique<FirstByteWait>(
-                loop_, options_.header_timeout, [this](Socket s) { serve(std::move(s), true); },
-                [this] { resume_if_below(); });
-        }
-#endif
-    }
-    void run() { loop_.run(); }
-    // Posted by HttpServer::stop(): no new connections; idle ones close; the rest get until
-    // the grace period ends.
-    void begin_stop() {
-        if (stopping_) return;
-        stopping_ = true;
-        acceptor_.reset();
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (waiting_) waiting_->clear();
-#endif
-        std::vector<std::uint64_t> ids;
-        ids.reserve(conns_.size());
-        for (auto& c : conns_) ids.push_back(c.first);
-        for (std::uint64_t id : ids) {
-            auto it = conns_.find(id);
-            if (it != conns_.end()) it->second->stop_gracefully();
-        }
-        if (conns_.empty()) return halt();
-        grace_timer_ = loop_.call_after(options_.grace, [this] {
-            grace_timer_ = 0;
-            for (auto& c : conns_) c.second->connection().close();
-            conns_.clear();
-            halt();
-        });
-    }
-    void remove(std::uint64_t id) {
-        conns_.erase(id);
-        if (stopping_) {
-            if (conns_.empty()) halt();
-        } else {
-            resume_if_below();
-        }
-    }
-    void report(const std::string& what) const {
-        if (options_.on_error) options_.on_error(what);
-    }
-    // `Date` for an answer: formatted at most once per second (RFC 9110 section 5.6.7).
-    std::string_view date() {
-        std::time_t now = std::time(nullptr);
-        if (now != date_time_) {
-            date_time_ = now;
-            std::tm tm{};
-            ::gmtime_r(&now, &tm);
-            static const char days[] = "SunMonTueWedThuFriSat";
-            static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-            std::snprintf(date_, sizeof date_, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
-                          days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
-                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-        }
-        return date_;
-    }
+// ServerLoop needs ServerConn's class, and ServerConn's functions need ServerLoop: it comes here.
+#include "server_loop.hpp"
+#include "server_policy.hpp"
 
-    EventLoop& loop() noexcept { return loop_; }
-    const RouteTable& routes() const noexcept { return routes_; }
-    const ServerOptions& options() const noexcept { return options_; }
-    const std::shared_ptr<ReplyLink>& link() const noexcept { return link_; }
-    bool stopping() const noexcept { return stopping_; }
-    std::size_t connection_count() const noexcept { return conns_.size(); }
-
-private:
-    void halt() {
-        if (own_loop_) loop_.stop();  // an external loop is its owner's to stop
-    }
-    void accept(Accepted a) {
-        if (stopping_) return;
-        std::error_code ignored;
-        a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (waiting_) {  // HTTPS: TLS or plain HTTP, as the first byte tells
-            waiting_->add(std::move(a.socket));
-            if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
-            return;
-        }
-#endif
-        serve(std::move(a.socket), false);
-    }
-    void serve(Socket socket, bool secure) {
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        if (secure) {
-            // The handshake happens within the first reads, under the header timeout.
-            std::error_code ec;
-            routes_.secure(socket, ec);
-            if (ec) {
-                report("tls: " + ec.message());
-                return resume_if_below();
-            }
-        }
-#else
-        (void)secure;
-#endif
-        std::uint64_t id = ++next_id_;
-        std::unique_ptr<ServerConn> c;
-        try {
-            c = std::make_unique<ServerConn>(*this, id, std::move(socket));
-        } catch (const std::exception& e) {
-            report(std::string("connection: ") + e.what());
-            return resume_if_below();
-        }
-        ServerConn* raw = c.get();
-        conns_.emplace(id, std::move(c));
-        raw->start();
-        if (open_count() >= options_.max_connections && acceptor_) acceptor_->pause_accepting();
-    }
-    std::size_t open_count() const noexcept {
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-        return conns_.size() + (waiting_ ? waiting_->size() : 0);
-#else
-        return conns_.size();
-#endif
-    }
-    void resume_if_below() {
-        if (!stopping_ && acceptor_ && acceptor_->accepting_paused() &&
-            open_count() < options_.max_connections)
-            acceptor_->resume_accepting();
-    }
-
-    std::unique_ptr<EventLoop> own_loop_;  // first: destroyed last, with the tasks posted to it
-    EventLoop& loop_;
-    const RouteTable& routes_;
-    const ServerOptions& options_;
-    std::shared_ptr<ReplyLink> link_;
-    std::unique_ptr<Acceptor> acceptor_;
-#if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
-    std::unique_ptr<FirstByteWait> waiting_;  // HTTPS: new connections until their first byte
-#endif
-    std::unordered_map<std::uint64_t, std::unique_ptr<ServerConn>> conns_;
-    std::uint64_t next_id_ = 0;
-    bool stopping_ = false;
-    EventLoop::TimerId grace_timer_ = 0;
-    std::time_t date_time_ = 0;
-    char date_[40] = {};
-};
-
-// ---------------------------------------------------------------------------------------------
-
-inline Connection::Options server_connection_options(const ServerOptions& o) {
-    Connection::Options c;
-    // The head must fit in the input buffer; bodies are taken piece by piece.
-    c.max_input = o.max_header_bytes + 16 * 1024;
-    c.high_water = o.output_high_water;
-    c.low_water = o.output_high_water / 4;
-    c.max_queued = static_cast<std::size_t>(-1);  // bounded by high_water + one answer
-    return c;
-}
-
-inline ParserLimits server_parser_limits(const ServerOptions& o) {
-    ParserLimits l;
-    l.max_header_bytes = o.max_header_bytes;
-    l.max_fields = o.max_fields;
-    l.max_request_line = o.max_request_line;
-    // The route decides which limit applies (ServerConn checks it): the parser enforces only
-    // the larger one.
-    l.max_body_size = o.max_body_size > o.max_upload_size ? o.max_body_size : o.max_upload_size;
-    return l;
-}
-
-// What the server refuses beyond the parser's grammar (which also serves clients and proxies),
-// as a status (0: nothing): in absolute-form only http and https URIs, without userinfo (RFC 9110
-// section 4.2.4); Content-Length once, as one number (duplicates and lists, even of equal
-// values, are how requests get smuggled; RFC 9110 section 8.6 allows refusing them); and no
-// transfer coding but chunked, which is all the server decodes (RFC 9112 section 6.1: 501).
-inline int request_policy_status(const RequestParser& p) noexcept {
-    if (p.target_form() == TargetForm::absolute) {
-        std::string_view t = p.target();
-        std::size_t colon = t.find(':');
-        std::string_view scheme = t.substr(0, colon);
-        if (!iequals(scheme, "http") && !iequals(scheme, "https")) return 400;
-        std::string_view auth = t.substr(colon + 3);  // the parser checked the "//"
-        if (auth.substr(0, auth.find_first_of("/?")).find('@') != std::string_view::npos)
-            return 400;
-    }
-    int lengths = 0;
-    for (std::size_t i = 0; i < p.field_count(); ++i) {
-        FieldView f = p.field(i);
-        if (iequals(f.name, "Content-Length")) {
-            if (++lengths > 1 || f.value.find(',') != std::string_view::npos) return 400;
-        } else if (iequals(f.name, "Transfer-Encoding")) {
-            std::string_view v = f.value;
-            while (!v.empty()) {
-                std::size_t comma = v.find(',');
-                std::string_view coding = v.substr(0, comma);
-                while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
-                    coding.remove_prefix(1);
-                while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
-                    coding.remove_suffix(1);
-                if (!iequals(coding, "chunked")) return 501;
-                v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
-            }
-        }
-    }
-    return 0;
-}
+namespace socklite {
+namespace http {
+namespace detail {
 
 inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket)
     : owner_(owner),
@@ -380,8 +147,9 @@ inline ServerConn::ServerConn(ServerLoop& owner, std::uint64_t id, Socket socket
 
 inline ServerConn::~ServerConn() {
     if (timer_) owner_.loop().cancel(timer_);
-    if (auto s = stream_.lock()) s->sink = nullptr;  // (before on_end(): it may write)
-    if (upload_) {  // the server stops (grace period over) or goes: the handler hears of it
+    if (!ex_) return;
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;  // (before on_end(): it may write)
+    if (ex_->upload) {  // the server stops (grace period over) or goes: the handler hears of it
         std::function<void(std::error_code)> on_end = detach_upload();
         if (on_end) {
             try {
@@ -391,7 +159,13 @@ inline ServerConn::~ServerConn() {
             }
         }
     }
-    if (auto s = stream_.lock()) s->sink = nullptr;
+    if (!ex_) return;  // (on_end() may have ended the request)
+    if (auto s = ex_->stream.lock()) s->sink = nullptr;
+}
+
+inline ServerConn::Exchange& ServerConn::exchange() {
+    if (!ex_) ex_ = std::make_unique<Exchange>(server_parser_limits(owner_.options()));
+    return *ex_;
 }
 
 inline void ServerConn::start() {
@@ -407,16 +181,17 @@ inline void ServerConn::start() {
         // The client is done sending: answer what is under way, then close.
         keep_alive_ = false;
         flush_batch();
-        if (upload_) {
+        if (BodyState* up = upload()) {
             // The rest may wait in the buffer (the handler paused, or the output was full):
             // on_input() decides once it has taken what is there.
-            if (upload_->paused || conn_.buffered_bytes() > 0) return;
+            if (up->paused || conn_.buffered_bytes() > 0) return;
             return abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
         }
         if (state_ != State::handler) conn_.close_after_flush();
     });
     conn_.on_drain([this] {
-        auto s = stream_.lock();
+        if (!ex_) return;
+        auto s = ex_->stream.lock();
         if (s && s->ready) {
             std::function<void()> ready = s->ready;  // it may replace itself
             ready();
@@ -425,7 +200,7 @@ inline void ServerConn::start() {
     conn_.on_close([this](std::error_code ec) {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
-        if (upload_) {
+        if (upload()) {
             std::function<void(std::error_code)> on_end = detach_upload();
             if (on_end) {
                 try {
@@ -457,7 +232,7 @@ inline void ServerConn::on_timer() {
             if (received_) return fail(408);
             break;  // nothing came: just close
         case State::body:
-            if (upload_) return abort_body(std::make_error_code(std::errc::timed_out), 408, true);
+            if (upload()) return abort_body(std::make_error_code(std::errc::timed_out), 408, true);
             return fail(408);
         case State::discard: break;
         case State::idle:
@@ -505,18 +280,16 @@ inline void ServerConn::release_idle() {
     // An idle keep-alive connection keeps no per-request storage (memory per idle connection):
     // the parser with its field tables (2.6 KiB with the default limits), the request and the
     // serialised answer are made again by the next request.
-    parser_.reset();
-    req_ = ServerRequest();
-    std::string().swap(out_);
-    std::string().swap(batch_);
+    flush_batch();
+    ex_.reset();
 }
 
 inline void ServerConn::flush_batch() {
-    if (batch_.empty()) return;
+    if (!ex_ || ex_->batch.empty()) return;
     std::error_code ec;  // a failure shows in on_close()
-    if (!conn_.send(batch_, ec)) output_full_ = true;
-    batch_.clear();
-    if (batch_.capacity() > 64 * 1024) std::string().swap(batch_);
+    if (!conn_.send(ex_->batch, ec)) output_full_ = true;
+    ex_->batch.clear();
+    if (ex_->batch.capacity() > 64 * 1024) std::string().swap(ex_->batch);
 }
 
 inline std::size_t ServerConn::on_input(std::string_view in) {
@@ -529,15 +302,14 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
         if (state_ != State::body && state_ != State::discard && pos == in.size()) break;
         if (state_ == State::idle) {  // the first byte of the next request
             state_ = State::head;
-            if (parser_) parser_->reset();
+            if (ex_) ex_->parser.reset();
             received_ = false;
             arm(owner_.options().header_timeout);
         }
         if (state_ == State::head) {
-            if (!parser_)
-                parser_ = std::make_unique<RequestParser>(server_parser_limits(owner_.options()));
+            Exchange& ex = exchange();
             received_ = true;
-            ParseResult r = parser_->parse_head(in.substr(pos));
+            ParseResult r = ex.parser.parse_head(in.substr(pos));
             if (r.error()) {
                 fail(status_for(r.ec));
                 return in.size();
@@ -548,35 +320,35 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             if (state_ == State::closing) return in.size();
             const RouteTable& routes = owner_.routes();
             Router::Match m;
-            if (parser_->target_form() != TargetForm::authority &&
-                !(req_.method == "OPTIONS" && req_.target == "*"))
-                m = routes.router.match(req_.method, req_.path);
+            if (ex_->parser.target_form() != TargetForm::authority &&
+                !(ex_->req.method == "OPTIONS" && ex_->req.target == "*"))
+                m = routes.router.match(ex_->req.method, ex_->req.path);
             const bool found = m.outcome == Router::found;
-            outcome_ = static_cast<unsigned char>(m.outcome);
-            route_ = static_cast<std::uint32_t>(m.route);
-            if (found) req_.params = std::move(m.params);
-            upload_route_ = found && m.route < routes.upload.size() &&
-                            static_cast<bool>(routes.upload[m.route]);
-            const bool upload = upload_route_;
+            ex_->outcome = static_cast<unsigned char>(m.outcome);
+            ex_->route = static_cast<std::uint32_t>(m.route);
+            if (found) ex_->req.params = std::move(m.params);
+            ex_->upload_route = found && m.route < routes.upload.size() &&
+                                static_cast<bool>(routes.upload[m.route]);
+            const bool upload = ex_->upload_route;
             const std::uint64_t body_limit = body_limit_of();
-            body_done_ = parser_->complete();
-            continue_sent_ = false;
+            ex_->body_done = ex_->parser.complete();
+            ex_->continue_sent = false;
             // Refused before a byte of it is read (and without `100 Continue`).
-            if (!body_done_ && parser_->has_content_length() &&
-                parser_->content_length() > body_limit) {
+            if (!ex_->body_done && ex_->parser.has_content_length() &&
+                ex_->parser.content_length() > body_limit) {
                 fail(413);
                 return in.size();
             }
             if (upload) {
-                start_upload(routes.upload[route_], pos == in.size());
+                start_upload(routes.upload[ex_->route], pos == in.size());
                 if (state_ == State::closing) return in.size();
                 continue;
             }
-            if (parser_->body_kind() == BodyKind::none) {
+            if (ex_->parser.body_kind() == BodyKind::none) {
                 dispatch();
                 continue;
             }
-            if (!found && !body_done_ && parser_->expect_continue()) {
+            if (!found && !ex_->body_done && ex_->parser.expect_continue()) {
                 // No handler reads this body (404, 405, ...): answered without `100 Continue`,
                 // and closed after (the client may or may not send the body now).
                 dispatch();
@@ -585,13 +357,13 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
             }
             state_ = State::body;
             arm(owner_.options().body_timeout);
-            if (!body_done_) maybe_continue(pos == in.size());
+            if (!ex_->body_done) maybe_continue(pos == in.size());
             continue;
         }
         if (state_ == State::body || state_ == State::discard) {
             bool progress = false;
             for (;;) {
-                if (upload_ && upload_->paused) {
+                if (ex_->upload && ex_->upload->paused) {
                     // The handler is behind: reading stops (TCP slows the client down), and
                     // the body timeout with it (the wait is ours, not the client's).
                     conn_.pause_reading();
@@ -599,13 +371,13 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                     timer_ = 0;
                     return pos;
                 }
-                ParseResult r = parser_->parse_body(in.substr(pos));
+                ParseResult r = ex_->parser.parse_body(in.substr(pos));
                 if (r.error()) {
                     if (state_ == State::discard) {
                         state_ = State::closing;  // answered already: just close
                         conn_.close_after_flush();
                         arm(owner_.options().linger_timeout);
-                    } else if (upload_) {
+                    } else if (ex_->upload) {
                         abort_body(r.ec, status_for(r.ec), true);
                     } else {
                         fail(status_for(r.ec));
@@ -615,31 +387,31 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                 pos += r.consumed;
                 progress = progress || r.consumed > 0;
                 if (!r.body.empty() && state_ == State::body) {
-                    if (parser_->body_received() > body_limit_of()) {
-                        if (upload_) {
+                    if (ex_->parser.body_received() > body_limit_of()) {
+                        if (ex_->upload) {
                             abort_body(make_error_code(http::errc::body_too_large), 413, true);
                         } else {
                             fail(413);
                         }
                         return in.size();
                     }
-                    if (upload_) {
+                    if (ex_->upload) {
                         if (!deliver_piece(r.body)) return in.size();  // closing
                     } else {
-                        req_.body.append(r.body.data(), r.body.size());
+                        ex_->req.body.append(r.body.data(), r.body.size());
                     }
                 }
                 if (r.complete()) {
-                    body_done_ = true;
+                    ex_->body_done = true;
                     if (state_ == State::discard) {
                         state_ = State::idle;  // as finish_answer() would have left it
                         received_ = false;
                         last_queued_ = conn_.queued_bytes() + 1;
                         arm(owner_.options().idle_timeout);
-                    } else if (upload_ && upload_->paused) {
+                    } else if (ex_->upload && ex_->upload->paused) {
                         body_pause();  // on_end() comes after resume(), as data would
                         return pos;
-                    } else if (upload_) {
+                    } else if (ex_->upload) {
                         upload_complete();
                     } else if (state_ == State::body) {
                         dispatch();
@@ -649,15 +421,16 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
                 if (r.body.empty()) break;  // (after a piece, once more: a limit shows then)
             }
             if (state_ == State::closing) return in.size();
-            if (state_ == State::body && upload_ && !upload_->paused && pos == in.size() &&
+            if (state_ == State::body && ex_->upload && !ex_->upload->paused && pos == in.size() &&
                 conn_.peer_ended()) {
                 // (The end came while the handler had paused: the rest was all there is.)
                 abort_body(make_error_code(socklite::errc::unexpected_eof), 0, true);
                 return in.size();
             }
             if (state_ == State::body || state_ == State::discard) {
-                if (progress && !(upload_ && upload_->paused)) arm(owner_.options().body_timeout);
-                if (upload_ && upload_->paused) continue;  // (stops reading, above)
+                if (progress && !(ex_->upload && ex_->upload->paused))
+                    arm(owner_.options().body_timeout);
+                if (ex_->upload && ex_->upload->paused) continue;  // (stops reading, above)
                 break;
             }
             continue;
@@ -668,38 +441,40 @@ inline std::size_t ServerConn::on_input(std::string_view in) {
 }
 
 inline void ServerConn::begin_request() {
-    req_.method.assign(parser_->method().data(), parser_->method().size());
-    req_.target.assign(parser_->target().data(), parser_->target().size());
-    req_.version = parser_->version();
-    req_.headers.clear();
-    for (std::size_t i = 0; i < parser_->field_count(); ++i) {
-        FieldView f = parser_->field(i);
-        req_.headers.add(f.name, f.value);
+    ServerRequest& req = ex_->req;
+    const RequestParser& p = ex_->parser;
+    req.method.assign(p.method().data(), p.method().size());
+    req.target.assign(p.target().data(), p.target().size());
+    req.version = p.version();
+    req.headers.clear();
+    for (std::size_t i = 0; i < p.field_count(); ++i) {
+        FieldView f = p.field(i);
+        req.headers.add(f.name, f.value);
     }
-    req_.body.clear();
-    req_.params.clear();
-    req_.query_params.clear();
-    keep_alive_ = parser_->keep_alive();
+    req.body.clear();
+    req.params.clear();
+    req.query_params.clear();
+    keep_alive_ = p.keep_alive();
     // The path: origin-form as is; absolute-form from the first '/' after the authority.
-    std::string_view t = parser_->target();
-    if (parser_->target_form() == TargetForm::absolute) {
+    std::string_view t = p.target();
+    if (p.target_form() == TargetForm::absolute) {
         std::size_t scheme = t.find("://");
         std::size_t slash =
             scheme == std::string_view::npos ? std::string_view::npos : t.find('/', scheme + 3);
         t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
     }
     std::size_t q = t.find('?');
-    req_.path.assign(t.data(), q == std::string_view::npos ? t.size() : q);
+    req.path.assign(t.data(), q == std::string_view::npos ? t.size() : q);
     if (q != std::string_view::npos) {
-        req_.query.assign(t.substr(q + 1).data(), t.size() - q - 1);
-        req_.query_params = parse_query(req_.query);
+        req.query.assign(t.substr(q + 1).data(), t.size() - q - 1);
+        req.query_params = parse_query(req.query);
     } else {
-        req_.query.clear();
+        req.query.clear();
     }
-    if (int status = request_policy_status(*parser_)) return fail(status);
+    if (int status = request_policy_status(p)) return fail(status);
     // RFC 9110 section 10.1.1: an expectation other than 100-continue cannot be met.
-    std::string_view expect = parser_->header("Expect");
-    if (!expect.empty() && !parser_->expect_continue()) fail(417);
+    std::string_view expect = p.header("Expect");
+    if (!expect.empty() && !p.expect_continue()) fail(417);
 }
 
 inline void ServerConn::dispatch() {
@@ -709,10 +484,11 @@ inline void ServerConn::dispatch() {
     const RouteTable& routes = owner_.routes();
     Response res;
     res.status = 200;
-    const bool options_star = req_.method == "OPTIONS" && req_.target == "*";
-    const auto outcome = static_cast<Router::Outcome>(outcome_);  // (found at the head)
-    const std::size_t route = route_;
-    if (parser_->target_form() == TargetForm::authority) res.status = 501;  // CONNECT: no tunnels
+    const bool options_star = ex_->req.method == "OPTIONS" && ex_->req.target == "*";
+    const auto outcome = static_cast<Router::Outcome>(ex_->outcome);  // (found at the head)
+    const std::size_t route = ex_->route;
+    if (ex_->parser.target_form() == TargetForm::authority)
+        res.status = 501;  // CONNECT: no tunnels
     if (res.status == 501) {
     } else if (outcome == Router::found) {
         if (route < routes.file.size() && routes.file[route])
@@ -722,14 +498,14 @@ inline void ServerConn::dispatch() {
             conn_.pause_reading();
             std::shared_ptr<StreamState> keep = std::make_shared<StreamState>();
             keep->sink = this;
-            stream_ = keep;
+            ex_->stream = keep;
             try {
-                routes.stream[route](req_, StreamWriter(keep));
+                routes.stream[route](ex_->req, StreamWriter(keep));
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 if (!keep->started) {
                     keep->started = keep->ended = true;
-                    stream_.reset();
+                    ex_->stream.reset();
                     Response err;
                     err.status = 500;
                     answer(err);
@@ -743,7 +519,7 @@ inline void ServerConn::dispatch() {
             conn_.pause_reading();
             Responder responder(owner_.link(), id_);
             try {
-                routes.async[route](req_, responder);
+                routes.async[route](ex_->req, responder);
             } catch (const std::exception& e) {
                 report(std::string("handler: ") + e.what());
                 Response err;
@@ -758,7 +534,7 @@ inline void ServerConn::dispatch() {
             return;
         }
         try {
-            routes.sync[route](req_, res);
+            routes.sync[route](ex_->req, res);
         } catch (const std::exception& e) {
             report(std::string("handler: ") + e.what());
             res = Response();
@@ -768,8 +544,9 @@ inline void ServerConn::dispatch() {
             res = Response();
             res.status = 500;
         }
-    } else if (req_.method == "OPTIONS") {
-        std::string allow = routes.router.allow(options_star ? std::string_view("*") : req_.path);
+    } else if (ex_->req.method == "OPTIONS") {
+        std::string allow =
+            routes.router.allow(options_star ? std::string_view("*") : ex_->req.path);
         if (allow.empty() && !options_star) {
             res.status = 404;
         } else {
@@ -778,7 +555,7 @@ inline void ServerConn::dispatch() {
         }
     } else if (outcome == Router::method_not_allowed) {
         res.status = 405;
-        res.headers.add("Allow", routes.router.allow(req_.path));
+        res.headers.add("Allow", routes.router.allow(ex_->req.path));
     } else {
         res.status = 404;
     }
@@ -788,7 +565,7 @@ inline void ServerConn::dispatch() {
 inline void ServerConn::dispatch_file(const FileHandler& handler, Response& res) {
     FileBody body;
     try {
-        handler(req_, res, body);
+        handler(ex_->req, res, body);
     } catch (const std::exception& e) {
         report(std::string("handler: ") + e.what());
         res = Response();
@@ -806,7 +583,7 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
     res.status = 200;
     std::unique_ptr<Upgraded> protocol;
     try {
-        protocol = handler(req_, res);
+        protocol = handler(ex_->req, res);
     } catch (const std::exception& e) {
         report(std::string("upgrade handler: ") + e.what());
         protocol.reset();
@@ -826,9 +603,9 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
     if (!res.headers.contains("Date")) res.headers.add("Date", owner_.date());
     if (!owner_.options().server_name.empty() && !res.headers.contains("Server"))
         res.headers.add("Server", owner_.options().server_name);
-    out_.clear();
+    ex_->out.clear();
     std::error_code ec;
-    serialize_head(res, out_, ec);
+    serialize_head(res, ex_->out, ec);
     if (ec) {
         report("upgrade handler: the 101 answer cannot be sent (" + ec.message() + ")");
         res = Response();
@@ -836,7 +613,8 @@ inline void ServerConn::upgrade(const UpgradeHandler& handler) {
         return answer(res);
     }
     flush_batch();
-    conn_.send(out_, ec);  // a failure shows in on_close()
+    conn_.send(ex_->out, ec);  // a failure shows in on_close()
+    ex_.reset();               // no more HTTP on this connection: the parser and the request go now
     state_ = State::upgraded;
     upgraded_ = std::move(protocol);
     upgraded_->link_ = owner_.link();
@@ -881,23 +659,23 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         res.headers.add("Server", owner_.options().server_name);
     if (close) {
         res.headers.set("Connection", "close");
-    } else if (req_.version == 10) {
+    } else if (ex_->req.version == 10) {
         res.headers.set("Connection", "keep-alive");
     }
     if (file != nullptr) res.headers.set("Content-Length", std::to_string(file->length));
 #if defined(SOCKLITE_WITH_ZLIB) && SOCKLITE_WITH_ZLIB
     if (owner_.options().gzip && file == nullptr) {
         const ServerOptions& o = owner_.options();
-        gzip_answer(res, req_.method, req_.header("Accept-Encoding"), o.gzip_min_size,
+        gzip_answer(res, ex_->req.method, ex_->req.header("Accept-Encoding"), o.gzip_min_size,
                     o.gzip_level);
     }
 #endif
-    out_.clear();
+    ex_->out.clear();
     std::error_code ec;
-    if (req_.method == "HEAD" || file != nullptr) {
-        serialize_head(res, out_, ec);  // the length of the body it does not send (or sends)
+    if (ex_->req.method == "HEAD" || file != nullptr) {
+        serialize_head(res, ex_->out, ec);  // the length of the body it does not send (or sends)
     } else {
-        serialize_response(res, out_, ec);
+        serialize_response(res, ex_->out, ec);
     }
     if (ec) {
         report("handler: the response cannot be sent (" + ec.message() + ")");
@@ -906,31 +684,31 @@ inline void ServerConn::answer(Response& res, FileBody* file) {
         err.reason = std::string(reason_phrase(500));
         err.headers.add("Date", owner_.date());
         if (close) err.headers.add("Connection", "close");
-        out_.clear();
-        serialize_response(err, out_, ec);
+        ex_->out.clear();
+        serialize_response(err, ex_->out, ec);
         if (file != nullptr) ::close(file->fd);
         file = nullptr;
     }
     if (file != nullptr) {  // the body: sendfile(2) in pieces, after the head (the fd is taken)
         flush_batch();
-        output_full_ = !conn_.send_file(out_, file->fd, file->offset, file->length, ec);
+        output_full_ = !conn_.send_file(ex_->out, file->fd, file->offset, file->length, ec);
         file->fd = -1;
     } else if (in_input_ && !close) {
         // A pipelined request may follow in the same input: its answer goes out with this one,
         // in one send when the input is done (or when the batch grows large).
-        batch_ += out_;
-        if (batch_.size() >= 16 * 1024) flush_batch();
+        ex_->batch += ex_->out;
+        if (ex_->batch.size() >= 16 * 1024) flush_batch();
     } else {
         flush_batch();
-        output_full_ = !conn_.send(out_, ec);
+        output_full_ = !conn_.send(ex_->out, ec);
     }
-    if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    if (ex_->out.capacity() > 64 * 1024) std::string().swap(ex_->out);
     finish_answer(close);
 }
 
 inline void ServerConn::finish_answer(bool close) {
     // Answered: an upload handler gets no more of the body (and no on_end()).
-    if (upload_) detach_upload();
+    if (upload()) detach_upload();
     if (close) {
         flush_batch();
         state_ = State::closing;
@@ -939,7 +717,7 @@ inline void ServerConn::finish_answer(bool close) {
         arm(owner_.options().linger_timeout);
         return;
     }
-    if (!body_done_) {  // answered early: the rest of the body is read and dropped
+    if (ex_ && !ex_->body_done) {  // answered early: the rest of the body is read and dropped
         state_ = State::discard;
         arm(owner_.options().body_timeout);
         return;
@@ -952,305 +730,21 @@ inline void ServerConn::finish_answer(bool close) {
 }
 
 inline std::uint64_t ServerConn::body_limit_of() const noexcept {
-    return upload_route_ ? owner_.options().max_upload_size : owner_.options().max_body_size;
+    return ex_->upload_route ? owner_.options().max_upload_size : owner_.options().max_body_size;
 }
 
 inline bool ServerConn::answering() const noexcept {
-    return state_ == State::handler || (state_ == State::body && upload_);
+    return ex_ && (state_ == State::handler || (state_ == State::body && ex_->upload));
 }
 
 inline bool ServerConn::body_keepable() const noexcept {
-    if (body_done_ || !parser_) return true;
+    if (!ex_ || ex_->body_done) return true;
     // Without `100 Continue` the client may or may not send the body: nothing can tell it from
     // the next request. A chunked body is of unknown length.
-    if (parser_->expect_continue() && !continue_sent_) return false;
-    if (!parser_->has_content_length()) return false;
-    return parser_->content_length() - parser_->body_received() <= owner_.options().max_discard;
-}
-
-inline void ServerConn::maybe_continue(bool nothing_buffered) {
-    // RFC 9110 section 10.1.1: `100 Continue` once the body is wanted, unless it is coming.
-    if (continue_sent_ || body_done_ || !parser_ || !parser_->expect_continue()) return;
-    if (auto s = stream_.lock()) {
-        if (s->started) return;  // a final answer went out already
-    }
-    if (!nothing_buffered || parser_->body_received() > 0) return;
-    continue_sent_ = true;
-    std::error_code ignored;  // a failure shows in on_close()
-    flush_batch();
-    conn_.send("HTTP/1.1 100 Continue\r\n\r\n", ignored);
-}
-
-inline void ServerConn::start_upload(const UploadHandler& handler, bool nothing_buffered) {
-    state_ = State::body;
-    auto body = std::make_shared<BodyState>();
-    body->source = this;
-    body->loop_thread = std::this_thread::get_id();
-    body->link = owner_.link();
-    body->has_length = parser_->has_content_length();
-    body->length = parser_->content_length();
-    upload_ = body;
-    auto writer = std::make_shared<StreamState>();
-    writer->sink = this;
-    stream_ = writer;
-    arm(owner_.options().body_timeout);
-    try {
-        handler(req_, http::BodyReader(body), StreamWriter(writer));
-    } catch (const std::exception& e) {
-        report(std::string("upload handler: ") + e.what());
-        return abort_body(std::error_code(), 500, false);  // (before the writer goes)
-    } catch (...) {
-        report("upload handler: unknown exception");
-        return abort_body(std::error_code(), 500, false);
-    }
-    writer.reset();  // the handler kept no copy: nobody can answer (500, stream_abandon())
-    if (upload_ != body) return;  // answered at once
-    if (body->paused) {
-        body_pause();
-    } else {
-        maybe_continue(nothing_buffered);
-    }
-}
-
-inline bool ServerConn::deliver_piece(std::string_view piece) {
-    std::shared_ptr<BodyState> body = upload_;  // the callback may end the upload
-    body->received += piece.size();
-    bool more = true;
-    try {
-        if (body->on_data) more = body->on_data(piece);
-    } catch (const std::exception& e) {
-        report(std::string("upload handler: ") + e.what());
-        abort_body(std::error_code(), 500, false);
-        return false;
-    } catch (...) {
-        report("upload handler: unknown exception");
-        abort_body(std::error_code(), 500, false);
-        return false;
-    }
-    if (!more && upload_ == body) body->paused = true;
-    return state_ != State::closing;
-}
-
-inline void ServerConn::upload_complete() {
-    // The answer is awaited now: pipelined requests wait (as for an asynchronous handler).
-    state_ = State::handler;
-    if (timer_) owner_.loop().cancel(timer_);
-    timer_ = 0;
-    conn_.pause_reading();
-    std::function<void(std::error_code)> on_end = detach_upload();
-    if (!on_end) return;
-    try {
-        on_end(std::error_code());
-    } catch (const std::exception& e) {
-        report(std::string("upload handler: ") + e.what());
-        if (state_ == State::handler) abort_body(std::error_code(), 500, false);
-    } catch (...) {
-        report("upload handler: unknown exception");
-        if (state_ == State::handler) abort_body(std::error_code(), 500, false);
-    }
-}
-
-inline std::function<void(std::error_code)> ServerConn::detach_upload() {
-    std::shared_ptr<BodyState> body = std::move(upload_);
-    upload_.reset();
-    if (!body) return nullptr;
-    body->source = nullptr;
-    body->ended = true;
-    std::function<void(std::error_code)> on_end = std::move(body->on_end);
-    body->on_end = nullptr;
-    // (A callback that holds the reader would keep it alive: a cycle, broken here.)
-    std::function<bool(std::string_view)> on_data = std::move(body->on_data);
-    body->on_data = nullptr;
-    return on_end;
-}
-
-inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
-    std::function<void(std::error_code)> on_end = detach_upload();
-    // The server answers now: the handler's writer is cut off first.
-    bool started = false;
-    if (auto s = stream_.lock()) {
-        started = s->started;
-        s->sink = nullptr;
-        s->ended = true;
-    }
-    stream_.reset();
-    held_.reset();
-    if (tell && on_end) {
-        try {
-            on_end(ec);
-        } catch (const std::exception& e) {
-            report(std::string("upload handler: ") + e.what());
-        } catch (...) {
-            report("upload handler: unknown exception");
-        }
-    }
-    if (state_ == State::closing) return;
-    if (status != 0 && !(started && req_.version != 10)) return fail(status);
-    // A streamed answer under way is cut short (its end is missing: the client can tell), or
-    // the client is gone: close.
-    keep_alive_ = false;
-    state_ = State::closing;
-    flush_batch();
-    conn_.close_after_flush();
-    arm(owner_.options().linger_timeout);
-}
-
-inline void ServerConn::body_pause() {
-    conn_.pause_reading();
-    if (timer_) owner_.loop().cancel(timer_);
-    timer_ = 0;
-}
-
-inline void ServerConn::body_resume() {
-    if (!upload_ || state_ != State::body) return;
-    if (body_done_) {  // only on_end() was held back: from the loop, not inside resume()
-        if (timer_) owner_.loop().cancel(timer_);
-        timer_ = owner_.loop().call_after(std::chrono::milliseconds(0), [this] {
-            timer_ = 0;
-            if (upload_ && state_ == State::body && !upload_->paused) upload_complete();
-        });
-        return;
-    }
-    conn_.resume_reading();  // the bytes already buffered come first, from the loop
-    arm(owner_.options().body_timeout);
-    maybe_continue(conn_.buffered_bytes() == 0);
-}
-
-inline void ServerConn::stream_send(Response& res) {
-    if (!answering()) return;
-    if (auto s = stream_.lock()) s->sink = nullptr;
-    stream_.reset();
-    answer(res);
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_start(Response& head) {
-    if (!answering()) return;
-    head.version = 11;
-    if (head.status == 0) head.status = 200;
-    if (head.reason.empty()) head.reason = std::string(reason_phrase(head.status));
-    for (std::size_t i = 0; i < head.headers.size(); ++i) {
-        if (iequals(head.headers[i].name, "Connection") &&
-            head.headers[i].value.find("close") != std::string::npos)
-            keep_alive_ = false;
-    }
-    stream_close_ = !keep_alive_ || closing_after_ || owner_.stopping();
-    if (!head.headers.contains("Date")) head.headers.add("Date", owner_.date());
-    if (!owner_.options().server_name.empty() && !head.headers.contains("Server"))
-        head.headers.add("Server", owner_.options().server_name);
-    // A Content-Length given by the handler: the body goes out as it is written, unchunked
-    // (also to an HTTP/1.0 client), and must have that length exactly.
-    std::string_view length = head.headers.get("Content-Length");
-    stream_sized_ = !length.empty() && length.size() < 19 &&
-                    length.find_first_not_of("0123456789") == std::string_view::npos;
-    stream_left_ = stream_sized_ ? std::stoull(std::string(length)) : 0;
-    if (!stream_sized_) head.headers.erase("Content-Length");
-    head.headers.erase("Transfer-Encoding");
-    if (stream_close_) {
-        head.headers.set("Connection", "close");
-    } else if (req_.version == 10 && stream_sized_) {
-        head.headers.set("Connection", "keep-alive");
-    }
-    std::string first = std::move(head.body);
-    head.body.clear();
-    if (req_.version == 10 && !stream_sized_) {
-        // No chunked coding in HTTP/1.0: the body is held until end().
-        held_ = std::make_unique<Response>(std::move(head));
-        held_->body = std::move(first);
-        return;
-    }
-    if (!stream_sized_) head.headers.add("Transfer-Encoding", "chunked");
-    out_.clear();
-    std::error_code ec;
-    serialize_head(head, out_, ec);
-    if (ec) {
-        report("handler: the response head cannot be sent (" + ec.message() + ")");
-        if (auto s = stream_.lock()) s->ended = true;
-        Response err;
-        err.status = 500;
-        keep_alive_ = false;
-        return answer(err);
-    }
-    flush_batch();
-    if (req_.method == "HEAD" || first.empty()) {
-        output_full_ = !conn_.send(out_, ec);
-    } else if (!stream_sized_) {
-        serialize_chunk(first, out_);
-        output_full_ = !conn_.send(out_, ec);
-    } else {
-        output_full_ = !conn_.send(out_, ec);
-        stream_write(first);
-    }
-}
-
-inline bool ServerConn::stream_write(std::string_view data) {
-    if (!answering()) return false;
-    if (stream_sized_ && req_.method != "HEAD") {
-        if (data.size() > stream_left_) {
-            report("handler: a streamed answer is longer than its Content-Length");
-            if (auto s = stream_.lock()) {
-                s->sink = nullptr;
-                s->ended = true;
-            }
-            stream_abandon(true);  // (cut short: the client can tell)
-            return false;
-        }
-        stream_left_ -= data.size();
-        std::error_code ec;
-        flush_batch();
-        return conn_.send(data, ec) && !ec;
-    }
-    if (req_.version == 10) {
-        if (!held_) return false;
-        held_->body.append(data.data(), data.size());
-        return true;
-    }
-    if (req_.method == "HEAD" || data.empty())
-        return conn_.queued_bytes() <= owner_.options().output_high_water;
-    out_.clear();
-    serialize_chunk(data, out_);
-    std::error_code ec;
-    flush_batch();
-    return conn_.send(out_, ec) && !ec;
-}
-
-inline void ServerConn::stream_end() {
-    if (!answering()) return;
-    if (auto s = stream_.lock()) s->sink = nullptr;
-    stream_.reset();
-    std::error_code ec;
-    if (stream_sized_ && stream_left_ > 0 && req_.method != "HEAD") {
-        report("handler: a streamed answer ended short of its Content-Length");
-        return stream_abandon(true);
-    }
-    if (req_.version == 10 && !stream_sized_) {
-        std::unique_ptr<Response> held = std::move(held_);
-        if (held) answer(*held);
-    } else {
-        out_.clear();
-        if (req_.method != "HEAD" && !stream_sized_) serialize_last_chunk(out_);
-        flush_batch();
-        conn_.send(out_, ec);
-        // Ended before its request's body (an upload answered early): the rest of the body is
-        // dropped if short, else the connection closes (after a complete answer: allowed).
-        finish_answer(stream_close_ || !body_keepable());
-    }
-    if (state_ != State::closing) conn_.resume_reading();
-}
-
-inline void ServerConn::stream_abandon(bool started) {
-    // Dropped before end(): the body is cut short, so the connection cannot go on.
-    report("handler: a streamed answer was dropped before its end");
-    stream_.reset();
-    if (!started && answering()) {  // nobody can answer any more: 500
-        if (upload_) detach_upload();
-        return fail(500);
-    }
-    keep_alive_ = false;
-    state_ = State::closing;
-    flush_batch();
-    conn_.close_after_flush();
-    arm(owner_.options().linger_timeout);
+    if (ex_->parser.expect_continue() && !ex_->continue_sent) return false;
+    if (!ex_->parser.has_content_length()) return false;
+    return ex_->parser.content_length() - ex_->parser.body_received() <=
+           owner_.options().max_discard;
 }
 
 inline void ServerConn::fail(int status) {
@@ -1260,8 +754,9 @@ inline void ServerConn::fail(int status) {
     res.headers.add("Content-Type", "text/plain");
     res.body = std::to_string(status) + " " + res.reason + "\n";
     keep_alive_ = false;
-    req_.method.clear();  // not HEAD: the body goes out
-    req_.version = 11;
+    Exchange& ex = exchange();  // (none on a connection that sent nothing yet)
+    ex.req.method.clear();      // not HEAD: the body goes out
+    ex.req.version = 11;
     state_ = State::handler;
     answer(res);
 }
@@ -1269,5 +764,9 @@ inline void ServerConn::fail(int status) {
 }  // namespace detail
 }  // namespace http
 }  // namespace socklite
+
+// The rest of ServerConn's functions: what a handler's BodyReader and StreamWriter call.
+#include "server_stream.hpp"
+#include "server_upload.hpp"
 
 #endif  // SOCKLITE_HTTP_DETAIL_SERVER_CONN_HPP
