@@ -327,7 +327,10 @@ TEST_CASE("server load: slowloris connections are closed by the header timeout, 
     CHECK(answered_408 == count);
     CHECK(took >= o.header_timeout);
     CHECK(served >= 5);
-    CHECK(worst < std::chrono::milliseconds(1000));  // generous: it is a few ms when idle
+    // A bound, not a measurement: a few ms on an idle machine; a server held up by the slow
+    // connections would make the normal client wait for their header timeouts, one after another
+    // (thousands of seconds), so twice the header timeout still tells the two apart under load.
+    CHECK(worst < 2 * o.header_timeout);
     MESSAGE("all " << count << " closed after " << took.count() << " ms; the normal client made "
                    << served << " requests meanwhile, the slowest took " << worst.count() << " ms");
     CHECK(srv.calls == served);
