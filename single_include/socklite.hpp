@@ -3101,8 +3101,10 @@ inline void Acceptor::pause(std::error_code why) {
  *  parser and redirects, are compiled in the library, once, not in every program that uses
  *  them (a hello-world server compiles about four times faster at `-O0`; see
  *  docs/benchmarks.md). The rest of the library (Socket, Listener, EventLoop, Connection,
- *  WebSocket) stays header-only either way. The library is built without OpenSSL and zlib:
- *  HTTPS and gzip need the header-only mode. */
+ *  WebSocket) stays header-only either way, and the headers include only what their
+ *  declarations need (to use the Address that HttpServer::local_address() returns, include
+ *  socklite/address.hpp). The library is built without OpenSSL and zlib: HTTPS and gzip need
+ *  the header-only mode. */
 
 #if defined(SOCKLITE_DOXYGEN)
 /** Define (to anything, in every translation unit) to use socklite's compiled library rather
@@ -10737,7 +10739,6 @@ SOCKLITE_DECL http::detail::PooledConnection HttpClient::acquire(const Exchange&
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11049,7 +11050,7 @@ public:
      *  Loop thread only. */
     void send(Response res);
     /** Calls @p ready whenever the client has caught up after write() returned false. */
-    void on_ready(std::function<void()> ready);
+    void on_ready(socklite::detail::Function<void()> ready);
     /** Whether the answer has begun (start(), write(), end() or send() was called). */
     bool started() const noexcept;
     /** Whether the connection is still there and end() was not called. */
@@ -11116,10 +11117,10 @@ public:
     /** Calls @p on_data with each piece of the body as it arrives (a view valid during the
      *  call only; pieces are as large as the reads from the socket, never empty). Its return
      *  value is flow control: true for more, false to pause() (resume() later). */
-    void on_data(std::function<bool(std::string_view piece)> on_data) const;
+    void on_data(socklite::detail::Function<bool(std::string_view piece)> on_data) const;
     /** Calls @p on_end once, when the body is complete (an empty @p ec) or cannot be (the
      *  reason, see the class notes); not after the handler has answered. */
-    void on_end(std::function<void(std::error_code ec)> on_end) const;
+    void on_end(socklite::detail::Function<void(std::error_code ec)> on_end) const;
     /** Stops delivery: no on_data() until resume(). Idempotent. */
     void pause() const;
     /** Delivers again (bytes already received first, soon, from the loop). **Thread-safe**:
@@ -11128,7 +11129,7 @@ public:
     /** Runs @p task on the loop's thread, soon (where this body, its StreamWriter and their
      *  callbacks live). **Thread-safe**: the way back from a worker thread, e.g. to answer
      *  through the StreamWriter. Dropped when the server is gone. */
-    void post(std::function<void()> task) const;
+    void post(socklite::detail::Function<void()> task) const;
     /** Whether delivery is paused by pause() or on_data(). */
     bool paused() const noexcept;
     /** Whether the body has ended (completely or not) or delivery has stopped. */
@@ -11149,14 +11150,14 @@ private:
 /** A handler that answers at once: fill @p res (status 200 and an empty body to start with).
  *  An exception it throws becomes a 500 (and ServerOptions::on_error hears of it). Called on
  *  the loop's thread: it must not block. */
-using Handler = std::function<void(const ServerRequest& req, Response& res)>;
+using Handler = socklite::detail::Function<void(const ServerRequest& req, Response& res)>;
 /** A handler that answers later through @p res (see Responder), e.g. from a worker thread;
  *  further requests on the same connection wait for that answer. */
-using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)>;
+using AsyncHandler = socklite::detail::Function<void(const ServerRequest& req, Responder res)>;
 
 /** A handler that streams its answer through a StreamWriter (see there); further requests on
  *  the same connection wait for StreamWriter::end(). */
-using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
+using StreamHandler = socklite::detail::Function<void(const ServerRequest& req, StreamWriter body)>;
 
 /** A handler that receives the request body as it arrives (see BodyReader) rather than
  *  whole: called once the head is read, with `req.body` empty. It sets the reader's callbacks
@@ -11181,7 +11182,7 @@ using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter 
  *      });
  *  @endcode */
 using UploadHandler =
-    std::function<void(const ServerRequest& req, BodyReader body, StreamWriter res)>;
+    socklite::detail::Function<void(const ServerRequest& req, BodyReader body, StreamWriter res)>;
 
 /** The handler of an upgrade route (HttpServer::upgrade()): it sees the request (head and
  *  body) and decides.
@@ -11246,7 +11247,7 @@ struct ServerOptions {
     std::string server_name = "socklite/" SOCKLITE_VERSION_STRING;
     /** Told about handler exceptions (their `what()`) and other failures worth a log line.
      *  Called on a loop's thread. */
-    std::function<void(std::string_view message)> on_error;
+    socklite::detail::Function<void(std::string_view message)> on_error;
     /** Gzip answers of a text type (`text/...`, JSON, JavaScript, XML, SVG) of at least
      *  gzip_min_size bytes for clients whose `Accept-Encoding` accepts gzip; this needs
      *  `SOCKLITE_WITH_ZLIB` defined to 1 (link `socklite::zlib`) and does nothing without it.
@@ -11319,7 +11320,6 @@ inline std::string_view reason_phrase(int status) noexcept {
  *  socklite/http/handler.hpp, or compiled in the library under
  *  SOCKLITE_SEPARATE_COMPILATION). */
 
-#include <functional>
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -11337,7 +11337,6 @@ inline std::string_view reason_phrase(int status) noexcept {
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -11356,7 +11355,7 @@ namespace detail {
 struct ReplyLink {
     std::mutex mutex;
     EventLoop* loop = nullptr;
-    std::function<void(std::uint64_t id, Response&& res)> deliver;
+    socklite::detail::Function<void(std::uint64_t id, Response&& res)> deliver;
 };
 // One pending asynchronous answer; an answer never given becomes a 500 when the last copy of
 // the Responder goes.
@@ -11400,7 +11399,7 @@ struct StreamState {
     StreamSink* sink = nullptr;
     bool started = false;
     bool ended = false;
-    std::function<void()> ready;
+    socklite::detail::Function<void()> ready;
     ~StreamState() {
         if (sink && !ended) sink->stream_abandon(started);
     }
@@ -11417,8 +11416,8 @@ protected:
 // post() (which go through the link, as a Responder's answer does).
 struct BodyState {
     BodySource* source = nullptr;
-    std::function<bool(std::string_view)> on_data;
-    std::function<void(std::error_code)> on_end;
+    socklite::detail::Function<bool(std::string_view)> on_data;
+    socklite::detail::Function<void(std::error_code)> on_end;
     bool paused = false;
     bool ended = false;
     std::uint64_t received = 0;
@@ -11427,7 +11426,7 @@ struct BodyState {
     std::thread::id loop_thread;
     std::shared_ptr<ReplyLink> link;
     // Runs @p task on the loop's thread (dropped when the server is gone).
-    void post(std::function<void()> task) {
+    void post(socklite::detail::Function<void()> task) {
         std::lock_guard<std::mutex> lock(link->mutex);
         if (link->loop) link->loop->post([t = std::move(task)]() mutable { t(); });
     }
@@ -11469,7 +11468,7 @@ SOCKLITE_DECL void StreamWriter::send(Response res) {
     state_->sink->stream_send(res);
 }
 
-SOCKLITE_DECL void StreamWriter::on_ready(std::function<void()> ready) {
+SOCKLITE_DECL void StreamWriter::on_ready(socklite::detail::Function<void()> ready) {
     if (state_) state_->ready = std::move(ready);
 }
 
@@ -11491,11 +11490,13 @@ SOCKLITE_DECL Responder::Responder(std::shared_ptr<detail::ReplyLink> link, std:
     state_->id = id;
 }
 
-SOCKLITE_DECL void BodyReader::on_data(std::function<bool(std::string_view piece)> on_data) const {
+SOCKLITE_DECL void BodyReader::on_data(
+    socklite::detail::Function<bool(std::string_view piece)> on_data) const {
     if (state_) state_->on_data = std::move(on_data);
 }
 
-SOCKLITE_DECL void BodyReader::on_end(std::function<void(std::error_code ec)> on_end) const {
+SOCKLITE_DECL void BodyReader::on_end(
+    socklite::detail::Function<void(std::error_code ec)> on_end) const {
     if (state_) state_->on_end = std::move(on_end);
 }
 
@@ -11516,7 +11517,7 @@ SOCKLITE_DECL void BodyReader::resume() const {
     if (state_->source) state_->source->body_resume();
 }
 
-SOCKLITE_DECL void BodyReader::post(std::function<void()> task) const {
+SOCKLITE_DECL void BodyReader::post(socklite::detail::Function<void()> task) const {
     if (state_) state_->post(std::move(task));
 }
 
@@ -11577,6 +11578,7 @@ SOCKLITE_DECL std::uint64_t BodyReader::length() const noexcept {
 
 namespace socklite {
 
+class Address;
 class EventLoop;
 /// @cond INTERNAL
 namespace http {
@@ -11730,9 +11732,9 @@ public:
      *  the loop has stopped). @throws Error (e.g. address in use). */
     void listen(EventLoop& loop, std::string_view host, std::uint16_t port);
     /** The bound address (after listen()). */
-    const Address& local_address() const noexcept { return address_; }
+    const Address& local_address() const noexcept;
     /** The bound port (after listen()). */
-    std::uint16_t port() const noexcept { return address_.port(); }
+    std::uint16_t port() const noexcept;
 
     /** Serves until stop() (the loops beyond the first on threads of their own), then returns
      *  once every loop has stopped. @throws Error when a loop fails. */
@@ -11780,8 +11782,7 @@ public:
 
 private:
     Options options_;
-    std::unique_ptr<http::detail::ServerState> state_;  // routes, loops, TLS context
-    Address address_;
+    std::unique_ptr<http::detail::ServerState> state_;  // routes, loops, TLS context, address
 };
 
 }  // namespace socklite
@@ -11817,7 +11818,6 @@ private:
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11841,7 +11841,6 @@ private:
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12092,7 +12091,7 @@ struct FileBody {
 
 /** A handler whose body may be a file (FileBody); HttpServer::serve_dir() routes to one.
  *  Private. */
-using FileHandler = std::function<void(const ServerRequest&, Response&, FileBody&)>;
+using FileHandler = socklite::detail::Function<void(const ServerRequest&, Response&, FileBody&)>;
 
 /** The directory a static-files handler serves: opened once (`O_PATH`), closed with the last
  *  handler that holds it. Opens paths beneath it (see static_files() for the policy). Private. */
@@ -12465,7 +12464,7 @@ private:
     bool deliver_piece(std::string_view piece);
     void upload_complete();
     void abort_body(std::error_code ec, int status, bool tell);
-    std::function<void(std::error_code)> detach_upload();
+    socklite::detail::Function<void(std::error_code)> detach_upload();
     void maybe_continue(bool nothing_buffered);
     bool answering() const noexcept;
     std::uint64_t body_limit_of() const noexcept;
@@ -12536,7 +12535,6 @@ private:
 #include <cstdio>
 #include <ctime>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12555,7 +12553,6 @@ private:
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -12577,7 +12574,8 @@ public:
     // on_tls takes a socket whose first byte is a TLS record; on_drop is told when a socket
     // leaves otherwise (closed).
     FirstByteWait(EventLoop& loop, std::chrono::milliseconds timeout,
-                  std::function<void(Socket)> on_tls, std::function<void()> on_drop)
+                  socklite::detail::Function<void(Socket)> on_tls,
+                  socklite::detail::Function<void()> on_drop)
         : loop_(loop),
           timeout_(timeout),
           on_tls_(std::move(on_tls)),
@@ -12672,8 +12670,8 @@ private:
 
     EventLoop& loop_;
     std::chrono::milliseconds timeout_;
-    std::function<void(Socket)> on_tls_;
-    std::function<void()> on_drop_;
+    socklite::detail::Function<void(Socket)> on_tls_;
+    socklite::detail::Function<void()> on_drop_;
     Map waiting_;
 };
 
@@ -12701,7 +12699,7 @@ struct RouteTable {
     std::vector<UpgradeHandler> upgrade;
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
     // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
-    std::function<void(Socket&, std::error_code&)> secure;
+    socklite::detail::Function<void(Socket&, std::error_code&)> secure;
 #endif
     std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
 };
@@ -12977,7 +12975,7 @@ inline ServerConn::~ServerConn() {
     if (!ex_) return;
     if (auto s = ex_->stream.lock()) s->sink = nullptr;  // (before on_end(): it may write)
     if (ex_->upload) {  // the server stops (grace period over) or goes: the handler hears of it
-        std::function<void(std::error_code)> on_end = detach_upload();
+        socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
         if (on_end) {
             try {
                 on_end(std::make_error_code(std::errc::operation_canceled));
@@ -13020,7 +13018,7 @@ inline void ServerConn::start() {
         if (!ex_) return;
         auto s = ex_->stream.lock();
         if (s && s->ready) {
-            std::function<void()> ready = s->ready;  // it may replace itself
+            socklite::detail::Function<void()> ready = s->ready;  // it may replace itself
             ready();
         }
     });
@@ -13028,7 +13026,7 @@ inline void ServerConn::start() {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
         if (upload()) {
-            std::function<void(std::error_code)> on_end = detach_upload();
+            socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
             if (on_end) {
                 try {
                     on_end(ec ? ec : make_error_code(socklite::errc::unexpected_eof));
@@ -13766,7 +13764,6 @@ inline void ServerConn::stream_abandon(bool started) {
  *  is wanted, the end or an abort). Not part of the
  *  API. */
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13847,7 +13844,7 @@ inline void ServerConn::upload_complete() {
     if (timer_) owner_.loop().cancel(timer_);
     timer_ = 0;
     conn_.pause_reading();
-    std::function<void(std::error_code)> on_end = detach_upload();
+    socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
     if (!on_end) return;
     try {
         on_end(std::error_code());
@@ -13860,23 +13857,23 @@ inline void ServerConn::upload_complete() {
     }
 }
 
-inline std::function<void(std::error_code)> ServerConn::detach_upload() {
+inline socklite::detail::Function<void(std::error_code)> ServerConn::detach_upload() {
     if (!ex_) return nullptr;
     std::shared_ptr<BodyState> body = std::move(ex_->upload);
     ex_->upload.reset();
     if (!body) return nullptr;
     body->source = nullptr;
     body->ended = true;
-    std::function<void(std::error_code)> on_end = std::move(body->on_end);
+    socklite::detail::Function<void(std::error_code)> on_end = std::move(body->on_end);
     body->on_end = nullptr;
     // (A callback that holds the reader would keep it alive: a cycle, broken here.)
-    std::function<bool(std::string_view)> on_data = std::move(body->on_data);
+    socklite::detail::Function<bool(std::string_view)> on_data = std::move(body->on_data);
     body->on_data = nullptr;
     return on_end;
 }
 
 inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
-    std::function<void(std::error_code)> on_end = detach_upload();
+    socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
     // The server answers now: the handler's writer is cut off first.
     bool started = false;
     Exchange& ex = exchange();  // (there is one: a body was being read)
@@ -13948,6 +13945,7 @@ struct ServerState {
     std::shared_ptr<void> tls;  // with OpenSSL: the TLS context in force (a TlsSlot)
     RouteTable routes;
     std::vector<std::unique_ptr<ServerLoop>> loops;
+    Address address;  // where listen() bound
 };
 }  // namespace detail
 }  // namespace http
@@ -13960,6 +13958,10 @@ SOCKLITE_DECL HttpServer::HttpServer(Options options)
 }
 
 SOCKLITE_DECL HttpServer::~HttpServer() = default;
+
+SOCKLITE_DECL const Address& HttpServer::local_address() const noexcept { return state_->address; }
+
+SOCKLITE_DECL std::uint16_t HttpServer::port() const noexcept { return state_->address.port(); }
 
 SOCKLITE_DECL HttpServer& HttpServer::route_upload(std::string_view method,
                                                    std::string_view pattern,
@@ -14043,7 +14045,7 @@ SOCKLITE_DECL void HttpServer::listen(std::string_view host, std::uint16_t port,
             loops.back()->listen(std::move(l));
         }
         state_->loops = std::move(loops);
-        address_ = where;
+        state_->address = where;
         ec.clear();
     } catch (const std::system_error& e) {
         ec = e.code();
@@ -14061,7 +14063,7 @@ SOCKLITE_DECL void HttpServer::listen(EventLoop& loop, std::string_view host, st
     one->listen(std::move(l));
     state_->loops.clear();
     state_->loops.push_back(std::move(one));
-    address_ = where;
+    state_->address = where;
 }
 
 SOCKLITE_DECL void HttpServer::listen(std::string_view host, std::uint16_t port) {

@@ -18,8 +18,10 @@
  *  parser and redirects, are compiled in the library, once, not in every program that uses
  *  them (a hello-world server compiles about four times faster at `-O0`; see
  *  docs/benchmarks.md). The rest of the library (Socket, Listener, EventLoop, Connection,
- *  WebSocket) stays header-only either way. The library is built without OpenSSL and zlib:
- *  HTTPS and gzip need the header-only mode. */
+ *  WebSocket) stays header-only either way, and the headers include only what their
+ *  declarations need (to use the Address that HttpServer::local_address() returns, include
+ *  socklite/address.hpp). The library is built without OpenSSL and zlib: HTTPS and gzip need
+ *  the header-only mode. */
 
 #if defined(SOCKLITE_DOXYGEN)
 /** Define (to anything, in every translation unit) to use socklite's compiled library rather

@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -95,7 +94,7 @@ public:
      *  Loop thread only. */
     void send(Response res);
     /** Calls @p ready whenever the client has caught up after write() returned false. */
-    void on_ready(std::function<void()> ready);
+    void on_ready(socklite::detail::Function<void()> ready);
     /** Whether the answer has begun (start(), write(), end() or send() was called). */
     bool started() const noexcept;
     /** Whether the connection is still there and end() was not called. */
@@ -162,10 +161,10 @@ public:
     /** Calls @p on_data with each piece of the body as it arrives (a view valid during the
      *  call only; pieces are as large as the reads from the socket, never empty). Its return
      *  value is flow control: true for more, false to pause() (resume() later). */
-    void on_data(std::function<bool(std::string_view piece)> on_data) const;
+    void on_data(socklite::detail::Function<bool(std::string_view piece)> on_data) const;
     /** Calls @p on_end once, when the body is complete (an empty @p ec) or cannot be (the
      *  reason, see the class notes); not after the handler has answered. */
-    void on_end(std::function<void(std::error_code ec)> on_end) const;
+    void on_end(socklite::detail::Function<void(std::error_code ec)> on_end) const;
     /** Stops delivery: no on_data() until resume(). Idempotent. */
     void pause() const;
     /** Delivers again (bytes already received first, soon, from the loop). **Thread-safe**:
@@ -174,7 +173,7 @@ public:
     /** Runs @p task on the loop's thread, soon (where this body, its StreamWriter and their
      *  callbacks live). **Thread-safe**: the way back from a worker thread, e.g. to answer
      *  through the StreamWriter. Dropped when the server is gone. */
-    void post(std::function<void()> task) const;
+    void post(socklite::detail::Function<void()> task) const;
     /** Whether delivery is paused by pause() or on_data(). */
     bool paused() const noexcept;
     /** Whether the body has ended (completely or not) or delivery has stopped. */
@@ -195,14 +194,14 @@ private:
 /** A handler that answers at once: fill @p res (status 200 and an empty body to start with).
  *  An exception it throws becomes a 500 (and ServerOptions::on_error hears of it). Called on
  *  the loop's thread: it must not block. */
-using Handler = std::function<void(const ServerRequest& req, Response& res)>;
+using Handler = socklite::detail::Function<void(const ServerRequest& req, Response& res)>;
 /** A handler that answers later through @p res (see Responder), e.g. from a worker thread;
  *  further requests on the same connection wait for that answer. */
-using AsyncHandler = std::function<void(const ServerRequest& req, Responder res)>;
+using AsyncHandler = socklite::detail::Function<void(const ServerRequest& req, Responder res)>;
 
 /** A handler that streams its answer through a StreamWriter (see there); further requests on
  *  the same connection wait for StreamWriter::end(). */
-using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter body)>;
+using StreamHandler = socklite::detail::Function<void(const ServerRequest& req, StreamWriter body)>;
 
 /** A handler that receives the request body as it arrives (see BodyReader) rather than
  *  whole: called once the head is read, with `req.body` empty. It sets the reader's callbacks
@@ -227,7 +226,7 @@ using StreamHandler = std::function<void(const ServerRequest& req, StreamWriter 
  *      });
  *  @endcode */
 using UploadHandler =
-    std::function<void(const ServerRequest& req, BodyReader body, StreamWriter res)>;
+    socklite::detail::Function<void(const ServerRequest& req, BodyReader body, StreamWriter res)>;
 
 /** The handler of an upgrade route (HttpServer::upgrade()): it sees the request (head and
  *  body) and decides.
@@ -292,7 +291,7 @@ struct ServerOptions {
     std::string server_name = "socklite/" SOCKLITE_VERSION_STRING;
     /** Told about handler exceptions (their `what()`) and other failures worth a log line.
      *  Called on a loop's thread. */
-    std::function<void(std::string_view message)> on_error;
+    socklite::detail::Function<void(std::string_view message)> on_error;
     /** Gzip answers of a text type (`text/...`, JSON, JavaScript, XML, SVG) of at least
      *  gzip_min_size bytes for clients whose `Accept-Encoding` accepts gzip; this needs
      *  `SOCKLITE_WITH_ZLIB` defined to 1 (link `socklite::zlib`) and does nothing without it.

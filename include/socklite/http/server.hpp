@@ -14,7 +14,6 @@
 #include <string_view>
 #include <system_error>
 
-#include "../address.hpp"
 #include "../config.hpp"
 #include "../error.hpp"
 #include "handler.hpp"
@@ -25,6 +24,7 @@
 
 namespace socklite {
 
+class Address;
 class EventLoop;
 /// @cond INTERNAL
 namespace http {
@@ -178,9 +178,9 @@ public:
      *  the loop has stopped). @throws Error (e.g. address in use). */
     void listen(EventLoop& loop, std::string_view host, std::uint16_t port);
     /** The bound address (after listen()). */
-    const Address& local_address() const noexcept { return address_; }
+    const Address& local_address() const noexcept;
     /** The bound port (after listen()). */
-    std::uint16_t port() const noexcept { return address_.port(); }
+    std::uint16_t port() const noexcept;
 
     /** Serves until stop() (the loops beyond the first on threads of their own), then returns
      *  once every loop has stopped. @throws Error when a loop fails. */
@@ -228,8 +228,7 @@ public:
 
 private:
     Options options_;
-    std::unique_ptr<http::detail::ServerState> state_;  // routes, loops, TLS context
-    Address address_;
+    std::unique_ptr<http::detail::ServerState> state_;  // routes, loops, TLS context, address
 };
 
 }  // namespace socklite

@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../detail/function.hpp"
 #include "../detail/syscall.hpp"
 #include "handler.hpp"
 #include "router.hpp"
@@ -268,7 +268,7 @@ struct FileBody {
 
 /** A handler whose body may be a file (FileBody); HttpServer::serve_dir() routes to one.
  *  Private. */
-using FileHandler = std::function<void(const ServerRequest&, Response&, FileBody&)>;
+using FileHandler = socklite::detail::Function<void(const ServerRequest&, Response&, FileBody&)>;
 
 /** The directory a static-files handler serves: opened once (`O_PATH`), closed with the last
  *  handler that holds it. Opens paths beneath it (see static_files() for the policy). Private. */

@@ -9,13 +9,13 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
 
 #include <sys/socket.h>
 
+#include "../../detail/function.hpp"
 #include "../../detail/syscall.hpp"
 #include "../../event_loop.hpp"
 #include "../../socket.hpp"
@@ -34,7 +34,8 @@ public:
     // on_tls takes a socket whose first byte is a TLS record; on_drop is told when a socket
     // leaves otherwise (closed).
     FirstByteWait(EventLoop& loop, std::chrono::milliseconds timeout,
-                  std::function<void(Socket)> on_tls, std::function<void()> on_drop)
+                  socklite::detail::Function<void(Socket)> on_tls,
+                  socklite::detail::Function<void()> on_drop)
         : loop_(loop),
           timeout_(timeout),
           on_tls_(std::move(on_tls)),
@@ -129,8 +130,8 @@ private:
 
     EventLoop& loop_;
     std::chrono::milliseconds timeout_;
-    std::function<void(Socket)> on_tls_;
-    std::function<void()> on_drop_;
+    socklite::detail::Function<void(Socket)> on_tls_;
+    socklite::detail::Function<void()> on_drop_;
     Map waiting_;
 };
 

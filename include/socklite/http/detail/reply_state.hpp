@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -18,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "../../detail/function.hpp"
 #include "../../event_loop.hpp"
 #include "../message.hpp"
 
@@ -31,7 +31,7 @@ namespace detail {
 struct ReplyLink {
     std::mutex mutex;
     EventLoop* loop = nullptr;
-    std::function<void(std::uint64_t id, Response&& res)> deliver;
+    socklite::detail::Function<void(std::uint64_t id, Response&& res)> deliver;
 };
 // One pending asynchronous answer; an answer never given becomes a 500 when the last copy of
 // the Responder goes.
@@ -75,7 +75,7 @@ struct StreamState {
     StreamSink* sink = nullptr;
     bool started = false;
     bool ended = false;
-    std::function<void()> ready;
+    socklite::detail::Function<void()> ready;
     ~StreamState() {
         if (sink && !ended) sink->stream_abandon(started);
     }
@@ -92,8 +92,8 @@ protected:
 // post() (which go through the link, as a Responder's answer does).
 struct BodyState {
     BodySource* source = nullptr;
-    std::function<bool(std::string_view)> on_data;
-    std::function<void(std::error_code)> on_end;
+    socklite::detail::Function<bool(std::string_view)> on_data;
+    socklite::detail::Function<void(std::error_code)> on_end;
     bool paused = false;
     bool ended = false;
     std::uint64_t received = 0;
@@ -102,7 +102,7 @@ struct BodyState {
     std::thread::id loop_thread;
     std::shared_ptr<ReplyLink> link;
     // Runs @p task on the loop's thread (dropped when the server is gone).
-    void post(std::function<void()> task) {
+    void post(socklite::detail::Function<void()> task) {
         std::lock_guard<std::mutex> lock(link->mutex);
         if (link->loop) link->loop->post([t = std::move(task)]() mutable { t(); });
     }

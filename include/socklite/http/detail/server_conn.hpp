@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "../../connection.hpp"
+#include "../../detail/function.hpp"
 #include "../../event_loop.hpp"
 #include "../content_coding.hpp"
 #include "../handler.hpp"
@@ -79,7 +79,7 @@ private:
     bool deliver_piece(std::string_view piece);
     void upload_complete();
     void abort_body(std::error_code ec, int status, bool tell);
-    std::function<void(std::error_code)> detach_upload();
+    socklite::detail::Function<void(std::error_code)> detach_upload();
     void maybe_continue(bool nothing_buffered);
     bool answering() const noexcept;
     std::uint64_t body_limit_of() const noexcept;
@@ -150,7 +150,7 @@ inline ServerConn::~ServerConn() {
     if (!ex_) return;
     if (auto s = ex_->stream.lock()) s->sink = nullptr;  // (before on_end(): it may write)
     if (ex_->upload) {  // the server stops (grace period over) or goes: the handler hears of it
-        std::function<void(std::error_code)> on_end = detach_upload();
+        socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
         if (on_end) {
             try {
                 on_end(std::make_error_code(std::errc::operation_canceled));
@@ -193,7 +193,7 @@ inline void ServerConn::start() {
         if (!ex_) return;
         auto s = ex_->stream.lock();
         if (s && s->ready) {
-            std::function<void()> ready = s->ready;  // it may replace itself
+            socklite::detail::Function<void()> ready = s->ready;  // it may replace itself
             ready();
         }
     });
@@ -201,7 +201,7 @@ inline void ServerConn::start() {
         if (timer_) owner_.loop().cancel(timer_);
         timer_ = 0;
         if (upload()) {
-            std::function<void(std::error_code)> on_end = detach_upload();
+            socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
             if (on_end) {
                 try {
                     on_end(ec ? ec : make_error_code(socklite::errc::unexpected_eof));

@@ -3,6 +3,7 @@
 // Included in the middle of server_conn.hpp, between ServerConn's class (which ServerLoop needs)
 // and ServerConn's functions (which need ServerLoop); included first, this header gets there
 // through server_conn.hpp: so that include comes before the guard.
+#include "../../detail/function.hpp"
 #include "server_conn.hpp"
 
 #ifndef SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
@@ -17,7 +18,6 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,7 +51,7 @@ struct RouteTable {
     std::vector<UpgradeHandler> upgrade;
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
     // HTTPS (HttpServer::use_tls()): puts a TLS session on each accepted socket; empty: HTTP.
-    std::function<void(Socket&, std::error_code&)> secure;
+    socklite::detail::Function<void(Socket&, std::error_code&)> secure;
 #endif
     std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
 };

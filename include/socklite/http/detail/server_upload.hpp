@@ -9,13 +9,13 @@
  *  is wanted, the end or an abort). Not part of the
  *  API. */
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
 
+#include "../../detail/function.hpp"
 #include "server_conn.hpp"  // the class, ServerLoop, the rest of its functions
 
 namespace socklite {
@@ -91,7 +91,7 @@ inline void ServerConn::upload_complete() {
     if (timer_) owner_.loop().cancel(timer_);
     timer_ = 0;
     conn_.pause_reading();
-    std::function<void(std::error_code)> on_end = detach_upload();
+    socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
     if (!on_end) return;
     try {
         on_end(std::error_code());
@@ -104,23 +104,23 @@ inline void ServerConn::upload_complete() {
     }
 }
 
-inline std::function<void(std::error_code)> ServerConn::detach_upload() {
+inline socklite::detail::Function<void(std::error_code)> ServerConn::detach_upload() {
     if (!ex_) return nullptr;
     std::shared_ptr<BodyState> body = std::move(ex_->upload);
     ex_->upload.reset();
     if (!body) return nullptr;
     body->source = nullptr;
     body->ended = true;
-    std::function<void(std::error_code)> on_end = std::move(body->on_end);
+    socklite::detail::Function<void(std::error_code)> on_end = std::move(body->on_end);
     body->on_end = nullptr;
     // (A callback that holds the reader would keep it alive: a cycle, broken here.)
-    std::function<bool(std::string_view)> on_data = std::move(body->on_data);
+    socklite::detail::Function<bool(std::string_view)> on_data = std::move(body->on_data);
     body->on_data = nullptr;
     return on_end;
 }
 
 inline void ServerConn::abort_body(std::error_code ec, int status, bool tell) {
-    std::function<void(std::error_code)> on_end = detach_upload();
+    socklite::detail::Function<void(std::error_code)> on_end = detach_upload();
     // The server answers now: the handler's writer is cut off first.
     bool started = false;
     Exchange& ex = exchange();  // (there is one: a body was being read)

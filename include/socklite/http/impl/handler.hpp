@@ -8,13 +8,13 @@
  *  socklite/http/handler.hpp, or compiled in the library under
  *  SOCKLITE_SEPARATE_COMPILATION). */
 
-#include <functional>
 #include <memory>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <utility>
 
+#include "../../detail/function.hpp"
 #include "../detail/reply_state.hpp"
 #include "../handler.hpp"
 
@@ -46,7 +46,7 @@ SOCKLITE_DECL void StreamWriter::send(Response res) {
     state_->sink->stream_send(res);
 }
 
-SOCKLITE_DECL void StreamWriter::on_ready(std::function<void()> ready) {
+SOCKLITE_DECL void StreamWriter::on_ready(socklite::detail::Function<void()> ready) {
     if (state_) state_->ready = std::move(ready);
 }
 
@@ -68,11 +68,13 @@ SOCKLITE_DECL Responder::Responder(std::shared_ptr<detail::ReplyLink> link, std:
     state_->id = id;
 }
 
-SOCKLITE_DECL void BodyReader::on_data(std::function<bool(std::string_view piece)> on_data) const {
+SOCKLITE_DECL void BodyReader::on_data(
+    socklite::detail::Function<bool(std::string_view piece)> on_data) const {
     if (state_) state_->on_data = std::move(on_data);
 }
 
-SOCKLITE_DECL void BodyReader::on_end(std::function<void(std::error_code ec)> on_end) const {
+SOCKLITE_DECL void BodyReader::on_end(
+    socklite::detail::Function<void(std::error_code ec)> on_end) const {
     if (state_) state_->on_end = std::move(on_end);
 }
 
@@ -93,7 +95,7 @@ SOCKLITE_DECL void BodyReader::resume() const {
     if (state_->source) state_->source->body_resume();
 }
 
-SOCKLITE_DECL void BodyReader::post(std::function<void()> task) const {
+SOCKLITE_DECL void BodyReader::post(socklite::detail::Function<void()> task) const {
     if (state_) state_->post(std::move(task));
 }
 

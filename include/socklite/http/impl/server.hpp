@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "../../address.hpp"
 #include "../../listener.hpp"
 #include "../detail/server_conn.hpp"
 #include "../router.hpp"
@@ -32,6 +33,7 @@ struct ServerState {
     std::shared_ptr<void> tls;  // with OpenSSL: the TLS context in force (a TlsSlot)
     RouteTable routes;
     std::vector<std::unique_ptr<ServerLoop>> loops;
+    Address address;  // where listen() bound
 };
 }  // namespace detail
 }  // namespace http
@@ -44,6 +46,10 @@ SOCKLITE_DECL HttpServer::HttpServer(Options options)
 }
 
 SOCKLITE_DECL HttpServer::~HttpServer() = default;
+
+SOCKLITE_DECL const Address& HttpServer::local_address() const noexcept { return state_->address; }
+
+SOCKLITE_DECL std::uint16_t HttpServer::port() const noexcept { return state_->address.port(); }
 
 SOCKLITE_DECL HttpServer& HttpServer::route_upload(std::string_view method,
                                                    std::string_view pattern,
@@ -127,7 +133,7 @@ SOCKLITE_DECL void HttpServer::listen(std::string_view host, std::uint16_t port,
             loops.back()->listen(std::move(l));
         }
         state_->loops = std::move(loops);
-        address_ = where;
+        state_->address = where;
         ec.clear();
     } catch (const std::system_error& e) {
         ec = e.code();
@@ -145,7 +151,7 @@ SOCKLITE_DECL void HttpServer::listen(EventLoop& loop, std::string_view host, st
     one->listen(std::move(l));
     state_->loops.clear();
     state_->loops.push_back(std::move(one));
-    address_ = where;
+    state_->address = where;
 }
 
 SOCKLITE_DECL void HttpServer::listen(std::string_view host, std::uint16_t port) {
