@@ -3099,7 +3099,7 @@ inline void Acceptor::pause(std::error_code why) {
  *  `socklite/http/server.hpp` and `socklite/http/client.hpp` declare HttpServer and HttpClient
  *  only: the server's connections, parser, router and static files, and the client's pool,
  *  parser and redirects, are compiled in the library, once, not in every program that uses
- *  them (a hello-world server compiles about four times faster at `-O0`; see
+ *  them (a hello-world server compiles about five times faster at `-O0`; see
  *  docs/benchmarks.md). The rest of the library (Socket, Listener, EventLoop, Connection,
  *  WebSocket) stays header-only either way, and the headers include only what their
  *  declarations need (to use the Address that HttpServer::local_address() returns, include
