@@ -3211,7 +3211,7 @@ namespace socklite {
  *  nothing afterwards. No member function calls a handler: handlers run from the loop only.
  *  Everything runs on the loop's thread.
  *
- *  **Memory.** 552 bytes per idle connection (x86-64), plus handlers that capture more than
+ *  **Memory.** 560 bytes per idle connection (x86-64), plus handlers that capture more than
  *  two pointers. The input buffer grows only while bytes are unconsumed (at most max_input),
  *  the output queue only while the socket is behind (at most max_queued, or one larger send()
  *  into an empty queue); both are released once empty. Reading happens on the stack.
