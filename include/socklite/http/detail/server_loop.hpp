@@ -3,7 +3,6 @@
 // Included in the middle of server_conn.hpp, between ServerConn's class (which ServerLoop needs)
 // and ServerConn's functions (which need ServerLoop); included first, this header gets there
 // through server_conn.hpp: so that include comes before the guard.
-#include "../../detail/function.hpp"
 #include "server_conn.hpp"
 
 #ifndef SOCKLITE_HTTP_DETAIL_SERVER_LOOP_HPP
@@ -26,6 +25,7 @@
 #include <vector>
 
 #include "../../acceptor.hpp"
+#include "../../detail/function.hpp"
 #include "../../event_loop.hpp"
 #include "../handler.hpp"
 #include "../router.hpp"
@@ -54,6 +54,16 @@ struct RouteTable {
     socklite::detail::Function<void(Socket&, std::error_code&)> secure;
 #endif
     std::vector<UploadHandler> upload;  // route_upload() routes (also shorter)
+
+    // A new route n for @p method and @p pattern, its handlers empty: the caller fills one.
+    std::size_t add(std::string_view method, std::string_view pattern) {
+        router.add(method, pattern);
+        sync.emplace_back();
+        async.emplace_back();
+        stream.emplace_back();
+        upgrade.emplace_back();
+        return sync.size() - 1;
+    }
 };
 
 // One event loop's share of a server: its listener, its connections, the Date cache.

@@ -51,12 +51,41 @@ SOCKLITE_DECL const Address& HttpServer::local_address() const noexcept { return
 
 SOCKLITE_DECL std::uint16_t HttpServer::port() const noexcept { return state_->address.port(); }
 
+SOCKLITE_DECL HttpServer& HttpServer::route(std::string_view method, std::string_view pattern,
+                                            Handler handler) {
+    http::detail::RouteTable& r = state_->routes;
+    r.sync[r.add(method, pattern)] = std::move(handler);
+    return *this;
+}
+
+SOCKLITE_DECL HttpServer& HttpServer::route_async(std::string_view method, std::string_view pattern,
+                                                  AsyncHandler handler) {
+    http::detail::RouteTable& r = state_->routes;
+    r.async[r.add(method, pattern)] = std::move(handler);
+    return *this;
+}
+
+SOCKLITE_DECL HttpServer& HttpServer::route_stream(std::string_view method,
+                                                   std::string_view pattern,
+                                                   StreamHandler handler) {
+    http::detail::RouteTable& r = state_->routes;
+    r.stream[r.add(method, pattern)] = std::move(handler);
+    return *this;
+}
+
 SOCKLITE_DECL HttpServer& HttpServer::route_upload(std::string_view method,
                                                    std::string_view pattern,
                                                    UploadHandler handler) {
-    route(method, pattern, Handler());
-    state_->routes.upload.resize(state_->routes.sync.size());
-    state_->routes.upload.back() = std::move(handler);
+    http::detail::RouteTable& r = state_->routes;
+    const std::size_t n = r.add(method, pattern);
+    r.upload.resize(n + 1);  // (shorter than the others: routes after the last upload have none)
+    r.upload[n] = std::move(handler);
+    return *this;
+}
+
+SOCKLITE_DECL HttpServer& HttpServer::upgrade(std::string_view pattern, UpgradeHandler handler) {
+    http::detail::RouteTable& r = state_->routes;
+    r.upgrade[r.add("GET", pattern)] = std::move(handler);
     return *this;
 }
 
@@ -65,52 +94,13 @@ SOCKLITE_DECL HttpServer& HttpServer::serve_dir(std::string_view prefix, std::st
     while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
     pattern += "/*";
     // One root descriptor for both handlers: they serve the same directory even if the root's
-    // name is re-pointed meanwhile.
+    // name is re-pointed meanwhile. The buffered handler is the fallback of the sendfile one.
     auto dir = std::make_shared<const http::detail::StaticRoot>(root);
-    route("GET", pattern, http::detail::static_files(dir));
-    // The same files, with bodies sent by sendfile(2) (the handler above is the fallback).
-    state_->routes.file.resize(state_->routes.sync.size());
-    state_->routes.file.back() = http::detail::file_sender(std::move(dir));
-    return *this;
-}
-
-SOCKLITE_DECL HttpServer& HttpServer::route(std::string_view method, std::string_view pattern,
-                                            Handler handler) {
-    state_->routes.router.add(method, pattern);
-    state_->routes.sync.push_back(std::move(handler));
-    state_->routes.async.emplace_back();
-    state_->routes.stream.emplace_back();
-    state_->routes.upgrade.emplace_back();
-    return *this;
-}
-
-SOCKLITE_DECL HttpServer& HttpServer::route_async(std::string_view method, std::string_view pattern,
-                                                  AsyncHandler handler) {
-    state_->routes.router.add(method, pattern);
-    state_->routes.sync.emplace_back();
-    state_->routes.async.push_back(std::move(handler));
-    state_->routes.stream.emplace_back();
-    state_->routes.upgrade.emplace_back();
-    return *this;
-}
-
-SOCKLITE_DECL HttpServer& HttpServer::route_stream(std::string_view method,
-                                                   std::string_view pattern,
-                                                   StreamHandler handler) {
-    state_->routes.router.add(method, pattern);
-    state_->routes.sync.emplace_back();
-    state_->routes.async.emplace_back();
-    state_->routes.stream.push_back(std::move(handler));
-    state_->routes.upgrade.emplace_back();
-    return *this;
-}
-
-SOCKLITE_DECL HttpServer& HttpServer::upgrade(std::string_view pattern, UpgradeHandler handler) {
-    state_->routes.router.add("GET", pattern);
-    state_->routes.sync.emplace_back();
-    state_->routes.async.emplace_back();
-    state_->routes.stream.emplace_back();
-    state_->routes.upgrade.push_back(std::move(handler));
+    http::detail::RouteTable& r = state_->routes;
+    const std::size_t n = r.add("GET", pattern);
+    r.sync[n] = http::detail::static_files(dir);
+    r.file.resize(n + 1);
+    r.file[n] = http::detail::file_sender(std::move(dir));
     return *this;
 }
 
