@@ -21,7 +21,15 @@ servers of one round see the same machine:
   - /hello with keep-alive, -t1 -c50;
   - /hello with keep-alive, -t1 -c1 (latency-bound);
   - /hello pipelined 16 deep (a wrk Lua script), -t1 -c50;
-  - the 1 MiB static file, -t1 -c10.
+  - the 1 MiB static file, -t1 -c10;
+  - with --file-load BIN (bench/http/file_load): the 1 MiB file again, 10 connections, from a
+    client that reads 256 KiB per call. wrk reads 8 KiB per call and asks FIONREAD after each:
+    256 system calls per MiB, which take its core about 600 us per answer here, so with wrk
+    the 1 MiB shape measures wrk (its core is 90-100% busy for every server). This client
+    leaves the server as the bound.
+For every run the busy share of both cores comes from /proc/stat: the server's CPU time per
+answer (its core's busy time over the answers, kernel work on its behalf included) and how busy
+the client's core was (near 100%: the client, not the server, was the bound).
 p99 comes from wrk's own latency histogram, printed by the Lua script's done(). For the
 pipelined shape it is the time to a whole batch of 16 answers (wrk times a batch), and wrk's
 coordinated-omission correction, which assumes one answer per write, sometimes leaves it at 0:
@@ -37,7 +45,7 @@ listeners, one per loop, against one acceptor handing connections to two loops, 
 Usage: server_vs_nginx.py --server build/examples/http_server [--rounds 3] [--seconds 3]
                           [--idle 5000] [--only memory|wrk|threads] [--json FILE]
                           [--threads-bench build/bench/http/threads_accept]
-                          [--peers nginx,h2o,lighttpd]
+                          [--peers nginx,h2o,lighttpd] [--file-load build/bench/http/file_load]
 Prints Markdown tables of requests/s (median over the rounds), ratios to nginx (median and per
 round) and p99; --json writes them as charts (the format of scripts/charts.py).
 Needs nginx and wrk. Every load goes to 127.0.0.1 only, every run is bounded in time.
@@ -144,6 +152,44 @@ mimetype.assign = ( "" => "application/octet-stream" )
     return Server("lighttpd", [binary, "-D", "-f", conf], port, cpu)
 
 
+def cpu_times():
+    """{cpu index: (busy, total)} jiffies from /proc/stat."""
+    times = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            cols = line.split()
+            if cols[0].startswith("cpu") and cols[0] != "cpu":
+                values = [int(x) for x in cols[1:]]
+                idle = values[3] + values[4]  # idle, iowait
+                times[int(cols[0][3:])] = (sum(values) - idle, sum(values))
+    return times
+
+
+def busy_share(before, after, cpu):
+    """The busy share of @cpu between two cpu_times() (None when not pinned)."""
+    if cpu is None:
+        return None
+    busy = after[cpu][0] - before[cpu][0]
+    total = after[cpu][1] - before[cpu][1]
+    return busy / total if total else None
+
+
+def file_load(binary, port, path, conns, seconds, cpu):
+    """bench/http/file_load: answers/s; no p99 (it keeps no histogram)."""
+    argv = [binary, "--port", str(port), "--path", path, "--connections", str(conns),
+            "--seconds", str(seconds)]
+    if cpu is not None:
+        argv = ["taskset", "-c", str(cpu)] + argv
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
+    m = re.search(r"^SOCKLITE requests (\d+) duration_us (\d+) errors (\d+)$", out, re.M)
+    if not m:
+        raise RuntimeError("no figures from file_load: %s" % out)
+    requests, duration, errors = (int(x) for x in m.groups())
+    if errors:
+        print("  file_load reported errors (%d)" % errors, file=sys.stderr)
+    return requests * 1e6 / duration, None
+
+
 def wrk(port, path, conns, seconds, cpu, script, threads=1):
     argv = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds, "-s", script,
             "http://127.0.0.1:%d%s" % (port, path)]
@@ -196,8 +242,12 @@ def idle_memory(server, count):
     return before, after, (after - before) * 1024.0 / count
 
 
-def fmt(ms):
-    return "n/a" if ms is None else "%.2f" % ms
+def fmt(value, digits=2):
+    return "n/a" if value is None else "%.*f" % (digits, value)
+
+
+def pct(share):
+    return "n/a" if share is None else "%.0f%%" % (100 * share)
 
 
 def median(xs):
@@ -256,6 +306,8 @@ def main():
     ap.add_argument("--json", help="write the figures as charts (scripts/charts.py) to FILE")
     ap.add_argument("--threads-bench", help="bench/http/threads_accept: adds the two-thread "
                     "comparison")
+    ap.add_argument("--file-load", help="bench/http/file_load: adds the 1 MiB file from a "
+                    "client that reads 256 KiB per call")
     ap.add_argument("--peers", default="nginx,h2o,lighttpd",
                     help="which peers to run (nginx is the reference and always runs)")
     args = ap.parse_args()
@@ -292,6 +344,8 @@ def main():
               ("keep-alive -c1", "/hello", 1, scripts["done"]),
               ("pipelined 16, -c50", "/hello", 50, scripts["pipeline"]),
               ("1 MiB file, -c10", "/1m.bin", 10, scripts["done"])]
+    if args.file_load:
+        shapes.append(("1 MiB file, -c10, 256 KiB reads", "/1m.bin", 10, None))
     results = {(s[0], n): [] for s in shapes for n in names}
     try:
         if args.only in (None, "memory"):
@@ -320,11 +374,24 @@ def main():
                         order = list(servers.items())
                         order = order[r % len(order):] + order[:r % len(order)]
                         for name, srv in order:
-                            rps, p99 = wrk(srv.port, path, conns, args.seconds, client_cpu,
-                                           script)
-                            results[(label, name)].append((rps, p99))
-                            print("round %d %-9s %-20s %10.0f req/s  p99 %s ms  (load %s)" %
-                                  (r + 1, name, label, rps, fmt(p99), loadavg()), flush=True)
+                            before = cpu_times()
+                            if script is None:
+                                rps, p99 = file_load(args.file_load, srv.port, path, conns,
+                                                     args.seconds, client_cpu)
+                            else:
+                                rps, p99 = wrk(srv.port, path, conns, args.seconds,
+                                               client_cpu, script)
+                            after = cpu_times()
+                            server_busy = busy_share(before, after, server_cpu)
+                            client_busy = busy_share(before, after, client_cpu)
+                            # The server's core time per answer, in microseconds.
+                            cost = (server_busy * 1e6 / rps if server_busy is not None and rps
+                                    else None)
+                            results[(label, name)].append((rps, p99, cost, client_busy))
+                            print("round %d %-9s %-31s %10.0f req/s  p99 %s ms  server %s us/"
+                                  "answer  client core %s  (load %s)" %
+                                  (r + 1, name, label, rps, fmt(p99), fmt(cost, 0),
+                                   pct(client_busy), loadavg()), flush=True)
             finally:
                 for srv in servers.values():
                     srv.stop()
@@ -332,20 +399,24 @@ def main():
             print("\nload average (1, 5, 15 min) at the start and at each round: %s" %
                   "; ".join(loads))
             print("\n| shape | server | req/s (median) | ratio to nginx, median (per round) "
-                  "| p99 ms (median) |")
-            print("|---|---|---|---|---|")
+                  "| p99 ms (median) | server CPU us per answer | client core busy |")
+            print("|---|---|---|---|---|---|---|")
             for label, _, _, _ in shapes:
                 ref = results[(label, "nginx")]
                 for name in names:
                     got = results[(label, name)]
                     ratios = [o[0] / t[0] for o, t in zip(got, ref)]
                     p99s = [g[1] for g in got if g[1] is not None]
-                    print("| %s | %s | %.0f | %.2f (%s) | %s%s |" % (
+                    costs = [g[2] for g in got if g[2] is not None]
+                    busy = [g[3] for g in got if g[3] is not None]
+                    print("| %s | %s | %.0f | %.2f (%s) | %s%s | %s | %s |" % (
                         label, name, median([g[0] for g in got]), median(ratios),
                         ", ".join("%.2f" % x for x in ratios), fmt(median(p99s) if p99s
                                                                    else None),
                         "" if len(p99s) == len(got) else " (%d of %d rounds)" % (len(p99s),
-                                                                                len(got))))
+                                                                                len(got)),
+                        fmt(median(costs) if costs else None, 0),
+                        pct(median(busy) if busy else None)))
         threads = None
         if args.threads_bench and args.only in (None, "threads"):
             threads = threads_comparison(args, tmp, scripts["done"], scripts["close"])
@@ -370,6 +441,14 @@ def main():
                            "source": source, "ylabel": "requests/s, ratio to nginx",
                            "categories": [s[0] for s in shapes], "series": rate,
                            "reference": 1.0})
+            cost = {n: [round(median([o[2] for o in results[(s[0], n)] if o[2] is not None]))
+                        if any(o[2] is not None for o in results[(s[0], n)]) else None
+                        for s in shapes] for n in names}
+            charts.append({"name": "server_cpu",
+                           "title": "Server CPU time per answer (its core's busy time over the "
+                                    "answers), one thread each",
+                           "source": source, "ylabel": "microseconds per answer",
+                           "categories": [s[0] for s in shapes], "series": cost})
             charts.append({"name": "server_p99", "title": "p99 latency (wrk), one thread each",
                            "source": source, "ylabel": "p99 latency, ms",
                            "categories": [s[0] for s in shapes], "series": p99})

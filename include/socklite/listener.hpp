@@ -37,6 +37,12 @@ struct ListenOptions {
     /** Accepted sockets start in non-blocking mode (saves a system call per connection when an
      *  event loop serves them). */
     bool accept_non_blocking = false;
+    /** `TCP_NODELAY` on every accepted socket (see Socket::nodelay()). Set on the listening
+     *  socket, which Linux's accepted sockets inherit: no system call per connection. */
+    bool nodelay = false;
+    /** `TCP_NOTSENT_LOWAT` on every accepted socket (see Socket::unsent_limit()); 0 leaves the
+     *  system's default. Inherited from the listening socket as nodelay is. */
+    int unsent_limit = 0;
 };
 
 /** What Listener::accept() returns: the connected socket and the peer's address, so that
@@ -187,6 +193,9 @@ inline Listener Listener::bind(const Address& address, const ListenOptions& opti
     if (family != AF_UNIX) {
         if (options.reuse_address) ok = ok && set(SOL_SOCKET, SO_REUSEADDR, 1);
         if (options.reuse_port) ok = ok && set(SOL_SOCKET, SO_REUSEPORT, 1);
+        if (options.nodelay) ok = ok && set(IPPROTO_TCP, TCP_NODELAY, 1);
+        if (options.unsent_limit > 0)
+            ok = ok && set(IPPROTO_TCP, TCP_NOTSENT_LOWAT, options.unsent_limit);
     }
     if (family == AF_INET6) ok = ok && set(IPPROTO_IPV6, IPV6_V6ONLY, options.dual_stack ? 0 : 1);
     if (!ok || ::bind(fd, address.data(), address.size()) != 0 ||

@@ -231,6 +231,29 @@ public:
         return get_option(SOL_SOCKET, SO_REUSEADDR, ec) != 0;
     }
 
+    /** Bounds the bytes the kernel holds that are not yet sent (`TCP_NOTSENT_LOWAT`): the
+     *  socket reports writable, and a send accepts more, only while fewer than @p bytes wait
+     *  unsent. Bytes in flight (sent, not yet acknowledged) do not count, so this does not
+     *  slow a transfer whose sender keeps up; it keeps the rest in user space (or in the file,
+     *  for sendfile) until the peer's window takes it. 0 restores the system's default
+     *  (`net.ipv4.tcp_notsent_lowat`, unbounded unless set). @throws Error. */
+    void unsent_limit(int bytes) {
+        set_flag(IPPROTO_TCP, TCP_NOTSENT_LOWAT, bytes, "set TCP_NOTSENT_LOWAT");
+    }
+    /** As unsent_limit(int), reporting through @p ec. */
+    void unsent_limit(int bytes, std::error_code& ec) noexcept {
+        set_option(IPPROTO_TCP, TCP_NOTSENT_LOWAT, bytes, ec);
+    }
+    /** The bound set by unsent_limit(int); 0 when none was set (the system's default applies).
+     *  @throws Error. */
+    int unsent_limit() const {
+        return get_option(IPPROTO_TCP, TCP_NOTSENT_LOWAT, "get TCP_NOTSENT_LOWAT");
+    }
+    /** As unsent_limit(), reporting through @p ec (0 on error). */
+    int unsent_limit(std::error_code& ec) const noexcept {
+        return get_option(IPPROTO_TCP, TCP_NOTSENT_LOWAT, ec);
+    }
+
     /** Requests a kernel send buffer of @p bytes (`SO_SNDBUF`; Linux doubles it). @throws Error. */
     void send_buffer_size(int bytes) { set_flag(SOL_SOCKET, SO_SNDBUF, bytes, "set SO_SNDBUF"); }
     /** As send_buffer_size(int), reporting through @p ec. */

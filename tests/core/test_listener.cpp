@@ -276,6 +276,38 @@ TEST_CASE("listener: non-blocking mode and non-blocking accepted sockets") {
     }
 }
 
+TEST_CASE("listener: accepted sockets inherit nodelay and unsent_limit from ListenOptions") {
+    FdLeakGuard guard;
+    SUBCASE("set") {
+        ListenOptions options;
+        options.nodelay = true;
+        options.unsent_limit = 16 * 1024;
+        for (const char* where : {"127.0.0.1:0", "[::1]:0"}) {
+            if (where[0] == '[' && !socklite_test::ipv6_available()) continue;
+            auto l = Listener::bind(Address::parse(where), options);
+            auto c = Socket::connect(l.local_address(), io_timeout);
+            auto a = l.accept(io_timeout);
+            CHECK(a.socket.nodelay());
+            CHECK(a.socket.unsent_limit() == 16 * 1024);
+            CHECK_FALSE(c.nodelay());  // the client's own socket is untouched
+        }
+    }
+    SUBCASE("the defaults leave both alone") {
+        auto l = Listener::bind("127.0.0.1", 0);
+        auto c = Socket::connect(l.local_address(), io_timeout);
+        auto a = l.accept(io_timeout);
+        CHECK_FALSE(a.socket.nodelay());
+        CHECK(a.socket.unsent_limit() == 0);
+    }
+    SUBCASE("a bound of 0 or below sets nothing") {
+        ListenOptions options;
+        options.unsent_limit = -1;
+        auto l = Listener::bind(Address::parse("127.0.0.1:0"), options);
+        auto c = Socket::connect(l.local_address(), io_timeout);
+        CHECK(l.accept(io_timeout).socket.unsent_limit() == 0);
+    }
+}
+
 TEST_CASE("listener: move semantics, release, close") {
     FdLeakGuard guard;
     auto l = Listener::bind("127.0.0.1", 0);

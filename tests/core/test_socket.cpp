@@ -485,7 +485,15 @@ TEST_CASE("socket: option getters and setters") {
     CHECK(s.send_buffer_size() >= 64 * 1024);
     s.recv_buffer_size(64 * 1024);
     CHECK(s.recv_buffer_size() >= 64 * 1024);
+    CHECK(s.unsent_limit() == 0);  // none set: the system's default applies
+    s.unsent_limit(16 * 1024);
+    CHECK(s.unsent_limit() == 16 * 1024);
+    s.unsent_limit(0);
+    CHECK(s.unsent_limit() == 0);
     std::error_code ec;
+    s.unsent_limit(4096, ec);
+    CHECK(!ec);
+    CHECK(s.unsent_limit(ec) == 4096);
     s.nodelay(true, ec);
     CHECK(!ec);
     CHECK(s.nodelay(ec));
@@ -520,6 +528,9 @@ TEST_CASE("socket: options on an empty socket report EBADF through both overload
     const std::string ebadf = std::make_error_code(std::errc::bad_file_descriptor).message();
     CHECK(what_of([&] { s.nodelay(true); }) == "set TCP_NODELAY fd -1: " + ebadf);
     CHECK(what_of([&] { (void)s.keepalive(); }) == "get SO_KEEPALIVE fd -1: " + ebadf);
+    CHECK(what_of([&] { s.unsent_limit(1); }) == "set TCP_NOTSENT_LOWAT fd -1: " + ebadf);
+    CHECK(s.unsent_limit(ec) == 0);
+    CHECK(ec == std::errc::bad_file_descriptor);
     CHECK(what_of([&] { s.send("x", 1); }) == "send fd -1: " + ebadf);
     CHECK(what_of([&] { s.recv(1); }) == "recv fd -1: " + ebadf);
     CHECK(what_of([&] { s.write_timeout(1s); }) == "set write timeout fd -1: " + ebadf);

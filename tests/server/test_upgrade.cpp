@@ -171,3 +171,68 @@ TEST_CASE("upgrade: HttpServer on an external EventLoop, with the loop's other w
     t.join();
     CHECK(ticks > 0);
 }
+
+namespace {
+
+// Says which socket options its connection carries: `nodelay=1 unsent=16384`.
+class SocketReport final : public socklite::http::Upgraded {
+public:
+    void start(socklite::Connection& conn) override {
+        const socklite::Socket& s = conn.socket();
+        conn.send("nodelay=" + std::to_string(s.nodelay() ? 1 : 0) +
+                  " unsent=" + std::to_string(s.unsent_limit()) + "\n");
+    }
+};
+
+// The report of one connection to a server with @p options, listening as @p external says.
+std::string socket_report(const socklite::http::ServerOptions& options, bool external) {
+    HttpServer server(options);
+    server.upgrade(
+        "/report",
+        [](const ServerRequest&, Response& res) -> std::unique_ptr<socklite::http::Upgraded> {
+            res.status = 101;
+            res.headers.add("Upgrade", "report");
+            res.headers.add("Connection", "Upgrade");
+            return std::make_unique<SocketReport>();
+        });
+    socklite::EventLoop loop;
+    std::thread t;
+    std::unique_ptr<RunningServer> run;
+    if (external) {
+        server.listen(loop, "127.0.0.1", 0);
+        t = std::thread([&] { loop.run(); });
+    } else {
+        run = std::make_unique<RunningServer>(server);
+    }
+    std::string line;
+    {
+        RawClient c(server.port());
+        c.send("GET /report HTTP/1.1\r\nHost: a\r\nUpgrade: report\r\nConnection: Upgrade\r\n\r\n");
+        CHECK(c.read_response().status == 101);
+        for (int i = 0; i < 100 && c.buffered().find('\n') == std::string::npos; ++i)
+            REQUIRE(c.fill());
+        line = c.buffered();
+    }
+    if (external) {
+        server.stop();
+        loop.post([&] { loop.stop(); });
+        t.join();
+    }
+    return line;
+}
+
+}  // namespace
+
+TEST_CASE("server: accepted connections carry TCP_NODELAY and ServerOptions::unsent_limit") {
+    FdLeakGuard leaks;
+    socklite::http::ServerOptions options;
+    CHECK(options.unsent_limit == 16 * 1024);
+    CHECK(socket_report(options, false) == "nodelay=1 unsent=16384\n");
+    CHECK(socket_report(options, true) == "nodelay=1 unsent=16384\n");
+    options.threads = 2;
+    options.unsent_limit = 4096;
+    CHECK(socket_report(options, false) == "nodelay=1 unsent=4096\n");
+    options.threads = 1;
+    options.unsent_limit = 0;  // the system's default
+    CHECK(socket_report(options, false) == "nodelay=1 unsent=0\n");
+}

@@ -27,6 +27,7 @@
 #include "../../acceptor.hpp"
 #include "../../detail/function.hpp"
 #include "../../event_loop.hpp"
+#include "../../listener.hpp"
 #include "../handler.hpp"
 #include "../router.hpp"
 #include "../static_files.hpp"
@@ -65,6 +66,16 @@ struct RouteTable {
         return sync.size() - 1;
     }
 };
+
+/** How the server's listeners are set up. The accepted sockets inherit TCP_NODELAY (answers
+ *  are whole: no reason to wait for more) and the unsent bound from them. */
+inline ListenOptions listen_options(const ServerOptions& options) noexcept {
+    ListenOptions lo;
+    lo.accept_non_blocking = true;
+    lo.nodelay = true;
+    lo.unsent_limit = options.unsent_limit;
+    return lo;
+}
 
 // One event loop's share of a server: its listener, its connections, the Date cache.
 class ServerLoop {
@@ -168,8 +179,6 @@ private:
     }
     void accept(Accepted a) {
         if (stopping_) return;
-        std::error_code ignored;
-        a.socket.nodelay(true, ignored);  // answers are whole: no reason to wait for more
 #if defined(SOCKLITE_WITH_OPENSSL) && SOCKLITE_WITH_OPENSSL
         if (waiting_) {  // HTTPS: TLS or plain HTTP, as the first byte tells
             waiting_->add(std::move(a.socket));

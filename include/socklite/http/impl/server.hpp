@@ -107,8 +107,7 @@ SOCKLITE_DECL HttpServer& HttpServer::serve_dir(std::string_view prefix, std::st
 SOCKLITE_DECL void HttpServer::listen(std::string_view host, std::uint16_t port,
                                       std::error_code& ec) noexcept {
     try {
-        ListenOptions lo;
-        lo.accept_non_blocking = true;
+        ListenOptions lo = http::detail::listen_options(options_);
         lo.reuse_port = options_.threads > 1;
         std::vector<std::unique_ptr<http::detail::ServerLoop>> loops;
         Address where;
@@ -133,9 +132,7 @@ SOCKLITE_DECL void HttpServer::listen(std::string_view host, std::uint16_t port,
 }
 
 SOCKLITE_DECL void HttpServer::listen(EventLoop& loop, std::string_view host, std::uint16_t port) {
-    ListenOptions lo;
-    lo.accept_non_blocking = true;
-    Listener l = Listener::bind(host, port, lo);
+    Listener l = Listener::bind(host, port, http::detail::listen_options(options_));
     Address where = l.local_address();
     auto one = std::make_unique<http::detail::ServerLoop>(state_->routes, options_, &loop);
     one->listen(std::move(l));
