@@ -28,6 +28,11 @@
 
 namespace examples_test {
 
+/** A program that uses Child ignores SIGPIPE: writing into a child that has exited must be an
+ *  EPIPE that the test sees, not the end of the test program. (Child gives the programs it
+ *  starts the default disposition back.) Set when the program starts. */
+inline const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 

@@ -34,8 +34,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
-
 std::unique_ptr<Child> start_server(const std::vector<std::string>& args = {"--host", "127.0.0.1",
                                                                             "--port", "0"}) {
     return std::make_unique<Child>(socklite_test::example_path("echo_server"), args);

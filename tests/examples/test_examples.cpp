@@ -31,10 +31,6 @@ using examples_test::patience;
 
 namespace {
 
-// The test writes into the children's stdin: a child that has exited must give EPIPE, not
-// kill the test. (Child resets SIGPIPE to the default for the programs themselves.)
-const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
-
 std::unique_ptr<Child> start(const char* name, const std::vector<std::string>& args) {
     return std::make_unique<Child>(socklite_test::example_path(name), args);
 }

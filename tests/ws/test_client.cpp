@@ -10,7 +10,6 @@
 #include <socklite/ws/handshake.hpp>
 
 #include <chrono>
-#include <csignal>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,10 +41,6 @@ std::string text_pattern(std::size_t n) {
     s.append(n - s.size(), 'x');
     return s;
 }
-
-struct IgnoreSigpipe {
-    IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }  // the Child helper expects it
-} ignore_sigpipe;
 
 }  // namespace
 

@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <climits>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -22,10 +21,6 @@ using examples_test::patience;
 namespace {
 
 namespace fs = std::filesystem;
-
-struct IgnoreSigpipe {
-    IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
-} ignore_sigpipe;
 
 // Whether @p text is one line `ws_cat: ...`.
 bool one_error_line(const std::string& text) {

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <climits>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -23,10 +22,6 @@ using examples_test::Child;
 namespace {
 
 namespace fs = std::filesystem;
-
-struct IgnoreSigpipe {
-    IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
-} ignore_sigpipe;
 
 }  // namespace
 
