@@ -184,8 +184,32 @@ public:
     }
 };
 
-// The report of one connection to a server with @p options, listening as @p external says.
+// Runs @p loop on a thread of its own with @p server listening on it; on the way out (a failed
+// REQUIRE included) stops serving, then the loop, and joins.
+class ExternalLoop {
+public:
+    ExternalLoop(socklite::EventLoop& loop, HttpServer& server) : loop_(loop), server_(server) {
+        server_.listen(loop_, "127.0.0.1", 0);
+        thread_ = std::thread([this] { loop_.run(); });
+    }
+    ExternalLoop(const ExternalLoop&) = delete;
+    ExternalLoop& operator=(const ExternalLoop&) = delete;
+    ~ExternalLoop() {
+        server_.stop();
+        loop_.post([this] { loop_.stop(); });
+        thread_.join();
+    }
+
+private:
+    socklite::EventLoop& loop_;
+    HttpServer& server_;
+    std::thread thread_;
+};
+
+// The report of one connection to a server with @p options, on its own loops or (@p external)
+// on an EventLoop of the caller's.
 std::string socket_report(const socklite::http::ServerOptions& options, bool external) {
+    socklite::EventLoop loop;  // outlives the server, which may refer to it
     HttpServer server(options);
     server.upgrade(
         "/report",
@@ -195,30 +219,18 @@ std::string socket_report(const socklite::http::ServerOptions& options, bool ext
             res.headers.add("Connection", "Upgrade");
             return std::make_unique<SocketReport>();
         });
-    socklite::EventLoop loop;
-    std::thread t;
+    std::unique_ptr<ExternalLoop> on_loop;
     std::unique_ptr<RunningServer> run;
     if (external) {
-        server.listen(loop, "127.0.0.1", 0);
-        t = std::thread([&] { loop.run(); });
+        on_loop = std::make_unique<ExternalLoop>(loop, server);
     } else {
         run = std::make_unique<RunningServer>(server);
     }
-    std::string line;
-    {
-        RawClient c(server.port());
-        c.send("GET /report HTTP/1.1\r\nHost: a\r\nUpgrade: report\r\nConnection: Upgrade\r\n\r\n");
-        CHECK(c.read_response().status == 101);
-        for (int i = 0; i < 100 && c.buffered().find('\n') == std::string::npos; ++i)
-            REQUIRE(c.fill());
-        line = c.buffered();
-    }
-    if (external) {
-        server.stop();
-        loop.post([&] { loop.stop(); });
-        t.join();
-    }
-    return line;
+    RawClient c(server.port());
+    c.send("GET /report HTTP/1.1\r\nHost: a\r\nUpgrade: report\r\nConnection: Upgrade\r\n\r\n");
+    CHECK(c.read_response().status == 101);
+    for (int i = 0; i < 100 && c.buffered().find('\n') == std::string::npos; ++i) REQUIRE(c.fill());
+    return c.buffered();
 }
 
 }  // namespace
